@@ -1,0 +1,193 @@
+//! The Docker-compatible command line: parses flags with clap, calls the engine, prints.
+//!
+//! One file per command group. Every command returns the process exit code; errors become
+//! one line on stderr and exit code 125 (Docker's code for its own errors) unless the
+//! engine says otherwise (126 not executable, 127 not found).
+
+pub mod container;
+pub mod format;
+pub mod image;
+pub mod system;
+pub mod volume;
+
+use crate::config::Config;
+use crate::engine::{Engine, EngineError, EngineOptions};
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+/// berth: a daemonless container engine. Run without arguments to open the dashboard.
+#[derive(Debug, Parser)]
+#[command(name = "berth", version, about, disable_help_subcommand = true)]
+pub struct Cli {
+    /// State root (default /var/lib/berth, or `root:` in the config file).
+    #[arg(long, global = true, env = "BERTH_ROOT")]
+    pub root: Option<PathBuf>,
+    /// Configuration file (default ~/.config/berth/config.yaml).
+    #[arg(long, global = true, env = "BERTH_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Every command, with Docker's names and shortcuts.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Manage containers.
+    #[command(subcommand)]
+    Container(container::ContainerCommand),
+    /// Manage images.
+    #[command(subcommand)]
+    Image(image::ImageCommand),
+    /// Manage volumes.
+    #[command(subcommand)]
+    Volume(volume::VolumeCommand),
+    /// Manage berth.
+    #[command(subcommand)]
+    System(system::SystemCommand),
+    /// Create and run a new container from an image.
+    Run(container::run::RunArgs),
+    /// Create a new container.
+    Create(container::run::CreateArgs),
+    /// Start one or more stopped containers.
+    Start(container::lifecycle::StartArgs),
+    /// Stop one or more running containers.
+    Stop(container::lifecycle::StopArgs),
+    /// Restart one or more containers.
+    Restart(container::lifecycle::StopArgs),
+    /// Kill one or more running containers.
+    Kill(container::lifecycle::KillArgs),
+    /// Remove one or more containers.
+    Rm(container::lifecycle::RmArgs),
+    /// Pause all processes within one or more containers.
+    Pause(container::lifecycle::NamesArgs),
+    /// Unpause all processes within one or more containers.
+    Unpause(container::lifecycle::NamesArgs),
+    /// Block until one or more containers stop, then print their exit codes.
+    Wait(container::lifecycle::NamesArgs),
+    /// Rename a container.
+    Rename(container::lifecycle::RenameArgs),
+    /// List containers.
+    Ps(container::ps::PsArgs),
+    /// Fetch the logs of a container.
+    Logs(container::logs::LogsArgs),
+    /// Return low-level information on containers or images.
+    Inspect(container::inspect::InspectArgs),
+    /// Inspect changes to files or directories on a container's filesystem.
+    Diff(container::files::DiffArgs),
+    /// Copy files/folders between a container and the local filesystem.
+    Cp(container::files::CpArgs),
+    /// Export a container's filesystem as a tar archive.
+    Export(container::files::ExportArgs),
+    /// List images.
+    Images(image::ImagesArgs),
+    /// Import the contents from a tarball to create a filesystem image.
+    Import(image::ImportArgs),
+    /// Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE.
+    Tag(image::TagArgs),
+    /// Remove one or more images.
+    Rmi(image::RmiArgs),
+    /// Save one or more images to a tar archive.
+    Save(image::SaveArgs),
+    /// Load an image from a tar archive or STDIN.
+    Load(image::LoadArgs),
+    /// Show the history of an image.
+    History(image::HistoryArgs),
+    /// Show the berth version information.
+    Version(system::VersionArgs),
+    /// Display system-wide information.
+    Info(system::InfoArgs),
+}
+
+/// What every command gets: the engine and the settings.
+pub struct Ctx {
+    /// The engine on the chosen state root.
+    pub engine: Engine,
+    /// The loaded configuration.
+    pub config: Config,
+}
+
+/// Parses `args` (argv including the program name), runs the command, returns the exit code.
+pub fn run(args: Vec<String>) -> i32 {
+    if args.len() <= 1 {
+        return match crate::tui::run(None) {
+            Ok(()) => 0,
+            Err(e) => {
+                eprintln!("berth: {e:#}");
+                1
+            }
+        };
+    }
+    let cli = match Cli::try_parse_from(&args) {
+        Ok(c) => c,
+        Err(e) => {
+            let code = match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => 0,
+                _ => 125,
+            };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match dispatch(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            let code = e
+                .downcast_ref::<EngineError>()
+                .map(EngineError::exit_code)
+                .unwrap_or(125);
+            eprintln!("berth: {e:#}");
+            code
+        }
+    }
+}
+
+/// Loads the configuration and opens the engine the flags point at.
+pub fn open(root: Option<PathBuf>, config: Option<PathBuf>) -> anyhow::Result<Ctx> {
+    let config_path = config.unwrap_or_else(crate::config::default_path);
+    let config = Config::load(&config_path).map_err(anyhow::Error::msg)?;
+    let root = root.unwrap_or_else(|| config.root.clone());
+    let options = EngineOptions {
+        log_max_size: crate::config::parse_size(&config.logs.max_size)
+            .map_err(anyhow::Error::msg)?,
+        log_max_files: config.logs.max_files,
+    };
+    let engine = Engine::open(&root, options)?;
+    Ok(Ctx { engine, config })
+}
+
+fn dispatch(cli: Cli) -> anyhow::Result<i32> {
+    let ctx = open(cli.root, cli.config)?;
+    match cli.command {
+        Command::Container(c) => container::dispatch(&ctx, c),
+        Command::Image(c) => image::dispatch(&ctx, c),
+        Command::Volume(c) => volume::dispatch(&ctx, c),
+        Command::System(c) => system::dispatch(&ctx, c),
+        Command::Run(a) => container::run::run(&ctx, a),
+        Command::Create(a) => container::run::create(&ctx, a),
+        Command::Start(a) => container::lifecycle::start(&ctx, a),
+        Command::Stop(a) => container::lifecycle::stop(&ctx, a),
+        Command::Restart(a) => container::lifecycle::restart(&ctx, a),
+        Command::Kill(a) => container::lifecycle::kill(&ctx, a),
+        Command::Rm(a) => container::lifecycle::rm(&ctx, a),
+        Command::Pause(a) => container::lifecycle::pause(&ctx, a),
+        Command::Unpause(a) => container::lifecycle::unpause(&ctx, a),
+        Command::Wait(a) => container::lifecycle::wait(&ctx, a),
+        Command::Rename(a) => container::lifecycle::rename(&ctx, a),
+        Command::Ps(a) => container::ps::ps(&ctx, a),
+        Command::Logs(a) => container::logs::logs(&ctx, a),
+        Command::Inspect(a) => container::inspect::inspect(&ctx, a),
+        Command::Diff(a) => container::files::diff(&ctx, a),
+        Command::Cp(a) => container::files::cp(&ctx, a),
+        Command::Export(a) => container::files::export(&ctx, a),
+        Command::Images(a) => image::images(&ctx, a),
+        Command::Import(a) => image::import(&ctx, a),
+        Command::Tag(a) => image::tag(&ctx, a),
+        Command::Rmi(a) => image::rmi(&ctx, a),
+        Command::Save(a) => image::save(&ctx, a),
+        Command::Load(a) => image::load(&ctx, a),
+        Command::History(a) => image::history(&ctx, a),
+        Command::Version(a) => system::version(&ctx, a),
+        Command::Info(a) => system::info(&ctx, a),
+    }
+}

@@ -1,0 +1,154 @@
+//! The user's settings: `~/.config/berth/config.yaml` over built-in defaults.
+//!
+//! Every key is documented in `config.example.yaml`. Unknown keys and bad values are
+//! reported with the file and the key.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// All settings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// The state root (overridden by `--root` and `BERTH_ROOT`).
+    pub root: PathBuf,
+    /// Container log settings.
+    pub logs: LogConfig,
+    /// Dashboard settings.
+    pub dashboard: DashboardConfig,
+}
+
+/// Container log rotation.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LogConfig {
+    /// Rotate when the log reaches this size (`10m`, `512k`, bytes).
+    pub max_size: String,
+    /// How many files to keep per container, the live one included.
+    pub max_files: u32,
+}
+
+/// Dashboard settings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DashboardConfig {
+    /// Theme name (a file in `themes/` or `~/.config/berth/themes/`) .
+    pub theme: String,
+    /// How often the container list is refreshed, in milliseconds.
+    pub refresh_ms: u64,
+    /// Key bindings: action name -> keys (e.g. `stop_container: ["s"]`).
+    pub keys: BTreeMap<String, Vec<String>>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            root: PathBuf::from(crate::engine::store::paths::DEFAULT_ROOT),
+            logs: LogConfig::default(),
+            dashboard: DashboardConfig::default(),
+        }
+    }
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        LogConfig {
+            max_size: "10m".into(),
+            max_files: 3,
+        }
+    }
+}
+
+impl Default for DashboardConfig {
+    fn default() -> Self {
+        DashboardConfig {
+            theme: "default".into(),
+            refresh_ms: 500,
+            keys: BTreeMap::new(),
+        }
+    }
+}
+
+/// The default config file: `$XDG_CONFIG_HOME/berth/config.yaml` or `~/.config/berth/config.yaml`.
+pub fn default_path() -> PathBuf {
+    if let Some(x) = std::env::var_os("XDG_CONFIG_HOME") {
+        return PathBuf::from(x).join("berth").join("config.yaml");
+    }
+    let home = std::env::var_os("HOME").unwrap_or_else(|| "/root".into());
+    PathBuf::from(home)
+        .join(".config")
+        .join("berth")
+        .join("config.yaml")
+}
+
+/// Parses a size like `10m`, `512k`, `1g`, `100b` or `4096` into bytes (Docker's units, 1024-based).
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim().to_ascii_lowercase();
+    let t = t.strip_suffix('b').filter(|r| !r.is_empty()).unwrap_or(&t);
+    let (num, mult) = match t.chars().last() {
+        Some('k') => (&t[..t.len() - 1], 1024u64),
+        Some('m') => (&t[..t.len() - 1], 1024 * 1024),
+        Some('g') => (&t[..t.len() - 1], 1024 * 1024 * 1024),
+        _ => (t, 1),
+    };
+    let n: f64 = num.parse().map_err(|_| {
+        format!("invalid size '{s}': use a number with an optional unit b, k, m or g")
+    })?;
+    if n < 0.0 || !n.is_finite() {
+        return Err(format!("invalid size '{s}': must be positive"));
+    }
+    Ok((n * mult as f64) as u64)
+}
+
+impl Config {
+    /// Loads `path`; a missing file gives the defaults. Errors name the file and the key.
+    pub fn load(path: &Path) -> Result<Config, String> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+            Err(e) => return Err(format!("cannot read config '{}': {e}", path.display())),
+        };
+        if text.trim().is_empty() {
+            return Ok(Config::default());
+        }
+        let cfg: Config = serde_yaml_ng::from_str(&text)
+            .map_err(|e| format!("config '{}': {e}", path.display()))?;
+        parse_size(&cfg.logs.max_size)
+            .map_err(|e| format!("config '{}': key 'logs.max_size': {e}", path.display()))?;
+        if cfg.logs.max_files == 0 {
+            return Err(format!(
+                "config '{}': key 'logs.max_files': must be at least 1",
+                path.display()
+            ));
+        }
+        Ok(cfg)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("10m"), Ok(10 * 1024 * 1024));
+        assert_eq!(parse_size("512k"), Ok(512 * 1024));
+        assert_eq!(parse_size("32MB"), Ok(32 * 1024 * 1024));
+        assert_eq!(parse_size("4096"), Ok(4096));
+        assert!(parse_size("abc").is_err());
+    }
+
+    #[test]
+    fn unknown_keys_are_named() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("config.yaml");
+        std::fs::write(&p, "logs:\n  max_sise: 1m\n").expect("write");
+        let err = Config::load(&p).expect_err("unknown key");
+        assert!(err.contains("max_sise"), "{err}");
+        assert!(err.contains("config.yaml"), "{err}");
+        std::fs::write(&p, "logs:\n  max_size: lots\n").expect("write");
+        let err = Config::load(&p).expect_err("bad value");
+        assert!(err.contains("logs.max_size"), "{err}");
+    }
+}

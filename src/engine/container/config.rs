@@ -1,0 +1,192 @@
+//! What a container was asked to be: stored once at create time as `config.json`.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A mount requested with `-v`, `--mount` or `--tmpfs`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct MountSpec {
+    /// `bind`, `volume` or `tmpfs`.
+    pub kind: MountKind,
+    /// Host path (bind) or volume name (volume); empty for tmpfs.
+    pub source: String,
+    /// Absolute path inside the container.
+    pub destination: String,
+    /// Mounted read-only.
+    pub read_only: bool,
+    /// Extra options (tmpfs: `size=64m,mode=1777`).
+    #[serde(default)]
+    pub options: String,
+}
+
+/// The kinds of mount.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum MountKind {
+    /// A host directory or file.
+    Bind,
+    /// A named volume under the state root.
+    Volume,
+    /// A fresh tmpfs.
+    Tmpfs,
+}
+
+/// Resource limits applied through cgroups.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Resources {
+    /// Memory limit in bytes (`--memory`).
+    pub memory: Option<i64>,
+    /// CPU quota in billionths of a CPU (`--cpus 1.5` = 1_500_000_000).
+    pub nano_cpus: Option<i64>,
+    /// Maximum number of processes (`--pids-limit`).
+    pub pids_limit: Option<i64>,
+}
+
+/// When the shim restarts an exited container.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct RestartPolicy {
+    /// `no`, `always`, `on-failure` or `unless-stopped`.
+    pub name: String,
+    /// For `on-failure`: how many restarts at most (0 = unlimited).
+    pub max_retry: u32,
+}
+
+impl RestartPolicy {
+    /// Parses Docker's `--restart` value.
+    pub fn parse(s: &str) -> Result<RestartPolicy, String> {
+        let (name, count) = match s.split_once(':') {
+            Some((n, c)) => (n, Some(c)),
+            None => (s, None),
+        };
+        match (name, count) {
+            ("" | "no", None) => Ok(RestartPolicy { name: "no".into(), max_retry: 0 }),
+            ("always" | "unless-stopped", None) => Ok(RestartPolicy { name: name.into(), max_retry: 0 }),
+            ("on-failure", None) => Ok(RestartPolicy { name: name.into(), max_retry: 0 }),
+            ("on-failure", Some(c)) => c
+                .parse::<u32>()
+                .map(|n| RestartPolicy { name: name.into(), max_retry: n })
+                .map_err(|_| format!("invalid restart policy '{s}': the count after 'on-failure:' must be a whole number")),
+            ("always" | "unless-stopped" | "no", Some(_)) => Err(format!(
+                "invalid restart policy '{s}': only 'on-failure' takes a maximum retry count"
+            )),
+            _ => Err(format!(
+                "invalid restart policy '{s}': use no, always, on-failure[:N] or unless-stopped"
+            )),
+        }
+    }
+
+    /// Whether the shim should start the container again after it exited with `code`.
+    /// `restarts` is how many times it was restarted already; `stopped_by_user` is set
+    /// when `stop`/`kill` asked for the exit.
+    pub fn should_restart(&self, code: i32, restarts: u32, stopped_by_user: bool) -> bool {
+        if stopped_by_user {
+            return false;
+        }
+        match self.name.as_str() {
+            "always" | "unless-stopped" => true,
+            "on-failure" => code != 0 && (self.max_retry == 0 || restarts < self.max_retry),
+            _ => false,
+        }
+    }
+}
+
+/// Everything `create` recorded about a container.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ContainerConfig {
+    /// 64-hex id.
+    pub id: String,
+    /// Name without the leading slash.
+    pub name: String,
+    /// When it was created.
+    pub created: DateTime<Utc>,
+    /// The image as the user named it.
+    pub image: String,
+    /// The image id (`sha256:<config digest>`).
+    pub image_id: String,
+    /// Chain ids of the image's layers, bottom first (overlay lower dirs).
+    pub layers: Vec<String>,
+    /// Entrypoint after applying `--entrypoint` over the image's.
+    pub entrypoint: Vec<String>,
+    /// Command after applying the arguments over the image's.
+    pub cmd: Vec<String>,
+    /// Environment, image's first then the user's (`K=V`).
+    pub env: Vec<String>,
+    /// Working directory inside the container.
+    pub working_dir: String,
+    /// `user[:group]`, empty for root.
+    pub user: String,
+    /// Hostname (defaults to the short id).
+    pub hostname: String,
+    /// Labels (image's and `-l`).
+    pub labels: BTreeMap<String, String>,
+    /// Allocate a terminal.
+    pub tty: bool,
+    /// Keep stdin open.
+    pub open_stdin: bool,
+    /// Bind mounts, volumes and tmpfs mounts.
+    pub mounts: Vec<MountSpec>,
+    /// Root filesystem read-only.
+    pub read_only: bool,
+    /// cgroup limits.
+    pub resources: Resources,
+    /// Restart policy.
+    pub restart: RestartPolicy,
+    /// `--rm`.
+    pub auto_remove: bool,
+    /// Network mode (`none` until networking lands).
+    pub network_mode: String,
+    /// Signal `stop` sends first (image's STOPSIGNAL), e.g. `SIGTERM`.
+    pub stop_signal: String,
+    /// Seconds `stop` waits before SIGKILL when `-t` is not given.
+    pub stop_timeout: Option<u32>,
+}
+
+impl ContainerConfig {
+    /// The full argv: entrypoint followed by cmd.
+    pub fn argv(&self) -> Vec<String> {
+        self.entrypoint
+            .iter()
+            .chain(self.cmd.iter())
+            .cloned()
+            .collect()
+    }
+    /// The short id.
+    pub fn short_id(&self) -> &str {
+        crate::engine::ids::short_id(&self.id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn restart_policy_parsing() {
+        assert_eq!(RestartPolicy::parse("no").map(|p| p.name), Ok("no".into()));
+        assert_eq!(
+            RestartPolicy::parse("on-failure:3").map(|p| p.max_retry),
+            Ok(3)
+        );
+        assert!(RestartPolicy::parse("sometimes").is_err());
+        assert!(RestartPolicy::parse("always:2").is_err());
+        assert!(RestartPolicy::parse("on-failure:x").is_err());
+    }
+
+    #[test]
+    fn restart_decisions() {
+        let on_failure = RestartPolicy::parse("on-failure:2").expect("parse");
+        assert!(on_failure.should_restart(1, 0, false));
+        assert!(on_failure.should_restart(1, 1, false));
+        assert!(!on_failure.should_restart(1, 2, false));
+        assert!(!on_failure.should_restart(0, 0, false));
+        let always = RestartPolicy::parse("always").expect("parse");
+        assert!(always.should_restart(0, 100, false));
+        assert!(!always.should_restart(0, 0, true));
+        assert!(
+            !RestartPolicy::parse("no")
+                .expect("parse")
+                .should_restart(1, 0, false)
+        );
+    }
+}

@@ -1,0 +1,9 @@
+//! The container model: its configuration and state records and how they are stored.
+
+pub mod config;
+pub mod record;
+pub mod state;
+
+pub use config::{ContainerConfig, MountKind, MountSpec, Resources, RestartPolicy};
+pub use record::Container;
+pub use state::{ContainerState, Status};

@@ -1,0 +1,133 @@
+//! Loading, finding and updating container records under `containers/<id>/`.
+
+use super::{ContainerConfig, ContainerState, Status};
+use crate::engine::error::{EngineError, IoContext, Result};
+use crate::engine::store::{FileLock, Paths, read_json, write_json};
+use crate::engine::{Engine, procfs};
+use std::path::PathBuf;
+
+/// A container: what was asked and what it is doing.
+#[derive(Debug, Clone)]
+pub struct Container {
+    /// The configuration recorded at create time.
+    pub config: ContainerConfig,
+    /// The current state.
+    pub state: ContainerState,
+}
+
+impl Container {
+    /// The 64-hex id.
+    pub fn id(&self) -> &str {
+        &self.config.id
+    }
+    /// The name.
+    pub fn name(&self) -> &str {
+        &self.config.name
+    }
+}
+
+/// File names inside a container's directory.
+pub mod files {
+    /// The configuration record.
+    pub const CONFIG: &str = "config.json";
+    /// The state record.
+    pub const STATE: &str = "state.json";
+    /// The lock taken around state changes.
+    pub const LOCK: &str = "lock";
+    /// Present while a user-requested stop is in progress (the shim does not restart).
+    pub const STOP_REQUESTED: &str = "stop-requested";
+}
+
+/// Reads a container's records from disk.
+pub fn load(paths: &Paths, id: &str) -> Result<Container> {
+    let dir = paths.container(id);
+    let config: ContainerConfig = read_json(&dir.join(files::CONFIG)).at(dir.join(files::CONFIG))?;
+    let state: ContainerState = read_json(&dir.join(files::STATE)).unwrap_or_default();
+    Ok(Container { config, state })
+}
+
+/// Applies `change` to a container's state under its lock and writes it back atomically.
+pub fn update_state<F>(paths: &Paths, id: &str, change: F) -> Result<ContainerState>
+where
+    F: FnOnce(&mut ContainerState),
+{
+    let dir = paths.container(id);
+    let _lock = FileLock::exclusive(&dir.join(files::LOCK)).at(dir.join(files::LOCK))?;
+    let path = dir.join(files::STATE);
+    let mut state: ContainerState = read_json(&path).unwrap_or_default();
+    change(&mut state);
+    write_json(&path, &state).at(&path)?;
+    Ok(state)
+}
+
+/// The log file of a container.
+pub fn log_path(paths: &Paths, id: &str) -> PathBuf {
+    paths.container(id).join(format!("{id}-json.log"))
+}
+
+impl Engine {
+    /// Every container, newest first. Containers whose shim died are reconciled on the way.
+    pub fn containers(&self) -> Result<Vec<Container>> {
+        let dir = self.paths().containers();
+        let mut out = Vec::new();
+        for entry in std::fs::read_dir(&dir).at(&dir)? {
+            let entry = entry.at(&dir)?;
+            let id = entry.file_name().to_string_lossy().into_owned();
+            if id.len() != 64 {
+                continue;
+            }
+            // A container removed while we list it simply drops out.
+            if let Ok(c) = load(self.paths(), &id) {
+                out.push(self.reconcile(c));
+            }
+        }
+        out.sort_by(|a, b| b.config.created.cmp(&a.config.created));
+        Ok(out)
+    }
+
+    /// Finds a container by full id, name, or unique id prefix.
+    pub fn container(&self, name_or_id: &str) -> Result<Container> {
+        let key = name_or_id.strip_prefix('/').unwrap_or(name_or_id);
+        if key.len() == 64 && self.paths().container(key).join(files::CONFIG).exists() {
+            return load(self.paths(), key).map(|c| self.reconcile(c));
+        }
+        let all = self.containers()?;
+        if let Some(c) = all.iter().find(|c| c.config.name == key) {
+            return Ok(c.clone());
+        }
+        let mut matches = all
+            .iter()
+            .filter(|c| !key.is_empty() && c.config.id.starts_with(key));
+        match (matches.next(), matches.next()) {
+            (Some(c), None) => Ok(c.clone()),
+            (Some(_), Some(_)) => Err(EngineError::Ambiguous(key.to_string())),
+            _ => Err(EngineError::NoSuchContainer(name_or_id.to_string())),
+        }
+    }
+
+    /// Marks a container whose shim is gone as exited (a killed shim, a reboot) and
+    /// cleans what the shim would have cleaned. Returns the container as it now is.
+    pub fn reconcile(&self, mut c: Container) -> Container {
+        if !c.state.status.has_shim() {
+            return c;
+        }
+        if procfs::is_same_process(c.state.shim_pid, c.state.shim_start) {
+            return c;
+        }
+        // The shim is gone: its container died with it (PDEATHSIG), or a reboot took both.
+        crate::engine::runtime::cleanup::after_shim_death(self.paths(), &c.config);
+        if let Ok(state) = update_state(self.paths(), c.id(), |s| {
+            if s.status.has_shim() && !procfs::is_same_process(s.shim_pid, s.shim_start) {
+                s.status = Status::Exited;
+                s.exit_code = 137;
+                s.pid = 0;
+                s.shim_pid = 0;
+                s.finished_at = Some(chrono::Utc::now());
+                s.error = "the container's supervisor (shim) died; container marked exited".into();
+            }
+        }) {
+            c.state = state;
+        }
+        c
+    }
+}

@@ -1,0 +1,102 @@
+//! The engine's error type: what went wrong, with the values a user needs to fix it.
+
+use std::path::PathBuf;
+
+/// Errors from the engine. Messages are lowercase, one line, values in single quotes.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// No container matches the name or id.
+    #[error("no such container: '{0}'")]
+    NoSuchContainer(String),
+    /// No image matches the reference or id.
+    #[error("no such image: '{0}'")]
+    NoSuchImage(String),
+    /// No volume has this name.
+    #[error("no such volume: '{0}'")]
+    NoSuchVolume(String),
+    /// A prefix matches more than one object.
+    #[error("multiple objects match '{0}': use more characters of the id")]
+    Ambiguous(String),
+    /// The name is taken by another container.
+    #[error(
+        "the container name '{name}' is already in use by container '{id}': remove or rename that container first"
+    )]
+    NameInUse {
+        /// The requested name.
+        name: String,
+        /// The short id of the container holding it.
+        id: String,
+    },
+    /// The request is invalid (bad flag value, bad reference...).
+    #[error("{0}")]
+    Invalid(String),
+    /// The object is in a state that does not allow the operation.
+    #[error("{0}")]
+    Conflict(String),
+    /// The command to run could not be started.
+    #[error("{message}")]
+    Exec {
+        /// What failed.
+        message: String,
+        /// Docker's exit code: 126 not executable, 127 not found.
+        code: i32,
+    },
+    /// An I/O error on a path.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The path involved.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// A system call failed.
+    #[error("{what}: {source}")]
+    Sys {
+        /// What was being done.
+        what: String,
+        /// The errno.
+        source: nix::Error,
+    },
+    /// Anything else, with its context.
+    #[error("{0}")]
+    Other(String),
+}
+
+/// The engine's result type.
+pub type Result<T> = std::result::Result<T, EngineError>;
+
+impl EngineError {
+    /// Wraps an I/O error with the path it happened on.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> EngineError {
+        EngineError::Io {
+            path: path.into(),
+            source,
+        }
+    }
+    /// Wraps a failed system call.
+    pub fn sys(what: impl Into<String>, source: nix::Error) -> EngineError {
+        EngineError::Sys {
+            what: what.into(),
+            source,
+        }
+    }
+    /// The exit code Docker would give for this error (125 unless the command itself failed).
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            EngineError::Exec { code, .. } => *code,
+            _ => 125,
+        }
+    }
+}
+
+/// Adds a path to I/O results: `fs::read(&p).at(&p)?`.
+pub trait IoContext<T> {
+    /// Attaches `path` to the error.
+    fn at(self, path: impl Into<PathBuf>) -> Result<T>;
+}
+
+impl<T> IoContext<T> for std::io::Result<T> {
+    fn at(self, path: impl Into<PathBuf>) -> Result<T> {
+        self.map_err(|e| EngineError::io(path, e))
+    }
+}

@@ -1,0 +1,6 @@
+//! Container lifecycle verbs, one file each, all adding methods to `Engine`.
+
+pub mod create;
+pub mod remove;
+pub mod signal;
+pub mod start;

@@ -1,0 +1,66 @@
+//! The engine: the library both front ends call. It never prints and never reads the terminal.
+//!
+//! `Engine::open(root)` gives a handle on one state root. Operations are added to `Engine`
+//! by the module of their noun (`image`, `container`, `volume`, ...), one file per verb where
+//! the verb is large. Methods are synchronous: they do file and system-call work that finishes
+//! in milliseconds, and long operations report progress through a callback. The dashboard runs
+//! them on blocking tasks so rendering never waits on them.
+
+pub mod container;
+pub mod error;
+pub mod events;
+pub mod ids;
+pub mod image;
+pub mod lifecycle;
+pub mod observe;
+pub mod procfs;
+pub mod runtime;
+pub mod store;
+pub mod volume;
+
+pub use error::{EngineError, Result};
+
+use std::path::Path;
+use store::Paths;
+
+/// Settings the engine takes from the configuration file.
+#[derive(Debug, Clone)]
+pub struct EngineOptions {
+    /// Rotate a container's log when it reaches this many bytes.
+    pub log_max_size: u64,
+    /// Keep this many log files per container (the live one included).
+    pub log_max_files: u32,
+}
+
+impl Default for EngineOptions {
+    fn default() -> Self {
+        EngineOptions {
+            log_max_size: 10 * 1024 * 1024,
+            log_max_files: 3,
+        }
+    }
+}
+
+/// A handle on one state root.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    paths: Paths,
+    options: EngineOptions,
+}
+
+impl Engine {
+    /// Opens (creating if needed) the state root at `root`.
+    pub fn open(root: &Path, options: EngineOptions) -> Result<Engine> {
+        let paths = Paths::new(root);
+        paths.ensure().map_err(|e| EngineError::io(root, e))?;
+        Ok(Engine { paths, options })
+    }
+    /// The layout of the state root.
+    pub fn paths(&self) -> &Paths {
+        &self.paths
+    }
+    /// The options this engine was opened with.
+    pub fn options(&self) -> &EngineOptions {
+        &self.options
+    }
+}

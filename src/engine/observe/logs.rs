@@ -1,0 +1,234 @@
+//! Reading a container's json-file log: tail, since, follow across rotations.
+
+use crate::engine::Engine;
+use crate::engine::container::record::log_path;
+use crate::engine::error::{IoContext, Result};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use std::borrow::Cow;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Seek, SeekFrom};
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Which stream a line came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    /// Standard output.
+    Stdout,
+    /// Standard error.
+    Stderr,
+}
+
+/// One line of a container's output.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogLine {
+    /// Its stream.
+    pub stream: Stream,
+    /// When the shim read it, as recorded (RFC 3339 with nanoseconds).
+    pub time: String,
+    /// The text, with its trailing newline if it had one.
+    pub text: String,
+}
+
+impl LogLine {
+    /// The time as a date, if it parses.
+    pub fn timestamp(&self) -> Option<DateTime<Utc>> {
+        DateTime::parse_from_rfc3339(&self.time)
+            .ok()
+            .map(|t| t.with_timezone(&Utc))
+    }
+}
+
+/// What part of the log to read.
+#[derive(Debug, Clone, Default)]
+pub struct LogOptions {
+    /// Only the last N lines (before following).
+    pub tail: Option<usize>,
+    /// Only lines at or after this time.
+    pub since: Option<DateTime<Utc>>,
+    /// Keep reading new lines until the container stops or the sink says stop.
+    pub follow: bool,
+}
+
+#[derive(Deserialize)]
+struct RawLine<'a> {
+    #[serde(borrow)]
+    log: Cow<'a, str>,
+    #[serde(borrow)]
+    stream: Cow<'a, str>,
+    #[serde(borrow)]
+    time: Cow<'a, str>,
+}
+
+/// Parses one json-file line.
+pub fn parse_line(line: &[u8]) -> Option<LogLine> {
+    let raw: RawLine = serde_json::from_slice(line).ok()?;
+    Some(LogLine {
+        stream: if raw.stream == "stderr" {
+            Stream::Stderr
+        } else {
+            Stream::Stdout
+        },
+        time: raw.time.into_owned(),
+        text: raw.log.into_owned(),
+    })
+}
+
+/// The log files of a container, oldest first (`.log.2`, `.log.1`, `.log`).
+fn log_files(live: &Path) -> Vec<PathBuf> {
+    let mut rotated: Vec<(u32, PathBuf)> = Vec::new();
+    for n in 1..100 {
+        let p = PathBuf::from(format!("{}.{n}", live.display()));
+        if !p.exists() {
+            break;
+        }
+        rotated.push((n, p));
+    }
+    rotated.sort_by(|a, b| b.0.cmp(&a.0));
+    let mut files: Vec<PathBuf> = rotated.into_iter().map(|(_, p)| p).collect();
+    files.push(live.to_path_buf());
+    files
+}
+
+impl Engine {
+    /// Reads a container's log, calling `sink` per line until it returns false.
+    /// With `follow`, waits for new lines while the container runs.
+    pub fn logs(
+        &self,
+        name_or_id: &str,
+        opts: &LogOptions,
+        sink: &mut dyn FnMut(LogLine) -> bool,
+    ) -> Result<()> {
+        let c = self.container(name_or_id)?;
+        let live = log_path(self.paths(), c.id());
+        let keep = |l: &LogLine| {
+            opts.since
+                .is_none_or(|s| l.timestamp().is_some_and(|t| t >= s))
+        };
+
+        // Past lines: with --tail only the last N are kept in memory.
+        let mut tail_buf = std::collections::VecDeque::new();
+        let mut live_pos = 0u64;
+        let mut live_ino = 0u64;
+        for path in log_files(&live) {
+            let Ok(file) = File::open(&path) else {
+                continue;
+            };
+            if path == live {
+                live_ino = file.metadata().at(&path)?.ino();
+            }
+            let mut reader = BufReader::with_capacity(256 * 1024, file);
+            let mut buf = Vec::with_capacity(512);
+            loop {
+                buf.clear();
+                let n = reader.read_until(b'\n', &mut buf).at(&path)?;
+                if n == 0 || buf.last() != Some(&b'\n') {
+                    // A partial last line is picked up by follow.
+                    if path == live {
+                        live_pos = reader.stream_position().at(&path)? - n as u64;
+                    }
+                    break;
+                }
+                let Some(line) = parse_line(&buf) else {
+                    continue;
+                };
+                if !keep(&line) {
+                    continue;
+                }
+                match opts.tail {
+                    Some(0) => {}
+                    Some(t) => {
+                        if tail_buf.len() == t {
+                            tail_buf.pop_front();
+                        }
+                        tail_buf.push_back(line);
+                    }
+                    None => {
+                        if !sink(line) {
+                            return Ok(());
+                        }
+                    }
+                }
+            }
+        }
+        for line in tail_buf {
+            if !sink(line) {
+                return Ok(());
+            }
+        }
+        if opts.follow {
+            self.follow_log(c.id(), &live, live_pos, live_ino, sink)?;
+        }
+        Ok(())
+    }
+
+    fn follow_log(
+        &self,
+        id: &str,
+        live: &Path,
+        mut pos: u64,
+        mut ino: u64,
+        sink: &mut dyn FnMut(LogLine) -> bool,
+    ) -> Result<()> {
+        let mut pending = Vec::new();
+        loop {
+            let running = self
+                .container(id)
+                .map(|c| c.state.status.has_shim())
+                .unwrap_or(false);
+            if let Ok(mut file) = File::open(live) {
+                let meta = file.metadata().at(live)?;
+                if meta.ino() != ino || meta.len() < pos {
+                    // Rotated: the new file starts from its beginning.
+                    ino = meta.ino();
+                    pos = 0;
+                    pending.clear();
+                }
+                if meta.len() > pos {
+                    file.seek(SeekFrom::Start(pos)).at(live)?;
+                    let mut reader = BufReader::new(file);
+                    let mut buf = Vec::new();
+                    loop {
+                        buf.clear();
+                        let n = reader.read_until(b'\n', &mut buf).at(live)?;
+                        if n == 0 {
+                            break;
+                        }
+                        pos += n as u64;
+                        pending.extend_from_slice(&buf);
+                        if pending.last() == Some(&b'\n') {
+                            if let Some(line) = parse_line(&pending) {
+                                if !sink(line) {
+                                    return Ok(());
+                                }
+                            }
+                            pending.clear();
+                        }
+                    }
+                    continue;
+                }
+            }
+            if !running {
+                return Ok(());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_docker_json_file_lines() {
+        let l = parse_line(br#"{"log":"hello \u001b[31mred\n","stream":"stderr","time":"2026-11-27T10:00:00.123456789Z"}"#)
+            .expect("parse");
+        assert_eq!(l.stream, Stream::Stderr);
+        assert_eq!(l.text, "hello \x1b[31mred\n");
+        assert!(l.timestamp().is_some());
+        assert!(parse_line(b"not json").is_none());
+    }
+}

@@ -1,0 +1,3 @@
+//! Watching containers: logs (json-file), and later stats, top and events.
+
+pub mod logs;

@@ -1,0 +1,272 @@
+//! Control groups for containers, on cgroup v1 (one hierarchy per controller, as on this
+//! machine's hybrid layout) and on the unified v2 hierarchy.
+//!
+//! Each container gets `berth/<id>` in every hierarchy it uses. Limits are written before
+//! the container's first process is let go, so it never runs unconstrained.
+
+use crate::engine::container::Resources;
+use crate::engine::error::{EngineError, IoContext, Result};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+const CGROUP_ROOT: &str = "/sys/fs/cgroup";
+/// v1 controllers berth uses (cpuset needs cpus/mems copied in and is not limited by berth).
+const V1_CONTROLLERS: &[&str] = &[
+    "memory", "pids", "cpu", "cpuacct", "blkio", "freezer", "devices",
+];
+
+/// Which cgroup layout the host has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// Pure cgroup v2.
+    V2,
+    /// cgroup v1 controllers (possibly with an empty unified hierarchy beside them).
+    V1,
+}
+
+/// Detects the host's layout.
+pub fn layout() -> Layout {
+    if Path::new(CGROUP_ROOT).join("cgroup.controllers").exists() {
+        Layout::V2
+    } else {
+        Layout::V1
+    }
+}
+
+/// A container's cgroup(s).
+#[derive(Debug, Clone)]
+pub struct Cgroup {
+    layout: Layout,
+    /// For v2 one directory; for v1 one per controller that is mounted.
+    dirs: Vec<(String, PathBuf)>,
+}
+
+impl Cgroup {
+    /// The cgroup of container `id` (not created yet).
+    pub fn for_container(id: &str) -> Cgroup {
+        let layout = layout();
+        let dirs = match layout {
+            Layout::V2 => vec![(
+                "unified".to_string(),
+                Path::new(CGROUP_ROOT).join("berth").join(id),
+            )],
+            Layout::V1 => V1_CONTROLLERS
+                .iter()
+                .filter(|c| Path::new(CGROUP_ROOT).join(c).join("cgroup.procs").exists())
+                .map(|c| {
+                    (
+                        c.to_string(),
+                        Path::new(CGROUP_ROOT).join(c).join("berth").join(id),
+                    )
+                })
+                .collect(),
+        };
+        Cgroup { layout, dirs }
+    }
+
+    /// The layout in use.
+    pub fn layout(&self) -> Layout {
+        self.layout
+    }
+
+    /// Whether a device-access controller guards this cgroup (v1 `devices`).
+    pub fn guards_devices(&self) -> bool {
+        self.dir("devices").is_some()
+    }
+
+    fn dir(&self, controller: &str) -> Option<&Path> {
+        self.dirs
+            .iter()
+            .find(|(c, _)| c == controller || self.layout == Layout::V2)
+            .map(|(_, d)| d.as_path())
+    }
+
+    /// Creates the cgroup directories and applies the limits.
+    pub fn create(&self, res: &Resources) -> Result<()> {
+        if self.layout == Layout::V2 {
+            enable_v2_controllers()?;
+        }
+        for (_, d) in &self.dirs {
+            fs::create_dir_all(d).at(d)?;
+        }
+        match self.layout {
+            Layout::V1 => self.apply_v1(res),
+            Layout::V2 => self.apply_v2(res),
+        }
+    }
+
+    fn apply_v1(&self, res: &Resources) -> Result<()> {
+        if let (Some(mem), Some(d)) = (res.memory, self.dir("memory")) {
+            write(d, "memory.limit_in_bytes", &mem.to_string())?;
+            // Swap is limited to the same amount (no extra swap), as with `--memory-swap` = memory.
+            let _ = fs::write(d.join("memory.memsw.limit_in_bytes"), mem.to_string());
+        }
+        if let (Some(cpus), Some(d)) = (res.nano_cpus, self.dir("cpu")) {
+            write(d, "cpu.cfs_period_us", "100000")?;
+            write(d, "cpu.cfs_quota_us", &(cpus / 10_000).to_string())?;
+        }
+        if let (Some(pids), Some(d)) = (res.pids_limit, self.dir("pids")) {
+            let v = if pids <= 0 {
+                "max".to_string()
+            } else {
+                pids.to_string()
+            };
+            write(d, "pids.max", &v)?;
+        }
+        if let Some(d) = self.dir("devices") {
+            write(d, "devices.deny", "a")?;
+            for rule in DEFAULT_DEVICE_RULES {
+                write(d, "devices.allow", rule)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn apply_v2(&self, res: &Resources) -> Result<()> {
+        let Some(d) = self.dir("unified") else {
+            return Ok(());
+        };
+        if let Some(mem) = res.memory {
+            write(d, "memory.max", &mem.to_string())?;
+            let _ = fs::write(d.join("memory.swap.max"), "0");
+        }
+        if let Some(cpus) = res.nano_cpus {
+            write(d, "cpu.max", &format!("{} 100000", cpus / 10_000))?;
+        }
+        if let Some(pids) = res.pids_limit {
+            let v = if pids <= 0 {
+                "max".to_string()
+            } else {
+                pids.to_string()
+            };
+            write(d, "pids.max", &v)?;
+        }
+        Ok(())
+    }
+
+    /// Moves process `pid` into the cgroup (every hierarchy).
+    pub fn add(&self, pid: i32) -> Result<()> {
+        for (_, d) in &self.dirs {
+            write(d, "cgroup.procs", &pid.to_string())?;
+        }
+        Ok(())
+    }
+
+    /// Freezes (`pause`) or thaws (`unpause`) every process in the cgroup.
+    pub fn set_frozen(&self, frozen: bool) -> Result<()> {
+        match self.layout {
+            Layout::V1 => {
+                let d = self.dir("freezer").ok_or_else(|| {
+                    EngineError::Other("the freezer cgroup controller is not mounted".into())
+                })?;
+                write(d, "freezer.state", if frozen { "FROZEN" } else { "THAWED" })
+            }
+            Layout::V2 => {
+                let d = self
+                    .dir("unified")
+                    .ok_or_else(|| EngineError::Other("no cgroup".into()))?;
+                write(d, "cgroup.freeze", if frozen { "1" } else { "0" })
+            }
+        }
+    }
+
+    /// Whether the kernel's OOM killer has killed a process in this cgroup.
+    pub fn oom_killed(&self) -> bool {
+        let (dir, file) = match self.layout {
+            Layout::V1 => (self.dir("memory"), "memory.oom_control"),
+            Layout::V2 => (self.dir("unified"), "memory.events"),
+        };
+        let Some(dir) = dir else { return false };
+        fs::read_to_string(dir.join(file))
+            .ok()
+            .and_then(|s| {
+                s.lines().find_map(|l| {
+                    l.strip_prefix("oom_kill ")
+                        .and_then(|n| n.trim().parse::<u64>().ok())
+                })
+            })
+            .is_some_and(|n| n > 0)
+    }
+
+    /// Pids of every process in the cgroup.
+    pub fn pids(&self) -> Vec<i32> {
+        let Some((_, d)) = self.dirs.first() else {
+            return Vec::new();
+        };
+        fs::read_to_string(d.join("cgroup.procs"))
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| l.trim().parse().ok())
+            .collect()
+    }
+
+    /// Kills every process in the cgroup (thawing it first so the kill is delivered).
+    pub fn kill_all(&self) {
+        let _ = self.set_frozen(false);
+        for pid in self.pids() {
+            let _ = nix::sys::signal::kill(
+                nix::unistd::Pid::from_raw(pid),
+                nix::sys::signal::Signal::SIGKILL,
+            );
+        }
+    }
+
+    /// Removes the cgroup directories, waiting briefly for dying processes to leave.
+    pub fn remove(&self) {
+        for (_, d) in &self.dirs {
+            if !d.exists() {
+                continue;
+            }
+            for _ in 0..50 {
+                if fs::remove_dir(d).is_ok() || !d.exists() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
+        }
+    }
+
+    /// The directory of a controller (for stats readers).
+    pub fn controller_dir(&self, controller: &str) -> Option<PathBuf> {
+        self.dir(controller).map(Path::to_path_buf)
+    }
+}
+
+/// Docker's default device rules: the standard character devices, ptys, and mknod of any
+/// char/block device (which is useless without read/write access to it).
+const DEFAULT_DEVICE_RULES: &[&str] = &[
+    "c *:* m",
+    "b *:* m",
+    "c 1:3 rwm",    // null
+    "c 1:5 rwm",    // zero
+    "c 1:7 rwm",    // full
+    "c 1:8 rwm",    // random
+    "c 1:9 rwm",    // urandom
+    "c 5:0 rwm",    // tty
+    "c 5:1 rwm",    // console
+    "c 5:2 rwm",    // ptmx
+    "c 136:* rwm",  // pts
+    "c 10:200 rwm", // tun
+];
+
+fn enable_v2_controllers() -> Result<()> {
+    let root = Path::new(CGROUP_ROOT);
+    let berth = root.join("berth");
+    fs::create_dir_all(&berth).at(&berth)?;
+    for dir in [root, berth.as_path()] {
+        let available = fs::read_to_string(root.join("cgroup.controllers")).unwrap_or_default();
+        for c in ["memory", "pids", "cpu", "io"] {
+            if available.split_whitespace().any(|a| a == c) {
+                let _ = fs::write(dir.join("cgroup.subtree_control"), format!("+{c}"));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn write(dir: &Path, file: &str, value: &str) -> Result<()> {
+    let p = dir.join(file);
+    fs::write(&p, value)
+        .map_err(|e| EngineError::Other(format!("cannot set {}={value}: {e}", p.display())))
+}

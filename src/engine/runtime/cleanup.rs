@@ -1,0 +1,11 @@
+//! Cleaning up after a container whose shim is gone.
+
+use crate::engine::container::ContainerConfig;
+use crate::engine::store::Paths;
+
+/// Kills leftover processes and removes the cgroup of a container whose shim died.
+pub fn after_shim_death(_paths: &Paths, config: &ContainerConfig) {
+    let cg = super::cgroups::Cgroup::for_container(&config.id);
+    cg.kill_all();
+    cg.remove();
+}

@@ -1,0 +1,17 @@
+//! The runtime: turns a container's configuration into an isolated process supervised by
+//! its shim. berth is its own runtime: namespaces, mounts, cgroups and capabilities are set
+//! up here through system calls, never by running another program.
+
+pub mod caps;
+pub mod cgroups;
+pub mod cleanup;
+pub mod init;
+pub mod logwriter;
+pub mod protocol;
+pub mod rootfs;
+pub mod shim;
+pub mod spawn;
+pub mod user;
+
+/// The hidden first argument that turns the berth binary into a shim.
+pub const SHIM_ARG: &str = "__shim";

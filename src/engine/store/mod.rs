@@ -1,0 +1,9 @@
+//! On-disk state: atomic writes, locks and the layout of the state root.
+
+pub mod atomic;
+pub mod lock;
+pub mod paths;
+
+pub use atomic::{read_json, write_atomic, write_atomic_mode, write_json};
+pub use lock::FileLock;
+pub use paths::Paths;

@@ -1,0 +1,88 @@
+//! Where everything lives under the state root and the runtime directory.
+
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+
+/// The default state root.
+pub const DEFAULT_ROOT: &str = "/var/lib/berth";
+/// The default runtime directory (sockets, pid files); cleared by a reboot.
+pub const DEFAULT_RUNTIME: &str = "/run/berth";
+
+/// The layout of one state root and its runtime directory.
+#[derive(Debug, Clone)]
+pub struct Paths {
+    /// The state root, e.g. `/var/lib/berth`.
+    pub root: PathBuf,
+    /// The runtime directory, e.g. `/run/berth`.
+    pub runtime: PathBuf,
+}
+
+impl Paths {
+    /// The layout for `root`. The default root uses `/run/berth`; any other root gets a
+    /// runtime directory of its own under `/run/berth/` named by a hash of the root, so
+    /// two roots never share sockets and socket paths stay short.
+    pub fn new(root: &Path) -> Paths {
+        let runtime = if root == Path::new(DEFAULT_ROOT) {
+            PathBuf::from(DEFAULT_RUNTIME)
+        } else {
+            let digest = Sha256::digest(root.as_os_str().as_encoded_bytes());
+            PathBuf::from(DEFAULT_RUNTIME).join(&hex::encode(digest)[..12])
+        };
+        Paths {
+            root: root.to_path_buf(),
+            runtime,
+        }
+    }
+    /// `blobs/sha256/` — the content store.
+    pub fn blobs(&self) -> PathBuf {
+        self.root.join("blobs").join("sha256")
+    }
+    /// `layers/` — unpacked layers by chain id.
+    pub fn layers(&self) -> PathBuf {
+        self.root.join("layers")
+    }
+    /// `images/` — the image index.
+    pub fn images(&self) -> PathBuf {
+        self.root.join("images")
+    }
+    /// `containers/`.
+    pub fn containers(&self) -> PathBuf {
+        self.root.join("containers")
+    }
+    /// `containers/<id>/`.
+    pub fn container(&self, id: &str) -> PathBuf {
+        self.containers().join(id)
+    }
+    /// `volumes/`.
+    pub fn volumes(&self) -> PathBuf {
+        self.root.join("volumes")
+    }
+    /// `events.log` — the append-only event journal.
+    pub fn events(&self) -> PathBuf {
+        self.root.join("events.log")
+    }
+    /// `tmp/` — scratch space on the same filesystem as the store (for atomic renames).
+    pub fn tmp(&self) -> PathBuf {
+        self.root.join("tmp")
+    }
+    /// The attach/control socket of a container's shim.
+    pub fn shim_socket(&self, id: &str) -> PathBuf {
+        self.runtime
+            .join(format!("{}.sock", &id[..id.len().min(12)]))
+    }
+    /// Creates the directories of the layout.
+    pub fn ensure(&self) -> std::io::Result<()> {
+        for d in [
+            self.blobs(),
+            self.layers(),
+            self.images(),
+            self.containers(),
+            self.volumes(),
+            self.tmp(),
+            self.runtime.clone(),
+        ] {
+            std::fs::create_dir_all(d)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,1 @@
+//! Named volumes: directories under `volumes/<name>/_data` that outlive containers.
