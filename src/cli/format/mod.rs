@@ -1,2 +1,14 @@
 //! Output formatting shared by the commands: Docker-style tables, Go templates (`--format`),
 //! human durations and sizes.
+//!
+//! API contract (the bodies may be improved, the signatures are relied on by every command):
+//! - `print_list(format, columns, items)`: Docker's `--format` semantics for list commands.
+//! - `render(template, value)`: one Go template applied to one JSON value.
+//! - `human::ago`, `human::duration`, `human::size`.
+
+pub mod human;
+pub mod table;
+pub mod template;
+
+pub use table::{Column, print_list};
+pub use template::render;
