@@ -1,5 +1,6 @@
 //! Container commands.
 
+pub mod attach;
 pub mod files;
 pub mod inspect;
 pub mod lifecycle;

@@ -1,23 +1,322 @@
-//! run and create.
+//! `run` and `create`: turn Docker's flags into `CreateOptions`, then create (and start).
+
+use super::attach::{AttachOptions, attach_stream};
 use crate::cli::Ctx;
-use clap::Args;
-/// `berth run`
+use crate::engine::container::{MountKind, MountSpec, Resources, RestartPolicy};
+use crate::engine::lifecycle::CreateOptions;
+use anyhow::{Context, Result, anyhow, bail};
+use clap::{ArgAction, Args};
+
+/// Flags shared by `run` and `create`.
 #[derive(Debug, Args)]
-pub struct RunArgs {
-    /// Image.
-    pub image: String,
-}
-/// `berth create`
-#[derive(Debug, Args)]
+#[command(disable_help_flag = true)]
 pub struct CreateArgs {
-    /// Image.
+    /// Print help.
+    #[arg(long, action = ArgAction::Help)]
+    help: Option<bool>,
+    /// Assign a name to the container.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Set environment variables.
+    #[arg(short = 'e', long = "env")]
+    pub env: Vec<String>,
+    /// Read in a file of environment variables.
+    #[arg(long = "env-file")]
+    pub env_file: Vec<String>,
+    /// Working directory inside the container.
+    #[arg(short = 'w', long = "workdir")]
+    pub workdir: Option<String>,
+    /// Username or UID (format: <name|uid>[:<group|gid>]).
+    #[arg(short = 'u', long)]
+    pub user: Option<String>,
+    /// Container host name.
+    #[arg(short = 'h', long)]
+    pub hostname: Option<String>,
+    /// Overwrite the default ENTRYPOINT of the image.
+    #[arg(long)]
+    pub entrypoint: Option<String>,
+    /// Set meta data on a container.
+    #[arg(short = 'l', long = "label")]
+    pub label: Vec<String>,
+    /// Memory limit (e.g. 32m, 1g).
+    #[arg(short = 'm', long)]
+    pub memory: Option<String>,
+    /// Number of CPUs.
+    #[arg(long)]
+    pub cpus: Option<String>,
+    /// Tune container pids limit (-1 for unlimited).
+    #[arg(long = "pids-limit", allow_hyphen_values = true)]
+    pub pids_limit: Option<i64>,
+    /// Mount the container's root filesystem as read only.
+    #[arg(long = "read-only")]
+    pub read_only: bool,
+    /// Mount a tmpfs directory (PATH[:OPTIONS]).
+    #[arg(long)]
+    pub tmpfs: Vec<String>,
+    /// Bind mount a volume (HOST:CTR[:ro], NAME:CTR[:ro], or CTR).
+    #[arg(short = 'v', long = "volume")]
+    pub volume: Vec<String>,
+    /// Restart policy: no, always, on-failure[:max-retries], unless-stopped.
+    #[arg(long, default_value = "no")]
+    pub restart: String,
+    /// Automatically remove the container when it exits.
+    #[arg(long)]
+    pub rm: bool,
+    /// Connect a container to a network (only 'none' for now).
+    #[arg(long, alias = "net")]
+    pub network: Option<String>,
+    /// Keep STDIN open even if not attached.
+    #[arg(short = 'i', long)]
+    pub interactive: bool,
+    /// Allocate a pseudo-TTY.
+    #[arg(short = 't', long)]
+    pub tty: bool,
+    /// Timeout (in seconds) to stop a container.
+    #[arg(long = "stop-timeout")]
+    pub stop_timeout: Option<u32>,
+    /// The image.
     pub image: String,
+    /// The command and its arguments.
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    pub command: Vec<String>,
 }
-/// `berth run`
-pub fn run(_ctx: &Ctx, _a: RunArgs) -> anyhow::Result<i32> {
-    anyhow::bail!("not implemented yet")
+
+/// `berth run`: create's flags plus detach.
+#[derive(Debug, Args)]
+#[command(disable_help_flag = true)]
+pub struct RunArgs {
+    /// Run container in background and print container ID.
+    #[arg(short = 'd', long)]
+    pub detach: bool,
+    /// Everything `create` takes.
+    #[command(flatten)]
+    pub create: CreateArgs,
 }
-/// `berth create`
-pub fn create(_ctx: &Ctx, _a: CreateArgs) -> anyhow::Result<i32> {
-    anyhow::bail!("not implemented yet")
+
+/// Parses Docker's memory sizes: `32m`, `1g`, `512k`, `1024` (bytes); at least 6 MiB.
+pub fn parse_memory(s: &str) -> Result<i64> {
+    let bytes = crate::config::parse_size(s)
+        .map_err(|_| anyhow!("invalid value '{s}' for --memory: use a size such as 64m or 1g"))?;
+    if bytes < 6 * 1024 * 1024 {
+        bail!("invalid value '{s}' for --memory: the minimum allowed memory limit is 6MB");
+    }
+    Ok(bytes as i64)
+}
+
+/// Parses `--cpus 1.5` into nano-CPUs.
+pub fn parse_cpus(s: &str) -> Result<i64> {
+    let n: f64 = s
+        .parse()
+        .map_err(|_| anyhow!("invalid value '{s}' for --cpus: use a number such as 0.5 or 2"))?;
+    if !(n > 0.0) || !n.is_finite() {
+        bail!("invalid value '{s}' for --cpus: must be greater than 0");
+    }
+    Ok((n * 1e9) as i64)
+}
+
+/// Parses `-v` the way Docker does.
+pub fn parse_volume(s: &str) -> Result<MountSpec> {
+    let parts: Vec<&str> = s.split(':').collect();
+    let (source, dest, mode) = match parts.as_slice() {
+        [d] => ("", *d, ""),
+        [s, d] => (*s, *d, ""),
+        [s, d, m] => (*s, *d, *m),
+        _ => bail!(
+            "invalid volume specification '{s}': use HOST:CONTAINER[:ro] or NAME:CONTAINER[:ro]"
+        ),
+    };
+    if !dest.starts_with('/') || dest == "/" {
+        bail!(
+            "invalid volume specification '{s}': the container path must be absolute and not '/'"
+        );
+    }
+    let read_only = match mode {
+        "" | "rw" => false,
+        "ro" => true,
+        m => bail!("invalid volume specification '{s}': unknown mode '{m}' (use ro or rw)"),
+    };
+    let kind = if source.starts_with('/') || source.starts_with('.') {
+        MountKind::Bind
+    } else {
+        MountKind::Volume
+    };
+    let source = if kind == MountKind::Bind {
+        let p = std::path::Path::new(source);
+        let abs = std::fs::canonicalize(p).map_err(|_| {
+            anyhow!(
+                "invalid volume specification '{s}': bind source path '{source}' does not exist"
+            )
+        })?;
+        abs.display().to_string()
+    } else {
+        if !source.is_empty() && !crate::engine::ids::valid_name(source) {
+            bail!("invalid volume name '{source}': only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
+        }
+        source.to_string()
+    };
+    Ok(MountSpec {
+        kind,
+        source,
+        destination: dest.to_string(),
+        read_only,
+        options: String::new(),
+    })
+}
+
+fn parse_tmpfs(s: &str) -> Result<MountSpec> {
+    let (dest, opts) = s.split_once(':').unwrap_or((s, ""));
+    if !dest.starts_with('/') || dest == "/" {
+        bail!("invalid tmpfs '{s}': the container path must be absolute and not '/'");
+    }
+    Ok(MountSpec {
+        kind: MountKind::Tmpfs,
+        source: String::new(),
+        destination: dest.to_string(),
+        read_only: opts.split(',').any(|o| o == "ro"),
+        options: opts
+            .split(',')
+            .filter(|o| !o.is_empty() && *o != "ro" && *o != "rw")
+            .collect::<Vec<_>>()
+            .join(","),
+    })
+}
+
+fn read_env_file(path: &str) -> Result<Vec<String>> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read env file '{path}'"))?;
+    Ok(text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_string)
+        .collect())
+}
+
+/// Turns the flags into engine options, validating every value.
+pub fn options(a: &CreateArgs) -> Result<CreateOptions> {
+    let mut env = Vec::new();
+    for f in &a.env_file {
+        env.extend(read_env_file(f)?);
+    }
+    env.extend(a.env.iter().cloned());
+    let mut labels = std::collections::BTreeMap::new();
+    for l in &a.label {
+        let (k, v) = l.split_once('=').unwrap_or((l, ""));
+        labels.insert(k.to_string(), v.to_string());
+    }
+    let mut mounts = Vec::new();
+    for v in &a.volume {
+        mounts.push(parse_volume(v)?);
+    }
+    for t in &a.tmpfs {
+        mounts.push(parse_tmpfs(t)?);
+    }
+    Ok(CreateOptions {
+        image: a.image.clone(),
+        name: a.name.clone(),
+        cmd: a.command.clone(),
+        entrypoint: a.entrypoint.clone(),
+        env,
+        working_dir: a.workdir.clone(),
+        user: a.user.clone(),
+        hostname: a.hostname.clone(),
+        labels,
+        tty: a.tty,
+        open_stdin: a.interactive,
+        mounts,
+        read_only: a.read_only,
+        resources: Resources {
+            memory: a.memory.as_deref().map(parse_memory).transpose()?,
+            nano_cpus: a.cpus.as_deref().map(parse_cpus).transpose()?,
+            pids_limit: a.pids_limit,
+        },
+        restart: RestartPolicy::parse(&a.restart).map_err(anyhow::Error::msg)?,
+        auto_remove: a.rm,
+        network: a.network.clone(),
+        stop_timeout: a.stop_timeout,
+    })
+}
+
+/// `berth create`: prints the new container's id.
+pub fn create(ctx: &Ctx, a: CreateArgs) -> Result<i32> {
+    let opts = options(&a)?;
+    let c = ctx.engine.create_container(&opts)?;
+    println!("{}", c.config.id);
+    Ok(0)
+}
+
+/// `berth run`: create, start, and (unless `-d`) stay attached until the container exits,
+/// returning its exit code.
+pub fn run(ctx: &Ctx, a: RunArgs) -> Result<i32> {
+    let opts = options(&a.create)?;
+    if a.detach && opts.auto_remove && opts.open_stdin && opts.tty {
+        // Fine in Docker too; nothing special.
+    }
+    let c = ctx.engine.create_container(&opts)?;
+    if a.detach {
+        if let Err(e) = ctx.engine.start_container(c.id()) {
+            cleanup_failed_start(ctx, c.id(), opts.auto_remove);
+            return Err(e.into());
+        }
+        println!("{}", c.config.id);
+        return Ok(0);
+    }
+    let stream = match ctx.engine.start_container_attached(c.id()) {
+        Ok(s) => s,
+        Err(e) => {
+            cleanup_failed_start(ctx, c.id(), opts.auto_remove);
+            return Err(e.into());
+        }
+    };
+    attach_stream(
+        ctx,
+        c.id(),
+        stream,
+        AttachOptions {
+            stdin: opts.open_stdin,
+        },
+    )
+}
+
+/// A container whose start failed stays in `created` (as in Docker) unless `--rm` asked for
+/// it to go.
+fn cleanup_failed_start(ctx: &Ctx, id: &str, auto_remove: bool) {
+    if auto_remove {
+        let _ = ctx.engine.remove_container(id, true, true);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn memory_values() {
+        assert_eq!(parse_memory("32m").expect("32m"), 32 * 1024 * 1024);
+        assert!(parse_memory("abc").is_err());
+        assert!(parse_memory("1k").is_err());
+    }
+
+    #[test]
+    fn cpus_values() {
+        assert_eq!(parse_cpus("1.5").expect("1.5"), 1_500_000_000);
+        assert!(parse_cpus("0").is_err());
+        assert!(parse_cpus("x").is_err());
+    }
+
+    #[test]
+    fn volume_flags() {
+        let v = parse_volume("data:/var/lib/data:ro").expect("named");
+        assert_eq!(
+            (v.kind, v.source.as_str(), v.read_only),
+            (MountKind::Volume, "data", true)
+        );
+        let b = parse_volume("/tmp:/mnt").expect("bind");
+        assert_eq!(b.kind, MountKind::Bind);
+        let anon = parse_volume("/data").expect("anon");
+        assert_eq!((anon.kind, anon.source.as_str()), (MountKind::Volume, ""));
+        assert!(parse_volume("x:relative").is_err());
+        assert!(parse_volume("/does/not/exist/at/all:/x").is_err());
+        assert!(parse_volume("a:/b:rx").is_err());
+    }
 }

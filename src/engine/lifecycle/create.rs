@@ -1,8 +1,12 @@
 //! `create`: records a new container from an image and the user's options.
 
-use crate::engine::Engine;
-use crate::engine::container::{Container, MountSpec, Resources, RestartPolicy};
-use crate::engine::error::{EngineError, Result};
+use crate::engine::container::record::files;
+use crate::engine::container::{
+    Container, ContainerConfig, ContainerState, MountKind, MountSpec, Resources, RestartPolicy,
+};
+use crate::engine::error::{EngineError, IoContext, Result};
+use crate::engine::store::{FileLock, write_json};
+use crate::engine::{Engine, ids};
 use std::collections::BTreeMap;
 
 /// What the user asked for in `run`/`create`.
@@ -46,10 +50,224 @@ pub struct CreateOptions {
     pub stop_timeout: Option<u32>,
 }
 
+/// Lock file serialising name checks between concurrent creates and renames.
+pub const NAMES_LOCK: &str = ".names.lock";
+
+/// Merges `K=V` entries: later keys replace earlier ones, order of first appearance kept.
+fn merge_env(base: &[String], extra: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = base.to_vec();
+    for e in extra {
+        let entry = if e.contains('=') {
+            e.clone()
+        } else {
+            match std::env::var(e) {
+                Ok(v) => format!("{e}={v}"),
+                Err(_) => continue,
+            }
+        };
+        let key = entry.split('=').next().unwrap_or_default().to_string();
+        match out
+            .iter_mut()
+            .find(|x| x.split('=').next() == Some(key.as_str()))
+        {
+            Some(slot) => *slot = entry,
+            None => out.push(entry),
+        }
+    }
+    out
+}
+
 impl Engine {
     /// Creates a container (status `created`); nothing runs yet.
     pub fn create_container(&self, opts: &CreateOptions) -> Result<Container> {
-        let _ = opts;
-        Err(EngineError::Other("create is not implemented yet".into()))
+        if opts.auto_remove && !matches!(opts.restart.name.as_str(), "" | "no") {
+            return Err(EngineError::Invalid(
+                "conflicting options: --restart and --rm cannot be used together".into(),
+            ));
+        }
+        let network = opts.network.clone().unwrap_or_else(|| "none".into());
+        if network != "none" {
+            return Err(EngineError::Invalid(format!(
+                "network '{network}' not found: only 'none' exists until networking lands"
+            )));
+        }
+        let image = self.image(&opts.image)?;
+        let img = image.config.config().clone().unwrap_or_default();
+
+        let (entrypoint, cmd) = match &opts.entrypoint {
+            Some(ep) if ep.is_empty() => (Vec::new(), opts.cmd.clone()),
+            Some(ep) => (vec![ep.clone()], opts.cmd.clone()),
+            None => (
+                img.entrypoint().clone().unwrap_or_default(),
+                if opts.cmd.is_empty() {
+                    img.cmd().clone().unwrap_or_default()
+                } else {
+                    opts.cmd.clone()
+                },
+            ),
+        };
+        if entrypoint.is_empty() && cmd.is_empty() {
+            return Err(EngineError::Invalid(format!(
+                "no command specified: image '{}' has no CMD or ENTRYPOINT; give a command after the image name",
+                opts.image
+            )));
+        }
+
+        let id = ids::random_id();
+        let mut labels: BTreeMap<String, String> = img
+            .labels()
+            .clone()
+            .unwrap_or_default()
+            .into_iter()
+            .collect();
+        labels.extend(opts.labels.clone());
+
+        let mut mounts = opts.mounts.clone();
+        // The image's VOLUMEs get anonymous volumes unless the user mounted something there.
+        if let Some(vols) = img.volumes() {
+            for dest in vols {
+                if !mounts.iter().any(|m| &m.destination == dest) {
+                    mounts.push(MountSpec {
+                        kind: MountKind::Volume,
+                        source: String::new(),
+                        destination: dest.clone(),
+                        read_only: false,
+                        options: String::new(),
+                    });
+                }
+            }
+        }
+
+        let names_lock = self.paths().containers().join(NAMES_LOCK);
+        let _lock = FileLock::exclusive(&names_lock).at(&names_lock)?;
+        let name = match &opts.name {
+            Some(n) => {
+                let n = n.strip_prefix('/').unwrap_or(n);
+                if !ids::valid_name(n) {
+                    return Err(EngineError::Invalid(format!(
+                        "invalid container name '{n}': only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"
+                    )));
+                }
+                n.to_string()
+            }
+            None => loop {
+                let n = ids::random_name();
+                if !self.containers()?.iter().any(|c| c.config.name == n) {
+                    break n;
+                }
+            },
+        };
+        if let Some(other) = self
+            .containers()?
+            .into_iter()
+            .find(|c| c.config.name == name)
+        {
+            return Err(EngineError::NameInUse {
+                name,
+                id: other.config.short_id().to_string(),
+            });
+        }
+
+        // Volumes are made (or found) before anything of the container exists on disk.
+        for m in mounts.iter_mut().filter(|m| m.kind == MountKind::Volume) {
+            if m.source.is_empty() {
+                m.source = ids::random_id();
+            }
+            self.ensure_volume(&m.source)?;
+        }
+
+        let config = ContainerConfig {
+            id: id.clone(),
+            name,
+            created: chrono::Utc::now(),
+            image: opts.image.clone(),
+            image_id: image.id.clone(),
+            layers: image.layers.clone(),
+            entrypoint,
+            cmd,
+            env: merge_env(&img.env().clone().unwrap_or_default(), &opts.env),
+            working_dir: opts
+                .working_dir
+                .clone()
+                .or_else(|| img.working_dir().clone())
+                .filter(|w| !w.is_empty())
+                .unwrap_or_else(|| "/".into()),
+            user: opts
+                .user
+                .clone()
+                .or_else(|| img.user().clone())
+                .unwrap_or_default(),
+            hostname: opts
+                .hostname
+                .clone()
+                .unwrap_or_else(|| ids::short_id(&id).to_string()),
+            labels,
+            tty: opts.tty,
+            open_stdin: opts.open_stdin,
+            mounts,
+            read_only: opts.read_only,
+            resources: opts.resources.clone(),
+            restart: if opts.restart.name.is_empty() {
+                RestartPolicy {
+                    name: "no".into(),
+                    max_retry: 0,
+                }
+            } else {
+                opts.restart.clone()
+            },
+            auto_remove: opts.auto_remove,
+            network_mode: network,
+            stop_signal: img
+                .stop_signal()
+                .clone()
+                .unwrap_or_else(|| "SIGTERM".into()),
+            stop_timeout: opts.stop_timeout,
+        };
+
+        // Build the record in a scratch directory, then rename it into place: a crash
+        // leaves either a whole container or none.
+        let scratch = self.paths().tmp().join(format!("create-{id}"));
+        let built = (|| -> Result<()> {
+            for d in ["rw/upper", "rw/work"] {
+                std::fs::create_dir_all(scratch.join(d)).at(scratch.join(d))?;
+            }
+            write_json(&scratch.join(files::CONFIG), &config).at(scratch.join(files::CONFIG))?;
+            write_json(&scratch.join(files::STATE), &ContainerState::default())
+                .at(scratch.join(files::STATE))?;
+            let dest = self.paths().container(&id);
+            std::fs::rename(&scratch, &dest).at(&dest)
+        })();
+        if let Err(e) = built {
+            let _ = std::fs::remove_dir_all(&scratch);
+            return Err(e);
+        }
+        self.emit(
+            "container",
+            "create",
+            &id,
+            &[("name", &config.name), ("image", &config.image)],
+        );
+        Ok(Container {
+            config,
+            state: ContainerState::default(),
+        })
+    }
+
+    /// Makes sure the named volume exists (Docker creates it on first use).
+    fn ensure_volume(&self, name: &str) -> Result<()> {
+        let data = self.paths().volumes().join(name).join("_data");
+        std::fs::create_dir_all(&data).at(&data)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::merge_env;
+
+    #[test]
+    fn user_env_overrides_image_env() {
+        let base = vec!["PATH=/bin".to_string(), "A=1".to_string()];
+        let merged = merge_env(&base, &["A=2".into(), "B=3".into()]);
+        assert_eq!(merged, vec!["PATH=/bin", "A=2", "B=3"]);
     }
 }

@@ -1,22 +1,124 @@
 //! `rm` and `rename`.
 
-use crate::engine::Engine;
-use crate::engine::error::{EngineError, Result};
+use crate::engine::container::record::files;
+use crate::engine::container::{ContainerConfig, MountKind};
+use crate::engine::error::{EngineError, IoContext, Result};
+use crate::engine::runtime::cgroups::Cgroup;
+use crate::engine::store::{FileLock, read_json, write_json};
+use crate::engine::{Engine, ids};
+use std::time::Duration;
+
+/// Deletes a stopped container's files (and its anonymous volumes when asked): the
+/// directory is first renamed away so it disappears at once, then removed.
+pub fn delete_files(engine: &Engine, config: &ContainerConfig) {
+    delete_files_with(engine, config, false);
+}
+
+fn is_anonymous_volume(name: &str) -> bool {
+    name.len() == 64 && name.chars().all(|c| c.is_ascii_hexdigit())
+}
+
+fn delete_files_with(engine: &Engine, config: &ContainerConfig, volumes: bool) {
+    let dir = engine.paths().container(&config.id);
+    let trash = engine.paths().tmp().join(format!("removing-{}", config.id));
+    if std::fs::rename(&dir, &trash).is_ok() {
+        let _ = std::fs::remove_dir_all(&trash);
+    } else {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    if volumes {
+        for m in config
+            .mounts
+            .iter()
+            .filter(|m| m.kind == MountKind::Volume && is_anonymous_volume(&m.source))
+        {
+            let _ = std::fs::remove_dir_all(engine.paths().volumes().join(&m.source));
+        }
+    }
+    Cgroup::for_container(&config.id).remove();
+    engine.emit(
+        "container",
+        "destroy",
+        &config.id,
+        &[("name", &config.name)],
+    );
+}
 
 impl Engine {
     /// Removes a container; a running one only with `force` (killed first).
     /// With `volumes`, its anonymous volumes go too.
     pub fn remove_container(&self, name_or_id: &str, force: bool, volumes: bool) -> Result<()> {
-        let _ = (force, volumes);
-        Err(EngineError::Other(format!(
-            "rm of '{name_or_id}' is not implemented yet"
-        )))
+        let c = self.container(name_or_id)?;
+        if c.state.status.has_shim() {
+            if !force {
+                return Err(EngineError::Conflict(format!(
+                    "cannot remove container '{}': it is {}; stop it first or use 'rm -f'",
+                    c.name(),
+                    c.state.status.as_str()
+                )));
+            }
+            let _ = std::fs::write(
+                self.paths().container(c.id()).join(files::STOP_REQUESTED),
+                b"",
+            );
+            let cg = Cgroup::for_container(c.id());
+            cg.kill_all();
+            // The shim records the exit and cleans up; wait for it, then make sure.
+            let until = std::time::Instant::now() + Duration::from_secs(10);
+            while std::time::Instant::now() < until {
+                let running = crate::engine::container::record::load(self.paths(), c.id())
+                    .map(|now| self.reconcile(now).state.status.has_shim())
+                    .unwrap_or(false);
+                if !running {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            cg.kill_all();
+        }
+        // --rm containers may have been removed by their shim meanwhile.
+        if self.paths().container(c.id()).exists() {
+            delete_files_with(self, &c.config, volumes);
+        }
+        Ok(())
     }
+
     /// Gives a container a new name.
     pub fn rename_container(&self, name_or_id: &str, new_name: &str) -> Result<()> {
-        let _ = new_name;
-        Err(EngineError::Other(format!(
-            "rename of '{name_or_id}' is not implemented yet"
-        )))
+        let new_name = new_name.strip_prefix('/').unwrap_or(new_name);
+        if !ids::valid_name(new_name) {
+            return Err(EngineError::Invalid(format!(
+                "invalid container name '{new_name}': only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"
+            )));
+        }
+        let names_lock = self.paths().containers().join(super::create::NAMES_LOCK);
+        let _lock = FileLock::exclusive(&names_lock).at(&names_lock)?;
+        let c = self.container(name_or_id)?;
+        if c.config.name == new_name {
+            return Err(EngineError::Invalid(format!(
+                "renaming a container with the same name as its current name: '{new_name}'"
+            )));
+        }
+        if let Some(other) = self
+            .containers()?
+            .into_iter()
+            .find(|o| o.config.name == new_name)
+        {
+            return Err(EngineError::NameInUse {
+                name: new_name.to_string(),
+                id: other.config.short_id().to_string(),
+            });
+        }
+        let path = self.paths().container(c.id()).join(files::CONFIG);
+        let mut config: ContainerConfig = read_json(&path).at(&path)?;
+        let old = std::mem::replace(&mut config.name, new_name.to_string());
+        write_json(&path, &config).at(&path)?;
+        self.emit(
+            "container",
+            "rename",
+            c.id(),
+            &[("name", new_name), ("oldName", &old)],
+        );
+        Ok(())
     }
 }

@@ -1,1 +1,46 @@
-//! (in progress)
+//! Linux capabilities: Docker's default set for container processes.
+
+use caps::{CapSet, Capability, CapsHashSet};
+
+/// Docker's default capabilities.
+pub const DEFAULT: &[Capability] = &[
+    Capability::CAP_CHOWN,
+    Capability::CAP_DAC_OVERRIDE,
+    Capability::CAP_FSETID,
+    Capability::CAP_FOWNER,
+    Capability::CAP_MKNOD,
+    Capability::CAP_NET_RAW,
+    Capability::CAP_SETGID,
+    Capability::CAP_SETUID,
+    Capability::CAP_SETFCAP,
+    Capability::CAP_SETPCAP,
+    Capability::CAP_NET_BIND_SERVICE,
+    Capability::CAP_SYS_CHROOT,
+    Capability::CAP_KILL,
+    Capability::CAP_AUDIT_WRITE,
+];
+
+/// The set a container gets: Docker's default, less `CAP_MKNOD` when no device cgroup
+/// guards device access (without it a device node made in the container would reach the
+/// host's disks).
+pub fn container_set(device_cgroup: bool) -> CapsHashSet {
+    DEFAULT
+        .iter()
+        .copied()
+        .filter(|c| device_cgroup || *c != Capability::CAP_MKNOD)
+        .collect()
+}
+
+/// Drops every capability outside `keep` from the bounding set (so no exec can regain
+/// them), then sets the inheritable, permitted and effective sets to `keep`.
+pub fn restrict_to(keep: &CapsHashSet) -> Result<(), String> {
+    for cap in caps::all() {
+        if !keep.contains(&cap) && caps::has_cap(None, CapSet::Bounding, cap).unwrap_or(false) {
+            caps::drop(None, CapSet::Bounding, cap).map_err(|e| format!("drop {cap}: {e}"))?;
+        }
+    }
+    caps::set(None, CapSet::Inheritable, keep).map_err(|e| format!("set inheritable: {e}"))?;
+    caps::set(None, CapSet::Effective, keep).map_err(|e| format!("set effective: {e}"))?;
+    caps::set(None, CapSet::Permitted, keep).map_err(|e| format!("set permitted: {e}"))?;
+    Ok(())
+}

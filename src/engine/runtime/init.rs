@@ -1,1 +1,209 @@
-//! (in progress)
+//! The container's first process, from clone to exec: wait for the shim's go-ahead, build
+//! the root filesystem, set hostname, identity, capabilities and no_new_privs, then exec.
+//!
+//! Runs in the child of `clone(2)` with new pid, mount, uts, ipc and network namespaces.
+//! Errors are written to the error pipe as `code\nmessage` and the child exits with that
+//! code: 127 command not found, 126 not executable, 125 anything else.
+
+use super::rootfs::{self, RootfsPlan};
+use super::user;
+use caps::CapsHashSet;
+use nix::sys::signal::{SigSet, SigmaskHow, Signal};
+use nix::unistd;
+use std::ffi::CString;
+use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+
+/// What the first process becomes.
+#[derive(Debug, Clone)]
+pub struct InitPlan {
+    /// The root filesystem to build.
+    pub rootfs: RootfsPlan,
+    /// argv (entrypoint + cmd).
+    pub argv: Vec<String>,
+    /// Environment `K=V`.
+    pub env: Vec<String>,
+    /// Working directory.
+    pub cwd: String,
+    /// `user[:group]`.
+    pub user: String,
+    /// Hostname.
+    pub hostname: String,
+    /// Capabilities to keep.
+    pub caps: CapsHashSet,
+}
+
+/// The child's ends of the pipes the shim made (all opened close-on-exec).
+pub struct ChildFds {
+    /// The shim writes one byte (or closes) when the child may go on.
+    pub sync: OwnedFd,
+    /// The child writes its failure here; a successful exec closes it.
+    pub error: OwnedFd,
+    /// Becomes fd 0.
+    pub stdin: OwnedFd,
+    /// Becomes fd 1.
+    pub stdout: OwnedFd,
+    /// Becomes fd 2.
+    pub stderr: OwnedFd,
+}
+
+struct Failure {
+    code: i32,
+    message: String,
+}
+
+fn fail(message: impl Into<String>) -> Failure {
+    Failure {
+        code: 125,
+        message: message.into(),
+    }
+}
+
+/// The body of the cloned child. Only returns (with the exit status) when setup failed.
+pub fn child_main(plan: &InitPlan, fds: &ChildFds) -> isize {
+    match setup_and_exec(plan, fds) {
+        Ok(never) => match never {},
+        Err(f) => {
+            let msg = format!("{}\n{}", f.code, f.message);
+            let _ = unistd::write(&fds.error, msg.as_bytes());
+            f.code as isize
+        }
+    }
+}
+
+fn dup_onto(fd: RawFd, target: RawFd) -> Result<(), Failure> {
+    // SAFETY: dup2 on fds this process owns; the target numbers are the standard streams.
+    let r = unsafe { libc::dup2(fd, target) };
+    if r < 0 {
+        return Err(fail(format!("dup2: {}", std::io::Error::last_os_error())));
+    }
+    Ok(())
+}
+
+fn setup_and_exec(plan: &InitPlan, fds: &ChildFds) -> Result<std::convert::Infallible, Failure> {
+    // Die with the shim; run with default signal handling and an empty mask.
+    let _ = nix::sys::prctl::set_pdeathsig(Signal::SIGKILL);
+    let _ = nix::sys::signal::sigprocmask(SigmaskHow::SIG_SETMASK, Some(&SigSet::empty()), None);
+    // SAFETY: restoring default dispositions before exec; no handlers are running.
+    unsafe {
+        let _ = nix::sys::signal::signal(Signal::SIGPIPE, nix::sys::signal::SigHandler::SigDfl);
+    }
+
+    // Wait for the shim: it has put us in the cgroup.
+    let mut go = [0u8; 1];
+    match unistd::read(&fds.sync, &mut go) {
+        Ok(1) => {}
+        _ => return Err(fail("the shim went away before the container started")),
+    }
+
+    unistd::sethostname(&plan.hostname).map_err(|e| fail(format!("sethostname: {e}")))?;
+    rootfs::loopback_up().map_err(fail)?;
+    rootfs::setup(&plan.rootfs).map_err(fail)?;
+
+    let passwd = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
+    let group = std::fs::read_to_string("/etc/group").unwrap_or_default();
+    let id = user::resolve(&plan.user, &passwd, &group).map_err(fail)?;
+
+    let mut env = plan.env.clone();
+    if !env.iter().any(|e| e.starts_with("PATH=")) {
+        env.insert(
+            0,
+            "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into(),
+        );
+    }
+    if !env.iter().any(|e| e.starts_with("HOSTNAME=")) {
+        env.insert(1.min(env.len()), format!("HOSTNAME={}", plan.hostname));
+    }
+    if !env.iter().any(|e| e.starts_with("HOME=")) {
+        env.push(format!("HOME={}", id.home));
+    }
+
+    let cwd = if plan.cwd.is_empty() {
+        "/"
+    } else {
+        plan.cwd.as_str()
+    };
+    if !Path::new(cwd).is_dir() {
+        std::fs::create_dir_all(cwd)
+            .map_err(|e| fail(format!("create working directory '{cwd}': {e}")))?;
+        let _ = unistd::chown(cwd, Some(id.uid.into()), Some(id.gid.into()));
+    }
+    std::env::set_current_dir(cwd).map_err(|e| fail(format!("chdir to '{cwd}': {e}")))?;
+
+    let program = plan
+        .argv
+        .first()
+        .ok_or_else(|| fail("no command specified"))?;
+    let path_var = env
+        .iter()
+        .find_map(|e| e.strip_prefix("PATH="))
+        .unwrap_or("/usr/bin:/bin")
+        .to_string();
+    let exe = find_executable(program, &path_var)?;
+
+    super::caps::restrict_to(&plan.caps).map_err(fail)?;
+    let gids: Vec<unistd::Gid> = id
+        .groups
+        .iter()
+        .map(|g| unistd::Gid::from_raw(*g))
+        .collect();
+    unistd::setgroups(&gids).map_err(|e| fail(format!("setgroups: {e}")))?;
+    unistd::setgid(unistd::Gid::from_raw(id.gid)).map_err(|e| fail(format!("setgid: {e}")))?;
+    unistd::setuid(unistd::Uid::from_raw(id.uid)).map_err(|e| fail(format!("setuid: {e}")))?;
+    nix::sys::prctl::set_no_new_privs().map_err(|e| fail(format!("no_new_privs: {e}")))?;
+
+    dup_onto(fds.stdin.as_raw_fd(), 0)?;
+    dup_onto(fds.stdout.as_raw_fd(), 1)?;
+    dup_onto(fds.stderr.as_raw_fd(), 2)?;
+
+    let c =
+        |s: &str| CString::new(s).map_err(|_| fail(format!("argument contains a NUL byte: '{s}'")));
+    let exe_c = c(&exe)?;
+    let argv: Vec<CString> = plan.argv.iter().map(|a| c(a)).collect::<Result<_, _>>()?;
+    let envp: Vec<CString> = env.iter().map(|a| c(a)).collect::<Result<_, _>>()?;
+    let Err(e) = unistd::execve(&exe_c, &argv, &envp);
+    let code = if e == nix::errno::Errno::ENOENT {
+        127
+    } else {
+        126
+    };
+    Err(Failure {
+        code,
+        message: format!("exec: \"{program}\": {}", e.desc().to_lowercase()),
+    })
+}
+
+/// Finds `program` like execvp: a name with a slash is used as is, others are searched in PATH.
+fn find_executable(program: &str, path_var: &str) -> Result<String, Failure> {
+    let check = |p: &Path| -> Option<Result<String, Failure>> {
+        let md = std::fs::metadata(p).ok()?;
+        if md.is_dir() || md.permissions().mode() & 0o111 == 0 {
+            return Some(Err(Failure {
+                code: 126,
+                message: format!("exec: \"{program}\": permission denied"),
+            }));
+        }
+        Some(Ok(p.display().to_string()))
+    };
+    if program.contains('/') {
+        return check(Path::new(program)).unwrap_or_else(|| {
+            Err(Failure {
+                code: 127,
+                message: format!("exec: \"{program}\": stat {program}: no such file or directory"),
+            })
+        });
+    }
+    let mut denied = None;
+    for dir in path_var.split(':').filter(|d| !d.is_empty()) {
+        match check(&Path::new(dir).join(program)) {
+            Some(Ok(p)) => return Ok(p),
+            Some(Err(f)) => denied = denied.or(Some(f)),
+            None => {}
+        }
+    }
+    Err(denied.unwrap_or(Failure {
+        code: 127,
+        message: format!("exec: \"{program}\": executable file not found in $PATH"),
+    }))
+}

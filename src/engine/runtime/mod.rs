@@ -6,11 +6,13 @@ pub mod caps;
 pub mod cgroups;
 pub mod cleanup;
 pub mod init;
+pub mod launch;
 pub mod logwriter;
 pub mod protocol;
 pub mod rootfs;
 pub mod shim;
 pub mod spawn;
+pub mod supervise;
 pub mod user;
 
 /// The hidden first argument that turns the berth binary into a shim.

@@ -1,1 +1,404 @@
-//! (in progress)
+//! The container's filesystem view, built inside its new mount namespace just before exec:
+//! overlay root, /proc, /dev, /sys, user mounts, masked paths, then pivot_root.
+//!
+//! Everything here runs in the freshly cloned child. Mounts made here exist only in the
+//! container's mount namespace, so they vanish with the container: nothing leaks on the host.
+
+use nix::mount::{MntFlags, MsFlags, mount, umount2};
+use std::collections::VecDeque;
+use std::fs;
+use std::os::unix::fs::symlink;
+use std::path::{Component, Path, PathBuf};
+
+/// A mount the plan applies, with its host source already resolved.
+#[derive(Debug, Clone)]
+pub struct PlannedMount {
+    /// Host path (bind, volume) or empty (tmpfs).
+    pub source: PathBuf,
+    /// Absolute path in the container.
+    pub destination: String,
+    /// `true` for tmpfs.
+    pub tmpfs: bool,
+    /// Read-only.
+    pub read_only: bool,
+    /// tmpfs options (`size=64m`).
+    pub options: String,
+}
+
+/// Everything the child needs to build the root filesystem.
+#[derive(Debug, Clone)]
+pub struct RootfsPlan {
+    /// Where the merged root is mounted (`containers/<id>/merged`).
+    pub rootfs: PathBuf,
+    /// Image layer dirs, bottom first.
+    pub lower: Vec<PathBuf>,
+    /// The read-write layer (`rw/upper`) and overlay work dir (`rw/work`).
+    pub upper: PathBuf,
+    /// Overlay work dir.
+    pub work: PathBuf,
+    /// An empty directory used as the only lower layer of an image without layers.
+    pub empty: PathBuf,
+    /// Files bind-mounted over /etc/hostname, /etc/hosts, /etc/resolv.conf.
+    pub etc_files: Vec<(PathBuf, &'static str)>,
+    /// User mounts, in order.
+    pub mounts: Vec<PlannedMount>,
+    /// `--read-only`.
+    pub read_only: bool,
+}
+
+/// Docker's masked paths: hidden from the container.
+const MASKED: &[&str] = &[
+    "/proc/asound",
+    "/proc/acpi",
+    "/proc/kcore",
+    "/proc/keys",
+    "/proc/latency_stats",
+    "/proc/timer_list",
+    "/proc/timer_stats",
+    "/proc/sched_debug",
+    "/proc/scsi",
+    "/sys/firmware",
+    "/sys/devices/virtual/powercap",
+];
+
+/// Docker's read-only paths.
+const READ_ONLY: &[&str] = &[
+    "/proc/bus",
+    "/proc/fs",
+    "/proc/irq",
+    "/proc/sys",
+    "/proc/sysrq-trigger",
+];
+
+/// Device nodes bind-mounted from the host (Docker's default set).
+const DEVICES: &[&str] = &["null", "zero", "full", "random", "urandom", "tty"];
+
+fn err(what: &str, target: &Path, e: impl std::fmt::Display) -> String {
+    format!("{what} '{}': {e}", target.display())
+}
+
+fn do_mount(
+    source: Option<&Path>,
+    target: &Path,
+    fstype: Option<&str>,
+    flags: MsFlags,
+    data: Option<&str>,
+) -> Result<(), String> {
+    mount(source, target, fstype, flags, data).map_err(|e| err("mount", target, e))
+}
+
+/// Resolves `path` inside `root` as if `root` were `/`: symlinks are followed within the
+/// root and `..` stops at it, so the result never leaves `root`. Written by hand because it
+/// must run in the cloned child before exec, with no runtime and no allocation-heavy crate.
+pub fn resolve_in_root(root: &Path, path: &str) -> PathBuf {
+    let mut resolved = PathBuf::new();
+    let mut pending: VecDeque<String> = Path::new(path)
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+            Component::ParentDir => Some("..".into()),
+            _ => None,
+        })
+        .collect();
+    let mut links = 0;
+    while let Some(c) = pending.pop_front() {
+        if c == ".." {
+            resolved.pop();
+            continue;
+        }
+        let candidate = root.join(&resolved).join(&c);
+        match fs::symlink_metadata(&candidate) {
+            Ok(m) if m.file_type().is_symlink() && links < 40 => {
+                links += 1;
+                let Ok(target) = fs::read_link(&candidate) else {
+                    break;
+                };
+                if target.is_absolute() {
+                    resolved.clear();
+                }
+                let parts: Vec<String> = target
+                    .components()
+                    .filter_map(|c| match c {
+                        Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+                        Component::ParentDir => Some("..".into()),
+                        _ => None,
+                    })
+                    .collect();
+                for p in parts.into_iter().rev() {
+                    pending.push_front(p);
+                }
+            }
+            _ => resolved.push(c),
+        }
+    }
+    root.join(resolved)
+}
+
+/// Creates a mount point for `source` at `target`: a directory, or an empty file when the
+/// source is a file.
+fn ensure_mountpoint(target: &Path, file: bool) -> Result<(), String> {
+    if file {
+        if let Some(p) = target.parent() {
+            fs::create_dir_all(p).map_err(|e| err("create", p, e))?;
+        }
+        if !target.exists() {
+            fs::File::create(target).map_err(|e| err("create", target, e))?;
+        }
+        Ok(())
+    } else {
+        fs::create_dir_all(target).map_err(|e| err("create", target, e))
+    }
+}
+
+fn bind(source: &Path, target: &Path, read_only: bool) -> Result<(), String> {
+    do_mount(
+        Some(source),
+        target,
+        None,
+        MsFlags::MS_BIND | MsFlags::MS_REC,
+        None,
+    )?;
+    if read_only {
+        do_mount(
+            None,
+            target,
+            None,
+            MsFlags::MS_BIND | MsFlags::MS_REMOUNT | MsFlags::MS_RDONLY | MsFlags::MS_REC,
+            None,
+        )?;
+    }
+    Ok(())
+}
+
+/// Builds the container's root and pivots into it. Runs in the child, in its new mount
+/// namespace, after the new pid namespace exists (for /proc).
+pub fn setup(plan: &RootfsPlan) -> Result<(), String> {
+    // Nothing we mount may propagate back to the host.
+    do_mount(
+        None,
+        Path::new("/"),
+        None,
+        MsFlags::MS_REC | MsFlags::MS_PRIVATE,
+        None,
+    )?;
+
+    let root = &plan.rootfs;
+    let lowers: Vec<String> = if plan.lower.is_empty() {
+        vec![plan.empty.display().to_string()]
+    } else {
+        plan.lower
+            .iter()
+            .rev()
+            .map(|p| p.display().to_string())
+            .collect()
+    };
+    let opts = format!(
+        "lowerdir={},upperdir={},workdir={}",
+        lowers.join(":"),
+        plan.upper.display(),
+        plan.work.display()
+    );
+    do_mount(
+        Some(Path::new("overlay")),
+        root,
+        Some("overlay"),
+        MsFlags::empty(),
+        Some(&opts),
+    )?;
+
+    let nosuid_nodev_noexec = MsFlags::MS_NOSUID | MsFlags::MS_NODEV | MsFlags::MS_NOEXEC;
+    let proc_dir = root.join("proc");
+    ensure_mountpoint(&proc_dir, false)?;
+    do_mount(
+        Some(Path::new("proc")),
+        &proc_dir,
+        Some("proc"),
+        nosuid_nodev_noexec,
+        None,
+    )?;
+
+    let dev = root.join("dev");
+    ensure_mountpoint(&dev, false)?;
+    do_mount(
+        Some(Path::new("tmpfs")),
+        &dev,
+        Some("tmpfs"),
+        MsFlags::MS_NOSUID | MsFlags::MS_STRICTATIME,
+        Some("mode=755,size=65536k"),
+    )?;
+    for d in DEVICES {
+        let target = dev.join(d);
+        ensure_mountpoint(&target, true)?;
+        bind(&Path::new("/dev").join(d), &target, false)?;
+    }
+    let pts = dev.join("pts");
+    ensure_mountpoint(&pts, false)?;
+    do_mount(
+        Some(Path::new("devpts")),
+        &pts,
+        Some("devpts"),
+        MsFlags::MS_NOSUID | MsFlags::MS_NOEXEC,
+        Some("newinstance,ptmxmode=0666,mode=0620,gid=5"),
+    )?;
+    let shm = dev.join("shm");
+    ensure_mountpoint(&shm, false)?;
+    do_mount(
+        Some(Path::new("shm")),
+        &shm,
+        Some("tmpfs"),
+        nosuid_nodev_noexec,
+        Some("mode=1777,size=65536k"),
+    )?;
+    let mqueue = dev.join("mqueue");
+    ensure_mountpoint(&mqueue, false)?;
+    do_mount(
+        Some(Path::new("mqueue")),
+        &mqueue,
+        Some("mqueue"),
+        nosuid_nodev_noexec,
+        None,
+    )?;
+    for (link, target) in [
+        ("fd", "/proc/self/fd"),
+        ("stdin", "/proc/self/fd/0"),
+        ("stdout", "/proc/self/fd/1"),
+        ("stderr", "/proc/self/fd/2"),
+        ("ptmx", "pts/ptmx"),
+        ("core", "/proc/kcore"),
+    ] {
+        let _ = symlink(target, dev.join(link));
+    }
+
+    let sys = root.join("sys");
+    ensure_mountpoint(&sys, false)?;
+    do_mount(
+        Some(Path::new("sysfs")),
+        &sys,
+        Some("sysfs"),
+        nosuid_nodev_noexec | MsFlags::MS_RDONLY,
+        None,
+    )?;
+
+    for (source, dest) in &plan.etc_files {
+        let target = resolve_in_root(root, dest);
+        ensure_mountpoint(&target, true)?;
+        bind(source, &target, false)?;
+    }
+
+    for m in &plan.mounts {
+        let target = resolve_in_root(root, &m.destination);
+        if m.tmpfs {
+            ensure_mountpoint(&target, false)?;
+            let mut flags = MsFlags::MS_NOSUID | MsFlags::MS_NODEV;
+            if m.read_only {
+                flags |= MsFlags::MS_RDONLY;
+            }
+            let data = if m.options.is_empty() {
+                "mode=1777".to_string()
+            } else {
+                m.options.clone()
+            };
+            do_mount(
+                Some(Path::new("tmpfs")),
+                &target,
+                Some("tmpfs"),
+                flags,
+                Some(&data),
+            )?;
+        } else {
+            ensure_mountpoint(&target, !m.source.is_dir())?;
+            bind(&m.source, &target, m.read_only)?;
+        }
+    }
+
+    for p in MASKED {
+        let target = root.join(&p[1..]);
+        match fs::symlink_metadata(&target) {
+            Ok(md) if md.is_dir() => {
+                do_mount(
+                    Some(Path::new("tmpfs")),
+                    &target,
+                    Some("tmpfs"),
+                    MsFlags::MS_RDONLY,
+                    None,
+                )?;
+            }
+            Ok(_) => bind(Path::new("/dev/null"), &target, false)?,
+            Err(_) => {}
+        }
+    }
+    for p in READ_ONLY {
+        let target = root.join(&p[1..]);
+        if target.exists() {
+            bind(&target, &target, true)?;
+        }
+    }
+
+    // pivot_root into the new root; the old root is detached and disappears.
+    std::env::set_current_dir(root).map_err(|e| err("chdir", root, e))?;
+    nix::unistd::pivot_root(".", ".").map_err(|e| err("pivot_root", root, e))?;
+    umount2(".", MntFlags::MNT_DETACH).map_err(|e| err("detach old root", root, e))?;
+    std::env::set_current_dir("/").map_err(|e| err("chdir", Path::new("/"), e))?;
+
+    if plan.read_only {
+        do_mount(
+            None,
+            Path::new("/"),
+            None,
+            MsFlags::MS_BIND | MsFlags::MS_REMOUNT | MsFlags::MS_RDONLY,
+            None,
+        )?;
+    }
+    Ok(())
+}
+
+/// Brings up the loopback interface of the current network namespace. Done with one ioctl
+/// because it runs in the cloned child, where no async netlink client can be built.
+pub fn loopback_up() -> Result<(), String> {
+    // SAFETY: plain socket/ioctl calls on a zeroed, properly sized ifreq; the fd is closed.
+    unsafe {
+        let fd = libc::socket(libc::AF_INET, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, 0);
+        if fd < 0 {
+            return Err(format!("socket: {}", std::io::Error::last_os_error()));
+        }
+        let mut req: libc::ifreq = std::mem::zeroed();
+        for (i, b) in b"lo\0".iter().enumerate() {
+            req.ifr_name[i] = *b as libc::c_char;
+        }
+        let mut result = Ok(());
+        if libc::ioctl(fd, libc::SIOCGIFFLAGS, &mut req) < 0 {
+            result = Err(format!("get lo flags: {}", std::io::Error::last_os_error()));
+        } else {
+            req.ifr_ifru.ifru_flags |= libc::IFF_UP as libc::c_short;
+            if libc::ioctl(fd, libc::SIOCSIFFLAGS, &req) < 0 {
+                result = Err(format!("bring lo up: {}", std::io::Error::last_os_error()));
+            }
+        }
+        libc::close(fd);
+        result
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolution_never_leaves_the_root() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        fs::create_dir_all(root.join("etc")).expect("mkdir");
+        symlink("/", root.join("evil")).expect("symlink");
+        symlink("../../../../etc", root.join("up")).expect("symlink");
+        symlink("etc", root.join("rel")).expect("symlink");
+        assert_eq!(
+            resolve_in_root(root, "/evil/etc/passwd"),
+            root.join("etc/passwd")
+        );
+        assert_eq!(resolve_in_root(root, "/up/hosts"), root.join("etc/hosts"));
+        assert_eq!(resolve_in_root(root, "/../../x"), root.join("x"));
+        assert_eq!(resolve_in_root(root, "/rel/x"), root.join("etc/x"));
+        symlink("loop", root.join("loop")).expect("symlink");
+        assert!(resolve_in_root(root, "/loop/x").starts_with(root));
+    }
+}

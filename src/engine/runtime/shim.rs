@@ -1,6 +1,283 @@
-//! The shim: the per-container supervisor process.
+//! The shim: one small supervisor process per running container (`berth __shim ...`).
+//!
+//! It daemonizes, creates the cgroup, launches the container's first process, reports
+//! success or failure to whoever spawned it (one line on its stdout pipe), then supervises:
+//! writes the log, serves attach clients on its unix socket, records the exit, applies the
+//! restart policy and `--rm`, and cleans up. It is single-threaded (a plain poll loop) so it
+//! can clone the container's process again for restarts, and stays small when idle.
 
-/// Entry point of `berth __shim ...`; returns the process exit code.
-pub fn main(_args: &[String]) -> i32 {
-    1
+use super::cgroups::Cgroup;
+use super::launch;
+use super::logwriter::LogWriter;
+use super::supervise::{self, Client, Run};
+use crate::engine::container::record::{self, files, log_path, update_state};
+use crate::engine::container::{Container, Status};
+use crate::engine::{Engine, EngineOptions, procfs};
+use nix::unistd::{self, ForkResult};
+use std::fs::File;
+use std::io::Write;
+use std::os::fd::{AsRawFd, FromRawFd};
+use std::os::unix::net::UnixListener;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// Entry point of `berth __shim ROOT ID MAX_LOG_SIZE MAX_LOG_FILES ATTACH`.
+pub fn main(args: &[String]) -> i32 {
+    let [root, id, max_size, max_files, attach] = args else {
+        eprintln!("usage: berth __shim ROOT ID MAX_LOG_SIZE MAX_LOG_FILES ATTACH");
+        return 2;
+    };
+    // Daemonize: the spawner reaps this process at once; the grandchild carries on.
+    // SAFETY: nothing has started a thread in this freshly executed process.
+    match unsafe { unistd::fork() } {
+        Ok(ForkResult::Parent { .. }) => return 0,
+        Ok(ForkResult::Child) => {}
+        Err(_) => return 1,
+    }
+    let _ = unistd::setsid();
+    // SAFETY: fd 1 is the ready pipe the spawner gave us; we own it from here on.
+    let ready = unsafe { File::from_raw_fd(1) };
+    let options = EngineOptions {
+        log_max_size: max_size.parse().unwrap_or(10 << 20),
+        log_max_files: max_files.parse().unwrap_or(3),
+    };
+    let Ok(engine) = Engine::open(Path::new(root), options) else {
+        return 1;
+    };
+    let dir = engine.paths().container(id);
+    redirect_stdio(&dir.join("shim.log"));
+    let Ok(c) = record::load(engine.paths(), id) else {
+        return 1;
+    };
+    let mut shim = Shim {
+        engine,
+        container: c,
+        ready: Some(ready),
+        attach: attach == "1",
+    };
+    shim.run();
+    0
+}
+
+/// stdin from /dev/null; stderr to the shim's own log; fd 1 stays the ready pipe until the
+/// report is written.
+fn redirect_stdio(shim_log: &Path) {
+    if let Ok(null) = File::open("/dev/null") {
+        // SAFETY: dup2 onto the standard input descriptor.
+        unsafe { libc::dup2(null.as_raw_fd(), 0) };
+    }
+    if let Ok(log) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(shim_log)
+    {
+        // SAFETY: dup2 onto the standard error descriptor.
+        unsafe { libc::dup2(log.as_raw_fd(), 2) };
+    }
+}
+
+struct Shim {
+    engine: Engine,
+    container: Container,
+    ready: Option<File>,
+    attach: bool,
+}
+
+impl Shim {
+    /// Tells the spawner how the start went (first run only), then points fd 1 at /dev/null.
+    fn report(&mut self, line: &str) {
+        if let Some(mut r) = self.ready.take() {
+            let _ = r.write_all(format!("{line}\n").as_bytes());
+            if let Ok(null) = File::open("/dev/null") {
+                // SAFETY: replaces fd 1 (the ready pipe, owned by `r`) with /dev/null.
+                unsafe { libc::dup2(null.as_raw_fd(), 1) };
+            }
+            std::mem::forget(r); // fd 1 now refers to /dev/null; do not close it
+        }
+    }
+
+    fn say(&mut self, line: &str) {
+        if let Some(r) = self.ready.as_mut() {
+            let _ = r.write_all(format!("{line}\n").as_bytes());
+        }
+    }
+
+    fn run(&mut self) {
+        let paths = self.engine.paths().clone();
+        let config = self.container.config.clone();
+        let id = config.id.clone();
+        let me = std::process::id() as i32;
+        let my_start = procfs::start_time(me).unwrap_or(0);
+        let cgroup = Cgroup::for_container(&id);
+        let socket_path = paths.shim_socket(&id);
+
+        let setup = (|| -> Result<(UnixListener, LogWriter), String> {
+            cgroup
+                .create(&config.resources)
+                .map_err(|e| e.to_string())?;
+            let _ = std::fs::remove_file(&socket_path);
+            let listener = UnixListener::bind(&socket_path)
+                .map_err(|e| format!("bind {}: {e}", socket_path.display()))?;
+            let log = LogWriter::open(
+                &log_path(&paths, &id),
+                self.engine.options().log_max_size,
+                self.engine.options().log_max_files,
+            )
+            .map_err(|e| format!("open log: {e}"))?;
+            Ok((listener, log))
+        })();
+        let (listener, mut log) = match setup {
+            Ok(v) => v,
+            Err(message) => {
+                let _ = update_state(&paths, &id, |s| {
+                    s.error = message.clone();
+                    s.exit_code = 125;
+                    s.shim_pid = 0;
+                });
+                self.report(&format!("error 125 {message}"));
+                cgroup.remove();
+                let _ = std::fs::remove_file(&socket_path);
+                return;
+            }
+        };
+
+        let mut clients: Vec<Client> = Vec::new();
+        self.say("listening");
+        if self.attach {
+            // The spawner attaches before the process starts, so it misses no output.
+            let _ = listener.set_nonblocking(false);
+            if let Ok((s, _)) = listener.accept() {
+                clients.push(Client::new(s));
+            }
+        }
+        let _ = listener.set_nonblocking(true);
+
+        let mut first = true;
+        loop {
+            let launched = launch::plan(&paths, &config, &cgroup).and_then(|plan| {
+                launch::launch(&plan, &cgroup, config.open_stdin, &mut |pid| {
+                    let pid_start = procfs::start_time(pid.as_raw()).unwrap_or(0);
+                    let _ = update_state(&paths, &id, |s| {
+                        s.status = Status::Running;
+                        s.pid = pid.as_raw();
+                        s.pid_start = pid_start;
+                        s.shim_pid = me;
+                        s.shim_start = my_start;
+                        s.started_at = Some(chrono::Utc::now());
+                        s.exit_code = 0;
+                        s.error.clear();
+                        s.oom_killed = false;
+                    });
+                })
+            });
+            let l = match launched {
+                Ok(l) => l,
+                Err(e) => {
+                    let _ = update_state(&paths, &id, |s| {
+                        s.status = if first {
+                            Status::Created
+                        } else {
+                            Status::Exited
+                        };
+                        s.pid = 0;
+                        s.shim_pid = 0;
+                        s.exit_code = e.code;
+                        s.error = e.message.clone();
+                        s.finished_at = Some(chrono::Utc::now());
+                    });
+                    if first {
+                        self.report(&format!("error {} {}", e.code, e.message));
+                    } else {
+                        let _ = log.write(1, format!("{}\n", e.message).as_bytes());
+                    }
+                    supervise::send_exit(&mut clients, e.code);
+                    break;
+                }
+            };
+            if first {
+                self.report(&format!("ok {}", l.pid));
+                self.engine
+                    .emit("container", "start", &id, &[("name", &config.name)]);
+            }
+            first = false;
+            let code = Run {
+                pid: l.pid,
+                stdout: Some(l.stdout),
+                stderr: Some(l.stderr),
+                stdin: l.stdin,
+                log: &mut log,
+                listener: &listener,
+                clients: &mut clients,
+            }
+            .until_exit();
+            let oom = cgroup.oom_killed();
+            let dir = paths.container(&id);
+            let stop_requested = dir.join(files::STOP_REQUESTED).exists();
+            let restarts = record::load(&paths, &id)
+                .map(|c| c.state.restart_count)
+                .unwrap_or(0);
+            let restart = !config.auto_remove
+                && config
+                    .restart
+                    .should_restart(code, restarts, stop_requested);
+            let _ = update_state(&paths, &id, |s| {
+                s.status = if restart {
+                    Status::Restarting
+                } else {
+                    Status::Exited
+                };
+                s.pid = 0;
+                s.exit_code = code;
+                s.oom_killed = oom;
+                s.finished_at = Some(chrono::Utc::now());
+                if !restart {
+                    s.shim_pid = 0;
+                }
+            });
+            let code_s = code.to_string();
+            self.engine.emit(
+                "container",
+                "die",
+                &id,
+                &[("name", &config.name), ("exitCode", &code_s)],
+            );
+            if oom {
+                self.engine
+                    .emit("container", "oom", &id, &[("name", &config.name)]);
+            }
+            supervise::send_exit(&mut clients, code);
+            if !restart {
+                break;
+            }
+            // Docker's back-off: 100 ms doubling, at most a minute; a stop request cancels it.
+            let delay =
+                Duration::from_millis(100u64 << restarts.min(10)).min(Duration::from_secs(60));
+            let until = Instant::now() + delay;
+            let mut cancelled = false;
+            while Instant::now() < until {
+                if dir.join(files::STOP_REQUESTED).exists() {
+                    cancelled = true;
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            if cancelled {
+                let _ = update_state(&paths, &id, |s| {
+                    s.status = Status::Exited;
+                    s.shim_pid = 0;
+                });
+                break;
+            }
+            let _ = update_state(&paths, &id, |s| s.restart_count += 1);
+            self.engine
+                .emit("container", "restart", &id, &[("name", &config.name)]);
+        }
+        let _ = log.finish();
+        drop(listener);
+        let _ = std::fs::remove_file(&socket_path);
+        cgroup.remove();
+        if config.auto_remove {
+            crate::engine::lifecycle::remove::delete_files(&self.engine, &config);
+        }
+    }
 }

@@ -1,1 +1,76 @@
-//! (in progress)
+//! Starting a shim from the engine and reading its report.
+
+use super::SHIM_ARG;
+use crate::engine::Engine;
+use crate::engine::error::{EngineError, Result};
+use std::io::{BufRead, BufReader};
+use std::os::unix::net::UnixStream;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+/// The berth binary to run as the shim: `BERTH_BIN` if set (tests that drive the engine as a
+/// library point it at the built binary), else the running executable.
+fn shim_binary() -> PathBuf {
+    std::env::var_os("BERTH_BIN")
+        .map(PathBuf::from)
+        .or_else(|| std::env::current_exe().ok())
+        .unwrap_or_else(|| PathBuf::from("/proc/self/exe"))
+}
+
+/// Spawns the shim of container `id` and waits until its first process runs. With
+/// `attach`, connects to the shim before the process starts and returns the connection.
+pub fn spawn_shim(engine: &Engine, id: &str, attach: bool) -> Result<Option<UnixStream>> {
+    let (read_end, write_end) =
+        std::io::pipe().map_err(|e| EngineError::Other(format!("pipe: {e}")))?;
+    let mut child = Command::new(shim_binary())
+        .arg(SHIM_ARG)
+        .arg(&engine.paths().root)
+        .arg(id)
+        .arg(engine.options().log_max_size.to_string())
+        .arg(engine.options().log_max_files.to_string())
+        .arg(if attach { "1" } else { "0" })
+        .stdin(Stdio::null())
+        .stdout(Stdio::from(write_end))
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| EngineError::Other(format!("cannot start the shim: {e}")))?;
+    // The first process daemonizes and exits at once.
+    let _ = child.wait();
+    let mut reader = BufReader::new(read_end);
+    let mut stream = None;
+    let mut line = String::new();
+    loop {
+        line.clear();
+        let n = reader
+            .read_line(&mut line)
+            .map_err(|e| EngineError::Other(format!("reading the shim's report: {e}")))?;
+        if n == 0 {
+            return Err(EngineError::Other(format!(
+                "the shim exited before the container started; see {}",
+                engine.paths().container(id).join("shim.log").display()
+            )));
+        }
+        let text = line.trim_end();
+        if text == "listening" {
+            if attach {
+                let s = UnixStream::connect(engine.paths().shim_socket(id)).map_err(|e| {
+                    EngineError::Other(format!("cannot attach to the container: {e}"))
+                })?;
+                stream = Some(s);
+            }
+        } else if text.starts_with("ok ") {
+            return Ok(stream);
+        } else if let Some(rest) = text.strip_prefix("error ") {
+            let (code, message) = rest.split_once(' ').unwrap_or(("125", rest));
+            let code: i32 = code.parse().unwrap_or(125);
+            return Err(if code == 125 {
+                EngineError::Other(message.to_string())
+            } else {
+                EngineError::Exec {
+                    message: message.to_string(),
+                    code,
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,219 @@
+//! Launching a container's first process from the shim: pipes, clone into new namespaces,
+//! cgroup placement, and the go-ahead.
+
+use super::cgroups::Cgroup;
+use super::init::{self, ChildFds, InitPlan};
+use super::rootfs::{PlannedMount, RootfsPlan};
+use crate::engine::container::{ContainerConfig, MountKind};
+use crate::engine::store::Paths;
+use nix::fcntl::OFlag;
+use nix::sched::CloneFlags;
+use nix::unistd::{self, Pid};
+use std::os::fd::OwnedFd;
+use std::path::{Path, PathBuf};
+
+/// A running first process and the shim's ends of its output pipes.
+pub struct Launched {
+    /// Host pid.
+    pub pid: Pid,
+    /// Read end of its stdout.
+    pub stdout: OwnedFd,
+    /// Read end of its stderr.
+    pub stderr: OwnedFd,
+    /// Write end of its stdin (when `-i`).
+    pub stdin: Option<OwnedFd>,
+}
+
+/// Why a launch failed, with Docker's exit code.
+#[derive(Debug)]
+pub struct LaunchError {
+    /// 125, 126 or 127.
+    pub code: i32,
+    /// One line.
+    pub message: String,
+}
+
+fn err(message: impl Into<String>) -> LaunchError {
+    LaunchError {
+        code: 125,
+        message: message.into(),
+    }
+}
+
+fn pipe() -> Result<(OwnedFd, OwnedFd), LaunchError> {
+    unistd::pipe2(OFlag::O_CLOEXEC).map_err(|e| err(format!("pipe: {e}")))
+}
+
+/// Files bind-mounted over /etc/hostname, /etc/hosts and /etc/resolv.conf, written now.
+fn write_etc_files(
+    dir: &Path,
+    config: &ContainerConfig,
+) -> Result<Vec<(PathBuf, &'static str)>, LaunchError> {
+    let hostname = dir.join("hostname");
+    let hosts = dir.join("hosts");
+    let resolv = dir.join("resolv.conf");
+    let w = |p: &Path, text: &str| {
+        std::fs::write(p, text).map_err(|e| err(format!("write {}: {e}", p.display())))
+    };
+    w(&hostname, &format!("{}\n", config.hostname))?;
+    w(
+        &hosts,
+        "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n",
+    )?;
+    let host_resolv = std::fs::read_to_string("/etc/resolv.conf").unwrap_or_default();
+    w(&resolv, &host_resolv)?;
+    Ok(vec![
+        (hostname, "/etc/hostname"),
+        (hosts, "/etc/hosts"),
+        (resolv, "/etc/resolv.conf"),
+    ])
+}
+
+/// The plan for the first process of `config`.
+pub fn plan(
+    paths: &Paths,
+    config: &ContainerConfig,
+    cgroup: &Cgroup,
+) -> Result<InitPlan, LaunchError> {
+    let dir = paths.container(&config.id);
+    let mut mounts = Vec::new();
+    for m in &config.mounts {
+        let source = match m.kind {
+            MountKind::Bind => PathBuf::from(&m.source),
+            MountKind::Volume => paths.volumes().join(&m.source).join("_data"),
+            MountKind::Tmpfs => PathBuf::new(),
+        };
+        if m.kind != MountKind::Tmpfs && !source.exists() {
+            return Err(err(format!(
+                "mount source '{}' for '{}' does not exist",
+                source.display(),
+                m.destination
+            )));
+        }
+        mounts.push(PlannedMount {
+            source,
+            destination: m.destination.clone(),
+            tmpfs: m.kind == MountKind::Tmpfs,
+            read_only: m.read_only,
+            options: m.options.clone(),
+        });
+    }
+    let rootfs = RootfsPlan {
+        rootfs: dir.join("merged"),
+        lower: config
+            .layers
+            .iter()
+            .map(|l| paths.layers().join(l).join("diff"))
+            .collect(),
+        upper: dir.join("rw").join("upper"),
+        work: dir.join("rw").join("work"),
+        empty: dir.join("rw").join("empty"),
+        etc_files: write_etc_files(&dir, config)?,
+        mounts,
+        read_only: config.read_only,
+    };
+    for d in [&rootfs.rootfs, &rootfs.upper, &rootfs.work, &rootfs.empty] {
+        std::fs::create_dir_all(d).map_err(|e| err(format!("create {}: {e}", d.display())))?;
+    }
+    Ok(InitPlan {
+        rootfs,
+        argv: config.argv(),
+        env: config.env.clone(),
+        cwd: config.working_dir.clone(),
+        user: config.user.clone(),
+        hostname: config.hostname.clone(),
+        caps: super::caps::container_set(cgroup.guards_devices()),
+    })
+}
+
+/// Clones the first process into new namespaces, places it in the cgroup, lets it exec,
+/// and reports whether the exec succeeded. `on_placed` runs after the cgroup placement
+/// and before the go-ahead (the shim records the pid there).
+pub fn launch(
+    plan: &InitPlan,
+    cgroup: &Cgroup,
+    open_stdin: bool,
+    on_placed: &mut dyn FnMut(Pid),
+) -> Result<Launched, LaunchError> {
+    let (sync_r, sync_w) = pipe()?;
+    let (err_r, err_w) = pipe()?;
+    let (out_r, out_w) = pipe()?;
+    let (errout_r, errout_w) = pipe()?;
+    let (stdin_r, stdin_w) = if open_stdin {
+        let (r, w) = pipe()?;
+        (r, Some(w))
+    } else {
+        let null =
+            std::fs::File::open("/dev/null").map_err(|e| err(format!("open /dev/null: {e}")))?;
+        (OwnedFd::from(null), None)
+    };
+    let fds = ChildFds {
+        sync: sync_r,
+        error: err_w,
+        stdin: stdin_r,
+        stdout: out_w,
+        stderr: errout_w,
+    };
+    let flags = CloneFlags::CLONE_NEWPID
+        | CloneFlags::CLONE_NEWNS
+        | CloneFlags::CLONE_NEWUTS
+        | CloneFlags::CLONE_NEWIPC
+        | CloneFlags::CLONE_NEWNET;
+    let mut stack = vec![0u8; 1024 * 1024];
+    // SAFETY: the shim is single-threaded, so the child (a copy of this address space
+    // without CLONE_VM) may allocate and run ordinary Rust code until it execs or exits.
+    let pid = unsafe {
+        nix::sched::clone(
+            Box::new(|| init::child_main(plan, &fds)),
+            &mut stack,
+            flags,
+            Some(libc::SIGCHLD),
+        )
+    }
+    .map_err(|e| err(format!("clone: {e}")))?;
+    let ChildFds {
+        sync,
+        error,
+        stdin,
+        stdout,
+        stderr,
+    } = fds;
+    drop((sync, error, stdin, stdout, stderr));
+
+    let placed = cgroup.add(pid.as_raw());
+    if let Err(e) = placed {
+        let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL);
+        let _ = nix::sys::wait::waitpid(pid, None);
+        return Err(err(e.to_string()));
+    }
+    on_placed(pid);
+    let _ = unistd::write(&sync_w, b"g");
+    drop(sync_w);
+
+    // EOF on the error pipe means exec succeeded (close-on-exec) or the child died.
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        match unistd::read(&err_r, &mut chunk) {
+            Ok(0) => break,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            Err(nix::errno::Errno::EINTR) => continue,
+            Err(_) => break,
+        }
+    }
+    if !buf.is_empty() {
+        let _ = nix::sys::wait::waitpid(pid, None);
+        let text = String::from_utf8_lossy(&buf);
+        let (code, message) = text.split_once('\n').unwrap_or(("125", &text));
+        return Err(LaunchError {
+            code: code.parse().unwrap_or(125),
+            message: message.to_string(),
+        });
+    }
+    Ok(Launched {
+        pid,
+        stdout: out_r,
+        stderr: errout_r,
+        stdin: stdin_w,
+    })
+}
