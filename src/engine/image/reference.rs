@@ -1,0 +1,184 @@
+//! Image references: parsing and Docker's normalisation (`busybox` is `busybox:latest`,
+//! `docker.io/library/busybox` is `busybox`). The index keys on the familiar short form.
+
+use crate::engine::error::{EngineError, Result};
+
+/// The default tag.
+pub const DEFAULT_TAG: &str = "latest";
+
+/// A parsed reference: repository name (short, familiar form) and tag.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reference {
+    /// Repository in the familiar form: `busybox`, `me/app`, `localhost:5000/app`.
+    pub name: String,
+    /// Tag, `latest` when none was given.
+    pub tag: String,
+}
+
+impl Reference {
+    /// Parses and normalises `s` (`NAME[:TAG]`); digests (`@sha256:`) are not accepted here.
+    pub fn parse(s: &str) -> Result<Reference> {
+        let bad =
+            |why: &str| EngineError::Invalid(format!("invalid reference format '{s}': {why}"));
+        if s.is_empty() {
+            return Err(bad("empty name"));
+        }
+        if s.contains('@') {
+            return Err(bad("digests are not supported here; use NAME[:TAG]"));
+        }
+        // A colon after the last slash starts the tag (a colon before it is a registry port).
+        let last_slash = s.rfind('/').map(|i| i + 1).unwrap_or(0);
+        let (name, tag) = match s[last_slash..].find(':') {
+            Some(i) => (&s[..last_slash + i], &s[last_slash + i + 1..]),
+            None => (s, DEFAULT_TAG),
+        };
+        if !valid_tag(tag) {
+            return Err(bad("tags are up to 128 letters, digits, '_', '.', '-'"));
+        }
+        let name = familiar(name);
+        validate_name(&name).map_err(bad)?;
+        Ok(Reference {
+            name,
+            tag: tag.to_string(),
+        })
+    }
+
+    /// The full name as a registry sees it: `docker.io/library/busybox`.
+    pub fn full_name(&self) -> String {
+        let first = self.name.split('/').next().unwrap_or_default();
+        let has_domain = self.name.contains('/')
+            && (first.contains('.') || first.contains(':') || first == "localhost");
+        if has_domain {
+            self.name.clone()
+        } else if self.name.contains('/') {
+            format!("docker.io/{}", self.name)
+        } else {
+            format!("docker.io/library/{}", self.name)
+        }
+    }
+}
+
+impl std::fmt::Display for Reference {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.name, self.tag)
+    }
+}
+
+/// Strips Docker Hub's default domain and `library/` namespace.
+fn familiar(name: &str) -> String {
+    let mut n = name;
+    for prefix in ["docker.io/", "index.docker.io/", "registry-1.docker.io/"] {
+        if let Some(rest) = n.strip_prefix(prefix) {
+            n = rest;
+            break;
+        }
+    }
+    // `library/x` (with or without the Hub prefix) is the official image `x`.
+    match n.strip_prefix("library/") {
+        Some(rest) if !rest.contains('/') => rest.to_string(),
+        _ => n.to_string(),
+    }
+}
+
+fn valid_tag(tag: &str) -> bool {
+    let mut chars = tag.chars();
+    match chars.next() {
+        Some(c) if c.is_ascii_alphanumeric() || c == '_' => {}
+        _ => return false,
+    }
+    tag.len() <= 128 && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+}
+
+fn validate_name(name: &str) -> std::result::Result<(), &'static str> {
+    if name.len() > 255 {
+        return Err("name longer than 255 characters");
+    }
+    let parts: Vec<&str> = name.split('/').collect();
+    for (i, part) in parts.iter().enumerate() {
+        if part.is_empty() {
+            return Err("empty path component");
+        }
+        // The first component may be a registry host (`localhost:5000`, `Reg.example.com`).
+        let is_domain = i == 0
+            && parts.len() > 1
+            && (part.contains('.') || part.contains(':') || *part == "localhost");
+        if is_domain {
+            if !part
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'))
+            {
+                return Err("bad registry host");
+            }
+            continue;
+        }
+        if !part
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
+        {
+            return Err("repository names must be lowercase letters, digits and '.', '_', '-'");
+        }
+        let starts_ok = part
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric());
+        let ends_ok = part
+            .chars()
+            .last()
+            .is_some_and(|c| c.is_ascii_alphanumeric());
+        if !starts_ok || !ends_ok {
+            return Err("name components must start and end with a letter or digit");
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> String {
+        Reference::parse(s).expect("valid").to_string()
+    }
+
+    #[test]
+    fn short_names_get_latest_and_hub_prefixes_are_dropped() {
+        assert_eq!(p("busybox"), "busybox:latest");
+        assert_eq!(p("busybox:1.36"), "busybox:1.36");
+        assert_eq!(p("docker.io/library/busybox"), "busybox:latest");
+        assert_eq!(p("library/busybox:x"), "busybox:x");
+        assert_eq!(p("docker.io/me/app:v1"), "me/app:v1");
+    }
+
+    #[test]
+    fn registry_ports_are_not_tags() {
+        let r = Reference::parse("localhost:5000/app").expect("valid");
+        assert_eq!(r.name, "localhost:5000/app");
+        assert_eq!(r.tag, "latest");
+        assert_eq!(p("localhost:5000/app:v2"), "localhost:5000/app:v2");
+        assert_eq!(r.full_name(), "localhost:5000/app");
+    }
+
+    #[test]
+    fn full_names() {
+        let r = Reference::parse("busybox").expect("valid");
+        assert_eq!(r.full_name(), "docker.io/library/busybox");
+        let r = Reference::parse("me/app").expect("valid");
+        assert_eq!(r.full_name(), "docker.io/me/app");
+    }
+
+    #[test]
+    fn invalid_references_are_rejected() {
+        for bad in [
+            "",
+            "Busybox",
+            "a:",
+            "a:-x",
+            "a//b",
+            "-a",
+            "a@sha256:00",
+            "a:b:c",
+        ] {
+            assert!(Reference::parse(bad).is_err(), "{bad} accepted");
+        }
+    }
+}
