@@ -7,10 +7,13 @@
 pub mod blobs;
 pub mod changes;
 pub mod commit;
+pub mod history;
 pub mod import;
 pub mod index;
+pub mod inspect;
 pub mod layers;
 pub mod reference;
+pub mod remove;
 pub mod unpack;
 
 use crate::engine::Engine;
