@@ -12,8 +12,10 @@ pub mod import;
 pub mod index;
 pub mod inspect;
 pub mod layers;
+pub mod load;
 pub mod reference;
 pub mod remove;
+pub mod save;
 pub mod unpack;
 
 use crate::engine::Engine;
