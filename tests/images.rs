@@ -524,3 +524,48 @@ fn whiteout_of_dotdot_is_rejected_and_devices_are_skipped() {
     assert!(!dir.join("dev/mem").exists());
     assert!(dir.join("ok").exists());
 }
+
+#[test]
+fn retagging_leaves_a_dangling_image_that_prune_removes() {
+    let root = Root::new();
+    let tarball = root.write("rootfs.tar", &rootfs());
+    let old = stdout(&root.berth(&["import", &tarball, "p:1", "-c", "CMD old"]))
+        .trim()
+        .to_string();
+    let new = stdout(&root.berth(&["import", &tarball, "p:1", "-c", "CMD new"]))
+        .trim()
+        .to_string();
+    assert_ne!(old, new);
+    let out = root.berth(&["images"]);
+    let text = stdout(&out);
+    assert!(
+        text.lines().any(|l| l
+            .split_whitespace()
+            .take(3)
+            .eq(["<none>", "<none>", &old[7..19]])),
+        "{text}"
+    );
+    let out = root.berth(&["images", "--filter", "dangling=true", "-q"]);
+    assert_eq!(stdout(&out).trim(), &old[7..19]);
+
+    let out = root.berth(&["image", "prune", "-f"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.starts_with("Deleted Images:\n"), "{text}");
+    assert!(text.contains(&format!("deleted: {old}")), "{text}");
+    assert!(text.contains("Total reclaimed space:"), "{text}");
+    let left: Vec<String> = root
+        .engine()
+        .images()
+        .expect("images")
+        .into_iter()
+        .map(|i| i.id)
+        .collect();
+    assert_eq!(left, [new.clone()]);
+    assert_eq!(root.layer_dirs().len(), 1, "the shared layer stays");
+
+    // `-a` also removes tagged images no container uses.
+    let out = root.berth(&["image", "prune", "-a", "-f"]);
+    assert!(stdout(&out).contains("untagged: p:1"), "{}", stdout(&out));
+    assert!(root.layer_dirs().is_empty());
+}
