@@ -561,7 +561,7 @@ fn retagging_leaves_a_dangling_image_that_prune_removes() {
         .into_iter()
         .map(|i| i.id)
         .collect();
-    assert_eq!(left, [new.clone()]);
+    assert_eq!(left, [new]);
     assert_eq!(root.layer_dirs().len(), 1, "the shared layer stays");
 
     // `-a` also removes tagged images no container uses.
