@@ -7,10 +7,15 @@
 pub mod blobs;
 pub mod changes;
 pub mod commit;
+pub mod history;
 pub mod import;
 pub mod index;
+pub mod inspect;
 pub mod layers;
+pub mod load;
 pub mod reference;
+pub mod remove;
+pub mod save;
 pub mod unpack;
 
 use crate::engine::Engine;
