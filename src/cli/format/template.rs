@@ -40,8 +40,9 @@ impl Template {
 
 /// The one-line error every bad template gives (the caller exits 125).
 fn invalid(source: &str, reason: &str) -> anyhow::Error {
-    let reason = reason.replace("__print", "print").replace('\n', " ");
-    anyhow::anyhow!("invalid format template '{source}': {}", reason.trim())
+    let reason = reason.replace("__print", "print");
+    let reason: Vec<&str> = reason.split_whitespace().collect();
+    anyhow::anyhow!("invalid format template '{source}': {}", reason.join(" "))
 }
 
 /// Renders `template` against `value`.
