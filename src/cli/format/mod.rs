@@ -6,9 +6,13 @@
 //! - `render(template, value)`: one Go template applied to one JSON value.
 //! - `human::ago`, `human::duration`, `human::size`.
 
+pub mod container;
+mod funcs;
 pub mod human;
+mod rewrite;
 pub mod table;
+pub mod tabwriter;
 pub mod template;
 
-pub use table::{Column, print_list};
-pub use template::render;
+pub use table::{Column, print_list, write_list};
+pub use template::{Template, render};
