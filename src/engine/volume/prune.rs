@@ -12,6 +12,8 @@ pub struct PruneReport {
     pub deleted: Vec<String>,
     /// Bytes freed.
     pub reclaimed: u64,
+    /// What could not be removed, with the reason.
+    pub failed: Vec<(String, String)>,
 }
 
 impl Engine {
