@@ -1,0 +1,18 @@
+//! A container's filesystem seen from the host: `diff`, `cp`, `export` and `container prune`.
+//!
+//! The root filesystem is reached through `with_rootfs` (rootfs.rs). Every path the user
+//! gives is resolved inside that root by `resolve_in_root` (resolve.rs), never by the host's
+//! own lookup, so a symlink in the container cannot lead outside it.
+
+pub mod archive;
+pub mod copy;
+pub mod diff;
+pub mod export;
+pub mod extract;
+pub mod prune;
+pub mod resolve;
+pub mod rootfs;
+
+pub use copy::{CopyIn, CopyOptions, CopyOut};
+pub use diff::{Change, ChangeKind};
+pub use resolve::resolve_in_root;

@@ -1,0 +1,178 @@
+//! Creating, finding and removing volumes under `volumes/`.
+
+use super::model::{ANONYMOUS_LABEL, Volume, VolumeMeta, valid_volume_name};
+use crate::engine::Engine;
+use crate::engine::container::MountKind;
+use crate::engine::error::{EngineError, IoContext, Result};
+use crate::engine::store::{FileLock, read_json, write_json};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// The record file inside `volumes/<name>/`.
+const META: &str = "meta.json";
+/// The data directory inside `volumes/<name>/`.
+const DATA: &str = "_data";
+/// The lock taken around creating and removing volumes.
+const LOCK: &str = ".lock";
+
+impl Engine {
+    /// Creates a volume (a random 64-hex name when `name` is `None`) and returns it.
+    /// Creating a name that exists returns the existing volume, as Docker does.
+    pub fn create_volume(
+        &self,
+        name: Option<&str>,
+        labels: BTreeMap<String, String>,
+    ) -> Result<Volume> {
+        let name = match name {
+            Some(n) => n.to_string(),
+            None => crate::engine::ids::random_id(),
+        };
+        if !valid_volume_name(&name) {
+            return Err(EngineError::Invalid(format!(
+                "invalid volume name '{name}': use 2 or more of [a-zA-Z0-9_.-] starting with a letter or digit (for a host directory, give an absolute path)"
+            )));
+        }
+        let _lock = self.volumes_lock()?;
+        if let Ok(v) = self.volume(&name) {
+            return Ok(v);
+        }
+        let dir = self.paths().volumes().join(&name);
+        let data = dir.join(DATA);
+        std::fs::create_dir_all(&data).at(&data)?;
+        let meta = VolumeMeta {
+            name: name.clone(),
+            created_at: chrono::Utc::now(),
+            driver: "local".into(),
+            labels,
+            options: BTreeMap::new(),
+        };
+        // The record is written last: a volume without one does not exist yet.
+        let path = dir.join(META);
+        if let Err(e) = write_json(&path, &meta) {
+            let _ = std::fs::remove_dir_all(&dir);
+            return Err(EngineError::io(path, e));
+        }
+        tracing::debug!(volume = %name, "created volume");
+        Ok(Volume {
+            meta,
+            mountpoint: data,
+        })
+    }
+
+    /// Creates an anonymous volume (random name, Docker's anonymous label).
+    pub fn create_anonymous_volume(&self) -> Result<Volume> {
+        let labels = BTreeMap::from([(ANONYMOUS_LABEL.to_string(), String::new())]);
+        self.create_volume(None, labels)
+    }
+
+    /// Every volume, sorted by name.
+    pub fn volumes(&self) -> Result<Vec<Volume>> {
+        let dir = self.paths().volumes();
+        let mut out = Vec::new();
+        for entry in std::fs::read_dir(&dir).at(&dir)? {
+            let name = entry.at(&dir)?.file_name().to_string_lossy().into_owned();
+            if !valid_volume_name(&name) {
+                continue;
+            }
+            // A volume removed while we list it, or half-created, simply drops out.
+            if let Ok(v) = self.volume(&name) {
+                out.push(v);
+            }
+        }
+        out.sort_by(|a, b| a.meta.name.cmp(&b.meta.name));
+        Ok(out)
+    }
+
+    /// The volume called `name`.
+    pub fn volume(&self, name: &str) -> Result<Volume> {
+        if !valid_volume_name(name) {
+            return Err(EngineError::NoSuchVolume(name.to_string()));
+        }
+        let dir = self.paths().volumes().join(name);
+        let meta: VolumeMeta = match read_json(&dir.join(META)) {
+            Ok(m) => m,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(EngineError::NoSuchVolume(name.to_string()));
+            }
+            Err(e) => return Err(EngineError::io(dir.join(META), e)),
+        };
+        Ok(Volume {
+            meta,
+            mountpoint: dir.join(DATA),
+        })
+    }
+
+    /// Ids of the containers (any state) whose mounts use the volume `name`.
+    pub fn volume_users(&self, name: &str) -> Result<Vec<String>> {
+        Ok(self
+            .containers()?
+            .into_iter()
+            .filter(|c| {
+                c.config
+                    .mounts
+                    .iter()
+                    .any(|m| m.kind == MountKind::Volume && m.source == name)
+            })
+            .map(|c| c.config.id)
+            .collect())
+    }
+
+    /// Removes a volume that no container uses. With `force`, a missing volume is not an
+    /// error (a volume in use is still refused, as in Docker).
+    pub fn remove_volume(&self, name: &str, force: bool) -> Result<()> {
+        let _lock = self.volumes_lock()?;
+        self.remove_volume_locked(name, force).map(|_| ())
+    }
+
+    /// Removes a volume while the volumes lock is held; returns the bytes it used.
+    pub(super) fn remove_volume_locked(&self, name: &str, force: bool) -> Result<u64> {
+        if let Err(e) = self.volume(name) {
+            return match e {
+                EngineError::NoSuchVolume(_) if force => Ok(0),
+                e => Err(e),
+            };
+        }
+        let users = self.volume_users(name)?;
+        if let Some(first) = users.first() {
+            return Err(EngineError::Conflict(format!(
+                "volume '{name}' is in use by container '{}': remove the container first",
+                crate::engine::ids::short_id(first)
+            )));
+        }
+        let dir = self.paths().volumes().join(name);
+        let size = super::size::dir_size(&dir.join(DATA));
+        // Move it out of `volumes/` first so it disappears at once, then delete the data.
+        let trash = self
+            .paths()
+            .tmp()
+            .join(format!("volume-{}", crate::engine::ids::random_id()));
+        std::fs::rename(&dir, &trash).at(&dir)?;
+        std::fs::remove_dir_all(&trash).at(&trash)?;
+        tracing::debug!(volume = %name, "removed volume");
+        Ok(size)
+    }
+
+    /// The data directory to mount for `-v name:/path`, creating the volume if it does not
+    /// exist (as `docker run` does). An empty `name` creates an anonymous volume; its name
+    /// is the parent directory's name of the returned path.
+    pub fn volume_for_mount(&self, name: &str) -> Result<PathBuf> {
+        let v = if name.is_empty() {
+            self.create_anonymous_volume()?
+        } else {
+            match self.volume(name) {
+                Ok(v) => v,
+                Err(EngineError::NoSuchVolume(_)) => {
+                    self.create_volume(Some(name), BTreeMap::new())?
+                }
+                Err(e) => return Err(e),
+            }
+        };
+        Ok(v.mountpoint)
+    }
+
+    /// Takes the lock serialising volume creation and removal.
+    pub(super) fn volumes_lock(&self) -> Result<FileLock> {
+        let path = self.paths().volumes().join(LOCK);
+        FileLock::exclusive(&path).at(path)
+    }
+}
