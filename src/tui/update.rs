@@ -62,9 +62,9 @@ impl App {
             }
             Action::CommandLogSaved(Ok(path)) => {
                 self.info(format!(
-                    "copied {} lines to the clipboard (OSC 52) and saved them to '{}'",
-                    self.command_log.len(),
-                    path.display()
+                    "command log saved to '{}' and copied to the clipboard (OSC 52, {} lines)",
+                    path.display(),
+                    self.command_log.len()
                 ));
                 vec![]
             }

@@ -327,3 +327,30 @@ fn help_opens_and_closes() {
     a.update(key('?'));
     assert_eq!(a.popup, None);
 }
+
+#[test]
+fn listing_errors_show_and_ended_logs_resume_when_running_again() {
+    let mut a = app();
+    a.update(Action::ContainersListed(Err("permission denied".into())));
+    let msg = a.status.clone().expect("message");
+    assert_eq!(msg.text, "cannot list containers: permission denied");
+    listed(&mut a, &["web"]);
+    let g = a.logs.generation;
+    a.update(Action::LogEnded {
+        generation: g,
+        error: None,
+    });
+    assert!(a.logs.ended);
+    // Still running in the next list (e.g. restarted): follow again, as a new generation.
+    let fx = listed(&mut a, &["web"]);
+    assert_eq!(follows(&fx), Some(Some("web".into())));
+    assert!(a.logs.generation > g);
+    assert!(!a.logs.ended);
+    // A stopped container's ended log stays ended.
+    a.update(Action::LogEnded {
+        generation: a.logs.generation,
+        error: None,
+    });
+    let stopped = vec![container(1, "web", Status::Exited)];
+    assert!(a.update(Action::ContainersListed(Ok(stopped))).is_empty());
+}
