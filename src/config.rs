@@ -33,12 +33,17 @@ pub struct LogConfig {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct DashboardConfig {
-    /// Theme name (a file in `themes/` or `~/.config/berth/themes/`) .
+    /// Theme: a built-in preset (`default`, `light`), a file in `~/.config/berth/themes/`
+    /// named `<theme>.yaml`, or a path to a theme file.
     pub theme: String,
     /// How often the container list is refreshed, in milliseconds.
     pub refresh_ms: u64,
-    /// Key bindings: action name -> keys (e.g. `stop_container: ["s"]`).
+    /// Key bindings: action name -> keys (e.g. `stop_container: ["s"]`), over the defaults.
     pub keys: BTreeMap<String, Vec<String>>,
+    /// How many past lines of a log the Logs pane loads when it opens.
+    pub log_tail: usize,
+    /// How many log lines the Logs pane keeps (older ones are dropped).
+    pub log_buffer: usize,
 }
 
 impl Default for Config {
@@ -66,6 +71,8 @@ impl Default for DashboardConfig {
             theme: "default".into(),
             refresh_ms: 500,
             keys: BTreeMap::new(),
+            log_tail: 500,
+            log_buffer: 5000,
         }
     }
 }
@@ -122,6 +129,18 @@ impl Config {
                 path.display()
             ));
         }
+        let at = |key: &str, e: &str| format!("config '{}': key '{key}': {e}", path.display());
+        if cfg.dashboard.refresh_ms < 50 {
+            return Err(at(
+                "dashboard.refresh_ms",
+                "must be at least 50 (milliseconds)",
+            ));
+        }
+        if cfg.dashboard.log_buffer == 0 {
+            return Err(at("dashboard.log_buffer", "must be at least 1"));
+        }
+        crate::tui::keymap::Keymap::from_config(&cfg.dashboard.keys)
+            .map_err(|e| format!("config '{}': {e}", path.display()))?;
         Ok(cfg)
     }
 }
@@ -150,5 +169,55 @@ mod tests {
         std::fs::write(&p, "logs:\n  max_size: lots\n").expect("write");
         let err = Config::load(&p).expect_err("bad value");
         assert!(err.contains("logs.max_size"), "{err}");
+        std::fs::write(&p, "dashboard:\n  keys:\n    stopp: [x]\n").expect("write");
+        let err = Config::load(&p).expect_err("unknown action");
+        assert!(
+            err.contains("dashboard.keys.stopp") && err.contains("config.yaml"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn example_config_parses_and_documents_every_action() {
+        let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("config.example.yaml");
+        let text = std::fs::read_to_string(&example).expect("read config.example.yaml");
+        // Every line is a comment: the example changes nothing until uncommented.
+        assert!(
+            text.lines()
+                .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#')),
+            "config.example.yaml must be fully commented"
+        );
+        let cfg = Config::load(&example).expect("commented example loads");
+        assert_eq!(cfg.dashboard.refresh_ms, 500);
+        // Uncommented, it must parse too and give the defaults back.
+        let dir = tempfile::tempdir().expect("tempdir");
+        let live = dir.path().join("config.yaml");
+        // Settings are commented with "# ", prose with "## ".
+        let uncommented: String = text
+            .lines()
+            .filter(|l| !l.starts_with("##"))
+            .filter_map(|l| l.strip_prefix("# "))
+            .collect::<Vec<_>>()
+            .join("\n");
+        std::fs::write(&live, &uncommented).expect("write");
+        let cfg = Config::load(&live).unwrap_or_else(|e| panic!("{e}\n---\n{uncommented}"));
+        let defaults = Config::default();
+        assert_eq!(cfg.root, defaults.root);
+        assert_eq!(cfg.logs.max_size, defaults.logs.max_size);
+        assert_eq!(cfg.logs.max_files, defaults.logs.max_files);
+        assert_eq!(cfg.dashboard.theme, defaults.dashboard.theme);
+        assert_eq!(cfg.dashboard.refresh_ms, defaults.dashboard.refresh_ms);
+        assert_eq!(cfg.dashboard.log_tail, defaults.dashboard.log_tail);
+        assert_eq!(cfg.dashboard.log_buffer, defaults.dashboard.log_buffer);
+        for b in crate::tui::keymap::BINDINGS {
+            let keys = cfg.dashboard.keys.get(b.name);
+            let want: Vec<String> = b.keys.iter().map(|k| k.to_string()).collect();
+            assert_eq!(
+                keys,
+                Some(&want),
+                "config.example.yaml must list '{}' with its defaults",
+                b.name
+            );
+        }
     }
 }

@@ -25,9 +25,9 @@ pub struct Cli {
     /// Configuration file (default ~/.config/berth/config.yaml).
     #[arg(long, global = true, env = "BERTH_CONFIG")]
     pub config: Option<PathBuf>,
-    /// The command.
+    /// The command (none opens the dashboard).
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 /// Every command, with Docker's names and shortcuts.
@@ -109,15 +109,6 @@ pub struct Ctx {
 
 /// Parses `args` (argv including the program name), runs the command, returns the exit code.
 pub fn run(args: Vec<String>) -> i32 {
-    if args.len() <= 1 {
-        return match crate::tui::run(None) {
-            Ok(()) => 0,
-            Err(e) => {
-                eprintln!("berth: {e:#}");
-                1
-            }
-        };
-    }
     let cli = match Cli::try_parse_from(&args) {
         Ok(c) => c,
         Err(e) => {
@@ -157,8 +148,13 @@ pub fn open(root: Option<PathBuf>, config: Option<PathBuf>) -> anyhow::Result<Ct
 }
 
 fn dispatch(cli: Cli) -> anyhow::Result<i32> {
+    let Some(command) = cli.command else {
+        // `berth --root DIR` with no command: the dashboard on DIR.
+        crate::tui::run_with_config(cli.root, cli.config)?;
+        return Ok(0);
+    };
     let ctx = open(cli.root, cli.config)?;
-    match cli.command {
+    match command {
         Command::Container(c) => container::dispatch(&ctx, c),
         Command::Image(c) => image::dispatch(&ctx, c),
         Command::Volume(c) => volume::dispatch(&ctx, c),

@@ -1,6 +1,77 @@
-//! The dashboard: full-screen terminal UI over the engine.
+//! The dashboard: full-screen terminal UI over the engine, in the Elm style.
+//!
+//! `App` (app.rs) is the state, changed only by `App::update` (update.rs) from `Action`s
+//! (action.rs); `update` returns `Effect`s that the runner (runner.rs) performs, feeding
+//! results back as actions. Background tasks (tasks.rs) turn input, ticks, the container
+//! list and log lines into actions. Panes (ui/) are pure render functions of the state.
+//! Keys (keymap.rs) and colours (theme.rs) are data from the config.
+
+pub mod action;
+pub mod app;
+pub mod human;
+pub mod keymap;
+pub mod keys;
+pub mod logview;
+pub mod runner;
+pub mod tasks;
+pub mod terminal;
+pub mod theme;
+pub mod ui;
+mod update;
+
+use app::{App, AppSettings};
+use keymap::Keymap;
+use std::path::PathBuf;
+use std::time::Duration;
+use theme::Theme;
 
 /// Opens the dashboard on the state root (or the configured one) until the user quits.
-pub fn run(_root: Option<std::path::PathBuf>) -> anyhow::Result<()> {
-    anyhow::bail!("the dashboard is not built yet")
+pub fn run(root: Option<PathBuf>) -> anyhow::Result<()> {
+    run_with_config(root, None)
 }
+
+/// Like [`run`], with an explicit config file (`--config`).
+pub fn run_with_config(root: Option<PathBuf>, config: Option<PathBuf>) -> anyhow::Result<()> {
+    let config_path = config.clone().unwrap_or_else(crate::config::default_path);
+    let ctx = crate::cli::open(root, config)?;
+    let dash = &ctx.config.dashboard;
+    let keymap = Keymap::from_config(&dash.keys)
+        .map_err(|e| anyhow::anyhow!("config '{}': {e}", config_path.display()))?;
+    let theme_dir = config_path
+        .parent()
+        .map(|d| d.join("themes"))
+        .unwrap_or_default();
+    let theme = Theme::load(&dash.theme, &theme_dir).map_err(|e| {
+        anyhow::anyhow!(
+            "config '{}': key 'dashboard.theme': {e}",
+            config_path.display()
+        )
+    })?;
+    let settings = AppSettings {
+        log_tail: dash.log_tail,
+        log_buffer: dash.log_buffer,
+        command_log_file: app::command_log_path(),
+    };
+    let app = App::new(keymap, settings, chrono::Utc::now());
+    let refresh = Duration::from_millis(dash.refresh_ms);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    let result = {
+        let mut guard = terminal::TerminalGuard::enter()?;
+        rt.block_on(runner::run(
+            &mut guard.terminal,
+            ctx.engine,
+            app,
+            theme,
+            refresh,
+        ))
+    };
+    // Log followers may still sleep in the engine's reader: do not wait for them.
+    rt.shutdown_background();
+    result
+}
+
+#[cfg(test)]
+mod update_tests;

@@ -1,0 +1,154 @@
+//! The runner: owns the terminal and the `App`, feeds actions to `update`, performs the
+//! effects it returns, and draws at most once per batch of actions.
+
+use super::action::{Action, Effect, EngineOp};
+use super::app::App;
+use super::tasks::{self, Follower, Tx};
+use super::theme::Theme;
+use super::ui;
+use crate::engine::Engine;
+use crossterm::clipboard::CopyToClipboard;
+use ratatui::DefaultTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Notify;
+use tokio::sync::mpsc;
+
+/// Most actions handled between two draws (a burst of log lines still redraws soon).
+const BATCH: usize = 2000;
+
+/// Runs the dashboard until the user quits.
+pub async fn run(
+    terminal: &mut DefaultTerminal,
+    engine: Engine,
+    mut app: App,
+    theme: Theme,
+    refresh: Duration,
+) -> anyhow::Result<()> {
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    tasks::spawn_input(tx.clone());
+    tasks::spawn_ticker(tx.clone());
+    tasks::spawn_signals(tx.clone());
+    let refresh_now = tasks::spawn_poller(engine.clone(), refresh, tx.clone());
+    let mut runner = Runner {
+        engine,
+        tx,
+        follower: None,
+        refresh_now,
+    };
+    let size = terminal.size()?;
+    app.update(Action::Resize {
+        width: size.width,
+        height: size.height,
+    });
+    let mut pending = app.init();
+    loop {
+        for effect in pending.drain(..) {
+            if runner.perform(effect, terminal) {
+                runner.stop_follower();
+                return Ok(());
+            }
+        }
+        terminal.draw(|f| ui::render(&app, &theme, f.area(), f.buffer_mut()))?;
+        let Some(first) = rx.recv().await else {
+            return Ok(());
+        };
+        pending.extend(app.update(first));
+        let mut n = 1;
+        while n < BATCH {
+            let Ok(next) = rx.try_recv() else { break };
+            pending.extend(app.update(next));
+            n += 1;
+        }
+    }
+}
+
+struct Runner {
+    engine: Engine,
+    tx: Tx,
+    follower: Option<Follower>,
+    refresh_now: Arc<Notify>,
+}
+
+impl Runner {
+    /// Performs one effect; true means quit.
+    fn perform(&mut self, effect: Effect, terminal: &mut DefaultTerminal) -> bool {
+        match effect {
+            Effect::Quit => return true,
+            Effect::RefreshContainers => self.refresh_now.notify_one(),
+            Effect::FollowLogs {
+                container,
+                generation,
+                tail,
+            } => {
+                self.stop_follower();
+                if let Some(name) = container {
+                    self.follower = Some(Follower::start(
+                        self.engine.clone(),
+                        name,
+                        generation,
+                        tail,
+                        self.tx.clone(),
+                    ));
+                }
+            }
+            Effect::Engine(op) => self.engine_call(op),
+            Effect::CopyCommandLog { text, file } => {
+                // OSC 52 goes to the terminal, which puts it on the clipboard.
+                let _ = crossterm::execute!(
+                    terminal.backend_mut(),
+                    CopyToClipboard::to_clipboard_from(text.as_bytes())
+                );
+                let tx = self.tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let _ = tx.send(Action::CommandLogSaved(save(&text, &file)));
+                });
+            }
+        }
+        false
+    }
+
+    fn stop_follower(&mut self) {
+        if let Some(f) = self.follower.take() {
+            f.stop();
+        }
+    }
+
+    fn engine_call(&self, op: EngineOp) {
+        let engine = self.engine.clone();
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            let call = op.clone();
+            let result = tokio::task::spawn_blocking(move || match &call {
+                EngineOp::Stop(n) => engine.stop_container(n, None),
+                EngineOp::Start(n) => engine.start_container(n),
+                EngineOp::Restart(n) => engine.restart_container(n, None),
+                EngineOp::Remove {
+                    name,
+                    force,
+                    volumes,
+                } => engine.remove_container(name, *force, *volumes),
+            })
+            .await
+            .map_err(|e| format!("the engine call failed: {e}"))
+            .and_then(|r| r.map_err(|e| e.to_string()));
+            let _ = tx.send(Action::OpFinished { op, result });
+        });
+    }
+}
+
+/// Writes the command log to its file (atomically), creating the directory.
+fn save(text: &str, path: &Path) -> Result<PathBuf, String> {
+    let fail = |e: std::io::Error| {
+        format!(
+            "cannot save the command log to '{}': {e}; check the directory's permissions",
+            path.display()
+        )
+    };
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(fail)?;
+    }
+    crate::engine::store::write_atomic(path, text.as_bytes()).map_err(fail)?;
+    Ok(path.to_path_buf())
+}

@@ -1,0 +1,142 @@
+//! Background work that feeds the app: terminal input, the periodic container list, the
+//! clock, signals, and the log follower. Each sends `Action`s; none touches the state.
+
+use super::action::Action;
+use crate::engine::Engine;
+use crate::engine::observe::logs::LogOptions;
+use crossterm::event::{Event, EventStream};
+use futures_core::Stream;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+use tokio::sync::Notify;
+use tokio::sync::mpsc::UnboundedSender;
+
+/// The channel every task sends into.
+pub type Tx = UnboundedSender<Action>;
+
+/// Forwards key presses and resizes from crossterm's event stream (no polling loop).
+pub fn spawn_input(tx: Tx) {
+    tokio::spawn(async move {
+        let mut events = EventStream::new();
+        loop {
+            let next = std::future::poll_fn(|cx| Pin::new(&mut events).poll_next(cx)).await;
+            let action = match next {
+                Some(Ok(Event::Key(k))) => Action::Key(k),
+                Some(Ok(Event::Resize(width, height))) => Action::Resize { width, height },
+                Some(Ok(_)) => continue,
+                Some(Err(_)) | None => Action::Quit,
+            };
+            let quit = matches!(action, Action::Quit);
+            if tx.send(action).is_err() || quit {
+                return;
+            }
+        }
+    });
+}
+
+/// Lists containers every `every`, and at once when `now` is notified.
+pub fn spawn_poller(engine: Engine, every: Duration, tx: Tx) -> Arc<Notify> {
+    let now = Arc::new(Notify::new());
+    let wake = now.clone();
+    tokio::spawn(async move {
+        let mut interval = tokio::time::interval(every.max(Duration::from_millis(50)));
+        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                _ = interval.tick() => {}
+                _ = wake.notified() => {}
+            }
+            let e = engine.clone();
+            let listed = tokio::task::spawn_blocking(move || e.containers())
+                .await
+                .map_err(|e| format!("the listing task failed: {e}"))
+                .and_then(|r| r.map_err(|e| e.to_string()));
+            if tx.send(Action::ContainersListed(listed)).is_err() {
+                return;
+            }
+        }
+    });
+    now
+}
+
+/// Sends the time once a second (uptimes move on).
+pub fn spawn_ticker(tx: Tx) {
+    tokio::spawn(async move {
+        let mut interval = tokio::time::interval(Duration::from_secs(1));
+        loop {
+            interval.tick().await;
+            if tx.send(Action::Tick(chrono::Utc::now())).is_err() {
+                return;
+            }
+        }
+    });
+}
+
+/// Turns SIGINT, SIGTERM and SIGHUP into a clean quit (the terminal is restored).
+pub fn spawn_signals(tx: Tx) {
+    use tokio::signal::unix::{SignalKind, signal};
+    for kind in [
+        SignalKind::interrupt(),
+        SignalKind::terminate(),
+        SignalKind::hangup(),
+    ] {
+        let tx = tx.clone();
+        if let Ok(mut s) = signal(kind) {
+            tokio::spawn(async move {
+                if s.recv().await.is_some() {
+                    let _ = tx.send(Action::Quit);
+                }
+            });
+        }
+    }
+}
+
+/// A running log follower; dropping the handle does not stop it, `stop` does.
+pub struct Follower {
+    stop: Arc<AtomicBool>,
+}
+
+impl Follower {
+    /// Follows `name`'s log on its own thread (the engine's reader blocks), tagging lines
+    /// with `generation`.
+    pub fn start(engine: Engine, name: String, generation: u64, tail: usize, tx: Tx) -> Follower {
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        let spawned = std::thread::Builder::new()
+            .name("berth-logs".into())
+            .spawn(move || {
+                let opts = LogOptions {
+                    tail: Some(tail),
+                    follow: true,
+                    ..LogOptions::default()
+                };
+                let mut sink = |line| {
+                    !flag.load(Ordering::Relaxed)
+                        && tx
+                            .send(Action::LogLines {
+                                generation,
+                                lines: vec![line],
+                            })
+                            .is_ok()
+                };
+                let result = engine.logs(&name, &opts, &mut sink);
+                if !flag.load(Ordering::Relaxed) {
+                    let _ = tx.send(Action::LogEnded {
+                        generation,
+                        error: result.err().map(|e| e.to_string()),
+                    });
+                }
+            });
+        if spawned.is_err() {
+            stop.store(true, Ordering::Relaxed);
+        }
+        Follower { stop }
+    }
+
+    /// Asks the follower to stop; its thread ends at its next line or when the container stops.
+    pub fn stop(&self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}

@@ -1,0 +1,35 @@
+//! The command log strip: every action taken, as the `berth` command line that does the
+//! same, newest last. `copy_command_log` copies it.
+
+use super::pane_block;
+use crate::tui::app::App;
+use crate::tui::keymap::UserAction;
+use crate::tui::theme::{Role, Theme};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::Widget;
+
+/// Draws the newest command-log lines that fit.
+pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    let keys = app.keymap.keys_text(UserAction::CopyCommandLog);
+    let title = Line::from(format!(" Command log ({keys}: copy) "));
+    let block = pane_block(title, false, theme);
+    let inner = block.inner(area);
+    block.render(area, buf);
+    if inner.height == 0 {
+        return;
+    }
+    if app.command_log.is_empty() {
+        let hint = Line::from("actions you take show here as berth commands")
+            .style(theme.style(Role::Dim));
+        buf.set_line(inner.x, inner.y, &hint, inner.width);
+        return;
+    }
+    let n = inner.height as usize;
+    let start = app.command_log.len().saturating_sub(n);
+    for (i, cmd) in app.command_log[start..].iter().enumerate() {
+        let line = Line::from(cmd.as_str()).style(theme.style(Role::CommandLog));
+        buf.set_line(inner.x, inner.y + i as u16, &line, inner.width);
+    }
+}

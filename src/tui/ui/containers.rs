@@ -1,0 +1,68 @@
+//! The Containers pane: `docker ps -a` as a table, coloured by status.
+
+use super::{is_focused, pane_block};
+use crate::engine::container::Status;
+use crate::tui::app::{App, Pane};
+use crate::tui::human;
+use crate::tui::theme::{Role, Theme};
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Cell, Paragraph, Row, StatefulWidget, Table, TableState, Widget};
+
+/// The role that colours a status.
+pub fn status_role(s: Status) -> Role {
+    match s {
+        Status::Running => Role::StatusRunning,
+        Status::Exited => Role::StatusExited,
+        Status::Paused => Role::StatusPaused,
+        Status::Created => Role::StatusCreated,
+        Status::Restarting => Role::StatusRestarting,
+        Status::Removing | Status::Dead => Role::StatusDead,
+    }
+}
+
+/// Draws the container list.
+pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    let title = Line::from(format!(" Containers ({}) ", app.containers.len()));
+    let block = pane_block(title, is_focused(app, Pane::Containers), theme);
+    if app.containers.is_empty() {
+        let text = if app.listed {
+            "no containers: create one with 'berth run -d --name web IMAGE'"
+        } else {
+            "loading…"
+        };
+        Paragraph::new(Line::from(text).style(theme.style(Role::Dim)))
+            .block(block)
+            .render(area, buf);
+        return;
+    }
+    let header = Row::new(["CONTAINER ID", "NAME", "IMAGE", "STATE", "STATUS"])
+        .style(theme.style(Role::Header));
+    let rows = app.containers.iter().map(|c| {
+        let role = status_role(c.state.status);
+        Row::new([
+            Cell::from(c.config.short_id().to_string()).style(theme.style(Role::Dim)),
+            Cell::from(c.name().to_string()),
+            Cell::from(c.config.image.clone()),
+            Cell::from(c.state.status.as_str()).style(theme.style(role)),
+            Cell::from(human::status_text(c, app.now)).style(theme.style(role)),
+        ])
+        .style(theme.style(Role::Text))
+    });
+    let widths = [
+        Constraint::Length(12),
+        Constraint::Fill(2),
+        Constraint::Fill(3),
+        Constraint::Length(10),
+        Constraint::Fill(3),
+    ];
+    let table = Table::new(rows, widths)
+        .header(header)
+        .block(block)
+        .row_highlight_style(theme.style(Role::Selection))
+        .highlight_symbol("▶ ");
+    // A local table state: ratatui scrolls it to show the selection; nothing is kept.
+    let mut state = TableState::default().with_selected(Some(app.selected));
+    StatefulWidget::render(table, area, buf, &mut state);
+}

@@ -1,0 +1,289 @@
+//! `App::update`: the only place the dashboard's state changes. No I/O here: requests for
+//! the outside world are returned as `Effect`s.
+
+use super::action::{Action, Effect, EngineOp, quote};
+use super::app::{App, Pane, Popup};
+use super::keymap::{Scope, UserAction};
+use super::keys::Key;
+use crate::engine::container::Container;
+use crossterm::event::{KeyCode, KeyEventKind, KeyModifiers};
+
+impl App {
+    /// What to do when the dashboard opens.
+    pub fn init(&mut self) -> Vec<Effect> {
+        vec![Effect::RefreshContainers]
+    }
+
+    /// Applies one action; returns what the runner must do.
+    pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        match action {
+            Action::Key(ev) => {
+                if ev.kind == KeyEventKind::Release {
+                    return vec![];
+                }
+                let key = Key::from_event(&ev);
+                if key.code == KeyCode::Char('c') && key.mods == KeyModifiers::CONTROL {
+                    // Ctrl-C always leaves, whatever the keymap says.
+                    return vec![Effect::Quit];
+                }
+                match self.resolve(key) {
+                    Some(a) => self.user(a),
+                    None => vec![],
+                }
+            }
+            Action::User(a) => self.user(a),
+            Action::ContainersListed(Ok(list)) => self.set_containers(list),
+            Action::ContainersListed(Err(e)) => {
+                self.error(format!("cannot list containers: {e}"));
+                vec![]
+            }
+            Action::LogLines { generation, lines } => {
+                if generation == self.logs.generation {
+                    self.logs.push(&lines);
+                }
+                vec![]
+            }
+            Action::LogEnded { generation, error } => {
+                if generation == self.logs.generation {
+                    self.logs.ended = true;
+                    self.logs.error = error;
+                }
+                vec![]
+            }
+            Action::OpFinished { op, result } => {
+                match result {
+                    Ok(()) => self.info(format!("{} '{}'", op.done_verb(), op.name())),
+                    Err(e) => {
+                        self.command_log.push(format!("#   failed: {e}"));
+                        self.error(format!("{}: {e}", op.cli_line()));
+                    }
+                }
+                vec![Effect::RefreshContainers]
+            }
+            Action::CommandLogSaved(Ok(path)) => {
+                self.info(format!(
+                    "command log saved to '{}' and copied to the clipboard (OSC 52, {} lines)",
+                    path.display(),
+                    self.command_log.len()
+                ));
+                vec![]
+            }
+            Action::CommandLogSaved(Err(e)) => {
+                self.error(e);
+                vec![]
+            }
+            Action::Tick(now) => {
+                self.now = now;
+                vec![]
+            }
+            Action::Resize { height, .. } => {
+                self.height = height;
+                vec![]
+            }
+            Action::Quit => vec![Effect::Quit],
+        }
+    }
+
+    /// The action a key means now: popups see their own bindings, and the help popup
+    /// also closes with the keys of `help` and `quit`.
+    fn resolve(&self, key: Key) -> Option<UserAction> {
+        match &self.popup {
+            None => self.keymap.lookup(key, Scope::Main),
+            Some(p) => match self.keymap.lookup(key, Scope::Popup) {
+                Some(a) => Some(a),
+                None if *p == Popup::Help => match self.keymap.lookup(key, Scope::Main) {
+                    Some(UserAction::Help | UserAction::Quit) => Some(UserAction::ClosePopup),
+                    _ => None,
+                },
+                None => None,
+            },
+        }
+    }
+
+    fn page(&self) -> usize {
+        usize::from(self.height / 2).max(1)
+    }
+
+    fn user(&mut self, a: UserAction) -> Vec<Effect> {
+        use UserAction::*;
+        if self.popup.is_some() && !matches!(a, ClosePopup | Confirm | Cancel | Help | Quit) {
+            return vec![];
+        }
+        match a {
+            MoveDown => self.move_by(1),
+            MoveUp => self.move_by(-1),
+            PageDown => self.move_by(self.page() as isize),
+            PageUp => self.move_by(-(self.page() as isize)),
+            GoTop => self.move_by(isize::MIN),
+            GoBottom => self.move_by(isize::MAX),
+            NextPane | PrevPane => {
+                self.focus = match self.focus {
+                    Pane::Containers => Pane::Logs,
+                    Pane::Logs => Pane::Containers,
+                };
+                vec![]
+            }
+            FocusLogs => {
+                self.focus = Pane::Logs;
+                if let Some(name) = self.selected_container().map(|c| c.name().to_string()) {
+                    self.logs.bottom();
+                    self.command_log.push(format!(
+                        "berth logs -f --tail {} {}",
+                        self.settings.log_tail,
+                        quote(&name)
+                    ));
+                }
+                vec![]
+            }
+            ToggleFollow => {
+                if self.logs.follow {
+                    self.logs.follow = false;
+                    self.info("log paused: new lines are kept but the view stays");
+                } else {
+                    self.logs.bottom();
+                    self.info("following the log");
+                }
+                vec![]
+            }
+            StopContainer => self.op(EngineOp::Stop),
+            StartContainer => self.op(EngineOp::Start),
+            RestartContainer => self.op(EngineOp::Restart),
+            RemoveContainer => {
+                match self.selected_container() {
+                    Some(c) => self.popup = Some(Popup::ConfirmRemove(c.name().to_string())),
+                    None => self.error("no container selected"),
+                }
+                vec![]
+            }
+            CopyCommandLog => {
+                if self.command_log.is_empty() {
+                    self.info(
+                        "the command log is empty: actions you take appear there as berth commands",
+                    );
+                    return vec![];
+                }
+                let mut text = self.command_log.join("\n");
+                text.push('\n');
+                vec![Effect::CopyCommandLog {
+                    text,
+                    file: self.settings.command_log_file.clone(),
+                }]
+            }
+            Help => {
+                self.popup = match self.popup {
+                    Some(Popup::Help) => None,
+                    None => Some(Popup::Help),
+                    ref other => other.clone(),
+                };
+                vec![]
+            }
+            Quit => match self.popup {
+                Some(_) => self.close_popup(),
+                None => vec![Effect::Quit],
+            },
+            ClosePopup | Cancel => self.close_popup(),
+            Confirm => match self.popup.take() {
+                Some(Popup::ConfirmRemove(name)) => {
+                    let op = EngineOp::Remove {
+                        name,
+                        force: true,
+                        volumes: false,
+                    };
+                    self.start_op(op)
+                }
+                other => {
+                    self.popup = other;
+                    vec![]
+                }
+            },
+        }
+    }
+
+    fn close_popup(&mut self) -> Vec<Effect> {
+        if let Some(Popup::ConfirmRemove(name)) = self.popup.take() {
+            self.info(format!("kept '{name}'"));
+        }
+        vec![]
+    }
+
+    fn op(&mut self, make: fn(String) -> EngineOp) -> Vec<Effect> {
+        match self.selected_container() {
+            Some(c) => {
+                let op = make(c.name().to_string());
+                self.start_op(op)
+            }
+            None => {
+                self.error("no container selected");
+                vec![]
+            }
+        }
+    }
+
+    fn start_op(&mut self, op: EngineOp) -> Vec<Effect> {
+        self.command_log.push(op.cli_line());
+        self.info(format!("{} '{}'…", op.doing_verb(), op.name()));
+        vec![Effect::Engine(op)]
+    }
+
+    fn move_by(&mut self, delta: isize) -> Vec<Effect> {
+        if self.focus == Pane::Logs {
+            match delta {
+                isize::MIN => self.logs.top(),
+                isize::MAX => self.logs.bottom(),
+                d if d < 0 => self.logs.scroll_up(d.unsigned_abs()),
+                d => self.logs.scroll_down(d.unsigned_abs()),
+            }
+            return vec![];
+        }
+        if self.containers.is_empty() {
+            return vec![];
+        }
+        let last = self.containers.len() - 1;
+        self.selected = self.selected.saturating_add_signed(delta).min(last);
+        self.follow_selected()
+    }
+
+    /// Takes a new container list, keeping the same container selected when it is
+    /// still there and the index in range when it is not.
+    fn set_containers(&mut self, list: Vec<Container>) -> Vec<Effect> {
+        let before = self.selected_container().map(|c| c.id().to_string());
+        self.containers = list;
+        self.listed = true;
+        if let Some(i) = before
+            .as_deref()
+            .and_then(|id| self.containers.iter().position(|c| c.id() == id))
+        {
+            self.selected = i;
+        }
+        self.selected = self.selected.min(self.containers.len().saturating_sub(1));
+        let mut effects = self.follow_selected();
+        // A log that ended because its container stopped resumes when it runs again.
+        let resume = effects.is_empty() && self.logs.ended && self.logs.error.is_none();
+        if let Some(c) = self
+            .selected_container()
+            .filter(|c| resume && c.state.status.has_shim())
+        {
+            let name = c.name().to_string();
+            effects = self.restart_follow(Some(name));
+        }
+        effects
+    }
+
+    /// Starts following the selected container's log when the selection changed.
+    fn follow_selected(&mut self) -> Vec<Effect> {
+        let name = self.selected_container().map(|c| c.name().to_string());
+        if name == self.logs.container {
+            return vec![];
+        }
+        self.restart_follow(name)
+    }
+
+    fn restart_follow(&mut self, name: Option<String>) -> Vec<Effect> {
+        let generation = self.logs.reset(name.clone());
+        vec![Effect::FollowLogs {
+            container: name,
+            generation,
+            tail: self.settings.log_tail,
+        }]
+    }
+}
