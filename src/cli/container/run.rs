@@ -108,7 +108,7 @@ pub fn parse_cpus(s: &str) -> Result<i64> {
     let n: f64 = s
         .parse()
         .map_err(|_| anyhow!("invalid value '{s}' for --cpus: use a number such as 0.5 or 2"))?;
-    if !(n > 0.0) || !n.is_finite() {
+    if n.is_nan() || n <= 0.0 || !n.is_finite() {
         bail!("invalid value '{s}' for --cpus: must be greater than 0");
     }
     Ok((n * 1e9) as i64)

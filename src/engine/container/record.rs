@@ -81,7 +81,7 @@ impl Engine {
                 out.push(self.reconcile(c));
             }
         }
-        out.sort_by(|a, b| b.config.created.cmp(&a.config.created));
+        out.sort_by_key(|c| std::cmp::Reverse(c.config.created));
         Ok(out)
     }
 

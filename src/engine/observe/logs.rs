@@ -86,7 +86,7 @@ fn log_files(live: &Path) -> Vec<PathBuf> {
         }
         rotated.push((n, p));
     }
-    rotated.sort_by(|a, b| b.0.cmp(&a.0));
+    rotated.sort_by_key(|r| std::cmp::Reverse(r.0));
     let mut files: Vec<PathBuf> = rotated.into_iter().map(|(_, p)| p).collect();
     files.push(live.to_path_buf());
     files
@@ -199,10 +199,10 @@ impl Engine {
                         pos += n as u64;
                         pending.extend_from_slice(&buf);
                         if pending.last() == Some(&b'\n') {
-                            if let Some(line) = parse_line(&pending) {
-                                if !sink(line) {
-                                    return Ok(());
-                                }
+                            if let Some(line) = parse_line(&pending)
+                                && !sink(line)
+                            {
+                                return Ok(());
                             }
                             pending.clear();
                         }

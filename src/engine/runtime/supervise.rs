@@ -129,11 +129,9 @@ impl Run<'_> {
                     slots.push(Slot::Out(i));
                 }
             }
-            if status.is_none() {
-                if let Some(p) = &pidfd {
-                    fds.push(PollFd::new(p.as_fd(), PollFlags::POLLIN));
-                    slots.push(Slot::Exit);
-                }
+            if let (None, Some(p)) = (status, &pidfd) {
+                fds.push(PollFd::new(p.as_fd(), PollFlags::POLLIN));
+                slots.push(Slot::Exit);
             }
             fds.push(PollFd::new(self.listener.as_fd(), PollFlags::POLLIN));
             slots.push(Slot::Listener);
