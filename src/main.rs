@@ -7,5 +7,11 @@ fn main() {
         // The shim must stay single-threaded: no runtime is built before it runs.
         std::process::exit(berth::engine::runtime::shim::main(&args[2..]));
     }
+    // Like other Unix tools (and Docker's CLI), end quietly when the reader of our output
+    // goes away (`berth logs web | head`) instead of failing on a broken pipe.
+    // SAFETY: restoring the default disposition of SIGPIPE before any thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     std::process::exit(berth::cli::run(args));
 }

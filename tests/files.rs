@@ -472,7 +472,6 @@ fn export_writes_the_merged_filesystem() {
 }
 
 #[test]
-#[ignore = "needs Engine::remove_container from the lifecycle work; un-ignore once merged"]
 fn container_prune_removes_only_stopped_containers() {
     use berth::engine::container::{ContainerState, Status};
     let dir = tempfile::tempdir().expect("tempdir");

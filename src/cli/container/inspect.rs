@@ -1,13 +1,90 @@
-//! inspect.
+//! `inspect` / `container inspect`: Docker-shaped JSON for containers (and, at top level,
+//! images and volumes), or a Go template per object.
+
 use crate::cli::Ctx;
+use crate::cli::format::render;
+use crate::cli::image::inspect::print_json_array;
+use crate::engine::container::inspect::inspect_document;
+use anyhow::{Result, bail};
 use clap::Args;
+use serde_json::Value;
+
 /// `berth inspect`
 #[derive(Debug, Args)]
 pub struct InspectArgs {
-    /// Objects.
+    /// Format output using a custom template.
+    #[arg(short, long)]
+    pub format: Option<String>,
+    /// Only look for this type of object: container, image or volume.
+    #[arg(long = "type")]
+    pub kind: Option<String>,
+    /// Display total file sizes (accepted; sizes are not computed yet).
+    #[arg(short, long)]
+    pub size: bool,
+    /// Names or ids.
+    #[arg(required = true)]
     pub names: Vec<String>,
 }
+
+fn find(ctx: &Ctx, name: &str, kind: Option<&str>) -> Result<Value> {
+    let want = |k: &str| kind.is_none_or(|x| x == k);
+    if want("container")
+        && let Ok(c) = ctx.engine.container(name)
+    {
+        return Ok(inspect_document(&c, ctx.engine.paths()));
+    }
+    if want("image")
+        && let Ok(v) = ctx.engine.image_inspect(name)
+    {
+        return Ok(v);
+    }
+    if want("volume")
+        && let Ok(v) = ctx.engine.volume(name)
+    {
+        return Ok(v.inspect_json());
+    }
+    match kind {
+        Some(k) => bail!("no such {k}: '{name}'"),
+        None => bail!("no such object: '{name}'"),
+    }
+}
+
+/// Prints the documents (or the template applied to each); exits 1 if any name was not
+/// found, after printing the others, as Docker does.
+pub fn print_documents(
+    ctx: &Ctx,
+    names: &[String],
+    kind: Option<&str>,
+    format: Option<&str>,
+) -> Result<i32> {
+    if let Some(k) = kind
+        && !matches!(k, "container" | "image" | "volume")
+    {
+        bail!("invalid --type '{k}': use container, image or volume");
+    }
+    let mut docs = Vec::new();
+    let mut code = 0;
+    for n in names {
+        match find(ctx, n, kind) {
+            Ok(v) => docs.push(v),
+            Err(e) => {
+                eprintln!("berth: {e}");
+                code = 1;
+            }
+        }
+    }
+    match format {
+        Some(f) => {
+            for d in &docs {
+                println!("{}", render(f, d)?);
+            }
+        }
+        None => print_json_array(&docs)?,
+    }
+    Ok(code)
+}
+
 /// `berth inspect`
-pub fn inspect(_ctx: &Ctx, _a: InspectArgs) -> anyhow::Result<i32> {
-    anyhow::bail!("not implemented yet")
+pub fn inspect(ctx: &Ctx, a: InspectArgs) -> Result<i32> {
+    print_documents(ctx, &a.names, a.kind.as_deref(), a.format.as_deref())
 }

@@ -2,8 +2,9 @@
 
 use super::attach::{AttachOptions, attach_stream};
 use crate::cli::Ctx;
-use crate::engine::container::{MountKind, MountSpec, Resources, RestartPolicy};
+use crate::engine::container::{Resources, RestartPolicy};
 use crate::engine::lifecycle::CreateOptions;
+use crate::engine::volume::flag::{parse_tmpfs_flag, parse_volume_flag};
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{ArgAction, Args};
 
@@ -114,73 +115,6 @@ pub fn parse_cpus(s: &str) -> Result<i64> {
     Ok((n * 1e9) as i64)
 }
 
-/// Parses `-v` the way Docker does.
-pub fn parse_volume(s: &str) -> Result<MountSpec> {
-    let parts: Vec<&str> = s.split(':').collect();
-    let (source, dest, mode) = match parts.as_slice() {
-        [d] => ("", *d, ""),
-        [s, d] => (*s, *d, ""),
-        [s, d, m] => (*s, *d, *m),
-        _ => bail!(
-            "invalid volume specification '{s}': use HOST:CONTAINER[:ro] or NAME:CONTAINER[:ro]"
-        ),
-    };
-    if !dest.starts_with('/') || dest == "/" {
-        bail!(
-            "invalid volume specification '{s}': the container path must be absolute and not '/'"
-        );
-    }
-    let read_only = match mode {
-        "" | "rw" => false,
-        "ro" => true,
-        m => bail!("invalid volume specification '{s}': unknown mode '{m}' (use ro or rw)"),
-    };
-    let kind = if source.starts_with('/') || source.starts_with('.') {
-        MountKind::Bind
-    } else {
-        MountKind::Volume
-    };
-    let source = if kind == MountKind::Bind {
-        let p = std::path::Path::new(source);
-        let abs = std::fs::canonicalize(p).map_err(|_| {
-            anyhow!(
-                "invalid volume specification '{s}': bind source path '{source}' does not exist"
-            )
-        })?;
-        abs.display().to_string()
-    } else {
-        if !source.is_empty() && !crate::engine::ids::valid_name(source) {
-            bail!("invalid volume name '{source}': only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
-        }
-        source.to_string()
-    };
-    Ok(MountSpec {
-        kind,
-        source,
-        destination: dest.to_string(),
-        read_only,
-        options: String::new(),
-    })
-}
-
-fn parse_tmpfs(s: &str) -> Result<MountSpec> {
-    let (dest, opts) = s.split_once(':').unwrap_or((s, ""));
-    if !dest.starts_with('/') || dest == "/" {
-        bail!("invalid tmpfs '{s}': the container path must be absolute and not '/'");
-    }
-    Ok(MountSpec {
-        kind: MountKind::Tmpfs,
-        source: String::new(),
-        destination: dest.to_string(),
-        read_only: opts.split(',').any(|o| o == "ro"),
-        options: opts
-            .split(',')
-            .filter(|o| !o.is_empty() && *o != "ro" && *o != "rw")
-            .collect::<Vec<_>>()
-            .join(","),
-    })
-}
-
 fn read_env_file(path: &str) -> Result<Vec<String>> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read env file '{path}'"))?;
@@ -206,10 +140,10 @@ pub fn options(a: &CreateArgs) -> Result<CreateOptions> {
     }
     let mut mounts = Vec::new();
     for v in &a.volume {
-        mounts.push(parse_volume(v)?);
+        mounts.push(parse_volume_flag(v).map_err(anyhow::Error::msg)?);
     }
     for t in &a.tmpfs {
-        mounts.push(parse_tmpfs(t)?);
+        mounts.push(parse_tmpfs_flag(t).map_err(anyhow::Error::msg)?);
     }
     Ok(CreateOptions {
         image: a.image.clone(),
@@ -249,9 +183,6 @@ pub fn create(ctx: &Ctx, a: CreateArgs) -> Result<i32> {
 /// returning its exit code.
 pub fn run(ctx: &Ctx, a: RunArgs) -> Result<i32> {
     let opts = options(&a.create)?;
-    if a.detach && opts.auto_remove && opts.open_stdin && opts.tty {
-        // Fine in Docker too; nothing special.
-    }
     let c = ctx.engine.create_container(&opts)?;
     if a.detach {
         if let Err(e) = ctx.engine.start_container(c.id()) {
@@ -302,21 +233,5 @@ mod tests {
         assert_eq!(parse_cpus("1.5").expect("1.5"), 1_500_000_000);
         assert!(parse_cpus("0").is_err());
         assert!(parse_cpus("x").is_err());
-    }
-
-    #[test]
-    fn volume_flags() {
-        let v = parse_volume("data:/var/lib/data:ro").expect("named");
-        assert_eq!(
-            (v.kind, v.source.as_str(), v.read_only),
-            (MountKind::Volume, "data", true)
-        );
-        let b = parse_volume("/tmp:/mnt").expect("bind");
-        assert_eq!(b.kind, MountKind::Bind);
-        let anon = parse_volume("/data").expect("anon");
-        assert_eq!((anon.kind, anon.source.as_str()), (MountKind::Volume, ""));
-        assert!(parse_volume("x:relative").is_err());
-        assert!(parse_volume("/does/not/exist/at/all:/x").is_err());
-        assert!(parse_volume("a:/b:rx").is_err());
     }
 }

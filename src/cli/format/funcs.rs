@@ -67,7 +67,15 @@ pub fn to_json(v: &Value) -> serde_json::Value {
         }
         Value::Array(a) => serde_json::Value::Array(a.iter().map(to_json).collect()),
         Value::Object(o) | Value::Map(o) => {
-            serde_json::Value::Object(o.iter().map(|(k, v)| (k.clone(), to_json(v))).collect())
+            // Template values are hash maps: sort so the output is stable.
+            let mut entries: Vec<_> = o.iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(b.0));
+            serde_json::Value::Object(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k.clone(), to_json(v)))
+                    .collect(),
+            )
         }
     }
 }

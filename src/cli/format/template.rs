@@ -128,6 +128,7 @@ mod tests {
         let r = |t: &str| render(t, &d).expect(t);
         assert_eq!(
             r("{{json .Config}}"),
+            // Keys come out sorted (template values are hash maps).
             r#"{"Cmd":["sh","-c","echo hi"],"Env":[],"Labels":{"a":"1","b":"2"}}"#
         );
         assert_eq!(r("{{json .State.Pid}}"), "1234");

@@ -77,6 +77,17 @@ fn merge_env(base: &[String], extra: &[String]) -> Vec<String> {
     out
 }
 
+/// Docker gives a container the standard PATH when its image sets none.
+fn with_default_path(mut env: Vec<String>) -> Vec<String> {
+    if !env.iter().any(|e| e.starts_with("PATH=")) {
+        env.insert(0, DEFAULT_PATH.to_string());
+    }
+    env
+}
+
+/// The PATH a container gets when its image has none.
+pub const DEFAULT_PATH: &str = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
 impl Engine {
     /// Creates a container (status `created`); nothing runs yet.
     pub fn create_container(&self, opts: &CreateOptions) -> Result<Container> {
@@ -170,10 +181,15 @@ impl Engine {
 
         // Volumes are made (or found) before anything of the container exists on disk.
         for m in mounts.iter_mut().filter(|m| m.kind == MountKind::Volume) {
+            let data = self.volume_for_mount(&m.source)?;
             if m.source.is_empty() {
-                m.source = ids::random_id();
+                // An anonymous volume: its name is the directory holding `_data`.
+                m.source = data
+                    .parent()
+                    .and_then(|p| p.file_name())
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
             }
-            self.ensure_volume(&m.source)?;
         }
 
         let config = ContainerConfig {
@@ -185,7 +201,7 @@ impl Engine {
             layers: image.layers.clone(),
             entrypoint,
             cmd,
-            env: merge_env(&img.env().clone().unwrap_or_default(), &opts.env),
+            env: with_default_path(merge_env(&img.env().clone().unwrap_or_default(), &opts.env)),
             working_dir: opts
                 .working_dir
                 .clone()
@@ -251,12 +267,6 @@ impl Engine {
             config,
             state: ContainerState::default(),
         })
-    }
-
-    /// Makes sure the named volume exists (Docker creates it on first use).
-    fn ensure_volume(&self, name: &str) -> Result<()> {
-        let data = self.paths().volumes().join(name).join("_data");
-        std::fs::create_dir_all(&data).at(&data)
     }
 }
 

@@ -14,10 +14,6 @@ pub fn delete_files(engine: &Engine, config: &ContainerConfig) {
     delete_files_with(engine, config, false);
 }
 
-fn is_anonymous_volume(name: &str) -> bool {
-    name.len() == 64 && name.chars().all(|c| c.is_ascii_hexdigit())
-}
-
 fn delete_files_with(engine: &Engine, config: &ContainerConfig, volumes: bool) {
     let dir = engine.paths().container(&config.id);
     let trash = engine.paths().tmp().join(format!("removing-{}", config.id));
@@ -27,12 +23,10 @@ fn delete_files_with(engine: &Engine, config: &ContainerConfig, volumes: bool) {
         let _ = std::fs::remove_dir_all(&dir);
     }
     if volumes {
-        for m in config
-            .mounts
-            .iter()
-            .filter(|m| m.kind == MountKind::Volume && is_anonymous_volume(&m.source))
-        {
-            let _ = std::fs::remove_dir_all(engine.paths().volumes().join(&m.source));
+        for m in config.mounts.iter().filter(|m| m.kind == MountKind::Volume) {
+            if engine.volume(&m.source).is_ok_and(|v| v.is_anonymous()) {
+                let _ = engine.remove_volume(&m.source, false);
+            }
         }
     }
     Cgroup::for_container(&config.id).remove();
