@@ -53,6 +53,7 @@ impl Engine {
     pub fn open(root: &Path, options: EngineOptions) -> Result<Engine> {
         let paths = Paths::new(root);
         paths.ensure().map_err(|e| EngineError::io(root, e))?;
+        store::sweep::stale_scratch(&paths.tmp());
         Ok(Engine { paths, options })
     }
     /// The layout of the state root.

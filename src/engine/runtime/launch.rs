@@ -69,6 +69,24 @@ fn write_etc_files(
     ])
 }
 
+/// The container's init layer (`rw/init`), stacked above the image's layers: the mount
+/// points berth itself needs (/proc, /dev, /sys, the /etc files), so making them never
+/// writes into the read-write layer and `diff` shows only what the container changed.
+fn init_layer(dir: &Path) -> Result<PathBuf, LaunchError> {
+    let init = dir.join("rw").join("init");
+    for d in ["proc", "dev", "sys", "etc"] {
+        let p = init.join(d);
+        std::fs::create_dir_all(&p).map_err(|e| err(format!("create {}: {e}", p.display())))?;
+    }
+    for f in ["etc/hostname", "etc/hosts", "etc/resolv.conf"] {
+        let p = init.join(f);
+        if !p.exists() {
+            std::fs::write(&p, b"").map_err(|e| err(format!("create {}: {e}", p.display())))?;
+        }
+    }
+    Ok(init)
+}
+
 /// The plan for the first process of `config`.
 pub fn plan(
     paths: &Paths,
@@ -98,13 +116,15 @@ pub fn plan(
             options: m.options.clone(),
         });
     }
+    let mut lower: Vec<PathBuf> = config
+        .layers
+        .iter()
+        .map(|l| paths.layers().join(l).join("diff"))
+        .collect();
+    lower.push(init_layer(&dir)?);
     let rootfs = RootfsPlan {
         rootfs: dir.join("merged"),
-        lower: config
-            .layers
-            .iter()
-            .map(|l| paths.layers().join(l).join("diff"))
-            .collect(),
+        lower,
         upper: dir.join("rw").join("upper"),
         work: dir.join("rw").join("work"),
         empty: dir.join("rw").join("empty"),

@@ -3,6 +3,7 @@
 pub mod atomic;
 pub mod lock;
 pub mod paths;
+pub mod sweep;
 
 pub use atomic::{read_json, write_atomic, write_atomic_mode, write_json};
 pub use lock::FileLock;
