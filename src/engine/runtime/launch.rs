@@ -4,6 +4,7 @@
 use super::cgroups::Cgroup;
 use super::init::{self, ChildFds, InitPlan};
 use super::rootfs::{PlannedMount, RootfsPlan};
+use super::storage;
 use crate::engine::container::{ContainerConfig, MountKind};
 use crate::engine::store::Paths;
 use nix::fcntl::OFlag;
@@ -87,6 +88,30 @@ fn init_layer(dir: &Path) -> Result<PathBuf, LaunchError> {
     Ok(init)
 }
 
+/// With the copy driver (no overlayfs), the container's private root, built on first use.
+fn copied_root(
+    dir: &Path,
+    config: &ContainerConfig,
+    layers: &Path,
+) -> Result<Option<PathBuf>, LaunchError> {
+    let root = storage::copied_root(dir);
+    if root.is_dir() {
+        return Ok(Some(root));
+    }
+    if storage::driver() == storage::Driver::Overlay {
+        return Ok(None);
+    }
+    let mut dirs: Vec<PathBuf> = config
+        .layers
+        .iter()
+        .map(|l| layers.join(l).join("diff"))
+        .collect();
+    dirs.push(dir.join("rw").join("init"));
+    storage::copy_layers(&dirs, dir)
+        .map_err(|e| err(format!("copy the image into the container: {e}")))?;
+    Ok(Some(root))
+}
+
 /// The plan for the first process of `config`.
 pub fn plan(
     paths: &Paths,
@@ -128,6 +153,7 @@ pub fn plan(
         upper: dir.join("rw").join("upper"),
         work: dir.join("rw").join("work"),
         empty: dir.join("rw").join("empty"),
+        copied: copied_root(&dir, config, &paths.layers())?,
         etc_files: write_etc_files(&dir, config)?,
         mounts,
         read_only: config.read_only,

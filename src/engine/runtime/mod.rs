@@ -12,6 +12,7 @@ pub mod protocol;
 pub mod rootfs;
 pub mod shim;
 pub mod spawn;
+pub mod storage;
 pub mod supervise;
 pub mod user;
 

@@ -38,6 +38,8 @@ pub struct RootfsPlan {
     pub work: PathBuf,
     /// An empty directory used as the only lower layer of an image without layers.
     pub empty: PathBuf,
+    /// A private copy of the layers to use instead of overlayfs (the copy driver).
+    pub copied: Option<PathBuf>,
     /// Files bind-mounted over /etc/hostname, /etc/hosts, /etc/resolv.conf.
     pub etc_files: Vec<(PathBuf, &'static str)>,
     /// User mounts, in order.
@@ -198,13 +200,16 @@ pub fn setup(plan: &RootfsPlan) -> Result<(), String> {
         plan.upper.display(),
         plan.work.display()
     );
-    do_mount(
-        Some(Path::new("overlay")),
-        root,
-        Some("overlay"),
-        MsFlags::empty(),
-        Some(&opts),
-    )?;
+    match &plan.copied {
+        Some(copy) => bind(copy, root, false)?,
+        None => do_mount(
+            Some(Path::new("overlay")),
+            root,
+            Some("overlay"),
+            MsFlags::empty(),
+            Some(&opts),
+        )?,
+    }
 
     let nosuid_nodev_noexec = MsFlags::MS_NOSUID | MsFlags::MS_NODEV | MsFlags::MS_NOEXEC;
     let proc_dir = root.join("proc");

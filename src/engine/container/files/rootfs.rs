@@ -47,7 +47,18 @@ impl Engine {
             drop(lock);
             return f(&root);
         }
-        let layers: Vec<PathBuf> = c.config.layers.iter().map(|l| self.layer_dir(l)).collect();
+        let copied = crate::engine::runtime::storage::copied_root(&dir);
+        if copied.is_dir() {
+            // The copy driver: the container's root is a plain directory.
+            let out = f(&copied);
+            drop(lock);
+            return out;
+        }
+        let mut layers: Vec<PathBuf> = c.config.layers.iter().map(|l| self.layer_dir(l)).collect();
+        let init = dir.join("rw").join("init");
+        if init.is_dir() {
+            layers.push(init);
+        }
         let tmp = self.paths().tmp();
         let out = std::thread::scope(|s| {
             s.spawn(|| {
