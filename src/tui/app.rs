@@ -1,10 +1,12 @@
 //! The dashboard's state. It is owned by one task and changed only by `App::update`
 //! (in `update.rs`); the panes draw it.
 
+use super::action::EngineOp;
 use super::keymap::Keymap;
 use super::logview::LogView;
 use crate::engine::container::Container;
 use chrono::{DateTime, Utc};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// The panes that take the focus.
@@ -97,6 +99,9 @@ pub struct App {
     pub logs: LogView,
     /// Every action taken, as the equivalent `berth` command line.
     pub command_log: Vec<String>,
+    /// Engine calls still running, by container name (a stop can take its whole grace
+    /// period); their rows say so.
+    pub pending: BTreeMap<String, EngineOp>,
     /// The status bar's message.
     pub status: Option<Message>,
     /// The time uptimes are measured against.
@@ -118,6 +123,7 @@ impl App {
             focus: Pane::Containers,
             popup: None,
             command_log: Vec::new(),
+            pending: BTreeMap::new(),
             status: None,
             now,
             height: 24,

@@ -51,6 +51,7 @@ impl App {
                 vec![]
             }
             Action::OpFinished { op, result } => {
+                self.pending.remove(op.name());
                 match result {
                     Ok(()) => self.info(format!("{} '{}'", op.done_verb(), op.name())),
                     Err(e) => {
@@ -220,6 +221,15 @@ impl App {
     }
 
     fn start_op(&mut self, op: EngineOp) -> Vec<Effect> {
+        if let Some(busy) = self.pending.get(op.name()) {
+            self.error(format!(
+                "'{}' is still {}: wait for it to finish",
+                op.name(),
+                busy.doing_verb()
+            ));
+            return vec![];
+        }
+        self.pending.insert(op.name().to_string(), op.clone());
         self.command_log.push(op.cli_line());
         self.info(format!("{} '{}'…", op.doing_verb(), op.name()));
         vec![Effect::Engine(op)]
