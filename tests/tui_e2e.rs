@@ -290,11 +290,43 @@ fn dashboard_sees_a_container_from_another_shell_stops_it_and_quits() {
         !s.contains("Keys (remap") && row(s).is_some_and(|l| l.contains("running"))
     });
     eprintln!("still responsive during the stop:\n{screen}");
+    // `q` while the stop runs only warns (leaving would abandon the stop); `G` (newest log line) disarms it.
+    t.keys(&["q"]);
+    let screen = t.wait_for("the quit warning", Duration::from_secs(2), |s| {
+        s.contains(&format!("still stopping '{NAME}': press q"))
+    });
+    eprintln!("quit during the stop:\n{screen}");
+    t.keys(&["G"]);
     let screen = t.wait_for("the row to show Exited", Duration::from_secs(25), |s| {
         row(s).is_some_and(|l| l.contains("Exited ("))
     });
     eprintln!("stopped:\n{screen}");
     assert!(screen.contains(&format!("stopped '{NAME}'")), "{screen}");
+
+    // `S` starts it again; its log follows again.
+    t.keys(&["S"]);
+    let screen = t.wait_for("the container to run again", Duration::from_secs(5), |s| {
+        row(s).is_some_and(|l| l.contains("running"))
+            && s.contains(&format!("berth start {NAME}"))
+            && s.contains(&format!("Logs: {NAME} (following)"))
+    });
+    eprintln!("started again:\n{screen}");
+
+    // Another shell kills it, then removes it: the dashboard notices each change.
+    must(berth(&r, &["kill", NAME]), "berth kill");
+    let killed = Instant::now();
+    t.wait_for("the kill from another shell", Duration::from_secs(3), |s| {
+        row(s).is_some_and(|l| l.contains("Exited ("))
+    });
+    eprintln!("kill seen after {:?}", killed.elapsed());
+    must(berth(&r, &["rm", NAME]), "berth rm");
+    let removed = Instant::now();
+    let screen = t.wait_for(
+        "the removal from another shell",
+        Duration::from_secs(3),
+        |s| row(s).is_none() && s.contains("no containers") && s.contains("no container selected"),
+    );
+    eprintln!("removal seen after {:?}:\n{screen}", removed.elapsed());
 
     // `q`: the dashboard ends with status 0 and gives the terminal back as it was.
     t.keys(&["q"]);

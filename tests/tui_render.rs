@@ -315,4 +315,8 @@ fn empty_state_tells_how_to_start() {
         "{screen}"
     );
     assert!(screen.contains("no container selected"), "{screen}");
+    assert!(
+        screen.contains("┌ Logs ─"),
+        "no name in the title: {screen}"
+    );
 }

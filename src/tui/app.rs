@@ -102,6 +102,8 @@ pub struct App {
     /// Engine calls still running, by container name (a stop can take its whole grace
     /// period); their rows say so.
     pub pending: BTreeMap<String, EngineOp>,
+    /// `quit` was pressed once while engine calls ran; the next `quit` leaves.
+    pub quit_armed: bool,
     /// The status bar's message.
     pub status: Option<Message>,
     /// The time uptimes are measured against.
@@ -124,6 +126,7 @@ impl App {
             popup: None,
             command_log: Vec::new(),
             pending: BTreeMap::new(),
+            quit_armed: false,
             status: None,
             now,
             height: 24,

@@ -239,6 +239,32 @@ fn actions_echo_cli_lines_and_errors_reach_the_status_bar() {
 }
 
 #[test]
+fn quit_during_an_engine_call_asks_again() {
+    let mut a = app();
+    listed(&mut a, &["web"]);
+    a.update(key('s'));
+    assert!(a.update(key('q')).is_empty(), "the first q only warns");
+    let msg = a.status.clone().expect("message");
+    assert_eq!(
+        msg.text,
+        "still stopping 'web': press q, ctrl-c again to leave anyway (the call is abandoned)"
+    );
+    assert_eq!(a.update(key('q')), vec![Effect::Quit]);
+    // Another key in between disarms it; no call running means q leaves at once.
+    let mut a = app();
+    listed(&mut a, &["web"]);
+    a.update(key('s'));
+    a.update(key('q'));
+    a.update(key('j'));
+    assert!(a.update(key('q')).is_empty());
+    a.update(Action::OpFinished {
+        op: EngineOp::Stop("web".into()),
+        result: Ok(()),
+    });
+    assert_eq!(a.update(key('q')), vec![Effect::Quit]);
+}
+
+#[test]
 fn a_second_action_waits_for_the_first_on_the_same_container() {
     let mut a = app();
     listed(&mut a, &["web"]);
@@ -306,6 +332,10 @@ fn keys_remapped_in_config_take_over() {
         a.update(key('x')),
         vec![Effect::Engine(EngineOp::Stop("web".into()))]
     );
+    a.update(Action::OpFinished {
+        op: EngineOp::Stop("web".into()),
+        result: Ok(()),
+    });
     assert!(a.update(key('q')).is_empty());
     assert_eq!(a.update(key('Q')), vec![Effect::Quit]);
     // Ctrl-C quits whatever the keymap says.
