@@ -79,8 +79,9 @@ fn busybox_tar() -> Vec<u8> {
 
 /// The tmux server, session, container and state root of one run; all removed on drop,
 /// also when an assertion fails.
+/// Its tmux server listens on a socket inside the state root (`-S`), so it never meets
+/// another tmux server and leaves no socket file behind.
 struct E2e {
-    socket: String,
     session: String,
     root: tempfile::TempDir,
 }
@@ -92,8 +93,8 @@ impl E2e {
 
     fn tmux(&self, args: &[&str]) -> Output {
         Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
+            .arg("-S")
+            .arg(self.root().join("tmux.sock"))
             .arg("-f")
             .arg(self.root().join("tmux.conf"))
             .args(args)
@@ -167,7 +168,6 @@ fn dashboard_sees_a_container_from_another_shell_stops_it_and_quits() {
         .tempdir_in("/tmp")
         .expect("state root under /tmp");
     let t = E2e {
-        socket: unique.clone(),
         session: unique,
         root,
     };
