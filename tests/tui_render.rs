@@ -160,6 +160,36 @@ fn status_cells_use_the_status_roles() {
 }
 
 #[test]
+fn a_container_being_stopped_says_so_until_the_engine_returns() {
+    let theme = Theme::preset("default").expect("theme");
+    let mut app = app_with(Keymap::default());
+    app.selected = 3;
+    app.update(Action::User(UserAction::GoTop));
+    app.update(Action::User(UserAction::StopContainer));
+    let buf = draw(&app, &theme, 120, 30);
+    let screen = rows(&buf).join("\n");
+    let (_, y) = find(&buf, "web");
+    assert!(rows(&buf)[y as usize].contains("Stopping…"), "{screen}");
+    assert!(!screen.contains("Up 5 minutes"), "{screen}");
+    assert!(screen.contains("stopping 'web'…"), "status bar: {screen}");
+    assert!(screen.contains("berth stop web"), "command log: {screen}");
+    app.selected = 3;
+    let buf = draw(&app, &theme, 120, 30);
+    assert_eq!(
+        fg_at(&buf, "Stopping…"),
+        theme.style(Role::StatusRestarting).fg.expect("fg")
+    );
+    // The stop returns: the row shows the container's status again.
+    app.update(Action::OpFinished {
+        op: EngineOp::Stop("web".into()),
+        result: Ok(()),
+    });
+    let screen = rows(&draw(&app, &theme, 120, 30)).join("\n");
+    assert!(!screen.contains("Stopping…"), "{screen}");
+    assert!(screen.contains("stopped 'web'"), "{screen}");
+}
+
+#[test]
 fn logs_pane_keeps_ansi_colours_and_marks_stderr() {
     let theme = Theme::preset("default").expect("theme");
     let mut app = app_with(Keymap::default());
@@ -285,4 +315,8 @@ fn empty_state_tells_how_to_start() {
         "{screen}"
     );
     assert!(screen.contains("no container selected"), "{screen}");
+    assert!(
+        screen.contains("┌ Logs ─"),
+        "no name in the title: {screen}"
+    );
 }

@@ -1,10 +1,12 @@
 //! The dashboard's state. It is owned by one task and changed only by `App::update`
 //! (in `update.rs`); the panes draw it.
 
+use super::action::EngineOp;
 use super::keymap::Keymap;
 use super::logview::LogView;
 use crate::engine::container::Container;
 use chrono::{DateTime, Utc};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// The panes that take the focus.
@@ -97,6 +99,11 @@ pub struct App {
     pub logs: LogView,
     /// Every action taken, as the equivalent `berth` command line.
     pub command_log: Vec<String>,
+    /// Engine calls still running, by container name (a stop can take its whole grace
+    /// period); their rows say so.
+    pub pending: BTreeMap<String, EngineOp>,
+    /// `quit` was pressed once while engine calls ran; the next `quit` leaves.
+    pub quit_armed: bool,
     /// The status bar's message.
     pub status: Option<Message>,
     /// The time uptimes are measured against.
@@ -118,6 +125,8 @@ impl App {
             focus: Pane::Containers,
             popup: None,
             command_log: Vec::new(),
+            pending: BTreeMap::new(),
+            quit_armed: false,
             status: None,
             now,
             height: 24,

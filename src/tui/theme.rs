@@ -44,7 +44,7 @@ pub enum Role {
     StatusPaused,
     /// A created (never started) container.
     StatusCreated,
-    /// A restarting container.
+    /// A restarting container, and one the dashboard is stopping, starting or removing.
     StatusRestarting,
     /// A dead or removing container.
     StatusDead,

@@ -51,6 +51,7 @@ impl App {
                 vec![]
             }
             Action::OpFinished { op, result } => {
+                self.pending.remove(op.name());
                 match result {
                     Ok(()) => self.info(format!("{} '{}'", op.done_verb(), op.name())),
                     Err(e) => {
@@ -106,6 +107,9 @@ impl App {
 
     fn user(&mut self, a: UserAction) -> Vec<Effect> {
         use UserAction::*;
+        if a != Quit {
+            self.quit_armed = false;
+        }
         if self.popup.is_some() && !matches!(a, ClosePopup | Confirm | Cancel | Help | Quit) {
             return vec![];
         }
@@ -179,7 +183,7 @@ impl App {
             }
             Quit => match self.popup {
                 Some(_) => self.close_popup(),
-                None => vec![Effect::Quit],
+                None => self.quit(),
             },
             ClosePopup | Cancel => self.close_popup(),
             Confirm => match self.popup.take() {
@@ -197,6 +201,26 @@ impl App {
                 }
             },
         }
+    }
+
+    /// Quits, unless an engine call is still running and this is the first `q`: leaving
+    /// would abandon it (a stop that sent SIGTERM would never send SIGKILL).
+    fn quit(&mut self) -> Vec<Effect> {
+        let busy = self
+            .pending
+            .values()
+            .map(|op| format!("{} '{}'", op.doing_verb(), op.name()))
+            .collect::<Vec<_>>();
+        if busy.is_empty() || self.quit_armed {
+            return vec![Effect::Quit];
+        }
+        self.quit_armed = true;
+        let keys = self.keymap.keys_text(UserAction::Quit);
+        self.error(format!(
+            "still {}: press {keys} again to leave anyway (the call is abandoned)",
+            busy.join(", ")
+        ));
+        vec![]
     }
 
     fn close_popup(&mut self) -> Vec<Effect> {
@@ -220,6 +244,15 @@ impl App {
     }
 
     fn start_op(&mut self, op: EngineOp) -> Vec<Effect> {
+        if let Some(busy) = self.pending.get(op.name()) {
+            self.error(format!(
+                "'{}' is still {}: wait for it to finish",
+                op.name(),
+                busy.doing_verb()
+            ));
+            return vec![];
+        }
+        self.pending.insert(op.name().to_string(), op.clone());
         self.command_log.push(op.cli_line());
         self.info(format!("{} '{}'…", op.doing_verb(), op.name()));
         vec![Effect::Engine(op)]

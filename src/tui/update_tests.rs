@@ -208,22 +208,22 @@ fn remove_can_be_declined_with_n_or_esc() {
 fn actions_echo_cli_lines_and_errors_reach_the_status_bar() {
     let mut a = app();
     listed(&mut a, &["web"]);
-    assert_eq!(
-        a.update(key('s')),
-        vec![Effect::Engine(EngineOp::Stop("web".into()))]
-    );
-    assert_eq!(
-        a.update(key('S')),
-        vec![Effect::Engine(EngineOp::Start("web".into()))]
-    );
-    assert_eq!(
-        a.update(key('r')),
-        vec![Effect::Engine(EngineOp::Restart("web".into()))]
-    );
+    let ops = [
+        ('s', EngineOp::Stop("web".into())),
+        ('S', EngineOp::Start("web".into())),
+        ('r', EngineOp::Restart("web".into())),
+    ];
+    for (k, op) in ops {
+        assert_eq!(a.update(key(k)), vec![Effect::Engine(op.clone())]);
+        assert_eq!(a.pending.get("web"), Some(&op), "the row shows the call");
+        a.update(Action::OpFinished { op, result: Ok(()) });
+        assert!(a.pending.is_empty());
+    }
     assert_eq!(
         a.command_log,
         ["berth stop web", "berth start web", "berth restart web"]
     );
+    a.update(key('s'));
     let fx = a.update(Action::OpFinished {
         op: EngineOp::Stop("web".into()),
         result: Err("stop of 'web' is not implemented yet".into()),
@@ -235,6 +235,66 @@ fn actions_echo_cli_lines_and_errors_reach_the_status_bar() {
         msg.text.starts_with("berth stop web: stop of 'web'"),
         "{}",
         msg.text
+    );
+}
+
+#[test]
+fn quit_during_an_engine_call_asks_again() {
+    let mut a = app();
+    listed(&mut a, &["web"]);
+    a.update(key('s'));
+    assert!(a.update(key('q')).is_empty(), "the first q only warns");
+    let msg = a.status.clone().expect("message");
+    assert_eq!(
+        msg.text,
+        "still stopping 'web': press q, ctrl-c again to leave anyway (the call is abandoned)"
+    );
+    assert_eq!(a.update(key('q')), vec![Effect::Quit]);
+    // Another key in between disarms it; no call running means q leaves at once.
+    let mut a = app();
+    listed(&mut a, &["web"]);
+    a.update(key('s'));
+    a.update(key('q'));
+    a.update(key('j'));
+    assert!(a.update(key('q')).is_empty());
+    a.update(Action::OpFinished {
+        op: EngineOp::Stop("web".into()),
+        result: Ok(()),
+    });
+    assert_eq!(a.update(key('q')), vec![Effect::Quit]);
+}
+
+#[test]
+fn a_second_action_waits_for_the_first_on_the_same_container() {
+    let mut a = app();
+    listed(&mut a, &["web"]);
+    assert_eq!(
+        a.update(key('s')),
+        vec![Effect::Engine(EngineOp::Stop("web".into()))]
+    );
+    assert!(
+        a.status
+            .as_ref()
+            .is_some_and(|m| m.text == "stopping 'web'…")
+    );
+    // A stop can take its whole grace period; a second key meanwhile does nothing.
+    assert!(a.update(key('r')).is_empty());
+    let msg = a.status.clone().expect("message");
+    assert_eq!(msg.level, super::app::Level::Error);
+    assert_eq!(msg.text, "'web' is still stopping: wait for it to finish");
+    assert_eq!(
+        a.command_log,
+        ["berth stop web"],
+        "only what was done is echoed"
+    );
+    a.update(Action::OpFinished {
+        op: EngineOp::Stop("web".into()),
+        result: Ok(()),
+    });
+    assert!(a.status.as_ref().is_some_and(|m| m.text == "stopped 'web'"));
+    assert_eq!(
+        a.update(key('r')),
+        vec![Effect::Engine(EngineOp::Restart("web".into()))]
     );
 }
 
@@ -272,6 +332,10 @@ fn keys_remapped_in_config_take_over() {
         a.update(key('x')),
         vec![Effect::Engine(EngineOp::Stop("web".into()))]
     );
+    a.update(Action::OpFinished {
+        op: EngineOp::Stop("web".into()),
+        result: Ok(()),
+    });
     assert!(a.update(key('q')).is_empty());
     assert_eq!(a.update(key('Q')), vec![Effect::Quit]);
     // Ctrl-C quits whatever the keymap says.

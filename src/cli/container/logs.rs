@@ -74,6 +74,7 @@ pub fn logs(ctx: &Ctx, a: LogsArgs) -> Result<i32> {
         tail,
         since: a.since.as_deref().map(parse_since).transpose()?,
         follow: a.follow,
+        ..Default::default()
     };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(256 * 1024, stdout.lock());

@@ -22,7 +22,17 @@ pub fn status_role(s: Status) -> Role {
     }
 }
 
-/// Draws the container list.
+/// `stopping` -> `Stopping`.
+fn capitalized(word: &str) -> String {
+    let mut chars = word.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// Draws the container list; a container the dashboard is changing shows what is being
+/// done to it (`Stopping…`) in its STATUS cell until the engine call returns.
 pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let title = Line::from(format!(" Containers ({}) ", app.containers.len()));
     let block = pane_block(title, is_focused(app, Pane::Containers), theme);
@@ -41,19 +51,24 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         .style(theme.style(Role::Header));
     let rows = app.containers.iter().map(|c| {
         let role = status_role(c.state.status);
+        let status = match app.pending.get(c.name()) {
+            Some(op) => Cell::from(format!("{}…", capitalized(op.doing_verb())))
+                .style(theme.style(Role::StatusRestarting)),
+            None => Cell::from(human::status_text(c, app.now)).style(theme.style(role)),
+        };
         Row::new([
             Cell::from(c.config.short_id().to_string()).style(theme.style(Role::Dim)),
             Cell::from(c.name().to_string()),
             Cell::from(c.config.image.clone()),
             Cell::from(c.state.status.as_str()).style(theme.style(role)),
-            Cell::from(human::status_text(c, app.now)).style(theme.style(role)),
+            status,
         ])
         .style(theme.style(Role::Text))
     });
     let widths = [
         Constraint::Length(12),
         Constraint::Fill(2),
-        Constraint::Fill(3),
+        Constraint::Fill(2),
         Constraint::Length(10),
         Constraint::Fill(3),
     ];

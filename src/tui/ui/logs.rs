@@ -13,7 +13,6 @@ use ratatui::widgets::Widget;
 /// Draws the log of the selected container.
 pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let v = &app.logs;
-    let name = v.container.as_deref().unwrap_or("-");
     let mode = if v.ended {
         "ended".to_string()
     } else if v.follow {
@@ -21,7 +20,10 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
     } else {
         format!("paused, {} newer lines", v.offset)
     };
-    let title = Line::from(format!(" Logs: {name} ({mode}) "));
+    let title = match v.container.as_deref() {
+        Some(name) => Line::from(format!(" Logs: {name} ({mode}) ")),
+        None => Line::from(" Logs "),
+    };
     let block = pane_block(title, is_focused(app, Pane::Logs), theme);
     let inner = block.inner(area);
     block.render(area, buf);
