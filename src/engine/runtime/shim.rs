@@ -153,6 +153,7 @@ impl Shim {
         let _ = listener.set_nonblocking(true);
 
         let mut first = true;
+        let mut final_code = None;
         loop {
             let launched = launch::plan(&paths, &config, &cgroup).and_then(|plan| {
                 launch::launch(&plan, &cgroup, config.open_stdin, &mut |pid| {
@@ -245,10 +246,13 @@ impl Shim {
                 self.engine
                     .emit("container", "oom", &id, &[("name", &config.name)]);
             }
-            supervise::send_exit(&mut clients, code);
             if !restart {
+                // Clients hear the exit only once everything is cleaned up (and, with
+                // `--rm`, removed), so `run --rm` and `wait` return to a settled state.
+                final_code = Some(code);
                 break;
             }
+            supervise::send_exit(&mut clients, code);
             // Docker's back-off: 100 ms doubling, at most a minute; a stop request cancels it.
             let delay =
                 Duration::from_millis(100u64 << restarts.min(10)).min(Duration::from_secs(60));
@@ -278,6 +282,9 @@ impl Shim {
         cgroup.remove();
         if config.auto_remove {
             crate::engine::lifecycle::remove::delete_files(&self.engine, &config);
+        }
+        if let Some(code) = final_code {
+            supervise::send_exit(&mut clients, code);
         }
     }
 }
