@@ -134,6 +134,10 @@ fn not_executable_is_126_and_not_found_is_127() {
         "{st}"
     );
     b.assert_no_leftovers(&id);
+    // Detached with --rm, nothing stays either.
+    let out = b.run(&["run", "-d", "--rm", "busybox", "no-such-command"]);
+    assert_eq!(out.code, 127, "{out:?}");
+    assert_eq!(b.container_ids(), vec![id.clone()]);
     // Detached, the failure is reported the same way.
     let out = b.run(&["run", "-d", "busybox", "/etc/passwd"]);
     assert_eq!(out.code, 126, "{out:?}");

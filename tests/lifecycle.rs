@@ -415,3 +415,113 @@ fn restart_and_rm_conflict() {
     assert_eq!(out.stderr.lines().count(), 1, "{out:?}");
     assert!(b.container_ids().is_empty());
 }
+
+#[test]
+fn stop_during_the_restart_back_off_ends_it() {
+    let b = Berth::new();
+    let id = b.run_detached(&["--restart", "always", "busybox", "sh", "-c", "exit 1"]);
+    b.wait_until("a few restarts", SECS10, || {
+        b.state(&id)["restart_count"].as_u64().unwrap_or(0) >= 3
+    });
+    let started = Instant::now();
+    b.ok(&["stop", "-t", "2", &id]);
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        started.elapsed()
+    );
+    let st = b.state(&id);
+    assert_eq!(st["status"], "exited", "{st}");
+    b.assert_no_leftovers(&id);
+    let count = st["restart_count"].clone();
+    std::thread::sleep(Duration::from_millis(1000));
+    assert_eq!(
+        b.state(&id)["restart_count"],
+        count,
+        "it restarted after stop"
+    );
+    assert_eq!(b.status(&id), "exited");
+}
+
+#[test]
+fn restart_unless_stopped_restarts_failures_and_successes() {
+    let b = Berth::new();
+    let id = b.run_detached(&[
+        "--name",
+        "persistent",
+        "--restart",
+        "unless-stopped",
+        "busybox",
+        "sh",
+        "-c",
+        "echo go; sleep 0.1",
+    ]);
+    b.wait_until("two restarts", SECS10, || {
+        b.state(&id)["restart_count"].as_u64().unwrap_or(0) >= 2
+    });
+    b.ok(&["stop", "persistent"]);
+    assert_eq!(b.status(&id), "exited");
+    b.assert_no_leftovers(&id);
+}
+
+#[test]
+fn wait_and_logs_of_finished_and_auto_removed_containers() {
+    let b = Berth::new();
+    // wait on a --rm container reports its code even though it is removed when it ends.
+    let id = b.run_detached(&["--rm", "busybox", "sh", "-c", "sleep 0.3; exit 5"]);
+    assert_eq!(b.ok(&["wait", &id]), "5\n");
+    assert!(
+        !b.container_dir(&id).exists(),
+        "--rm container still there after wait"
+    );
+    b.assert_no_leftovers(&id);
+    // logs -f of an exited container prints and returns at once.
+    let done = b.run_detached(&["busybox", "echo", "finished"]);
+    b.wait_status(&done, "exited", SECS10);
+    let started = Instant::now();
+    assert_eq!(b.ok(&["logs", "-f", &done]), "finished\n");
+    assert!(started.elapsed() < Duration::from_secs(3));
+    // start of a running container does nothing and succeeds.
+    let running = b.run_detached(&["busybox", "sleep", "60"]);
+    let pid = pid_of(&b, &running);
+    b.ok(&["start", &running]);
+    assert_eq!(pid_of(&b, &running), pid);
+}
+
+#[test]
+fn rm_v_removes_anonymous_volumes_only() {
+    let b = Berth::new();
+    let id = b.run_detached(&[
+        "-v",
+        "/anon",
+        "-v",
+        "named:/named",
+        "busybox",
+        "sh",
+        "-c",
+        "echo a > /anon/f; echo n > /named/f",
+    ]);
+    b.wait_status(&id, "exited", SECS10);
+    let anon = b.config(&id)["mounts"]
+        .as_array()
+        .expect("mounts")
+        .iter()
+        .find(|m| m["destination"] == "/anon")
+        .and_then(|m| m["source"].as_str())
+        .expect("anonymous volume")
+        .to_string();
+    let vols = b.root().join("volumes");
+    assert_eq!(
+        std::fs::read_to_string(vols.join(&anon).join("_data/f")).expect("anon data"),
+        "a\n"
+    );
+    b.ok(&["rm", "-v", &id]);
+    assert!(
+        !vols.join(&anon).exists(),
+        "rm -v kept the anonymous volume"
+    );
+    assert!(
+        vols.join("named/_data/f").exists(),
+        "rm -v removed a named volume"
+    );
+}
