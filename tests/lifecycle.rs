@@ -525,3 +525,32 @@ fn rm_v_removes_anonymous_volumes_only() {
         "rm -v removed a named volume"
     );
 }
+
+#[test]
+fn an_attached_run_ends_with_the_container() {
+    let b = Berth::new();
+    // stop from another CLI: the attached one returns the container's code.
+    let mut fg = b.spawn(&["run", "--name", "fg", "busybox", "sh", "-c", TICKER]);
+    let lines = LineReader::new(&mut fg);
+    assert_eq!(lines.next_line(SECS10).as_deref(), Some("tick 0"));
+    b.ok(&["stop", "fg"]);
+    let status = wait_child(&mut fg, SECS10, "attached run after stop");
+    assert_eq!(status.code(), Some(0));
+
+    // SIGTERM to the attached CLI is passed on to the container (Docker's sig-proxy).
+    let mut fg2 = b.spawn(&["run", "--name", "fg2", "busybox", "sh", "-c", TICKER]);
+    let lines2 = LineReader::new(&mut fg2);
+    assert_eq!(lines2.next_line(SECS10).as_deref(), Some("tick 0"));
+    // SAFETY: kill(2) of our own child process.
+    assert_eq!(unsafe { libc::kill(fg2.id() as i32, libc::SIGTERM) }, 0);
+    let status = wait_child(&mut fg2, SECS10, "attached run after SIGTERM");
+    assert_eq!(status.code(), Some(0));
+    let mut rest = Vec::new();
+    while let Some(l) = lines2.next_line(Duration::from_secs(1)) {
+        rest.push(l);
+    }
+    assert_eq!(rest.last().map(String::as_str), Some("bye"), "{rest:?}");
+    let id = b.id_of("fg2");
+    assert_eq!(b.status(&id), "exited");
+    b.assert_no_leftovers(&id);
+}

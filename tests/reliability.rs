@@ -175,3 +175,32 @@ fn unknown_containers_are_one_line_errors() {
     }
     assert!(b.container_ids().is_empty());
 }
+
+#[test]
+fn a_record_left_running_by_a_reboot_is_marked_exited() {
+    let b = Berth::new();
+    let out = b.ok(&["create", "--name", "stale", "busybox", "sleep", "60"]);
+    let id = out.trim().to_string();
+    // A process that existed and is gone: its pid is as dead as a pid from before a reboot.
+    let mut gone = std::process::Command::new("true")
+        .spawn()
+        .expect("spawn true");
+    let dead = gone.id() as i64;
+    gone.wait().expect("reap");
+    let state_path = b.container_dir(&id).join("state.json");
+    let mut st = b.state(&id);
+    st["status"] = "running".into();
+    st["pid"] = dead.into();
+    st["shim_pid"] = dead.into();
+    st["shim_start"] = 1.into();
+    std::fs::write(&state_path, st.to_string()).expect("write state");
+
+    let out = b.run(&["wait", "stale"]);
+    assert_eq!((out.code, out.stdout.as_str()), (0, "137\n"), "{out:?}");
+    let st = b.state(&id);
+    assert_eq!(st["status"], "exited", "{st}");
+    assert!(!st["error"].as_str().unwrap_or_default().is_empty(), "{st}");
+    // It starts again normally.
+    b.ok(&["start", "stale"]);
+    assert_eq!(b.status(&id), "running");
+}
