@@ -152,9 +152,16 @@ fn rm_force_of_a_running_container_leaves_nothing() {
         "sleep 60 & sleep 60 & while true; do sleep 1; done",
     ]);
     let pid = pid_of(&b, &id);
+    // The checks below can see a container: while it runs it has traces.
     assert!(
         !b.leftovers(&id).is_empty(),
         "a running container shows no traces"
+    );
+    let root_traces = b.root_leftovers();
+    assert!(
+        root_traces.iter().any(|t| t.starts_with("mount"))
+            && root_traces.iter().any(|t| t.starts_with("socket")),
+        "{root_traces:#?}"
     );
     let out = b.run(&["rm", "doomed"]);
     assert_ne!(out.code, 0, "rm without -f removed a running container");
