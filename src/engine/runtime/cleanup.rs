@@ -3,9 +3,11 @@
 use crate::engine::container::ContainerConfig;
 use crate::engine::store::Paths;
 
-/// Kills leftover processes and removes the cgroup of a container whose shim died.
-pub fn after_shim_death(_paths: &Paths, config: &ContainerConfig) {
+/// Kills leftover processes and removes the cgroup and the attach socket of a container
+/// whose shim died.
+pub fn after_shim_death(paths: &Paths, config: &ContainerConfig) {
     let cg = super::cgroups::Cgroup::for_container(&config.id);
     cg.kill_all();
     cg.remove();
+    let _ = std::fs::remove_file(paths.shim_socket(&config.id));
 }

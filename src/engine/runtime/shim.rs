@@ -76,6 +76,16 @@ fn redirect_stdio(shim_log: &Path) {
     }
 }
 
+/// Gives up what the container held on the host: the log (flushed), the attach socket's
+/// path and the cgroup. Done before the record says the container stopped, because a
+/// `start` (or `restart`) that sees it stopped creates the same socket and cgroup at once
+/// and a late cleanup would remove the new shim's.
+fn release(log: &mut LogWriter, socket_path: &Path, cgroup: &Cgroup) {
+    let _ = log.finish();
+    let _ = std::fs::remove_file(socket_path);
+    cgroup.remove();
+}
+
 struct Shim {
     engine: Engine,
     container: Container,
@@ -153,6 +163,7 @@ impl Shim {
         let _ = listener.set_nonblocking(true);
 
         let mut first = true;
+        let mut final_code = None;
         loop {
             let launched = launch::plan(&paths, &config, &cgroup).and_then(|plan| {
                 launch::launch(&plan, &cgroup, config.open_stdin, &mut |pid| {
@@ -173,6 +184,10 @@ impl Shim {
             let l = match launched {
                 Ok(l) => l,
                 Err(e) => {
+                    if !first {
+                        let _ = log.write(1, format!("{}\n", e.message).as_bytes());
+                    }
+                    release(&mut log, &socket_path, &cgroup);
                     let _ = update_state(&paths, &id, |s| {
                         s.status = if first {
                             Status::Created
@@ -187,10 +202,8 @@ impl Shim {
                     });
                     if first {
                         self.report(&format!("error {} {}", e.code, e.message));
-                    } else {
-                        let _ = log.write(1, format!("{}\n", e.message).as_bytes());
                     }
-                    supervise::send_exit(&mut clients, e.code);
+                    final_code = Some(e.code);
                     break;
                 }
             };
@@ -220,6 +233,9 @@ impl Shim {
                 && config
                     .restart
                     .should_restart(code, restarts, stop_requested);
+            if !restart {
+                release(&mut log, &socket_path, &cgroup);
+            }
             let _ = update_state(&paths, &id, |s| {
                 s.status = if restart {
                     Status::Restarting
@@ -245,10 +261,13 @@ impl Shim {
                 self.engine
                     .emit("container", "oom", &id, &[("name", &config.name)]);
             }
-            supervise::send_exit(&mut clients, code);
             if !restart {
+                // Clients hear the exit only once everything is cleaned up (and, with
+                // `--rm`, removed), so `run --rm` and `wait` return to a settled state.
+                final_code = Some(code);
                 break;
             }
+            supervise::send_exit(&mut clients, code);
             // Docker's back-off: 100 ms doubling, at most a minute; a stop request cancels it.
             let delay =
                 Duration::from_millis(100u64 << restarts.min(10)).min(Duration::from_secs(60));
@@ -262,6 +281,7 @@ impl Shim {
                 std::thread::sleep(Duration::from_millis(20));
             }
             if cancelled {
+                release(&mut log, &socket_path, &cgroup);
                 let _ = update_state(&paths, &id, |s| {
                     s.status = Status::Exited;
                     s.shim_pid = 0;
@@ -272,12 +292,12 @@ impl Shim {
             self.engine
                 .emit("container", "restart", &id, &[("name", &config.name)]);
         }
-        let _ = log.finish();
         drop(listener);
-        let _ = std::fs::remove_file(&socket_path);
-        cgroup.remove();
         if config.auto_remove {
             crate::engine::lifecycle::remove::delete_files(&self.engine, &config);
+        }
+        if let Some(code) = final_code {
+            supervise::send_exit(&mut clients, code);
         }
     }
 }

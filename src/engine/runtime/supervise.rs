@@ -19,6 +19,9 @@ pub struct Client {
     stream: UnixStream,
     out: Vec<u8>,
     decoder: Decoder,
+    /// Found disconnected during this poll round; removed once the round is over, so the
+    /// indices the round works with stay valid.
+    gone: bool,
 }
 
 impl Client {
@@ -29,6 +32,7 @@ impl Client {
             stream,
             out: Vec::new(),
             decoder: Decoder::default(),
+            gone: false,
         }
     }
 
@@ -162,7 +166,6 @@ impl Run<'_> {
                 .filter(|(_, r)| !r.is_empty())
                 .collect();
             drop(fds);
-            let mut dead_clients = Vec::new();
             for (slot, revents) in ready {
                 match slot {
                     Slot::Out(i) => self.read_output(i, &mut buf),
@@ -178,15 +181,13 @@ impl Run<'_> {
                         }
                     }
                     Slot::Client(i) => {
-                        if !self.serve_client(i, revents, &mut buf) {
-                            dead_clients.push(i);
+                        if !self.clients[i].gone && !self.serve_client(i, revents, &mut buf) {
+                            self.clients[i].gone = true;
                         }
                     }
                 }
             }
-            for i in dead_clients.into_iter().rev() {
-                self.clients.remove(i);
-            }
+            self.clients.retain(|c| !c.gone);
             let _ = self.log.flush();
         }
         let _ = self.log.flush();
@@ -213,7 +214,11 @@ impl Run<'_> {
                     },
                     data,
                 );
-                self.clients.retain_mut(|c| c.send(&frame));
+                for c in self.clients.iter_mut().filter(|c| !c.gone) {
+                    if !c.send(&frame) {
+                        c.gone = true;
+                    }
+                }
             }
             Err(nix::errno::Errno::EINTR) | Err(nix::errno::Errno::EAGAIN) => {}
             Err(_) => *slot = None,

@@ -1,0 +1,502 @@
+//! A harness for root-only container tests: a private state root with a busybox image made
+//! from Debian's static busybox, a runner for the real `berth` binary, readers of container
+//! records, and a guard that removes every container of the root and checks that nothing
+//! (process, mount, cgroup, socket) is left behind — also when the test fails.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+/// Where Debian's `busybox-static` installs the static binary.
+pub const BUSYBOX: &str = "/bin/busybox";
+
+/// What a `berth` invocation produced.
+#[derive(Debug)]
+pub struct Out {
+    /// Exit code (-1 when killed by a signal).
+    pub code: i32,
+    /// Standard output.
+    pub stdout: String,
+    /// Standard error.
+    pub stderr: String,
+}
+
+impl Out {
+    fn from(o: Output) -> Out {
+        Out {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+}
+
+/// The busybox rootfs as an uncompressed tar, built once per test binary.
+pub fn busybox_tar() -> &'static [u8] {
+    static TAR: OnceLock<Vec<u8>> = OnceLock::new();
+    TAR.get_or_init(build_busybox_tar)
+}
+
+fn build_busybox_tar() -> Vec<u8> {
+    let bin = std::fs::read(BUSYBOX).unwrap_or_else(|e| {
+        panic!(
+            "these tests need Debian's static busybox at {BUSYBOX} ({e}): \
+             install it with 'apt-get install busybox-static'"
+        )
+    });
+    let list = Command::new(BUSYBOX)
+        .arg("--list")
+        .output()
+        .expect("run busybox --list");
+    assert!(list.status.success(), "busybox --list failed");
+    let applets = String::from_utf8(list.stdout).expect("utf-8 applet list");
+
+    let mut b = tar::Builder::new(Vec::new());
+    let dir = |b: &mut tar::Builder<Vec<u8>>, name: &str, mode: u32| {
+        let mut h = tar::Header::new_gnu();
+        h.set_entry_type(tar::EntryType::Directory);
+        h.set_mode(mode);
+        h.set_size(0);
+        h.set_mtime(1_700_000_000);
+        h.set_uid(0);
+        h.set_gid(0);
+        b.append_data(&mut h, name, std::io::empty())
+            .expect("append dir");
+    };
+    let file = |b: &mut tar::Builder<Vec<u8>>, name: &str, mode: u32, data: &[u8]| {
+        let mut h = tar::Header::new_gnu();
+        h.set_entry_type(tar::EntryType::Regular);
+        h.set_mode(mode);
+        h.set_size(data.len() as u64);
+        h.set_mtime(1_700_000_000);
+        h.set_uid(0);
+        h.set_gid(0);
+        b.append_data(&mut h, name, data).expect("append file");
+    };
+    dir(&mut b, "bin", 0o755);
+    dir(&mut b, "etc", 0o755);
+    dir(&mut b, "tmp", 0o1777);
+    dir(&mut b, "root", 0o700);
+    file(&mut b, "bin/busybox", 0o755, &bin);
+    for applet in applets.lines().map(str::trim) {
+        if applet.is_empty() || applet == "busybox" {
+            continue;
+        }
+        let mut h = tar::Header::new_gnu();
+        h.set_entry_type(tar::EntryType::Symlink);
+        h.set_mode(0o777);
+        h.set_size(0);
+        h.set_mtime(1_700_000_000);
+        h.set_uid(0);
+        h.set_gid(0);
+        b.append_link(&mut h, format!("bin/{applet}"), "busybox")
+            .expect("append applet link");
+    }
+    file(
+        &mut b,
+        "etc/passwd",
+        0o644,
+        b"root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n",
+    );
+    file(&mut b, "etc/group", 0o644, b"root:x:0:\nnogroup:x:65534:\n");
+    b.into_inner().expect("finish tar")
+}
+
+/// A private state root with `busybox:latest` imported. Dropping it removes every container
+/// of the root and checks that none left a process, mount, cgroup or socket behind.
+pub struct Berth {
+    dir: tempfile::TempDir,
+}
+
+impl Berth {
+    /// A new root (under /tmp, so socket paths stay short) with the busybox image.
+    pub fn new() -> Berth {
+        let b = Berth::empty();
+        let tar = b.dir.path().join("busybox.tar");
+        std::fs::write(&tar, busybox_tar()).expect("write busybox tar");
+        let out = b.run(&[
+            "import",
+            tar.to_str().expect("utf-8 path"),
+            "busybox:latest",
+            "-c",
+            r#"CMD ["sh"]"#,
+        ]);
+        assert_eq!(out.code, 0, "import busybox failed: {out:?}");
+        b
+    }
+
+    /// A new root without any image.
+    pub fn empty() -> Berth {
+        let dir = tempfile::Builder::new()
+            .prefix("berth-t")
+            .tempdir_in("/tmp")
+            .expect("tempdir");
+        Berth { dir }
+    }
+
+    /// The state root.
+    pub fn root(&self) -> PathBuf {
+        self.dir.path().join("state")
+    }
+
+    /// A scratch directory of this test (beside the state root, removed with it).
+    pub fn scratch(&self, name: &str) -> PathBuf {
+        let p = self.dir.path().join(name);
+        std::fs::create_dir_all(&p).expect("create scratch dir");
+        p
+    }
+
+    /// A `berth --root ROOT` command (no user config).
+    pub fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_berth"));
+        c.arg("--root")
+            .arg(self.root())
+            .arg("--config")
+            .arg(self.dir.path().join("no-config.yaml"))
+            .args(args)
+            .stdin(Stdio::null());
+        c
+    }
+
+    /// Runs berth to completion.
+    pub fn run(&self, args: &[&str]) -> Out {
+        Out::from(self.cmd(args).output().expect("run berth"))
+    }
+
+    /// Runs berth and asserts it succeeded; returns its stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert_eq!(out.code, 0, "berth {args:?} failed: {out:?}");
+        out.stdout
+    }
+
+    /// Starts berth as a child with piped stdout/stderr.
+    pub fn spawn(&self, args: &[&str]) -> Child {
+        self.cmd(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn berth")
+    }
+
+    /// `run -d ARGS...`: returns the new container's id.
+    pub fn run_detached(&self, args: &[&str]) -> String {
+        let mut all = vec!["run", "-d"];
+        all.extend_from_slice(args);
+        let id = self.ok(&all).trim().to_string();
+        assert_eq!(id.len(), 64, "run -d printed no id: {id:?}");
+        id
+    }
+
+    /// Ids of every container record in the root.
+    pub fn container_ids(&self) -> Vec<String> {
+        let Ok(rd) = std::fs::read_dir(self.root().join("containers")) else {
+            return Vec::new();
+        };
+        let mut ids: Vec<String> = rd
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.len() == 64 && n.chars().all(|c| c.is_ascii_hexdigit()))
+            .collect();
+        ids.sort();
+        ids
+    }
+
+    /// The directory of container `id`.
+    pub fn container_dir(&self, id: &str) -> PathBuf {
+        self.root().join("containers").join(id)
+    }
+
+    /// The container's state.json (as the shim last wrote it).
+    pub fn state(&self, id: &str) -> serde_json::Value {
+        let p = self.container_dir(id).join("state.json");
+        let text =
+            std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("read {}: {e}", p.display()));
+        serde_json::from_str(&text).expect("state.json is JSON")
+    }
+
+    /// The container's config.json.
+    pub fn config(&self, id: &str) -> serde_json::Value {
+        let p = self.container_dir(id).join("config.json");
+        let text =
+            std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("read {}: {e}", p.display()));
+        serde_json::from_str(&text).expect("config.json is JSON")
+    }
+
+    /// `state.status` of a container.
+    pub fn status(&self, id: &str) -> String {
+        self.state(id)["status"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    /// The id of the container named `name`.
+    pub fn id_of(&self, name: &str) -> String {
+        self.container_ids()
+            .into_iter()
+            .find(|id| self.config(id)["name"] == name)
+            .unwrap_or_else(|| panic!("no container named '{name}'"))
+    }
+
+    /// Polls `check` until it returns true or `timeout` passes; panics with `what` then.
+    pub fn wait_until(&self, what: &str, timeout: Duration, mut check: impl FnMut() -> bool) {
+        wait_until(what, timeout, &mut check)
+    }
+
+    /// Waits until the container's status is `status`.
+    pub fn wait_status(&self, id: &str, status: &str, timeout: Duration) {
+        wait_until(
+            &format!("container status '{status}'"),
+            timeout,
+            &mut || self.container_dir(id).join("state.json").exists() && self.status(id) == status,
+        );
+    }
+
+    /// Every trace a container could leave on the host; empty when it left none.
+    pub fn leftovers(&self, id: &str) -> Vec<String> {
+        let mut found = Vec::new();
+        for cg in cgroup_dirs(id) {
+            if cg.exists() {
+                found.push(format!("cgroup {}", cg.display()));
+            }
+        }
+        found.extend(self.processes_of(id));
+        found
+    }
+
+    /// Host processes that belong to container `id`: in its cgroup, or its shim.
+    pub fn processes_of(&self, id: &str) -> Vec<String> {
+        let mut found = Vec::new();
+        let needle = format!("berth/{id}");
+        for pid in all_pids() {
+            let cgroup = std::fs::read_to_string(format!("/proc/{pid}/cgroup")).unwrap_or_default();
+            if cgroup.lines().any(|l| l.ends_with(&needle)) {
+                found.push(format!("process {pid} in cgroup {needle}"));
+            }
+            let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+            let args: Vec<&[u8]> = cmdline.split(|b| *b == 0).collect();
+            if args.len() > 3
+                && args[1] == b"__shim"
+                && args[2] == self.root().as_os_str().as_encoded_bytes()
+                && args[3] == id.as_bytes()
+            {
+                found.push(format!("shim process {pid}"));
+            }
+        }
+        found
+    }
+
+    /// Traces of the whole root: mounts mentioning it in any mount namespace, processes
+    /// whose root or cwd lies inside it, and sockets in its runtime directory.
+    pub fn root_leftovers(&self) -> Vec<String> {
+        let mut found = Vec::new();
+        let root = self.root();
+        let root_s = root.display().to_string();
+        let mut namespaces_seen = std::collections::HashSet::new();
+        for pid in all_pids() {
+            if let Ok(ns) = std::fs::read_link(format!("/proc/{pid}/ns/mnt"))
+                && namespaces_seen.insert(ns)
+            {
+                let mi =
+                    std::fs::read_to_string(format!("/proc/{pid}/mountinfo")).unwrap_or_default();
+                for l in mi.lines().filter(|l| l.contains(&root_s)) {
+                    found.push(format!("mount (seen by pid {pid}): {l}"));
+                }
+            }
+            for link in ["root", "cwd"] {
+                if let Ok(t) = std::fs::read_link(format!("/proc/{pid}/{link}"))
+                    && t.starts_with(&root)
+                {
+                    found.push(format!("process {pid} has its {link} in {}", t.display()));
+                }
+            }
+        }
+        let rt = runtime_dir(&root);
+        if let Ok(rd) = std::fs::read_dir(&rt) {
+            for e in rd.flatten() {
+                if e.file_name().to_string_lossy().ends_with(".sock") {
+                    found.push(format!("socket {}", e.path().display()));
+                }
+            }
+        }
+        found
+    }
+
+    /// Asserts container `id` left nothing behind.
+    pub fn assert_no_leftovers(&self, id: &str) {
+        let mut left = Vec::new();
+        wait_until_quiet(&mut || {
+            left = self.leftovers(id);
+            left.is_empty()
+        });
+        assert!(left.is_empty(), "container {id} left: {left:#?}");
+    }
+
+    fn cleanup(&self) -> Vec<String> {
+        let ids = self.container_ids();
+        if !ids.is_empty() {
+            let mut args = vec!["rm", "-f"];
+            args.extend(ids.iter().map(String::as_str));
+            let _ = self.cmd(&args).output();
+        }
+        let mut left = Vec::new();
+        wait_until_quiet(&mut || {
+            left = self.container_ids();
+            for id in &ids {
+                left.extend(self.leftovers(id));
+            }
+            left.extend(self.root_leftovers());
+            left.is_empty()
+        });
+        // Last resort so one failing test does not leak into the next: kill what is ours.
+        for id in &ids {
+            for cg in cgroup_dirs(id) {
+                for pid in std::fs::read_to_string(cg.join("cgroup.procs"))
+                    .unwrap_or_default()
+                    .lines()
+                    .filter_map(|l| l.trim().parse::<i32>().ok())
+                {
+                    // SAFETY: kill(2) on a pid in this test's own container cgroup.
+                    unsafe { libc::kill(pid, libc::SIGKILL) };
+                }
+            }
+        }
+        left
+    }
+}
+
+impl Drop for Berth {
+    fn drop(&mut self) {
+        let left = self.cleanup();
+        if left.is_empty() {
+            let _ = std::fs::remove_dir_all(runtime_dir(&self.root()));
+            return;
+        }
+        if std::thread::panicking() {
+            eprintln!("also left behind after the failure: {left:#?}");
+        } else {
+            panic!("berth left traces after 'rm -f' of every container: {left:#?}");
+        }
+    }
+}
+
+/// The runtime directory berth uses for a non-default root (see `Paths::new`).
+pub fn runtime_dir(root: &Path) -> PathBuf {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(root.as_os_str().as_encoded_bytes());
+    Path::new("/run/berth").join(&hex::encode(digest)[..12])
+}
+
+/// The cgroup directories a container may have: `/sys/fs/cgroup/*/berth/<id>` (v1) and
+/// `/sys/fs/cgroup/berth/<id>` (v2).
+pub fn cgroup_dirs(id: &str) -> Vec<PathBuf> {
+    let base = Path::new("/sys/fs/cgroup");
+    let mut out = vec![base.join("berth").join(id)];
+    if let Ok(rd) = std::fs::read_dir(base) {
+        for e in rd.flatten() {
+            out.push(e.path().join("berth").join(id));
+        }
+    }
+    out
+}
+
+/// The directory of `controller` for container `id` (v1 layout).
+pub fn cgroup_v1(controller: &str, id: &str) -> PathBuf {
+    Path::new("/sys/fs/cgroup")
+        .join(controller)
+        .join("berth")
+        .join(id)
+}
+
+/// Every pid on the host.
+pub fn all_pids() -> Vec<i32> {
+    std::fs::read_dir("/proc")
+        .map(|rd| {
+            rd.flatten()
+                .filter_map(|e| e.file_name().to_str().and_then(|s| s.parse().ok()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Whether process `pid` exists (and is not a zombie).
+pub fn alive(pid: i32) -> bool {
+    proc_state(pid).is_some_and(|s| s != 'Z' && s != 'X')
+}
+
+/// The state letter of `pid` from /proc/PID/stat (R, S, D, T, Z...).
+pub fn proc_state(pid: i32) -> Option<char> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let after = stat.rsplit_once(')')?.1;
+    after.trim_start().chars().next()
+}
+
+/// Polls `check` every 20 ms until true or `timeout`; panics naming `what` on timeout.
+pub fn wait_until(what: &str, timeout: Duration, check: &mut dyn FnMut() -> bool) {
+    let until = Instant::now() + timeout;
+    loop {
+        if check() {
+            return;
+        }
+        if Instant::now() >= until {
+            panic!("timed out after {timeout:?} waiting for {what}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Polls `check` for up to 10 s (for cleanup, which must not panic).
+fn wait_until_quiet(check: &mut dyn FnMut() -> bool) {
+    let until = Instant::now() + Duration::from_secs(10);
+    while !check() && Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Reads lines from a child's stdout on a thread; `next_line` waits with a deadline.
+pub struct LineReader {
+    rx: std::sync::mpsc::Receiver<String>,
+}
+
+impl LineReader {
+    /// Takes the child's stdout.
+    pub fn new(child: &mut Child) -> LineReader {
+        use std::io::BufRead;
+        let stdout = child.stdout.take().expect("piped stdout");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        LineReader { rx }
+    }
+
+    /// The next line, or None when the stream ended or `timeout` passed.
+    pub fn next_line(&self, timeout: Duration) -> Option<String> {
+        self.rx.recv_timeout(timeout).ok()
+    }
+}
+
+/// Waits for a child with a deadline; kills it (by its own pid) and panics on timeout.
+pub fn wait_child(child: &mut Child, timeout: Duration, what: &str) -> std::process::ExitStatus {
+    let until = Instant::now() + timeout;
+    loop {
+        if let Some(status) = child.try_wait().expect("try_wait") {
+            return status;
+        }
+        if Instant::now() >= until {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{what} did not exit within {timeout:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}

@@ -1,0 +1,381 @@
+//! What a process inside a berth container can see and do (root only): its own pid, uts,
+//! mount and network namespaces, copy-on-write root, Docker's capabilities and masked paths,
+//! cgroup limits, read-only roots, tmpfs, bind mounts and volumes.
+
+#[path = "common/container_harness.rs"]
+mod harness;
+
+use harness::{Berth, cgroup_v1};
+
+#[test]
+fn first_process_is_pid_1_and_sees_no_host_process() {
+    let b = Berth::new();
+    let out = b.ok(&[
+        "run",
+        "--rm",
+        "busybox",
+        "sh",
+        "-c",
+        "echo $$; ls /proc | grep -E '^[0-9]+$'",
+    ]);
+    let mut lines = out.lines();
+    assert_eq!(lines.next(), Some("1"), "{out}");
+    let pids: Vec<u32> = lines.map(|l| l.parse().expect("pid")).collect();
+    // sh itself, and at most the ls and grep it started.
+    assert!(pids.contains(&1), "{out}");
+    assert!(
+        pids.len() <= 3 && pids.iter().all(|p| *p <= 3),
+        "the container sees other processes: {pids:?}"
+    );
+    let ps = b.ok(&["run", "--rm", "busybox", "ps", "-o", "pid,comm"]);
+    let rows: Vec<&str> = ps.lines().skip(1).collect();
+    assert_eq!(rows.len(), 1, "ps lists more than itself: {ps}");
+    assert!(rows[0].trim_start().starts_with("1 "), "{ps}");
+}
+
+#[test]
+fn hostname_defaults_to_the_short_id_and_can_be_set() {
+    let b = Berth::new();
+    let out = b.ok(&[
+        "run",
+        "--name",
+        "named",
+        "busybox",
+        "sh",
+        "-c",
+        "hostname; cat /etc/hostname",
+    ]);
+    let id = b.id_of("named");
+    assert_eq!(out, format!("{0}\n{0}\n", &id[..12]));
+    let out = b.ok(&[
+        "run",
+        "--rm",
+        "--hostname",
+        "box.example",
+        "busybox",
+        "sh",
+        "-c",
+        "hostname; cat /etc/hostname",
+    ]);
+    assert_eq!(out, "box.example\nbox.example\n");
+    // The host's name did not change.
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").expect("hostname");
+    assert_ne!(host.trim(), "box.example");
+}
+
+#[test]
+fn capabilities_and_no_new_privs_are_dockers() {
+    let b = Berth::new();
+    let out = b.ok(&["run", "--rm", "busybox", "cat", "/proc/self/status"]);
+    let field = |name: &str| {
+        out.lines()
+            .find_map(|l| l.strip_prefix(&format!("{name}:")))
+            .map(|v| v.trim().to_string())
+            .unwrap_or_else(|| panic!("no {name} in {out}"))
+    };
+    assert_eq!(field("CapEff"), "00000000a80425fb");
+    assert_eq!(field("CapBnd"), "00000000a80425fb");
+    assert_eq!(field("CapPrm"), "00000000a80425fb");
+    assert_eq!(field("NoNewPrivs"), "1");
+    // A non-root user keeps no effective capabilities.
+    let out = b.ok(&[
+        "run",
+        "--rm",
+        "-u",
+        "nobody",
+        "busybox",
+        "grep",
+        "CapEff",
+        "/proc/self/status",
+    ]);
+    assert_eq!(out.split_whitespace().nth(1), Some("0000000000000000"));
+}
+
+#[test]
+fn masked_and_read_only_kernel_paths() {
+    let b = Berth::new();
+    // /proc/keys and /proc/timer_list are masked (empty), /proc/acpi is an empty tmpfs,
+    // /proc/sys and /sys are read-only, and mount needs a capability the container lacks.
+    assert!(
+        std::fs::read_to_string("/proc/timer_list").is_ok_and(|k| !k.is_empty()),
+        "the host's /proc/timer_list is empty: this test cannot tell masked from unmasked"
+    );
+    let out = b.run(&[
+        "run",
+        "--rm",
+        "busybox",
+        "sh",
+        "-c",
+        "cat /proc/keys /proc/timer_list | wc -c; ls -A /proc/acpi | wc -l; \
+         echo x > /proc/sys/kernel/domainname && echo wrote-proc; \
+         touch /sys/berth-test && echo wrote-sys; \
+         mkdir -p /mnt/t && mount -t tmpfs t /mnt/t && echo mounted; true",
+    ]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let counts: Vec<&str> = out.stdout.lines().map(str::trim).take(2).collect();
+    assert_eq!(counts, ["0", "0"], "{out:?}");
+    for bad in ["wrote-proc", "wrote-sys", "mounted"] {
+        assert!(!out.stdout.contains(bad), "{bad}: {out:?}");
+    }
+}
+
+#[test]
+fn network_none_has_only_loopback_and_it_is_up() {
+    let b = Berth::new();
+    let out = b.ok(&["run", "--rm", "busybox", "ls", "/sys/class/net"]);
+    assert_eq!(out.split_whitespace().collect::<Vec<_>>(), ["lo"]);
+    let out = b.ok(&[
+        "run",
+        "--rm",
+        "busybox",
+        "cat",
+        "/sys/class/net/lo/operstate",
+    ]);
+    assert_ne!(out.trim(), "down");
+}
+
+#[test]
+fn writes_stay_in_their_own_container() {
+    let b = Berth::new();
+    let out = b.ok(&[
+        "run",
+        "--name",
+        "writer",
+        "busybox",
+        "sh",
+        "-c",
+        "echo secret > /etc/berth-secret && echo changed >> /etc/passwd && rm /bin/vi && cat /etc/berth-secret",
+    ]);
+    assert_eq!(out, "secret\n");
+    let out = b.ok(&[
+        "run",
+        "--rm",
+        "busybox",
+        "sh",
+        "-c",
+        "ls /etc/berth-secret 2>&1; grep -c changed /etc/passwd; ls /bin/vi",
+    ]);
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[0].contains("No such file"), "{out}");
+    assert_eq!(lines[1], "0", "{out}");
+    assert_eq!(lines[2], "/bin/vi", "{out}");
+    // The image's layers are untouched; the write is in the writer's own layer.
+    let layers = b.root().join("layers");
+    let tree = walk(&layers);
+    assert!(
+        !tree.iter().any(|p| p.ends_with("berth-secret")),
+        "the write reached an image layer"
+    );
+    assert!(
+        tree.iter().any(|p| p.ends_with("bin/vi")),
+        "a delete reached an image layer"
+    );
+    for p in tree.iter().filter(|p| p.ends_with("etc/passwd")) {
+        let text = std::fs::read_to_string(p).expect("read passwd");
+        assert!(!text.contains("changed"), "{} was modified", p.display());
+    }
+    let id = b.id_of("writer");
+    let upper = b.container_dir(&id).join("rw/upper/etc/berth-secret");
+    assert_eq!(
+        std::fs::read_to_string(&upper).expect("upper layer"),
+        "secret\n"
+    );
+    // And the write is still there when the writer starts again.
+    b.ok(&["start", "writer"]);
+    b.wait_status(&id, "exited", std::time::Duration::from_secs(10));
+    let logs = b.ok(&["logs", "writer"]);
+    assert!(logs.contains("secret"), "{logs}");
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for e in rd.flatten() {
+        let p = e.path();
+        if e.file_type().is_ok_and(|t| t.is_dir()) {
+            out.extend(walk(&p));
+        }
+        out.push(p);
+    }
+    out
+}
+
+#[test]
+fn memory_limit_oom_kills_with_137() {
+    let b = Berth::new();
+    let out = b.run(&[
+        "run",
+        "--name",
+        "hog",
+        "--memory",
+        "32m",
+        "--entrypoint",
+        "dd",
+        "busybox",
+        "if=/dev/zero",
+        "of=/dev/null",
+        "bs=96M",
+        "count=1",
+    ]);
+    assert_eq!(out.code, 137, "{out:?}");
+    let id = b.id_of("hog");
+    let st = b.state(&id);
+    assert_eq!(st["oom_killed"], true, "{st}");
+    assert_eq!(st["exit_code"], 137, "{st}");
+    assert_eq!(st["status"], "exited", "{st}");
+    b.assert_no_leftovers(&id);
+    // Under the limit the same command succeeds.
+    let out = b.run(&[
+        "run",
+        "--rm",
+        "--memory",
+        "32m",
+        "busybox",
+        "dd",
+        "if=/dev/zero",
+        "of=/dev/null",
+        "bs=4M",
+        "count=1",
+    ]);
+    assert_eq!(out.code, 0, "{out:?}");
+}
+
+#[test]
+fn pids_limit_holds() {
+    let b = Berth::new();
+    let id = b.run_detached(&["--pids-limit", "5", "busybox", "sleep", "60"]);
+    let max = std::fs::read_to_string(cgroup_v1("pids", &id).join("pids.max"))
+        .or_else(|_| std::fs::read_to_string(format!("/sys/fs/cgroup/berth/{id}/pids.max")))
+        .expect("pids.max");
+    assert_eq!(max.trim(), "5");
+    b.ok(&["rm", "-f", &id]);
+
+    let out = b.run(&[
+        "run",
+        "--rm",
+        "--pids-limit",
+        "5",
+        "busybox",
+        "sh",
+        "-c",
+        "for i in 1 2 3 4 5 6 7 8 9 10; do sleep 30 & done; echo all-started",
+    ]);
+    assert_ne!(out.code, 0, "{out:?}");
+    assert!(!out.stdout.contains("all-started"), "{out:?}");
+    assert!(out.stderr.contains("fork"), "{out:?}");
+}
+
+#[test]
+fn read_only_root_refuses_writes_but_tmpfs_works() {
+    let b = Berth::new();
+    let out = b.run(&[
+        "run",
+        "--rm",
+        "--read-only",
+        "--tmpfs",
+        "/scratch",
+        "busybox",
+        "sh",
+        "-c",
+        "echo ok > /scratch/f && cat /scratch/f; touch /etc/x",
+    ]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert_eq!(out.stdout, "ok\n");
+    assert!(out.stderr.contains("Read-only file system"), "{out:?}");
+    // The tmpfs is a tmpfs, and not the root's.
+    let out = b.ok(&[
+        "run",
+        "--rm",
+        "--tmpfs",
+        "/tmp",
+        "busybox",
+        "sh",
+        "-c",
+        "grep ' /tmp ' /proc/mounts",
+    ]);
+    assert!(out.starts_with("tmpfs /tmp tmpfs"), "{out}");
+}
+
+#[test]
+fn bind_mounts_read_write_and_read_only() {
+    let b = Berth::new();
+    let host = b.scratch("shared");
+    std::fs::write(host.join("from-host"), "hello\n").expect("write");
+    let spec = format!("{}:/data", host.display());
+    let out = b.ok(&[
+        "run",
+        "--rm",
+        "-v",
+        &spec,
+        "busybox",
+        "sh",
+        "-c",
+        "cat /data/from-host; echo back > /data/from-container",
+    ]);
+    assert_eq!(out, "hello\n");
+    assert_eq!(
+        std::fs::read_to_string(host.join("from-container")).expect("written through"),
+        "back\n"
+    );
+    let ro = format!("{}:/data:ro", host.display());
+    let out = b.run(&[
+        "run",
+        "--rm",
+        "-v",
+        &ro,
+        "busybox",
+        "sh",
+        "-c",
+        "cat /data/from-host; echo no > /data/refused",
+    ]);
+    assert_eq!(out.stdout, "hello\n");
+    assert_ne!(out.code, 0, "{out:?}");
+    assert!(out.stderr.contains("Read-only"), "{out:?}");
+    assert!(!host.join("refused").exists());
+    // A file can be bind-mounted too.
+    let file_spec = format!("{}:/etc/motd:ro", host.join("from-host").display());
+    let out = b.ok(&[
+        "run",
+        "--rm",
+        "-v",
+        &file_spec,
+        "busybox",
+        "cat",
+        "/etc/motd",
+    ]);
+    assert_eq!(out, "hello\n");
+}
+
+#[test]
+fn named_volumes_persist_across_containers() {
+    let b = Berth::new();
+    b.ok(&[
+        "run",
+        "--rm",
+        "-v",
+        "keep:/data",
+        "busybox",
+        "sh",
+        "-c",
+        "echo persisted > /data/f",
+    ]);
+    let out = b.ok(&["run", "--rm", "-v", "keep:/srv", "busybox", "cat", "/srv/f"]);
+    assert_eq!(out, "persisted\n");
+    let out = b.ok(&[
+        "run",
+        "--rm",
+        "-v",
+        "keep:/srv:ro",
+        "busybox",
+        "cat",
+        "/srv/f",
+    ]);
+    assert_eq!(out, "persisted\n");
+    let data = b.root().join("volumes/keep/_data/f");
+    assert_eq!(
+        std::fs::read_to_string(data).expect("volume data"),
+        "persisted\n"
+    );
+}
