@@ -2,7 +2,7 @@
 
 use super::{ContainerConfig, ContainerState, Status};
 use crate::engine::error::{EngineError, IoContext, Result};
-use crate::engine::store::{FileLock, Paths, read_json, write_json};
+use crate::engine::store::{FileLock, Paths, read_json, write_record};
 use crate::engine::{Engine, procfs};
 use std::path::PathBuf;
 
@@ -56,7 +56,7 @@ where
     let path = dir.join(files::STATE);
     let mut state: ContainerState = read_json(&path).unwrap_or_default();
     change(&mut state);
-    write_json(&path, &state).at(&path)?;
+    write_record(&path, &state).at(&path)?;
     Ok(state)
 }
 

@@ -5,7 +5,7 @@ use crate::engine::container::{
     Container, ContainerConfig, ContainerState, MountKind, MountSpec, Resources, RestartPolicy,
 };
 use crate::engine::error::{EngineError, IoContext, Result};
-use crate::engine::store::{FileLock, write_json};
+use crate::engine::store::{FileLock, write_record};
 use crate::engine::{Engine, ids};
 use std::collections::BTreeMap;
 
@@ -247,8 +247,8 @@ impl Engine {
             for d in ["rw/upper", "rw/work"] {
                 std::fs::create_dir_all(scratch.join(d)).at(scratch.join(d))?;
             }
-            write_json(&scratch.join(files::CONFIG), &config).at(scratch.join(files::CONFIG))?;
-            write_json(&scratch.join(files::STATE), &ContainerState::default())
+            write_record(&scratch.join(files::CONFIG), &config).at(scratch.join(files::CONFIG))?;
+            write_record(&scratch.join(files::STATE), &ContainerState::default())
                 .at(scratch.join(files::STATE))?;
             let dest = self.paths().container(&id);
             std::fs::rename(&scratch, &dest).at(&dest)

@@ -4,7 +4,7 @@ use crate::engine::container::record::files;
 use crate::engine::container::{ContainerConfig, MountKind};
 use crate::engine::error::{EngineError, IoContext, Result};
 use crate::engine::runtime::cgroups::Cgroup;
-use crate::engine::store::{FileLock, read_json, write_json};
+use crate::engine::store::{FileLock, read_json, write_record};
 use crate::engine::{Engine, ids};
 use std::time::Duration;
 
@@ -106,7 +106,7 @@ impl Engine {
         let path = self.paths().container(c.id()).join(files::CONFIG);
         let mut config: ContainerConfig = read_json(&path).at(&path)?;
         let old = std::mem::replace(&mut config.name, new_name.to_string());
-        write_json(&path, &config).at(&path)?;
+        write_record(&path, &config).at(&path)?;
         self.emit(
             "container",
             "rename",

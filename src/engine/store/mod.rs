@@ -5,6 +5,6 @@ pub mod lock;
 pub mod paths;
 pub mod sweep;
 
-pub use atomic::{read_json, write_atomic, write_atomic_mode, write_json};
+pub use atomic::{read_json, write_atomic, write_atomic_mode, write_json, write_record};
 pub use lock::FileLock;
 pub use paths::Paths;
