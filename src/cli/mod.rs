@@ -5,6 +5,7 @@
 //! engine says otherwise (126 not executable, 127 not found).
 
 pub mod container;
+pub mod events;
 pub mod format;
 pub mod image;
 pub mod system;
@@ -93,6 +94,12 @@ pub enum Command {
     Load(image::LoadArgs),
     /// Show the history of an image.
     History(image::HistoryArgs),
+    /// Display the running processes of a container.
+    Top(container::top::TopArgs),
+    /// Display a live stream of container(s) resource usage statistics.
+    Stats(container::stats::StatsArgs),
+    /// Get real time events from berth.
+    Events(events::EventsArgs),
     /// Show the berth version information.
     Version(system::VersionArgs),
     /// Display system-wide information.
@@ -183,6 +190,9 @@ fn dispatch(cli: Cli) -> anyhow::Result<i32> {
         Command::Save(a) => image::save(&ctx, a),
         Command::Load(a) => image::load(&ctx, a),
         Command::History(a) => image::history(&ctx, a),
+        Command::Top(a) => container::top::top(&ctx, a),
+        Command::Stats(a) => container::stats::stats(&ctx, a),
+        Command::Events(a) => events::events(&ctx, a),
         Command::Version(a) => system::version(&ctx, a),
         Command::Info(a) => system::info(&ctx, a),
     }

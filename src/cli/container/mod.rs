@@ -7,6 +7,8 @@ pub mod lifecycle;
 pub mod logs;
 pub mod ps;
 pub mod run;
+pub mod stats;
+pub mod top;
 
 use super::Ctx;
 use clap::{Args, Subcommand};
@@ -65,6 +67,10 @@ pub enum ContainerCommand {
     Export(files::ExportArgs),
     /// Remove all stopped containers.
     Prune(files::PruneArgs),
+    /// Display the running processes of a container.
+    Top(top::TopArgs),
+    /// Display a live stream of container(s) resource usage statistics.
+    Stats(stats::StatsArgs),
 }
 
 /// Runs a `container` subcommand.
@@ -90,5 +96,7 @@ pub fn dispatch(ctx: &Ctx, cmd: ContainerCommand) -> anyhow::Result<i32> {
         ContainerCommand::Cp(a) => files::cp(ctx, a),
         ContainerCommand::Export(a) => files::export(ctx, a),
         ContainerCommand::Prune(a) => files::prune(ctx, a),
+        ContainerCommand::Top(a) => top::top(ctx, a),
+        ContainerCommand::Stats(a) => stats::stats(ctx, a),
     }
 }

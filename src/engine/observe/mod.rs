@@ -1,3 +1,5 @@
 //! Watching containers: logs (json-file), and later stats, top and events.
 
 pub mod logs;
+pub mod stats;
+pub mod top;

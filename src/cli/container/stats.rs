@@ -1,0 +1,144 @@
+//! `stats`: a live table of containers' resource use, Docker's columns.
+
+use crate::cli::Ctx;
+use crate::cli::format::{Column, human, print_list};
+use crate::engine::observe::stats::{StatsSample, sample};
+use anyhow::Result;
+use clap::Args;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::time::Duration;
+
+/// `berth stats`
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// Show all containers (default shows just running).
+    #[arg(short, long)]
+    pub all: bool,
+    /// Disable streaming stats and only pull the first result.
+    #[arg(long = "no-stream")]
+    pub no_stream: bool,
+    /// Do not truncate output.
+    #[arg(long = "no-trunc")]
+    pub no_trunc: bool,
+    /// Format output using a custom template.
+    #[arg(long)]
+    pub format: Option<String>,
+    /// Containers (default: all running).
+    pub containers: Vec<String>,
+}
+
+/// The default columns.
+pub const STATS_COLUMNS: &[Column] = &[
+    Column {
+        header: "CONTAINER ID",
+        field: "ID",
+    },
+    Column {
+        header: "NAME",
+        field: "Name",
+    },
+    Column {
+        header: "CPU %",
+        field: "CPUPerc",
+    },
+    Column {
+        header: "MEM USAGE / LIMIT",
+        field: "MemUsage",
+    },
+    Column {
+        header: "MEM %",
+        field: "MemPerc",
+    },
+    Column {
+        header: "NET I/O",
+        field: "NetIO",
+    },
+    Column {
+        header: "BLOCK I/O",
+        field: "BlockIO",
+    },
+    Column {
+        header: "PIDS",
+        field: "PIDs",
+    },
+];
+
+/// One row's template fields, as Docker names them.
+pub fn stats_item(now: &StatsSample, prev: Option<&StatsSample>, no_trunc: bool) -> Value {
+    let id = if no_trunc {
+        now.id.clone()
+    } else {
+        now.id.chars().take(12).collect()
+    };
+    let dash = !now.running;
+    let cpu = prev.map(|p| now.cpu_percent(p)).unwrap_or(0.0);
+    let f = |s: String| if dash { "--".to_string() } else { s };
+    json!({
+        "Container": id,
+        "ID": id,
+        "Name": now.name,
+        "CPUPerc": f(format!("{cpu:.2}%")),
+        "MemUsage": if dash { "-- / --".to_string() } else {
+            format!("{} / {}", human::bytes_size(now.memory_usage), human::bytes_size(now.memory_limit))
+        },
+        "MemPerc": f(format!("{:.2}%", now.memory_percent())),
+        "NetIO": if dash { "-- / --".to_string() } else {
+            format!("{} / {}", human::size(now.net_rx), human::size(now.net_tx))
+        },
+        "BlockIO": if dash { "-- / --".to_string() } else {
+            format!("{} / {}", human::size(now.block_read), human::size(now.block_write))
+        },
+        "PIDs": if dash { "--".to_string() } else { now.pids.to_string() },
+    })
+}
+
+/// `berth stats`
+pub fn stats(ctx: &Ctx, a: StatsArgs) -> Result<i32> {
+    let pick = || -> Result<Vec<_>> {
+        if a.containers.is_empty() {
+            Ok(ctx
+                .engine
+                .containers()?
+                .into_iter()
+                .filter(|c| a.all || c.state.status.has_shim())
+                .collect())
+        } else {
+            a.containers
+                .iter()
+                .map(|n| Ok(ctx.engine.container(n)?))
+                .collect()
+        }
+    };
+    let mut prev: HashMap<String, StatsSample> = HashMap::new();
+    for c in pick()? {
+        prev.insert(c.config.id.clone(), sample(&c));
+    }
+    // CPU % needs two readings; Docker's first frame also spans a short interval.
+    std::thread::sleep(Duration::from_millis(500));
+    loop {
+        let list = pick()?;
+        let mut rows = Vec::new();
+        let mut next = HashMap::new();
+        for c in &list {
+            let s = sample(c);
+            rows.push(stats_item(&s, prev.get(c.id()), a.no_trunc));
+            next.insert(c.config.id.clone(), s);
+        }
+        if !a.no_stream {
+            // Clear the screen and home the cursor, as Docker redraws its table.
+            print!("\x1b[2J\x1b[H");
+        }
+        let columns = STATS_COLUMNS;
+        print_list(
+            a.format.as_deref().filter(|f| *f != "table"),
+            columns,
+            &rows,
+        )?;
+        if a.no_stream {
+            return Ok(0);
+        }
+        prev = next;
+        std::thread::sleep(Duration::from_secs(1));
+    }
+}
