@@ -5,9 +5,11 @@
 //! engine says otherwise (126 not executable, 127 not found).
 
 pub mod container;
+pub mod disk;
 pub mod events;
 pub mod format;
 pub mod image;
+pub mod prompt;
 pub mod system;
 pub mod volume;
 

@@ -16,6 +16,12 @@ use serde_json::{Value, json};
 pub enum SystemCommand {
     /// Display system-wide information.
     Info(InfoArgs),
+    /// Show berth disk usage.
+    Df(super::disk::DfArgs),
+    /// Remove unused data.
+    Prune(super::disk::SystemPruneArgs),
+    /// Get real time events from berth.
+    Events(super::events::EventsArgs),
 }
 
 /// `berth version`
@@ -41,6 +47,9 @@ const API_VERSION: &str = "1.45";
 pub fn dispatch(ctx: &Ctx, cmd: SystemCommand) -> anyhow::Result<i32> {
     match cmd {
         SystemCommand::Info(a) => info(ctx, a),
+        SystemCommand::Df(a) => super::disk::df(ctx, a),
+        SystemCommand::Prune(a) => super::disk::prune(ctx, a),
+        SystemCommand::Events(a) => super::events::events(ctx, a),
     }
 }
 

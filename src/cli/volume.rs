@@ -2,10 +2,11 @@
 
 use super::Ctx;
 use super::format::{self, Column};
+use super::prompt::{confirm, print_prune_report};
 use crate::engine::volume::Volume;
 use clap::{Args, Subcommand};
 use std::collections::BTreeMap;
-use std::io::{BufRead, Write};
+use std::io::Write;
 
 /// `berth volume ...`
 #[derive(Debug, Subcommand)]
@@ -288,28 +289,4 @@ fn prune(ctx: &Ctx, a: PruneArgs) -> anyhow::Result<i32> {
     let report = ctx.engine.prune_volumes(a.all)?;
     print_prune_report("Volumes", &report.deleted, report.reclaimed);
     Ok(0)
-}
-
-/// Asks `[y/N]` on the terminal; anything but y/yes declines.
-pub(crate) fn confirm(warning: &str) -> anyhow::Result<bool> {
-    print!("{warning}\nAre you sure you want to continue? [y/N] ");
-    std::io::stdout().flush()?;
-    let mut answer = String::new();
-    std::io::stdin().lock().read_line(&mut answer)?;
-    Ok(matches!(
-        answer.trim().to_ascii_lowercase().as_str(),
-        "y" | "yes"
-    ))
-}
-
-/// Docker's prune summary: `Deleted <what>:` with one id per line, then the space freed.
-pub(crate) fn print_prune_report(what: &str, deleted: &[String], reclaimed: u64) {
-    if !deleted.is_empty() {
-        println!("Deleted {what}:");
-        for d in deleted {
-            println!("{d}");
-        }
-        println!();
-    }
-    println!("Total reclaimed space: {}", format::human::size(reclaimed));
 }

@@ -7,6 +7,7 @@
 //! them on blocking tasks so rendering never waits on them.
 
 pub mod container;
+pub mod disk_usage;
 pub mod error;
 pub mod events;
 pub mod ids;

@@ -2,7 +2,7 @@
 
 use crate::cli::Ctx;
 use crate::cli::format::human;
-use crate::cli::volume::{confirm, print_prune_report};
+use crate::cli::prompt::{confirm, print_prune_report};
 use crate::engine::container::files::{CopyIn, CopyOptions, CopyOut};
 use clap::Args;
 use std::io::Write;

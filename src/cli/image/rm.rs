@@ -3,7 +3,7 @@
 use super::{PruneArgs, RmiArgs, TagArgs};
 use crate::cli::Ctx;
 use crate::cli::format::human;
-use std::io::{BufRead, Write};
+use crate::cli::prompt::confirm;
 
 /// `berth tag SOURCE TARGET`
 pub fn tag(ctx: &Ctx, a: TagArgs) -> anyhow::Result<i32> {
@@ -33,36 +33,36 @@ pub fn rmi(ctx: &Ctx, a: RmiArgs) -> anyhow::Result<i32> {
 
 /// `berth image prune [-a] [-f]`
 pub fn prune(ctx: &Ctx, a: PruneArgs) -> anyhow::Result<i32> {
-    if !a.force {
-        let what = if a.all {
-            "all images without at least one container associated to them"
-        } else {
-            "all dangling images"
-        };
-        print!("WARNING! This will remove {what}.\nAre you sure you want to continue? [y/N] ");
-        std::io::stdout().flush()?;
-        let mut answer = String::new();
-        std::io::stdin().lock().read_line(&mut answer)?;
-        if !matches!(answer.trim(), "y" | "Y" | "yes") {
-            return Ok(0);
-        }
+    let what = if a.all {
+        "all images without at least one container associated to them"
+    } else {
+        "all dangling images"
+    };
+    if !a.force && !confirm(&format!("WARNING! This will remove {what}."))? {
+        return Ok(0);
     }
     let pruned = ctx.engine.prune_images(a.all)?;
-    if !pruned.removed.is_empty() {
-        println!("Deleted Images:");
-        for r in &pruned.removed {
-            // Docker's prune output is lowercase: `untagged: x`, `deleted: sha256:...`.
-            let line = r.to_string();
-            let mut chars = line.chars();
-            let first = chars.next().map(|c| c.to_ascii_lowercase());
-            println!(
-                "{}{}",
-                first.map(String::from).unwrap_or_default(),
-                chars.as_str()
-            );
-        }
-        println!();
-    }
+    print_deleted_images(&pruned.removed);
     println!("Total reclaimed space: {}", human::size(pruned.reclaimed));
     Ok(0)
+}
+
+/// Docker's prune listing: `Deleted Images:` then `untagged: x` / `deleted: sha256:...`
+/// (lowercase, unlike `rmi`), and a blank line.
+pub fn print_deleted_images(removed: &[crate::engine::image::remove::Removed]) {
+    if removed.is_empty() {
+        return;
+    }
+    println!("Deleted Images:");
+    for r in removed {
+        let line = r.to_string();
+        let mut chars = line.chars();
+        let first: String = chars
+            .next()
+            .map(|c| c.to_ascii_lowercase())
+            .into_iter()
+            .collect();
+        println!("{first}{}", chars.as_str());
+    }
+    println!();
 }

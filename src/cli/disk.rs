@@ -1,0 +1,283 @@
+//! `system df` and `system prune`: space used, and removing what nothing needs.
+
+use super::Ctx;
+use super::format::{Column, human, print_list};
+use super::prompt::confirm;
+use anyhow::Result;
+use clap::Args;
+use serde_json::{Value, json};
+
+/// `berth system df`
+#[derive(Debug, Args)]
+pub struct DfArgs {
+    /// Show detailed information on space usage.
+    #[arg(short, long)]
+    pub verbose: bool,
+    /// Format output using a custom template.
+    #[arg(long)]
+    pub format: Option<String>,
+}
+
+/// `berth system prune`
+#[derive(Debug, Args)]
+pub struct SystemPruneArgs {
+    /// Remove all unused images, not just dangling ones.
+    #[arg(short, long)]
+    pub all: bool,
+    /// Prune anonymous volumes too.
+    #[arg(long)]
+    pub volumes: bool,
+    /// Do not prompt for confirmation.
+    #[arg(short, long)]
+    pub force: bool,
+}
+
+fn percent(part: u64, whole: u64) -> String {
+    if whole == 0 { 0 } else { part * 100 / whole }.to_string()
+}
+
+const SUMMARY: &[Column] = &[
+    Column {
+        header: "TYPE",
+        field: "Type",
+    },
+    Column {
+        header: "TOTAL",
+        field: "TotalCount",
+    },
+    Column {
+        header: "ACTIVE",
+        field: "Active",
+    },
+    Column {
+        header: "SIZE",
+        field: "Size",
+    },
+    Column {
+        header: "RECLAIMABLE",
+        field: "Reclaimable",
+    },
+];
+
+/// `berth system df`
+pub fn df(ctx: &Ctx, a: DfArgs) -> Result<i32> {
+    let du = ctx.engine.disk_usage()?;
+    if a.verbose {
+        return df_verbose(&du);
+    }
+    let active_images = du.images.iter().filter(|i| i.containers > 0).count();
+    let running: Vec<_> = du
+        .containers
+        .iter()
+        .filter(|c| c.container.state.status.has_shim())
+        .collect();
+    let c_size: u64 = du.containers.iter().map(|c| c.size).sum();
+    let c_free: u64 = c_size - running.iter().map(|c| c.size).sum::<u64>();
+    let v_size: u64 = du.volumes.iter().map(|v| v.size).sum();
+    let v_free: u64 = du
+        .volumes
+        .iter()
+        .filter(|v| v.links == 0)
+        .map(|v| v.size)
+        .sum();
+    let row = |t: &str, total: usize, active: usize, size: u64, free: u64| -> Value {
+        json!({
+            "Type": t, "TotalCount": total.to_string(), "Active": active.to_string(),
+            "Size": human::size(size),
+            "Reclaimable": format!("{} ({}%)", human::size(free), percent(free, size)),
+        })
+    };
+    let rows = vec![
+        row(
+            "Images",
+            du.images.len(),
+            active_images,
+            du.layers_size,
+            du.layers_reclaimable,
+        ),
+        row(
+            "Containers",
+            du.containers.len(),
+            running.len(),
+            c_size,
+            c_free,
+        ),
+        row(
+            "Local Volumes",
+            du.volumes.len(),
+            du.volumes.iter().filter(|v| v.links > 0).count(),
+            v_size,
+            v_free,
+        ),
+        json!({"Type": "Build Cache", "TotalCount": "0", "Active": "0", "Size": "0B", "Reclaimable": "0B"}),
+    ];
+    print_list(
+        a.format.as_deref().filter(|f| *f != "table"),
+        SUMMARY,
+        &rows,
+    )?;
+    Ok(0)
+}
+
+fn df_verbose(du: &crate::engine::disk_usage::DiskUsage) -> Result<i32> {
+    println!("Images space usage:\n");
+    let cols = [
+        Column {
+            header: "REPOSITORY",
+            field: "Repository",
+        },
+        Column {
+            header: "TAG",
+            field: "Tag",
+        },
+        Column {
+            header: "IMAGE ID",
+            field: "ID",
+        },
+        Column {
+            header: "CREATED",
+            field: "CreatedSince",
+        },
+        Column {
+            header: "SIZE",
+            field: "Size",
+        },
+        Column {
+            header: "SHARED SIZE",
+            field: "SharedSize",
+        },
+        Column {
+            header: "UNIQUE SIZE",
+            field: "UniqueSize",
+        },
+        Column {
+            header: "CONTAINERS",
+            field: "Containers",
+        },
+    ];
+    let mut rows = Vec::new();
+    for i in &du.images {
+        let tags = if i.image.repo_tags.is_empty() {
+            vec!["<none>:<none>".to_string()]
+        } else {
+            i.image.repo_tags.clone()
+        };
+        for t in tags {
+            let (repo, tag) = t.rsplit_once(':').unwrap_or((&t, "<none>"));
+            rows.push(json!({
+                "Repository": repo, "Tag": tag, "ID": i.image.short_id(),
+                "CreatedSince": human::ago(i.image.created), "Size": human::size(i.image.size),
+                "SharedSize": human::size(i.shared), "UniqueSize": human::size(i.unique),
+                "Containers": i.containers.to_string(),
+            }));
+        }
+    }
+    print_list(None, &cols, &rows)?;
+    println!("\nContainers space usage:\n");
+    let cols = [
+        Column {
+            header: "CONTAINER ID",
+            field: "ID",
+        },
+        Column {
+            header: "IMAGE",
+            field: "Image",
+        },
+        Column {
+            header: "COMMAND",
+            field: "Command",
+        },
+        Column {
+            header: "LOCAL VOLUMES",
+            field: "LocalVolumes",
+        },
+        Column {
+            header: "SIZE",
+            field: "Size",
+        },
+        Column {
+            header: "CREATED",
+            field: "RunningFor",
+        },
+        Column {
+            header: "STATUS",
+            field: "Status",
+        },
+        Column {
+            header: "NAMES",
+            field: "Names",
+        },
+    ];
+    let rows: Vec<Value> = du
+        .containers
+        .iter()
+        .map(|c| {
+            let mut item = super::format::container::ps_item(&c.container, false);
+            item["LocalVolumes"] = json!(c.volumes.to_string());
+            item["Size"] = json!(human::size(c.size));
+            item
+        })
+        .collect();
+    print_list(None, &cols, &rows)?;
+    println!("\nLocal Volumes space usage:\n");
+    let cols = [
+        Column {
+            header: "VOLUME NAME",
+            field: "Name",
+        },
+        Column {
+            header: "LINKS",
+            field: "Links",
+        },
+        Column {
+            header: "SIZE",
+            field: "Size",
+        },
+    ];
+    let rows: Vec<Value> = du
+        .volumes
+        .iter()
+        .map(|v| json!({"Name": v.name, "Links": v.links.to_string(), "Size": human::size(v.size)}))
+        .collect();
+    print_list(None, &cols, &rows)?;
+    println!("\nBuild cache usage: 0B\n");
+    Ok(0)
+}
+
+/// `berth system prune`
+pub fn prune(ctx: &Ctx, a: SystemPruneArgs) -> Result<i32> {
+    let mut warning = String::from("WARNING! This will remove:\n  - all stopped containers\n");
+    if a.volumes {
+        warning.push_str("  - all anonymous volumes not used by at least one container\n");
+    }
+    warning.push_str(if a.all {
+        "  - all images without at least one container associated to them\n"
+    } else {
+        "  - all dangling images\n"
+    });
+    if !a.force && !confirm(&warning)? {
+        return Ok(0);
+    }
+    let mut reclaimed = 0;
+    let containers = ctx.engine.prune_containers()?;
+    reclaimed += containers.reclaimed;
+    if !containers.deleted.is_empty() {
+        println!("Deleted Containers:");
+        containers.deleted.iter().for_each(|d| println!("{d}"));
+        println!();
+    }
+    if a.volumes {
+        let volumes = ctx.engine.prune_volumes(false)?;
+        reclaimed += volumes.reclaimed;
+        if !volumes.deleted.is_empty() {
+            println!("Deleted Volumes:");
+            volumes.deleted.iter().for_each(|d| println!("{d}"));
+            println!();
+        }
+    }
+    let images = ctx.engine.prune_images(a.all)?;
+    reclaimed += images.reclaimed;
+    super::image::rm::print_deleted_images(&images.removed);
+    println!("Total reclaimed space: {}", human::size(reclaimed));
+    Ok(0)
+}
