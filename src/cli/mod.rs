@@ -7,6 +7,7 @@
 pub mod container;
 pub mod format;
 pub mod image;
+pub mod registry;
 pub mod system;
 pub mod volume;
 
@@ -93,6 +94,14 @@ pub enum Command {
     Load(image::LoadArgs),
     /// Show the history of an image.
     History(image::HistoryArgs),
+    /// Download an image from a registry.
+    Pull(registry::PullArgs),
+    /// Upload an image to a registry.
+    Push(registry::PushArgs),
+    /// Log in to a registry.
+    Login(registry::LoginArgs),
+    /// Log out from a registry.
+    Logout(registry::LogoutArgs),
     /// Show the berth version information.
     Version(system::VersionArgs),
     /// Display system-wide information.
@@ -183,6 +192,10 @@ fn dispatch(cli: Cli) -> anyhow::Result<i32> {
         Command::Save(a) => image::save(&ctx, a),
         Command::Load(a) => image::load(&ctx, a),
         Command::History(a) => image::history(&ctx, a),
+        Command::Pull(a) => registry::pull(&ctx, a),
+        Command::Push(a) => registry::push(&ctx, a),
+        Command::Login(a) => registry::login(&ctx, a),
+        Command::Logout(a) => registry::logout(&ctx, a),
         Command::Version(a) => system::version(&ctx, a),
         Command::Info(a) => system::info(&ctx, a),
     }
