@@ -38,12 +38,30 @@ fn strip_port(host: &str) -> &str {
     }
 }
 
-/// The scheme used for `host`.
-pub fn scheme(host: &str, opts: &RegistryOptions) -> &'static str {
-    if is_insecure(host, opts) {
-        "http"
-    } else {
-        "https"
+/// The scheme used for `host`: HTTPS, except for insecure hosts (loopback or listed), which
+/// are tried with HTTPS first and fall back to plain HTTP when they do not speak TLS, as
+/// Docker does. A certificate problem is reported, not silently downgraded.
+pub async fn scheme(host: &str, opts: &RegistryOptions) -> Result<&'static str> {
+    if !is_insecure(host, opts) {
+        return Ok("https");
+    }
+    let client = http_client(opts)?;
+    let url = format!("https://{}/v2/", api_host(host));
+    match client
+        .get(&url)
+        .timeout(Duration::from_secs(5))
+        .send()
+        .await
+    {
+        Ok(_) => Ok("https"),
+        Err(e) => {
+            let chain = super::errors::chain(&e).to_ascii_lowercase();
+            if chain.contains("certificate") || chain.contains("unknownissuer") {
+                Err(super::errors::request(&e, host))
+            } else {
+                Ok("http")
+            }
+        }
     }
 }
 
@@ -65,8 +83,8 @@ pub fn ca_certificates(opts: &RegistryOptions) -> Result<Vec<Vec<u8>>> {
 }
 
 /// An `oci-client` client for `host`.
-pub fn oci_client(host: &str, opts: &RegistryOptions) -> Result<oci_client::Client> {
-    let protocol = if is_insecure(host, opts) {
+pub async fn oci_client(host: &str, opts: &RegistryOptions) -> Result<oci_client::Client> {
+    let protocol = if scheme(host, opts).await? == "http" {
         ClientProtocol::HttpsExcept(vec![host.to_string(), api_host(host).to_string()])
     } else {
         ClientProtocol::Https

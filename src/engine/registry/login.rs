@@ -28,7 +28,7 @@ pub fn logout(server: Option<&str>) -> Result<bool> {
 /// Whether the registry accepts `creds`.
 pub async fn verify(host: &str, creds: &Credentials, opts: &RegistryOptions) -> Result<()> {
     let client = http_client(opts)?;
-    let url = format!("{}://{}/v2/", scheme(host, opts), api_host(host));
+    let url = format!("{}://{}/v2/", scheme(host, opts).await?, api_host(host));
     let send = |rb: reqwest::RequestBuilder| async move {
         rb.send().await.map_err(|e| errors::request(&e, host))
     };

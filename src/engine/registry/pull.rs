@@ -91,7 +91,7 @@ impl Engine {
     pub async fn registry_tags(&self, repository: &str, opts: &PullOptions) -> Result<Vec<String>> {
         let r = RemoteReference::parse(repository)?;
         let host = r.domain();
-        let client = oci_client(&host, &opts.registries)?;
+        let client = oci_client(&host, &opts.registries).await?;
         let auth = auth_for(&host)?;
         let image = oci_reference(&host, &r.path(), &r.reference.tag, None);
         let resp = client
@@ -110,7 +110,7 @@ impl Engine {
     ) -> Result<PullResult> {
         let what = r.to_string();
         let map = |e| errors::map(e, host, &what, Op::Pull);
-        let client = oci_client(host, &opts.registries)?;
+        let client = oci_client(host, &opts.registries).await?;
         let auth = auth_for(host)?;
         let path = r.path();
         let image = oci_reference(host, &path, &r.reference.tag, r.digest.as_deref());

@@ -78,7 +78,7 @@ impl Engine {
         let host = r.domain();
         let what = name.clone();
         let map = |e| errors::map(e, &host, &what, Op::Push);
-        let client = oci_client(&host, &opts.registries)?;
+        let client = oci_client(&host, &opts.registries).await?;
         let auth = auth_for(&host)?;
         let target = oci_reference(&host, &r.path(), &r.reference.tag, None);
         client
