@@ -528,3 +528,121 @@ fn registry_errors_say_what_to_do() {
     );
     assert_eq!(e.trim().lines().count(), 1, "{e}");
 }
+
+#[test]
+fn a_gzip_bomb_is_refused_without_filling_the_disk() {
+    let reg = Registry::plain();
+    let work = tempfile::tempdir().expect("tempdir");
+    // One tar entry of 300 MiB of zeros, gzipped by the system's gzip (fast): ~300 KiB.
+    let mut h = tar::Header::new_gnu();
+    h.set_entry_type(tar::EntryType::Regular);
+    h.set_size(300 * 1024 * 1024);
+    h.set_mode(0o644);
+    h.set_uid(0);
+    h.set_gid(0);
+    h.set_mtime(1_700_000_000);
+    h.set_path("zeros").expect("path");
+    h.set_cksum();
+    let header = work.path().join("header");
+    std::fs::write(&header, h.as_bytes()).expect("header");
+    let bomb = work.path().join("bomb.gz");
+    let status = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "(cat {} && head -c 314572800 /dev/zero && head -c 1024 /dev/zero) | gzip -1 > {}",
+            header.display(),
+            bomb.display()
+        ))
+        .status()
+        .expect("gzip");
+    assert!(status.success());
+    let layer = std::fs::read(&bomb).expect("bomb");
+    assert!(layer.len() < 2 * 1024 * 1024, "compressed bomb is small");
+    // The diff id does not matter: unpacking stops long before it could be checked.
+    let fake_diff = format!("sha256:{}", "0".repeat(64));
+    reg.push_raw_image("bomb", "v1", &layer, &fake_diff);
+
+    let env = Env::new();
+    let o = env.berth(&["pull", &format!("{}/bomb:v1", reg.host)], None);
+    assert!(!o.status.success(), "a bomb must be refused");
+    assert!(err(&o).contains("decompression bomb"), "{}", err(&o));
+    assert!(env.engine().images().expect("images").is_empty());
+    assert_eq!(env.layer_count(), 0);
+    assert_eq!(env.blob_count(), 0);
+}
+
+#[test]
+fn a_killed_pull_leaves_no_corrupt_blob_and_the_next_pull_finishes() {
+    let reg = Registry::plain();
+    // A 24 MB layer of incompressible bytes, so the pull takes a moment.
+    let mut data = vec![0u8; 24 * 1024 * 1024];
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    for chunk in data.chunks_mut(8) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        chunk.copy_from_slice(&x.to_le_bytes()[..chunk.len()]);
+    }
+    let bb = busybox_rootfs();
+    let mut b = tar::Builder::new(Vec::new());
+    let mut h = tar::Header::new_gnu();
+    h.set_size(data.len() as u64);
+    h.set_mode(0o644);
+    h.set_uid(0);
+    h.set_gid(0);
+    h.set_mtime(1_700_000_000);
+    b.append_data(&mut h, "big.bin", data.as_slice())
+        .expect("append");
+    // Busybox in the same layer, so the image runs.
+    let mut ar = tar::Archive::new(bb.as_slice());
+    for e in ar.entries().expect("entries") {
+        let mut e = e.expect("entry");
+        let mut h = e.header().clone();
+        let path = e.path().expect("path").into_owned();
+        if h.entry_type() == tar::EntryType::Symlink {
+            let target = e.link_name().expect("link").expect("target").into_owned();
+            b.append_link(&mut h, &path, &target).expect("link");
+        } else {
+            b.append_data(&mut h, &path, &mut e).expect("data");
+        }
+    }
+    let tar = b.into_inner().expect("tar");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::none());
+    std::io::Write::write_all(&mut gz, &tar).expect("gzip");
+    let layer = gz.finish().expect("gzip");
+    reg.push_raw_image("big", "v1", &layer, &sha(&tar));
+    let target = format!("{}/big:v1", reg.host);
+
+    let env = Env::new();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_berth"))
+        .arg("--root")
+        .arg(env.state())
+        .arg("--config")
+        .arg(env.dir.path().join("config.yaml"))
+        .args(["pull", "-q", &target])
+        .env("HOME", env.dir.path().join("home"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(child.id() as i32),
+        nix::sys::signal::Signal::SIGKILL,
+    )
+    .expect("kill");
+    let _ = child.wait();
+    // Whatever was interrupted, every stored blob holds exactly what its name says.
+    for e in std::fs::read_dir(env.state().join("blobs/sha256")).expect("blobs") {
+        let e = e.expect("entry");
+        let content = std::fs::read(e.path()).expect("read blob");
+        assert_eq!(
+            sha(&content),
+            format!("sha256:{}", e.file_name().to_string_lossy()),
+            "corrupt blob left by a killed pull"
+        );
+    }
+    env.ok(&["pull", &target]);
+    let out = env.ok(&["run", "--rm", &target, "sh", "-c", "ls -l /big.bin"]);
+    assert!(out.contains(&data.len().to_string()), "{out}");
+}

@@ -193,3 +193,93 @@ pub fn busybox_rootfs() -> Vec<u8> {
     }
     b.into_inner().expect("tar")
 }
+
+impl Registry {
+    /// Uploads `data` as a blob of `repo` with raw HTTP (monolithic POST + PUT); returns its
+    /// digest. The registry checks the digest, so the content is honest when it lands.
+    pub fn upload(&self, repo: &str, data: &[u8]) -> String {
+        use sha2::{Digest, Sha256};
+        let digest = format!("sha256:{}", hex::encode(Sha256::digest(data)));
+        let base = format!("http://{}", self.host);
+        let rt = tokio::runtime::Runtime::new().expect("runtime");
+        rt.block_on(async {
+            let c = reqwest::Client::new();
+            let r = c
+                .post(format!("{base}/v2/{repo}/blobs/uploads/"))
+                .send()
+                .await
+                .expect("start upload");
+            let loc = r.headers()["location"]
+                .to_str()
+                .expect("location")
+                .to_string();
+            let url = if loc.starts_with('/') {
+                format!("{base}{loc}")
+            } else {
+                loc
+            };
+            let sep = if url.contains('?') { '&' } else { '?' };
+            let r = c
+                .put(format!("{url}{sep}digest={digest}"))
+                .header("Content-Type", "application/octet-stream")
+                .body(data.to_vec())
+                .send()
+                .await
+                .expect("put blob");
+            assert!(r.status().is_success(), "blob upload: {}", r.status());
+        });
+        digest
+    }
+
+    /// Puts a manifest (or index) under `repo:tag` with raw HTTP; returns its digest.
+    pub fn put_manifest(&self, repo: &str, tag: &str, media_type: &str, data: &[u8]) -> String {
+        use sha2::{Digest, Sha256};
+        let url = format!("http://{}/v2/{repo}/manifests/{tag}", self.host);
+        let rt = tokio::runtime::Runtime::new().expect("runtime");
+        let status = rt.block_on(async {
+            reqwest::Client::new()
+                .put(url)
+                .header("Content-Type", media_type)
+                .body(data.to_vec())
+                .send()
+                .await
+                .expect("put manifest")
+                .status()
+        });
+        assert!(
+            status.is_success(),
+            "manifest upload: {status}: {}",
+            self.log()
+        );
+        format!("sha256:{}", hex::encode(Sha256::digest(data)))
+    }
+
+    /// Pushes a one-layer image built from a raw (possibly compressed) layer blob whose
+    /// uncompressed tar hashes to `diff_id`; returns the manifest digest.
+    pub fn push_raw_image(&self, repo: &str, tag: &str, layer: &[u8], diff_id: &str) -> String {
+        let config = serde_json::to_vec(&serde_json::json!({
+            "architecture": "amd64",
+            "os": "linux",
+            "config": {"Cmd": ["sh"]},
+            "rootfs": {"type": "layers", "diff_ids": [diff_id]},
+        }))
+        .expect("config");
+        let config_digest = self.upload(repo, &config);
+        let layer_digest = self.upload(repo, layer);
+        let manifest = serde_json::to_vec(&serde_json::json!({
+            "schemaVersion": 2,
+            "mediaType": "application/vnd.oci.image.manifest.v1+json",
+            "config": {"mediaType": "application/vnd.oci.image.config.v1+json",
+                       "digest": config_digest, "size": config.len()},
+            "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip",
+                        "digest": layer_digest, "size": layer.len()}],
+        }))
+        .expect("manifest");
+        self.put_manifest(
+            repo,
+            tag,
+            "application/vnd.oci.image.manifest.v1+json",
+            &manifest,
+        )
+    }
+}

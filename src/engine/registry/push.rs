@@ -73,7 +73,9 @@ impl Engine {
         for d in manifest["layers"].as_array().into_iter().flatten() {
             wants.push(want(d)?);
         }
-        wants.push(want(&manifest["config"])?);
+        let config = want(&manifest["config"])?;
+        let config_digest = config.digest.clone();
+        wants.push(config);
 
         let host = r.domain();
         let what = name.clone();
@@ -98,8 +100,14 @@ impl Engine {
             .map(|s| s.path())
             .collect();
 
-        let progress = &progress;
+        let quiet = |_: Progress| {};
         futures_util::stream::iter(wants.iter().map(|w| {
+            // Docker shows layers only, not the config blob.
+            let progress: &dyn Fn(Progress) = if w.digest == config_digest {
+                &quiet
+            } else {
+                &progress
+            };
             let (client, target, host, blobs, sources) = (&client, &target, &host, &blobs, &sources);
             async move {
                 let id = short(&w.digest);
