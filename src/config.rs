@@ -17,6 +17,8 @@ pub struct Config {
     pub logs: LogConfig,
     /// Dashboard settings.
     pub dashboard: DashboardConfig,
+    /// Registries: insecure hosts, mirrors, extra CA certificates.
+    pub registries: crate::engine::registry::RegistryOptions,
 }
 
 /// Container log rotation.
@@ -52,6 +54,7 @@ impl Default for Config {
             root: PathBuf::from(crate::engine::store::paths::DEFAULT_ROOT),
             logs: LogConfig::default(),
             dashboard: DashboardConfig::default(),
+            registries: Default::default(),
         }
     }
 }

@@ -33,7 +33,7 @@ pub struct SystemPruneArgs {
 }
 
 fn percent(part: u64, whole: u64) -> String {
-    if whole == 0 { 0 } else { part * 100 / whole }.to_string()
+    (part * 100).checked_div(whole).unwrap_or(0).to_string()
 }
 
 const SUMMARY: &[Column] = &[

@@ -10,6 +10,7 @@ pub mod events;
 pub mod format;
 pub mod image;
 pub mod prompt;
+pub mod registry;
 pub mod system;
 pub mod volume;
 
@@ -102,6 +103,14 @@ pub enum Command {
     Stats(container::stats::StatsArgs),
     /// Get real time events from berth.
     Events(events::EventsArgs),
+    /// Download an image from a registry.
+    Pull(registry::PullArgs),
+    /// Upload an image to a registry.
+    Push(registry::PushArgs),
+    /// Log in to a registry.
+    Login(registry::LoginArgs),
+    /// Log out from a registry.
+    Logout(registry::LogoutArgs),
     /// Show the berth version information.
     Version(system::VersionArgs),
     /// Display system-wide information.
@@ -195,6 +204,10 @@ fn dispatch(cli: Cli) -> anyhow::Result<i32> {
         Command::Top(a) => container::top::top(&ctx, a),
         Command::Stats(a) => container::stats::stats(&ctx, a),
         Command::Events(a) => events::events(&ctx, a),
+        Command::Pull(a) => registry::pull(&ctx, a),
+        Command::Push(a) => registry::push(&ctx, a),
+        Command::Login(a) => registry::login(&ctx, a),
+        Command::Logout(a) => registry::logout(&ctx, a),
         Command::Version(a) => system::version(&ctx, a),
         Command::Info(a) => system::info(&ctx, a),
     }

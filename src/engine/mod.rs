@@ -15,6 +15,7 @@ pub mod image;
 pub mod lifecycle;
 pub mod observe;
 pub mod procfs;
+pub mod registry;
 pub mod runtime;
 pub mod store;
 pub mod volume;

@@ -41,6 +41,10 @@ pub enum ImageCommand {
     Load(LoadArgs),
     /// Remove unused images.
     Prune(PruneArgs),
+    /// Download an image from a registry.
+    Pull(crate::cli::registry::PullArgs),
+    /// Upload an image to a registry.
+    Push(crate::cli::registry::PushArgs),
 }
 
 /// `berth images`
@@ -166,5 +170,7 @@ pub fn dispatch(ctx: &Ctx, cmd: ImageCommand) -> anyhow::Result<i32> {
         ImageCommand::Save(a) => save(ctx, a),
         ImageCommand::Load(a) => load(ctx, a),
         ImageCommand::Prune(a) => prune(ctx, a),
+        ImageCommand::Pull(a) => crate::cli::registry::pull(ctx, a),
+        ImageCommand::Push(a) => crate::cli::registry::push(ctx, a),
     }
 }

@@ -30,9 +30,58 @@ pub(crate) struct PendingImage {
     pub repo_digests: Vec<String>,
 }
 
+/// A layer of an image being stored: new, or already unpacked under `layers/` (a pull
+/// skips layers it has).
+pub(crate) enum LayerSource {
+    /// Fetched or read now.
+    New(Box<PendingLayer>),
+    /// Already present; its diff id.
+    Present(String),
+}
+
+impl LayerSource {
+    fn diff_id(&self) -> &str {
+        match self {
+            LayerSource::New(l) => &l.staged.diff_id,
+            LayerSource::Present(d) => d,
+        }
+    }
+}
+
+struct PendingParts {
+    config: Vec<u8>,
+    manifest: Vec<u8>,
+    layers: Vec<LayerSource>,
+    repo_digests: Vec<String>,
+}
+
 impl Engine {
     /// Stores `img` and points `refs` at it. Returns the image id.
     pub(crate) fn commit_image(&self, img: PendingImage, refs: &[Reference]) -> Result<String> {
+        let layers = img
+            .layers
+            .into_iter()
+            .map(|l| LayerSource::New(Box::new(l)))
+            .collect();
+        self.commit_layers(img.config, img.manifest, layers, img.repo_digests, refs)
+    }
+
+    /// Stores an image whose layers are new or already present; checks every diff id against
+    /// the config and every new blob against its expected digest before storing anything.
+    pub(crate) fn commit_layers(
+        &self,
+        config_bytes: Vec<u8>,
+        manifest_bytes: Vec<u8>,
+        layers: Vec<LayerSource>,
+        repo_digests: Vec<String>,
+        refs: &[Reference],
+    ) -> Result<String> {
+        let img = PendingParts {
+            config: config_bytes,
+            manifest: manifest_bytes,
+            layers,
+            repo_digests,
+        };
         let config: oci_spec::image::ImageConfiguration = serde_json::from_slice(&img.config)
             .map_err(|e| EngineError::Invalid(format!("invalid image config: {e}")))?;
         let diff_ids = config.rootfs().diff_ids().clone();
@@ -44,13 +93,14 @@ impl Engine {
             )));
         }
         for (want, l) in diff_ids.iter().zip(&img.layers) {
-            if *want != l.staged.diff_id {
+            if want != l.diff_id() {
                 return Err(EngineError::Invalid(format!(
                     "layer digest mismatch: config expects '{want}', content has '{}'",
-                    l.staged.diff_id
+                    l.diff_id()
                 )));
             }
-            if let Some(exp) = &l.expected
+            if let LayerSource::New(l) = l
+                && let Some(exp) = &l.expected
                 && *exp != l.blob.digest()
             {
                 return Err(EngineError::Invalid(format!(
@@ -62,9 +112,20 @@ impl Engine {
         let chains = chain_ids(&diff_ids);
         let _lock = Index::lock(self.paths())?;
         let blobs = self.blobs();
+        for (l, chain) in img.layers.iter().zip(&chains) {
+            if let LayerSource::Present(_) = l
+                && !self.layer_dir(chain).is_dir()
+            {
+                return Err(EngineError::Conflict(format!(
+                    "layer '{chain}' was removed while the image was being stored: try again"
+                )));
+            }
+        }
         for (l, chain) in img.layers.into_iter().zip(&chains) {
-            l.blob.commit(l.expected.as_deref())?;
-            l.staged.commit(self.paths(), chain)?;
+            if let LayerSource::New(l) = l {
+                l.blob.commit(l.expected.as_deref())?;
+                l.staged.commit(self.paths(), chain)?;
+            }
         }
         let id = blobs.put(&img.config)?;
         let manifest = blobs.put(&img.manifest)?;
@@ -89,5 +150,21 @@ impl Engine {
         }
         index.save(self.paths())?;
         Ok(id)
+    }
+}
+
+impl Engine {
+    /// Adds `name@digest` to the RepoDigests of image `id` (after a push).
+    pub(crate) fn add_repo_digest(&self, id: &str, repo_digest: &str) -> Result<()> {
+        let _lock = Index::lock(self.paths())?;
+        let mut index = Index::load(self.paths())?;
+        let Some(rec) = index.images.get_mut(id) else {
+            return Err(EngineError::NoSuchImage(id.to_string()));
+        };
+        if !rec.repo_digests.iter().any(|d| d == repo_digest) {
+            rec.repo_digests.push(repo_digest.to_string());
+            index.save(self.paths())?;
+        }
+        Ok(())
     }
 }

@@ -58,6 +58,92 @@ impl Reference {
     }
 }
 
+/// A reference as a registry client takes it: `NAME[:TAG][@sha256:DIGEST]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteReference {
+    /// Name and tag (`latest` when no tag was given).
+    pub reference: Reference,
+    /// Whether the tag was written (a pull by digest alone tags nothing).
+    pub explicit_tag: bool,
+    /// The pinned manifest digest, if any.
+    pub digest: Option<String>,
+}
+
+impl RemoteReference {
+    /// Parses `NAME[:TAG][@sha256:<64 hex>]` with Docker's normalisation.
+    pub fn parse(s: &str) -> Result<RemoteReference> {
+        let (rest, digest) = match s.split_once('@') {
+            Some((rest, d)) => {
+                let hex = d.strip_prefix("sha256:").ok_or_else(|| {
+                    EngineError::Invalid(format!(
+                        "invalid reference format '{s}': digests are written '@sha256:<64 hex digits>'"
+                    ))
+                })?;
+                if hex.len() != 64
+                    || !hex
+                        .bytes()
+                        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+                {
+                    return Err(EngineError::Invalid(format!(
+                        "invalid reference format '{s}': digests are written '@sha256:<64 hex digits>'"
+                    )));
+                }
+                (rest, Some(d.to_string()))
+            }
+            None => (s, None),
+        };
+        let last_slash = rest.rfind('/').map(|i| i + 1).unwrap_or(0);
+        let explicit_tag = rest[last_slash..].contains(':');
+        Ok(RemoteReference {
+            reference: Reference::parse(rest)?,
+            explicit_tag,
+            digest,
+        })
+    }
+
+    /// The registry host (`docker.io` for Docker Hub, `localhost:5000`, ...).
+    pub fn domain(&self) -> String {
+        self.reference.domain()
+    }
+
+    /// The repository path inside the registry (`library/busybox`, `me/app`).
+    pub fn path(&self) -> String {
+        self.reference.path()
+    }
+
+    /// `name@sha256:...` for a manifest digest (Docker's RepoDigests entry).
+    pub fn with_digest(&self, digest: &str) -> String {
+        format!("{}@{digest}", self.reference.name)
+    }
+}
+
+impl std::fmt::Display for RemoteReference {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.digest {
+            Some(d) if !self.explicit_tag => write!(f, "{}@{d}", self.reference.name),
+            Some(d) => write!(f, "{}@{d}", self.reference),
+            None => write!(f, "{}", self.reference),
+        }
+    }
+}
+
+impl Reference {
+    /// The registry host: `docker.io` unless the first component names a host.
+    pub fn domain(&self) -> String {
+        let full = self.full_name();
+        full.split('/').next().unwrap_or("docker.io").to_string()
+    }
+
+    /// The repository path below the host: `library/busybox` for `busybox`.
+    pub fn path(&self) -> String {
+        let full = self.full_name();
+        match full.split_once('/') {
+            Some((_, path)) => path.to_string(),
+            None => full,
+        }
+    }
+}
+
 impl std::fmt::Display for Reference {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}:{}", self.name, self.tag)
@@ -164,6 +250,25 @@ mod tests {
         assert_eq!(r.full_name(), "docker.io/library/busybox");
         let r = Reference::parse("me/app").expect("valid");
         assert_eq!(r.full_name(), "docker.io/me/app");
+    }
+
+    #[test]
+    fn remote_references_keep_digests_and_hosts() {
+        let d = format!("sha256:{}", "ab".repeat(32));
+        let r = RemoteReference::parse(&format!("busybox@{d}")).expect("valid");
+        assert_eq!(r.digest.as_deref(), Some(d.as_str()));
+        assert!(!r.explicit_tag);
+        assert_eq!(r.domain(), "docker.io");
+        assert_eq!(r.path(), "library/busybox");
+        assert_eq!(r.to_string(), format!("busybox@{d}"));
+        let r = RemoteReference::parse("127.0.0.1:5000/x/y:v1").expect("valid");
+        assert!(r.explicit_tag);
+        assert_eq!(r.domain(), "127.0.0.1:5000");
+        assert_eq!(r.path(), "x/y");
+        assert_eq!(r.with_digest(&d), format!("127.0.0.1:5000/x/y@{d}"));
+        for bad in ["a@sha256:00", "a@md5:abc", "A@x", "@sha256:"] {
+            assert!(RemoteReference::parse(bad).is_err(), "{bad} accepted");
+        }
     }
 
     #[test]

@@ -1,0 +1,165 @@
+//! Docker-like per-layer progress lines: `<id>: Downloading [==>   ] 1.2MB/3.4MB`, then
+//! `Pull complete`. On a terminal each layer is a live line (indicatif); otherwise only the
+//! status changes are printed, one per line.
+
+use crate::engine::registry::Progress;
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::collections::HashMap;
+use std::io::IsTerminal;
+use std::sync::Mutex;
+
+/// Whether this is a pull or a push (the words differ).
+#[derive(Debug, Clone, Copy)]
+pub enum Direction {
+    /// Downloading.
+    Pull,
+    /// Uploading.
+    Push,
+}
+
+/// Draws progress events.
+pub struct Renderer {
+    dir: Direction,
+    quiet: bool,
+    tty: bool,
+    multi: MultiProgress,
+    bars: Mutex<HashMap<String, ProgressBar>>,
+}
+
+impl Renderer {
+    /// A renderer on stdout; `quiet` draws nothing.
+    pub fn new(dir: Direction, quiet: bool) -> Renderer {
+        let tty = std::io::stdout().is_terminal();
+        let target = if tty && !quiet {
+            ProgressDrawTarget::stdout()
+        } else {
+            ProgressDrawTarget::hidden()
+        };
+        Renderer {
+            dir,
+            quiet,
+            tty,
+            multi: MultiProgress::with_draw_target(target),
+            bars: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Prints a line above the bars.
+    pub fn line(&self, s: &str) {
+        if self.quiet {
+            return;
+        }
+        if self.tty {
+            let _ = self.multi.println(s);
+        } else {
+            println!("{s}");
+        }
+    }
+
+    fn set(&self, id: &str, msg: String) {
+        if !self.tty {
+            return;
+        }
+        let Ok(mut bars) = self.bars.lock() else {
+            return;
+        };
+        let bar = bars.entry(id.to_string()).or_insert_with(|| {
+            let b = self.multi.add(ProgressBar::new_spinner());
+            if let Ok(style) = ProgressStyle::with_template("{prefix}: {msg}") {
+                b.set_style(style);
+            }
+            b.set_prefix(id.to_string());
+            b
+        });
+        bar.set_message(msg);
+    }
+
+    /// Handles one event.
+    pub fn event(&self, p: Progress) {
+        if self.quiet {
+            return;
+        }
+        let (pending, exists, done, moving) = match self.dir {
+            Direction::Pull => (
+                "Pulling fs layer",
+                "Already exists",
+                "Pull complete",
+                "Downloading",
+            ),
+            Direction::Push => ("Preparing", "Layer already exists", "Pushed", "Pushing"),
+        };
+        match p {
+            Progress::Resolved { .. } => {}
+            Progress::Waiting { id, .. } => self.status(&id, pending),
+            Progress::AlreadyExists { id } => self.status(&id, exists),
+            Progress::Mounted { id, from } => self.status(&id, &format!("Mounted from {from}")),
+            Progress::Complete { id } => self.status(&id, done),
+            Progress::Transferring { id, current, total } => {
+                self.set(&id, format!("{moving} {}", bar(current, total)));
+            }
+        }
+    }
+
+    fn status(&self, id: &str, s: &str) {
+        if self.tty {
+            self.set(id, s.to_string());
+        } else {
+            println!("{id}: {s}");
+        }
+    }
+
+    /// Leaves the final state of every line on screen.
+    pub fn finish(&self) {
+        if let Ok(bars) = self.bars.lock() {
+            for b in bars.values() {
+                b.finish();
+            }
+        }
+    }
+}
+
+/// `[=====>      ] 1.2MB/3.4MB`
+pub fn bar(current: u64, total: u64) -> String {
+    const WIDTH: u64 = 50;
+    let filled = (current.saturating_mul(WIDTH))
+        .checked_div(total)
+        .unwrap_or(0)
+        .min(WIDTH);
+    let mut s = String::from("[");
+    for i in 0..WIDTH {
+        s.push(if i + 1 < filled {
+            '='
+        } else if i + 1 == filled {
+            '>'
+        } else {
+            ' '
+        });
+    }
+    format!("{s}] {}/{}", mb(current), mb(total))
+}
+
+fn mb(n: u64) -> String {
+    let f = n as f64;
+    if f >= 1e9 {
+        format!("{:.2}GB", f / 1e9)
+    } else if f >= 1e6 {
+        format!("{:.1}MB", f / 1e6)
+    } else if f >= 1e3 {
+        format!("{:.1}kB", f / 1e3)
+    } else {
+        format!("{n}B")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bars_look_like_dockers() {
+        let b = bar(1_200_000, 3_400_000);
+        assert!(b.starts_with("[================>"), "{b}");
+        assert!(b.ends_with("] 1.2MB/3.4MB"), "{b}");
+        assert_eq!(bar(0, 0).matches(' ').count(), 51);
+    }
+}

@@ -1,0 +1,207 @@
+//! Fetching blobs: small ones (manifests, configs) into memory, layers streamed straight
+//! into the content store's temp file and the safe unpacker at once.
+//!
+//! Every byte is hashed as it arrives; a blob longer than its descriptor says is cut off, and
+//! a digest or size mismatch leaves nothing behind (the temp blob and the staged layer
+//! remove themselves when dropped).
+
+use super::errors::{self, Op};
+use super::progress::{Progress, short};
+use super::stream::{BoundedReader, ChannelReader};
+use crate::engine::error::{EngineError, Result};
+use crate::engine::image::blobs::{HashingReader, TeeReader, digest_of};
+use crate::engine::image::commit::PendingLayer;
+use crate::engine::image::layers::{StagedLayer, decompress};
+use crate::engine::store::Paths;
+use futures_util::StreamExt;
+use oci_client::manifest::OciDescriptor;
+use std::io::{self, Read};
+
+/// A layer may decompress to at most this many times its declared size...
+const MAX_RATIO: u64 = 100;
+/// ...or this many bytes, whichever is larger.
+const MIN_BOUND: u64 = 128 * 1024 * 1024;
+
+/// The most a layer of `size` compressed bytes may decompress to.
+pub fn decompressed_bound(size: u64) -> u64 {
+    size.saturating_mul(MAX_RATIO).max(MIN_BOUND)
+}
+
+/// What a descriptor promises.
+#[derive(Debug, Clone)]
+pub struct Want {
+    /// `sha256:<hex>`.
+    pub digest: String,
+    /// Bytes.
+    pub size: u64,
+}
+
+impl Want {
+    /// The descriptor oci-client takes.
+    pub fn descriptor(&self) -> OciDescriptor {
+        OciDescriptor {
+            digest: self.digest.clone(),
+            size: self.size as i64,
+            ..Default::default()
+        }
+    }
+}
+
+/// Fetches a small blob (a config) into memory, checked against `want`.
+pub async fn small(
+    client: &oci_client::Client,
+    image: &oci_client::Reference,
+    host: &str,
+    want: &Want,
+) -> Result<Vec<u8>> {
+    if want.size > 16 * 1024 * 1024 {
+        return Err(EngineError::Invalid(format!(
+            "config blob '{}' claims {} bytes: refusing it",
+            want.digest, want.size
+        )));
+    }
+    let mut stream = client
+        .pull_blob_stream(image, &want.descriptor())
+        .await
+        .map_err(|e| errors::map(e, host, &image.whole(), Op::Pull))?;
+    let mut data = Vec::with_capacity(want.size as usize);
+    while let Some(chunk) = stream.next().await {
+        match chunk {
+            Ok(b) => data.extend_from_slice(&b),
+            // oci-client's own check at the end: ours below says it better.
+            Err(_) if data.len() as u64 == want.size => break,
+            Err(e) => {
+                return Err(EngineError::Other(format!(
+                    "download from '{host}' failed: {e}"
+                )));
+            }
+        }
+        if data.len() as u64 > want.size {
+            break;
+        }
+    }
+    check(
+        &want.digest,
+        want.size,
+        &digest_of(&data),
+        data.len() as u64,
+    )?;
+    Ok(data)
+}
+
+/// Errors unless the content matches the descriptor.
+pub fn check(want_digest: &str, want_size: u64, got_digest: &str, got_size: u64) -> Result<()> {
+    if got_size != want_size {
+        return Err(EngineError::Invalid(format!(
+            "blob '{want_digest}' has {got_size} bytes but its descriptor says {want_size}: nothing was stored"
+        )));
+    }
+    if got_digest != want_digest {
+        return Err(EngineError::Invalid(format!(
+            "digest mismatch: expected '{want_digest}', content has '{got_digest}': nothing was stored"
+        )));
+    }
+    Ok(())
+}
+
+/// Downloads a layer, storing its blob and unpacking it in one pass; `diff_id` is what the
+/// config says the uncompressed tar hashes to.
+pub(crate) async fn layer(
+    paths: Paths,
+    client: &oci_client::Client,
+    image: &oci_client::Reference,
+    host: &str,
+    want: &Want,
+    diff_id: &str,
+    progress: &dyn Fn(Progress),
+) -> Result<PendingLayer> {
+    let id = short(&want.digest);
+    let mut stream = client
+        .pull_blob_stream(image, &want.descriptor())
+        .await
+        .map_err(|e| errors::map(e, host, &image.whole(), Op::Pull))?;
+    let (tx, rx) = tokio::sync::mpsc::channel::<io::Result<bytes::Bytes>>(32);
+    let w = want.clone();
+    let d = diff_id.to_string();
+    let unpack =
+        tokio::task::spawn_blocking(move || unpack(&paths, ChannelReader::new(rx), &w, &d));
+    let mut got = 0u64;
+    let mut failure = None;
+    while let Some(chunk) = stream.next().await {
+        match chunk {
+            Ok(b) => {
+                got += b.len() as u64;
+                progress(Progress::Transferring {
+                    id: id.clone(),
+                    current: got.min(want.size),
+                    total: want.size,
+                });
+                if tx.send(Ok(b)).await.is_err() || got > want.size {
+                    break;
+                }
+            }
+            // All bytes are in: the unpacker's own digest check reports the mismatch.
+            Err(_) if got == want.size => break,
+            Err(e) => {
+                let msg = format!(
+                    "download of layer '{id}' from '{host}' failed: {}: run the pull again to finish it",
+                    errors::chain(&e)
+                );
+                let _ = tx.send(Err(io::Error::other(msg.clone()))).await;
+                failure = Some(msg);
+                break;
+            }
+        }
+    }
+    drop(tx);
+    let pending = unpack
+        .await
+        .map_err(|e| EngineError::Other(format!("layer unpack task failed: {e}")));
+    if let Some(msg) = failure {
+        return Err(EngineError::Other(msg));
+    }
+    let pending = pending??;
+    progress(Progress::Complete { id });
+    Ok(pending)
+}
+
+/// The blocking half: tee into a temp blob, decompress (bounded), hash, unpack.
+fn unpack(paths: &Paths, input: ChannelReader, want: &Want, diff_id: &str) -> Result<PendingLayer> {
+    let blobs = crate::engine::image::blobs::Blobs::new(paths);
+    let mut blob = blobs.writer()?;
+    // One byte more than declared is enough to know it lies.
+    let mut limited = input.take(want.size + 1);
+    let unpacked = {
+        let mut tee = TeeReader::new(&mut limited, &mut blob);
+        let result = (|| -> Result<(StagedLayer, String)> {
+            let plain = decompress(&mut tee)?;
+            let mut hashing =
+                HashingReader::new(BoundedReader::new(plain, decompressed_bound(want.size)));
+            let staged = StagedLayer::unpack(paths, &mut hashing)?;
+            let (got, _) = hashing
+                .finish()
+                .map_err(|e| EngineError::Invalid(format!("invalid layer: {e}")))?;
+            Ok((staged, got))
+        })();
+        // Drain what is left so the digest covers the whole blob.
+        let drained = io::copy(&mut tee, &mut io::sink());
+        (result, drained)
+    };
+    let (result, drained) = unpacked;
+    // A lying blob is reported as such even when it also failed to unpack.
+    check(&want.digest, want.size, &blob.digest(), blob.size())?;
+    drained.map_err(|e| EngineError::Other(format!("download failed: {e}")))?;
+    let (mut staged, got) = result?;
+    if got != diff_id {
+        return Err(EngineError::Invalid(format!(
+            "layer '{}' unpacks to '{got}' but the image config says '{diff_id}': nothing was stored",
+            want.digest
+        )));
+    }
+    staged.diff_id = got;
+    Ok(PendingLayer {
+        blob,
+        expected: Some(want.digest.clone()),
+        staged,
+    })
+}
