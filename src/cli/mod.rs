@@ -97,6 +97,10 @@ pub enum Command {
     Load(image::LoadArgs),
     /// Show the history of an image.
     History(image::HistoryArgs),
+    /// Execute a command in a running container.
+    Exec(container::exec::ExecArgs),
+    /// Attach local standard input, output, and error streams to a running container.
+    Attach(container::exec::AttachArgs),
     /// Display the running processes of a container.
     Top(container::top::TopArgs),
     /// Display a live stream of container(s) resource usage statistics.
@@ -201,6 +205,8 @@ fn dispatch(cli: Cli) -> anyhow::Result<i32> {
         Command::Save(a) => image::save(&ctx, a),
         Command::Load(a) => image::load(&ctx, a),
         Command::History(a) => image::history(&ctx, a),
+        Command::Exec(a) => container::exec::exec(&ctx, a),
+        Command::Attach(a) => container::exec::attach(&ctx, a),
         Command::Top(a) => container::top::top(&ctx, a),
         Command::Stats(a) => container::stats::stats(&ctx, a),
         Command::Events(a) => events::events(&ctx, a),

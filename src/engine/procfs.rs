@@ -31,6 +31,26 @@ pub fn is_gone_or_zombie(pid: i32) -> bool {
     }
 }
 
+/// Marks every descriptor from `first` up close-on-exec, so nothing the caller inherited
+/// (a shell's pipes, a test harness's files) leaks into a container. Descriptors still
+/// needed until the exec (an error pipe) keep working.
+pub fn cloexec_from(first: u32) {
+    // SAFETY: close_range only changes descriptor flags.
+    unsafe {
+        libc::syscall(
+            libc::SYS_close_range,
+            first,
+            u32::MAX,
+            libc::CLOSE_RANGE_CLOEXEC,
+        )
+    };
+}
+
+/// The pid namespace of `pid` (`pid:[4026531836]`), if it can be read.
+pub fn pid_namespace(pid: i32) -> Option<std::path::PathBuf> {
+    std::fs::read_link(format!("/proc/{pid}/ns/pid")).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,7 +3,7 @@
 //! Commands over several containers act on each, print each name that succeeded (as
 //! Docker does), report each failure on its own line, and exit 1 if any failed.
 
-use super::attach::{AttachOptions, attach_stream};
+use super::attach::{AttachOptions, DEFAULT_DETACH, attach_stream, parse_detach_keys};
 use crate::cli::Ctx;
 use crate::engine::Result as EngineResult;
 use anyhow::Result;
@@ -26,6 +26,9 @@ pub struct StartArgs {
     /// Attach container's STDIN.
     #[arg(short = 'i', long)]
     pub interactive: bool,
+    /// Override the key sequence for detaching a container.
+    #[arg(long = "detach-keys")]
+    pub detach_keys: Option<String>,
     /// Containers.
     #[arg(required = true)]
     pub containers: Vec<String>,
@@ -97,14 +100,21 @@ pub fn start(ctx: &Ctx, a: StartArgs) -> Result<i32> {
         if a.containers.len() > 1 {
             anyhow::bail!("you cannot start and attach multiple containers at once");
         }
-        let id = ctx.engine.container(&a.containers[0])?.config.id;
-        let stream = ctx.engine.start_container_attached(&id)?;
+        let c = ctx.engine.container(&a.containers[0])?;
+        let detach_keys = match &a.detach_keys {
+            Some(k) => parse_detach_keys(k)?,
+            None => DEFAULT_DETACH.to_vec(),
+        };
+        let stream = ctx.engine.start_container_attached(c.id())?;
         return attach_stream(
             ctx,
-            &id,
+            c.id(),
             stream,
             AttachOptions {
-                stdin: a.interactive,
+                stdin: a.interactive && c.config.open_stdin,
+                tty: c.config.tty,
+                detach_keys,
+                sig_proxy: !c.config.tty,
             },
         );
     }

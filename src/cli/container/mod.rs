@@ -1,6 +1,7 @@
 //! Container commands: `berth container <verb>` and the top-level shortcuts.
 
 pub mod attach;
+pub mod exec;
 pub mod files;
 pub mod inspect;
 pub mod lifecycle;
@@ -69,6 +70,10 @@ pub enum ContainerCommand {
     Prune(files::PruneArgs),
     /// Display the running processes of a container.
     Top(top::TopArgs),
+    /// Execute a command in a running container.
+    Exec(exec::ExecArgs),
+    /// Attach local standard input, output, and error streams to a running container.
+    Attach(exec::AttachArgs),
     /// Display a live stream of container(s) resource usage statistics.
     Stats(stats::StatsArgs),
 }
@@ -97,6 +102,8 @@ pub fn dispatch(ctx: &Ctx, cmd: ContainerCommand) -> anyhow::Result<i32> {
         ContainerCommand::Export(a) => files::export(ctx, a),
         ContainerCommand::Prune(a) => files::prune(ctx, a),
         ContainerCommand::Top(a) => top::top(ctx, a),
+        ContainerCommand::Exec(a) => exec::exec(ctx, a),
+        ContainerCommand::Attach(a) => exec::attach(ctx, a),
         ContainerCommand::Stats(a) => stats::stats(ctx, a),
     }
 }

@@ -1,6 +1,6 @@
 //! `run` and `create`: turn Docker's flags into `CreateOptions`, then create (and start).
 
-use super::attach::{AttachOptions, attach_stream};
+use super::attach::{AttachOptions, DEFAULT_DETACH, attach_stream, parse_detach_keys};
 use crate::cli::Ctx;
 use crate::engine::container::{Resources, RestartPolicy};
 use crate::engine::lifecycle::CreateOptions;
@@ -89,6 +89,9 @@ pub struct RunArgs {
     /// Run container in background and print container ID.
     #[arg(short = 'd', long)]
     pub detach: bool,
+    /// Override the key sequence for detaching a container.
+    #[arg(long = "detach-keys")]
+    pub detach_keys: Option<String>,
     /// Everything `create` takes.
     #[command(flatten)]
     pub create: CreateArgs,
@@ -183,6 +186,10 @@ pub fn create(ctx: &Ctx, a: CreateArgs) -> Result<i32> {
 /// returning its exit code.
 pub fn run(ctx: &Ctx, a: RunArgs) -> Result<i32> {
     let opts = options(&a.create)?;
+    let detach_keys = match &a.detach_keys {
+        Some(k) => parse_detach_keys(k)?,
+        None => DEFAULT_DETACH.to_vec(),
+    };
     let c = ctx.engine.create_container(&opts)?;
     if a.detach {
         if let Err(e) = ctx.engine.start_container(c.id()) {
@@ -205,6 +212,9 @@ pub fn run(ctx: &Ctx, a: RunArgs) -> Result<i32> {
         stream,
         AttachOptions {
             stdin: opts.open_stdin,
+            tty: opts.tty,
+            detach_keys,
+            sig_proxy: !opts.tty,
         },
     )
 }

@@ -1,5 +1,6 @@
 //! Container lifecycle verbs, one file each, all adding methods to `Engine`.
 
+pub mod attach;
 pub mod create;
 pub use create::CreateOptions;
 pub mod remove;

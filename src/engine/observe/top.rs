@@ -131,9 +131,14 @@ pub fn read_process(pid: i32) -> Option<ProcessInfo> {
 impl Engine {
     /// The processes of a running container, by host pid.
     pub fn top(&self, name_or_id: &str) -> Result<Vec<ProcessInfo>> {
+        // Only processes inside the container's pid namespace: the shim's short-lived exec
+        // helpers sit in its cgroup but outside it.
+        let c = self.container(name_or_id)?;
+        let ns = crate::engine::procfs::pid_namespace(c.state.pid);
         Ok(self
             .container_pids(name_or_id)?
             .into_iter()
+            .filter(|p| ns.is_none() || crate::engine::procfs::pid_namespace(*p) == ns)
             .filter_map(read_process)
             .collect())
     }

@@ -46,11 +46,16 @@ pub struct ChildFds {
     pub stdout: OwnedFd,
     /// Becomes fd 2.
     pub stderr: OwnedFd,
+    /// The stdio is a terminal: start a session with it as the controlling terminal.
+    pub tty: bool,
 }
 
-struct Failure {
-    code: i32,
-    message: String,
+/// A setup failure with Docker's exit code.
+pub struct Failure {
+    /// 125, 126 or 127.
+    pub code: i32,
+    /// One line.
+    pub message: String,
 }
 
 fn fail(message: impl Into<String>) -> Failure {
@@ -156,7 +161,11 @@ fn setup_and_exec(plan: &InitPlan, fds: &ChildFds) -> Result<std::convert::Infal
     dup_onto(fds.stdin.as_raw_fd(), 0)?;
     dup_onto(fds.stdout.as_raw_fd(), 1)?;
     dup_onto(fds.stderr.as_raw_fd(), 2)?;
+    if fds.tty {
+        super::tty::make_controlling().map_err(fail)?;
+    }
 
+    crate::engine::procfs::cloexec_from(3);
     let c =
         |s: &str| CString::new(s).map_err(|_| fail(format!("argument contains a NUL byte: '{s}'")));
     let exe_c = c(&exe)?;
@@ -175,7 +184,7 @@ fn setup_and_exec(plan: &InitPlan, fds: &ChildFds) -> Result<std::convert::Infal
 }
 
 /// Finds `program` like execvp: a name with a slash is used as is, others are searched in PATH.
-fn find_executable(program: &str, path_var: &str) -> Result<String, Failure> {
+pub fn find_executable(program: &str, path_var: &str) -> Result<String, Failure> {
     let check = |p: &Path| -> Option<Result<String, Failure>> {
         let md = std::fs::metadata(p).ok()?;
         if md.is_dir() || md.permissions().mode() & 0o111 == 0 {

@@ -13,16 +13,81 @@ use nix::unistd::{self, Pid};
 use std::os::fd::OwnedFd;
 use std::path::{Path, PathBuf};
 
-/// A running first process and the shim's ends of its output pipes.
+/// A running first process and the shim's ends of its stdio.
 pub struct Launched {
     /// Host pid.
     pub pid: Pid,
-    /// Read end of its stdout.
+    /// The shim's side of its stdio.
+    pub stdio: ShimStdio,
+}
+
+/// The child's side of a process's stdio: its fds 0, 1 and 2.
+pub struct ChildStdio {
+    /// The child's fd 0.
+    pub stdin: OwnedFd,
+    /// The child's fd 1.
     pub stdout: OwnedFd,
-    /// Read end of its stderr.
+    /// The child's fd 2.
     pub stderr: OwnedFd,
-    /// Write end of its stdin (when `-i`).
+}
+
+/// The shim's side of a process's stdio: pipes, or a terminal with `-t`.
+pub struct ShimStdio {
+    /// Where the child's input is written (with `-i`).
     pub stdin: Option<OwnedFd>,
+    /// The child's output (the terminal with `-t`).
+    pub stdout: OwnedFd,
+    /// The child's error output (none with `-t`: both streams are the terminal).
+    pub stderr: Option<OwnedFd>,
+    /// The terminal master, for resizing.
+    pub pty: Option<OwnedFd>,
+}
+
+/// Pipes or a terminal for a new process.
+pub fn stdio(open_stdin: bool, tty: bool) -> Result<(ChildStdio, ShimStdio), LaunchError> {
+    let dup = |fd: &OwnedFd| fd.try_clone().map_err(|e| err(format!("dup: {e}")));
+    if tty {
+        let (master, slave) = super::tty::open().map_err(err)?;
+        let child = ChildStdio {
+            stdin: dup(&slave)?,
+            stdout: dup(&slave)?,
+            stderr: slave,
+        };
+        let shim = ShimStdio {
+            stdin: if open_stdin {
+                Some(dup(&master)?)
+            } else {
+                None
+            },
+            stdout: dup(&master)?,
+            stderr: None,
+            pty: Some(master),
+        };
+        return Ok((child, shim));
+    }
+    let (out_r, out_w) = pipe()?;
+    let (errout_r, errout_w) = pipe()?;
+    let (stdin_r, stdin_w) = if open_stdin {
+        let (r, w) = pipe()?;
+        (r, Some(w))
+    } else {
+        let null =
+            std::fs::File::open("/dev/null").map_err(|e| err(format!("open /dev/null: {e}")))?;
+        (OwnedFd::from(null), None)
+    };
+    Ok((
+        ChildStdio {
+            stdin: stdin_r,
+            stdout: out_w,
+            stderr: errout_w,
+        },
+        ShimStdio {
+            stdin: stdin_w,
+            stdout: out_r,
+            stderr: Some(errout_r),
+            pty: None,
+        },
+    ))
 }
 
 /// Why a launch failed, with Docker's exit code.
@@ -179,26 +244,19 @@ pub fn launch(
     plan: &InitPlan,
     cgroup: &Cgroup,
     open_stdin: bool,
+    tty: bool,
     on_placed: &mut dyn FnMut(Pid),
 ) -> Result<Launched, LaunchError> {
     let (sync_r, sync_w) = pipe()?;
     let (err_r, err_w) = pipe()?;
-    let (out_r, out_w) = pipe()?;
-    let (errout_r, errout_w) = pipe()?;
-    let (stdin_r, stdin_w) = if open_stdin {
-        let (r, w) = pipe()?;
-        (r, Some(w))
-    } else {
-        let null =
-            std::fs::File::open("/dev/null").map_err(|e| err(format!("open /dev/null: {e}")))?;
-        (OwnedFd::from(null), None)
-    };
+    let (child, shim) = stdio(open_stdin, tty)?;
     let fds = ChildFds {
         sync: sync_r,
         error: err_w,
-        stdin: stdin_r,
-        stdout: out_w,
-        stderr: errout_w,
+        stdin: child.stdin,
+        stdout: child.stdout,
+        stderr: child.stderr,
+        tty,
     };
     let flags = CloneFlags::CLONE_NEWPID
         | CloneFlags::CLONE_NEWNS
@@ -217,14 +275,7 @@ pub fn launch(
         )
     }
     .map_err(|e| err(format!("clone: {e}")))?;
-    let ChildFds {
-        sync,
-        error,
-        stdin,
-        stdout,
-        stderr,
-    } = fds;
-    drop((sync, error, stdin, stdout, stderr));
+    drop(fds);
 
     let placed = cgroup.add(pid.as_raw());
     if let Err(e) = placed {
@@ -256,10 +307,5 @@ pub fn launch(
             message: message.to_string(),
         });
     }
-    Ok(Launched {
-        pid,
-        stdout: out_r,
-        stderr: errout_r,
-        stdin: stdin_w,
-    })
+    Ok(Launched { pid, stdio: shim })
 }

@@ -5,6 +5,8 @@
 pub mod caps;
 pub mod cgroups;
 pub mod cleanup;
+pub mod client;
+pub mod exec;
 pub mod init;
 pub mod launch;
 pub mod logwriter;
@@ -14,6 +16,7 @@ pub mod shim;
 pub mod spawn;
 pub mod storage;
 pub mod supervise;
+pub mod tty;
 pub mod user;
 
 /// The hidden first argument that turns the berth binary into a shim.

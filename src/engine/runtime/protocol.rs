@@ -19,6 +19,13 @@ pub enum FrameKind {
     Exit = 3,
     /// Client to shim: close the container's stdin.
     CloseStdin = 4,
+    /// Client to shim: the terminal's size changed; payload is rows and columns as two
+    /// big-endian u16.
+    Resize = 5,
+    /// Client to shim: run a process in the container (`exec`); payload is an
+    /// [`ExecRequest`](super::exec::ExecRequest) as JSON. The connection then carries that
+    /// process's output and exit code instead of the container's.
+    Exec = 6,
 }
 
 impl FrameKind {
@@ -29,9 +36,28 @@ impl FrameKind {
             2 => FrameKind::Stderr,
             3 => FrameKind::Exit,
             4 => FrameKind::CloseStdin,
+            5 => FrameKind::Resize,
+            6 => FrameKind::Exec,
             _ => return None,
         })
     }
+}
+
+/// Encodes a terminal size for a `Resize` frame.
+pub fn resize_payload(rows: u16, cols: u16) -> [u8; 4] {
+    let r = rows.to_be_bytes();
+    let c = cols.to_be_bytes();
+    [r[0], r[1], c[0], c[1]]
+}
+
+/// Decodes a `Resize` payload into (rows, cols).
+pub fn parse_resize(p: &[u8]) -> Option<(u16, u16)> {
+    (p.len() == 4).then(|| {
+        (
+            u16::from_be_bytes([p[0], p[1]]),
+            u16::from_be_bytes([p[2], p[3]]),
+        )
+    })
 }
 
 /// Largest payload accepted (a peer sending more is broken or hostile).

@@ -9,7 +9,7 @@
 use super::cgroups::Cgroup;
 use super::launch;
 use super::logwriter::LogWriter;
-use super::supervise::{self, Client, Run};
+use super::supervise::{self, Client, ExecContext, Run};
 use crate::engine::container::record::{self, files, log_path, update_state};
 use crate::engine::container::{Container, Status};
 use crate::engine::{Engine, EngineOptions, procfs};
@@ -35,6 +35,10 @@ pub fn main(args: &[String]) -> i32 {
         Err(_) => return 1,
     }
     let _ = unistd::setsid();
+    // Let go of whatever the spawner inherited (a shell's pipes would otherwise stay open
+    // for as long as the container runs).
+    // SAFETY: close_range closes descriptors this fresh process does not use.
+    unsafe { libc::syscall(libc::SYS_close_range, 3u32, u32::MAX, 0u32) };
     // SAFETY: fd 1 is the ready pipe the spawner gave us; we own it from here on.
     let ready = unsafe { File::from_raw_fd(1) };
     let options = EngineOptions {
@@ -166,7 +170,7 @@ impl Shim {
         let mut final_code = None;
         loop {
             let launched = launch::plan(&paths, &config, &cgroup).and_then(|plan| {
-                launch::launch(&plan, &cgroup, config.open_stdin, &mut |pid| {
+                launch::launch(&plan, &cgroup, config.open_stdin, config.tty, &mut |pid| {
                     let pid_start = procfs::start_time(pid.as_raw()).unwrap_or(0);
                     let _ = update_state(&paths, &id, |s| {
                         s.status = Status::Running;
@@ -213,14 +217,18 @@ impl Shim {
                     .emit("container", "start", &id, &[("name", &config.name)]);
             }
             first = false;
+            let caps = super::caps::container_set(cgroup.guards_devices());
             let code = Run {
                 pid: l.pid,
-                stdout: Some(l.stdout),
-                stderr: Some(l.stderr),
-                stdin: l.stdin,
+                stdio: l.stdio,
                 log: &mut log,
                 listener: &listener,
                 clients: &mut clients,
+                exec: ExecContext {
+                    config: &config,
+                    cgroup: &cgroup,
+                    caps: &caps,
+                },
             }
             .until_exit();
             let oom = cgroup.oom_killed();

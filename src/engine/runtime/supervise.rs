@@ -1,62 +1,21 @@
 //! The shim's event loop while one run of the container lasts: copy output to the log and to
-//! attached clients, forward clients' stdin, accept new clients, and notice the exit.
+//! attached clients, forward clients' input and terminal sizes, start and follow exec'd
+//! processes, accept new clients, and notice the exit.
 
+use super::cgroups::Cgroup;
+pub use super::client::Client;
+use super::exec::{self, ExecRequest};
+use super::launch::ShimStdio;
 use super::logwriter::LogWriter;
-use super::protocol::{Decoder, FrameKind, encode};
+use super::protocol::{FrameKind, encode, parse_resize};
+use crate::engine::container::ContainerConfig;
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use nix::sys::wait::{WaitStatus, waitpid};
 use nix::unistd::Pid;
-use std::io::{ErrorKind, Read, Write};
+use std::io::{ErrorKind, Read};
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
-use std::os::unix::net::{UnixListener, UnixStream};
+use std::os::unix::net::UnixListener;
 use std::time::{Duration, Instant};
-
-/// A client's unsent bytes beyond this mean it stopped reading: it is dropped.
-const MAX_CLIENT_BACKLOG: usize = 32 * 1024 * 1024;
-
-/// An attached client.
-pub struct Client {
-    stream: UnixStream,
-    out: Vec<u8>,
-    decoder: Decoder,
-    /// Found disconnected during this poll round; removed once the round is over, so the
-    /// indices the round works with stay valid.
-    gone: bool,
-}
-
-impl Client {
-    /// Wraps an accepted connection.
-    pub fn new(stream: UnixStream) -> Client {
-        let _ = stream.set_nonblocking(true);
-        Client {
-            stream,
-            out: Vec::new(),
-            decoder: Decoder::default(),
-            gone: false,
-        }
-    }
-
-    /// Queues bytes and writes what the socket takes now. False if the client is gone.
-    fn send(&mut self, data: &[u8]) -> bool {
-        self.out.extend_from_slice(data);
-        self.flush_some()
-    }
-
-    fn flush_some(&mut self) -> bool {
-        while !self.out.is_empty() {
-            match self.stream.write(&self.out) {
-                Ok(0) => return false,
-                Ok(n) => {
-                    self.out.drain(..n);
-                }
-                Err(e) if e.kind() == ErrorKind::WouldBlock => break,
-                Err(e) if e.kind() == ErrorKind::Interrupted => continue,
-                Err(_) => return false,
-            }
-        }
-        self.out.len() <= MAX_CLIENT_BACKLOG
-    }
-}
 
 /// Opens a pidfd for `pid`: readable when the process exits.
 fn pidfd_open(pid: Pid) -> std::io::Result<OwnedFd> {
@@ -78,103 +37,133 @@ pub fn exit_code(status: WaitStatus) -> i32 {
     }
 }
 
+/// A process the loop follows: the container's first process or an exec'd one.
+struct Proc {
+    pid: Pid,
+    pidfd: Option<OwnedFd>,
+    /// Output streams (stdout, stderr); `None` once closed.
+    out: [Option<OwnedFd>; 2],
+    stdin: Option<OwnedFd>,
+    pty: Option<OwnedFd>,
+    status: Option<i32>,
+    /// After the exit, how long to keep reading what is left in the pipes.
+    drain_until: Option<Instant>,
+}
+
+impl Proc {
+    fn new(pid: Pid, stdio: ShimStdio) -> Proc {
+        Proc {
+            pid,
+            pidfd: pidfd_open(pid).ok(),
+            out: [Some(stdio.stdout), stdio.stderr],
+            stdin: stdio.stdin,
+            pty: stdio.pty,
+            status: None,
+            drain_until: None,
+        }
+    }
+    fn finished(&self) -> bool {
+        self.status.is_some()
+            && (self.out.iter().all(Option::is_none)
+                || self.drain_until.is_some_and(|d| Instant::now() >= d))
+    }
+    fn reap(&mut self) {
+        self.status = Some(waitpid(self.pid, None).map(exit_code).unwrap_or(255));
+        // Whatever the processes wrote is in the pipes now; give a writer that outlived
+        // the process a moment, then stop.
+        self.drain_until = Some(Instant::now() + Duration::from_millis(500));
+    }
+}
+
+/// What the loop needs to start exec'd processes.
+pub struct ExecContext<'a> {
+    /// The container's configuration (user, env, working directory).
+    pub config: &'a ContainerConfig,
+    /// Its cgroup.
+    pub cgroup: &'a Cgroup,
+    /// Its capabilities.
+    pub caps: &'a caps::CapsHashSet,
+}
+
 /// Everything one run needs.
 pub struct Run<'a> {
     /// The first process.
     pub pid: Pid,
-    /// Its stdout read end (None once closed).
-    pub stdout: Option<OwnedFd>,
-    /// Its stderr read end.
-    pub stderr: Option<OwnedFd>,
-    /// Its stdin write end (with `-i`).
-    pub stdin: Option<OwnedFd>,
+    /// The shim's side of its stdio.
+    pub stdio: ShimStdio,
     /// The log.
     pub log: &'a mut LogWriter,
     /// The socket clients attach on.
     pub listener: &'a UnixListener,
     /// Attached clients (kept across runs).
     pub clients: &'a mut Vec<Client>,
+    /// For `exec`.
+    pub exec: ExecContext<'a>,
 }
 
+#[derive(Clone, Copy)]
 enum Slot {
-    Out(usize),
-    Exit,
+    Out(usize, usize),
+    Exit(usize),
     Listener,
     Client(usize),
 }
 
+struct Loop<'a> {
+    log: &'a mut LogWriter,
+    listener: &'a UnixListener,
+    clients: &'a mut Vec<Client>,
+    exec: ExecContext<'a>,
+    /// Index 0 is the container's first process; the rest are exec'd processes.
+    procs: Vec<Proc>,
+}
+
 impl Run<'_> {
-    /// Runs until the process has exited and its output is drained; returns the exit code.
-    pub fn until_exit(mut self) -> i32 {
-        let pidfd = pidfd_open(self.pid).ok();
-        let mut status: Option<i32> = None;
-        let mut drain_deadline: Option<Instant> = None;
+    /// Runs until the first process has exited and its output is drained; returns its exit
+    /// code. Exec'd processes die with the container (its pid namespace ends).
+    pub fn until_exit(self) -> i32 {
+        let Run {
+            pid,
+            stdio,
+            log,
+            listener,
+            clients,
+            exec,
+        } = self;
+        let mut l = Loop {
+            log,
+            listener,
+            clients,
+            exec,
+            procs: vec![Proc::new(pid, stdio)],
+        };
+        l.run_loop()
+    }
+}
+
+impl Loop<'_> {
+    fn run_loop(&mut self) -> i32 {
         let mut buf = vec![0u8; 64 * 1024];
-        if pidfd.is_none() {
-            // No pidfd (very old kernel): block on waitpid after the output closes.
-            status = None;
-        }
         loop {
-            let outputs_open = self.stdout.is_some() || self.stderr.is_some();
-            if status.is_some()
-                && (!outputs_open || drain_deadline.is_some_and(|d| Instant::now() >= d))
-            {
+            if self.procs[0].finished() {
                 break;
             }
-            if pidfd.is_none() && !outputs_open {
-                status = Some(waitpid(self.pid, None).map(exit_code).unwrap_or(255));
+            if self.procs[0].pidfd.is_none() && self.procs[0].out.iter().all(Option::is_none) {
+                // No pidfd (very old kernel): block on waitpid once the output closed.
+                self.procs[0].reap();
                 break;
             }
-            let mut slots = Vec::new();
-            let mut fds: Vec<PollFd> = Vec::new();
-            for (i, fd) in [&self.stdout, &self.stderr].into_iter().enumerate() {
-                if let Some(fd) = fd {
-                    fds.push(PollFd::new(fd.as_fd(), PollFlags::POLLIN));
-                    slots.push(Slot::Out(i));
-                }
-            }
-            if let (None, Some(p)) = (status, &pidfd) {
-                fds.push(PollFd::new(p.as_fd(), PollFlags::POLLIN));
-                slots.push(Slot::Exit);
-            }
-            fds.push(PollFd::new(self.listener.as_fd(), PollFlags::POLLIN));
-            slots.push(Slot::Listener);
-            for (i, c) in self.clients.iter().enumerate() {
-                let mut ev = PollFlags::POLLIN;
-                if !c.out.is_empty() {
-                    ev |= PollFlags::POLLOUT;
-                }
-                // SAFETY: the client's socket outlives this poll call.
-                let bfd = unsafe { BorrowedFd::borrow_raw(c.stream.as_raw_fd()) };
-                fds.push(PollFd::new(bfd, ev));
-                slots.push(Slot::Client(i));
-            }
-            let timeout = match drain_deadline {
-                Some(d) => PollTimeout::try_from(d.saturating_duration_since(Instant::now()))
-                    .unwrap_or(PollTimeout::ZERO),
-                None => PollTimeout::NONE,
+            let (slots, ready) = match self.wait() {
+                Some(r) => r,
+                None => continue,
             };
-            if poll(&mut fds, timeout).is_err() {
-                continue;
-            }
-            let ready: Vec<(Slot, PollFlags)> = slots
-                .into_iter()
-                .zip(
-                    fds.iter()
-                        .map(|f| f.revents().unwrap_or(PollFlags::empty())),
-                )
-                .filter(|(_, r)| !r.is_empty())
-                .collect();
-            drop(fds);
-            for (slot, revents) in ready {
+            for (slot, revents) in slots.into_iter().zip(ready) {
+                if revents.is_empty() {
+                    continue;
+                }
                 match slot {
-                    Slot::Out(i) => self.read_output(i, &mut buf),
-                    Slot::Exit => {
-                        status = Some(waitpid(self.pid, None).map(exit_code).unwrap_or(255));
-                        // Whatever the container's processes wrote is in the pipes now;
-                        // give a writer that outlived pid 1 a moment, then stop.
-                        drain_deadline = Some(Instant::now() + Duration::from_millis(500));
-                    }
+                    Slot::Out(p, s) => self.read_output(p, s, &mut buf),
+                    Slot::Exit(p) => self.procs[p].reap(),
                     Slot::Listener => {
                         while let Ok((s, _)) = self.listener.accept() {
                             self.clients.push(Client::new(s));
@@ -187,41 +176,141 @@ impl Run<'_> {
                     }
                 }
             }
+            self.finish_execs();
             self.clients.retain(|c| !c.gone);
             let _ = self.log.flush();
         }
         let _ = self.log.flush();
-        status.unwrap_or(255)
+        self.procs[0].status.unwrap_or(255)
     }
 
-    fn read_output(&mut self, i: usize, buf: &mut [u8]) {
-        let slot = if i == 0 {
-            &mut self.stdout
-        } else {
-            &mut self.stderr
+    /// Polls every source; returns the slots and their readiness.
+    fn wait(&mut self) -> Option<(Vec<Slot>, Vec<PollFlags>)> {
+        let mut slots = Vec::new();
+        let mut fds: Vec<PollFd> = Vec::new();
+        let mut deadline: Option<Instant> = None;
+        for (pi, p) in self.procs.iter().enumerate() {
+            for (si, fd) in p.out.iter().enumerate() {
+                if let Some(fd) = fd {
+                    fds.push(PollFd::new(fd.as_fd(), PollFlags::POLLIN));
+                    slots.push(Slot::Out(pi, si));
+                }
+            }
+            if let (None, Some(pf)) = (p.status, &p.pidfd) {
+                fds.push(PollFd::new(pf.as_fd(), PollFlags::POLLIN));
+                slots.push(Slot::Exit(pi));
+            }
+            if let Some(d) = p.drain_until {
+                deadline = Some(deadline.map_or(d, |x: Instant| x.min(d)));
+            }
+        }
+        fds.push(PollFd::new(self.listener.as_fd(), PollFlags::POLLIN));
+        slots.push(Slot::Listener);
+        for (i, c) in self.clients.iter().enumerate() {
+            let mut ev = PollFlags::POLLIN;
+            if !c.out.is_empty() {
+                ev |= PollFlags::POLLOUT;
+            }
+            // SAFETY: the client's socket outlives this poll call.
+            let bfd = unsafe { BorrowedFd::borrow_raw(c.stream.as_raw_fd()) };
+            fds.push(PollFd::new(bfd, ev));
+            slots.push(Slot::Client(i));
+        }
+        let timeout = match deadline {
+            Some(d) => PollTimeout::try_from(d.saturating_duration_since(Instant::now()))
+                .unwrap_or(PollTimeout::ZERO),
+            None => PollTimeout::NONE,
         };
-        let Some(fd) = slot else { return };
-        match nix::unistd::read(&*fd, buf) {
-            Ok(0) | Err(nix::errno::Errno::EBADF) => *slot = None,
+        poll(&mut fds, timeout).ok()?;
+        let ready = fds
+            .iter()
+            .map(|f| f.revents().unwrap_or(PollFlags::empty()))
+            .collect();
+        Some((slots, ready))
+    }
+
+    fn read_output(&mut self, p: usize, s: usize, buf: &mut [u8]) {
+        let Some(fd) = &self.procs[p].out[s] else {
+            return;
+        };
+        match nix::unistd::read(fd, buf) {
+            Ok(0) => self.procs[p].out[s] = None,
             Ok(n) => {
                 let data = &buf[..n];
-                let _ = self.log.write(i, data);
-                let frame = encode(
-                    if i == 0 {
-                        FrameKind::Stdout
-                    } else {
-                        FrameKind::Stderr
-                    },
-                    data,
-                );
-                for c in self.clients.iter_mut().filter(|c| !c.gone) {
+                let kind = if s == 0 {
+                    FrameKind::Stdout
+                } else {
+                    FrameKind::Stderr
+                };
+                let frame = encode(kind, data);
+                let owner = (p > 0).then_some(self.procs[p].pid);
+                if owner.is_none() {
+                    let _ = self.log.write(s, data);
+                }
+                for c in self
+                    .clients
+                    .iter_mut()
+                    .filter(|c| !c.gone && c.exec == owner)
+                {
                     if !c.send(&frame) {
                         c.gone = true;
                     }
                 }
             }
             Err(nix::errno::Errno::EINTR) | Err(nix::errno::Errno::EAGAIN) => {}
-            Err(_) => *slot = None,
+            // EIO: the terminal's last writer is gone.
+            Err(_) => self.procs[p].out[s] = None,
+        }
+    }
+
+    /// Sends the exit code of finished exec'd processes to their clients and forgets them.
+    fn finish_execs(&mut self) {
+        let mut i = 1;
+        while i < self.procs.len() {
+            if self.procs[i].finished() {
+                let p = self.procs.remove(i);
+                let frame = encode(FrameKind::Exit, &p.status.unwrap_or(255).to_be_bytes());
+                for c in self.clients.iter_mut().filter(|c| c.exec == Some(p.pid)) {
+                    let _ = c.send(&frame);
+                    c.exec = None;
+                    c.gone = true;
+                }
+            } else {
+                i += 1;
+            }
+        }
+    }
+
+    /// The process a client's input goes to.
+    fn target(&mut self, exec: Option<Pid>) -> Option<&mut Proc> {
+        match exec {
+            None => self.procs.first_mut(),
+            Some(pid) => self.procs.iter_mut().find(|p| p.pid == pid),
+        }
+    }
+
+    fn start_exec(&mut self, i: usize, payload: &[u8]) -> bool {
+        let req: ExecRequest = match serde_json::from_slice(payload) {
+            Ok(r) => r,
+            Err(_) => return false,
+        };
+        let ctx = &self.exec;
+        match exec::spawn(&req, self.procs[0].pid, ctx.config, ctx.cgroup, ctx.caps) {
+            Ok(p) => {
+                self.clients[i].exec = Some(p.pid);
+                self.procs.push(Proc::new(p.pid, p.stdio));
+                true
+            }
+            Err(e) => {
+                let c = &mut self.clients[i];
+                let _ = c.send(&encode(
+                    FrameKind::Stderr,
+                    format!("{}\n", e.message).as_bytes(),
+                ));
+                let _ = c.send(&encode(FrameKind::Exit, &e.code.to_be_bytes()));
+                c.gone = true;
+                true
+            }
         }
     }
 
@@ -231,29 +320,49 @@ impl Run<'_> {
         if revents.contains(PollFlags::POLLOUT) && !c.flush_some() {
             return false;
         }
-        if revents.intersects(PollFlags::POLLIN | PollFlags::POLLHUP | PollFlags::POLLERR) {
-            match c.stream.read(buf) {
-                Ok(0) => return false,
-                Ok(n) => c.decoder.feed(&buf[..n]),
-                Err(e) if e.kind() == ErrorKind::WouldBlock => {}
+        if !revents.intersects(PollFlags::POLLIN | PollFlags::POLLHUP | PollFlags::POLLERR) {
+            return true;
+        }
+        match c.stream.read(buf) {
+            Ok(0) => return false,
+            Ok(n) => c.decoder.feed(&buf[..n]),
+            Err(e) if e.kind() == ErrorKind::WouldBlock => {}
+            Err(_) => return false,
+        }
+        loop {
+            let exec = self.clients[i].exec;
+            let frame = match self.clients[i].decoder.next_frame() {
+                Ok(Some(f)) => f,
+                Ok(None) => break,
                 Err(_) => return false,
-            }
-            loop {
-                match c.decoder.next_frame() {
-                    Ok(Some((FrameKind::Stdin, data))) => {
-                        if let Some(fd) = &self.stdin {
-                            // Stdin is written blocking: a container not reading its input
-                            // holds back only the client that sends it.
-                            if nix::unistd::write(fd, &data).is_err() {
-                                self.stdin = None;
-                            }
-                        }
-                    }
-                    Ok(Some((FrameKind::CloseStdin, _))) => self.stdin = None,
-                    Ok(Some(_)) => {}
-                    Ok(None) => break,
-                    Err(_) => return false,
+            };
+            match frame {
+                (FrameKind::Exec, payload) if exec.is_none() && !self.start_exec(i, &payload) => {
+                    return false;
                 }
+                (FrameKind::Stdin, data) => {
+                    if let Some(p) = self.target(exec)
+                        && let Some(fd) = &p.stdin
+                        // Stdin is written blocking: a process not reading its input
+                        // holds back only the client that sends it.
+                        && nix::unistd::write(fd, &data).is_err()
+                    {
+                        p.stdin = None;
+                    }
+                }
+                (FrameKind::CloseStdin, _) => {
+                    if let Some(p) = self.target(exec) {
+                        p.stdin = None;
+                    }
+                }
+                (FrameKind::Resize, data) => {
+                    if let (Some(p), Some((rows, cols))) = (self.target(exec), parse_resize(&data))
+                        && let Some(pty) = &p.pty
+                    {
+                        super::tty::set_size(pty, rows, cols);
+                    }
+                }
+                _ => {}
             }
         }
         true

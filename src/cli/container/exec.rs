@@ -1,0 +1,128 @@
+//! `exec` and `attach`.
+
+use super::attach::{AttachOptions, DEFAULT_DETACH, attach_stream, parse_detach_keys};
+use crate::cli::Ctx;
+use crate::engine::runtime::exec::ExecRequest;
+use anyhow::{Context, Result};
+use clap::Args;
+
+/// `berth exec`
+#[derive(Debug, Args)]
+pub struct ExecArgs {
+    /// Detached mode: run command in the background.
+    #[arg(short = 'd', long)]
+    pub detach: bool,
+    /// Keep STDIN open even if not attached.
+    #[arg(short = 'i', long)]
+    pub interactive: bool,
+    /// Allocate a pseudo-TTY.
+    #[arg(short = 't', long)]
+    pub tty: bool,
+    /// Username or UID (format: <name|uid>[:<group|gid>]).
+    #[arg(short = 'u', long)]
+    pub user: Option<String>,
+    /// Working directory inside the container.
+    #[arg(short = 'w', long)]
+    pub workdir: Option<String>,
+    /// Set environment variables.
+    #[arg(short = 'e', long = "env")]
+    pub env: Vec<String>,
+    /// Read in a file of environment variables.
+    #[arg(long = "env-file")]
+    pub env_file: Vec<String>,
+    /// Override the key sequence for detaching.
+    #[arg(long = "detach-keys")]
+    pub detach_keys: Option<String>,
+    /// Container.
+    pub container: String,
+    /// Command and arguments.
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true, required = true)]
+    pub command: Vec<String>,
+}
+
+/// `berth attach`
+#[derive(Debug, Args)]
+pub struct AttachArgs {
+    /// Do not attach STDIN.
+    #[arg(long = "no-stdin")]
+    pub no_stdin: bool,
+    /// Proxy all received signals to the process.
+    #[arg(long = "sig-proxy", default_value_t = true, action = clap::ArgAction::Set)]
+    pub sig_proxy: bool,
+    /// Override the key sequence for detaching a container.
+    #[arg(long = "detach-keys")]
+    pub detach_keys: Option<String>,
+    /// Container.
+    pub container: String,
+}
+
+fn keys(k: &Option<String>) -> Result<Vec<u8>> {
+    match k {
+        Some(k) => parse_detach_keys(k),
+        None => Ok(DEFAULT_DETACH.to_vec()),
+    }
+}
+
+/// `berth exec`: the exec'd command's exit code.
+pub fn exec(ctx: &Ctx, a: ExecArgs) -> Result<i32> {
+    let detach_keys = keys(&a.detach_keys)?;
+    let mut env = Vec::new();
+    for f in &a.env_file {
+        let text =
+            std::fs::read_to_string(f).with_context(|| format!("cannot read env file '{f}'"))?;
+        env.extend(
+            text.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .map(str::to_string),
+        );
+    }
+    for e in &a.env {
+        if e.contains('=') {
+            env.push(e.clone());
+        } else if let Ok(v) = std::env::var(e) {
+            env.push(format!("{e}={v}"));
+        }
+    }
+    let req = ExecRequest {
+        argv: a.command.clone(),
+        env,
+        user: a.user.clone(),
+        workdir: a.workdir.clone(),
+        tty: a.tty,
+        stdin: a.interactive && !a.detach,
+    };
+    let (id, stream) = ctx.engine.exec_container(&a.container, &req)?;
+    if a.detach {
+        return Ok(0);
+    }
+    attach_stream(
+        ctx,
+        &id,
+        stream,
+        AttachOptions {
+            stdin: req.stdin,
+            tty: a.tty,
+            detach_keys,
+            sig_proxy: false,
+        },
+    )
+}
+
+/// `berth attach`: the container's exit code (0 after detaching).
+pub fn attach(ctx: &Ctx, a: AttachArgs) -> Result<i32> {
+    let detach_keys = keys(&a.detach_keys)?;
+    let (id, stream) = ctx.engine.attach_container(&a.container)?;
+    let c = ctx.engine.container(&id)?;
+    attach_stream(
+        ctx,
+        &id,
+        stream,
+        AttachOptions {
+            stdin: !a.no_stdin && c.config.open_stdin,
+            tty: c.config.tty,
+            detach_keys,
+            sig_proxy: a.sig_proxy && !c.config.tty,
+        },
+    )
+}

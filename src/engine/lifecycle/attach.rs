@@ -1,0 +1,59 @@
+//! `attach` and `exec`: connections to a running container's shim.
+
+use crate::engine::Engine;
+use crate::engine::error::{EngineError, Result};
+use crate::engine::runtime::exec::ExecRequest;
+use crate::engine::runtime::protocol::{FrameKind, write_frame};
+use std::os::unix::net::UnixStream;
+
+impl Engine {
+    fn connect_running(&self, name_or_id: &str) -> Result<(String, UnixStream)> {
+        let c = self.container(name_or_id)?;
+        if !c.state.status.has_shim() || c.state.pid <= 0 {
+            return Err(EngineError::Conflict(format!(
+                "container '{}' is not running: start it first",
+                c.name()
+            )));
+        }
+        let s = UnixStream::connect(self.paths().shim_socket(c.id())).map_err(|e| {
+            EngineError::Other(format!(
+                "cannot reach the shim of container '{}': {e}",
+                c.name()
+            ))
+        })?;
+        Ok((c.config.id, s))
+    }
+
+    /// Attaches to a running container: the stream carries its output frames and takes
+    /// stdin and resize frames (see `runtime::protocol`).
+    pub fn attach_container(&self, name_or_id: &str) -> Result<(String, UnixStream)> {
+        self.connect_running(name_or_id)
+    }
+
+    /// Starts a process in a running container; the stream carries that process's output
+    /// and, at the end, its exit code.
+    pub fn exec_container(
+        &self,
+        name_or_id: &str,
+        req: &ExecRequest,
+    ) -> Result<(String, UnixStream)> {
+        if req.argv.is_empty() {
+            return Err(EngineError::Invalid("exec needs a command to run".into()));
+        }
+        let (id, mut s) = self.connect_running(name_or_id)?;
+        let payload = serde_json::to_vec(req).map_err(|e| EngineError::Other(e.to_string()))?;
+        write_frame(&mut s, FrameKind::Exec, &payload)
+            .map_err(|e| EngineError::Other(format!("cannot send the exec request: {e}")))?;
+        let name = self
+            .container(&id)
+            .map(|c| c.config.name)
+            .unwrap_or_default();
+        self.emit(
+            "container",
+            "exec_start",
+            &id,
+            &[("name", &name), ("execCommand", &req.argv.join(" "))],
+        );
+        Ok((id, s))
+    }
+}
