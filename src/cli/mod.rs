@@ -7,6 +7,7 @@
 pub mod container;
 pub mod format;
 pub mod image;
+pub mod network;
 pub mod system;
 pub mod volume;
 
@@ -42,6 +43,9 @@ pub enum Command {
     /// Manage volumes.
     #[command(subcommand)]
     Volume(volume::VolumeCommand),
+    /// Manage networks.
+    #[command(subcommand)]
+    Network(network::NetworkCommand),
     /// Manage berth.
     #[command(subcommand)]
     System(system::SystemCommand),
@@ -69,6 +73,8 @@ pub enum Command {
     Rename(container::lifecycle::RenameArgs),
     /// List containers.
     Ps(container::ps::PsArgs),
+    /// List port mappings or a specific mapping for the container.
+    Port(network::PortArgs),
     /// Fetch the logs of a container.
     Logs(container::logs::LogsArgs),
     /// Return low-level information on containers or images.
@@ -158,6 +164,8 @@ fn dispatch(cli: Cli) -> anyhow::Result<i32> {
         Command::Container(c) => container::dispatch(&ctx, c),
         Command::Image(c) => image::dispatch(&ctx, c),
         Command::Volume(c) => volume::dispatch(&ctx, c),
+        Command::Network(c) => network::dispatch(&ctx, c),
+        Command::Port(a) => network::port(&ctx, a),
         Command::System(c) => system::dispatch(&ctx, c),
         Command::Run(a) => container::run::run(&ctx, a),
         Command::Create(a) => container::run::create(&ctx, a),

@@ -58,6 +58,16 @@ impl Client {
     }
 }
 
+/// More descriptors for the shim's poll loop (the network service: DNS and port proxies).
+pub trait Poller {
+    /// Descriptors to poll now, each with the events wanted and a token for `ready`.
+    fn interest(&mut self) -> Vec<(std::os::fd::RawFd, PollFlags, usize)>;
+    /// Handles the readiness of `token` (from the last `interest`).
+    fn ready(&mut self, token: usize, revents: PollFlags);
+    /// Called after every poll round; returns how soon it wants to be called again.
+    fn tick(&mut self) -> Option<Duration>;
+}
+
 /// Opens a pidfd for `pid`: readable when the process exits.
 fn pidfd_open(pid: Pid) -> std::io::Result<OwnedFd> {
     // SAFETY: pidfd_open takes a pid and flags and returns a new fd or -1.
@@ -94,6 +104,8 @@ pub struct Run<'a> {
     pub listener: &'a UnixListener,
     /// Attached clients (kept across runs).
     pub clients: &'a mut Vec<Client>,
+    /// The network service, if the container has one.
+    pub extra: Option<&'a mut dyn Poller>,
 }
 
 enum Slot {
@@ -101,6 +113,7 @@ enum Slot {
     Exit,
     Listener,
     Client(usize),
+    Extra(usize),
 }
 
 impl Run<'_> {
@@ -149,7 +162,21 @@ impl Run<'_> {
                 fds.push(PollFd::new(bfd, ev));
                 slots.push(Slot::Client(i));
             }
-            let timeout = match drain_deadline {
+            let mut wake = None;
+            if let Some(x) = self.extra.as_mut() {
+                wake = x.tick();
+                for (fd, ev, token) in x.interest() {
+                    // SAFETY: the service owns these sockets and keeps them open until
+                    // its next `ready`/`interest` call, after this poll returns.
+                    fds.push(PollFd::new(unsafe { BorrowedFd::borrow_raw(fd) }, ev));
+                    slots.push(Slot::Extra(token));
+                }
+            }
+            let deadline = match (drain_deadline, wake) {
+                (Some(d), Some(w)) => Some(d.min(Instant::now() + w)),
+                (d, w) => d.or(w.map(|w| Instant::now() + w)),
+            };
+            let timeout = match deadline {
                 Some(d) => PollTimeout::try_from(d.saturating_duration_since(Instant::now()))
                     .unwrap_or(PollTimeout::ZERO),
                 None => PollTimeout::NONE,
@@ -178,6 +205,11 @@ impl Run<'_> {
                     Slot::Listener => {
                         while let Ok((s, _)) = self.listener.accept() {
                             self.clients.push(Client::new(s));
+                        }
+                    }
+                    Slot::Extra(token) => {
+                        if let Some(x) = self.extra.as_mut() {
+                            x.ready(token, revents);
                         }
                     }
                     Slot::Client(i) => {
