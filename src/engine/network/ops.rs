@@ -125,8 +125,9 @@ impl Engine {
                 "--gateway and --ip-range need --subnet: give the subnet they belong to".into(),
             ));
         }
+        store::list(self.paths())?; // the built-in networks exist before the lock is taken
         let _l = store::lock(self.paths())?;
-        let all = store::list(self.paths())?;
+        let all = store::list_raw(self.paths());
         if let Some(other) = all.iter().find(|n| n.name == o.name) {
             return Err(EngineError::Conflict(format!(
                 "network with name '{}' already exists ({})",
@@ -205,8 +206,9 @@ impl Engine {
 
     /// Removes a user network with no containers, and its bridge.
     pub fn remove_network(&self, key: &str) -> Result<Network> {
+        store::list(self.paths())?;
         let _l = store::lock(self.paths())?;
-        let n = store::find(&store::list(self.paths())?, key)?;
+        let n = store::find(&store::list_raw(self.paths()), key)?;
         if n.is_builtin() {
             return Err(EngineError::Conflict(format!(
                 "'{}' is a pre-defined network and cannot be removed",
@@ -252,8 +254,9 @@ impl Engine {
         aliases: &[String],
         ip: Option<&str>,
     ) -> Result<Option<(Network, Endpoint)>> {
+        store::list(self.paths())?; // the built-in networks exist before the lock is taken
         let _l = store::lock(self.paths())?;
-        let all = store::list(self.paths())?;
+        let all = store::list_raw(self.paths());
         let mut n = store::find(&all, key)?;
         if n.driver != "bridge" {
             if !aliases.is_empty() || ip.is_some() {
