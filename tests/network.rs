@@ -85,7 +85,9 @@ fn published_port_serves_the_page_and_port_lists_it() {
     );
 
     ns.ok(&b, &["rm", "-f", "web"]);
-    assert!(berth_links(&ns).is_empty(), "left: {:?}", berth_links(&ns));
+    wait_until("the veth to go", Duration::from_secs(5), &mut || {
+        berth_links(&ns).is_empty()
+    });
     let gone = ns.host(&[
         "busybox",
         "wget",

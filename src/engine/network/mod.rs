@@ -10,6 +10,11 @@
 //! new on every start, so its interfaces are made again each time; they die with it, and
 //! the host ends of veth pairs go with them. The DNS server and port proxies live in the
 //! shim's poll loop (`service`).
+//!
+//! Not done yet: outbound NAT (a masquerade rule in an nftables table of berth's own, which
+//! needs nftables through netlink) and IP forwarding; containers reach each other, their
+//! gateway and published ports, but not the outside world. DNS is served over UDP only
+//! (truncated answers set TC, but there is no TCP listener to retry on).
 
 pub mod dns;
 pub mod hosts;
