@@ -19,6 +19,25 @@ pub struct Config {
     pub dashboard: DashboardConfig,
     /// Registries: insecure hosts, mirrors, extra CA certificates.
     pub registries: crate::engine::registry::RegistryOptions,
+    /// Networking settings.
+    pub network: NetworkConfig,
+}
+
+/// Networking settings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct NetworkConfig {
+    /// The network of containers run without `--network`: `none` (loopback only) or
+    /// `bridge` (Docker's default; creates the `berth0` bridge on first use).
+    pub default: String,
+}
+
+impl Default for NetworkConfig {
+    fn default() -> Self {
+        NetworkConfig {
+            default: "none".into(),
+        }
+    }
 }
 
 /// Container log rotation.
@@ -55,6 +74,7 @@ impl Default for Config {
             logs: LogConfig::default(),
             dashboard: DashboardConfig::default(),
             registries: Default::default(),
+            network: NetworkConfig::default(),
         }
     }
 }
@@ -212,6 +232,7 @@ mod tests {
         assert_eq!(cfg.dashboard.refresh_ms, defaults.dashboard.refresh_ms);
         assert_eq!(cfg.dashboard.log_tail, defaults.dashboard.log_tail);
         assert_eq!(cfg.dashboard.log_buffer, defaults.dashboard.log_buffer);
+        assert_eq!(cfg.network.default, defaults.network.default);
         for b in crate::tui::keymap::BINDINGS {
             let keys = cfg.dashboard.keys.get(b.name);
             let want: Vec<String> = b.keys.iter().map(|k| k.to_string()).collect();

@@ -86,6 +86,7 @@ fn fake_container(root: &Path) -> String {
         restart: RestartPolicy::default(),
         auto_remove: false,
         network_mode: "none".into(),
+        net: Default::default(),
         stop_signal: "SIGTERM".into(),
         stop_timeout: None,
     };

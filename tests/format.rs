@@ -46,6 +46,7 @@ fn container(id: &str, name: &str, image: &str, cmd: &[&str], created: DateTime<
             restart: RestartPolicy::default(),
             auto_remove: false,
             network_mode: "none".into(),
+            net: Default::default(),
             stop_signal: "SIGTERM".into(),
             stop_timeout: None,
         },

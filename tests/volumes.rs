@@ -212,6 +212,7 @@ fn fake_container_using(root: &Path, volume: &str) -> String {
         restart: RestartPolicy::default(),
         auto_remove: false,
         network_mode: "none".into(),
+        net: Default::default(),
         stop_signal: "SIGTERM".into(),
         stop_timeout: None,
     };

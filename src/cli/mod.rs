@@ -9,6 +9,7 @@ pub mod disk;
 pub mod events;
 pub mod format;
 pub mod image;
+pub mod network;
 pub mod prompt;
 pub mod registry;
 pub mod system;
@@ -46,6 +47,9 @@ pub enum Command {
     /// Manage volumes.
     #[command(subcommand)]
     Volume(volume::VolumeCommand),
+    /// Manage networks.
+    #[command(subcommand)]
+    Network(network::NetworkCommand),
     /// Manage berth.
     #[command(subcommand)]
     System(system::SystemCommand),
@@ -73,6 +77,8 @@ pub enum Command {
     Rename(container::lifecycle::RenameArgs),
     /// List containers.
     Ps(container::ps::PsArgs),
+    /// List port mappings or a specific mapping for the container.
+    Port(network::PortArgs),
     /// Fetch the logs of a container.
     Logs(container::logs::LogsArgs),
     /// Return low-level information on containers or images.
@@ -180,6 +186,8 @@ fn dispatch(cli: Cli) -> anyhow::Result<i32> {
         Command::Container(c) => container::dispatch(&ctx, c),
         Command::Image(c) => image::dispatch(&ctx, c),
         Command::Volume(c) => volume::dispatch(&ctx, c),
+        Command::Network(c) => network::dispatch(&ctx, c),
+        Command::Port(a) => network::port(&ctx, a),
         Command::System(c) => system::dispatch(&ctx, c),
         Command::Run(a) => container::run::run(&ctx, a),
         Command::Create(a) => container::run::create(&ctx, a),

@@ -13,6 +13,7 @@ pub mod events;
 pub mod ids;
 pub mod image;
 pub mod lifecycle;
+pub mod network;
 pub mod observe;
 pub mod procfs;
 pub mod registry;

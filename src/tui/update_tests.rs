@@ -36,6 +36,7 @@ fn container(n: u8, name: &str, status: Status) -> Container {
             restart: Default::default(),
             auto_remove: false,
             network_mode: "none".into(),
+            net: Default::default(),
             stop_signal: "SIGTERM".into(),
             stop_timeout: None,
         },

@@ -63,9 +63,27 @@ pub struct CreateArgs {
     /// Automatically remove the container when it exits.
     #[arg(long)]
     pub rm: bool,
-    /// Connect a container to a network (only 'none' for now).
+    /// Connect a container to a network (bridge, host, none or a network's name).
     #[arg(long, alias = "net")]
     pub network: Option<String>,
+    /// Add network-scoped alias for the container.
+    #[arg(long = "network-alias", alias = "net-alias")]
+    pub network_alias: Vec<String>,
+    /// IPv4 address (e.g. 172.30.100.104).
+    #[arg(long)]
+    pub ip: Option<String>,
+    /// Publish a container's port(s) to the host ([ip:][hostPort:]containerPort[/proto]).
+    #[arg(short = 'p', long = "publish")]
+    pub publish: Vec<String>,
+    /// Publish all exposed ports to random ports.
+    #[arg(short = 'P', long = "publish-all")]
+    pub publish_all: bool,
+    /// Set custom DNS servers.
+    #[arg(long)]
+    pub dns: Vec<String>,
+    /// Add a custom host-to-IP mapping (host:ip).
+    #[arg(long = "add-host")]
+    pub add_host: Vec<String>,
     /// Keep STDIN open even if not attached.
     #[arg(short = 'i', long)]
     pub interactive: bool,
@@ -129,8 +147,26 @@ fn read_env_file(path: &str) -> Result<Vec<String>> {
         .collect())
 }
 
-/// Turns the flags into engine options, validating every value.
-pub fn options(a: &CreateArgs) -> Result<CreateOptions> {
+/// Turns the flags into engine options, validating every value. `default_network` is
+/// used when `--network` is not given.
+pub fn options(a: &CreateArgs, default_network: &str) -> Result<CreateOptions> {
+    let mut ports = Vec::new();
+    for p in &a.publish {
+        ports.push(crate::engine::network::ports::parse(p).map_err(anyhow::Error::msg)?);
+    }
+    for d in &a.dns {
+        if d.parse::<std::net::IpAddr>().is_err() {
+            bail!("invalid value '{d}' for --dns: use an IP address");
+        }
+    }
+    for h in &a.add_host {
+        let ok = h
+            .split_once(':')
+            .is_some_and(|(n, ip)| !n.is_empty() && ip.parse::<std::net::IpAddr>().is_ok());
+        if !ok {
+            bail!("invalid value '{h}' for --add-host: use NAME:IP");
+        }
+    }
     let mut env = Vec::new();
     for f in &a.env_file {
         env.extend(read_env_file(f)?);
@@ -169,14 +205,24 @@ pub fn options(a: &CreateArgs) -> Result<CreateOptions> {
         },
         restart: RestartPolicy::parse(&a.restart).map_err(anyhow::Error::msg)?,
         auto_remove: a.rm,
-        network: a.network.clone(),
+        network: Some(
+            a.network
+                .clone()
+                .unwrap_or_else(|| default_network.to_string()),
+        ),
+        network_aliases: a.network_alias.clone(),
+        ip: a.ip.clone(),
+        ports,
+        publish_all: a.publish_all,
+        dns: a.dns.clone(),
+        extra_hosts: a.add_host.clone(),
         stop_timeout: a.stop_timeout,
     })
 }
 
 /// `berth create`: prints the new container's id.
 pub fn create(ctx: &Ctx, a: CreateArgs) -> Result<i32> {
-    let opts = options(&a)?;
+    let opts = options(&a, &ctx.config.network.default)?;
     let c = ctx.engine.create_container(&opts)?;
     println!("{}", c.config.id);
     Ok(0)
@@ -185,7 +231,7 @@ pub fn create(ctx: &Ctx, a: CreateArgs) -> Result<i32> {
 /// `berth run`: create, start, and (unless `-d`) stay attached until the container exits,
 /// returning its exit code.
 pub fn run(ctx: &Ctx, a: RunArgs) -> Result<i32> {
-    let opts = options(&a.create)?;
+    let opts = options(&a.create, &ctx.config.network.default)?;
     let detach_keys = match &a.detach_keys {
         Some(k) => parse_detach_keys(k)?,
         None => DEFAULT_DETACH.to_vec(),

@@ -91,6 +91,34 @@ impl RestartPolicy {
     }
 }
 
+/// A published port (`-p [ip:]host:container[/proto]`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct PortBinding {
+    /// Host address to listen on; empty for all.
+    pub host_ip: String,
+    /// Host port.
+    pub host_port: u16,
+    /// Port inside the container.
+    pub container_port: u16,
+    /// `tcp` or `udp`.
+    pub protocol: String,
+}
+
+/// Networking options recorded at create time (addresses and aliases live in the
+/// network records: see `engine::network`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct NetConfig {
+    /// Published ports.
+    #[serde(default)]
+    pub ports: Vec<PortBinding>,
+    /// `--dns` servers.
+    #[serde(default)]
+    pub dns: Vec<String>,
+    /// `--add-host` entries (`name:ip`).
+    #[serde(default)]
+    pub extra_hosts: Vec<String>,
+}
+
 /// Everything `create` recorded about a container.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ContainerConfig {
@@ -134,8 +162,12 @@ pub struct ContainerConfig {
     pub restart: RestartPolicy,
     /// `--rm`.
     pub auto_remove: bool,
-    /// Network mode (`none` until networking lands).
+    /// The network the container was created on: `bridge`, `host`, `none` or a user
+    /// network's name.
     pub network_mode: String,
+    /// Published ports, `--dns`, `--add-host`.
+    #[serde(default)]
+    pub net: NetConfig,
     /// Signal `stop` sends first (image's STOPSIGNAL), e.g. `SIGTERM`.
     pub stop_signal: String,
     /// Seconds `stop` waits before SIGKILL when `-t` is not given.

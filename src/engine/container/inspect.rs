@@ -121,7 +121,7 @@ pub fn document(c: &Container, paths: &Paths) -> Document {
         graph_driver: graph_driver(c, paths),
         mounts: mounts(c, paths),
         config: config(c),
-        network_settings: network_settings(c),
+        network_settings: crate::engine::network::inspect::container_settings(c, paths),
     }
 }
 
@@ -271,43 +271,6 @@ fn config(c: &Container) -> Value {
     })
 }
 
-fn network_settings(c: &Container) -> Value {
-    let mode = if c.config.network_mode.is_empty() {
-        "none"
-    } else {
-        c.config.network_mode.as_str()
-    };
-    let mut networks = Map::new();
-    networks.insert(
-        mode.to_string(),
-        json!({
-            "IPAMConfig": null,
-            "Links": null,
-            "Aliases": null,
-            "MacAddress": "",
-            "NetworkID": "",
-            "EndpointID": "",
-            "Gateway": "",
-            "IPAddress": "",
-            "IPPrefixLen": 0,
-            "IPv6Gateway": "",
-            "GlobalIPv6Address": "",
-            "GlobalIPv6PrefixLen": 0,
-        }),
-    );
-    json!({
-        "Bridge": "",
-        "SandboxID": "",
-        "SandboxKey": "",
-        "Ports": {},
-        "Gateway": "",
-        "IPAddress": "",
-        "IPPrefixLen": 0,
-        "MacAddress": "",
-        "Networks": networks,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -368,6 +331,7 @@ mod tests {
                 },
                 auto_remove: false,
                 network_mode: "none".into(),
+                net: Default::default(),
                 stop_signal: "SIGTERM".into(),
                 stop_timeout: None,
             },

@@ -6,6 +6,8 @@ pub mod inspect;
 pub mod record;
 pub mod state;
 
-pub use config::{ContainerConfig, MountKind, MountSpec, Resources, RestartPolicy};
+pub use config::{
+    ContainerConfig, MountKind, MountSpec, NetConfig, PortBinding, Resources, RestartPolicy,
+};
 pub use record::Container;
 pub use state::{ContainerState, Status};

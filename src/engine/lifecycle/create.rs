@@ -2,7 +2,8 @@
 
 use crate::engine::container::record::files;
 use crate::engine::container::{
-    Container, ContainerConfig, ContainerState, MountKind, MountSpec, Resources, RestartPolicy,
+    Container, ContainerConfig, ContainerState, MountKind, MountSpec, NetConfig, PortBinding,
+    Resources, RestartPolicy,
 };
 use crate::engine::error::{EngineError, IoContext, Result};
 use crate::engine::store::{FileLock, write_record};
@@ -46,6 +47,18 @@ pub struct CreateOptions {
     pub auto_remove: bool,
     /// `--network`.
     pub network: Option<String>,
+    /// `--network-alias`.
+    pub network_aliases: Vec<String>,
+    /// `--ip`.
+    pub ip: Option<String>,
+    /// `-p` (a host port of 0 means any free port).
+    pub ports: Vec<PortBinding>,
+    /// `-P`: publish every port the image exposes on a free host port.
+    pub publish_all: bool,
+    /// `--dns`.
+    pub dns: Vec<String>,
+    /// `--add-host` (`name:ip`).
+    pub extra_hosts: Vec<String>,
     /// `--stop-timeout`.
     pub stop_timeout: Option<u32>,
 }
@@ -96,14 +109,34 @@ impl Engine {
                 "conflicting options: --restart and --rm cannot be used together".into(),
             ));
         }
-        let network = opts.network.clone().unwrap_or_else(|| "none".into());
-        if network != "none" {
-            return Err(EngineError::Invalid(format!(
-                "network '{network}' not found: only 'none' exists until networking lands"
-            )));
-        }
+        let network = self
+            .network(opts.network.as_deref().unwrap_or("none"))?
+            .name;
         let image = self.image(&opts.image)?;
         let img = image.config.config().clone().unwrap_or_default();
+        let mut ports = opts.ports.clone();
+        if opts.publish_all {
+            for spec in img.exposed_ports().clone().unwrap_or_default() {
+                let (port, proto) = spec.split_once('/').unwrap_or((&spec, "tcp"));
+                if let Ok(p) = port.parse::<u16>()
+                    && !ports
+                        .iter()
+                        .any(|b| b.container_port == p && b.protocol == proto)
+                {
+                    ports.push(PortBinding {
+                        host_ip: String::new(),
+                        host_port: 0,
+                        container_port: p,
+                        protocol: proto.to_string(),
+                    });
+                }
+            }
+        }
+        if matches!(network.as_str(), "host" | "none") {
+            // As in Docker, published ports mean nothing without a network of its own.
+            ports.clear();
+        }
+        let ports = crate::engine::network::ports::assign(ports).map_err(EngineError::Conflict)?;
 
         let (entrypoint, cmd) = match &opts.entrypoint {
             Some(ep) if ep.is_empty() => (Vec::new(), opts.cmd.clone()),
@@ -192,6 +225,13 @@ impl Engine {
             }
         }
 
+        let attached = self.attach_record(
+            &network,
+            &id,
+            &name,
+            &opts.network_aliases,
+            opts.ip.as_deref(),
+        )?;
         let config = ContainerConfig {
             id: id.clone(),
             name,
@@ -233,6 +273,11 @@ impl Engine {
             },
             auto_remove: opts.auto_remove,
             network_mode: network,
+            net: NetConfig {
+                ports,
+                dns: opts.dns.clone(),
+                extra_hosts: opts.extra_hosts.clone(),
+            },
             stop_signal: img
                 .stop_signal()
                 .clone()
@@ -255,6 +300,9 @@ impl Engine {
         })();
         if let Err(e) = built {
             let _ = std::fs::remove_dir_all(&scratch);
+            if attached.is_some() {
+                crate::engine::network::ops::release_container(self.paths(), &id);
+            }
             return Err(e);
         }
         self.emit(

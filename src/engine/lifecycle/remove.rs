@@ -30,6 +30,8 @@ fn delete_files_with(engine: &Engine, config: &ContainerConfig, volumes: bool) {
         }
     }
     Cgroup::for_container(&config.id).remove();
+    crate::engine::network::setup::remove_leftovers(engine.paths(), &config.id);
+    crate::engine::network::ops::release_container(engine.paths(), &config.id);
     engine.emit(
         "container",
         "destroy",

@@ -288,6 +288,7 @@ mod tests {
             restart: Default::default(),
             auto_remove: false,
             network_mode: "none".into(),
+            net: Default::default(),
             stop_signal: "SIGTERM".into(),
             stop_timeout: None,
         };

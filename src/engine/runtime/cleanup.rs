@@ -1,4 +1,4 @@
-//! Cleaning up after a container whose shim is gone.
+//! Cleaning up after a container whose shim is gone (processes, cgroup, socket, veths).
 
 use crate::engine::container::ContainerConfig;
 use crate::engine::store::Paths;
@@ -10,4 +10,5 @@ pub fn after_shim_death(paths: &Paths, config: &ContainerConfig) {
     cg.kill_all();
     cg.remove();
     let _ = std::fs::remove_file(paths.shim_socket(&config.id));
+    crate::engine::network::setup::remove_leftovers(paths, &config.id);
 }

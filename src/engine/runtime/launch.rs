@@ -112,6 +112,7 @@ fn pipe() -> Result<(OwnedFd, OwnedFd), LaunchError> {
 
 /// Files bind-mounted over /etc/hostname, /etc/hosts and /etc/resolv.conf, written now.
 fn write_etc_files(
+    paths: &Paths,
     dir: &Path,
     config: &ContainerConfig,
 ) -> Result<Vec<(PathBuf, &'static str)>, LaunchError> {
@@ -122,12 +123,17 @@ fn write_etc_files(
         std::fs::write(p, text).map_err(|e| err(format!("write {}: {e}", p.display())))
     };
     w(&hostname, &format!("{}\n", config.hostname))?;
-    w(
-        &hosts,
-        "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n",
-    )?;
     let host_resolv = std::fs::read_to_string("/etc/resolv.conf").unwrap_or_default();
     w(&resolv, &host_resolv)?;
+    if config.network_mode == "host" {
+        let host_hosts = std::fs::read_to_string("/etc/hosts").unwrap_or_default();
+        w(&hosts, &host_hosts)?;
+    } else {
+        let (hosts_text, resolv_text) =
+            crate::engine::network::hosts::for_container(paths, config, &host_resolv);
+        w(&hosts, &hosts_text)?;
+        w(&resolv, &resolv_text)?;
+    }
     Ok(vec![
         (hostname, "/etc/hostname"),
         (hosts, "/etc/hosts"),
@@ -219,7 +225,7 @@ pub fn plan(
         work: dir.join("rw").join("work"),
         empty: dir.join("rw").join("empty"),
         copied: copied_root(&dir, config, &paths.layers())?,
-        etc_files: write_etc_files(&dir, config)?,
+        etc_files: write_etc_files(paths, &dir, config)?,
         mounts,
         read_only: config.read_only,
     };
@@ -239,13 +245,16 @@ pub fn plan(
 
 /// Clones the first process into new namespaces, places it in the cgroup, lets it exec,
 /// and reports whether the exec succeeded. `on_placed` runs after the cgroup placement
-/// and before the go-ahead (the shim records the pid there).
+/// and before the go-ahead (the shim records the pid and sets up the network there); an
+/// error from it kills the child. With `host_network` the process keeps the shim's
+/// network namespace.
 pub fn launch(
     plan: &InitPlan,
     cgroup: &Cgroup,
     open_stdin: bool,
     tty: bool,
-    on_placed: &mut dyn FnMut(Pid),
+    host_network: bool,
+    on_placed: &mut dyn FnMut(Pid) -> Result<(), String>,
 ) -> Result<Launched, LaunchError> {
     let (sync_r, sync_w) = pipe()?;
     let (err_r, err_w) = pipe()?;
@@ -258,11 +267,13 @@ pub fn launch(
         stderr: child.stderr,
         tty,
     };
-    let flags = CloneFlags::CLONE_NEWPID
+    let mut flags = CloneFlags::CLONE_NEWPID
         | CloneFlags::CLONE_NEWNS
         | CloneFlags::CLONE_NEWUTS
-        | CloneFlags::CLONE_NEWIPC
-        | CloneFlags::CLONE_NEWNET;
+        | CloneFlags::CLONE_NEWIPC;
+    if !host_network {
+        flags |= CloneFlags::CLONE_NEWNET;
+    }
     let mut stack = vec![0u8; 1024 * 1024];
     // SAFETY: the shim is single-threaded, so the child (a copy of this address space
     // without CLONE_VM) may allocate and run ordinary Rust code until it execs or exits.
@@ -283,7 +294,11 @@ pub fn launch(
         let _ = nix::sys::wait::waitpid(pid, None);
         return Err(err(e.to_string()));
     }
-    on_placed(pid);
+    if let Err(message) = on_placed(pid) {
+        let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL);
+        let _ = nix::sys::wait::waitpid(pid, None);
+        return Err(err(message));
+    }
     let _ = unistd::write(&sync_w, b"g");
     drop(sync_w);
 

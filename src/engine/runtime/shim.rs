@@ -140,7 +140,10 @@ impl Shim {
             .map_err(|e| format!("open log: {e}"))?;
             Ok((listener, log))
         })();
-        let (listener, mut log) = match setup {
+        let net = setup.and_then(|(l, w)| {
+            crate::engine::network::service::Service::start(&paths, &config).map(|s| (l, w, s))
+        });
+        let (listener, mut log, mut net) = match net {
             Ok(v) => v,
             Err(message) => {
                 let _ = update_state(&paths, &id, |s| {
@@ -168,23 +171,40 @@ impl Shim {
 
         let mut first = true;
         let mut final_code = None;
+        let host_network = config.network_mode == "host";
         loop {
+            let mut dns_socket = None;
             let launched = launch::plan(&paths, &config, &cgroup).and_then(|plan| {
-                launch::launch(&plan, &cgroup, config.open_stdin, config.tty, &mut |pid| {
-                    let pid_start = procfs::start_time(pid.as_raw()).unwrap_or(0);
-                    let _ = update_state(&paths, &id, |s| {
-                        s.status = Status::Running;
-                        s.pid = pid.as_raw();
-                        s.pid_start = pid_start;
-                        s.shim_pid = me;
-                        s.shim_start = my_start;
-                        s.started_at = Some(chrono::Utc::now());
-                        s.exit_code = 0;
-                        s.error.clear();
-                        s.oom_killed = false;
-                    });
-                })
+                launch::launch(
+                    &plan,
+                    &cgroup,
+                    config.open_stdin,
+                    config.tty,
+                    host_network,
+                    &mut |pid| {
+                        // Interfaces first (the namespace is new on every start), then the record.
+                        dns_socket = crate::engine::network::setup::container(
+                            &paths,
+                            &config,
+                            pid.as_raw(),
+                        )?;
+                        let pid_start = procfs::start_time(pid.as_raw()).unwrap_or(0);
+                        let _ = update_state(&paths, &id, |s| {
+                            s.status = Status::Running;
+                            s.pid = pid.as_raw();
+                            s.pid_start = pid_start;
+                            s.shim_pid = me;
+                            s.shim_start = my_start;
+                            s.started_at = Some(chrono::Utc::now());
+                            s.exit_code = 0;
+                            s.error.clear();
+                            s.oom_killed = false;
+                        });
+                        Ok(())
+                    },
+                )
             });
+            net.set_dns(dns_socket.take());
             let l = match launched {
                 Ok(l) => l,
                 Err(e) => {
@@ -229,6 +249,7 @@ impl Shim {
                     cgroup: &cgroup,
                     caps: &caps,
                 },
+                extra: Some(&mut net),
             }
             .until_exit();
             let oom = cgroup.oom_killed();

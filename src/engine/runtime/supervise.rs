@@ -17,6 +17,16 @@ use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
 use std::os::unix::net::UnixListener;
 use std::time::{Duration, Instant};
 
+/// More descriptors for the shim's poll loop (the network service: DNS and port proxies).
+pub trait Poller {
+    /// Descriptors to poll now, each with the events wanted and a token for `ready`.
+    fn interest(&mut self) -> Vec<(std::os::fd::RawFd, PollFlags, usize)>;
+    /// Handles the readiness of `token` (from the last `interest`).
+    fn ready(&mut self, token: usize, revents: PollFlags);
+    /// Called after every poll round; returns how soon it wants to be called again.
+    fn tick(&mut self) -> Option<Duration>;
+}
+
 /// Opens a pidfd for `pid`: readable when the process exits.
 fn pidfd_open(pid: Pid) -> std::io::Result<OwnedFd> {
     // SAFETY: pidfd_open takes a pid and flags and returns a new fd or -1.
@@ -99,6 +109,8 @@ pub struct Run<'a> {
     pub clients: &'a mut Vec<Client>,
     /// For `exec`.
     pub exec: ExecContext<'a>,
+    /// More descriptors to serve (the network service).
+    pub extra: Option<&'a mut dyn Poller>,
 }
 
 #[derive(Clone, Copy)]
@@ -107,6 +119,7 @@ enum Slot {
     Exit(usize),
     Listener,
     Client(usize),
+    Extra(usize),
 }
 
 struct Loop<'a> {
@@ -114,6 +127,7 @@ struct Loop<'a> {
     listener: &'a UnixListener,
     clients: &'a mut Vec<Client>,
     exec: ExecContext<'a>,
+    extra: Option<&'a mut dyn Poller>,
     /// Index 0 is the container's first process; the rest are exec'd processes.
     procs: Vec<Proc>,
 }
@@ -129,12 +143,14 @@ impl Run<'_> {
             listener,
             clients,
             exec,
+            extra,
         } = self;
         let mut l = Loop {
             log,
             listener,
             clients,
             exec,
+            extra,
             procs: vec![Proc::new(pid, stdio)],
         };
         l.run_loop()
@@ -167,6 +183,11 @@ impl Loop<'_> {
                     Slot::Listener => {
                         while let Ok((s, _)) = self.listener.accept() {
                             self.clients.push(Client::new(s));
+                        }
+                    }
+                    Slot::Extra(token) => {
+                        if let Some(x) = self.extra.as_mut() {
+                            x.ready(token, revents);
                         }
                     }
                     Slot::Client(i) => {
@@ -215,6 +236,18 @@ impl Loop<'_> {
             let bfd = unsafe { BorrowedFd::borrow_raw(c.stream.as_raw_fd()) };
             fds.push(PollFd::new(bfd, ev));
             slots.push(Slot::Client(i));
+        }
+        if let Some(x) = self.extra.as_mut() {
+            if let Some(w) = x.tick() {
+                let at = Instant::now() + w;
+                deadline = Some(deadline.map_or(at, |d| d.min(at)));
+            }
+            for (fd, ev, token) in x.interest() {
+                // SAFETY: the service owns these sockets and keeps them open until its next
+                // `ready`/`interest` call, after this poll returns.
+                fds.push(PollFd::new(unsafe { BorrowedFd::borrow_raw(fd) }, ev));
+                slots.push(Slot::Extra(token));
+            }
         }
         let timeout = match deadline {
             Some(d) => PollTimeout::try_from(d.saturating_duration_since(Instant::now()))

@@ -1,0 +1,179 @@
+//! The embedded DNS server's answers: names, short ids and aliases of the containers that
+//! share a user network with the asking container; every address of a name, in rotating
+//! order; other names are left to the caller to forward. Messages through hickory-proto.
+
+use super::Network;
+use hickory_proto::op::{Message, MessageType, OpCode, ResponseCode};
+use hickory_proto::rr::{RData, Record, RecordType, rdata::A};
+use std::net::Ipv4Addr;
+
+/// TTL of the answers (Docker's).
+const TTL: u32 = 600;
+
+/// What to do with a query.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Reply {
+    /// Send these bytes back.
+    Answer(Vec<u8>),
+    /// Not one of ours: forward to the upstream resolvers.
+    Forward,
+    /// Not a DNS query: ignore it.
+    Drop,
+}
+
+/// The addresses of `name` as seen by container `me`: every running container on a user
+/// network `me` is on whose name, id, 12-character short id or alias is `name`.
+pub fn lookup(
+    all: &[Network],
+    me: &str,
+    name: &str,
+    running: &dyn Fn(&str) -> bool,
+) -> Vec<Ipv4Addr> {
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    let mut out = Vec::new();
+    for n in all
+        .iter()
+        .filter(|n| n.is_user_bridge() && n.endpoints.contains_key(me))
+    {
+        for (id, e) in &n.endpoints {
+            let hit = e.container_name.to_ascii_lowercase() == name
+                || *id == name
+                || crate::engine::ids::short_id(id) == name
+                || e.aliases.iter().any(|a| a.to_ascii_lowercase() == name);
+            if hit
+                && (id == me || running(id))
+                && let Ok(ip) = e.ipv4.parse()
+                && !out.contains(&ip)
+            {
+                out.push(ip);
+            }
+        }
+    }
+    out
+}
+
+/// A reply to `query` with `code` and no answers (e.g. NXDOMAIN, SERVFAIL).
+pub fn error_reply(query: &[u8], code: ResponseCode) -> Option<Vec<u8>> {
+    let q = Message::from_vec(query).ok()?;
+    let mut r = Message::error_msg(q.metadata.id, q.metadata.op_code, code);
+    r.metadata.recursion_desired = q.metadata.recursion_desired;
+    r.metadata.recursion_available = true;
+    r.add_queries(q.queries.iter().cloned());
+    r.to_vec().ok()
+}
+
+/// Answers `query` from `resolve` (name and query type -> addresses, in the order to give);
+/// an empty list means "not ours".
+pub fn answer(query: &[u8], resolve: &mut dyn FnMut(&str, RecordType) -> Vec<Ipv4Addr>) -> Reply {
+    let Ok(q) = Message::from_vec(query) else {
+        return Reply::Drop;
+    };
+    if q.metadata.message_type != MessageType::Query {
+        return Reply::Drop;
+    }
+    let Some(question) = q.queries.first().cloned() else {
+        return error_reply(query, ResponseCode::FormErr).map_or(Reply::Drop, Reply::Answer);
+    };
+    if q.metadata.op_code != OpCode::Query {
+        return error_reply(query, ResponseCode::NotImp).map_or(Reply::Drop, Reply::Answer);
+    }
+    let name = question.name().to_ascii();
+    let addrs = resolve(&name, question.query_type());
+    if addrs.is_empty() {
+        return Reply::Forward;
+    }
+    let mut r = Message::response(q.metadata.id, OpCode::Query);
+    r.metadata.recursion_desired = q.metadata.recursion_desired;
+    r.metadata.recursion_available = true;
+    r.metadata.authoritative = true;
+    r.add_query(question.clone());
+    // A name we know has only IPv4 addresses: other types get an empty NOERROR answer.
+    if question.query_type() == RecordType::A {
+        for ip in &addrs {
+            r.add_answer(Record::from_rdata(
+                question.name().clone(),
+                TTL,
+                RData::A(A(*ip)),
+            ));
+        }
+    }
+    let limit = match &q.edns {
+        Some(e) => {
+            r.set_edns(e.clone());
+            usize::from(e.max_payload().max(512))
+        }
+        None => 512,
+    };
+    let Ok(bytes) = r.to_vec() else {
+        return error_reply(query, ResponseCode::ServFail).map_or(Reply::Drop, Reply::Answer);
+    };
+    if bytes.len() > limit {
+        return r.truncate().to_vec().map_or(Reply::Drop, Reply::Answer);
+    }
+    Reply::Answer(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hickory_proto::op::Query;
+    use hickory_proto::rr::Name;
+
+    fn query(name: &str, t: RecordType) -> Vec<u8> {
+        let mut m = Message::query();
+        m.metadata.id = 77;
+        m.add_query(Query::query(Name::from_ascii(name).expect("name"), t));
+        m.to_vec().expect("encode")
+    }
+
+    #[test]
+    fn known_names_answer_all_addresses() {
+        let ips = vec![Ipv4Addr::new(172, 18, 0, 2), Ipv4Addr::new(172, 18, 0, 3)];
+        let Reply::Answer(bytes) =
+            answer(&query("search.", RecordType::A), &mut |_, _| ips.clone())
+        else {
+            panic!("no answer");
+        };
+        let m = Message::from_vec(&bytes).expect("decode");
+        assert_eq!(m.metadata.id, 77);
+        assert_eq!(m.answers.len(), 2);
+        assert_eq!(m.metadata.response_code, ResponseCode::NoError);
+    }
+
+    #[test]
+    fn aaaa_is_empty_and_unknown_is_forwarded() {
+        let Reply::Answer(bytes) = answer(&query("web.", RecordType::AAAA), &mut |_, _| {
+            vec![Ipv4Addr::new(10, 0, 0, 2)]
+        }) else {
+            panic!("no answer");
+        };
+        let m = Message::from_vec(&bytes).expect("decode");
+        assert!(m.answers.is_empty());
+        assert_eq!(m.metadata.response_code, ResponseCode::NoError);
+        assert_eq!(
+            answer(&query("example.org.", RecordType::A), &mut |_, _| vec![]),
+            Reply::Forward
+        );
+        let nx = error_reply(&query("x.", RecordType::A), ResponseCode::NXDomain).expect("reply");
+        assert_eq!(
+            Message::from_vec(&nx)
+                .expect("decode")
+                .metadata
+                .response_code,
+            ResponseCode::NXDomain
+        );
+        assert_eq!(answer(b"junk", &mut |_, _| vec![]), Reply::Drop);
+    }
+
+    #[test]
+    fn large_answers_are_truncated() {
+        let many: Vec<Ipv4Addr> = (1..=60).map(|i| Ipv4Addr::new(10, 0, 0, i)).collect();
+        let Reply::Answer(bytes) = answer(&query("big.", RecordType::A), &mut |_, _| many.clone())
+        else {
+            panic!("no answer");
+        };
+        assert!(bytes.len() <= 512);
+        let m = Message::from_vec(&bytes).expect("decode");
+        assert!(m.metadata.truncation);
+    }
+}

@@ -1,0 +1,305 @@
+//! Links, addresses and routes through rtnetlink; never by running `ip`.
+//!
+//! rtnetlink is async, so every operation here runs on a thread of its own with a
+//! current-thread tokio runtime that ends with the thread. The caller's thread never enters
+//! a runtime or another network namespace, and once the call returns the process has the
+//! threads it had before: the shim calls these between clones and stays single-threaded
+//! whenever it clones. Work inside a container's namespace is done by that helper thread
+//! after `setns(2)` into `/proc/<pid>/ns/net` (a per-thread change).
+
+use futures_util::TryStreamExt;
+use rtnetlink::{Handle, LinkBridge, LinkUnspec, LinkVeth, RouteMessageBuilder, new_connection};
+use std::net::{IpAddr, Ipv4Addr, UdpSocket};
+use std::os::fd::AsFd;
+
+/// One interface to give a container: a veth pair whose host end joins `bridge`.
+#[derive(Debug, Clone)]
+pub struct Attach {
+    /// The bridge on the host (`berth0`, `br-<id12>`).
+    pub bridge: String,
+    /// The bridge's address (the container's gateway).
+    pub gateway: Ipv4Addr,
+    /// The subnet's prefix length.
+    pub prefix: u8,
+    /// The container's address.
+    pub ip: Ipv4Addr,
+    /// The container's MAC address.
+    pub mac: [u8; 6],
+    /// Its name inside the container (`eth0`, `eth1`).
+    pub ifname: String,
+    /// The host end's name.
+    pub host_veth: String,
+    /// The container end's name until it is moved and renamed.
+    pub peer_tmp: String,
+    /// Whether to add the default route through `gateway`.
+    pub default_route: bool,
+}
+
+/// The host end's name of a container's interface: `vb` + 8 hex of the id + the index.
+pub fn host_veth_name(container_id: &str, ifname: &str) -> String {
+    let short: String = container_id.chars().take(8).collect();
+    format!("vb{short}{}", ifname.trim_start_matches("eth"))
+}
+
+/// Parses `02:42:ac:11:00:02`.
+pub fn parse_mac(s: &str) -> Option<[u8; 6]> {
+    let v: Vec<u8> = s
+        .split(':')
+        .map(|p| u8::from_str_radix(p, 16).ok())
+        .collect::<Option<_>>()?;
+    v.try_into().ok()
+}
+
+fn on_thread<T: Send + 'static>(
+    f: impl FnOnce(&tokio::runtime::Runtime) -> Result<T, String> + Send + 'static,
+) -> Result<T, String> {
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_io()
+            .build()
+            .map_err(|e| format!("netlink runtime: {e}"))?;
+        f(&rt)
+    })
+    .join()
+    .map_err(|_| "netlink thread panicked".to_string())?
+}
+
+fn connect() -> Result<Handle, String> {
+    let (conn, handle, _) = new_connection().map_err(|e| format!("netlink socket: {e}"))?;
+    tokio::spawn(conn);
+    Ok(handle)
+}
+
+fn exists(e: &rtnetlink::Error) -> bool {
+    matches!(e, rtnetlink::Error::NetlinkError(m) if m.raw_code() == -libc::EEXIST)
+}
+
+async fn index_of(h: &Handle, name: &str) -> Option<u32> {
+    let mut links = h.link().get().match_name(name.to_string()).execute();
+    links
+        .try_next()
+        .await
+        .ok()
+        .flatten()
+        .map(|l| l.header.index)
+}
+
+async fn ensure_bridge_in(
+    h: &Handle,
+    name: &str,
+    gateway: Ipv4Addr,
+    prefix: u8,
+) -> Result<u32, String> {
+    let idx = match index_of(h, name).await {
+        Some(i) => i,
+        None => {
+            let r = h.link().add(LinkBridge::new(name).build()).execute().await;
+            if let Err(e) = r
+                && !exists(&e)
+            {
+                return Err(format!("create bridge '{name}': {e}"));
+            }
+            index_of(h, name)
+                .await
+                .ok_or_else(|| format!("bridge '{name}' vanished"))?
+        }
+    };
+    let r = h
+        .address()
+        .add(idx, IpAddr::V4(gateway), prefix)
+        .execute()
+        .await;
+    if let Err(e) = r
+        && !exists(&e)
+    {
+        return Err(format!("address {gateway}/{prefix} on '{name}': {e}"));
+    }
+    h.link()
+        .set(LinkUnspec::new_with_index(idx).up().build())
+        .execute()
+        .await
+        .map_err(|e| format!("bring up '{name}': {e}"))?;
+    Ok(idx)
+}
+
+/// Creates the bridge `name` with address `gateway/prefix` if missing, and brings it up.
+pub fn ensure_bridge(name: &str, gateway: Ipv4Addr, prefix: u8) -> Result<(), String> {
+    let name = name.to_string();
+    on_thread(move |rt| {
+        rt.block_on(async {
+            let h = connect()?;
+            ensure_bridge_in(&h, &name, gateway, prefix)
+                .await
+                .map(|_| ())
+        })
+    })
+}
+
+/// Deletes the link `name` in the caller's namespace; a missing link is fine.
+pub fn delete_link(name: &str) -> Result<(), String> {
+    let name = name.to_string();
+    on_thread(move |rt| {
+        rt.block_on(async {
+            let h = connect()?;
+            if let Some(i) = index_of(&h, &name).await {
+                h.link()
+                    .del(i)
+                    .execute()
+                    .await
+                    .map_err(|e| format!("delete '{name}': {e}"))?;
+            }
+            Ok(())
+        })
+    })
+}
+
+/// Host side: bridge, veth pair, host end on the bridge and up, peer moved into `pid`'s
+/// namespace.
+async fn host_side(h: &Handle, pid: i32, a: &Attach) -> Result<(), String> {
+    let br = ensure_bridge_in(h, &a.bridge, a.gateway, a.prefix).await?;
+    for stale in [&a.host_veth, &a.peer_tmp] {
+        if let Some(i) = index_of(h, stale).await {
+            let _ = h.link().del(i).execute().await;
+        }
+    }
+    h.link()
+        .add(LinkVeth::new(&a.host_veth, &a.peer_tmp).build())
+        .execute()
+        .await
+        .map_err(|e| format!("create veth '{}': {e}", a.host_veth))?;
+    let host = index_of(h, &a.host_veth)
+        .await
+        .ok_or("the new veth vanished")?;
+    let peer = index_of(h, &a.peer_tmp)
+        .await
+        .ok_or("the new veth peer vanished")?;
+    let r = async {
+        h.link()
+            .set(LinkUnspec::new_with_index(host).controller(br).up().build())
+            .execute()
+            .await
+            .map_err(|e| format!("attach '{}' to '{}': {e}", a.host_veth, a.bridge))?;
+        h.link()
+            .set(
+                LinkUnspec::new_with_index(peer)
+                    .setns_by_pid(pid as u32)
+                    .build(),
+            )
+            .execute()
+            .await
+            .map_err(|e| format!("move '{}' into the container: {e}", a.peer_tmp))
+    }
+    .await;
+    if r.is_err() {
+        let _ = h.link().del(host).execute().await;
+    }
+    r
+}
+
+/// Container side (run after setns): rename, MAC, address, up, default route.
+async fn container_side(h: &Handle, a: &Attach) -> Result<(), String> {
+    let idx = index_of(h, &a.peer_tmp)
+        .await
+        .ok_or_else(|| format!("'{}' did not arrive in the container", a.peer_tmp))?;
+    h.link()
+        .set(
+            LinkUnspec::new_with_index(idx)
+                .name(a.ifname.clone())
+                .address(a.mac.to_vec())
+                .build(),
+        )
+        .execute()
+        .await
+        .map_err(|e| format!("name '{}': {e}", a.ifname))?;
+    h.address()
+        .add(idx, IpAddr::V4(a.ip), a.prefix)
+        .execute()
+        .await
+        .map_err(|e| format!("address {}/{}: {e}", a.ip, a.prefix))?;
+    h.link()
+        .set(LinkUnspec::new_with_index(idx).up().build())
+        .execute()
+        .await
+        .map_err(|e| format!("bring up '{}': {e}", a.ifname))?;
+    if a.default_route {
+        h.route()
+            .add(
+                RouteMessageBuilder::<Ipv4Addr>::new()
+                    .gateway(a.gateway)
+                    .output_interface(idx)
+                    .build(),
+            )
+            .execute()
+            .await
+            .map_err(|e| format!("default route via {}: {e}", a.gateway))?;
+    }
+    Ok(())
+}
+
+async fn lo_up(h: &Handle) -> Result<(), String> {
+    let lo = index_of(h, "lo").await.ok_or("no loopback")?;
+    h.link()
+        .set(LinkUnspec::new_with_index(lo).up().build())
+        .execute()
+        .await
+        .map_err(|e| format!("bring up lo: {e}"))
+}
+
+fn enter_netns(pid: i32) -> Result<(), String> {
+    let f = std::fs::File::open(format!("/proc/{pid}/ns/net"))
+        .map_err(|e| format!("open the container's network namespace: {e}"))?;
+    nix::sched::setns(f.as_fd(), nix::sched::CloneFlags::CLONE_NEWNET)
+        .map_err(|e| format!("enter the container's network namespace: {e}"))
+}
+
+/// Gives the container `pid` its interfaces (all of `attaches`), brings its loopback up,
+/// and with `dns` binds a UDP socket on 127.0.0.11:53 inside its namespace for the
+/// embedded DNS server. On error the host ends made so far are deleted.
+pub fn setup_container(
+    pid: i32,
+    attaches: Vec<Attach>,
+    dns: bool,
+) -> Result<Option<UdpSocket>, String> {
+    on_thread(move |rt| {
+        rt.block_on(async {
+            let host = connect()?;
+            let mut done: Vec<&Attach> = Vec::new();
+            for a in &attaches {
+                if let Err(e) = host_side(&host, pid, a).await {
+                    for d in done {
+                        if let Some(i) = index_of(&host, &d.host_veth).await {
+                            let _ = host.link().del(i).execute().await;
+                        }
+                    }
+                    return Err(e);
+                }
+                done.push(a);
+            }
+            let inside = async {
+                enter_netns(pid)?;
+                let h = connect()?;
+                lo_up(&h).await?;
+                for a in &attaches {
+                    container_side(&h, a).await?;
+                }
+                if dns {
+                    let s = UdpSocket::bind("127.0.0.11:53")
+                        .map_err(|e| format!("bind the DNS server on 127.0.0.11:53: {e}"))?;
+                    s.set_nonblocking(true)
+                        .map_err(|e| format!("DNS socket: {e}"))?;
+                    return Ok(Some(s));
+                }
+                Ok(None)
+            }
+            .await;
+            if inside.is_err() {
+                for a in &attaches {
+                    if let Some(i) = index_of(&host, &a.host_veth).await {
+                        let _ = host.link().del(i).execute().await;
+                    }
+                }
+            }
+            inside
+        })
+    })
+}

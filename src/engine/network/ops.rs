@@ -1,0 +1,421 @@
+//! The network operations of the engine: list, create, remove, prune, and attaching
+//! containers (at create time, and live with `network connect`/`disconnect`).
+
+use super::ipam::{self, Cidr};
+use super::netlink::{self, Attach};
+use super::{Endpoint, Network, store};
+use crate::engine::container::Status;
+use crate::engine::error::{EngineError, Result};
+use crate::engine::store::Paths;
+use crate::engine::{Engine, ids};
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::Ipv4Addr;
+
+/// What `network create` asks for.
+#[derive(Debug, Clone, Default)]
+pub struct NetworkCreateOptions {
+    /// The name.
+    pub name: String,
+    /// `--driver` (only `bridge` can be created).
+    pub driver: Option<String>,
+    /// `--subnet`.
+    pub subnet: Option<String>,
+    /// `--gateway`.
+    pub gateway: Option<String>,
+    /// `--ip-range`.
+    pub ip_range: Option<String>,
+    /// `--internal`.
+    pub internal: bool,
+    /// `--label`.
+    pub labels: BTreeMap<String, String>,
+}
+
+fn invalid(s: String) -> EngineError {
+    EngineError::Invalid(s)
+}
+
+/// The Linux bridge name of a user network.
+fn bridge_name(id: &str) -> String {
+    format!("br-{}", ids::short_id(id))
+}
+
+/// The interface attachment for a container's endpoint on network `n`.
+pub fn attach_for(n: &Network, e: &Endpoint, container_id: &str) -> Result<Attach> {
+    let ip: Ipv4Addr = e
+        .ipv4
+        .parse()
+        .map_err(|_| invalid(format!("bad address '{}' in network '{}'", e.ipv4, n.name)))?;
+    let gateway: Ipv4Addr = n
+        .gateway
+        .as_deref()
+        .and_then(|g| g.parse().ok())
+        .ok_or_else(|| invalid(format!("network '{}' has no gateway", n.name)))?;
+    let mac = netlink::parse_mac(&e.mac).unwrap_or([2, 0x42, 0, 0, 0, 0]);
+    let short: String = container_id.chars().take(8).collect();
+    Ok(Attach {
+        bridge: n.bridge.clone(),
+        gateway,
+        prefix: n.prefix(),
+        ip,
+        mac,
+        ifname: e.ifname.clone(),
+        host_veth: netlink::host_veth_name(container_id, &e.ifname),
+        peer_tmp: format!("vp{short}{}", e.ifname.trim_start_matches("eth")),
+        default_route: e.ifname == "eth0" && !n.internal,
+    })
+}
+
+/// Removes container `id` from every network record (its addresses become free).
+pub fn release_container(paths: &Paths, id: &str) {
+    let Ok(_l) = store::lock(paths) else { return };
+    for mut n in store::list_raw(paths) {
+        if n.endpoints.remove(id).is_some() {
+            let _ = store::save(paths, &n);
+        }
+    }
+}
+
+impl Engine {
+    /// Every network, the built-in ones first made if missing.
+    pub fn networks(&self) -> Result<Vec<Network>> {
+        store::list(self.paths())
+    }
+
+    /// One network by name, id or unique id prefix.
+    pub fn network(&self, key: &str) -> Result<Network> {
+        store::find(&self.networks()?, key)
+    }
+
+    /// Creates a user bridge network and its Linux bridge.
+    pub fn create_network(&self, o: &NetworkCreateOptions) -> Result<Network> {
+        let driver = o.driver.clone().unwrap_or_else(|| "bridge".into());
+        if driver != "bridge" {
+            return Err(invalid(format!(
+                "network driver '{driver}' cannot be used: only 'bridge' networks can be created"
+            )));
+        }
+        if !ids::valid_name(&o.name) {
+            return Err(invalid(format!(
+                "invalid network name '{}': only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed",
+                o.name
+            )));
+        }
+        let subnet = o
+            .subnet
+            .as_deref()
+            .map(|s| Cidr::parse(s, "subnet"))
+            .transpose()
+            .map_err(invalid)?;
+        let range = o
+            .ip_range
+            .as_deref()
+            .map(|s| Cidr::parse(s, "ip-range"))
+            .transpose()
+            .map_err(invalid)?;
+        let gateway: Option<Ipv4Addr> = o
+            .gateway
+            .as_deref()
+            .map(|g| {
+                g.parse()
+                    .map_err(|_| invalid(format!("invalid gateway '{g}': use an IPv4 address")))
+            })
+            .transpose()?;
+        if subnet.is_none() && (gateway.is_some() || range.is_some()) {
+            return Err(invalid(
+                "--gateway and --ip-range need --subnet: give the subnet they belong to".into(),
+            ));
+        }
+        store::list(self.paths())?; // the built-in networks exist before the lock is taken
+        let _l = store::lock(self.paths())?;
+        let all = store::list_raw(self.paths());
+        if let Some(other) = all.iter().find(|n| n.name == o.name) {
+            return Err(EngineError::Conflict(format!(
+                "network with name '{}' already exists ({})",
+                o.name,
+                ids::short_id(&other.id)
+            )));
+        }
+        let subnet = match subnet {
+            Some(s) => {
+                if let Some(n) = all.iter().find(|n| {
+                    n.subnet
+                        .as_deref()
+                        .and_then(|x| Cidr::parse(x, "subnet").ok())
+                        .is_some_and(|x| x.overlaps(&s))
+                }) {
+                    return Err(EngineError::Conflict(format!(
+                        "subnet '{s}' overlaps network '{}' ({}): choose another subnet",
+                        n.name,
+                        n.subnet.as_deref().unwrap_or_default()
+                    )));
+                }
+                s
+            }
+            None => ipam::next_free_subnet(&store::used_subnets(&all)).ok_or_else(|| {
+                EngineError::Conflict(
+                    "no free subnet left in 172.18.0.0-172.31.255.255: give one with --subnet"
+                        .into(),
+                )
+            })?,
+        };
+        let gateway = gateway.unwrap_or_else(|| subnet.first_host());
+        if !subnet.contains(gateway) || gateway == subnet.network() || gateway == subnet.broadcast()
+        {
+            return Err(invalid(format!(
+                "invalid gateway '{gateway}': it is not a host address of subnet '{subnet}'"
+            )));
+        }
+        if let Some(r) = &range
+            && !(subnet.contains(r.network()) && subnet.contains(r.broadcast()))
+        {
+            return Err(invalid(format!(
+                "invalid ip-range '{r}': it is not inside subnet '{subnet}'"
+            )));
+        }
+        let id = ids::random_id();
+        let n = Network {
+            bridge: bridge_name(&id),
+            id,
+            name: o.name.clone(),
+            driver,
+            created: chrono::Utc::now(),
+            subnet: Some(subnet.to_string()),
+            gateway: Some(gateway.to_string()),
+            ip_range: range.map(|r| r.to_string()),
+            internal: o.internal,
+            labels: o.labels.clone(),
+            endpoints: BTreeMap::new(),
+        };
+        netlink::ensure_bridge(&n.bridge, gateway, subnet.prefix)
+            .map_err(|e| EngineError::Other(format!("cannot create network '{}': {e}", n.name)))?;
+        if let Err(e) = store::save(self.paths(), &n) {
+            let _ = netlink::delete_link(&n.bridge);
+            return Err(e);
+        }
+        self.emit("network", "create", &n.id, &[("name", &n.name)]);
+        Ok(n)
+    }
+
+    /// Drops endpoints whose container no longer exists (a crash between steps).
+    fn live_endpoints(&self, n: &Network) -> usize {
+        n.endpoints
+            .keys()
+            .filter(|id| self.paths().container(id).exists())
+            .count()
+    }
+
+    /// Removes a user network with no containers, and its bridge.
+    pub fn remove_network(&self, key: &str) -> Result<Network> {
+        store::list(self.paths())?;
+        let _l = store::lock(self.paths())?;
+        let n = store::find(&store::list_raw(self.paths()), key)?;
+        if n.is_builtin() {
+            return Err(EngineError::Conflict(format!(
+                "'{}' is a pre-defined network and cannot be removed",
+                n.name
+            )));
+        }
+        let live = self.live_endpoints(&n);
+        if live > 0 {
+            return Err(EngineError::Conflict(format!(
+                "network '{}' has {live} attached container(s): remove them or 'berth network disconnect' them first",
+                n.name
+            )));
+        }
+        if !n.bridge.is_empty() {
+            netlink::delete_link(&n.bridge).map_err(|e| {
+                EngineError::Other(format!("cannot remove network '{}': {e}", n.name))
+            })?;
+        }
+        store::delete(self.paths(), &n.id)?;
+        self.emit("network", "destroy", &n.id, &[("name", &n.name)]);
+        Ok(n)
+    }
+
+    /// Removes every user network without containers; returns their names.
+    pub fn prune_networks(&self) -> Result<Vec<String>> {
+        let mut gone = Vec::new();
+        for n in self.networks()? {
+            if !n.is_builtin() && self.live_endpoints(&n) == 0 {
+                self.remove_network(&n.id)?;
+                gone.push(n.name);
+            }
+        }
+        Ok(gone)
+    }
+
+    /// Records container `id` (named `name`) on network `key` with an address (`ip` or
+    /// the next free one) and `aliases`. Host and none record nothing (None).
+    pub fn attach_record(
+        &self,
+        key: &str,
+        id: &str,
+        name: &str,
+        aliases: &[String],
+        ip: Option<&str>,
+    ) -> Result<Option<(Network, Endpoint)>> {
+        store::list(self.paths())?; // the built-in networks exist before the lock is taken
+        let _l = store::lock(self.paths())?;
+        let all = store::list_raw(self.paths());
+        let mut n = store::find(&all, key)?;
+        if n.driver != "bridge" {
+            if !aliases.is_empty() || ip.is_some() {
+                return Err(invalid(format!(
+                    "network-scoped aliases and --ip are only supported on user-defined networks, not on '{}'",
+                    n.name
+                )));
+            }
+            return Ok(None);
+        }
+        if n.name == "bridge" && (!aliases.is_empty() || ip.is_some()) {
+            return Err(invalid(
+                "network-scoped aliases and --ip are only supported on user-defined networks: create one with 'berth network create'".into(),
+            ));
+        }
+        if n.endpoints.contains_key(id) {
+            return Err(EngineError::Conflict(format!(
+                "container '{name}' is already connected to network '{}'",
+                n.name
+            )));
+        }
+        let subnet =
+            Cidr::parse(n.subnet.as_deref().unwrap_or_default(), "subnet").map_err(invalid)?;
+        let gateway: Ipv4Addr = n
+            .gateway
+            .as_deref()
+            .and_then(|g| g.parse().ok())
+            .unwrap_or_else(|| subnet.first_host());
+        let taken: BTreeSet<Ipv4Addr> = n
+            .endpoints
+            .values()
+            .filter_map(|e| e.ipv4.parse().ok())
+            .collect();
+        let addr = match ip {
+            Some(s) => {
+                let a: Ipv4Addr = s
+                    .parse()
+                    .map_err(|_| invalid(format!("invalid IP address '{s}'")))?;
+                if !subnet.contains(a)
+                    || a == gateway
+                    || a == subnet.network()
+                    || a == subnet.broadcast()
+                {
+                    return Err(invalid(format!(
+                        "address '{a}' is not a free host address of network '{}' ({subnet})",
+                        n.name
+                    )));
+                }
+                if taken.contains(&a) {
+                    return Err(EngineError::Conflict(format!(
+                        "address '{a}' is already in use on network '{}'",
+                        n.name
+                    )));
+                }
+                a
+            }
+            None => {
+                let range = n
+                    .ip_range
+                    .as_deref()
+                    .and_then(|r| Cidr::parse(r, "ip-range").ok());
+                ipam::allocate(&subnet, range.as_ref(), gateway, &taken).ok_or_else(|| {
+                    EngineError::Conflict(format!("no free address left on network '{}'", n.name))
+                })?
+            }
+        };
+        let used: BTreeSet<String> = super::attachments(&all, id)
+            .into_iter()
+            .map(|(_, e)| e.ifname)
+            .collect();
+        let ifname = (0..)
+            .map(|i| format!("eth{i}"))
+            .find(|f| !used.contains(f))
+            .unwrap_or_else(|| "eth0".into());
+        let e = Endpoint {
+            container_name: name.to_string(),
+            endpoint_id: ids::random_id(),
+            mac: ipam::mac_for(addr),
+            ipv4: addr.to_string(),
+            aliases: aliases.to_vec(),
+            ifname,
+        };
+        n.endpoints.insert(id.to_string(), e.clone());
+        store::save(self.paths(), &n)?;
+        Ok(Some((n, e)))
+    }
+
+    fn detach_record(&self, net_id: &str, id: &str) {
+        if let Ok(_l) = store::lock(self.paths())
+            && let Ok(mut n) = store::find(&store::list_raw(self.paths()), net_id)
+            && n.endpoints.remove(id).is_some()
+        {
+            let _ = store::save(self.paths(), &n);
+        }
+    }
+
+    /// `network connect`: attaches a container; a running one gets its interface now.
+    pub fn connect_network(
+        &self,
+        network: &str,
+        container: &str,
+        aliases: &[String],
+        ip: Option<&str>,
+    ) -> Result<()> {
+        let c = self.container(container)?;
+        if matches!(c.config.network_mode.as_str(), "host" | "none" | "") {
+            return Err(EngineError::Conflict(format!(
+                "container '{}' uses the '{}' network and cannot join others",
+                c.name(),
+                if c.config.network_mode.is_empty() {
+                    "none"
+                } else {
+                    &c.config.network_mode
+                }
+            )));
+        }
+        let n = self.network(network)?;
+        if n.driver != "bridge" {
+            return Err(EngineError::Conflict(format!(
+                "a container cannot be connected to the '{}' network",
+                n.name
+            )));
+        }
+        let Some((n, e)) = self.attach_record(&n.id, c.id(), c.name(), aliases, ip)? else {
+            return Ok(());
+        };
+        if c.state.status == Status::Running && c.state.pid > 0 {
+            let live = attach_for(&n, &e, c.id()).and_then(|a| {
+                netlink::setup_container(c.state.pid, vec![a], false)
+                    .map(|_| ())
+                    .map_err(|m| EngineError::Other(format!("cannot connect '{}': {m}", c.name())))
+            });
+            if let Err(err) = live {
+                self.detach_record(&n.id, c.id());
+                return Err(err);
+            }
+        }
+        self.emit("network", "connect", &n.id, &[("container", c.id())]);
+        Ok(())
+    }
+
+    /// `network disconnect`: detaches a container; a running one loses the interface now.
+    pub fn disconnect_network(&self, network: &str, container: &str) -> Result<()> {
+        let c = self.container(container)?;
+        let n = self.network(network)?;
+        let Some(e) = n.endpoints.get(c.id()).cloned() else {
+            return Err(EngineError::Conflict(format!(
+                "container '{}' is not connected to network '{}'",
+                c.name(),
+                n.name
+            )));
+        };
+        if c.state.status == Status::Running {
+            netlink::delete_link(&netlink::host_veth_name(c.id(), &e.ifname)).map_err(|m| {
+                EngineError::Other(format!("cannot disconnect '{}': {m}", c.name()))
+            })?;
+        }
+        self.detach_record(&n.id, c.id());
+        self.emit("network", "disconnect", &n.id, &[("container", c.id())]);
+        Ok(())
+    }
+}

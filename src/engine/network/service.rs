@@ -1,0 +1,269 @@
+//! The network side of a shim: the embedded DNS server and the published ports' proxies,
+//! as non-blocking sockets the shim polls together with its own.
+//!
+//! The DNS socket is bound inside the container's namespace (by `netlink::setup_container`,
+//! again on every start); the forwarding socket and the proxies live in the shim's own
+//! namespace, the host's, and stay across restarts.
+
+use super::dns::{self, Reply};
+use super::proxy::{Interest, Proxy};
+use super::{attachments, hosts, store};
+use crate::engine::container::{ContainerConfig, Status, record};
+use crate::engine::store::Paths;
+use hickory_proto::op::ResponseCode;
+use hickory_proto::rr::RecordType;
+use nix::poll::PollFlags;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, UdpSocket};
+use std::os::fd::AsRawFd;
+use std::time::{Duration, Instant};
+
+/// How long a forwarded query may wait for the upstream before the client gets SERVFAIL.
+const FORWARD_TIMEOUT: Duration = Duration::from_secs(2);
+
+#[derive(Clone, Copy)]
+enum Tok {
+    Dns,
+    Upstream,
+    Proxy(usize, usize),
+}
+
+struct Pending {
+    id: u16,
+    client: SocketAddr,
+    client_id: u16,
+    query: Vec<u8>,
+    since: Instant,
+}
+
+/// The container's DNS server and port proxies.
+pub struct Service {
+    paths: Paths,
+    me: String,
+    dns: Option<UdpSocket>,
+    upstream: Option<UdpSocket>,
+    upstreams: Vec<SocketAddr>,
+    pending: Vec<Pending>,
+    next_id: u16,
+    rr: usize,
+    proxies: Vec<Proxy>,
+    tokens: Vec<Tok>,
+}
+
+impl Service {
+    /// Binds the published ports of `config` (to its address on its first network).
+    /// Errors are one line, e.g. a port already in use.
+    pub fn start(paths: &Paths, config: &ContainerConfig) -> Result<Service, String> {
+        let all = store::list_raw(paths);
+        let target_ip: Option<Ipv4Addr> = attachments(&all, &config.id)
+            .first()
+            .and_then(|(_, e)| e.ipv4.parse().ok());
+        let mut proxies = Vec::new();
+        for p in &config.net.ports {
+            let Some(ip) = target_ip else { break };
+            let host_ip: IpAddr = if p.host_ip.is_empty() {
+                IpAddr::V4(Ipv4Addr::UNSPECIFIED)
+            } else {
+                p.host_ip
+                    .parse()
+                    .map_err(|_| format!("invalid host address '{}'", p.host_ip))?
+            };
+            let host = SocketAddr::new(host_ip, p.host_port);
+            let target = SocketAddr::new(IpAddr::V4(ip), p.container_port);
+            let proxy = Proxy::bind(&p.protocol, host, target).map_err(|e| {
+                format!(
+                    "bind for {host}/{} failed: {}",
+                    p.protocol,
+                    if e.kind() == std::io::ErrorKind::AddrInUse {
+                        "port is already allocated".to_string()
+                    } else {
+                        e.to_string()
+                    }
+                )
+            })?;
+            proxies.push(proxy);
+        }
+        let host_resolv = std::fs::read_to_string("/etc/resolv.conf").unwrap_or_default();
+        let upstreams: Vec<SocketAddr> = hosts::upstreams(&host_resolv, &config.net.dns)
+            .into_iter()
+            .filter(SocketAddr::is_ipv4)
+            .collect();
+        let upstream = UdpSocket::bind("0.0.0.0:0").ok();
+        if let Some(u) = &upstream {
+            let _ = u.set_nonblocking(true);
+        }
+        Ok(Service {
+            paths: paths.clone(),
+            me: config.id.clone(),
+            dns: None,
+            upstream,
+            upstreams,
+            pending: Vec::new(),
+            next_id: 1,
+            rr: 0,
+            proxies,
+            tokens: Vec::new(),
+        })
+    }
+
+    /// Uses `sock` (bound in the container's new namespace) for DNS from now on.
+    pub fn set_dns(&mut self, sock: Option<UdpSocket>) {
+        self.dns = sock;
+        self.pending.clear();
+    }
+
+    /// The addresses of `name`; A queries turn the round-robin wheel.
+    fn resolve(&mut self, name: &str, qtype: RecordType) -> Vec<Ipv4Addr> {
+        let all = store::list_raw(&self.paths);
+        let paths = self.paths.clone();
+        let running = move |id: &str| {
+            record::load(&paths, id).is_ok_and(|c| c.state.status == Status::Running)
+        };
+        let mut v = dns::lookup(&all, &self.me, name, &running);
+        if !v.is_empty() {
+            let n = self.rr % v.len();
+            v.rotate_left(n);
+            if qtype == RecordType::A {
+                self.rr = self.rr.wrapping_add(1);
+            }
+        }
+        v
+    }
+
+    fn serve_dns(&mut self) {
+        let mut buf = [0u8; 4096];
+        loop {
+            let Some(sock) = &self.dns else { return };
+            let Ok((n, from)) = sock.recv_from(&mut buf) else {
+                return;
+            };
+            let query = buf[..n].to_vec();
+            match dns::answer(&query, &mut |name, t| self.resolve(name, t)) {
+                Reply::Answer(bytes) => {
+                    if let Some(s) = &self.dns {
+                        let _ = s.send_to(&bytes, from);
+                    }
+                }
+                Reply::Drop => {}
+                Reply::Forward => self.forward(query, from),
+            }
+        }
+    }
+
+    fn reply_error(&self, query: &[u8], client: SocketAddr, code: ResponseCode) {
+        if let (Some(sock), Some(b)) = (&self.dns, dns::error_reply(query, code)) {
+            let _ = sock.send_to(&b, client);
+        }
+    }
+
+    fn forward(&mut self, query: Vec<u8>, client: SocketAddr) {
+        let (Some(up), Some(server)) = (&self.upstream, self.upstreams.first()) else {
+            self.reply_error(&query, client, ResponseCode::NXDomain);
+            return;
+        };
+        let client_id = u16::from_be_bytes([query[0], query[1]]);
+        let id = self.next_id;
+        self.next_id = self.next_id.wrapping_add(1).max(1);
+        let mut out = query.clone();
+        out[..2].copy_from_slice(&id.to_be_bytes());
+        if up.send_to(&out, server).is_err() {
+            self.reply_error(&query, client, ResponseCode::ServFail);
+            return;
+        }
+        if self.pending.len() > 256 {
+            self.pending.remove(0);
+        }
+        self.pending.push(Pending {
+            id,
+            client,
+            client_id,
+            query,
+            since: Instant::now(),
+        });
+    }
+
+    fn upstream_reply(&mut self) {
+        let mut buf = [0u8; 65536];
+        loop {
+            let Some(up) = &self.upstream else { return };
+            let Ok((n, from)) = up.recv_from(&mut buf) else {
+                return;
+            };
+            if n < 12 || !self.upstreams.contains(&from) {
+                continue;
+            }
+            let id = u16::from_be_bytes([buf[0], buf[1]]);
+            let Some(i) = self.pending.iter().position(|p| p.id == id) else {
+                continue;
+            };
+            let p = self.pending.remove(i);
+            buf[..2].copy_from_slice(&p.client_id.to_be_bytes());
+            if let Some(s) = &self.dns {
+                let _ = s.send_to(&buf[..n], p.client);
+            }
+        }
+    }
+
+    fn expire(&mut self) {
+        let (old, keep): (Vec<Pending>, Vec<Pending>) = std::mem::take(&mut self.pending)
+            .into_iter()
+            .partition(|p| p.since.elapsed() > FORWARD_TIMEOUT);
+        self.pending = keep;
+        for p in old {
+            if let (Some(s), Some(b)) = (
+                &self.dns,
+                dns::error_reply(&p.query, ResponseCode::ServFail),
+            ) {
+                let _ = s.send_to(&b, p.client);
+            }
+        }
+    }
+}
+
+impl crate::engine::runtime::supervise::Poller for Service {
+    fn interest(&mut self) -> Vec<Interest> {
+        self.tokens.clear();
+        let mut out = Vec::new();
+        if let Some(s) = &self.dns {
+            out.push((s.as_raw_fd(), PollFlags::POLLIN, self.tokens.len()));
+            self.tokens.push(Tok::Dns);
+        }
+        if let Some(s) = &self.upstream {
+            out.push((s.as_raw_fd(), PollFlags::POLLIN, self.tokens.len()));
+            self.tokens.push(Tok::Upstream);
+        }
+        for (i, p) in self.proxies.iter().enumerate() {
+            let mut sub = Vec::new();
+            p.interest(&mut sub);
+            for (fd, ev, t) in sub {
+                out.push((fd, ev, self.tokens.len()));
+                self.tokens.push(Tok::Proxy(i, t));
+            }
+        }
+        out
+    }
+
+    fn ready(&mut self, token: usize, revents: PollFlags) {
+        match self.tokens.get(token).copied() {
+            Some(Tok::Dns) => self.serve_dns(),
+            Some(Tok::Upstream) => self.upstream_reply(),
+            Some(Tok::Proxy(i, t)) => {
+                if let Some(p) = self.proxies.get_mut(i) {
+                    p.ready(t, revents);
+                }
+            }
+            None => {}
+        }
+    }
+
+    fn tick(&mut self) -> Option<Duration> {
+        for p in &mut self.proxies {
+            p.sweep();
+        }
+        self.expire();
+        if self.pending.is_empty() {
+            None
+        } else {
+            Some(Duration::from_millis(200))
+        }
+    }
+}

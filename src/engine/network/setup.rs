@@ -1,0 +1,39 @@
+//! Giving a freshly cloned container its network: called by the shim between clone and
+//! go-ahead, on every start.
+
+use super::{attachments, netlink, ops, store};
+use crate::engine::container::ContainerConfig;
+use crate::engine::store::Paths;
+use std::net::UdpSocket;
+
+/// Creates the container `pid`'s interfaces from its network records; on a user network
+/// also returns the embedded DNS server's socket, bound inside its namespace. Nothing to do
+/// (and no thread started) for `none` and `host`.
+pub fn container(
+    paths: &Paths,
+    config: &ContainerConfig,
+    pid: i32,
+) -> Result<Option<UdpSocket>, String> {
+    if matches!(config.network_mode.as_str(), "none" | "host" | "") {
+        return Ok(None);
+    }
+    let all = store::list_raw(paths);
+    let att = attachments(&all, &config.id);
+    if att.is_empty() {
+        return Ok(None);
+    }
+    let dns = att.iter().any(|(n, _)| n.is_user_bridge());
+    let list = att
+        .iter()
+        .map(|(n, e)| ops::attach_for(n, e, &config.id).map_err(|e| e.to_string()))
+        .collect::<Result<Vec<_>, String>>()?;
+    netlink::setup_container(pid, list, dns)
+}
+
+/// Deletes the host ends of a container's veth pairs (after its shim died; normally they
+/// vanish with the container's namespace).
+pub fn remove_leftovers(paths: &Paths, id: &str) {
+    for (_, e) in attachments(&store::list_raw(paths), id) {
+        let _ = netlink::delete_link(&netlink::host_veth_name(id, &e.ifname));
+    }
+}

@@ -1,0 +1,125 @@
+//! Network records on disk: `networks/<id>.json`, written atomically; every change is made
+//! under `networks/.lock` so concurrent berth processes never lose an allocation. The
+//! built-in networks `bridge`, `host` and `none` are written on first use.
+
+use super::ipam::Cidr;
+use super::{DEFAULT_BRIDGE, Network};
+use crate::engine::error::{EngineError, IoContext, Result};
+use crate::engine::ids;
+use crate::engine::store::{FileLock, Paths, read_json, write_json};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// The directory of network records.
+pub fn dir(paths: &Paths) -> PathBuf {
+    paths.root.join("networks")
+}
+
+/// The record file of network `id`.
+pub fn file(paths: &Paths, id: &str) -> PathBuf {
+    dir(paths).join(format!("{id}.json"))
+}
+
+/// Takes the lock every network change holds.
+pub fn lock(paths: &Paths) -> Result<FileLock> {
+    let d = dir(paths);
+    std::fs::create_dir_all(&d).at(&d)?;
+    let p = d.join(".lock");
+    FileLock::exclusive(&p).at(&p)
+}
+
+/// Writes one record atomically.
+pub fn save(paths: &Paths, n: &Network) -> Result<()> {
+    let p = file(paths, &n.id);
+    write_json(&p, n).at(&p)
+}
+
+/// Removes one record.
+pub fn delete(paths: &Paths, id: &str) -> Result<()> {
+    let p = file(paths, id);
+    std::fs::remove_file(&p).at(&p)
+}
+
+/// Every record, without creating the built-in ones (for readers such as the shim).
+pub fn list_raw(paths: &Paths) -> Vec<Network> {
+    let mut out: Vec<Network> = std::fs::read_dir(dir(paths))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".json"))
+        .filter_map(|e| read_json::<Network>(&e.path()).ok())
+        .collect();
+    out.sort_by(|a, b| a.created.cmp(&b.created).then(a.name.cmp(&b.name)));
+    out
+}
+
+fn builtin(name: &str, driver: &str) -> Network {
+    let (subnet, gateway, bridge) = if name == "bridge" {
+        (
+            Some("172.17.0.0/16".to_string()),
+            Some("172.17.0.1".to_string()),
+            DEFAULT_BRIDGE.to_string(),
+        )
+    } else {
+        (None, None, String::new())
+    };
+    Network {
+        id: ids::random_id(),
+        name: name.into(),
+        driver: driver.into(),
+        created: chrono::Utc::now(),
+        subnet,
+        gateway,
+        ip_range: None,
+        internal: false,
+        labels: BTreeMap::new(),
+        bridge,
+        endpoints: BTreeMap::new(),
+    }
+}
+
+/// Every record; writes the built-in networks first if they are missing. Holds the lock
+/// only when something must be written.
+pub fn list(paths: &Paths) -> Result<Vec<Network>> {
+    let have = list_raw(paths);
+    let missing = ["bridge", "host", "none"]
+        .iter()
+        .any(|n| !have.iter().any(|h| h.name == *n));
+    if !missing {
+        return Ok(have);
+    }
+    let _l = lock(paths)?;
+    let have = list_raw(paths);
+    for (name, driver) in [("bridge", "bridge"), ("host", "host"), ("none", "null")] {
+        if !have.iter().any(|h| h.name == name) {
+            save(paths, &builtin(name, driver))?;
+        }
+    }
+    Ok(list_raw(paths))
+}
+
+/// Finds a network by exact name, full id or unique id prefix.
+pub fn find(all: &[Network], key: &str) -> Result<Network> {
+    if let Some(n) = all.iter().find(|n| n.name == key || n.id == key) {
+        return Ok(n.clone());
+    }
+    let hits: Vec<&Network> = all
+        .iter()
+        .filter(|n| !key.is_empty() && n.id.starts_with(key))
+        .collect();
+    match hits.as_slice() {
+        [one] => Ok((*one).clone()),
+        [] => Err(EngineError::Invalid(format!(
+            "network '{key}' not found: see 'berth network ls'"
+        ))),
+        _ => Err(EngineError::Ambiguous(key.to_string())),
+    }
+}
+
+/// The subnets already in use by bridge networks.
+pub fn used_subnets(all: &[Network]) -> Vec<Cidr> {
+    all.iter()
+        .filter_map(|n| n.subnet.as_deref())
+        .filter_map(|s| Cidr::parse(s, "subnet").ok())
+        .collect()
+}
