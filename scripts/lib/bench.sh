@@ -36,7 +36,7 @@ bench_cleanup() {
     fi
     if [ "${#PODMAN[@]}" -gt 0 ]; then
         "${PODMAN[@]}" rm -af -t 0 >/dev/null 2>&1
-        "${PODMAN[@]}" system reset -f >/dev/null 2>&1
+        "${PODMAN[@]}" rmi -af >/dev/null 2>&1
     fi
     if [ -n "$DOCKERD_PID" ]; then
         ids=$("${DOCKER[@]}" ps -aq 2>/dev/null)
@@ -50,11 +50,47 @@ bench_cleanup() {
         unmount_under "$DOCKER_EXEC"
         rm -rf "$DOCKER_DATA" "$DOCKER_EXEC" "$DOCKER_SOCK" "$DOCKER_PIDFILE"
     fi
+    remove_new_cgroups
+    remove_new_residue
     if [ -n "$WORK" ] && [ -d "$WORK" ]; then
         unmount_under "$WORK"
         rm -rf "$WORK"
     fi
     exit "$rc"
+}
+
+# The parent cgroups Docker and podman make (`docker`, `libpod_parent`, in every
+# hierarchy); those that did not exist before the benchmark are removed (empty ones only).
+OTHER_CGROUPS_BEFORE=""
+list_other_cgroups() {
+    find /sys/fs/cgroup -maxdepth 2 -mindepth 1 -type d \( -name docker -o -name libpod_parent \) 2>/dev/null | sort
+}
+remove_new_cgroups() {
+    local d
+    for d in $(list_other_cgroups); do
+        grep -qxF "$d" <<<"$OTHER_CGROUPS_BEFORE" && continue
+        find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null
+    done
+}
+
+# Paths dockerd, containerd, podman and runc create outside their private roots (deepest
+# first); those that did not exist before the benchmark are removed if empty (dirs) or
+# are the podman blob cache (file).
+RESIDUE=(/run/containerd/s /run/containerd /run/docker/plugins /run/docker /run/runc
+    /var/lib/containers/cache/blob-info-cache-v1.boltdb /var/lib/containers/cache /var/lib/containers)
+RESIDUE_BEFORE=""
+list_residue() {
+    local p
+    for p in "${RESIDUE[@]}"; do [ -e "$p" ] && echo "$p"; done
+    return 0
+}
+remove_new_residue() {
+    local p
+    for p in "${RESIDUE[@]}"; do
+        [ -e "$p" ] || continue
+        grep -qxF "$p" <<<"$RESIDUE_BEFORE" && continue
+        if [ -d "$p" ]; then rmdir "$p" 2>/dev/null; else rm -f "$p"; fi
+    done
 }
 
 # Unmounts every mount point under $1, deepest first.
@@ -76,6 +112,8 @@ bench_setup() {
         ensure_packages docker.io || say "docker.io could not be installed: leaving it out"
     fi
     build_berth
+    OTHER_CGROUPS_BEFORE="$(list_other_cgroups)"
+    RESIDUE_BEFORE="$(list_residue)"
     trap bench_cleanup EXIT
     trap 'exit 130' INT TERM
     WORK="$(mktemp -d /tmp/berth-bench.XXXXXX)"
@@ -108,7 +146,7 @@ EOF
     if ! "${PODMAN[@]}" load -i "$WORK/busybox.tar" >/dev/null 2>"$WORK/podman-load.err" ||
         ! "${PODMAN[@]}" run --rm --network none busybox:latest true 2>"$WORK/podman-run.err"; then
         say "podman does not work here, leaving it out: $(tail -n1 "$WORK"/podman-*.err)"
-        "${PODMAN[@]}" system reset -f >/dev/null 2>&1 || true
+        "${PODMAN[@]}" rmi -af >/dev/null 2>&1 || true
         PODMAN=()
     fi
 }
