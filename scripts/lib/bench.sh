@@ -112,6 +112,7 @@ bench_setup() {
         ensure_packages docker.io || say "docker.io could not be installed: leaving it out"
     fi
     build_berth
+    LOAD_START="$(load_now)"
     OTHER_CGROUPS_BEFORE="$(list_other_cgroups)"
     RESIDUE_BEFORE="$(list_residue)"
     trap bench_cleanup EXIT
@@ -174,6 +175,11 @@ start_docker() {
         say "Docker does not work here, leaving it out: $(tail -n1 "$WORK"/docker-*.err "$WORK/dockerd.log" | tail -n1)"
         DOCKER=()
     fi
+}
+
+# The 1-minute load average (other work on the machine skews every number).
+load_now() {
+    cut -d' ' -f1 /proc/loadavg
 }
 
 # Median seconds of the result named $2 in hyperfine's JSON $1 (empty when absent).
