@@ -39,13 +39,19 @@ bench_cleanup() {
         "${PODMAN[@]}" rmi -af >/dev/null 2>&1
     fi
     if [ -n "$DOCKERD_PID" ]; then
-        ids=$("${DOCKER[@]}" ps -aq 2>/dev/null)
-        # shellcheck disable=SC2086
-        [ -n "$ids" ] && "${DOCKER[@]}" rm -f $ids >/dev/null 2>&1
-        kill -TERM "$DOCKERD_PID" 2>/dev/null
-        for _ in $(seq 100); do kill -0 "$DOCKERD_PID" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$DOCKERD_PID" 2>/dev/null
+        if [ "${#DOCKER[@]}" -gt 0 ]; then
+            ids=$("${DOCKER[@]}" ps -aq 2>/dev/null)
+            # shellcheck disable=SC2086
+            [ -n "$ids" ] && "${DOCKER[@]}" rm -f $ids >/dev/null 2>&1
+        fi
+        # The containerd that dockerd started for itself: stopped with it, or after it.
+        local ctrd
+        ctrd=$(cat "$DOCKER_EXEC/containerd/containerd.pid" 2>/dev/null)
+        stop_pid "$DOCKERD_PID"
         wait "$DOCKERD_PID" 2>/dev/null
+        if [ -n "$ctrd" ] && grep -q containerd "/proc/$ctrd/cmdline" 2>/dev/null; then
+            stop_pid "$ctrd"
+        fi
         unmount_under "$DOCKER_DATA"
         unmount_under "$DOCKER_EXEC"
         rm -rf "$DOCKER_DATA" "$DOCKER_EXEC" "$DOCKER_SOCK" "$DOCKER_PIDFILE"
@@ -91,6 +97,13 @@ remove_new_residue() {
         grep -qxF "$p" <<<"$RESIDUE_BEFORE" && continue
         if [ -d "$p" ]; then rmdir "$p" 2>/dev/null; else rm -f "$p"; fi
     done
+}
+
+# SIGTERM to pid $1, SIGKILL if it is still there after 20 s.
+stop_pid() {
+    kill -TERM "$1" 2>/dev/null || return 0
+    for _ in $(seq 200); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
+    kill -KILL "$1" 2>/dev/null
 }
 
 # Unmounts every mount point under $1, deepest first.
@@ -160,7 +173,8 @@ start_docker() {
     cli=$(command -v /usr/bin/docker docker | head -n1)
     [ -S "$DOCKER_SOCK" ] && die "'$DOCKER_SOCK' exists: another benchmark running? remove it if not"
     mkdir -p "$DOCKER_DATA" "$DOCKER_EXEC"
-    dockerd -H "unix://$DOCKER_SOCK" --data-root "$DOCKER_DATA" --exec-root "$DOCKER_EXEC" \
+    # TMPDIR: containerd drops stack dumps there on shutdown; keep them in $WORK.
+    TMPDIR="$WORK" dockerd -H "unix://$DOCKER_SOCK" --data-root "$DOCKER_DATA" --exec-root "$DOCKER_EXEC" \
         --pidfile "$DOCKER_PIDFILE" --bridge none --iptables=false --ip6tables=false \
         >"$WORK/dockerd.log" 2>&1 &
     DOCKERD_PID=$!
