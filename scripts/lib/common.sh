@@ -50,7 +50,7 @@ ensure_packages() {
 build_berth() {
     command -v cargo >/dev/null || die "cargo not found: install Rust (https://rustup.rs) and retry"
     say "building berth (release)"
-    (cd "$REPO_DIR" && cargo build --release --quiet)
+    (cd "$REPO_DIR" && cargo build --release)
     BERTH="$REPO_DIR/target/release/berth"
     export BERTH
 }
@@ -88,9 +88,11 @@ ensure_busybox_image() {
     fi
     say "importing $ref from $BUSYBOX_BIN into $root"
     tmp="$(mktemp -d)"
-    make_busybox_rootfs "$tmp/rootfs"
-    tar_rootfs "$tmp/rootfs" | "$BERTH" --root "$root" import \
-        -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
-        -c 'CMD ["sh"]' - "$ref" >/dev/null
-    rm -rf "$tmp"
+    (
+        trap 'rm -rf "$tmp"' EXIT
+        make_busybox_rootfs "$tmp/rootfs"
+        tar_rootfs "$tmp/rootfs" | "$BERTH" --root "$root" import \
+            -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+            -c 'CMD ["sh"]' - "$ref" >/dev/null
+    )
 }
