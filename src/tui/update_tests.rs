@@ -73,7 +73,10 @@ fn follows(effects: &[Effect]) -> Option<Option<String>> {
 #[test]
 fn first_list_follows_the_first_container() {
     let mut a = app();
-    assert_eq!(a.init(), vec![Effect::RefreshContainers]);
+    assert_eq!(
+        a.init(),
+        vec![Effect::RefreshContainers, Effect::WatchStats(true)]
+    );
     let fx = listed(&mut a, &["web", "db"]);
     assert_eq!(follows(&fx), Some(Some("web".into())));
     // The same list again changes nothing.
@@ -373,8 +376,13 @@ fn tab_and_enter_move_focus_and_logs_scroll() {
     assert_eq!(a.selected, 0);
     a.update(key('G'));
     assert!(a.logs.follow);
-    a.update(Action::Key(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE)));
-    assert_eq!(a.focus, Pane::Containers);
+    // Tab goes on through Stats, Top and Images back to the list.
+    let tab = || Action::Key(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE));
+    for want in [Pane::Stats, Pane::Top, Pane::Images, Pane::Containers] {
+        a.update(tab());
+        assert_eq!(a.focus, want);
+    }
+    assert_eq!(a.detail, Pane::Top, "the last detail pane stays under the list");
 }
 
 #[test]
