@@ -7,7 +7,7 @@ use crate::engine::image::Image;
 use crate::engine::image::history::{self, HistoryRow};
 use crate::engine::image::reference::Reference;
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// One row of the image list.
@@ -226,22 +226,35 @@ impl ImagesState {
             return;
         };
         self.files = match self.view {
-            TreeView::Layer => tree
-                .changes
-                .get(layer)
-                .map(|cs| {
-                    cs.iter()
-                        .map(|c| FileRow {
-                            depth: c.path.components().count().saturating_sub(1),
-                            path: c.path.clone(),
-                            size: c.size,
-                            dir: c.dir,
-                            kind: Some(c.kind),
-                            layer,
-                        })
-                        .collect()
-                })
-                .unwrap_or_default(),
+            TreeView::Layer => {
+                let mut rows: Vec<FileRow> = Vec::new();
+                for c in tree.changes.get(layer).map_or(&[][..], |c| c.as_slice()) {
+                    // The directories above a change show as context (unchanged).
+                    let mut ancestors: Vec<&Path> = c.path.ancestors().skip(1).collect();
+                    ancestors.pop();
+                    for a in ancestors.into_iter().rev() {
+                        if !rows.iter().rev().any(|r| r.path == a) {
+                            rows.push(FileRow {
+                                depth: a.components().count().saturating_sub(1),
+                                path: a.to_path_buf(),
+                                size: 0,
+                                dir: true,
+                                kind: None,
+                                layer,
+                            });
+                        }
+                    }
+                    rows.push(FileRow {
+                        depth: c.path.components().count().saturating_sub(1),
+                        path: c.path.clone(),
+                        size: c.size,
+                        dir: c.dir,
+                        kind: Some(c.kind),
+                        layer,
+                    });
+                }
+                rows
+            }
             TreeView::Aggregated => tree
                 .versions
                 .iter()

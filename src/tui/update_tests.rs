@@ -382,7 +382,11 @@ fn tab_and_enter_move_focus_and_logs_scroll() {
         a.update(tab());
         assert_eq!(a.focus, want);
     }
-    assert_eq!(a.detail, Pane::Top, "the last detail pane stays under the list");
+    assert_eq!(
+        a.detail,
+        Pane::Top,
+        "the last detail pane stays under the list"
+    );
 }
 
 #[test]

@@ -91,7 +91,16 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         };
         buf.set_line(list.x, y, &line, list.width);
     }
-    if let Some(f) = im.selected_file() {
+    if let Some(f) = im
+        .selected_file()
+        .filter(|f| f.kind.is_none() && im.view == TreeView::Layer)
+    {
+        let line = Line::from(vec![
+            Span::styled(format!("/{}", f.path.display()), theme.style(Role::Text)),
+            Span::styled(": unchanged in this layer", dim),
+        ]);
+        buf.set_line(info.x, info.y, &line, info.width);
+    } else if let Some(f) = im.selected_file() {
         let how = match f.kind {
             Some(ChangeKind::Removed) => "removed by",
             _ => "from",
