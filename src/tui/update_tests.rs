@@ -9,7 +9,7 @@ use chrono::{TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::BTreeMap;
 
-fn container(n: u8, name: &str, status: Status) -> Container {
+pub(super) fn container(n: u8, name: &str, status: Status) -> Container {
     Container {
         config: ContainerConfig {
             id: format!("{n:02x}").repeat(32),

@@ -131,7 +131,7 @@ fn spark_cell<'a>(app: &App, id: &str, m: Metric, theme: &Theme) -> Cell<'a> {
     };
     Cell::from(Line::from(vec![
         Span::styled(
-            format!("{:<SPARK$}", spark(&values, max, SPARK)),
+            format!("{:>SPARK$}", spark(&values, max, SPARK)),
             theme.style(role),
         ),
         Span::raw(format!(" {now}")),
