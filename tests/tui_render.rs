@@ -333,7 +333,7 @@ fn sampled(app: &mut App) {
             id: id.clone(),
             name: "web".into(),
             cpu_total_ns: i * 250_000_000,
-            memory_usage: (i + 1) * 10 << 20,
+            memory_usage: ((i + 1) * 10) << 20,
             memory_limit: 100 << 20,
             net_rx: i * 2000,
             running: true,
