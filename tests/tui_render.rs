@@ -3,7 +3,9 @@
 
 use berth::engine::container::{Container, ContainerConfig, ContainerState, Status};
 use berth::engine::observe::logs::{LogLine, Stream};
-use berth::tui::action::{Action, EngineOp};
+use berth::engine::observe::stats::StatsSample;
+use berth::engine::observe::top::ProcessInfo;
+use berth::tui::action::{Action, Effect, EngineOp};
 use berth::tui::app::{App, AppSettings, Pane, Popup};
 use berth::tui::keymap::{BINDINGS, Keymap, UserAction};
 use berth::tui::theme::{Role, Theme};
@@ -319,5 +321,180 @@ fn empty_state_tells_how_to_start() {
     assert!(
         screen.contains("┌ Logs ─"),
         "no name in the title: {screen}"
+    );
+}
+
+/// Five samples of `web`, a second apart: 25% CPU, memory rising to 50 of 100 MiB,
+/// 2 kB/s received.
+fn sampled(app: &mut App) {
+    let id = app.containers[0].id().to_string();
+    let t0 = std::time::Instant::now();
+    for i in 0..5u64 {
+        app.update(Action::StatsSampled(vec![StatsSample {
+            id: id.clone(),
+            name: "web".into(),
+            cpu_total_ns: i * 250_000_000,
+            memory_usage: ((i + 1) * 10) << 20,
+            memory_limit: 100 << 20,
+            net_rx: i * 2000,
+            running: true,
+            at: Some(t0 + std::time::Duration::from_secs(i)),
+            ..Default::default()
+        }]));
+    }
+}
+
+fn braille_fgs(buf: &Buffer) -> Vec<Color> {
+    buf.content()
+        .iter()
+        .filter(|c| {
+            c.symbol()
+                .chars()
+                .any(|ch| ('\u{2801}'..='\u{28ff}').contains(&ch))
+        })
+        .map(|c| c.fg)
+        .collect()
+}
+
+#[test]
+fn stats_pane_charts_scroll_back_and_list_sparklines() {
+    let theme = Theme::preset("default").expect("theme");
+    let mut app = app_with(Keymap::default());
+    sampled(&mut app);
+    // The list's sparklines (web's row, not selected): CPU and memory in their roles.
+    app.update(Action::User(UserAction::MoveDown));
+    let buf = draw(&app, &theme, 120, 40);
+    let (x, y) = find(&buf, "25.0%");
+    assert_eq!(
+        buf[(x - 2, y)].fg,
+        theme.style(Role::ChartCpu).fg.expect("fg")
+    );
+    let (x, y) = find(&buf, "50MiB ");
+    assert_eq!(buf[(x - 2, y)].symbol(), "▅", "half the limit: a half bar");
+    assert_eq!(
+        buf[(x - 2, y)].fg,
+        theme.style(Role::ChartMemory).fg.expect("fg")
+    );
+    app.update(Action::User(UserAction::MoveUp));
+    app.update(Action::User(UserAction::FocusStats));
+    let buf = draw(&app, &theme, 120, 40);
+    let screen = rows(&buf).join("\n");
+    for text in [
+        "Stats: web (live)",
+        "CPU 25.0%",
+        "Memory 50MiB / 100MiB (50.0%)",
+        "Net rx 2kB/s tx 0B/s",
+        "Block I/O read 0B/s write 0B/s",
+        "berth stats web",
+    ] {
+        assert!(screen.contains(text), "'{text}' missing:\n{screen}");
+    }
+    let fgs = braille_fgs(&buf);
+    for role in [Role::ChartCpu, Role::ChartMemory, Role::ChartRx] {
+        let want = theme.style(role).fg.expect("fg");
+        assert!(fgs.contains(&want), "no {role:?} line in the charts");
+    }
+    // k goes back in time; G is live again.
+    app.update(Action::User(UserAction::MoveUp));
+    app.update(Action::User(UserAction::MoveUp));
+    let screen = rows(&draw(&app, &theme, 120, 40)).join("\n");
+    assert!(screen.contains("Stats: web (2 seconds ago)"), "{screen}");
+    assert!(screen.contains("Memory 30MiB"), "{screen}");
+    app.update(Action::User(UserAction::GoBottom));
+    assert_eq!(app.metrics.offset, 0);
+}
+
+fn process(pid: i32, cpu: f64, rss_kb: u64, command: &str) -> ProcessInfo {
+    ProcessInfo {
+        pid,
+        ppid: 1,
+        uid: 0,
+        user: "root".into(),
+        cpu_percent: cpu,
+        rss_kb,
+        vsz_kb: rss_kb * 2,
+        started: None,
+        tty: "?".into(),
+        cpu_seconds: 75,
+        state: 'S',
+        command: command.into(),
+    }
+}
+
+#[test]
+fn top_pane_sorts_by_cpu_and_signals_after_a_confirmation() {
+    let theme = Theme::preset("default").expect("theme");
+    let mut app = app_with(Keymap::default());
+    let fx = app.update(Action::User(UserAction::FocusTop));
+    let generation = app.top.generation;
+    assert!(fx.contains(&Effect::WatchTop {
+        container: Some("web".into()),
+        generation
+    }));
+    app.update(Action::TopListed {
+        generation,
+        result: Ok(vec![
+            process(10, 1.0, 100, "sh"),
+            process(11, 50.0, 2000, "busy-loop"),
+            process(12, 5.0, 50_000, "database"),
+        ]),
+    });
+    let buf = draw(&app, &theme, 120, 40);
+    let screen = rows(&buf).join("\n");
+    assert!(
+        screen.contains("Top: web (3 processes, sorted by cpu)") && screen.contains("CPU%▼"),
+        "{screen}"
+    );
+    let order: Vec<u16> = ["S  busy-loop", "S  database", "S  sh"]
+        .iter()
+        .map(|c| find(&buf, c).1)
+        .collect();
+    assert!(order[0] < order[1] && order[1] < order[2], "{order:?}");
+    assert!(
+        screen.contains("00:01:15") && screen.contains("48.8MiB"),
+        "{screen}"
+    );
+    // The selected row (the busiest) is in the selection colours.
+    let (x, y) = find(&buf, "busy-loop");
+    assert_eq!(buf[(x, y)].bg, theme.style(Role::Selection).bg.expect("bg"));
+
+    app.update(Action::User(UserAction::CycleSort));
+    let screen = rows(&draw(&app, &theme, 120, 40)).join("\n");
+    assert!(
+        screen.contains("sorted by memory") && screen.contains("RSS▼"),
+        "{screen}"
+    );
+    assert_eq!(
+        app.top.current().map(|p| p.pid),
+        Some(11),
+        "the selection follows the pid"
+    );
+    app.update(Action::User(UserAction::GoTop));
+    app.update(Action::User(UserAction::SignalProcess));
+    app.update(Action::User(UserAction::NextChoice));
+    let buf = draw(&app, &theme, 120, 40);
+    let screen = rows(&buf).join("\n");
+    assert!(
+        screen.contains("Send SIGKILL to process 12 in 'web'?"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("[ KILL ]") && screen.contains("  TERM  "),
+        "{screen}"
+    );
+    assert_eq!(
+        fg_at(&buf, "[ KILL ]"),
+        theme.style(Role::Selection).fg.expect("fg")
+    );
+    let fx = app.update(Action::User(UserAction::Confirm));
+    let op = EngineOp::Signal {
+        container: "web".into(),
+        pid: 12,
+        signal: "KILL".into(),
+    };
+    assert_eq!(fx, vec![Effect::Engine(op)]);
+    assert_eq!(
+        app.command_log.last().map(String::as_str),
+        Some("kill -s KILL 12  # host pid, in web")
     );
 }

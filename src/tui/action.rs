@@ -4,12 +4,19 @@
 //! finishing, a clock tick — reaches `App::update` as an `Action`. `update` answers with
 //! `Effect`s that the runner performs; their results come back as `Action`s.
 
+pub use super::op::{EngineOp, quote};
+
+use super::images::ImageRow;
 use super::keymap::UserAction;
+use super::layertree::LayerTree;
 use crate::engine::container::Container;
 use crate::engine::observe::logs::LogLine;
+use crate::engine::observe::stats::StatsSample;
+use crate::engine::observe::top::ProcessInfo;
 use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// Something that happened.
 #[derive(Debug, Clone)]
@@ -41,6 +48,24 @@ pub enum Action {
         /// The outcome.
         result: Result<(), String>,
     },
+    /// A fresh image list (one row per reference), or why listing failed.
+    ImagesListed(Result<Vec<ImageRow>, String>),
+    /// The layer tree of image `image_id` was computed.
+    TreeComputed {
+        /// The image.
+        image_id: String,
+        /// The tree, or why it could not be read.
+        result: Result<Arc<LayerTree>, String>,
+    },
+    /// A round of stats samples of the running containers.
+    StatsSampled(Vec<StatsSample>),
+    /// The processes of the container watched by the Top watcher of `generation`.
+    TopListed {
+        /// Which watcher sent them (stale ones are ignored).
+        generation: u64,
+        /// The processes, or why reading them failed.
+        result: Result<Vec<ProcessInfo>, String>,
+    },
     /// The command log was copied and saved (to this file), or saving failed.
     CommandLogSaved(Result<PathBuf, String>),
     /// The clock moved (uptimes are shown relative to it).
@@ -54,88 +79,6 @@ pub enum Action {
     },
     /// Leave now (Ctrl-C from a signal, SIGTERM).
     Quit,
-}
-
-/// A change to a container, performed by the engine.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum EngineOp {
-    /// `Engine::stop_container(name, None)`.
-    Stop(String),
-    /// `Engine::start_container(name)`.
-    Start(String),
-    /// `Engine::restart_container(name, None)`.
-    Restart(String),
-    /// `Engine::remove_container(name, force, volumes)`.
-    Remove {
-        /// The container.
-        name: String,
-        /// Kill it first if it runs.
-        force: bool,
-        /// Remove its anonymous volumes.
-        volumes: bool,
-    },
-}
-
-impl EngineOp {
-    /// The equivalent command line (`berth rm -f web`).
-    pub fn cli_line(&self) -> String {
-        match self {
-            EngineOp::Stop(n) => format!("berth stop {}", quote(n)),
-            EngineOp::Start(n) => format!("berth start {}", quote(n)),
-            EngineOp::Restart(n) => format!("berth restart {}", quote(n)),
-            EngineOp::Remove {
-                name,
-                force,
-                volumes,
-            } => {
-                let mut s = "berth rm".to_string();
-                if *force {
-                    s.push_str(" -f");
-                }
-                if *volumes {
-                    s.push_str(" -v");
-                }
-                format!("{s} {}", quote(name))
-            }
-        }
-    }
-    /// The container it acts on.
-    pub fn name(&self) -> &str {
-        match self {
-            EngineOp::Stop(n) | EngineOp::Start(n) | EngineOp::Restart(n) => n,
-            EngineOp::Remove { name, .. } => name,
-        }
-    }
-    /// Past tense for the status bar (`stopped`).
-    pub fn done_verb(&self) -> &'static str {
-        match self {
-            EngineOp::Stop(_) => "stopped",
-            EngineOp::Start(_) => "started",
-            EngineOp::Restart(_) => "restarted",
-            EngineOp::Remove { .. } => "removed",
-        }
-    }
-    /// Progressive for the status bar (`stopping`).
-    pub fn doing_verb(&self) -> &'static str {
-        match self {
-            EngineOp::Stop(_) => "stopping",
-            EngineOp::Start(_) => "starting",
-            EngineOp::Restart(_) => "restarting",
-            EngineOp::Remove { .. } => "removing",
-        }
-    }
-}
-
-/// Quotes a word for a POSIX shell when it needs it.
-pub fn quote(s: &str) -> String {
-    let plain = !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./:=@+,".contains(c));
-    if plain {
-        s.to_string()
-    } else {
-        format!("'{}'", s.replace('\'', r"'\''"))
-    }
 }
 
 /// Something the runner must do.
@@ -154,6 +97,24 @@ pub enum Effect {
     },
     /// Call the engine.
     Engine(EngineOp),
+    /// List the images (one row per reference, with history).
+    ListImages,
+    /// Compute the layer tree of an image (chain ids bottom first).
+    ComputeTree {
+        /// The image id (the cache key).
+        image_id: String,
+        /// Its layers' chain ids, bottom first.
+        layers: Vec<String>,
+    },
+    /// Sample every running container's stats each second (true), or stop (false).
+    WatchStats(bool),
+    /// Stop the current Top watcher; list `container`'s processes each second (if any).
+    WatchTop {
+        /// Container name, or none to just stop.
+        container: Option<String>,
+        /// Tag for the lists it sends.
+        generation: u64,
+    },
     /// Copy `text` to the clipboard (OSC 52) and save it to `file`.
     CopyCommandLog {
         /// The command log, one command per line.
@@ -163,27 +124,4 @@ pub enum Effect {
     },
     /// Leave the dashboard.
     Quit,
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cli_lines_match_docker_commands() {
-        let rm = EngineOp::Remove {
-            name: "web".into(),
-            force: true,
-            volumes: false,
-        };
-        assert_eq!(rm.cli_line(), "berth rm -f web");
-        assert_eq!(
-            EngineOp::Stop("my app".into()).cli_line(),
-            "berth stop 'my app'"
-        );
-        assert_eq!(
-            EngineOp::Restart("db_1".into()).cli_line(),
-            "berth restart db_1"
-        );
-    }
 }

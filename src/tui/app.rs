@@ -2,8 +2,11 @@
 //! (in `update.rs`); the panes draw it.
 
 use super::action::EngineOp;
+use super::images::ImagesState;
 use super::keymap::Keymap;
 use super::logview::LogView;
+use super::metrics::{HISTORY, Metrics};
+use super::topview::TopView;
 use crate::engine::container::Container;
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
@@ -16,6 +19,87 @@ pub enum Pane {
     Containers,
     /// The selected container's log.
     Logs,
+    /// Live charts of the selected container.
+    Stats,
+    /// The selected container's processes.
+    Top,
+    /// Images, their history and layer files (takes the whole screen).
+    Images,
+}
+
+impl Pane {
+    /// The order `next_pane` goes through.
+    pub const ORDER: [Pane; 5] = [
+        Pane::Containers,
+        Pane::Logs,
+        Pane::Stats,
+        Pane::Top,
+        Pane::Images,
+    ];
+
+    /// Whether the pane shows under the container list (one of them at a time).
+    pub fn is_detail(self) -> bool {
+        matches!(self, Pane::Logs | Pane::Stats | Pane::Top)
+    }
+}
+
+/// How the container list is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContainerSort {
+    /// Newest first (as `berth ps` lists them).
+    Age,
+    /// By name.
+    Name,
+    /// Most CPU first.
+    Cpu,
+    /// Most memory first.
+    Memory,
+}
+
+impl ContainerSort {
+    /// The next order (`cycle_sort`).
+    pub fn next(self) -> ContainerSort {
+        match self {
+            ContainerSort::Age => ContainerSort::Cpu,
+            ContainerSort::Cpu => ContainerSort::Memory,
+            ContainerSort::Memory => ContainerSort::Name,
+            ContainerSort::Name => ContainerSort::Age,
+        }
+    }
+
+    /// Its name in the title.
+    pub fn label(self) -> &'static str {
+        match self {
+            ContainerSort::Age => "age",
+            ContainerSort::Name => "name",
+            ContainerSort::Cpu => "cpu",
+            ContainerSort::Memory => "memory",
+        }
+    }
+}
+
+/// What a text prompt asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PromptKind {
+    /// A new reference for the image (`berth tag SOURCE TARGET`).
+    Tag {
+        /// The image tagged.
+        source: String,
+    },
+    /// A name for a new container from the image (`berth run -d --name NAME IMAGE`).
+    Run {
+        /// The image run.
+        image: String,
+    },
+}
+
+/// A one-line text prompt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prompt {
+    /// What it is for.
+    pub kind: PromptKind,
+    /// The text typed so far.
+    pub input: String,
 }
 
 /// A popup over the panes.
@@ -25,6 +109,28 @@ pub enum Popup {
     Help,
     /// "Remove container NAME?" waiting for yes or no.
     ConfirmRemove(String),
+    /// "Remove image NAME?", with or without force.
+    ConfirmRemoveImage {
+        /// The reference or id.
+        name: String,
+        /// `rmi -f`.
+        force: bool,
+    },
+    /// "Send SIGNAL to process PID?", with the signal chosen from [`SIGNALS`].
+    ///
+    /// [`SIGNALS`]: super::topview::SIGNALS
+    ConfirmSignal {
+        /// The container.
+        container: String,
+        /// Host pid.
+        pid: i32,
+        /// Its command line.
+        command: String,
+        /// Index into `SIGNALS`.
+        choice: usize,
+    },
+    /// A text prompt.
+    Prompt(Prompt),
 }
 
 /// How a status-bar message reads.
@@ -93,6 +199,18 @@ pub struct App {
     pub selected: usize,
     /// The focused pane.
     pub focus: Pane,
+    /// The pane under the container list (Logs, Stats or Top).
+    pub detail: Pane,
+    /// The container list's order.
+    pub sort: ContainerSort,
+    /// Container ids in the engine's order (newest first), for sorting by age.
+    pub ps_order: Vec<String>,
+    /// The Images pane.
+    pub images: ImagesState,
+    /// CPU, memory and I/O histories.
+    pub metrics: Metrics,
+    /// The Top pane.
+    pub top: TopView,
     /// The open popup.
     pub popup: Option<Popup>,
     /// The selected container's log.
@@ -123,6 +241,12 @@ impl App {
             listed: false,
             selected: 0,
             focus: Pane::Containers,
+            detail: Pane::Logs,
+            sort: ContainerSort::Age,
+            ps_order: Vec::new(),
+            images: ImagesState::default(),
+            metrics: Metrics::new(HISTORY),
+            top: TopView::default(),
             popup: None,
             command_log: Vec::new(),
             pending: BTreeMap::new(),

@@ -51,6 +51,50 @@ pub fn status_text(c: &Container, now: DateTime<Utc>) -> String {
     }
 }
 
+/// Three significant digits with Go's `%g` look (`4.26`, `12.3`, `100`).
+fn sig3(v: f64) -> String {
+    let s = if v >= 100.0 {
+        format!("{v:.0}")
+    } else if v >= 10.0 {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.2}")
+    };
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
+fn scaled(bytes: f64, base: f64, units: &[&str]) -> String {
+    let mut v = bytes.max(0.0);
+    let mut i = 0;
+    while v >= base && i + 1 < units.len() {
+        v /= base;
+        i += 1;
+    }
+    format!("{}{}", sig3(v), units[i])
+}
+
+/// Docker's image size (`4.26MB`: decimal units, three significant digits).
+pub fn size(bytes: u64) -> String {
+    scaled(bytes as f64, 1000.0, &["B", "kB", "MB", "GB", "TB"])
+}
+
+/// Docker's memory size in `stats` (`1.5MiB`: binary units).
+pub fn mem(bytes: u64) -> String {
+    scaled(bytes as f64, 1024.0, &["B", "KiB", "MiB", "GiB", "TiB"])
+}
+
+/// A per-second rate (`12.3kB/s`).
+pub fn rate(bytes_per_sec: f64) -> String {
+    format!(
+        "{}/s",
+        scaled(bytes_per_sec, 1000.0, &["B", "kB", "MB", "GB", "TB"])
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -65,5 +109,15 @@ mod tests {
         assert_eq!(duration(3700), "About an hour");
         assert_eq!(duration(3 * 3600), "3 hours");
         assert_eq!(duration(3 * 86400), "3 days");
+    }
+
+    #[test]
+    fn sizes_read_like_docker() {
+        assert_eq!(size(0), "0B");
+        assert_eq!(size(4_260_000), "4.26MB");
+        assert_eq!(size(12_345), "12.3kB");
+        assert_eq!(size(100_000_000), "100MB");
+        assert_eq!(mem(1536 * 1024), "1.5MiB");
+        assert_eq!(rate(2000.0), "2kB/s");
     }
 }

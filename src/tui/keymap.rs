@@ -12,6 +12,8 @@ use std::collections::BTreeMap;
 pub enum Scope {
     /// The panes, with no popup open.
     Main,
+    /// The Images pane has the focus (its bindings come before the panes' ones).
+    Images,
     /// A popup (help or a confirmation) is open.
     Popup,
 }
@@ -49,6 +51,28 @@ pub enum UserAction {
     RemoveContainer,
     /// Copy the command log to the clipboard and save it to a file.
     CopyCommandLog,
+    /// Show the Images pane.
+    FocusImages,
+    /// Show the selected container's live charts.
+    FocusStats,
+    /// Show the selected container's processes.
+    FocusTop,
+    /// Cycle the order of the container list or of the processes.
+    CycleSort,
+    /// Send a signal to the selected process (asks first).
+    SignalProcess,
+    /// Tag the selected image (asks for the new reference).
+    TagImage,
+    /// Remove the selected image (asks first).
+    RemoveImage,
+    /// Run a container from the selected image (asks for a name).
+    RunImage,
+    /// Switch the file tree between the layer's changes and the merged tree.
+    ToggleTreeView,
+    /// Move to the panel on the left (Images pane).
+    FocusLeft,
+    /// Move to the panel on the right (Images pane).
+    FocusRight,
     /// Show or hide the help.
     Help,
     /// Leave the dashboard.
@@ -59,6 +83,10 @@ pub enum UserAction {
     Confirm,
     /// Answer no in a confirmation.
     Cancel,
+    /// The next choice in a popup (signal, force).
+    NextChoice,
+    /// The previous choice in a popup.
+    PrevChoice,
 }
 
 /// One row of the keymap table.
@@ -76,113 +104,7 @@ pub struct Binding {
     pub desc: &'static str,
 }
 
-macro_rules! b {
-    ($a:ident, $n:literal, [$($k:literal),*], $s:ident, $d:literal) => {
-        Binding { action: UserAction::$a, name: $n, keys: &[$($k),*], scope: Scope::$s, desc: $d }
-    };
-}
-
-/// Every action, in help order, with its defaults.
-pub const BINDINGS: &[Binding] = &[
-    b!(
-        MoveDown,
-        "move_down",
-        ["j", "down"],
-        Main,
-        "next container / scroll log down"
-    ),
-    b!(
-        MoveUp,
-        "move_up",
-        ["k", "up"],
-        Main,
-        "previous container / scroll log up"
-    ),
-    b!(
-        PageDown,
-        "page_down",
-        ["pagedown", "ctrl-d"],
-        Main,
-        "a page down"
-    ),
-    b!(PageUp, "page_up", ["pageup", "ctrl-u"], Main, "a page up"),
-    b!(
-        GoTop,
-        "go_top",
-        ["g", "home"],
-        Main,
-        "first container / oldest log line"
-    ),
-    b!(
-        GoBottom,
-        "go_bottom",
-        ["G", "end"],
-        Main,
-        "last container / newest log line, follow"
-    ),
-    b!(NextPane, "next_pane", ["tab"], Main, "focus the next pane"),
-    b!(
-        PrevPane,
-        "prev_pane",
-        ["backtab"],
-        Main,
-        "focus the previous pane"
-    ),
-    b!(
-        FocusLogs,
-        "focus_logs",
-        ["enter"],
-        Main,
-        "show the selected container's log"
-    ),
-    b!(
-        ToggleFollow,
-        "toggle_follow",
-        ["f"],
-        Main,
-        "follow new log lines on/off"
-    ),
-    b!(
-        StopContainer,
-        "stop_container",
-        ["s"],
-        Main,
-        "stop the container"
-    ),
-    b!(
-        StartContainer,
-        "start_container",
-        ["S"],
-        Main,
-        "start the container"
-    ),
-    b!(
-        RestartContainer,
-        "restart_container",
-        ["r"],
-        Main,
-        "restart the container"
-    ),
-    b!(
-        RemoveContainer,
-        "remove_container",
-        ["d"],
-        Main,
-        "remove the container (asks first)"
-    ),
-    b!(
-        CopyCommandLog,
-        "copy_command_log",
-        ["y"],
-        Main,
-        "copy the command log (clipboard + file)"
-    ),
-    b!(Help, "help", ["?"], Main, "show/hide this help"),
-    b!(Quit, "quit", ["q", "ctrl-c"], Main, "quit the dashboard"),
-    b!(ClosePopup, "close_popup", ["esc"], Popup, "close the popup"),
-    b!(Confirm, "confirm", ["y", "enter"], Popup, "answer yes"),
-    b!(Cancel, "cancel", ["n"], Popup, "answer no"),
-];
+pub use super::bindings::BINDINGS;
 
 impl UserAction {
     /// The row of [`BINDINGS`] for this action.

@@ -3,21 +3,32 @@
 //! `App` (app.rs) is the state, changed only by `App::update` (update.rs) from `Action`s
 //! (action.rs); `update` returns `Effect`s that the runner (runner.rs) performs, feeding
 //! results back as actions. Background tasks (tasks.rs) turn input, ticks, the container
-//! list and log lines into actions. Panes (ui/) are pure render functions of the state.
+//! list, log lines, stats samples and process lists into actions. Panes (ui/) are pure
+//! render functions of the state; the layer trees of the Images pane are computed by a
+//! background task (layertree.rs).
 //! Keys (keymap.rs) and colours (theme.rs) are data from the config.
 
 pub mod action;
 pub mod app;
+pub mod bindings;
 pub mod human;
+pub mod images;
 pub mod keymap;
 pub mod keys;
+pub mod layertree;
 pub mod logview;
+pub mod metrics;
+pub mod op;
 pub mod runner;
 pub mod tasks;
 pub mod terminal;
 pub mod theme;
+pub mod topview;
 pub mod ui;
 mod update;
+mod update_images;
+mod update_observe;
+mod update_popup;
 
 use app::{App, AppSettings};
 use keymap::Keymap;
@@ -73,5 +84,7 @@ pub fn run_with_config(root: Option<PathBuf>, config: Option<PathBuf>) -> anyhow
     result
 }
 
+#[cfg(test)]
+mod update_observe_tests;
 #[cfg(test)]
 mod update_tests;

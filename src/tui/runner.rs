@@ -3,10 +3,13 @@
 
 use super::action::{Action, Effect, EngineOp};
 use super::app::App;
+use super::images;
+use super::layertree;
 use super::tasks::{self, Follower, Tx};
 use super::theme::Theme;
 use super::ui;
 use crate::engine::Engine;
+use crate::engine::lifecycle::create::CreateOptions;
 use crossterm::clipboard::CopyToClipboard;
 use ratatui::DefaultTerminal;
 use std::path::{Path, PathBuf};
@@ -14,6 +17,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Notify;
 use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
 
 /// Most actions handled between two draws (a burst of log lines still redraws soon).
 const BATCH: usize = 2000;
@@ -36,6 +40,8 @@ pub async fn run(
         tx,
         follower: None,
         refresh_now,
+        sampler: None,
+        top: None,
     };
     let size = terminal.size()?;
     app.update(Action::Resize {
@@ -47,6 +53,7 @@ pub async fn run(
         for effect in pending.drain(..) {
             if runner.perform(effect, terminal) {
                 runner.stop_follower();
+                runner.stop_watchers();
                 return Ok(());
             }
         }
@@ -69,6 +76,8 @@ struct Runner {
     tx: Tx,
     follower: Option<Follower>,
     refresh_now: Arc<Notify>,
+    sampler: Option<JoinHandle<()>>,
+    top: Option<JoinHandle<()>>,
 }
 
 impl Runner {
@@ -94,6 +103,51 @@ impl Runner {
                 }
             }
             Effect::Engine(op) => self.engine_call(op),
+            Effect::ListImages => {
+                let (engine, tx) = (self.engine.clone(), self.tx.clone());
+                tokio::task::spawn_blocking(move || {
+                    let listed = engine
+                        .images()
+                        .map(images::rows_of)
+                        .map_err(|e| e.to_string());
+                    let _ = tx.send(Action::ImagesListed(listed));
+                });
+            }
+            Effect::ComputeTree { image_id, layers } => {
+                let (engine, tx) = (self.engine.clone(), self.tx.clone());
+                tokio::task::spawn_blocking(move || {
+                    let dirs: Vec<_> = layers.iter().map(|c| engine.layer_dir(c)).collect();
+                    let result = layertree::compute(&dirs).map(Arc::new);
+                    let _ = tx.send(Action::TreeComputed { image_id, result });
+                });
+            }
+            Effect::WatchStats(on) => {
+                if let Some(t) = self.sampler.take() {
+                    t.abort();
+                }
+                if on {
+                    self.sampler = Some(tasks::spawn_stats_sampler(
+                        self.engine.clone(),
+                        self.tx.clone(),
+                    ));
+                }
+            }
+            Effect::WatchTop {
+                container,
+                generation,
+            } => {
+                if let Some(t) = self.top.take() {
+                    t.abort();
+                }
+                if let Some(name) = container {
+                    self.top = Some(tasks::spawn_top_watcher(
+                        self.engine.clone(),
+                        name,
+                        generation,
+                        self.tx.clone(),
+                    ));
+                }
+            }
             Effect::CopyCommandLog { text, file } => {
                 // OSC 52 goes to the terminal, which puts it on the clipboard.
                 let _ = crossterm::execute!(
@@ -107,6 +161,12 @@ impl Runner {
             }
         }
         false
+    }
+
+    fn stop_watchers(&mut self) {
+        for t in [self.sampler.take(), self.top.take()].into_iter().flatten() {
+            t.abort();
+        }
     }
 
     fn stop_follower(&mut self) {
@@ -129,6 +189,25 @@ impl Runner {
                     force,
                     volumes,
                 } => engine.remove_container(name, *force, *volumes),
+                EngineOp::TagImage { source, target } => engine.tag_image(source, target),
+                EngineOp::RemoveImage { name, force } => {
+                    engine.remove_image(name, *force).map(|_| ())
+                }
+                EngineOp::RunImage { image, name } => {
+                    let opts = CreateOptions {
+                        image: image.clone(),
+                        name: name.clone(),
+                        ..CreateOptions::default()
+                    };
+                    engine
+                        .create_container(&opts)
+                        .and_then(|c| engine.start_container(c.id()))
+                }
+                EngineOp::Signal {
+                    container,
+                    pid,
+                    signal,
+                } => engine.signal_process(container, *pid, signal),
             })
             .await
             .map_err(|e| format!("the engine call failed: {e}"))

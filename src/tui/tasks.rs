@@ -142,3 +142,55 @@ impl Follower {
         self.stop.store(true, Ordering::Relaxed);
     }
 }
+
+/// Samples the stats of every running container once a second until aborted (the
+/// runner aborts it when the container list leaves the screen).
+pub fn spawn_stats_sampler(engine: Engine, tx: Tx) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut interval = tokio::time::interval(Duration::from_secs(1));
+        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            interval.tick().await;
+            let e = engine.clone();
+            let sampled = tokio::task::spawn_blocking(move || {
+                e.containers()
+                    .map(|list| {
+                        list.iter()
+                            .filter(|c| c.state.status.has_shim())
+                            .map(crate::engine::observe::stats::sample)
+                            .collect::<Vec<_>>()
+                    })
+                    .unwrap_or_default()
+            })
+            .await
+            .unwrap_or_default();
+            if tx.send(Action::StatsSampled(sampled)).is_err() {
+                return;
+            }
+        }
+    })
+}
+
+/// Lists `name`'s processes once a second, tagged with `generation`, until aborted.
+pub fn spawn_top_watcher(
+    engine: Engine,
+    name: String,
+    generation: u64,
+    tx: Tx,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut interval = tokio::time::interval(Duration::from_secs(1));
+        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            interval.tick().await;
+            let (e, n) = (engine.clone(), name.clone());
+            let result = tokio::task::spawn_blocking(move || e.top(&n))
+                .await
+                .map_err(|e| format!("the process listing failed: {e}"))
+                .and_then(|r| r.map_err(|e| e.to_string()));
+            if tx.send(Action::TopListed { generation, result }).is_err() {
+                return;
+            }
+        }
+    })
+}

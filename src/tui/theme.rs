@@ -64,6 +64,28 @@ pub enum Role {
     StatusBar,
     /// Popup body.
     Dialog,
+    /// The CPU chart and the CPU sparklines.
+    ChartCpu,
+    /// The memory chart and the memory sparklines.
+    ChartMemory,
+    /// Received bytes in the network chart.
+    ChartRx,
+    /// Sent bytes in the network chart.
+    ChartTx,
+    /// Bytes read in the block I/O chart.
+    ChartRead,
+    /// Bytes written in the block I/O chart.
+    ChartWrite,
+    /// A file a layer added.
+    FileAdded,
+    /// A file a layer changed (replaced).
+    FileChanged,
+    /// A file a layer removed.
+    FileRemoved,
+    /// The wasted-space line of the file tree.
+    Wasted,
+    /// The text typed in a prompt.
+    PromptInput,
 }
 
 /// Every role with its YAML key.
@@ -90,6 +112,17 @@ pub const ROLES: &[(Role, &str)] = &[
     (Role::CommandLog, "command_log"),
     (Role::StatusBar, "status_bar"),
     (Role::Dialog, "dialog"),
+    (Role::ChartCpu, "chart_cpu"),
+    (Role::ChartMemory, "chart_memory"),
+    (Role::ChartRx, "chart_rx"),
+    (Role::ChartTx, "chart_tx"),
+    (Role::ChartRead, "chart_read"),
+    (Role::ChartWrite, "chart_write"),
+    (Role::FileAdded, "file_added"),
+    (Role::FileChanged, "file_changed"),
+    (Role::FileRemoved, "file_removed"),
+    (Role::Wasted, "wasted"),
+    (Role::PromptInput, "prompt_input"),
 ];
 
 /// A complete theme: one style per role.

@@ -11,11 +11,19 @@ use crossterm::event::{KeyCode, KeyEventKind, KeyModifiers};
 impl App {
     /// What to do when the dashboard opens.
     pub fn init(&mut self) -> Vec<Effect> {
-        vec![Effect::RefreshContainers]
+        let mut effects = vec![Effect::RefreshContainers];
+        effects.extend(self.sync_watchers());
+        effects
     }
 
     /// Applies one action; returns what the runner must do.
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        let mut effects = self.apply(action);
+        effects.extend(self.sync_watchers());
+        effects
+    }
+
+    fn apply(&mut self, action: Action) -> Vec<Effect> {
         match action {
             Action::Key(ev) => {
                 if ev.kind == KeyEventKind::Release {
@@ -25,6 +33,9 @@ impl App {
                 if key.code == KeyCode::Char('c') && key.mods == KeyModifiers::CONTROL {
                     // Ctrl-C always leaves, whatever the keymap says.
                     return vec![Effect::Quit];
+                }
+                if let Some(effects) = self.prompt_key(key) {
+                    return effects;
                 }
                 match self.resolve(key) {
                     Some(a) => self.user(a),
@@ -51,7 +62,7 @@ impl App {
                 vec![]
             }
             Action::OpFinished { op, result } => {
-                self.pending.remove(op.name());
+                self.pending.remove(&op.pending_key());
                 match result {
                     Ok(()) => self.info(format!("{} '{}'", op.done_verb(), op.name())),
                     Err(e) => {
@@ -59,8 +70,16 @@ impl App {
                         self.error(format!("{}: {e}", op.cli_line()));
                     }
                 }
-                vec![Effect::RefreshContainers]
+                let mut effects = vec![Effect::RefreshContainers];
+                if op.touches_images() {
+                    effects.push(Effect::ListImages);
+                }
+                effects
             }
+            Action::ImagesListed(result) => self.images_listed(result),
+            Action::TreeComputed { image_id, result } => self.tree_computed(image_id, result),
+            Action::StatsSampled(samples) => self.stats_sampled(samples),
+            Action::TopListed { generation, result } => self.top_listed(generation, result),
             Action::CommandLogSaved(Ok(path)) => {
                 self.info(format!(
                     "command log saved to '{}' and copied to the clipboard (OSC 52, {} lines)",
@@ -89,6 +108,10 @@ impl App {
     /// also closes with the keys of `help` and `quit`.
     fn resolve(&self, key: Key) -> Option<UserAction> {
         match &self.popup {
+            None if self.focus == Pane::Images => self
+                .keymap
+                .lookup(key, Scope::Images)
+                .or_else(|| self.keymap.lookup(key, Scope::Main)),
             None => self.keymap.lookup(key, Scope::Main),
             Some(p) => match self.keymap.lookup(key, Scope::Popup) {
                 Some(a) => Some(a),
@@ -110,7 +133,11 @@ impl App {
         if a != Quit {
             self.quit_armed = false;
         }
-        if self.popup.is_some() && !matches!(a, ClosePopup | Confirm | Cancel | Help | Quit) {
+        let popup_action = matches!(
+            a,
+            ClosePopup | Confirm | Cancel | Help | Quit | NextChoice | PrevChoice
+        );
+        if self.popup.is_some() && !popup_action {
             return vec![];
         }
         match a {
@@ -121,14 +148,27 @@ impl App {
             GoTop => self.move_by(isize::MIN),
             GoBottom => self.move_by(isize::MAX),
             NextPane | PrevPane => {
-                self.focus = match self.focus {
-                    Pane::Containers => Pane::Logs,
-                    Pane::Logs => Pane::Containers,
-                };
-                vec![]
+                let order = Pane::ORDER;
+                let i = order.iter().position(|p| *p == self.focus).unwrap_or(0);
+                let step = if a == NextPane { 1 } else { order.len() - 1 };
+                self.focus_pane(order[(i + step) % order.len()])
             }
+            FocusStats => self.show_pane(Pane::Stats),
+            FocusTop => self.show_pane(Pane::Top),
+            FocusImages => self.show_pane(Pane::Images),
+            CycleSort => self.cycle_sort(),
+            SignalProcess => self.ask_signal(),
+            TagImage => self.ask_tag(),
+            RemoveImage => self.ask_remove_image(),
+            RunImage => self.ask_run(),
+            ToggleTreeView => self.toggle_tree_view(),
+            FocusLeft => self.images_focus_by(-1),
+            FocusRight => self.images_focus_by(1),
+            NextChoice => self.choice_by(1),
+            PrevChoice => self.choice_by(-1),
             FocusLogs => {
                 self.focus = Pane::Logs;
+                self.detail = Pane::Logs;
                 if let Some(name) = self.selected_container().map(|c| c.name().to_string()) {
                     self.logs.bottom();
                     self.command_log.push(format!(
@@ -195,10 +235,12 @@ impl App {
                     };
                     self.start_op(op)
                 }
-                other => {
-                    self.popup = other;
+                Some(other @ Popup::Help) => {
+                    self.popup = Some(other);
                     vec![]
                 }
+                Some(other) => self.confirm_popup(other),
+                None => vec![],
             },
         }
     }
@@ -224,8 +266,12 @@ impl App {
     }
 
     fn close_popup(&mut self) -> Vec<Effect> {
-        if let Some(Popup::ConfirmRemove(name)) = self.popup.take() {
-            self.info(format!("kept '{name}'"));
+        match self.popup.take() {
+            Some(Popup::ConfirmRemove(name) | Popup::ConfirmRemoveImage { name, .. }) => {
+                self.info(format!("kept '{name}'"))
+            }
+            Some(Popup::ConfirmSignal { pid, .. }) => self.info(format!("no signal sent to {pid}")),
+            _ => {}
         }
         vec![]
     }
@@ -243,8 +289,8 @@ impl App {
         }
     }
 
-    fn start_op(&mut self, op: EngineOp) -> Vec<Effect> {
-        if let Some(busy) = self.pending.get(op.name()) {
+    pub(super) fn start_op(&mut self, op: EngineOp) -> Vec<Effect> {
+        if let Some(busy) = self.pending.get(&op.pending_key()) {
             self.error(format!(
                 "'{}' is still {}: wait for it to finish",
                 op.name(),
@@ -252,13 +298,28 @@ impl App {
             ));
             return vec![];
         }
-        self.pending.insert(op.name().to_string(), op.clone());
+        self.pending.insert(op.pending_key(), op.clone());
         self.command_log.push(op.cli_line());
         self.info(format!("{} '{}'…", op.doing_verb(), op.name()));
         vec![Effect::Engine(op)]
     }
 
     fn move_by(&mut self, delta: isize) -> Vec<Effect> {
+        match self.focus {
+            Pane::Images => return self.images_move(delta),
+            Pane::Stats => {
+                // Up is back in time.
+                let id = self.selected_container().map(|c| c.id().to_string());
+                self.metrics.scroll(id.as_deref(), delta.saturating_neg());
+                return vec![];
+            }
+            Pane::Top => {
+                let last = self.top.procs.len().saturating_sub(1);
+                self.top.selected = self.top.selected.saturating_add_signed(delta).min(last);
+                return vec![];
+            }
+            Pane::Containers | Pane::Logs => {}
+        }
         if self.focus == Pane::Logs {
             match delta {
                 isize::MIN => self.logs.top(),
@@ -280,15 +341,12 @@ impl App {
     /// still there and the index in range when it is not.
     fn set_containers(&mut self, list: Vec<Container>) -> Vec<Effect> {
         let before = self.selected_container().map(|c| c.id().to_string());
+        self.ps_order = list.iter().map(|c| c.id().to_string()).collect();
         self.containers = list;
         self.listed = true;
-        if let Some(i) = before
-            .as_deref()
-            .and_then(|id| self.containers.iter().position(|c| c.id() == id))
-        {
-            self.selected = i;
-        }
-        self.selected = self.selected.min(self.containers.len().saturating_sub(1));
+        let ids: Vec<&str> = self.containers.iter().map(|c| c.id()).collect();
+        self.metrics.retain(&ids);
+        self.sort_containers(before);
         let mut effects = self.follow_selected();
         // A log that ended because its container stopped resumes when it runs again.
         let resume = effects.is_empty() && self.logs.ended && self.logs.error.is_none();

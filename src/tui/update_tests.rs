@@ -9,7 +9,7 @@ use chrono::{TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::BTreeMap;
 
-fn container(n: u8, name: &str, status: Status) -> Container {
+pub(super) fn container(n: u8, name: &str, status: Status) -> Container {
     Container {
         config: ContainerConfig {
             id: format!("{n:02x}").repeat(32),
@@ -74,7 +74,10 @@ fn follows(effects: &[Effect]) -> Option<Option<String>> {
 #[test]
 fn first_list_follows_the_first_container() {
     let mut a = app();
-    assert_eq!(a.init(), vec![Effect::RefreshContainers]);
+    assert_eq!(
+        a.init(),
+        vec![Effect::RefreshContainers, Effect::WatchStats(true)]
+    );
     let fx = listed(&mut a, &["web", "db"]);
     assert_eq!(follows(&fx), Some(Some("web".into())));
     // The same list again changes nothing.
@@ -374,8 +377,17 @@ fn tab_and_enter_move_focus_and_logs_scroll() {
     assert_eq!(a.selected, 0);
     a.update(key('G'));
     assert!(a.logs.follow);
-    a.update(Action::Key(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE)));
-    assert_eq!(a.focus, Pane::Containers);
+    // Tab goes on through Stats, Top and Images back to the list.
+    let tab = || Action::Key(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE));
+    for want in [Pane::Stats, Pane::Top, Pane::Images, Pane::Containers] {
+        a.update(tab());
+        assert_eq!(a.focus, want);
+    }
+    assert_eq!(
+        a.detail,
+        Pane::Top,
+        "the last detail pane stays under the list"
+    );
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! `docker top` shows (UID PID PPID C STIME TTY TIME CMD), with host pids.
 
 use crate::engine::Engine;
-use crate::engine::error::Result;
+use crate::engine::error::{EngineError, Result};
 use chrono::{DateTime, Local, TimeZone};
 use std::fs;
 
@@ -141,6 +141,20 @@ impl Engine {
             .filter(|p| ns.is_none() || crate::engine::procfs::pid_namespace(*p) == ns)
             .filter_map(read_process)
             .collect())
+    }
+
+    /// Sends `signal` (`TERM`, `SIGKILL`, `9`) to the process of host pid `pid`, after
+    /// checking that it is still in the cgroup of the running container `name_or_id`
+    /// (a pid that exited may have been reused by another process of the host).
+    pub fn signal_process(&self, name_or_id: &str, pid: i32, signal: &str) -> Result<()> {
+        let sig = crate::engine::lifecycle::signal::parse_signal(signal)?;
+        if !self.container_pids(name_or_id)?.contains(&pid) {
+            return Err(EngineError::Conflict(format!(
+                "process {pid} is not in container '{name_or_id}' any more: refresh the process list"
+            )));
+        }
+        nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), sig)
+            .map_err(|e| EngineError::Other(format!("cannot send {sig} to process {pid}: {e}")))
     }
 }
 

@@ -1,13 +1,15 @@
-//! The Containers pane: `docker ps -a` as a table, coloured by status.
+//! The Containers pane: `docker ps -a` as a table, coloured by status, with sparklines of
+//! each running container's recent CPU and memory.
 
 use super::{is_focused, pane_block};
 use crate::engine::container::Status;
 use crate::tui::app::{App, Pane};
 use crate::tui::human;
+use crate::tui::metrics::spark;
 use crate::tui::theme::{Role, Theme};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, StatefulWidget, Table, TableState, Widget};
 
 /// The role that colours a status.
@@ -34,7 +36,11 @@ fn capitalized(word: &str) -> String {
 /// Draws the container list; a container the dashboard is changing shows what is being
 /// done to it (`Stopping…`) in its STATUS cell until the engine call returns.
 pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
-    let title = Line::from(format!(" Containers ({}) ", app.containers.len()));
+    let title = Line::from(format!(
+        " Containers ({}) · sorted by {} ",
+        app.containers.len(),
+        app.sort.label()
+    ));
     let block = pane_block(title, is_focused(app, Pane::Containers), theme);
     if app.containers.is_empty() {
         let text = if app.listed {
@@ -47,8 +53,16 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
             .render(area, buf);
         return;
     }
-    let header = Row::new(["CONTAINER ID", "NAME", "IMAGE", "STATE", "STATUS"])
-        .style(theme.style(Role::Header));
+    let header = Row::new([
+        "CONTAINER ID",
+        "NAME",
+        "IMAGE",
+        "STATE",
+        "STATUS",
+        "CPU",
+        "MEM",
+    ])
+    .style(theme.style(Role::Header));
     let rows = app.containers.iter().map(|c| {
         let role = status_role(c.state.status);
         let status = match app.pending.get(c.name()) {
@@ -62,6 +76,8 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
             Cell::from(c.config.image.clone()),
             Cell::from(c.state.status.as_str()).style(theme.style(role)),
             status,
+            spark_cell(app, c.id(), Metric::Cpu, theme),
+            spark_cell(app, c.id(), Metric::Mem, theme),
         ])
         .style(theme.style(Role::Text))
     });
@@ -71,6 +87,8 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         Constraint::Fill(2),
         Constraint::Length(10),
         Constraint::Fill(3),
+        Constraint::Length(SPARK as u16 + 7),
+        Constraint::Length(SPARK as u16 + 8),
     ];
     let table = Table::new(rows, widths)
         .header(header)
@@ -80,4 +98,42 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
     // A local table state: ratatui scrolls it to show the selection; nothing is kept.
     let mut state = TableState::default().with_selected(Some(app.selected));
     StatefulWidget::render(table, area, buf, &mut state);
+}
+
+/// Bars per sparkline (seconds).
+const SPARK: usize = 8;
+
+#[derive(Clone, Copy)]
+enum Metric {
+    Cpu,
+    Mem,
+}
+
+/// `▁▂▅▇ 12.5%` (CPU) or `▁▁▂▂ 45MiB` (memory, scaled to the limit); empty until two
+/// samples arrived.
+fn spark_cell<'a>(app: &App, id: &str, m: Metric, theme: &Theme) -> Cell<'a> {
+    let points = app.metrics.window_live(id, SPARK);
+    let Some(last) = points.last() else {
+        return Cell::from("");
+    };
+    let (values, max, now, role): (Vec<f64>, f64, String, Role) = match m {
+        Metric::Cpu => {
+            let v: Vec<f64> = points.iter().map(|p| p.cpu).collect();
+            let max = v.iter().copied().fold(100.0, f64::max);
+            (v, max, format!("{:.1}%", last.cpu), Role::ChartCpu)
+        }
+        Metric::Mem => (
+            points.iter().map(|p| p.mem as f64).collect(),
+            last.mem_limit as f64,
+            human::mem(last.mem),
+            Role::ChartMemory,
+        ),
+    };
+    Cell::from(Line::from(vec![
+        Span::styled(
+            format!("{:>SPARK$}", spark(&values, max, SPARK)),
+            theme.style(role),
+        ),
+        Span::raw(format!(" {now}")),
+    ]))
 }

@@ -19,9 +19,10 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         .unwrap_or(0)
         .max(4);
     let mut lines = Vec::new();
-    for scope in [Scope::Main, Scope::Popup] {
+    for scope in [Scope::Main, Scope::Images, Scope::Popup] {
         let heading = match scope {
             Scope::Main => "panes",
+            Scope::Images => "images pane",
             Scope::Popup => "popups",
         };
         lines.push(Line::from(Span::styled(heading, theme.style(Role::Header))));

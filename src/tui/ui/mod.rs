@@ -5,8 +5,13 @@ pub mod command_log;
 pub mod confirm;
 pub mod containers;
 pub mod help;
+pub mod images;
 pub mod logs;
+pub mod prompt;
+pub mod stats;
 pub mod status;
+pub mod top;
+pub mod tree;
 
 use super::app::{App, Pane, Popup};
 use super::theme::{Role, Theme};
@@ -15,25 +20,44 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType};
 
-/// Draws the whole dashboard into `buf`.
+/// Draws the whole dashboard into `buf`: the Images pane, or the container list over
+/// the detail pane (Logs, Stats or Top); then the command log, the status bar, a popup.
 pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
-    let rows = area.height;
-    let wanted = app.containers.len().max(1) as u16 + 3;
-    let list_h = wanted.clamp(5, (rows * 2 / 5).max(5));
-    let [list, log, cmds, status_bar] = Layout::vertical([
-        Constraint::Length(list_h),
+    let [main, cmds, status_bar] = Layout::vertical([
         Constraint::Min(3),
         Constraint::Length(5),
         Constraint::Length(1),
     ])
     .areas(area);
-    containers::render(app, theme, list, buf);
-    logs::render(app, theme, log, buf);
+    if app.focus == Pane::Images {
+        images::render(app, theme, main, buf);
+    } else {
+        let wanted = app.containers.len().max(1) as u16 + 3;
+        let list_h = wanted.clamp(5, (area.height * 2 / 5).max(5));
+        let [list, detail] =
+            Layout::vertical([Constraint::Length(list_h), Constraint::Min(3)]).areas(main);
+        containers::render(app, theme, list, buf);
+        match app.detail {
+            Pane::Stats => stats::render(app, theme, detail, buf),
+            Pane::Top => top::render(app, theme, detail, buf),
+            _ => logs::render(app, theme, detail, buf),
+        }
+    }
     command_log::render(app, theme, cmds, buf);
     status::render(app, theme, status_bar, buf);
     match &app.popup {
         Some(Popup::Help) => help::render(app, theme, area, buf),
         Some(Popup::ConfirmRemove(name)) => confirm::render(app, name, theme, area, buf),
+        Some(Popup::ConfirmRemoveImage { name, force }) => {
+            confirm::render_remove_image(app, name, *force, theme, area, buf)
+        }
+        Some(Popup::ConfirmSignal {
+            container,
+            pid,
+            command,
+            choice,
+        }) => confirm::render_signal(app, (container, *pid, command), *choice, theme, area, buf),
+        Some(Popup::Prompt(p)) => prompt::render(app, p, theme, area, buf),
         None => {}
     }
 }

@@ -1,0 +1,203 @@
+//! The default bindings: one row per action with its keys, scope and help line. The
+//! keymap, the help popup and `config.example.yaml` all follow this table.
+
+use super::keymap::{Binding, Scope, UserAction};
+
+macro_rules! b {
+    ($a:ident, $n:literal, [$($k:literal),*], $s:ident, $d:literal) => {
+        Binding { action: UserAction::$a, name: $n, keys: &[$($k),*], scope: Scope::$s, desc: $d }
+    };
+}
+
+/// Every action, in help order, with its defaults.
+pub const BINDINGS: &[Binding] = &[
+    b!(
+        MoveDown,
+        "move_down",
+        ["j", "down"],
+        Main,
+        "next row / scroll the log down / newer stats"
+    ),
+    b!(
+        MoveUp,
+        "move_up",
+        ["k", "up"],
+        Main,
+        "previous row / scroll the log up / older stats"
+    ),
+    b!(
+        PageDown,
+        "page_down",
+        ["pagedown", "ctrl-d"],
+        Main,
+        "a page down"
+    ),
+    b!(PageUp, "page_up", ["pageup", "ctrl-u"], Main, "a page up"),
+    b!(
+        GoTop,
+        "go_top",
+        ["g", "home"],
+        Main,
+        "first row / oldest log line or stats"
+    ),
+    b!(
+        GoBottom,
+        "go_bottom",
+        ["G", "end"],
+        Main,
+        "last row / newest log line or stats, follow"
+    ),
+    b!(NextPane, "next_pane", ["tab"], Main, "focus the next pane"),
+    b!(
+        PrevPane,
+        "prev_pane",
+        ["backtab"],
+        Main,
+        "focus the previous pane"
+    ),
+    b!(
+        FocusLogs,
+        "focus_logs",
+        ["enter"],
+        Main,
+        "show the selected container's log"
+    ),
+    b!(
+        FocusStats,
+        "focus_stats",
+        ["c"],
+        Main,
+        "show the selected container's live charts"
+    ),
+    b!(
+        FocusTop,
+        "focus_top",
+        ["t"],
+        Main,
+        "show the selected container's processes"
+    ),
+    b!(
+        FocusImages,
+        "focus_images",
+        ["i"],
+        Main,
+        "show the images, their history and layer files"
+    ),
+    b!(
+        CycleSort,
+        "cycle_sort",
+        ["o"],
+        Main,
+        "sort containers (age, cpu, memory, name) or processes"
+    ),
+    b!(
+        SignalProcess,
+        "signal_process",
+        ["K"],
+        Main,
+        "send a signal to the selected process (asks first)"
+    ),
+    b!(
+        ToggleFollow,
+        "toggle_follow",
+        ["f"],
+        Main,
+        "follow new log lines on/off"
+    ),
+    b!(
+        StopContainer,
+        "stop_container",
+        ["s"],
+        Main,
+        "stop the container"
+    ),
+    b!(
+        StartContainer,
+        "start_container",
+        ["S"],
+        Main,
+        "start the container"
+    ),
+    b!(
+        RestartContainer,
+        "restart_container",
+        ["r"],
+        Main,
+        "restart the container"
+    ),
+    b!(
+        RemoveContainer,
+        "remove_container",
+        ["d"],
+        Main,
+        "remove the container (asks first)"
+    ),
+    b!(
+        CopyCommandLog,
+        "copy_command_log",
+        ["y"],
+        Main,
+        "copy the command log (clipboard + file)"
+    ),
+    b!(Help, "help", ["?"], Main, "show/hide this help"),
+    b!(Quit, "quit", ["q", "ctrl-c"], Main, "quit the dashboard"),
+    b!(
+        TagImage,
+        "tag_image",
+        ["t"],
+        Images,
+        "tag the image (asks for the new name)"
+    ),
+    b!(
+        RemoveImage,
+        "remove_image",
+        ["d"],
+        Images,
+        "remove the image (asks first)"
+    ),
+    b!(
+        RunImage,
+        "run_image",
+        ["r"],
+        Images,
+        "run a container from the image (asks for a name)"
+    ),
+    b!(
+        ToggleTreeView,
+        "toggle_tree_view",
+        ["v"],
+        Images,
+        "file tree: layer changes / merged tree"
+    ),
+    b!(
+        FocusLeft,
+        "focus_left",
+        ["h", "left"],
+        Images,
+        "move to the panel on the left"
+    ),
+    b!(
+        FocusRight,
+        "focus_right",
+        ["l", "right"],
+        Images,
+        "move to the panel on the right"
+    ),
+    b!(ClosePopup, "close_popup", ["esc"], Popup, "close the popup"),
+    b!(Confirm, "confirm", ["y", "enter"], Popup, "answer yes"),
+    b!(Cancel, "cancel", ["n"], Popup, "answer no"),
+    b!(
+        NextChoice,
+        "next_choice",
+        ["right", "tab", "l"],
+        Popup,
+        "next choice (signal, force)"
+    ),
+    b!(
+        PrevChoice,
+        "prev_choice",
+        ["left", "backtab", "h"],
+        Popup,
+        "previous choice"
+    ),
+];

@@ -1,0 +1,208 @@
+//! Engine calls the dashboard makes (`EngineOp`), with the command line that does the
+//! same, which the command log records.
+
+/// A change performed by the engine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EngineOp {
+    /// `Engine::stop_container(name, None)`.
+    Stop(String),
+    /// `Engine::start_container(name)`.
+    Start(String),
+    /// `Engine::restart_container(name, None)`.
+    Restart(String),
+    /// `Engine::remove_container(name, force, volumes)`.
+    Remove {
+        /// The container.
+        name: String,
+        /// Kill it first if it runs.
+        force: bool,
+        /// Remove its anonymous volumes.
+        volumes: bool,
+    },
+    /// `Engine::tag_image(source, target)`.
+    TagImage {
+        /// The image tagged.
+        source: String,
+        /// The new reference.
+        target: String,
+    },
+    /// `Engine::remove_image(name, force)` (`rmi`: untag or delete).
+    RemoveImage {
+        /// Reference or id.
+        name: String,
+        /// `-f`.
+        force: bool,
+    },
+    /// `Engine::create_container` then `start_container`: `run -d`.
+    RunImage {
+        /// The image.
+        image: String,
+        /// `--name`, when one was given.
+        name: Option<String>,
+    },
+    /// `Engine::signal_process(container, pid, signal)`.
+    Signal {
+        /// The container.
+        container: String,
+        /// Host pid.
+        pid: i32,
+        /// `TERM`, `KILL`, ...
+        signal: String,
+    },
+}
+
+impl EngineOp {
+    /// The equivalent command line (`berth rm -f web`).
+    pub fn cli_line(&self) -> String {
+        match self {
+            EngineOp::Stop(n) => format!("berth stop {}", quote(n)),
+            EngineOp::Start(n) => format!("berth start {}", quote(n)),
+            EngineOp::Restart(n) => format!("berth restart {}", quote(n)),
+            EngineOp::Remove {
+                name,
+                force,
+                volumes,
+            } => {
+                let mut s = "berth rm".to_string();
+                if *force {
+                    s.push_str(" -f");
+                }
+                if *volumes {
+                    s.push_str(" -v");
+                }
+                format!("{s} {}", quote(name))
+            }
+            EngineOp::TagImage { source, target } => {
+                format!("berth tag {} {}", quote(source), quote(target))
+            }
+            EngineOp::RemoveImage { name, force } => {
+                let f = if *force { " -f" } else { "" };
+                format!("berth rmi{f} {}", quote(name))
+            }
+            EngineOp::RunImage { image, name } => match name {
+                Some(n) => format!("berth run -d --name {} {}", quote(n), quote(image)),
+                None => format!("berth run -d {}", quote(image)),
+            },
+            // No berth command signals one process: this is the host's kill, by host pid.
+            EngineOp::Signal {
+                container,
+                pid,
+                signal,
+            } => format!(
+                "kill -s {signal} {pid}  # host pid, in {}",
+                quote(container)
+            ),
+        }
+    }
+
+    /// What it acts on, as messages name it.
+    pub fn name(&self) -> String {
+        match self {
+            EngineOp::Stop(n) | EngineOp::Start(n) | EngineOp::Restart(n) => n.clone(),
+            EngineOp::Remove { name, .. } => name.clone(),
+            EngineOp::TagImage { source, .. } => source.clone(),
+            EngineOp::RemoveImage { name, .. } => name.clone(),
+            EngineOp::RunImage { image, .. } => image.clone(),
+            EngineOp::Signal { pid, .. } => format!("pid {pid}"),
+        }
+    }
+
+    /// The key of the pending-calls map: a container's name for container calls (its row
+    /// shows the call), something no container name can be for the others.
+    pub fn pending_key(&self) -> String {
+        match self {
+            EngineOp::TagImage { .. }
+            | EngineOp::RemoveImage { .. }
+            | EngineOp::RunImage { .. } => {
+                format!("image {}", self.name())
+            }
+            EngineOp::Signal { .. } => format!("process {}", self.name()),
+            _ => self.name(),
+        }
+    }
+
+    /// Whether the image list changes with it.
+    pub fn touches_images(&self) -> bool {
+        matches!(
+            self,
+            EngineOp::TagImage { .. } | EngineOp::RemoveImage { .. }
+        )
+    }
+
+    /// Past tense for the status bar (`stopped`).
+    pub fn done_verb(&self) -> &'static str {
+        match self {
+            EngineOp::Stop(_) => "stopped",
+            EngineOp::Start(_) => "started",
+            EngineOp::Restart(_) => "restarted",
+            EngineOp::Remove { .. } | EngineOp::RemoveImage { .. } => "removed",
+            EngineOp::TagImage { .. } => "tagged",
+            EngineOp::RunImage { .. } => "started a container from",
+            EngineOp::Signal { .. } => "signalled",
+        }
+    }
+
+    /// Progressive for the status bar (`stopping`).
+    pub fn doing_verb(&self) -> &'static str {
+        match self {
+            EngineOp::Stop(_) => "stopping",
+            EngineOp::Start(_) => "starting",
+            EngineOp::Restart(_) => "restarting",
+            EngineOp::Remove { .. } | EngineOp::RemoveImage { .. } => "removing",
+            EngineOp::TagImage { .. } => "tagging",
+            EngineOp::RunImage { .. } => "starting a container from",
+            EngineOp::Signal { .. } => "signalling",
+        }
+    }
+}
+
+/// Quotes a word for a POSIX shell when it needs it.
+pub fn quote(s: &str) -> String {
+    let plain = !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:=@+,".contains(c));
+    if plain {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cli_lines_match_docker_commands() {
+        let rm = EngineOp::Remove {
+            name: "web".into(),
+            force: true,
+            volumes: false,
+        };
+        assert_eq!(rm.cli_line(), "berth rm -f web");
+        assert_eq!(
+            EngineOp::Stop("my app".into()).cli_line(),
+            "berth stop 'my app'"
+        );
+        assert_eq!(
+            EngineOp::Restart("db_1".into()).cli_line(),
+            "berth restart db_1"
+        );
+        let tag = EngineOp::TagImage {
+            source: "busybox:latest".into(),
+            target: "me/box:1".into(),
+        };
+        assert_eq!(tag.cli_line(), "berth tag busybox:latest me/box:1");
+        let rmi = EngineOp::RemoveImage {
+            name: "busybox:latest".into(),
+            force: true,
+        };
+        assert_eq!(rmi.cli_line(), "berth rmi -f busybox:latest");
+        let run = EngineOp::RunImage {
+            image: "busybox:latest".into(),
+            name: Some("web".into()),
+        };
+        assert_eq!(run.cli_line(), "berth run -d --name web busybox:latest");
+        assert_eq!(run.pending_key(), "image busybox:latest");
+    }
+}

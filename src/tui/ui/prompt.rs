@@ -1,0 +1,73 @@
+//! The text prompt popup: a new reference for `tag`, a container name for `run`.
+
+use super::centered;
+use crate::tui::app::{App, Prompt, PromptKind};
+use crate::tui::keymap::UserAction;
+use crate::tui::theme::{Role, Theme};
+use crossterm::event::{KeyCode, KeyModifiers};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Widget};
+
+/// Draws the prompt with what was typed and a cursor.
+pub fn render(app: &App, p: &Prompt, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    let (title, question, hint) = match &p.kind {
+        PromptKind::Tag { source } => (
+            " Tag ",
+            format!("New name for '{source}':"),
+            "NAME[:TAG], e.g. me/app:1.0".to_string(),
+        ),
+        PromptKind::Run { image } => (
+            " Run ",
+            format!("Run a container from '{image}' (berth run -d):"),
+            "container name (empty: a random name)".to_string(),
+        ),
+    };
+    let width = 56u16.max(question.chars().count() as u16 + 4);
+    let field_w = usize::from(width.saturating_sub(4));
+    let shown: String = {
+        let chars: Vec<char> = p.input.chars().collect();
+        let start = chars.len().saturating_sub(field_w.saturating_sub(1));
+        chars[start..].iter().collect()
+    };
+    let pad = field_w.saturating_sub(shown.chars().count() + 1);
+    let lines = vec![
+        Line::from(question),
+        Line::from(vec![Span::styled(
+            format!("{shown}▏{}", " ".repeat(pad)),
+            theme.style(Role::PromptInput),
+        )]),
+        Line::from(Span::styled(hint, theme.style(Role::Dim))),
+        Line::from(vec![
+            Span::styled(
+                non_text_keys(app, UserAction::Confirm),
+                theme.style(Role::HelpKey),
+            ),
+            Span::raw(" ok   "),
+            Span::styled(
+                non_text_keys(app, UserAction::ClosePopup),
+                theme.style(Role::HelpKey),
+            ),
+            Span::raw(" cancel"),
+        ]),
+    ];
+    let rect = centered(area, width, lines.len() as u16 + 2);
+    Clear.render(rect, buf);
+    let block = Block::bordered()
+        .title(Line::from(title).style(theme.style(Role::TitleFocused)))
+        .border_style(theme.style(Role::BorderFocused))
+        .style(theme.style(Role::Dialog));
+    Paragraph::new(lines).block(block).render(rect, buf);
+}
+
+/// The keys of `action` that still act in a prompt (plain characters are typed).
+fn non_text_keys(app: &App, action: UserAction) -> String {
+    app.keymap
+        .keys(action)
+        .iter()
+        .filter(|k| !matches!(k.code, KeyCode::Char(_)) || k.mods != KeyModifiers::NONE)
+        .map(|k| k.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
