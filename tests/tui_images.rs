@@ -185,6 +185,7 @@ fn blank() -> ContainerConfig {
         network_mode: "none".into(),
         stop_signal: "SIGTERM".into(),
         stop_timeout: None,
+        net: Default::default(),
     }
 }
 
