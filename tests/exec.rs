@@ -100,3 +100,23 @@ fn exec_runs_inside_the_container() {
     assert!(stopped.stderr.contains("not running"), "{stopped:?}");
     let _ = id;
 }
+
+#[test]
+fn terminals_are_made_inside_the_container() {
+    let b = Berth::new();
+    // `run -t`: the first process's stdio is a terminal of the container's own devpts.
+    let out = b.ok(&["run", "--rm", "-t", "busybox", "sh", "-c", "tty; stty size"]);
+    let lines: Vec<&str> = out.lines().map(|l| l.trim_end_matches('\r')).collect();
+    assert!(lines[0].starts_with("/dev/pts/"), "{out:?}");
+    let code = b
+        .run(&["run", "--rm", "-t", "busybox", "sh", "-c", "exit 9"])
+        .code;
+    assert_eq!(code, 9);
+
+    b.run_detached(&["--name", "termbox", "busybox", "sleep", "300"]);
+    let out = b.ok(&["exec", "-t", "termbox", "tty"]);
+    assert!(out.trim_end().starts_with("/dev/pts/"), "{out:?}");
+    // Without -t there is no terminal.
+    let plain = b.run(&["exec", "termbox", "tty"]);
+    assert_eq!(plain.stdout.trim(), "not a tty");
+}

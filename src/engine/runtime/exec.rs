@@ -9,7 +9,7 @@
 
 use super::cgroups::Cgroup;
 use super::init::find_executable;
-use super::launch::{LaunchError, ShimStdio, stdio};
+use super::launch::{LaunchError, ShimStdio, stdio, tty_stdio};
 use super::user;
 use crate::engine::container::ContainerConfig;
 use nix::sched::{CloneFlags, setns};
@@ -73,7 +73,14 @@ pub fn spawn(
                 .map_err(|e| err(format!("container is not running ({n} namespace: {e})")))
         })
         .collect::<Result<Vec<File>, _>>()?;
-    let (child_stdio, shim_stdio) = stdio(req.stdin, req.tty)?;
+    let (child_stdio, mut shim_stdio) = stdio(req.stdin, req.tty)?;
+    let (console_shim, console_child) = if req.tty {
+        let (a, b) =
+            std::os::unix::net::UnixStream::pair().map_err(|e| err(format!("socketpair: {e}")))?;
+        (Some(a), Some(b))
+    } else {
+        (None, None)
+    };
     let (err_r, err_w) =
         unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).map_err(|e| err(format!("pipe: {e}")))?;
     let child_fds = [
@@ -103,6 +110,10 @@ pub fn spawn(
                     message: message.to_string(),
                 });
             }
+            if let Some(sock) = console_shim {
+                let master = super::console::receive(&sock).map_err(err)?;
+                shim_stdio = tty_stdio(master, req.stdin)?;
+            }
             Ok(ExecProcess {
                 pid: child,
                 stdio: shim_stdio,
@@ -113,7 +124,15 @@ pub fn spawn(
             // process's stdin open after the client closed it.
             drop(shim_stdio);
             drop(err_r);
-            let code = helper(req, &ns, config, cgroup, caps, child_fds, err_w);
+            drop(console_shim);
+            let target = Target {
+                req,
+                ns: &ns,
+                config,
+                cgroup,
+                caps,
+            };
+            let code = helper(&target, child_fds, err_w, console_child.as_ref());
             // SAFETY: leaving the forked helper without running the shim's destructors.
             unsafe { libc::_exit(code) }
         }
@@ -123,18 +142,24 @@ pub fn spawn(
 
 type Failure = (i32, String);
 
+/// What the helper enters and runs.
+struct Target<'a> {
+    req: &'a ExecRequest,
+    ns: &'a [File],
+    config: &'a ContainerConfig,
+    cgroup: &'a Cgroup,
+    caps: &'a caps::CapsHashSet,
+}
+
 /// The forked helper: enter the container, fork the process, wait for it. Returns the
 /// process's exit code; failures before the fork are reported on the error pipe.
 fn helper(
-    req: &ExecRequest,
-    ns: &[File],
-    config: &ContainerConfig,
-    cgroup: &Cgroup,
-    caps: &caps::CapsHashSet,
+    t: &Target,
     stdio: [i32; 3],
     err_w: OwnedFd,
+    console: Option<&std::os::unix::net::UnixStream>,
 ) -> i32 {
-    match enter_and_fork(req, ns, config, cgroup, caps, stdio, &err_w) {
+    match enter_and_fork(t, stdio, &err_w, console) {
         Ok(child) => {
             // Only the process keeps its pipes open now: the shim sees EOF on the error
             // pipe as soon as it has exec'd, and on its output when it is done.
@@ -152,18 +177,15 @@ fn helper(
 
 /// Joins the container and forks the process; returns its pid.
 fn enter_and_fork(
-    req: &ExecRequest,
-    ns: &[File],
-    config: &ContainerConfig,
-    cgroup: &Cgroup,
-    caps: &caps::CapsHashSet,
+    t: &Target,
     stdio: [i32; 3],
     err_w: &OwnedFd,
+    console: Option<&std::os::unix::net::UnixStream>,
 ) -> Result<Pid, Failure> {
     let f = |m: String| (126, m);
     let _ = nix::sys::prctl::set_dumpable(false);
     let _ = nix::sys::prctl::set_pdeathsig(nix::sys::signal::Signal::SIGKILL);
-    cgroup
+    t.cgroup
         .add(unistd::getpid().as_raw())
         .map_err(|e| f(e.to_string()))?;
     let kinds = [
@@ -173,7 +195,7 @@ fn enter_and_fork(
         CloneFlags::CLONE_NEWPID,
         CloneFlags::CLONE_NEWNS,
     ];
-    for (file, kind) in ns.iter().zip(kinds) {
+    for (file, kind) in t.ns.iter().zip(kinds) {
         setns(file, kind).map_err(|e| f(format!("join the container's namespaces: {e}")))?;
     }
     // SAFETY: single-threaded helper; the child execs or exits.
@@ -184,7 +206,7 @@ fn enter_and_fork(
             }
             Ok(child)
         }
-        Ok(ForkResult::Child) => match process(req, config, caps, stdio) {
+        Ok(ForkResult::Child) => match process(t.req, t.config, t.caps, stdio, console) {
             Ok(never) => match never {},
             Err((code, message)) => {
                 let _ = unistd::write(err_w, format!("{code}\n{message}").as_bytes());
@@ -202,6 +224,7 @@ fn process(
     config: &ContainerConfig,
     caps: &caps::CapsHashSet,
     stdio: [i32; 3],
+    console: Option<&std::os::unix::net::UnixStream>,
 ) -> Result<std::convert::Infallible, Failure> {
     let f = |m: String| (126, m);
     let spec = req.user.clone().unwrap_or_else(|| config.user.clone());
@@ -232,13 +255,17 @@ fn process(
         .unwrap_or("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
         .to_string();
     let exe = find_executable(&req.argv[0], &path_var).map_err(|fl| (fl.code, fl.message))?;
+    let slave = console
+        .map(|sock| super::console::open_in_container(sock).map_err(f))
+        .transpose()?;
     for (i, fd) in stdio.iter().enumerate() {
+        let fd = slave.as_ref().map_or(*fd, |s| s.as_raw_fd());
         // SAFETY: dup2 of fds this process owns onto the standard streams.
-        if unsafe { libc::dup2(*fd, i as i32) } < 0 {
+        if unsafe { libc::dup2(fd, i as i32) } < 0 {
             return Err(f(format!("dup2: {}", std::io::Error::last_os_error())));
         }
     }
-    if req.tty {
+    if slave.is_some() {
         super::tty::make_controlling().map_err(f)?;
     }
     super::caps::restrict_to(caps).map_err(f)?;

@@ -46,8 +46,9 @@ pub struct ChildFds {
     pub stdout: OwnedFd,
     /// Becomes fd 2.
     pub stderr: OwnedFd,
-    /// The stdio is a terminal: start a session with it as the controlling terminal.
-    pub tty: bool,
+    /// With `-t`: the socket to send the terminal master on; the stdio fds above are then
+    /// placeholders, replaced by the terminal made inside the container.
+    pub console: Option<std::os::unix::net::UnixStream>,
 }
 
 /// A setup failure with Docker's exit code.
@@ -158,11 +159,19 @@ fn setup_and_exec(plan: &InitPlan, fds: &ChildFds) -> Result<std::convert::Infal
     unistd::setuid(unistd::Uid::from_raw(id.uid)).map_err(|e| fail(format!("setuid: {e}")))?;
     nix::sys::prctl::set_no_new_privs().map_err(|e| fail(format!("no_new_privs: {e}")))?;
 
-    dup_onto(fds.stdin.as_raw_fd(), 0)?;
-    dup_onto(fds.stdout.as_raw_fd(), 1)?;
-    dup_onto(fds.stderr.as_raw_fd(), 2)?;
-    if fds.tty {
-        super::tty::make_controlling().map_err(fail)?;
+    match &fds.console {
+        Some(sock) => {
+            let slave = super::console::open_in_container(sock).map_err(fail)?;
+            for n in 0..3 {
+                dup_onto(slave.as_raw_fd(), n)?;
+            }
+            super::tty::make_controlling().map_err(fail)?;
+        }
+        None => {
+            dup_onto(fds.stdin.as_raw_fd(), 0)?;
+            dup_onto(fds.stdout.as_raw_fd(), 1)?;
+            dup_onto(fds.stderr.as_raw_fd(), 2)?;
+        }
     }
 
     crate::engine::procfs::cloexec_from(3);

@@ -43,25 +43,40 @@ pub struct ShimStdio {
     pub pty: Option<OwnedFd>,
 }
 
-/// Pipes or a terminal for a new process.
-pub fn stdio(open_stdin: bool, tty: bool) -> Result<(ChildStdio, ShimStdio), LaunchError> {
+/// The shim's side of a `-t` process once its terminal master has arrived.
+pub fn tty_stdio(master: OwnedFd, open_stdin: bool) -> Result<ShimStdio, LaunchError> {
     let dup = |fd: &OwnedFd| fd.try_clone().map_err(|e| err(format!("dup: {e}")));
+    Ok(ShimStdio {
+        stdin: if open_stdin {
+            Some(dup(&master)?)
+        } else {
+            None
+        },
+        stdout: dup(&master)?,
+        stderr: None,
+        pty: Some(master),
+    })
+}
+
+/// Pipes for a new process; with `tty`, placeholders (the child makes its terminal inside
+/// the container and sends the master: see `console`).
+pub fn stdio(open_stdin: bool, tty: bool) -> Result<(ChildStdio, ShimStdio), LaunchError> {
     if tty {
-        let (master, slave) = super::tty::open().map_err(err)?;
+        let null = || {
+            std::fs::File::open("/dev/null")
+                .map(OwnedFd::from)
+                .map_err(|e| err(format!("open /dev/null: {e}")))
+        };
         let child = ChildStdio {
-            stdin: dup(&slave)?,
-            stdout: dup(&slave)?,
-            stderr: slave,
+            stdin: null()?,
+            stdout: null()?,
+            stderr: null()?,
         };
         let shim = ShimStdio {
-            stdin: if open_stdin {
-                Some(dup(&master)?)
-            } else {
-                None
-            },
-            stdout: dup(&master)?,
+            stdin: None,
+            stdout: null()?,
             stderr: None,
-            pty: Some(master),
+            pty: None,
         };
         return Ok((child, shim));
     }
@@ -258,14 +273,21 @@ pub fn launch(
 ) -> Result<Launched, LaunchError> {
     let (sync_r, sync_w) = pipe()?;
     let (err_r, err_w) = pipe()?;
-    let (child, shim) = stdio(open_stdin, tty)?;
+    let (child, mut shim) = stdio(open_stdin, tty)?;
+    let (console_shim, console_child) = if tty {
+        let (a, b) =
+            std::os::unix::net::UnixStream::pair().map_err(|e| err(format!("socketpair: {e}")))?;
+        (Some(a), Some(b))
+    } else {
+        (None, None)
+    };
     let fds = ChildFds {
         sync: sync_r,
         error: err_w,
         stdin: child.stdin,
         stdout: child.stdout,
         stderr: child.stderr,
-        tty,
+        console: console_child,
     };
     let mut flags = CloneFlags::CLONE_NEWPID
         | CloneFlags::CLONE_NEWNS
@@ -321,6 +343,10 @@ pub fn launch(
             code: code.parse().unwrap_or(125),
             message: message.to_string(),
         });
+    }
+    if let Some(sock) = console_shim {
+        let master = super::console::receive(&sock).map_err(err)?;
+        shim = tty_stdio(master, open_stdin)?;
     }
     Ok(Launched { pid, stdio: shim })
 }

@@ -6,6 +6,7 @@ pub mod caps;
 pub mod cgroups;
 pub mod cleanup;
 pub mod client;
+pub mod console;
 pub mod exec;
 pub mod init;
 pub mod launch;

@@ -1,0 +1,72 @@
+//! The terminal of a `-t` process, made inside the container: the child opens the
+//! container's own `/dev/ptmx` (its private devpts instance), keeps the slave as its stdio,
+//! and sends the master to the shim over a socket pair (SCM_RIGHTS), as runc's console
+//! socket does. A terminal made by the shim would live on the host's devpts, where the
+//! container cannot name it (`tty` would say "not a tty").
+
+use nix::fcntl::OFlag;
+use nix::pty::{grantpt, posix_openpt, ptsname_r, unlockpt};
+use nix::sys::socket::{ControlMessage, ControlMessageOwned, MsgFlags, recvmsg, sendmsg};
+use std::io::{IoSlice, IoSliceMut};
+use std::os::fd::{AsRawFd, FromRawFd, IntoRawFd, OwnedFd};
+use std::os::unix::net::UnixStream;
+
+/// In the child, after pivot_root: a new terminal of the container's devpts. Sends the
+/// master over `socket` and returns the slave.
+pub fn open_in_container(socket: &UnixStream) -> Result<OwnedFd, String> {
+    let master = posix_openpt(OFlag::O_RDWR | OFlag::O_NOCTTY | OFlag::O_CLOEXEC)
+        .map_err(|e| format!("open /dev/ptmx: {e}"))?;
+    grantpt(&master).map_err(|e| format!("grantpt: {e}"))?;
+    unlockpt(&master).map_err(|e| format!("unlockpt: {e}"))?;
+    let name = ptsname_r(&master).map_err(|e| format!("ptsname: {e}"))?;
+    let slave = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .custom_flags(libc::O_NOCTTY)
+        .open(&name)
+        .map_err(|e| format!("open {name}: {e}"))?;
+    let fds = [master.as_raw_fd()];
+    let cmsg = [ControlMessage::ScmRights(&fds)];
+    sendmsg::<()>(
+        socket.as_raw_fd(),
+        &[IoSlice::new(b"m")],
+        &cmsg,
+        MsgFlags::empty(),
+        None,
+    )
+    .map_err(|e| format!("send the terminal to the shim: {e}"))?;
+    Ok(OwnedFd::from(slave))
+}
+
+/// In the shim: receives the terminal master the child sent.
+pub fn receive(socket: &UnixStream) -> Result<OwnedFd, String> {
+    let mut byte = [0u8; 1];
+    let mut iov = [IoSliceMut::new(&mut byte)];
+    let mut space = nix::cmsg_space!([std::os::fd::RawFd; 1]);
+    let msg = recvmsg::<()>(
+        socket.as_raw_fd(),
+        &mut iov,
+        Some(&mut space),
+        MsgFlags::MSG_CMSG_CLOEXEC,
+    )
+    .map_err(|e| format!("receive the terminal: {e}"))?;
+    for c in msg
+        .cmsgs()
+        .map_err(|e| format!("receive the terminal: {e}"))?
+    {
+        if let ControlMessageOwned::ScmRights(fds) = c
+            && let Some(fd) = fds.first()
+        {
+            // SAFETY: the kernel just installed this descriptor for us.
+            return Ok(unsafe { OwnedFd::from_raw_fd(*fd) });
+        }
+    }
+    Err("the container sent no terminal".into())
+}
+
+/// Keeps `fd` from being closed (it was handed to the standard streams).
+pub fn forget(fd: OwnedFd) {
+    let _ = fd.into_raw_fd();
+}
+
+use std::os::unix::fs::OpenOptionsExt;
