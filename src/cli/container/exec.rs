@@ -3,6 +3,7 @@
 use super::attach::{AttachOptions, DEFAULT_DETACH, attach_stream, parse_detach_keys};
 use crate::cli::Ctx;
 use crate::engine::runtime::exec::ExecRequest;
+use crate::engine::runtime::protocol::{FrameKind, read_frame};
 use anyhow::{Context, Result};
 use clap::Args;
 
@@ -92,9 +93,19 @@ pub fn exec(ctx: &Ctx, a: ExecArgs) -> Result<i32> {
         tty: a.tty,
         stdin: a.interactive && !a.detach,
     };
-    let (id, stream) = ctx.engine.exec_container(&a.container, &req)?;
+    let (id, mut stream) = ctx.engine.exec_container(&a.container, &req)?;
     if a.detach {
-        return Ok(0);
+        // Docker's `exec -d` returns once the process runs (or failed to start).
+        loop {
+            match read_frame(&mut stream)? {
+                Some((FrameKind::Started, _)) | None => return Ok(0),
+                Some((FrameKind::Stderr, msg)) => eprint!("{}", String::from_utf8_lossy(&msg)),
+                Some((FrameKind::Exit, code)) if code.len() == 4 => {
+                    return Ok(i32::from_be_bytes([code[0], code[1], code[2], code[3]]));
+                }
+                Some(_) => {}
+            }
+        }
     }
     attach_stream(
         ctx,

@@ -16,7 +16,6 @@ use nix::sched::{CloneFlags, setns};
 use nix::sys::wait::waitpid;
 use nix::unistd::{self, ForkResult, Pid};
 use serde::{Deserialize, Serialize};
-use std::ffi::CString;
 use std::fs::File;
 use std::os::fd::{AsRawFd, OwnedFd};
 
@@ -268,30 +267,7 @@ fn process(
     if slave.is_some() {
         super::tty::make_controlling().map_err(f)?;
     }
-    super::caps::restrict_to(caps).map_err(f)?;
-    let gids: Vec<unistd::Gid> = id
-        .groups
-        .iter()
-        .map(|g| unistd::Gid::from_raw(*g))
-        .collect();
-    unistd::setgroups(&gids).map_err(|e| f(format!("setgroups: {e}")))?;
-    unistd::setgid(unistd::Gid::from_raw(id.gid)).map_err(|e| f(format!("setgid: {e}")))?;
-    unistd::setuid(unistd::Uid::from_raw(id.uid)).map_err(|e| f(format!("setuid: {e}")))?;
-    nix::sys::prctl::set_no_new_privs().map_err(|e| f(format!("no_new_privs: {e}")))?;
-    crate::engine::procfs::cloexec_from(3);
-    let c =
-        |s: &str| CString::new(s).map_err(|_| f(format!("argument contains a NUL byte: '{s}'")));
-    let exe_c = c(&exe)?;
-    let argv: Vec<CString> = req.argv.iter().map(|a| c(a)).collect::<Result<_, _>>()?;
-    let envp: Vec<CString> = env.iter().map(|a| c(a)).collect::<Result<_, _>>()?;
-    let Err(e) = unistd::execve(&exe_c, &argv, &envp);
-    let code = if e == nix::errno::Errno::ENOENT {
-        127
-    } else {
-        126
-    };
-    Err((
-        code,
-        format!("exec: \"{}\": {}", req.argv[0], e.desc().to_lowercase()),
-    ))
+    let to_tuple = |fl: super::init::Failure| (fl.code, fl.message);
+    super::init::drop_privileges(&id, caps).map_err(to_tuple)?;
+    Err(to_tuple(super::init::exec_program(&exe, &req.argv, &env)))
 }

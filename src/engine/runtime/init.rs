@@ -148,16 +148,7 @@ fn setup_and_exec(plan: &InitPlan, fds: &ChildFds) -> Result<std::convert::Infal
         .to_string();
     let exe = find_executable(program, &path_var)?;
 
-    super::caps::restrict_to(&plan.caps).map_err(fail)?;
-    let gids: Vec<unistd::Gid> = id
-        .groups
-        .iter()
-        .map(|g| unistd::Gid::from_raw(*g))
-        .collect();
-    unistd::setgroups(&gids).map_err(|e| fail(format!("setgroups: {e}")))?;
-    unistd::setgid(unistd::Gid::from_raw(id.gid)).map_err(|e| fail(format!("setgid: {e}")))?;
-    unistd::setuid(unistd::Uid::from_raw(id.uid)).map_err(|e| fail(format!("setuid: {e}")))?;
-    nix::sys::prctl::set_no_new_privs().map_err(|e| fail(format!("no_new_privs: {e}")))?;
+    drop_privileges(&id, &plan.caps)?;
 
     match &fds.console {
         Some(sock) => {
@@ -174,22 +165,54 @@ fn setup_and_exec(plan: &InitPlan, fds: &ChildFds) -> Result<std::convert::Infal
         }
     }
 
+    Err(exec_program(&exe, &plan.argv, &env))
+}
+
+/// Keeps only `caps` (bounding set included), takes the identity `id`, and sets
+/// no_new_privs: what every process berth starts in a container goes through.
+pub fn drop_privileges(id: &user::Identity, caps: &CapsHashSet) -> Result<(), Failure> {
+    super::caps::restrict_to(caps).map_err(fail)?;
+    let gids: Vec<unistd::Gid> = id
+        .groups
+        .iter()
+        .map(|g| unistd::Gid::from_raw(*g))
+        .collect();
+    unistd::setgroups(&gids).map_err(|e| fail(format!("setgroups: {e}")))?;
+    unistd::setgid(unistd::Gid::from_raw(id.gid)).map_err(|e| fail(format!("setgid: {e}")))?;
+    unistd::setuid(unistd::Uid::from_raw(id.uid)).map_err(|e| fail(format!("setuid: {e}")))?;
+    nix::sys::prctl::set_no_new_privs().map_err(|e| fail(format!("no_new_privs: {e}")))
+}
+
+/// Execs `exe` with `argv` and `env`, nothing of the caller's descriptors but 0-2 carried
+/// over. Returns only on failure, with Docker's code (127 not found, 126 otherwise).
+pub fn exec_program(exe: &str, argv: &[String], env: &[String]) -> Failure {
     crate::engine::procfs::cloexec_from(3);
     let c =
         |s: &str| CString::new(s).map_err(|_| fail(format!("argument contains a NUL byte: '{s}'")));
-    let exe_c = c(&exe)?;
-    let argv: Vec<CString> = plan.argv.iter().map(|a| c(a)).collect::<Result<_, _>>()?;
-    let envp: Vec<CString> = env.iter().map(|a| c(a)).collect::<Result<_, _>>()?;
-    let Err(e) = unistd::execve(&exe_c, &argv, &envp);
-    let code = if e == nix::errno::Errno::ENOENT {
-        127
-    } else {
-        126
+    let prepared = (|| -> Result<(CString, Vec<CString>, Vec<CString>), Failure> {
+        Ok((
+            c(exe)?,
+            argv.iter().map(|a| c(a)).collect::<Result<_, _>>()?,
+            env.iter().map(|a| c(a)).collect::<Result<_, _>>()?,
+        ))
+    })();
+    let (exe_c, argv_c, envp) = match prepared {
+        Ok(p) => p,
+        Err(f) => return f,
     };
-    Err(Failure {
-        code,
-        message: format!("exec: \"{program}\": {}", e.desc().to_lowercase()),
-    })
+    let Err(e) = unistd::execve(&exe_c, &argv_c, &envp);
+    Failure {
+        code: if e == nix::errno::Errno::ENOENT {
+            127
+        } else {
+            126
+        },
+        message: format!(
+            "exec: \"{}\": {}",
+            argv.first().map(String::as_str).unwrap_or(exe),
+            e.desc().to_lowercase()
+        ),
+    }
 }
 
 /// Finds `program` like execvp: a name with a slash is used as is, others are searched in PATH.

@@ -26,6 +26,8 @@ pub enum FrameKind {
     /// [`ExecRequest`](super::exec::ExecRequest) as JSON. The connection then carries that
     /// process's output and exit code instead of the container's.
     Exec = 6,
+    /// Shim to client: the exec'd process started; payload is its helper's pid (u32 BE).
+    Started = 7,
 }
 
 impl FrameKind {
@@ -38,6 +40,7 @@ impl FrameKind {
             4 => FrameKind::CloseStdin,
             5 => FrameKind::Resize,
             6 => FrameKind::Exec,
+            7 => FrameKind::Started,
             _ => return None,
         })
     }

@@ -330,6 +330,10 @@ impl Loop<'_> {
         let ctx = &self.exec;
         match exec::spawn(&req, self.procs[0].pid, ctx.config, ctx.cgroup, ctx.caps) {
             Ok(p) => {
+                let started = encode(FrameKind::Started, &(p.pid.as_raw() as u32).to_be_bytes());
+                if !self.clients[i].send(&started) {
+                    self.clients[i].gone = true;
+                }
                 self.clients[i].exec = Some(p.pid);
                 self.procs.push(Proc::new(p.pid, p.stdio));
                 true
