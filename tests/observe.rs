@@ -27,7 +27,9 @@ fn top_lists_the_processes_started_inside_with_host_pids() {
     let mut out = String::new();
     b.wait_until("both sleeps listed", Duration::from_secs(5), || {
         out = b.ok(&["top", "tp"]);
-        out.contains("sleep 301") && out.contains("sleep 302")
+        // pid 1's own command line names both: wait for the sleeps' own rows.
+        out.lines().any(|l| l.ends_with("   sleep 301"))
+            && out.lines().any(|l| l.ends_with("   sleep 302"))
     });
     let mut lines = out.lines();
     let header: Vec<&str> = lines.next().expect("header").split_whitespace().collect();
