@@ -84,9 +84,28 @@ fn redirect_stdio(shim_log: &Path) {
 /// path and the cgroup. Done before the record says the container stopped, because a
 /// `start` (or `restart`) that sees it stopped creates the same socket and cgroup at once
 /// and a late cleanup would remove the new shim's.
+/// Binds the shim's socket, making the runtime directory first. Another shim removing
+/// the then-empty directory between the two steps is answered by trying once more.
+fn bind(socket_path: &Path) -> std::io::Result<UnixListener> {
+    let dir = socket_path.parent().unwrap_or(Path::new("/"));
+    let _ = std::fs::remove_file(socket_path);
+    std::fs::create_dir_all(dir)?;
+    match UnixListener::bind(socket_path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(dir)?;
+            UnixListener::bind(socket_path)
+        }
+        other => other,
+    }
+}
+
 fn release(log: &mut LogWriter, socket_path: &Path, cgroup: &Cgroup) {
     let _ = log.finish();
     let _ = std::fs::remove_file(socket_path);
+    // The last shim of a root takes the runtime directory with it (fails while not empty).
+    if let Some(dir) = socket_path.parent() {
+        let _ = std::fs::remove_dir(dir);
+    }
     cgroup.remove();
 }
 
@@ -129,9 +148,8 @@ impl Shim {
             cgroup
                 .create(&config.resources)
                 .map_err(|e| e.to_string())?;
-            let _ = std::fs::remove_file(&socket_path);
-            let listener = UnixListener::bind(&socket_path)
-                .map_err(|e| format!("bind {}: {e}", socket_path.display()))?;
+            let listener =
+                bind(&socket_path).map_err(|e| format!("bind {}: {e}", socket_path.display()))?;
             let log = LogWriter::open(
                 &log_path(&paths, &id),
                 self.engine.options().log_max_size,

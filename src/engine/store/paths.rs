@@ -70,7 +70,9 @@ impl Paths {
         self.runtime
             .join(format!("{}.sock", &id[..id.len().min(12)]))
     }
-    /// Creates the directories of the layout.
+    /// Creates the directories of the state root. The runtime directory is made by the
+    /// shims that need it and removed by the last one to go, so a root used only for
+    /// images leaves nothing in /run.
     pub fn ensure(&self) -> std::io::Result<()> {
         for d in [
             self.blobs(),
@@ -79,7 +81,6 @@ impl Paths {
             self.containers(),
             self.volumes(),
             self.tmp(),
-            self.runtime.clone(),
         ] {
             std::fs::create_dir_all(d)?;
         }
