@@ -6,7 +6,7 @@ use crate::engine::network::ops::NetworkCreateOptions;
 use crate::engine::network::{Network, inspect, ports};
 use clap::{Args, Subcommand};
 use std::collections::BTreeMap;
-use std::io::{BufRead, Write};
+use std::io::Write;
 
 /// `berth network ...`
 #[derive(Debug, Subcommand)]
@@ -250,26 +250,9 @@ fn ls(ctx: &Ctx, a: LsArgs) -> anyhow::Result<i32> {
 }
 
 fn inspect_cmd(ctx: &Ctx, a: InspectArgs) -> anyhow::Result<i32> {
-    let mut found = Vec::new();
-    let mut code = 0;
-    for name in &a.names {
-        match ctx.engine.network(name) {
-            Ok(n) => found.push(inspect::document(&n)),
-            Err(e) => {
-                eprintln!("berth: {e}");
-                code = 1;
-            }
-        }
-    }
-    match &a.format {
-        Some(t) => {
-            for v in &found {
-                println!("{}", format::render(t, v)?);
-            }
-        }
-        None => println!("{}", serde_json::to_string_pretty(&found)?),
-    }
-    Ok(code)
+    format::print_inspect(&a.names, a.format.as_deref(), |n| {
+        ctx.engine.network(n).map(|n| inspect::document(&n))
+    })
 }
 
 fn rm(ctx: &Ctx, a: RmArgs) -> anyhow::Result<i32> {
@@ -288,15 +271,12 @@ fn rm(ctx: &Ctx, a: RmArgs) -> anyhow::Result<i32> {
 }
 
 fn prune(ctx: &Ctx, a: PruneArgs) -> anyhow::Result<i32> {
-    if !a.force {
-        eprint!(
-            "WARNING! This will remove all custom networks not used by at least one container.\nAre you sure you want to continue? [y/N] "
-        );
-        let mut line = String::new();
-        std::io::stdin().lock().read_line(&mut line)?;
-        if !matches!(line.trim(), "y" | "Y" | "yes") {
-            return Ok(0);
-        }
+    if !a.force
+        && !super::prompt::confirm(
+            "WARNING! This will remove all custom networks not used by at least one container.",
+        )?
+    {
+        return Ok(0);
     }
     let gone = ctx.engine.prune_networks()?;
     if !gone.is_empty() {

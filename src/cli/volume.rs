@@ -237,26 +237,9 @@ fn list_item(v: &Volume) -> serde_json::Value {
 }
 
 fn inspect(ctx: &Ctx, a: InspectArgs) -> anyhow::Result<i32> {
-    let mut found = Vec::new();
-    let mut code = 0;
-    for name in &a.names {
-        match ctx.engine.volume(name) {
-            Ok(v) => found.push(v.inspect_json()),
-            Err(e) => {
-                eprintln!("berth: {e}");
-                code = 1;
-            }
-        }
-    }
-    match &a.format {
-        Some(t) => {
-            for v in &found {
-                println!("{}", format::render(t, v)?);
-            }
-        }
-        None => println!("{}", serde_json::to_string_pretty(&found)?),
-    }
-    Ok(code)
+    format::print_inspect(&a.names, a.format.as_deref(), |n| {
+        ctx.engine.volume(n).map(|v| v.inspect_json())
+    })
 }
 
 fn rm(ctx: &Ctx, a: RmArgs) -> anyhow::Result<i32> {

@@ -2,8 +2,7 @@
 //! images and volumes), or a Go template per object.
 
 use crate::cli::Ctx;
-use crate::cli::format::render;
-use crate::cli::image::inspect::print_json_array;
+use crate::cli::format::print_inspect;
 use crate::engine::container::inspect::inspect_document;
 use anyhow::{Result, bail};
 use clap::Args;
@@ -62,26 +61,7 @@ pub fn print_documents(
     {
         bail!("invalid --type '{k}': use container, image or volume");
     }
-    let mut docs = Vec::new();
-    let mut code = 0;
-    for n in names {
-        match find(ctx, n, kind) {
-            Ok(v) => docs.push(v),
-            Err(e) => {
-                eprintln!("berth: {e}");
-                code = 1;
-            }
-        }
-    }
-    match format {
-        Some(f) => {
-            for d in &docs {
-                println!("{}", render(f, d)?);
-            }
-        }
-        None => print_json_array(&docs)?,
-    }
-    Ok(code)
+    print_inspect(names, format, |n| find(ctx, n, kind))
 }
 
 /// `berth inspect`

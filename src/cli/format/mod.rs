@@ -9,10 +9,12 @@
 pub mod container;
 mod funcs;
 pub mod human;
+pub mod inspect;
 mod rewrite;
 pub mod table;
 pub mod tabwriter;
 pub mod template;
 
+pub use inspect::{print_inspect, print_json_array};
 pub use table::{Column, print_list, write_list};
 pub use template::{Template, render};
