@@ -4,7 +4,7 @@ use super::attach::{AttachOptions, DEFAULT_DETACH, attach_stream, parse_detach_k
 use crate::cli::Ctx;
 use crate::engine::runtime::exec::ExecRequest;
 use crate::engine::runtime::protocol::{FrameKind, read_frame};
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Args;
 
 /// `berth exec`
@@ -67,18 +67,13 @@ fn keys(k: &Option<String>) -> Result<Vec<u8>> {
 /// `berth exec`: the exec'd command's exit code.
 pub fn exec(ctx: &Ctx, a: ExecArgs) -> Result<i32> {
     let detach_keys = keys(&a.detach_keys)?;
-    let mut env = Vec::new();
+    let mut given = Vec::new();
     for f in &a.env_file {
-        let text =
-            std::fs::read_to_string(f).with_context(|| format!("cannot read env file '{f}'"))?;
-        env.extend(
-            text.lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty() && !l.starts_with('#'))
-                .map(str::to_string),
-        );
+        given.extend(super::run::read_env_file(f)?);
     }
-    for e in &a.env {
+    given.extend(a.env.iter().cloned());
+    let mut env = Vec::new();
+    for e in &given {
         if e.contains('=') {
             env.push(e.clone());
         } else if let Ok(v) = std::env::var(e) {

@@ -136,7 +136,8 @@ pub fn parse_cpus(s: &str) -> Result<i64> {
     Ok((n * 1e9) as i64)
 }
 
-fn read_env_file(path: &str) -> Result<Vec<String>> {
+/// Reads a Docker env file: one `K=V` (or `K`) per line, blank lines and `#` comments skipped.
+pub fn read_env_file(path: &str) -> Result<Vec<String>> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read env file '{path}'"))?;
     Ok(text
