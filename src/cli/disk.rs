@@ -157,13 +157,7 @@ fn df_verbose(du: &crate::engine::disk_usage::DiskUsage) -> Result<i32> {
     ];
     let mut rows = Vec::new();
     for i in &du.images {
-        let tags = if i.image.repo_tags.is_empty() {
-            vec!["<none>:<none>".to_string()]
-        } else {
-            i.image.repo_tags.clone()
-        };
-        for t in tags {
-            let (repo, tag) = t.rsplit_once(':').unwrap_or((&t, "<none>"));
+        for (repo, tag) in super::image::ls::rows_of(&i.image) {
             rows.push(json!({
                 "Repository": repo, "Tag": tag, "ID": i.image.short_id(),
                 "CreatedSince": human::ago(i.image.created), "Size": human::size(i.image.size),

@@ -88,7 +88,7 @@ fn glob(pattern: &str, s: &str) -> bool {
 }
 
 /// The rows of one image: `(repository, tag)` per reference, or one `<none>` row.
-fn rows_of(img: &Image) -> Vec<(String, String)> {
+pub fn rows_of(img: &Image) -> Vec<(String, String)> {
     if img.repo_tags.is_empty() {
         return vec![("<none>".into(), "<none>".into())];
     }
