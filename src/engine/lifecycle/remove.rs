@@ -53,23 +53,11 @@ impl Engine {
                     c.state.status.as_str()
                 )));
             }
-            let _ = std::fs::write(
-                self.paths().container(c.id()).join(files::STOP_REQUESTED),
-                b"",
-            );
+            self.request_stop(&c);
             let cg = Cgroup::for_container(c.id());
             cg.kill_all();
             // The shim records the exit and cleans up; wait for it, then make sure.
-            let until = std::time::Instant::now() + Duration::from_secs(10);
-            while std::time::Instant::now() < until {
-                let running = crate::engine::container::record::load(self.paths(), c.id())
-                    .map(|now| self.reconcile(now).state.status.has_shim())
-                    .unwrap_or(false);
-                if !running {
-                    break;
-                }
-                std::thread::sleep(Duration::from_millis(10));
-            }
+            self.wait_stopped(c.id(), Duration::from_secs(10));
             cg.kill_all();
         }
         // --rm containers may have been removed by their shim meanwhile.

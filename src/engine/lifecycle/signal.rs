@@ -37,7 +37,7 @@ impl Engine {
     }
 
     /// Polls until the container's shim has finished with it, or `timeout` passes.
-    fn wait_stopped(&self, id: &str, timeout: Duration) -> bool {
+    pub(crate) fn wait_stopped(&self, id: &str, timeout: Duration) -> bool {
         let until = Instant::now() + timeout;
         loop {
             let running = record::load(self.paths(), id)
@@ -53,7 +53,8 @@ impl Engine {
         }
     }
 
-    fn request_stop(&self, c: &Container) {
+    /// Marks a stop as the user's, so the shim's restart policy lets the container be.
+    pub(crate) fn request_stop(&self, c: &Container) {
         let _ = std::fs::write(
             self.paths().container(c.id()).join(files::STOP_REQUESTED),
             b"",
