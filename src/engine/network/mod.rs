@@ -11,16 +11,17 @@
 //! the host ends of veth pairs go with them. The DNS server and port proxies live in the
 //! shim's poll loop (`service`).
 //!
-//! Not done yet: outbound NAT (a masquerade rule in an nftables table of berth's own, which
-//! needs nftables through netlink) and IP forwarding; containers reach each other, their
-//! gateway and published ports, but not the outside world. DNS is served over UDP only
-//! (truncated answers set TC, but there is no TCP listener to retry on).
+//! Outbound NAT: a masquerade rule per bridge network in berth's own nftables table, made
+//! through netlink (`firewall`, `nft`), with IPv4 forwarding turned on; `--internal`
+//! networks get drop rules instead.
 
 pub mod dns;
+pub mod firewall;
 pub mod hosts;
 pub mod inspect;
 pub mod ipam;
 pub mod netlink;
+pub mod nft;
 pub mod ops;
 pub mod ports;
 pub mod proxy;

@@ -33,6 +33,15 @@ pub struct Attach {
     pub peer_tmp: String,
     /// Whether to add the default route through `gateway`.
     pub default_route: bool,
+    /// The network is `--internal` (no NAT, nothing forwarded out).
+    pub internal: bool,
+}
+
+impl Attach {
+    /// The firewall rules of this attachment's network.
+    pub fn rules(&self) -> super::firewall::Rules {
+        super::firewall::rules_for(&self.bridge, self.gateway, self.prefix, self.internal)
+    }
 }
 
 /// The host end's name of a container's interface: `vb` + 8 hex of the id + the index.
@@ -157,6 +166,7 @@ pub fn delete_link(name: &str) -> Result<(), String> {
 /// namespace.
 async fn host_side(h: &Handle, pid: i32, a: &Attach) -> Result<(), String> {
     let br = ensure_bridge_in(h, &a.bridge, a.gateway, a.prefix).await?;
+    super::firewall::ensure(&a.rules())?;
     for stale in [&a.host_veth, &a.peer_tmp] {
         if let Some(i) = index_of(h, stale).await {
             let _ = h.link().del(i).execute().await;

@@ -1,6 +1,7 @@
 //! The network operations of the engine: list, create, remove, prune, and attaching
 //! containers (at create time, and live with `network connect`/`disconnect`).
 
+use super::firewall;
 use super::ipam::{self, Cidr};
 use super::netlink::{self, Attach};
 use super::{Endpoint, Network, store};
@@ -62,6 +63,7 @@ pub fn attach_for(n: &Network, e: &Endpoint, container_id: &str) -> Result<Attac
         host_veth: netlink::host_veth_name(container_id, &e.ifname),
         peer_tmp: format!("vp{short}{}", e.ifname.trim_start_matches("eth")),
         default_route: e.ifname == "eth0" && !n.internal,
+        internal: n.internal,
     })
 }
 
@@ -73,6 +75,18 @@ pub fn release_container(paths: &Paths, id: &str) {
             let _ = store::save(paths, &n);
         }
     }
+}
+
+/// Removes berth's firewall chains of bridges no network has any more (left by a crash
+/// between the steps of a removal); best effort.
+fn reconcile_firewall(all: &[Network]) {
+    let keep: Vec<String> = all
+        .iter()
+        .filter(|n| !n.bridge.is_empty())
+        .map(|n| n.bridge.clone())
+        .chain([super::DEFAULT_BRIDGE.to_string()])
+        .collect();
+    let _ = firewall::reconcile(&keep);
 }
 
 impl Engine {
@@ -187,11 +201,25 @@ impl Engine {
             endpoints: BTreeMap::new(),
         };
         netlink::ensure_bridge(&n.bridge, gateway, subnet.prefix)
-            .map_err(|e| EngineError::Other(format!("cannot create network '{}': {e}", n.name)))?;
+            .and_then(|()| {
+                firewall::ensure(&firewall::rules_for(
+                    &n.bridge,
+                    gateway,
+                    subnet.prefix,
+                    n.internal,
+                ))
+            })
+            .map_err(|e| {
+                let _ = netlink::delete_link(&n.bridge);
+                let _ = firewall::remove(&n.bridge);
+                EngineError::Other(format!("cannot create network '{}': {e}", n.name))
+            })?;
         if let Err(e) = store::save(self.paths(), &n) {
             let _ = netlink::delete_link(&n.bridge);
+            let _ = firewall::remove(&n.bridge);
             return Err(e);
         }
+        reconcile_firewall(&store::list_raw(self.paths()));
         self.emit("network", "create", &n.id, &[("name", &n.name)]);
         Ok(n)
     }
@@ -223,11 +251,14 @@ impl Engine {
             )));
         }
         if !n.bridge.is_empty() {
-            netlink::delete_link(&n.bridge).map_err(|e| {
-                EngineError::Other(format!("cannot remove network '{}': {e}", n.name))
-            })?;
+            firewall::remove(&n.bridge)
+                .and_then(|()| netlink::delete_link(&n.bridge))
+                .map_err(|e| {
+                    EngineError::Other(format!("cannot remove network '{}': {e}", n.name))
+                })?;
         }
         store::delete(self.paths(), &n.id)?;
+        reconcile_firewall(&store::list_raw(self.paths()));
         self.emit("network", "destroy", &n.id, &[("name", &n.name)]);
         Ok(n)
     }

@@ -1,0 +1,365 @@
+//! Outbound NAT and forwarding of bridge networks, in nftables through netlink (never by
+//! running `nft` or `iptables`).
+//!
+//! Everything berth adds lives in a table of its own, `ip berth`, so other tables (the
+//! host's firewall, Docker's) are never touched. Each bridge network has two base chains
+//! there, named after its bridge, remade atomically (one batch) whenever its bridge is set
+//! up and deleted with the network:
+//!
+//! - `post-<bridge>` (nat, postrouting): `ip saddr <subnet> oifname != <bridge> masquerade`
+//!   — what Docker's `MASQUERADE` rule does; not for `--internal` networks.
+//! - `fwd-<bridge>` (filter, forward, policy accept): `iifname <bridge> accept` and
+//!   `oifname <bridge> ct state established,related accept`; on an `--internal` network
+//!   instead a drop of whatever crosses between its bridge and another interface.
+//!
+//! Chains whose bridge belongs to no network (a crash between steps) are removed by
+//! `reconcile`. An accept here does not override a drop in another table's forward chain
+//! (nftables evaluates every base chain): a host whose own firewall drops forwarded
+//! traffic must allow it there.
+
+use super::nft::{self, Op};
+use netlink_packet_core::{DefaultNla, NLM_F_APPEND, NLM_F_CREATE};
+use netlink_packet_netfilter::NetfilterProtoFamily;
+use netlink_packet_netfilter::nftables::{
+    Bitwise, ChainAttribute, ChainMessage, Cmp, DataAttribute, ExpressionAttribute, Expressions,
+    Hook, InetHookNumber, ListAttribute, Meta, MetaKey, NfTablesMessage, Operator, Payload,
+    Register, RuleAttribute, RuleMessage, TableAttribute, TableMessage, Verdict, VerdictAttribute,
+};
+use std::net::Ipv4Addr;
+
+/// berth's table (family `ip`).
+pub const TABLE: &str = "berth";
+
+const FAMILY: NetfilterProtoFamily = NetfilterProtoFamily::IPv4;
+const NF_DROP: u32 = 0;
+const NF_ACCEPT: u32 = 1;
+/// `NFT_PAYLOAD_NETWORK_HEADER`.
+const NETWORK_HEADER: u32 = 1;
+/// `NFTA_CT_DREG`, `NFTA_CT_KEY`, `NFT_CT_STATE`.
+const CT_DREG: u16 = 1;
+const CT_KEY: u16 = 2;
+const CT_STATE: u32 = 0;
+/// `NFT_REG_1`.
+const REG1: u32 = 1;
+/// `NF_CT_STATE_BIT(IP_CT_ESTABLISHED) | NF_CT_STATE_BIT(IP_CT_RELATED)`.
+const ESTABLISHED_RELATED: u32 = 2 | 4;
+
+type Expr = ListAttribute<ExpressionAttribute>;
+
+/// The NAT chain's name of `bridge`.
+fn nat_chain(bridge: &str) -> String {
+    format!("post-{bridge}")
+}
+
+/// The forward chain's name of `bridge`.
+fn fwd_chain(bridge: &str) -> String {
+    format!("fwd-{bridge}")
+}
+
+/// The bridge a chain of berth's table belongs to.
+fn bridge_of(chain: &str) -> Option<&str> {
+    chain
+        .strip_prefix("post-")
+        .or_else(|| chain.strip_prefix("fwd-"))
+}
+
+/// An interface name as the kernel compares it: IFNAMSIZ bytes, zero-padded.
+fn ifname(name: &str) -> Vec<u8> {
+    let mut v = name.as_bytes().to_vec();
+    v.resize(16, 0);
+    v
+}
+
+fn meta(key: MetaKey) -> Expr {
+    Expressions::Meta(vec![
+        Meta::Key(key),
+        Meta::DestinationRegister(Register::Reg1),
+    ])
+    .into()
+}
+
+fn cmp(op: Operator, data: Vec<u8>) -> Expr {
+    Expressions::Cmp(vec![
+        Cmp::SourceRegister(Register::Reg1),
+        Cmp::Op(op),
+        Cmp::Data(DataAttribute::Value(data)),
+    ])
+    .into()
+}
+
+fn verdict(code: u32) -> Expr {
+    Expressions::Immediate(vec![
+        netlink_packet_netfilter::nftables::Immediate::DestinationRegister(Register::Verdict),
+        netlink_packet_netfilter::nftables::Immediate::Data(DataAttribute::Verdict(vec![
+            VerdictAttribute::Code(Verdict::Other(code)),
+        ])),
+    ])
+    .into()
+}
+
+/// `ip saddr <net>/<prefix>`.
+fn saddr_in(net: Ipv4Addr, prefix: u8) -> Vec<Expr> {
+    let mask = u32::MAX.checked_shl(32 - u32::from(prefix)).unwrap_or(0);
+    vec![
+        Expressions::Payload(vec![
+            Payload::DestinationRegister(Register::Reg1),
+            Payload::Base(NETWORK_HEADER),
+            Payload::Offset(12),
+            Payload::Len(4),
+        ])
+        .into(),
+        Expressions::Bitwise(vec![
+            Bitwise::SourceRegister(Register::Reg1),
+            Bitwise::DestinationRegister(Register::Reg1),
+            Bitwise::Length(4),
+            Bitwise::Mask(DataAttribute::Value(mask.to_be_bytes().to_vec())),
+            Bitwise::Xor(DataAttribute::Value(vec![0; 4])),
+        ])
+        .into(),
+        cmp(
+            Operator::Equal,
+            (u32::from(net) & mask).to_be_bytes().to_vec(),
+        ),
+    ]
+}
+
+/// `ct state established,related` (the state is a host-order u32).
+fn ct_established() -> Vec<Expr> {
+    vec![
+        Expressions::Other {
+            expression_type: "ct".into(),
+            attributes: vec![
+                DefaultNla::new(CT_DREG, REG1.to_be_bytes().to_vec()),
+                DefaultNla::new(CT_KEY, CT_STATE.to_be_bytes().to_vec()),
+            ],
+        }
+        .into(),
+        Expressions::Bitwise(vec![
+            Bitwise::SourceRegister(Register::Reg1),
+            Bitwise::DestinationRegister(Register::Reg1),
+            Bitwise::Length(4),
+            Bitwise::Mask(DataAttribute::Value(
+                ESTABLISHED_RELATED.to_ne_bytes().to_vec(),
+            )),
+            Bitwise::Xor(DataAttribute::Value(vec![0; 4])),
+        ])
+        .into(),
+        cmp(Operator::NotEqual, vec![0; 4]),
+    ]
+}
+
+fn masquerade() -> Expr {
+    ListAttribute::Element(vec![ExpressionAttribute::Name("masq".into())])
+}
+
+/// What berth's table holds for one bridge network.
+#[derive(Debug, Clone)]
+pub struct Rules {
+    /// The network's bridge.
+    pub bridge: String,
+    /// The subnet's network address.
+    pub net: Ipv4Addr,
+    /// The subnet's prefix length.
+    pub prefix: u8,
+    /// `--internal`: no way out.
+    pub internal: bool,
+}
+
+impl Rules {
+    /// The rules of the NAT chain and of the forward chain, as expression lists.
+    fn rules(&self) -> (Vec<Vec<Expr>>, Vec<Vec<Expr>>) {
+        let br = ifname(&self.bridge);
+        let on = |key| vec![meta(key), cmp(Operator::Equal, br.clone())];
+        let off = |key| vec![meta(key), cmp(Operator::NotEqual, br.clone())];
+        if self.internal {
+            let out = [
+                on(MetaKey::Iifname),
+                off(MetaKey::Oifname),
+                vec![verdict(NF_DROP)],
+            ];
+            let inn = [
+                on(MetaKey::Oifname),
+                off(MetaKey::Iifname),
+                vec![verdict(NF_DROP)],
+            ];
+            return (vec![], vec![out.concat(), inn.concat()]);
+        }
+        let nat = [
+            saddr_in(self.net, self.prefix),
+            off(MetaKey::Oifname),
+            vec![masquerade()],
+        ]
+        .concat();
+        let out = [on(MetaKey::Iifname), vec![verdict(NF_ACCEPT)]].concat();
+        let back = [
+            on(MetaKey::Oifname),
+            ct_established(),
+            vec![verdict(NF_ACCEPT)],
+        ]
+        .concat();
+        (vec![nat], vec![out, back])
+    }
+}
+
+/// The rules of the network with bridge `bridge` whose gateway is `gateway/prefix`.
+pub fn rules_for(bridge: &str, gateway: Ipv4Addr, prefix: u8, internal: bool) -> Rules {
+    Rules {
+        bridge: bridge.to_string(),
+        net: gateway,
+        prefix,
+        internal,
+    }
+}
+
+fn table_msg() -> Op {
+    Op {
+        msg: NfTablesMessage::NewTable(TableMessage {
+            attributes: vec![TableAttribute::Name(TABLE.into())],
+        }),
+        flags: NLM_F_CREATE,
+    }
+}
+
+fn base_chain(name: &str, kind: &str, hook: InetHookNumber, priority: i32) -> Op {
+    Op {
+        msg: NfTablesMessage::NewChain(ChainMessage {
+            attributes: vec![
+                ChainAttribute::Table(TABLE.into()),
+                ChainAttribute::Name(name.into()),
+                ChainAttribute::Hook(vec![
+                    Hook::Number(hook.into()),
+                    Hook::Priority(priority as u32),
+                ]),
+                ChainAttribute::Policy(NF_ACCEPT),
+                ChainAttribute::Type(kind.into()),
+            ],
+        }),
+        flags: NLM_F_CREATE,
+    }
+}
+
+/// Deletes every rule of `chain` (a rule message with no handle).
+fn flush(chain: &str) -> Op {
+    Op {
+        msg: NfTablesMessage::DeleteRule(RuleMessage {
+            attributes: vec![
+                RuleAttribute::Table(TABLE.into()),
+                RuleAttribute::Chain(chain.into()),
+            ],
+        }),
+        flags: 0,
+    }
+}
+
+fn rule(chain: &str, exprs: Vec<Expr>) -> Op {
+    Op {
+        msg: NfTablesMessage::NewRule(RuleMessage {
+            attributes: vec![
+                RuleAttribute::Table(TABLE.into()),
+                RuleAttribute::Chain(chain.into()),
+                RuleAttribute::Expressions(exprs),
+            ],
+        }),
+        flags: NLM_F_CREATE | NLM_F_APPEND,
+    }
+}
+
+fn delete_chain(chain: &str) -> Op {
+    Op {
+        msg: NfTablesMessage::DeleteChain(ChainMessage {
+            attributes: vec![
+                ChainAttribute::Table(TABLE.into()),
+                ChainAttribute::Name(chain.into()),
+            ],
+        }),
+        flags: 0,
+    }
+}
+
+/// Makes (or remakes) the chains of one network in one atomic batch, and turns on IPv4
+/// forwarding for a network with a way out.
+pub fn ensure(r: &Rules) -> Result<(), String> {
+    let (nat_rules, fwd_rules) = r.rules();
+    let (nat, fwd) = (nat_chain(&r.bridge), fwd_chain(&r.bridge));
+    // srcnat is priority 100, filter 0 (what `nft` calls them).
+    let mut ops = vec![
+        table_msg(),
+        base_chain(&nat, "nat", InetHookNumber::PostRouting, 100),
+        base_chain(&fwd, "filter", InetHookNumber::Forward, 0),
+        flush(&nat),
+        flush(&fwd),
+    ];
+    ops.extend(nat_rules.into_iter().map(|e| rule(&nat, e)));
+    ops.extend(fwd_rules.into_iter().map(|e| rule(&fwd, e)));
+    nft::batch(FAMILY, ops).map_err(|(_, e)| format!("firewall rules for '{}': {e}", r.bridge))?;
+    if !r.internal {
+        enable_forwarding()?;
+    }
+    Ok(())
+}
+
+/// Deletes the chains of `bridge`; missing ones are fine.
+pub fn remove(bridge: &str) -> Result<(), String> {
+    for chain in [nat_chain(bridge), fwd_chain(bridge)] {
+        match nft::batch(FAMILY, vec![flush(&chain), delete_chain(&chain)]) {
+            Ok(()) => {}
+            Err((errno, _)) if errno == libc::ENOENT => {}
+            Err((_, e)) => return Err(format!("remove firewall rules of '{bridge}': {e}")),
+        }
+    }
+    Ok(())
+}
+
+/// Deletes the chains of berth's table whose bridge is not in `keep`.
+pub fn reconcile(keep: &[String]) -> Result<(), String> {
+    let stale: Vec<String> = nft::chains(FAMILY, TABLE)?
+        .iter()
+        .filter_map(|c| bridge_of(c))
+        .filter(|b| !keep.iter().any(|k| k == b))
+        .map(str::to_string)
+        .collect();
+    for b in stale {
+        remove(&b)?;
+    }
+    Ok(())
+}
+
+/// Turns on IPv4 forwarding (`/proc/sys/net/ipv4/ip_forward`, per network namespace: the
+/// caller's).
+pub fn enable_forwarding() -> Result<(), String> {
+    const PATH: &str = "/proc/sys/net/ipv4/ip_forward";
+    if std::fs::read_to_string(PATH).is_ok_and(|s| s.trim() == "1") {
+        return Ok(());
+    }
+    std::fs::write(PATH, "1").map_err(|e| format!("enable IPv4 forwarding ({PATH}): {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chain_names_map_back_to_their_bridge() {
+        assert_eq!(
+            bridge_of(&nat_chain("br-0123456789ab")),
+            Some("br-0123456789ab")
+        );
+        assert_eq!(bridge_of(&fwd_chain("berth0")), Some("berth0"));
+        assert_eq!(bridge_of("input"), None);
+    }
+
+    #[test]
+    fn internal_networks_get_no_masquerade() {
+        let mut r = Rules {
+            bridge: "br-x".into(),
+            net: Ipv4Addr::new(10, 1, 0, 0),
+            prefix: 16,
+            internal: false,
+        };
+        let (nat, fwd) = r.rules();
+        assert_eq!((nat.len(), fwd.len()), (1, 2));
+        r.internal = true;
+        let (nat, fwd) = r.rules();
+        assert_eq!((nat.len(), fwd.len()), (0, 2));
+    }
+}

@@ -1,0 +1,182 @@
+//! nf_tables over netlink: sending a batch of messages atomically and listing chains.
+//!
+//! The messages themselves come from netlink-packet-netfilter (the rtnetlink family's
+//! crate; pure Rust, no libnftnl); this module only frames them as one nfnetlink batch
+//! (`NFNL_MSG_BATCH_BEGIN` … `END`) on a `NETLINK_NETFILTER` socket and reads the
+//! kernel's acknowledgements. Everything is synchronous and uses a socket of its own, in
+//! the caller's network namespace.
+
+use netlink_packet_core::{
+    NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST, NetlinkHeader, NetlinkMessage, NetlinkPayload,
+};
+use netlink_packet_netfilter::nftables::{ChainAttribute, ChainMessage, NfTablesMessage};
+use netlink_packet_netfilter::none::ControlMessage;
+use netlink_packet_netfilter::{
+    NetfilterHeader, NetfilterMessage, NetfilterMessageInner, NetfilterProtoFamily,
+};
+use netlink_sys::{Socket, SocketAddr, protocols::NETLINK_NETFILTER};
+use std::time::Duration;
+
+/// `NFNL_SUBSYS_NFTABLES`: the resource id of a batch's begin and end messages.
+const SUBSYS_NFTABLES: u16 = 10;
+
+/// How long to wait for the kernel's answer before giving up.
+const TIMEOUT: Duration = Duration::from_secs(5);
+
+/// One message of a batch: what to send, in which family, with which extra netlink flags
+/// (`NLM_F_CREATE`, `NLM_F_APPEND`, ...).
+pub struct Op {
+    /// The nf_tables message.
+    pub msg: NfTablesMessage,
+    /// Extra header flags.
+    pub flags: u16,
+}
+
+fn socket() -> Result<Socket, String> {
+    let mut s = Socket::new(NETLINK_NETFILTER).map_err(|e| format!("nftables socket: {e}"))?;
+    s.bind_auto()
+        .map_err(|e| format!("nftables socket: bind: {e}"))?;
+    s.connect(&SocketAddr::new(0, 0))
+        .map_err(|e| format!("nftables socket: connect: {e}"))?;
+    let tv = nix::sys::time::TimeVal::new(TIMEOUT.as_secs() as _, 0);
+    nix::sys::socket::setsockopt(&s, nix::sys::socket::sockopt::ReceiveTimeout, &tv)
+        .map_err(|e| format!("nftables socket: timeout: {e}"))?;
+    Ok(s)
+}
+
+fn frame(
+    family: NetfilterProtoFamily,
+    res_id: u16,
+    inner: NetfilterMessageInner,
+    flags: u16,
+    seq: u32,
+) -> Vec<u8> {
+    let mut m = NetlinkMessage::new(
+        NetlinkHeader::default(),
+        NetlinkPayload::InnerMessage(NetfilterMessage::new(
+            NetfilterHeader::new(family, 0, res_id),
+            inner,
+        )),
+    );
+    m.header.flags = NLM_F_REQUEST | flags;
+    m.header.sequence_number = seq;
+    m.finalize();
+    let mut buf = vec![0; m.buffer_len()];
+    m.serialize(&mut buf);
+    buf
+}
+
+/// The netlink messages in `buf`, one datagram.
+fn messages(buf: &[u8]) -> Vec<NetlinkMessage<NetfilterMessage>> {
+    let mut out = Vec::new();
+    let mut off = 0;
+    while off + 16 <= buf.len() {
+        let len = u32::from_ne_bytes([buf[off], buf[off + 1], buf[off + 2], buf[off + 3]]) as usize;
+        if len < 16 || off + len > buf.len() {
+            break;
+        }
+        if let Ok(m) = NetlinkMessage::<NetfilterMessage>::deserialize(&buf[off..off + len]) {
+            out.push(m);
+        }
+        off += (len + 3) & !3;
+    }
+    out
+}
+
+fn recv(s: &Socket) -> Result<Vec<u8>, String> {
+    s.recv_from_full()
+        .map(|(b, _)| b)
+        .map_err(|e| format!("nftables: no answer from the kernel: {e}"))
+}
+
+/// Sends `ops` in `family` as one atomic batch: either all of them take effect or none.
+/// Returns the first error the kernel reported, e.g. `ENOENT` for a missing chain, as
+/// `Err((errno, text))`.
+pub fn batch(family: NetfilterProtoFamily, ops: Vec<Op>) -> Result<(), (i32, String)> {
+    let s = socket().map_err(|e| (0, e))?;
+    let mut buf = frame(
+        NetfilterProtoFamily::Unspec,
+        SUBSYS_NFTABLES,
+        NetfilterMessageInner::None(ControlMessage::BatchBegin),
+        0,
+        0,
+    );
+    let n = ops.len() as u32;
+    for (i, op) in ops.into_iter().enumerate() {
+        buf.extend(frame(
+            family,
+            0,
+            NetfilterMessageInner::NfTables(op.msg),
+            op.flags | NLM_F_ACK,
+            i as u32 + 1,
+        ));
+    }
+    buf.extend(frame(
+        NetfilterProtoFamily::Unspec,
+        SUBSYS_NFTABLES,
+        NetfilterMessageInner::None(ControlMessage::BatchEnd),
+        0,
+        n + 1,
+    ));
+    s.send(&buf, 0)
+        .map_err(|e| (0, format!("nftables: send: {e}")))?;
+    // Every message asked for an acknowledgement: one answer each, an error for the one
+    // that failed (the kernel then undoes the whole batch).
+    let mut seen = 0;
+    while seen < n {
+        for m in messages(&recv(&s).map_err(|e| (0, e))?) {
+            if let NetlinkPayload::Error(e) = m.payload {
+                seen += 1;
+                if e.code.is_some() {
+                    let errno = -e.raw_code();
+                    return Err((errno, e.to_io().to_string()));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The names of the chains of table `table` in `family` (none when it does not exist).
+pub fn chains(family: NetfilterProtoFamily, table: &str) -> Result<Vec<String>, String> {
+    let s = socket()?;
+    let req = frame(
+        family,
+        0,
+        NetfilterMessageInner::NfTables(NfTablesMessage::GetChain(ChainMessage {
+            attributes: vec![],
+        })),
+        NLM_F_DUMP,
+        1,
+    );
+    s.send(&req, 0)
+        .map_err(|e| format!("nftables: send: {e}"))?;
+    let mut out = Vec::new();
+    loop {
+        for m in messages(&recv(&s)?) {
+            match m.payload {
+                NetlinkPayload::Done(_) => return Ok(out),
+                NetlinkPayload::Error(e) if e.code.is_some() => {
+                    return Err(format!("nftables: list chains: {}", e.to_io()));
+                }
+                NetlinkPayload::InnerMessage(NetfilterMessage {
+                    inner: NetfilterMessageInner::NfTables(NfTablesMessage::NewChain(c)),
+                    ..
+                }) => {
+                    let mine = c
+                        .attributes
+                        .iter()
+                        .any(|a| matches!(a, ChainAttribute::Table(t) if t == table));
+                    let name = c.attributes.iter().find_map(|a| match a {
+                        ChainAttribute::Name(n) => Some(n.clone()),
+                        _ => None,
+                    });
+                    if mine && let Some(n) = name {
+                        out.push(n);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
