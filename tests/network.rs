@@ -331,6 +331,22 @@ fn connect_adds_an_interface_and_names_disconnect_removes_them() {
         links.contains("eth1") && links.contains("172.19."),
         "{links}"
     );
+    // Its /etc/hosts now has its address on the new network too, as Docker writes it.
+    let back_ip = ns.ok(
+        &b,
+        &[
+            "inspect",
+            "client",
+            "--format",
+            "{{(index .NetworkSettings.Networks \"back\").IPAddress}}",
+        ],
+    );
+    let back_ip = back_ip.trim().to_string();
+    assert!(back_ip.starts_with("172.19."), "{back_ip}");
+    let client_id = b.id_of("client");
+    let host_line = format!("{back_ip}\t{}\n", &client_id[..12]);
+    let hosts = ns.ok(&b, &["exec", "client", "cat", "/etc/hosts"]);
+    assert!(hosts.contains(&host_line), "{hosts}");
     let after = in_container(client, &["ping", "-c", "1", "-W", "2", "db"]);
     assert_eq!(
         after.code, 0,
@@ -350,6 +366,9 @@ fn connect_adds_an_interface_and_names_disconnect_removes_them() {
     ns.ok(&b, &["network", "disconnect", "back", "client"]);
     let links = in_container(client, &["ip", "link"]).stdout;
     assert!(!links.contains("eth1"), "{links}");
+    let hosts = ns.ok(&b, &["exec", "client", "cat", "/etc/hosts"]);
+    assert!(!hosts.contains(&back_ip), "{hosts}");
+    assert!(hosts.contains("172.18."), "its own address stays: {hosts}");
     let gone = in_container(client, &["nslookup", "db"]);
     assert!(
         !gone.stdout.contains("Address: 172.19."),

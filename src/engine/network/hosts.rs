@@ -97,6 +97,38 @@ pub fn for_container(
     )
 }
 
+/// Rewrites the /etc/hosts of running container `config` from its network records (after
+/// `network connect` / `disconnect`). The file is berth's own (`containers/<id>/hosts`,
+/// bind-mounted into the container), so it is rewritten in place — a new file would not
+/// be seen through the bind mount — opened without following a symlink and only if it
+/// is a regular file. A container that never started has none: nothing to do.
+pub fn rewrite_hosts(
+    paths: &crate::engine::store::Paths,
+    config: &crate::engine::container::ContainerConfig,
+) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let path = paths.container(&config.id).join("hosts");
+    let mut f = match std::fs::OpenOptions::new()
+        .write(true)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(&path)
+    {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    if !f.metadata()?.is_file() {
+        return Err(std::io::Error::other(format!(
+            "{} is not a regular file",
+            path.display()
+        )));
+    }
+    let (text, _) = for_container(paths, config, "");
+    f.write_all(text.as_bytes())?;
+    f.set_len(text.len() as u64)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,10 +1,10 @@
 //! The network operations of the engine: list, create, remove, prune, and attaching
 //! containers (at create time, and live with `network connect`/`disconnect`).
 
-use super::firewall;
 use super::ipam::{self, Cidr};
 use super::netlink::{self, Attach};
 use super::{Endpoint, Network, store};
+use super::{firewall, hosts};
 use crate::engine::container::Status;
 use crate::engine::error::{EngineError, Result};
 use crate::engine::store::Paths;
@@ -424,6 +424,7 @@ impl Engine {
                 self.detach_record(&n.id, c.id());
                 return Err(err);
             }
+            let _ = hosts::rewrite_hosts(self.paths(), &c.config);
         }
         self.emit("network", "connect", &n.id, &[("container", c.id())]);
         Ok(())
@@ -446,6 +447,9 @@ impl Engine {
             })?;
         }
         self.detach_record(&n.id, c.id());
+        if c.state.status == Status::Running {
+            let _ = hosts::rewrite_hosts(self.paths(), &c.config);
+        }
         self.emit("network", "disconnect", &n.id, &[("container", c.id())]);
         Ok(())
     }
