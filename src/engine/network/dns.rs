@@ -62,9 +62,26 @@ pub fn error_reply(query: &[u8], code: ResponseCode) -> Option<Vec<u8>> {
     r.to_vec().ok()
 }
 
-/// Answers `query` from `resolve` (name and query type -> addresses, in the order to give);
-/// an empty list means "not ours".
+/// Answers `query` (received over UDP) from `resolve` (name and query type -> addresses,
+/// in the order to give); an empty list means "not ours". An answer larger than the
+/// client can take (512 bytes, or its EDNS size) is truncated with TC set.
 pub fn answer(query: &[u8], resolve: &mut dyn FnMut(&str, RecordType) -> Vec<Ipv4Addr>) -> Reply {
+    answer_within(query, false, resolve)
+}
+
+/// Like `answer`, for a query received over TCP: the answer is never truncated.
+pub fn answer_tcp(
+    query: &[u8],
+    resolve: &mut dyn FnMut(&str, RecordType) -> Vec<Ipv4Addr>,
+) -> Reply {
+    answer_within(query, true, resolve)
+}
+
+fn answer_within(
+    query: &[u8],
+    tcp: bool,
+    resolve: &mut dyn FnMut(&str, RecordType) -> Vec<Ipv4Addr>,
+) -> Reply {
     let Ok(q) = Message::from_vec(query) else {
         return Reply::Drop;
     };
@@ -104,6 +121,7 @@ pub fn answer(query: &[u8], resolve: &mut dyn FnMut(&str, RecordType) -> Vec<Ipv
         }
         None => 512,
     };
+    let limit = if tcp { usize::from(u16::MAX) } else { limit };
     let Ok(bytes) = r.to_vec() else {
         return error_reply(query, ResponseCode::ServFail).map_or(Reply::Drop, Reply::Answer);
     };
@@ -175,5 +193,27 @@ mod tests {
         assert!(bytes.len() <= 512);
         let m = Message::from_vec(&bytes).expect("decode");
         assert!(m.metadata.truncation);
+        // Over TCP the same question gets every address, untruncated.
+        let Reply::Answer(bytes) =
+            answer_tcp(&query("big.", RecordType::A), &mut |_, _| many.clone())
+        else {
+            panic!("no answer");
+        };
+        let m = Message::from_vec(&bytes).expect("decode");
+        assert!(!m.metadata.truncation);
+        assert_eq!(m.answers.len(), 60);
+    }
+
+    #[test]
+    fn aaaa_for_a_known_name_is_an_empty_noerror() {
+        let ips = vec![Ipv4Addr::new(172, 18, 0, 2)];
+        let Reply::Answer(bytes) =
+            answer(&query("web.", RecordType::AAAA), &mut |_, _| ips.clone())
+        else {
+            panic!("no answer");
+        };
+        let m = Message::from_vec(&bytes).expect("decode");
+        assert_eq!(m.metadata.response_code, ResponseCode::NoError);
+        assert!(m.answers.is_empty());
     }
 }

@@ -16,6 +16,7 @@
 //! networks get drop rules instead.
 
 pub mod dns;
+pub mod dns_tcp;
 pub mod firewall;
 pub mod hosts;
 pub mod inspect;

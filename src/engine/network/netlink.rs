@@ -7,9 +7,10 @@
 //! whenever it clones. Work inside a container's namespace is done by that helper thread
 //! after `setns(2)` into `/proc/<pid>/ns/net` (a per-thread change).
 
+use super::dns_tcp::DnsSockets;
 use futures_util::TryStreamExt;
 use rtnetlink::{Handle, LinkBridge, LinkUnspec, LinkVeth, RouteMessageBuilder, new_connection};
-use std::net::{IpAddr, Ipv4Addr, UdpSocket};
+use std::net::{IpAddr, Ipv4Addr, TcpListener, UdpSocket};
 use std::os::fd::AsFd;
 
 /// One interface to give a container: a veth pair whose host end joins `bridge`.
@@ -263,13 +264,13 @@ fn enter_netns(pid: i32) -> Result<(), String> {
 }
 
 /// Gives the container `pid` its interfaces (all of `attaches`), brings its loopback up,
-/// and with `dns` binds a UDP socket on 127.0.0.11:53 inside its namespace for the
+/// and with `dns` binds UDP and TCP sockets on 127.0.0.11:53 inside its namespace for the
 /// embedded DNS server. On error the host ends made so far are deleted.
 pub fn setup_container(
     pid: i32,
     attaches: Vec<Attach>,
     dns: bool,
-) -> Result<Option<UdpSocket>, String> {
+) -> Result<Option<DnsSockets>, String> {
     on_thread(move |rt| {
         rt.block_on(async {
             let host = connect()?;
@@ -297,7 +298,11 @@ pub fn setup_container(
                         .map_err(|e| format!("bind the DNS server on 127.0.0.11:53: {e}"))?;
                     s.set_nonblocking(true)
                         .map_err(|e| format!("DNS socket: {e}"))?;
-                    return Ok(Some(s));
+                    let t = TcpListener::bind("127.0.0.11:53")
+                        .map_err(|e| format!("bind the DNS server on 127.0.0.11:53/tcp: {e}"))?;
+                    t.set_nonblocking(true)
+                        .map_err(|e| format!("DNS socket: {e}"))?;
+                    return Ok(Some(DnsSockets { udp: s, tcp: t }));
                 }
                 Ok(None)
             }

@@ -6,6 +6,7 @@
 //! namespace, the host's, and stay across restarts.
 
 use super::dns::{self, Reply};
+use super::dns_tcp::{DnsSockets, TcpDns};
 use super::proxy::{Interest, Proxy};
 use super::{attachments, hosts, store};
 use crate::engine::container::{ContainerConfig, Status, record};
@@ -25,11 +26,19 @@ enum Tok {
     Dns,
     Upstream,
     Proxy(usize, usize),
+    Tcp(usize),
+}
+
+/// Who asked: a UDP client's address, or a TCP connection of `TcpDns`.
+#[derive(Clone, Copy)]
+enum Client {
+    Udp(SocketAddr),
+    Tcp(usize),
 }
 
 struct Pending {
     id: u16,
-    client: SocketAddr,
+    client: Client,
     client_id: u16,
     query: Vec<u8>,
     since: Instant,
@@ -40,6 +49,7 @@ pub struct Service {
     paths: Paths,
     me: String,
     dns: Option<UdpSocket>,
+    tcp: TcpDns,
     upstream: Option<UdpSocket>,
     upstreams: Vec<SocketAddr>,
     pending: Vec<Pending>,
@@ -95,6 +105,7 @@ impl Service {
             paths: paths.clone(),
             me: config.id.clone(),
             dns: None,
+            tcp: TcpDns::default(),
             upstream,
             upstreams,
             pending: Vec::new(),
@@ -105,10 +116,35 @@ impl Service {
         })
     }
 
-    /// Uses `sock` (bound in the container's new namespace) for DNS from now on.
-    pub fn set_dns(&mut self, sock: Option<UdpSocket>) {
-        self.dns = sock;
+    /// Uses `socks` (bound in the container's new namespace) for DNS from now on.
+    pub fn set_dns(&mut self, socks: Option<DnsSockets>) {
+        let (udp, tcp) = socks.map_or((None, None), |s| (Some(s.udp), Some(s.tcp)));
+        self.dns = udp;
+        self.tcp = TcpDns::new(tcp);
         self.pending.clear();
+    }
+
+    /// Sends `bytes` to whoever asked.
+    fn send_to_client(&mut self, client: Client, bytes: &[u8]) {
+        match client {
+            Client::Udp(addr) => {
+                if let Some(s) = &self.dns {
+                    let _ = s.send_to(bytes, addr);
+                }
+            }
+            Client::Tcp(conn) => self.tcp.reply(conn, bytes),
+        }
+    }
+
+    /// Queries that came over TCP: the same answers, never truncated.
+    fn serve_tcp(&mut self, sub: usize, revents: PollFlags) {
+        for (conn, query) in self.tcp.ready(sub, revents) {
+            match dns::answer_tcp(&query, &mut |name, t| self.resolve(name, t)) {
+                Reply::Answer(bytes) => self.tcp.reply(conn, &bytes),
+                Reply::Drop => {}
+                Reply::Forward => self.forward(query, Client::Tcp(conn)),
+            }
+        }
     }
 
     /// The addresses of `name`; A queries turn the round-robin wheel.
@@ -144,18 +180,18 @@ impl Service {
                     }
                 }
                 Reply::Drop => {}
-                Reply::Forward => self.forward(query, from),
+                Reply::Forward => self.forward(query, Client::Udp(from)),
             }
         }
     }
 
-    fn reply_error(&self, query: &[u8], client: SocketAddr, code: ResponseCode) {
-        if let (Some(sock), Some(b)) = (&self.dns, dns::error_reply(query, code)) {
-            let _ = sock.send_to(&b, client);
+    fn reply_error(&mut self, query: &[u8], client: Client, code: ResponseCode) {
+        if let Some(b) = dns::error_reply(query, code) {
+            self.send_to_client(client, &b);
         }
     }
 
-    fn forward(&mut self, query: Vec<u8>, client: SocketAddr) {
+    fn forward(&mut self, query: Vec<u8>, client: Client) {
         let (Some(up), Some(server)) = (&self.upstream, self.upstreams.first()) else {
             self.reply_error(&query, client, ResponseCode::NXDomain);
             return;
@@ -197,9 +233,7 @@ impl Service {
             };
             let p = self.pending.remove(i);
             buf[..2].copy_from_slice(&p.client_id.to_be_bytes());
-            if let Some(s) = &self.dns {
-                let _ = s.send_to(&buf[..n], p.client);
-            }
+            self.send_to_client(p.client, &buf[..n]);
         }
     }
 
@@ -209,12 +243,7 @@ impl Service {
             .partition(|p| p.since.elapsed() > FORWARD_TIMEOUT);
         self.pending = keep;
         for p in old {
-            if let (Some(s), Some(b)) = (
-                &self.dns,
-                dns::error_reply(&p.query, ResponseCode::ServFail),
-            ) {
-                let _ = s.send_to(&b, p.client);
-            }
+            self.reply_error(&p.query, p.client, ResponseCode::ServFail);
         }
     }
 }
@@ -231,6 +260,12 @@ impl crate::engine::runtime::supervise::Poller for Service {
             out.push((s.as_raw_fd(), PollFlags::POLLIN, self.tokens.len()));
             self.tokens.push(Tok::Upstream);
         }
+        let mut sub = Vec::new();
+        self.tcp.interest(&mut sub);
+        for (fd, ev, t) in sub {
+            out.push((fd, ev, self.tokens.len()));
+            self.tokens.push(Tok::Tcp(t));
+        }
         for (i, p) in self.proxies.iter().enumerate() {
             let mut sub = Vec::new();
             p.interest(&mut sub);
@@ -246,6 +281,7 @@ impl crate::engine::runtime::supervise::Poller for Service {
         match self.tokens.get(token).copied() {
             Some(Tok::Dns) => self.serve_dns(),
             Some(Tok::Upstream) => self.upstream_reply(),
+            Some(Tok::Tcp(t)) => self.serve_tcp(t, revents),
             Some(Tok::Proxy(i, t)) => {
                 if let Some(p) = self.proxies.get_mut(i) {
                     p.ready(t, revents);
@@ -260,7 +296,8 @@ impl crate::engine::runtime::supervise::Poller for Service {
             p.sweep();
         }
         self.expire();
-        if self.pending.is_empty() {
+        self.tcp.sweep();
+        if self.pending.is_empty() && !self.tcp.busy() {
             None
         } else {
             Some(Duration::from_millis(200))

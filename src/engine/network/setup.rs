@@ -1,19 +1,19 @@
 //! Giving a freshly cloned container its network: called by the shim between clone and
 //! go-ahead, on every start.
 
+use super::dns_tcp::DnsSockets;
 use super::{attachments, netlink, ops, store};
 use crate::engine::container::ContainerConfig;
 use crate::engine::store::Paths;
-use std::net::UdpSocket;
 
 /// Creates the container `pid`'s interfaces from its network records; on a user network
-/// also returns the embedded DNS server's socket, bound inside its namespace. Nothing to do
+/// also returns the embedded DNS server's sockets, bound inside its namespace. Nothing to do
 /// (and no thread started) for `none` and `host`.
 pub fn container(
     paths: &Paths,
     config: &ContainerConfig,
     pid: i32,
-) -> Result<Option<UdpSocket>, String> {
+) -> Result<Option<DnsSockets>, String> {
     if matches!(config.network_mode.as_str(), "none" | "host" | "") {
         return Ok(None);
     }

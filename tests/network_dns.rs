@@ -1,0 +1,134 @@
+//! The embedded DNS server over TCP and UDP as a resolver inside a container sees it (root
+//! only; in a network namespace of the test's own): the test's thread enters a running
+//! container's network namespace (setns, that thread only) and asks 127.0.0.11:53.
+
+#[path = "common/container_harness.rs"]
+mod harness;
+#[path = "common/netns.rs"]
+mod netns;
+
+use harness::Berth;
+use hickory_proto::op::{Message, Query, ResponseCode};
+use hickory_proto::rr::{Name, RData, RecordType};
+use netns::NetNs;
+use std::io::{Read, Write};
+use std::net::{Ipv4Addr, TcpStream, UdpSocket};
+use std::os::fd::AsFd;
+use std::time::Duration;
+
+fn query(id: u16, name: &str, t: RecordType) -> Vec<u8> {
+    let mut m = Message::query();
+    m.metadata.id = id;
+    m.metadata.recursion_desired = true;
+    m.add_query(Query::query(Name::from_ascii(name).expect("name"), t));
+    m.to_vec().expect("encode")
+}
+
+fn addrs(m: &Message) -> Vec<Ipv4Addr> {
+    let mut v: Vec<Ipv4Addr> = m
+        .answers
+        .iter()
+        .filter_map(|r| match &r.data {
+            RData::A(a) => Some(a.0),
+            _ => None,
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// One query over TCP (two-byte length framing), one answer.
+fn over_tcp(q: &[u8]) -> Message {
+    let mut s = TcpStream::connect("127.0.0.11:53").expect("connect 127.0.0.11:53/tcp");
+    s.set_read_timeout(Some(Duration::from_secs(5)))
+        .expect("timeout");
+    let mut framed = (q.len() as u16).to_be_bytes().to_vec();
+    framed.extend_from_slice(q);
+    s.write_all(&framed).expect("send");
+    let mut len = [0u8; 2];
+    s.read_exact(&mut len).expect("answer length");
+    let mut body = vec![0u8; usize::from(u16::from_be_bytes(len))];
+    s.read_exact(&mut body).expect("answer");
+    Message::from_vec(&body).expect("decode the TCP answer")
+}
+
+fn over_udp(q: &[u8]) -> Message {
+    let s = UdpSocket::bind("127.0.0.1:0").expect("udp socket");
+    s.set_read_timeout(Some(Duration::from_secs(5)))
+        .expect("timeout");
+    s.send_to(q, "127.0.0.11:53").expect("send");
+    let mut buf = [0u8; 4096];
+    let n = s.recv(&mut buf).expect("udp answer");
+    Message::from_vec(&buf[..n]).expect("decode the UDP answer")
+}
+
+/// Runs `f` on a thread that has entered the network namespace of process `pid`.
+fn in_netns_of<T: Send + 'static>(pid: i64, f: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::spawn(move || {
+        let ns = std::fs::File::open(format!("/proc/{pid}/ns/net")).expect("open netns");
+        nix::sched::setns(ns.as_fd(), nix::sched::CloneFlags::CLONE_NEWNET).expect("setns");
+        f()
+    })
+    .join()
+    .expect("the netns thread")
+}
+
+#[test]
+fn tcp_and_udp_give_the_same_answers_and_aaaa_is_an_empty_noerror() {
+    let ns = NetNs::new();
+    let b = Berth::new();
+    ns.ok(
+        &b,
+        &["network", "create", "--subnet", "10.88.0.0/16", "app"],
+    );
+    let mut ips = Vec::new();
+    for name in ["s1", "s2"] {
+        ns.ok(
+            &b,
+            &[
+                "run",
+                "-d",
+                "--name",
+                name,
+                "--network",
+                "app",
+                "--network-alias",
+                "search",
+                "busybox",
+                "sleep",
+                "300",
+            ],
+        );
+        let ip = ns.ok(
+            &b,
+            &[
+                "inspect",
+                name,
+                "--format",
+                "{{(index .NetworkSettings.Networks \"app\").IPAddress}}",
+            ],
+        );
+        ips.push(ip.trim().parse::<Ipv4Addr>().expect("an address"));
+    }
+    ips.sort();
+    let pid = b.state(&b.id_of("s1"))["pid"].as_i64().expect("pid");
+
+    let (tcp, udp, aaaa_tcp, aaaa_udp, by_name) = in_netns_of(pid, || {
+        (
+            over_tcp(&query(1, "search.", RecordType::A)),
+            over_udp(&query(2, "search.", RecordType::A)),
+            over_tcp(&query(3, "s2.", RecordType::AAAA)),
+            over_udp(&query(4, "s2.", RecordType::AAAA)),
+            over_tcp(&query(5, "s2.", RecordType::A)),
+        )
+    });
+    assert_eq!(tcp.metadata.id, 1);
+    assert_eq!(tcp.metadata.response_code, ResponseCode::NoError);
+    assert_eq!(addrs(&tcp), ips, "TCP: every address of the alias");
+    assert_eq!(addrs(&udp), ips, "UDP: the same addresses");
+    for m in [&aaaa_tcp, &aaaa_udp] {
+        assert_eq!(m.metadata.response_code, ResponseCode::NoError, "{m:?}");
+        assert!(m.answers.is_empty(), "no AAAA records: {m:?}");
+    }
+    assert_eq!(addrs(&by_name), vec![ips[1]], "s2 by name over TCP");
+}
