@@ -199,6 +199,19 @@ fn bridge_containers_reach_outside_masqueraded_and_internal_ones_do_not() {
     assert!(!routed.stdout.contains("from="), "{routed:?}");
     ns.ok(&b, &["rm", "-f", "probe"]);
 
+    // A bridge gone behind berth's back (a crash between the steps of a removal): the
+    // next network operation drops its chains; other networks' chains stay.
+    let ghost = ns.ok(&b, &["network", "create", "ghost"]);
+    let ghost_br = format!("br-{}", &ghost.trim()[..12]);
+    assert!(berth_table(&ns).contains(&ghost_br));
+    let del = ns.host(&["ip", "link", "del", &ghost_br]);
+    assert_eq!(del.code, 0, "{del:?}");
+    ns.ok(&b, &["network", "create", "later"]);
+    let table = berth_table(&ns);
+    assert!(!table.contains(&ghost_br), "stale chains: {table}");
+    assert!(table.contains("10.66.0.0/16"), "app's rules stay: {table}");
+    ns.ok(&b, &["network", "rm", "ghost", "later"]);
+
     ns.ok(&b, &["network", "rm", "app", "sealed"]);
     let table = berth_table(&ns);
     assert!(

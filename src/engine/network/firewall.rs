@@ -12,9 +12,9 @@
 //!   `oifname <bridge> ct state established,related accept`; on an `--internal` network
 //!   instead a drop of whatever crosses between its bridge and another interface.
 //!
-//! Chains whose bridge belongs to no network (a crash between steps) are removed by
-//! `reconcile`. An accept here does not override a drop in another table's forward chain
-//! (nftables evaluates every base chain): a host whose own firewall drops forwarded
+//! Chains whose bridge is gone (a crash between steps) are removed by `reconcile`. An
+//! accept here does not override a drop in another table's forward chain (nftables
+//! evaluates every base chain): a host whose own firewall drops forwarded
 //! traffic must allow it there.
 
 use super::nft::{self, Op};
@@ -310,16 +310,21 @@ pub fn remove(bridge: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Deletes the chains of berth's table whose bridge is not in `keep`.
-pub fn reconcile(keep: &[String]) -> Result<(), String> {
-    let stale: Vec<String> = nft::chains(FAMILY, TABLE)?
+/// Deletes the chains of berth's table whose bridge is gone from the namespace (a crash
+/// between the steps of a removal, a bridge deleted by hand). Chains of bridges that
+/// exist stay, whichever state root made them: several roots may share a namespace.
+pub fn reconcile() -> Result<(), String> {
+    let mut stale: Vec<String> = nft::chains(FAMILY, TABLE)?
         .iter()
         .filter_map(|c| bridge_of(c))
-        .filter(|b| !keep.iter().any(|k| k == b))
         .map(str::to_string)
         .collect();
+    stale.sort();
+    stale.dedup();
     for b in stale {
-        remove(&b)?;
+        if !super::netlink::link_exists(&b) {
+            remove(&b)?;
+        }
     }
     Ok(())
 }

@@ -145,6 +145,18 @@ pub fn ensure_bridge(name: &str, gateway: Ipv4Addr, prefix: u8) -> Result<(), St
     })
 }
 
+/// Whether the link `name` exists in the caller's namespace.
+pub fn link_exists(name: &str) -> bool {
+    let name = name.to_string();
+    on_thread(move |rt| {
+        rt.block_on(async {
+            let h = connect()?;
+            Ok(index_of(&h, &name).await.is_some())
+        })
+    })
+    .unwrap_or(true)
+}
+
 /// Deletes the link `name` in the caller's namespace; a missing link is fine.
 pub fn delete_link(name: &str) -> Result<(), String> {
     let name = name.to_string();

@@ -77,18 +77,6 @@ pub fn release_container(paths: &Paths, id: &str) {
     }
 }
 
-/// Removes berth's firewall chains of bridges no network has any more (left by a crash
-/// between the steps of a removal); best effort.
-fn reconcile_firewall(all: &[Network]) {
-    let keep: Vec<String> = all
-        .iter()
-        .filter(|n| !n.bridge.is_empty())
-        .map(|n| n.bridge.clone())
-        .chain([super::DEFAULT_BRIDGE.to_string()])
-        .collect();
-    let _ = firewall::reconcile(&keep);
-}
-
 impl Engine {
     /// Every network, the built-in ones first made if missing.
     pub fn networks(&self) -> Result<Vec<Network>> {
@@ -219,7 +207,7 @@ impl Engine {
             let _ = firewall::remove(&n.bridge);
             return Err(e);
         }
-        reconcile_firewall(&store::list_raw(self.paths()));
+        let _ = firewall::reconcile();
         self.emit("network", "create", &n.id, &[("name", &n.name)]);
         Ok(n)
     }
@@ -258,7 +246,7 @@ impl Engine {
                 })?;
         }
         store::delete(self.paths(), &n.id)?;
-        reconcile_firewall(&store::list_raw(self.paths()));
+        let _ = firewall::reconcile();
         self.emit("network", "destroy", &n.id, &[("name", &n.name)]);
         Ok(n)
     }
