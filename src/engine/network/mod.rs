@@ -16,7 +16,9 @@
 //! gateway and published ports, but not the outside world. DNS is served over UDP only
 //! (truncated answers set TC, but there is no TCP listener to retry on).
 
+pub mod counters;
 pub mod dns;
+pub mod dnslog;
 pub mod hosts;
 pub mod inspect;
 pub mod ipam;

@@ -228,6 +228,7 @@ impl Engine {
             })?;
         }
         store::delete(self.paths(), &n.id)?;
+        super::dnslog::remove(self.paths(), &n.id);
         self.emit("network", "destroy", &n.id, &[("name", &n.name)]);
         Ok(n)
     }
