@@ -200,4 +200,39 @@ pub const BINDINGS: &[Binding] = &[
         Popup,
         "previous choice"
     ),
+    b!(
+        FocusNetworks,
+        "focus_networks",
+        ["n"],
+        Main,
+        "show the networks (the selected container's marked) and DNS queries"
+    ),
+    b!(
+        CreateNetwork,
+        "create_network",
+        ["a"],
+        Networks,
+        "create a network (asks for NAME [SUBNET])"
+    ),
+    b!(
+        RemoveNetwork,
+        "remove_network",
+        ["d"],
+        Networks,
+        "remove the network (asks first)"
+    ),
+    b!(
+        ConnectNetwork,
+        "connect_network",
+        ["c"],
+        Networks,
+        "connect a container to the network (asks which)"
+    ),
+    b!(
+        DisconnectNetwork,
+        "disconnect_network",
+        ["x"],
+        Networks,
+        "disconnect a container from the network (asks which)"
+    ),
 ];

@@ -18,6 +18,8 @@ pub mod keys;
 pub mod layertree;
 pub mod logview;
 pub mod metrics;
+pub mod netwatch;
+pub mod networks;
 pub mod op;
 pub mod runner;
 pub mod tasks;
@@ -27,6 +29,7 @@ pub mod topview;
 pub mod ui;
 mod update;
 mod update_images;
+mod update_networks;
 mod update_observe;
 mod update_popup;
 
@@ -84,6 +87,8 @@ pub fn run_with_config(root: Option<PathBuf>, config: Option<PathBuf>) -> anyhow
     result
 }
 
+#[cfg(test)]
+mod update_networks_tests;
 #[cfg(test)]
 mod update_observe_tests;
 #[cfg(test)]
