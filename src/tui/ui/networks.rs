@@ -19,8 +19,14 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let nets = &app.networks;
     let list_h = (nets.networks.len().max(1) as u16 + 3).clamp(5, (area.height / 3).max(5));
     let selected = nets.current();
-    let members = selected.map_or(0, |n| n.endpoints.len());
-    let topo_h = (members.max(1) as u16 * 2 + 3).clamp(5, (area.height / 3).max(5));
+    // One line per endpoint, one more for each published port past its first.
+    let lines: usize = selected.map_or(0, |n| {
+        nets.endpoint_rows(n, &app.containers)
+            .iter()
+            .map(|r| r.ports.len().max(1))
+            .sum()
+    });
+    let topo_h = (lines.max(1) as u16 + 3).clamp(5, (area.height / 3).max(5));
     let [list, topo, dns] = Layout::vertical([
         Constraint::Length(list_h),
         Constraint::Length(topo_h),
@@ -193,12 +199,12 @@ fn render_topology(app: &App, n: &Network, theme: &Theme, area: Rect, buf: &mut 
     });
     let widths = [
         Constraint::Fill(2),
-        Constraint::Length(18),
+        Constraint::Length(17),
         Constraint::Fill(2),
         Constraint::Length(5),
-        Constraint::Fill(3),
-        Constraint::Length(18),
-        Constraint::Length(18),
+        Constraint::Fill(4),
+        Constraint::Length(16),
+        Constraint::Length(16),
     ];
     let table = Table::new(table_rows, widths).header(header).block(block);
     Widget::render(table, area, buf);
