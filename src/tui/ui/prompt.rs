@@ -27,7 +27,7 @@ pub fn render(app: &App, p: &Prompt, theme: &Theme, area: Rect, buf: &mut Buffer
         PromptKind::CreateNetwork => (
             " Create network ",
             "New network (berth network create [--subnet SUBNET] NAME):".to_string(),
-            "NAME [SUBNET], e.g. app or app 10.80.0.0/16 (default: next free /16)".to_string(),
+            "e.g. app, or app 10.80.0.0/16 (next free /16 if none)".to_string(),
         ),
     };
     let width = 56u16.max(question.chars().count() as u16 + 4);
