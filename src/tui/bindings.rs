@@ -191,7 +191,7 @@ pub const BINDINGS: &[Binding] = &[
         "next_choice",
         ["right", "tab", "l"],
         Popup,
-        "next choice (signal, force)"
+        "next choice (signal, force, container)"
     ),
     b!(
         PrevChoice,

@@ -13,6 +13,10 @@ use std::collections::BTreeMap;
 /// How many DNS log entries are read per network.
 pub const DNS_ROWS: usize = 200;
 
+/// Rates are measured over at least this long (a sample taken right after another, on a
+/// refresh, keeps the rates of the last full interval).
+const MIN_RATE_SECS: f64 = 0.5;
+
 /// One round of what the pane shows, read by the watcher.
 #[derive(Debug, Clone)]
 pub struct NetworksSample {
@@ -39,10 +43,10 @@ pub fn sample(engine: &Engine) -> Result<NetworksSample, String> {
     }
     let mut dns = BTreeMap::new();
     for n in networks.iter().filter(|n| n.is_user_bridge()) {
-        let log = engine
-            .network_dns_log(&n.id, DNS_ROWS)
-            .map_err(|e| e.to_string())?;
-        dns.insert(n.id.clone(), log);
+        // A network removed since the listing just has no log.
+        if let Ok(log) = engine.network_dns_log(&n.id, DNS_ROWS) {
+            dns.insert(n.id.clone(), log);
+        }
     }
     Ok(NetworksSample {
         networks,
@@ -51,6 +55,9 @@ pub fn sample(engine: &Engine) -> Result<NetworksSample, String> {
         at: Utc::now(),
     })
 }
+
+/// Counters by (container id, interface).
+type Counters = BTreeMap<(String, String), IfBytes>;
 
 /// Traffic of one endpoint: totals and, after two samples, rates.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -105,6 +112,8 @@ pub struct NetworksState {
     pub dns: BTreeMap<String, Vec<DnsLogEntry>>,
     /// When the last sample was read.
     pub at: Option<DateTime<Utc>>,
+    /// The counters rates are measured from, and when they were read.
+    base: Option<(DateTime<Utc>, Counters)>,
     /// Whether the watcher runs.
     pub watching: bool,
 }
@@ -119,28 +128,40 @@ impl NetworksState {
     pub fn apply(&mut self, s: NetworksSample) {
         let keep = self.current().map(|n| n.id.clone());
         let secs = self
-            .at
-            .map(|prev| (s.at - prev).num_milliseconds() as f64 / 1000.0)
-            .filter(|d| *d > 0.0);
+            .base
+            .as_ref()
+            .map(|(at, _)| (s.at - *at).num_milliseconds() as f64 / 1000.0);
+        let fresh = secs.is_none_or(|d| d >= MIN_RATE_SECS);
         let mut io = BTreeMap::new();
+        let mut totals = BTreeMap::new();
         for (cid, ifaces) in &s.counters {
             for (ifname, b) in ifaces {
                 let key = (cid.clone(), ifname.clone());
-                let prev = self.io.get(&key);
-                let rate = |now: u64, before: Option<u64>| match (before, secs) {
-                    (Some(b), Some(d)) if now >= b => Some((now - b) as f64 / d),
-                    _ => None,
+                let prev = self.io.get(&key).copied().unwrap_or_default();
+                let before = self.base.as_ref().and_then(|(_, m)| m.get(&key));
+                let rate = |now: u64, then: Option<u64>, last: Option<f64>| {
+                    if !fresh {
+                        return last;
+                    }
+                    match (then, secs) {
+                        (Some(t), Some(d)) if now >= t && d > 0.0 => Some((now - t) as f64 / d),
+                        _ => None,
+                    }
                 };
                 io.insert(
-                    key,
+                    key.clone(),
                     EndpointIo {
                         rx: b.rx,
                         tx: b.tx,
-                        rx_rate: rate(b.rx, prev.map(|p| p.rx)),
-                        tx_rate: rate(b.tx, prev.map(|p| p.tx)),
+                        rx_rate: rate(b.rx, before.map(|p| p.rx), prev.rx_rate),
+                        tx_rate: rate(b.tx, before.map(|p| p.tx), prev.tx_rate),
                     },
                 );
+                totals.insert(key, *b);
             }
+        }
+        if fresh {
+            self.base = Some((s.at, totals));
         }
         self.io = io;
         self.networks = s.networks;

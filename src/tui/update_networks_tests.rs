@@ -180,6 +180,18 @@ fn two_samples_give_rates_per_endpoint() {
     assert_eq!(io.rx_rate, Some(2000.0));
     assert_eq!(io.tx_rate, Some(1000.0));
     assert_eq!(rows[1].address, "10.80.0.2/16");
+    // A refresh right after a sample updates totals and keeps the last interval's rates;
+    // the next sample measures from the last full one.
+    a.update(sample(&nets, t0() + Duration::milliseconds(2100), 9000));
+    let io = a.networks.endpoint_rows(&app_net, &a.containers)[1]
+        .io
+        .expect("io");
+    assert_eq!((io.rx, io.rx_rate), (9000, Some(2000.0)));
+    a.update(sample(&nets, t0() + Duration::seconds(3), 9000));
+    let io = a.networks.endpoint_rows(&app_net, &a.containers)[1]
+        .io
+        .expect("io");
+    assert_eq!(io.rx_rate, Some(4000.0));
     // web's eth1 on the default bridge has no counters in this sample.
     let rows = a.networks.endpoint_rows(&nets[0], &a.containers);
     assert!(
