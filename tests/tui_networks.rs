@@ -128,7 +128,11 @@ fn key(c: char) -> Action {
 }
 
 fn draw(app: &App, theme: &Theme) -> Buffer {
-    let mut term = Terminal::new(TestBackend::new(130, 40)).expect("terminal");
+    draw_at(app, theme, 130, 40)
+}
+
+fn draw_at(app: &App, theme: &Theme, width: u16, height: u16) -> Buffer {
+    let mut term = Terminal::new(TestBackend::new(width, height)).expect("terminal");
     term.draw(|f| ui::render(app, theme, f.area(), f.buffer_mut()))
         .expect("draw");
     term.backend().buffer().clone()
@@ -282,6 +286,17 @@ fn pane_shows_topology_ports_rates_and_the_dns_log() {
     );
     let (_, client_y) = find(&buf, "nosuch");
     assert!(screen(&buf)[client_y as usize].contains("client"));
+    // An 80x24 terminal: compact tables keep the names, addresses, rates and answers.
+    let text = screen(&draw_at(&app, &theme, 80, 24)).join("\n");
+    for want in [
+        "▶ ● app",
+        "es1",
+        "10.80.0.3/16",
+        "2kB/s",
+        "10.80.0.3, 10.80.0.2",
+    ] {
+        assert!(text.contains(want), "'{want}' missing at 80x24:\n{text}");
+    }
 
     // The default bridge: its container, and why names do not resolve there.
     app.update(key('g'));

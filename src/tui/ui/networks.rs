@@ -71,16 +71,23 @@ fn render_list(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
             .render(area, buf);
         return;
     }
-    let header = Row::new([
-        "",
-        "NAME",
-        "DRIVER",
-        "SUBNET",
-        "GATEWAY",
-        "INTERNAL",
-        "BRIDGE",
-        "CONTAINERS",
-    ])
+    // Below this width the list leaves out the bridge, the topology the interface and
+    // the totals, so names and addresses keep room.
+    let narrow = area.width < WIDE;
+    let header = Row::new(pick(
+        vec![
+            "",
+            "NAME",
+            "DRIVER",
+            "SUBNET",
+            "GATEWAY",
+            "INTERNAL",
+            "BRIDGE",
+            "CONTAINERS",
+        ],
+        narrow,
+        6,
+    ))
     .style(theme.style(Role::Header));
     let rows = nets.networks.iter().map(|n| {
         let mark = match &nets.for_container {
@@ -88,33 +95,41 @@ fn render_list(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
             _ => "",
         };
         let dash = || "-".to_string();
-        Row::new([
-            Cell::from(mark).style(theme.style(Role::Info)),
-            Cell::from(n.name.clone()),
-            Cell::from(n.driver.clone()),
-            Cell::from(n.subnet.clone().unwrap_or_else(dash)),
-            Cell::from(n.gateway.clone().unwrap_or_else(dash)),
-            Cell::from(if n.internal { "yes" } else { "no" }),
-            Cell::from(if n.bridge.is_empty() {
-                dash()
-            } else {
-                n.bridge.clone()
-            })
-            .style(theme.style(Role::Dim)),
-            Cell::from(n.endpoints.len().to_string()),
-        ])
+        Row::new(pick(
+            vec![
+                Cell::from(mark).style(theme.style(Role::Info)),
+                Cell::from(n.name.clone()),
+                Cell::from(n.driver.clone()),
+                Cell::from(n.subnet.clone().unwrap_or_else(dash)),
+                Cell::from(n.gateway.clone().unwrap_or_else(dash)),
+                Cell::from(if n.internal { "yes" } else { "no" }),
+                Cell::from(if n.bridge.is_empty() {
+                    dash()
+                } else {
+                    n.bridge.clone()
+                })
+                .style(theme.style(Role::Dim)),
+                Cell::from(n.endpoints.len().to_string()),
+            ],
+            narrow,
+            6,
+        ))
         .style(theme.style(Role::Text))
     });
-    let widths = [
-        Constraint::Length(1),
-        Constraint::Fill(2),
-        Constraint::Length(7),
-        Constraint::Length(18),
-        Constraint::Length(15),
-        Constraint::Length(8),
-        Constraint::Length(15),
-        Constraint::Length(10),
-    ];
+    let widths = pick(
+        vec![
+            Constraint::Length(1),
+            Constraint::Fill(2),
+            Constraint::Length(7),
+            Constraint::Length(18),
+            Constraint::Length(15),
+            Constraint::Length(8),
+            Constraint::Length(15),
+            Constraint::Length(10),
+        ],
+        narrow,
+        6,
+    );
     let table = Table::new(rows, widths)
         .header(header)
         .block(block)
@@ -124,11 +139,23 @@ fn render_list(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
     StatefulWidget::render(table, area, buf, &mut state);
 }
 
-/// `1.2kB/s (34kB)`, or the total alone before a rate is known.
-fn io_text(bytes: u64, rate: Option<f64>) -> String {
-    match rate {
-        Some(r) => format!("{} ({})", human::rate(r), human::size(bytes)),
-        None => human::size(bytes),
+/// Terminals narrower than this get the compact tables.
+const WIDE: u16 = 110;
+
+/// `items` without the one at `drop` when `narrow`.
+fn pick<T>(mut items: Vec<T>, narrow: bool, drop: usize) -> Vec<T> {
+    if narrow && drop < items.len() {
+        items.remove(drop);
+    }
+    items
+}
+
+/// `1.2kB/s (34kB)`, or the total alone before a rate is known; narrow: the rate alone.
+fn io_text(bytes: u64, rate: Option<f64>, narrow: bool) -> String {
+    match (rate, narrow) {
+        (Some(r), true) => human::rate(r),
+        (Some(r), false) => format!("{} ({})", human::rate(r), human::size(bytes)),
+        (None, _) => human::size(bytes),
     }
 }
 
@@ -158,15 +185,20 @@ fn render_topology(app: &App, n: &Network, theme: &Theme, area: Rect, buf: &mut 
         .render(area, buf);
         return;
     }
-    let header = Row::new([
-        "CONTAINER",
-        "IP",
-        "ALIASES",
-        "IFACE",
-        "PUBLISHED",
-        "RX",
-        "TX",
-    ])
+    let narrow = area.width < WIDE;
+    let header = Row::new(pick(
+        vec![
+            "CONTAINER",
+            "IP",
+            "ALIASES",
+            "IFACE",
+            "PUBLISHED",
+            "RX",
+            "TX",
+        ],
+        narrow,
+        3,
+    ))
     .style(theme.style(Role::Header));
     let table_rows = rows.iter().map(|r| {
         let (rx, tx) = match r.io {
@@ -175,7 +207,7 @@ fn render_topology(app: &App, n: &Network, theme: &Theme, area: Rect, buf: &mut 
                 tx,
                 rx_rate,
                 tx_rate,
-            }) if r.running => (io_text(rx, rx_rate), io_text(tx, tx_rate)),
+            }) if r.running => (io_text(rx, rx_rate, narrow), io_text(tx, tx_rate, narrow)),
             _ => ("-".to_string(), "-".to_string()),
         };
         let ports = if r.ports.is_empty() {
@@ -185,27 +217,36 @@ fn render_topology(app: &App, n: &Network, theme: &Theme, area: Rect, buf: &mut 
         };
         let height = r.ports.len().max(1) as u16;
         let role = if r.running { Role::Text } else { Role::Dim };
-        Row::new([
-            Cell::from(r.name.clone()),
-            Cell::from(r.address.clone()),
-            Cell::from(r.aliases.join(", ")),
-            Cell::from(r.ifname.clone()),
-            Cell::from(ports),
-            Cell::from(rx).style(theme.style(Role::ChartRx)),
-            Cell::from(tx).style(theme.style(Role::ChartTx)),
-        ])
+        Row::new(pick(
+            vec![
+                Cell::from(r.name.clone()),
+                Cell::from(r.address.clone()),
+                Cell::from(r.aliases.join(", ")),
+                Cell::from(r.ifname.clone()),
+                Cell::from(ports),
+                Cell::from(rx).style(theme.style(Role::ChartRx)),
+                Cell::from(tx).style(theme.style(Role::ChartTx)),
+            ],
+            narrow,
+            3,
+        ))
         .height(height)
         .style(theme.style(role))
     });
-    let widths = [
-        Constraint::Fill(2),
-        Constraint::Length(17),
-        Constraint::Fill(2),
-        Constraint::Length(5),
-        Constraint::Fill(4),
-        Constraint::Length(16),
-        Constraint::Length(16),
-    ];
+    let io_w = if narrow { 9 } else { 16 };
+    let widths = pick(
+        vec![
+            Constraint::Fill(2),
+            Constraint::Length(17),
+            Constraint::Fill(2),
+            Constraint::Length(5),
+            Constraint::Fill(4),
+            Constraint::Length(io_w),
+            Constraint::Length(io_w),
+        ],
+        narrow,
+        3,
+    );
     let table = Table::new(table_rows, widths).header(header).block(block);
     Widget::render(table, area, buf);
 }
