@@ -8,11 +8,13 @@
 mod harness;
 #[path = "common/netns.rs"]
 mod netns;
+#[path = "common/network_fixture.rs"]
+mod network_fixture;
 
-use berth::engine::container::{Container, ContainerConfig, ContainerState, PortBinding, Status};
+use berth::engine::container::{Container, PortBinding};
 use berth::engine::network::counters::IfBytes;
 use berth::engine::network::dnslog::{self, DnsLogEntry, Outcome};
-use berth::engine::network::{Endpoint, Network, store};
+use berth::engine::network::{Network, store};
 use berth::engine::{Engine, EngineOptions};
 use berth::tui::action::Action;
 use berth::tui::app::{App, AppSettings, Pane};
@@ -20,108 +22,15 @@ use berth::tui::keymap::Keymap;
 use berth::tui::networks::{self, NetworksSample};
 use berth::tui::theme::{Role, Theme};
 use berth::tui::ui;
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::Duration;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use harness::{Berth, wait_until};
 use netns::NetNs;
+use network_fixture::{config, endpoint, network, now, query, running};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use std::collections::BTreeMap;
-
-fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0)
-        .single()
-        .expect("time")
-}
-
-fn config(n: u8, name: &str, mode: &str) -> ContainerConfig {
-    ContainerConfig {
-        id: format!("{n:02x}").repeat(32),
-        name: name.into(),
-        created: now() - Duration::minutes(n.into()),
-        image: "busybox:latest".into(),
-        image_id: String::new(),
-        layers: vec![],
-        entrypoint: vec![],
-        cmd: vec!["httpd".into()],
-        env: vec![],
-        working_dir: String::new(),
-        user: String::new(),
-        hostname: String::new(),
-        labels: BTreeMap::new(),
-        tty: false,
-        open_stdin: false,
-        mounts: vec![],
-        read_only: false,
-        resources: Default::default(),
-        restart: Default::default(),
-        auto_remove: false,
-        network_mode: mode.into(),
-        stop_signal: "SIGTERM".into(),
-        stop_timeout: None,
-        net: Default::default(),
-    }
-}
-
-fn running(config: ContainerConfig) -> Container {
-    Container {
-        config,
-        state: ContainerState {
-            status: Status::Running,
-            pid: 4242,
-            ..Default::default()
-        },
-    }
-}
-
-fn endpoint(name: &str, ip: &str, ifname: &str, aliases: &[&str]) -> Endpoint {
-    Endpoint {
-        container_name: name.into(),
-        endpoint_id: "e".repeat(64),
-        mac: "02:42:0a:50:00:02".into(),
-        ipv4: ip.into(),
-        aliases: aliases.iter().map(|a| a.to_string()).collect(),
-        ifname: ifname.into(),
-    }
-}
-
-/// A network record as `network create` writes it.
-fn network(n: u8, name: &str, driver: &str, subnet: Option<(&str, &str)>) -> Network {
-    Network {
-        id: format!("{n:02x}").repeat(32),
-        name: name.into(),
-        driver: driver.into(),
-        created: now() - Duration::hours(n.into()),
-        subnet: subnet.map(|(s, _)| s.to_string()),
-        gateway: subnet.map(|(_, g)| g.to_string()),
-        ip_range: None,
-        internal: false,
-        labels: BTreeMap::new(),
-        bridge: if driver == "bridge" {
-            format!("br-{n:02x}")
-        } else {
-            String::new()
-        },
-        endpoints: BTreeMap::new(),
-    }
-}
-
-fn query(at: i64, client: &Container, name: &str, addrs: &[&str]) -> DnsLogEntry {
-    DnsLogEntry {
-        time: now() + Duration::seconds(at),
-        container_id: client.id().to_string(),
-        container_name: client.name().to_string(),
-        name: name.into(),
-        qtype: "A".into(),
-        outcome: if addrs.is_empty() {
-            Outcome::NxDomain
-        } else {
-            Outcome::Answered
-        },
-        addresses: addrs.iter().map(|a| a.to_string()).collect(),
-    }
-}
 
 fn key(c: char) -> Action {
     Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
