@@ -5,7 +5,8 @@
 //! results back as actions. Background tasks (tasks.rs) turn input, ticks, the container
 //! list, log lines, stats samples and process lists into actions. Panes (ui/) are pure
 //! render functions of the state; the layer trees of the Images pane are computed by a
-//! background task (layertree.rs).
+//! background task (layertree.rs); the Networks pane's samples (networks, endpoint
+//! counters, DNS query logs) by its watcher (netwatch.rs).
 //! Keys (keymap.rs) and colours (theme.rs) are data from the config.
 
 pub mod action;
