@@ -242,7 +242,8 @@ fn help_popup_lists_every_binding() {
     let mut app = app_with(Keymap::from_config(&user).expect("keymap"));
     app.update(Action::User(UserAction::Help));
     assert_eq!(app.popup, Some(Popup::Help));
-    let buf = draw(&app, &theme, 120, 40);
+    // Tall enough for every binding of every scope (44 lines with the Networks pane's).
+    let buf = draw(&app, &theme, 120, 50);
     let screen = rows(&buf).join("\n");
     for b in BINDINGS {
         let line = rows(&buf)

@@ -9,6 +9,7 @@ pub use super::op::{EngineOp, quote};
 use super::images::ImageRow;
 use super::keymap::UserAction;
 use super::layertree::LayerTree;
+use super::networks::NetworksSample;
 use crate::engine::container::Container;
 use crate::engine::observe::logs::LogLine;
 use crate::engine::observe::stats::StatsSample;
@@ -79,6 +80,8 @@ pub enum Action {
     },
     /// Leave now (Ctrl-C from a signal, SIGTERM).
     Quit,
+    /// A sample of the networks, their counters and DNS logs, or why reading failed.
+    NetworksSampled(Result<NetworksSample, String>),
 }
 
 /// Something the runner must do.
@@ -124,4 +127,8 @@ pub enum Effect {
     },
     /// Leave the dashboard.
     Quit,
+    /// Sample the networks each second (true), or stop (false).
+    WatchNetworks(bool),
+    /// Sample the networks now (after a network change).
+    RefreshNetworks,
 }

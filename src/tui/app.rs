@@ -6,6 +6,7 @@ use super::images::ImagesState;
 use super::keymap::Keymap;
 use super::logview::LogView;
 use super::metrics::{HISTORY, Metrics};
+use super::networks::NetworksState;
 use super::topview::TopView;
 use crate::engine::container::Container;
 use chrono::{DateTime, Utc};
@@ -25,16 +26,19 @@ pub enum Pane {
     Top,
     /// Images, their history and layer files (takes the whole screen).
     Images,
+    /// Networks, their containers and DNS queries (takes the whole screen).
+    Networks,
 }
 
 impl Pane {
     /// The order `next_pane` goes through.
-    pub const ORDER: [Pane; 5] = [
+    pub const ORDER: [Pane; 6] = [
         Pane::Containers,
         Pane::Logs,
         Pane::Stats,
         Pane::Top,
         Pane::Images,
+        Pane::Networks,
     ];
 
     /// Whether the pane shows under the container list (one of them at a time).
@@ -91,6 +95,8 @@ pub enum PromptKind {
         /// The image run.
         image: String,
     },
+    /// `NAME [SUBNET]` of a new network (`berth network create [--subnet S] NAME`).
+    CreateNetwork,
 }
 
 /// A one-line text prompt.
@@ -131,6 +137,20 @@ pub enum Popup {
     },
     /// A text prompt.
     Prompt(Prompt),
+    /// "Remove network NAME?" waiting for yes or no.
+    ConfirmRemoveNetwork(String),
+    /// Connect a container to (or disconnect it from) a network, the container chosen
+    /// in the popup.
+    NetworkConnect {
+        /// The network.
+        network: String,
+        /// The containers to choose from, by name.
+        containers: Vec<String>,
+        /// Index into `containers`.
+        choice: usize,
+        /// `network connect` (true) or `network disconnect`.
+        connect: bool,
+    },
 }
 
 /// How a status-bar message reads.
@@ -228,6 +248,8 @@ pub struct App {
     pub now: DateTime<Utc>,
     /// Terminal rows (for page moves).
     pub height: u16,
+    /// The Networks pane.
+    pub networks: NetworksState,
 }
 
 impl App {
@@ -254,6 +276,7 @@ impl App {
             status: None,
             now,
             height: 24,
+            networks: NetworksState::default(),
         }
     }
 

@@ -191,7 +191,7 @@ pub const BINDINGS: &[Binding] = &[
         "next_choice",
         ["right", "tab", "l"],
         Popup,
-        "next choice (signal, force)"
+        "next choice (signal, force, container)"
     ),
     b!(
         PrevChoice,
@@ -199,5 +199,40 @@ pub const BINDINGS: &[Binding] = &[
         ["left", "backtab", "h"],
         Popup,
         "previous choice"
+    ),
+    b!(
+        FocusNetworks,
+        "focus_networks",
+        ["n"],
+        Main,
+        "show the networks (the selected container's marked) and DNS queries"
+    ),
+    b!(
+        CreateNetwork,
+        "create_network",
+        ["a"],
+        Networks,
+        "create a network (asks for NAME [SUBNET])"
+    ),
+    b!(
+        RemoveNetwork,
+        "remove_network",
+        ["d"],
+        Networks,
+        "remove the network (asks first)"
+    ),
+    b!(
+        ConnectNetwork,
+        "connect_network",
+        ["c"],
+        Networks,
+        "connect a container to the network (asks which)"
+    ),
+    b!(
+        DisconnectNetwork,
+        "disconnect_network",
+        ["x"],
+        Networks,
+        "disconnect a container from the network (asks which)"
     ),
 ];

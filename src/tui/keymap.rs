@@ -16,6 +16,8 @@ pub enum Scope {
     Images,
     /// A popup (help or a confirmation) is open.
     Popup,
+    /// The Networks pane has the focus (its bindings come before the panes' ones).
+    Networks,
 }
 
 /// What a user can ask for with a key. The config name is the snake_case of the variant.
@@ -87,6 +89,16 @@ pub enum UserAction {
     NextChoice,
     /// The previous choice in a popup.
     PrevChoice,
+    /// Show the Networks pane (the selected container's networks marked).
+    FocusNetworks,
+    /// Create a network (asks for the name and an optional subnet).
+    CreateNetwork,
+    /// Remove the selected network (asks first).
+    RemoveNetwork,
+    /// Connect a container to the selected network (asks which).
+    ConnectNetwork,
+    /// Disconnect a container from the selected network (asks which).
+    DisconnectNetwork,
 }
 
 /// One row of the keymap table.

@@ -5,7 +5,8 @@
 //! results back as actions. Background tasks (tasks.rs) turn input, ticks, the container
 //! list, log lines, stats samples and process lists into actions. Panes (ui/) are pure
 //! render functions of the state; the layer trees of the Images pane are computed by a
-//! background task (layertree.rs).
+//! background task (layertree.rs); the Networks pane's samples (networks, endpoint
+//! counters, DNS query logs) by its watcher (netwatch.rs).
 //! Keys (keymap.rs) and colours (theme.rs) are data from the config.
 
 pub mod action;
@@ -18,6 +19,8 @@ pub mod keys;
 pub mod layertree;
 pub mod logview;
 pub mod metrics;
+pub mod netwatch;
+pub mod networks;
 pub mod op;
 pub mod runner;
 pub mod tasks;
@@ -27,6 +30,7 @@ pub mod topview;
 pub mod ui;
 mod update;
 mod update_images;
+mod update_networks;
 mod update_observe;
 mod update_popup;
 
@@ -84,6 +88,8 @@ pub fn run_with_config(root: Option<PathBuf>, config: Option<PathBuf>) -> anyhow
     result
 }
 
+#[cfg(test)]
+mod update_networks_tests;
 #[cfg(test)]
 mod update_observe_tests;
 #[cfg(test)]

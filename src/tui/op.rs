@@ -49,6 +49,29 @@ pub enum EngineOp {
         /// `TERM`, `KILL`, ...
         signal: String,
     },
+    /// `Engine::create_network` (`network create [--subnet S] NAME`).
+    CreateNetwork {
+        /// The name.
+        name: String,
+        /// `--subnet`, when one was given.
+        subnet: Option<String>,
+    },
+    /// `Engine::remove_network(name)`.
+    RemoveNetwork(String),
+    /// `Engine::connect_network(network, container)`.
+    ConnectNetwork {
+        /// The network.
+        network: String,
+        /// The container.
+        container: String,
+    },
+    /// `Engine::disconnect_network(network, container)`.
+    DisconnectNetwork {
+        /// The network.
+        network: String,
+        /// The container.
+        container: String,
+    },
 }
 
 impl EngineOp {
@@ -92,6 +115,25 @@ impl EngineOp {
                 "kill -s {signal} {pid}  # host pid, in {}",
                 quote(container)
             ),
+            EngineOp::CreateNetwork { name, subnet } => match subnet {
+                Some(s) => format!("berth network create --subnet {} {}", quote(s), quote(name)),
+                None => format!("berth network create {}", quote(name)),
+            },
+            EngineOp::RemoveNetwork(n) => format!("berth network rm {}", quote(n)),
+            EngineOp::ConnectNetwork { network, container } => {
+                format!(
+                    "berth network connect {} {}",
+                    quote(network),
+                    quote(container)
+                )
+            }
+            EngineOp::DisconnectNetwork { network, container } => {
+                format!(
+                    "berth network disconnect {} {}",
+                    quote(network),
+                    quote(container)
+                )
+            }
         }
     }
 
@@ -104,6 +146,9 @@ impl EngineOp {
             EngineOp::RemoveImage { name, .. } => name.clone(),
             EngineOp::RunImage { image, .. } => image.clone(),
             EngineOp::Signal { pid, .. } => format!("pid {pid}"),
+            EngineOp::CreateNetwork { name, .. } | EngineOp::RemoveNetwork(name) => name.clone(),
+            EngineOp::ConnectNetwork { container, .. }
+            | EngineOp::DisconnectNetwork { container, .. } => container.clone(),
         }
     }
 
@@ -117,6 +162,9 @@ impl EngineOp {
                 format!("image {}", self.name())
             }
             EngineOp::Signal { .. } => format!("process {}", self.name()),
+            EngineOp::CreateNetwork { name, .. } | EngineOp::RemoveNetwork(name) => {
+                format!("network {name}")
+            }
             _ => self.name(),
         }
     }
@@ -126,6 +174,17 @@ impl EngineOp {
         matches!(
             self,
             EngineOp::TagImage { .. } | EngineOp::RemoveImage { .. }
+        )
+    }
+
+    /// Whether the network list changes with it.
+    pub fn touches_networks(&self) -> bool {
+        matches!(
+            self,
+            EngineOp::CreateNetwork { .. }
+                | EngineOp::RemoveNetwork(_)
+                | EngineOp::ConnectNetwork { .. }
+                | EngineOp::DisconnectNetwork { .. }
         )
     }
 
@@ -139,6 +198,10 @@ impl EngineOp {
             EngineOp::TagImage { .. } => "tagged",
             EngineOp::RunImage { .. } => "started a container from",
             EngineOp::Signal { .. } => "signalled",
+            EngineOp::CreateNetwork { .. } => "created network",
+            EngineOp::RemoveNetwork(_) => "removed network",
+            EngineOp::ConnectNetwork { .. } => "connected",
+            EngineOp::DisconnectNetwork { .. } => "disconnected",
         }
     }
 
@@ -152,6 +215,10 @@ impl EngineOp {
             EngineOp::TagImage { .. } => "tagging",
             EngineOp::RunImage { .. } => "starting a container from",
             EngineOp::Signal { .. } => "signalling",
+            EngineOp::CreateNetwork { .. } => "creating network",
+            EngineOp::RemoveNetwork(_) => "removing network",
+            EngineOp::ConnectNetwork { .. } => "connecting",
+            EngineOp::DisconnectNetwork { .. } => "disconnecting",
         }
     }
 }

@@ -5,6 +5,7 @@ use super::action::{Action, Effect, EngineOp};
 use super::app::App;
 use super::images;
 use super::layertree;
+use super::netwatch::{self, NetWatcher};
 use super::tasks::{self, Follower, Tx};
 use super::theme::Theme;
 use super::ui;
@@ -42,6 +43,7 @@ pub async fn run(
         refresh_now,
         sampler: None,
         top: None,
+        networks: None,
     };
     let size = terminal.size()?;
     app.update(Action::Resize {
@@ -78,6 +80,7 @@ struct Runner {
     refresh_now: Arc<Notify>,
     sampler: Option<JoinHandle<()>>,
     top: Option<JoinHandle<()>>,
+    networks: Option<NetWatcher>,
 }
 
 impl Runner {
@@ -148,6 +151,19 @@ impl Runner {
                     ));
                 }
             }
+            Effect::WatchNetworks(on) => {
+                if let Some(w) = self.networks.take() {
+                    w.task.abort();
+                }
+                if on {
+                    self.networks = Some(netwatch::spawn(self.engine.clone(), self.tx.clone()));
+                }
+            }
+            Effect::RefreshNetworks => {
+                if let Some(w) = &self.networks {
+                    w.now.notify_one();
+                }
+            }
             Effect::CopyCommandLog { text, file } => {
                 // OSC 52 goes to the terminal, which puts it on the clipboard.
                 let _ = crossterm::execute!(
@@ -166,6 +182,9 @@ impl Runner {
     fn stop_watchers(&mut self) {
         for t in [self.sampler.take(), self.top.take()].into_iter().flatten() {
             t.abort();
+        }
+        if let Some(w) = self.networks.take() {
+            w.task.abort();
         }
     }
 
@@ -208,6 +227,10 @@ impl Runner {
                     pid,
                     signal,
                 } => engine.signal_process(container, *pid, signal),
+                EngineOp::CreateNetwork { .. }
+                | EngineOp::RemoveNetwork(_)
+                | EngineOp::ConnectNetwork { .. }
+                | EngineOp::DisconnectNetwork { .. } => super::netwatch::call(&engine, &call),
             })
             .await
             .map_err(|e| format!("the engine call failed: {e}"))

@@ -74,6 +74,9 @@ impl App {
                 if op.touches_images() {
                     effects.push(Effect::ListImages);
                 }
+                if op.touches_networks() {
+                    effects.push(Effect::RefreshNetworks);
+                }
                 effects
             }
             Action::ImagesListed(result) => self.images_listed(result),
@@ -101,6 +104,7 @@ impl App {
                 vec![]
             }
             Action::Quit => vec![Effect::Quit],
+            Action::NetworksSampled(result) => self.networks_sampled(result),
         }
     }
 
@@ -111,6 +115,10 @@ impl App {
             None if self.focus == Pane::Images => self
                 .keymap
                 .lookup(key, Scope::Images)
+                .or_else(|| self.keymap.lookup(key, Scope::Main)),
+            None if self.focus == Pane::Networks => self
+                .keymap
+                .lookup(key, Scope::Networks)
                 .or_else(|| self.keymap.lookup(key, Scope::Main)),
             None => self.keymap.lookup(key, Scope::Main),
             Some(p) => match self.keymap.lookup(key, Scope::Popup) {
@@ -166,6 +174,11 @@ impl App {
             FocusRight => self.images_focus_by(1),
             NextChoice => self.choice_by(1),
             PrevChoice => self.choice_by(-1),
+            FocusNetworks => self.open_networks(),
+            CreateNetwork => self.ask_create_network(),
+            RemoveNetwork => self.ask_remove_network(),
+            ConnectNetwork => self.ask_connect(true),
+            DisconnectNetwork => self.ask_connect(false),
             FocusLogs => {
                 self.focus = Pane::Logs;
                 self.detail = Pane::Logs;
@@ -271,6 +284,7 @@ impl App {
                 self.info(format!("kept '{name}'"))
             }
             Some(Popup::ConfirmSignal { pid, .. }) => self.info(format!("no signal sent to {pid}")),
+            Some(Popup::ConfirmRemoveNetwork(name)) => self.info(format!("kept network '{name}'")),
             _ => {}
         }
         vec![]
@@ -307,6 +321,7 @@ impl App {
     fn move_by(&mut self, delta: isize) -> Vec<Effect> {
         match self.focus {
             Pane::Images => return self.images_move(delta),
+            Pane::Networks => return self.networks_move(delta),
             Pane::Stats => {
                 // Up is back in time.
                 let id = self.selected_container().map(|c| c.id().to_string());

@@ -13,7 +13,7 @@ impl App {
     /// the Top watcher while the Top pane shows a running container.
     pub(super) fn sync_watchers(&mut self) -> Vec<Effect> {
         let mut effects = Vec::new();
-        let list_visible = self.focus != Pane::Images;
+        let list_visible = !matches!(self.focus, Pane::Images | Pane::Networks);
         if list_visible != self.metrics.watching {
             self.metrics.watching = list_visible;
             effects.push(Effect::WatchStats(list_visible));
@@ -32,6 +32,7 @@ impl App {
                 generation,
             });
         }
+        effects.extend(self.sync_networks_watcher());
         effects
     }
 

@@ -32,6 +32,12 @@ impl App {
                 *choice = (*choice as isize + delta).rem_euclid(n) as usize;
             }
             Some(Popup::ConfirmRemoveImage { force, .. }) => *force = !*force,
+            Some(Popup::NetworkConnect {
+                containers, choice, ..
+            }) => {
+                let n = containers.len().max(1) as isize;
+                *choice = (*choice as isize + delta).rem_euclid(n) as usize;
+            }
             _ => {}
         }
         vec![]
@@ -74,7 +80,11 @@ impl App {
                         image,
                         name: (!text.is_empty()).then_some(text),
                     }),
+                    PromptKind::CreateNetwork => self.create_network_from(p),
                 }
+            }
+            p @ (Popup::ConfirmRemoveNetwork(_) | Popup::NetworkConnect { .. }) => {
+                self.confirm_network_popup(p)
             }
             other => {
                 self.popup = Some(other);

@@ -15,8 +15,10 @@
 //! through netlink (`firewall`, `nft`), with IPv4 forwarding turned on; `--internal`
 //! networks get drop rules instead.
 
+pub mod counters;
 pub mod dns;
 pub mod dns_tcp;
+pub mod dnslog;
 pub mod firewall;
 pub mod hosts;
 pub mod inspect;

@@ -247,6 +247,7 @@ impl Engine {
         }
         store::delete(self.paths(), &n.id)?;
         let _ = firewall::reconcile();
+        super::dnslog::remove(self.paths(), &n.id);
         self.emit("network", "destroy", &n.id, &[("name", &n.name)]);
         Ok(n)
     }

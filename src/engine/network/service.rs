@@ -162,6 +162,8 @@ impl Service {
                 self.rr = self.rr.wrapping_add(1);
             }
         }
+        let upstream = self.upstreams.first();
+        super::dnslog::record(&self.paths, &all, &self.me, name, qtype, &v, upstream);
         v
     }
 

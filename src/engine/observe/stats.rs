@@ -94,28 +94,10 @@ fn keyed_colon(path: &str, key: &str) -> Option<u64> {
 /// Sums rx/tx bytes of every interface but `lo` in `/proc/<pid>/net/dev` (the container's
 /// network namespace as its first process sees it).
 pub fn net_bytes(pid: i32) -> (u64, u64) {
-    let Ok(text) = fs::read_to_string(format!("/proc/{pid}/net/dev")) else {
-        return (0, 0);
-    };
-    let mut rx = 0;
-    let mut tx = 0;
-    for line in text.lines().skip(2) {
-        let Some((name, rest)) = line.split_once(':') else {
-            continue;
-        };
-        if name.trim() == "lo" {
-            continue;
-        }
-        let f: Vec<u64> = rest
-            .split_whitespace()
-            .filter_map(|x| x.parse().ok())
-            .collect();
-        if f.len() >= 9 {
-            rx += f[0];
-            tx += f[8];
-        }
-    }
-    (rx, tx)
+    crate::engine::network::counters::interface_bytes(pid)
+        .iter()
+        .filter(|(name, _)| name.as_str() != "lo")
+        .fold((0, 0), |(rx, tx), (_, b)| (rx + b.rx, tx + b.tx))
 }
 
 fn block_v1(dir: &Path) -> (u64, u64) {

@@ -13,7 +13,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Widget};
 
 /// The last line: the yes keys, what yes does, the no keys.
-fn answer_line<'a>(app: &App, yes_does: &'a str, theme: &Theme) -> Line<'a> {
+pub(super) fn answer_line<'a>(app: &App, yes_does: &'a str, theme: &Theme) -> Line<'a> {
     let yes = app.keymap.keys_text(UserAction::Confirm);
     let no = format!(
         "{}, {}",
@@ -29,7 +29,7 @@ fn answer_line<'a>(app: &App, yes_does: &'a str, theme: &Theme) -> Line<'a> {
 }
 
 /// A bordered dialog sized to `lines`, centred in `area`.
-fn dialog(lines: Vec<Line>, theme: &Theme, area: Rect, buf: &mut Buffer) {
+pub(super) fn dialog(lines: Vec<Line>, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let width = lines.iter().map(|l| l.width()).max().unwrap_or(20) as u16 + 4;
     let rect = centered(area, width, lines.len() as u16 + 2);
     Clear.render(rect, buf);
@@ -58,7 +58,7 @@ pub fn render(app: &App, name: &str, theme: &Theme, area: Rect, buf: &mut Buffer
 }
 
 /// The choices of a popup as `[ A ]  B  C`, the chosen one in the selection role.
-fn choices<'a>(items: &[&'a str], chosen: usize, app: &App, theme: &Theme) -> Line<'a> {
+pub(super) fn choices<'a>(items: &[&'a str], chosen: usize, app: &App, theme: &Theme) -> Line<'a> {
     let mut spans = Vec::new();
     for (i, item) in items.iter().enumerate() {
         let (text, role) = if i == chosen {

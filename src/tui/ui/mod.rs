@@ -7,6 +7,8 @@ pub mod containers;
 pub mod help;
 pub mod images;
 pub mod logs;
+pub mod network_popups;
+pub mod networks;
 pub mod prompt;
 pub mod stats;
 pub mod status;
@@ -31,6 +33,8 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
     .areas(area);
     if app.focus == Pane::Images {
         images::render(app, theme, main, buf);
+    } else if app.focus == Pane::Networks {
+        networks::render(app, theme, main, buf);
     } else {
         let wanted = app.containers.len().max(1) as u16 + 3;
         let list_h = wanted.clamp(5, (area.height * 2 / 5).max(5));
@@ -58,6 +62,9 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
             choice,
         }) => confirm::render_signal(app, (container, *pid, command), *choice, theme, area, buf),
         Some(Popup::Prompt(p)) => prompt::render(app, p, theme, area, buf),
+        Some(p @ (Popup::ConfirmRemoveNetwork(_) | Popup::NetworkConnect { .. })) => {
+            network_popups::render(app, p, theme, area, buf)
+        }
         None => {}
     }
 }

@@ -1,4 +1,5 @@
-//! The text prompt popup: a new reference for `tag`, a container name for `run`.
+//! The text prompt popup: a new reference for `tag`, a container name for `run`, a
+//! network's name and subnet for `network create`.
 
 use super::centered;
 use crate::tui::app::{App, Prompt, PromptKind};
@@ -22,6 +23,11 @@ pub fn render(app: &App, p: &Prompt, theme: &Theme, area: Rect, buf: &mut Buffer
             " Run ",
             format!("Run a container from '{image}' (berth run -d):"),
             "container name (empty: a random name)".to_string(),
+        ),
+        PromptKind::CreateNetwork => (
+            " Create network ",
+            "New network (berth network create [--subnet SUBNET] NAME):".to_string(),
+            "e.g. app, or app 10.80.0.0/16 (next free /16 if none)".to_string(),
         ),
     };
     let width = 56u16.max(question.chars().count() as u16 + 4);
