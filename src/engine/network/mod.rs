@@ -13,7 +13,8 @@
 //!
 //! Outbound NAT: a masquerade rule per bridge network in berth's own nftables table, made
 //! through netlink (`firewall`, `nft`), with IPv4 forwarding turned on; `--internal`
-//! networks get drop rules instead.
+//! networks get drop rules instead. The embedded DNS server answers over UDP and TCP
+//! (`dns_tcp`) on 127.0.0.11:53.
 
 pub mod dns;
 pub mod dns_tcp;
