@@ -22,6 +22,7 @@ pub mod firewall;
 pub mod hosts;
 pub mod inspect;
 pub mod ipam;
+pub mod netcache;
 pub mod netlink;
 pub mod nft;
 pub mod ops;

@@ -7,6 +7,7 @@
 
 use super::dns::{self, Reply};
 use super::dns_tcp::{DnsSockets, TcpDns};
+use super::netcache::NetCache;
 use super::proxy::{Interest, Proxy};
 use super::{attachments, hosts, store};
 use crate::engine::container::{ContainerConfig, Status, record};
@@ -50,6 +51,7 @@ pub struct Service {
     me: String,
     dns: Option<UdpSocket>,
     tcp: TcpDns,
+    nets: NetCache,
     upstream: Option<UdpSocket>,
     upstreams: Vec<SocketAddr>,
     pending: Vec<Pending>,
@@ -106,6 +108,7 @@ impl Service {
             me: config.id.clone(),
             dns: None,
             tcp: TcpDns::default(),
+            nets: NetCache::default(),
             upstream,
             upstreams,
             pending: Vec::new(),
@@ -149,12 +152,12 @@ impl Service {
 
     /// The addresses of `name`; A queries turn the round-robin wheel.
     fn resolve(&mut self, name: &str, qtype: RecordType) -> Vec<Ipv4Addr> {
-        let all = store::list_raw(&self.paths);
         let paths = self.paths.clone();
+        let all = self.nets.networks(&self.paths);
         let running = move |id: &str| {
             record::load(&paths, id).is_ok_and(|c| c.state.status == Status::Running)
         };
-        let mut v = dns::lookup(&all, &self.me, name, &running);
+        let mut v = dns::lookup(all, &self.me, name, &running);
         if !v.is_empty() {
             let n = self.rr % v.len();
             v.rotate_left(n);
