@@ -16,6 +16,7 @@
 //! networks get drop rules instead. The embedded DNS server answers over UDP and TCP
 //! (`dns_tcp`) on 127.0.0.11:53.
 
+pub mod connect;
 pub mod dns;
 pub mod dns_tcp;
 pub mod firewall;
