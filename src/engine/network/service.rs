@@ -1,9 +1,10 @@
 //! The network side of a shim: the embedded DNS server and the published ports' proxies,
 //! as non-blocking sockets the shim polls together with its own.
 //!
-//! The DNS socket is bound inside the container's namespace (by `netlink::setup_container`,
-//! again on every start); the forwarding socket and the proxies live in the shim's own
-//! namespace, the host's, and stay across restarts.
+//! The DNS sockets (UDP, and TCP through `dns_tcp`) are bound inside the container's
+//! namespace (by `netlink::setup_container`, again on every start); the forwarding socket
+//! and the proxies live in the shim's own namespace, the host's, and stay across restarts.
+//! Names forwarded for a TCP client go upstream over UDP like the others.
 
 use super::dns::{self, Reply};
 use super::dns_tcp::{DnsSockets, TcpDns};
