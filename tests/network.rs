@@ -47,7 +47,10 @@ fn published_port_serves_the_page_and_port_lists_it() {
                 "busybox",
                 "sh",
                 "-c",
-                &web("hello-from-web"),
+                &format!(
+                    "mkdir -p /www && dd if=/dev/urandom of=/www/big bs=1M count=8 2>/dev/null && {}",
+                    web("hello-from-web")
+                ),
             ],
         )
         .trim()
@@ -62,6 +65,30 @@ fn published_port_serves_the_page_and_port_lists_it() {
                 .stdout;
             page.contains("hello-from-web")
         },
+    );
+    // 8 MiB through the proxy arrive intact.
+    let copy = b.scratch("dl").join("big");
+    let got = ns.host(&[
+        "busybox",
+        "wget",
+        "-qO",
+        copy.to_str().expect("utf-8 path"),
+        "http://127.0.0.1:8080/big",
+    ]);
+    assert_eq!(got.code, 0, "{got:?}");
+    let sum = |o: harness::Out| {
+        o.stdout
+            .split_whitespace()
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    };
+    let here = sum(ns.host(&["sha256sum", copy.to_str().expect("utf-8 path")]));
+    let there = sum(in_container(pid(&b, &id), &["sha256sum", "/www/big"]));
+    assert_eq!(here.len(), 64, "{here}");
+    assert_eq!(
+        here, there,
+        "the file changed on its way through the published port"
     );
     assert_eq!(ns.ok(&b, &["port", "web"]), "80/tcp -> 0.0.0.0:8080\n");
     assert_eq!(ns.ok(&b, &["port", "web", "80/tcp"]), "0.0.0.0:8080\n");

@@ -132,3 +132,89 @@ fn tcp_and_udp_give_the_same_answers_and_aaaa_is_an_empty_noerror() {
     }
     assert_eq!(addrs(&by_name), vec![ips[1]], "s2 by name over TCP");
 }
+
+/// dnsmasq on the test namespace's loopback, port 53: the upstream resolver the embedded
+/// server forwards other names to (`--dns 127.0.0.1`); authoritative for `.test`. Killed
+/// on drop.
+struct Upstream(std::process::Child);
+
+impl Upstream {
+    fn start(ns: &NetNs, b: &Berth) -> Upstream {
+        let hosts = b.scratch("dns").join("hosts");
+        std::fs::write(&hosts, "10.1.2.3 outside.test\n").expect("write hosts");
+        let child = std::process::Command::new("nsenter")
+            .arg(format!("--net={}", ns.path().display()))
+            .args([
+                "dnsmasq",
+                "-k",
+                "-C",
+                "/dev/null",
+                "--port=53",
+                "--listen-address=127.0.0.1",
+                "--bind-interfaces",
+                "--no-resolv",
+                "--no-hosts",
+                "--local=/test/",
+                "--pid-file=",
+                "--user=root",
+            ])
+            .arg(format!("--addn-hosts={}", hosts.display()))
+            .stdin(std::process::Stdio::null())
+            .spawn()
+            .expect("start dnsmasq (apt-get install dnsmasq-base)");
+        let up = Upstream(child);
+        harness::wait_until("dnsmasq to answer", Duration::from_secs(5), &mut || {
+            ns.host(&["busybox", "nslookup", "outside.test", "127.0.0.1"])
+                .stdout
+                .contains("10.1.2.3")
+        });
+        up
+    }
+}
+
+impl Drop for Upstream {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn other_names_are_forwarded_over_udp_and_tcp() {
+    let ns = NetNs::new();
+    let b = Berth::new();
+    let _up = Upstream::start(&ns, &b);
+    ns.ok(&b, &["network", "create", "app"]);
+    ns.ok(
+        &b,
+        &[
+            "run",
+            "-d",
+            "--name",
+            "asker",
+            "--network",
+            "app",
+            "--dns",
+            "127.0.0.1",
+            "busybox",
+            "sleep",
+            "300",
+        ],
+    );
+    let pid = b.state(&b.id_of("asker"))["pid"].as_i64().expect("pid");
+    let (udp, tcp, nx_udp, nx_tcp) = in_netns_of(pid, || {
+        (
+            over_udp(&query(11, "outside.test.", RecordType::A)),
+            over_tcp(&query(12, "outside.test.", RecordType::A)),
+            over_udp(&query(13, "nope.test.", RecordType::A)),
+            over_tcp(&query(14, "nope.test.", RecordType::A)),
+        )
+    });
+    let want = vec![Ipv4Addr::new(10, 1, 2, 3)];
+    assert_eq!((udp.metadata.id, tcp.metadata.id), (11, 12));
+    assert_eq!(addrs(&udp), want, "forwarded over UDP: {udp:?}");
+    assert_eq!(addrs(&tcp), want, "forwarded for a TCP client: {tcp:?}");
+    for m in [&nx_udp, &nx_tcp] {
+        assert_eq!(m.metadata.response_code, ResponseCode::NXDomain, "{m:?}");
+    }
+}

@@ -156,6 +156,73 @@ fn bridge_containers_reach_outside_masqueraded_and_internal_ones_do_not() {
         );
     }
 
+    // Forwarding is on, yet networks stay isolated from each other, as in Docker.
+    ns.ok(
+        &b,
+        &["network", "create", "--subnet", "10.69.0.0/16", "other"],
+    );
+    ns.ok(
+        &b,
+        &[
+            "run",
+            "-d",
+            "--name",
+            "peer",
+            "--network",
+            "other",
+            "busybox",
+            "sh",
+            "-c",
+            "mkdir -p /www && echo peer-page > /www/index.html && exec httpd -f -p 80 -h /www",
+        ],
+    );
+    let peer_url = "http://10.69.0.2/";
+    let mut near = String::new();
+    harness::wait_until(
+        "peer's page from its own network",
+        std::time::Duration::from_secs(10),
+        &mut || {
+            near = ns
+                .berth(
+                    &b,
+                    &[
+                        "run",
+                        "--rm",
+                        "--network",
+                        "other",
+                        "busybox",
+                        "timeout",
+                        "3",
+                        "wget",
+                        "-qO-",
+                        peer_url,
+                    ],
+                )
+                .stdout;
+            near.contains("peer-page")
+        },
+    );
+    // (`timeout` must not be the container's pid 1, which ignores its signal.)
+    let far = ns.berth(
+        &b,
+        &[
+            "run",
+            "--rm",
+            "--network",
+            "app",
+            "busybox",
+            "sh",
+            "-c",
+            &format!("timeout 3 wget -qO- {peer_url}; exit $?"),
+        ],
+    );
+    assert!(
+        far.code != 0 && !far.stdout.contains("peer-page"),
+        "a container on 'app' reached one on 'other': {far:?}"
+    );
+    ns.ok(&b, &["rm", "-f", "peer"]);
+    ns.ok(&b, &["network", "rm", "other"]);
+
     let sealed = ns.berth(
         &b,
         &[
@@ -215,7 +282,7 @@ fn bridge_containers_reach_outside_masqueraded_and_internal_ones_do_not() {
     ns.ok(&b, &["network", "rm", "app", "sealed"]);
     let table = berth_table(&ns);
     assert!(
-        !table.contains("br-"),
+        !table.contains("chain post-br-") && !table.contains("chain fwd-br-"),
         "the removed networks' chains are gone: {table}"
     );
 }

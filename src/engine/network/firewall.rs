@@ -8,9 +8,11 @@
 //!
 //! - `post-<bridge>` (nat, postrouting): `ip saddr <subnet> oifname != <bridge> masquerade`
 //!   — what Docker's `MASQUERADE` rule does; not for `--internal` networks.
-//! - `fwd-<bridge>` (filter, forward, policy accept): `iifname <bridge> accept` and
-//!   `oifname <bridge> ct state established,related accept`; on an `--internal` network
-//!   instead a drop of whatever crosses between its bridge and another interface.
+//! - `fwd-<bridge>` (filter, forward, policy accept): a drop of what goes from the bridge
+//!   to another of berth's bridges (`br-*`, `berth0`: networks are isolated), then
+//!   `iifname <bridge> accept` and `oifname <bridge> ct state established,related
+//!   accept`; on an `--internal` network instead a drop of whatever crosses between its
+//!   bridge and another interface.
 //!
 //! Chains whose bridge is gone (a crash between steps) are removed by `reconcile`. An
 //! accept here does not override a drop in another table's forward chain (nftables
@@ -190,14 +192,34 @@ impl Rules {
             vec![masquerade()],
         ]
         .concat();
-        let out = [on(MetaKey::Iifname), vec![verdict(NF_ACCEPT)]].concat();
-        let back = [
-            on(MetaKey::Oifname),
-            ct_established(),
-            vec![verdict(NF_ACCEPT)],
-        ]
-        .concat();
-        (vec![nat], vec![out, back])
+        // Networks are isolated from each other, as Docker's are: nothing goes from this
+        // bridge to another of berth's (`br-*`, `berth0`), though forwarding is on.
+        let to_bridge = |prefix: &[u8]| {
+            [
+                on(MetaKey::Iifname),
+                off(MetaKey::Oifname),
+                vec![
+                    meta(MetaKey::Oifname),
+                    cmp(Operator::Equal, prefix.to_vec()),
+                ],
+                vec![verdict(NF_DROP)],
+            ]
+            .concat()
+        };
+        let mut fwd = vec![to_bridge(b"br-")];
+        if self.bridge != super::DEFAULT_BRIDGE {
+            fwd.push(to_bridge(&ifname(super::DEFAULT_BRIDGE)));
+        }
+        fwd.push([on(MetaKey::Iifname), vec![verdict(NF_ACCEPT)]].concat());
+        fwd.push(
+            [
+                on(MetaKey::Oifname),
+                ct_established(),
+                vec![verdict(NF_ACCEPT)],
+            ]
+            .concat(),
+        );
+        (vec![nat], fwd)
     }
 }
 
@@ -362,7 +384,7 @@ mod tests {
             internal: false,
         };
         let (nat, fwd) = r.rules();
-        assert_eq!((nat.len(), fwd.len()), (1, 2));
+        assert_eq!((nat.len(), fwd.len()), (1, 4));
         r.internal = true;
         let (nat, fwd) = r.rules();
         assert_eq!((nat.len(), fwd.len()), (0, 2));

@@ -13,8 +13,10 @@
 //!
 //! Outbound NAT: a masquerade rule per bridge network in berth's own nftables table, made
 //! through netlink (`firewall`, `nft`), with IPv4 forwarding turned on; `--internal`
-//! networks get drop rules instead.
+//! networks get drop rules instead. The embedded DNS server answers over UDP and TCP
+//! (`dns_tcp`) on 127.0.0.11:53.
 
+pub mod connect;
 pub mod counters;
 pub mod dns;
 pub mod dns_tcp;
@@ -23,6 +25,7 @@ pub mod firewall;
 pub mod hosts;
 pub mod inspect;
 pub mod ipam;
+pub mod netcache;
 pub mod netlink;
 pub mod nft;
 pub mod ops;

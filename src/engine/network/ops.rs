@@ -1,11 +1,11 @@
-//! The network operations of the engine: list, create, remove, prune, and attaching
-//! containers (at create time, and live with `network connect`/`disconnect`).
+//! The network operations of the engine: list, create, remove, prune, and recording
+//! containers' attachments (the live side of `network connect`/`disconnect` is in
+//! `connect`).
 
+use super::firewall;
 use super::ipam::{self, Cidr};
 use super::netlink::{self, Attach};
 use super::{Endpoint, Network, store};
-use super::{firewall, hosts};
-use crate::engine::container::Status;
 use crate::engine::error::{EngineError, Result};
 use crate::engine::store::Paths;
 use crate::engine::{Engine, ids};
@@ -362,84 +362,5 @@ impl Engine {
         n.endpoints.insert(id.to_string(), e.clone());
         store::save(self.paths(), &n)?;
         Ok(Some((n, e)))
-    }
-
-    fn detach_record(&self, net_id: &str, id: &str) {
-        if let Ok(_l) = store::lock(self.paths())
-            && let Ok(mut n) = store::find(&store::list_raw(self.paths()), net_id)
-            && n.endpoints.remove(id).is_some()
-        {
-            let _ = store::save(self.paths(), &n);
-        }
-    }
-
-    /// `network connect`: attaches a container; a running one gets its interface now.
-    pub fn connect_network(
-        &self,
-        network: &str,
-        container: &str,
-        aliases: &[String],
-        ip: Option<&str>,
-    ) -> Result<()> {
-        let c = self.container(container)?;
-        if matches!(c.config.network_mode.as_str(), "host" | "none" | "") {
-            return Err(EngineError::Conflict(format!(
-                "container '{}' uses the '{}' network and cannot join others",
-                c.name(),
-                if c.config.network_mode.is_empty() {
-                    "none"
-                } else {
-                    &c.config.network_mode
-                }
-            )));
-        }
-        let n = self.network(network)?;
-        if n.driver != "bridge" {
-            return Err(EngineError::Conflict(format!(
-                "a container cannot be connected to the '{}' network",
-                n.name
-            )));
-        }
-        let Some((n, e)) = self.attach_record(&n.id, c.id(), c.name(), aliases, ip)? else {
-            return Ok(());
-        };
-        if c.state.status == Status::Running && c.state.pid > 0 {
-            let live = attach_for(&n, &e, c.id()).and_then(|a| {
-                netlink::setup_container(c.state.pid, vec![a], false)
-                    .map(|_| ())
-                    .map_err(|m| EngineError::Other(format!("cannot connect '{}': {m}", c.name())))
-            });
-            if let Err(err) = live {
-                self.detach_record(&n.id, c.id());
-                return Err(err);
-            }
-            let _ = hosts::rewrite_hosts(self.paths(), &c.config);
-        }
-        self.emit("network", "connect", &n.id, &[("container", c.id())]);
-        Ok(())
-    }
-
-    /// `network disconnect`: detaches a container; a running one loses the interface now.
-    pub fn disconnect_network(&self, network: &str, container: &str) -> Result<()> {
-        let c = self.container(container)?;
-        let n = self.network(network)?;
-        let Some(e) = n.endpoints.get(c.id()).cloned() else {
-            return Err(EngineError::Conflict(format!(
-                "container '{}' is not connected to network '{}'",
-                c.name(),
-                n.name
-            )));
-        };
-        if c.state.status == Status::Running {
-            netlink::delete_link(&netlink::host_veth_name(c.id(), &e.ifname)).map_err(|m| {
-                EngineError::Other(format!("cannot disconnect '{}': {m}", c.name()))
-            })?;
-        }
-        self.detach_record(&n.id, c.id());
-        if c.state.status == Status::Running {
-            let _ = hosts::rewrite_hosts(self.paths(), &c.config);
-        }
-        self.emit("network", "disconnect", &n.id, &[("container", c.id())]);
-        Ok(())
     }
 }

@@ -1,12 +1,14 @@
 //! The network side of a shim: the embedded DNS server and the published ports' proxies,
 //! as non-blocking sockets the shim polls together with its own.
 //!
-//! The DNS socket is bound inside the container's namespace (by `netlink::setup_container`,
-//! again on every start); the forwarding socket and the proxies live in the shim's own
-//! namespace, the host's, and stay across restarts.
+//! The DNS sockets (UDP, and TCP through `dns_tcp`) are bound inside the container's
+//! namespace (by `netlink::setup_container`, again on every start); the forwarding socket
+//! and the proxies live in the shim's own namespace, the host's, and stay across restarts.
+//! Names forwarded for a TCP client go upstream over UDP like the others.
 
 use super::dns::{self, Reply};
 use super::dns_tcp::{DnsSockets, TcpDns};
+use super::netcache::NetCache;
 use super::proxy::{Interest, Proxy};
 use super::{attachments, hosts, store};
 use crate::engine::container::{ContainerConfig, Status, record};
@@ -50,6 +52,7 @@ pub struct Service {
     me: String,
     dns: Option<UdpSocket>,
     tcp: TcpDns,
+    nets: NetCache,
     upstream: Option<UdpSocket>,
     upstreams: Vec<SocketAddr>,
     pending: Vec<Pending>,
@@ -106,6 +109,7 @@ impl Service {
             me: config.id.clone(),
             dns: None,
             tcp: TcpDns::default(),
+            nets: NetCache::default(),
             upstream,
             upstreams,
             pending: Vec::new(),
@@ -149,12 +153,12 @@ impl Service {
 
     /// The addresses of `name`; A queries turn the round-robin wheel.
     fn resolve(&mut self, name: &str, qtype: RecordType) -> Vec<Ipv4Addr> {
-        let all = store::list_raw(&self.paths);
         let paths = self.paths.clone();
+        let all = self.nets.networks(&self.paths);
         let running = move |id: &str| {
             record::load(&paths, id).is_ok_and(|c| c.state.status == Status::Running)
         };
-        let mut v = dns::lookup(&all, &self.me, name, &running);
+        let mut v = dns::lookup(all, &self.me, name, &running);
         if !v.is_empty() {
             let n = self.rr % v.len();
             v.rotate_left(n);
