@@ -167,7 +167,7 @@ impl Service {
             }
         }
         let upstream = self.upstreams.first();
-        super::dnslog::record(&self.paths, &all, &self.me, name, qtype, &v, upstream);
+        super::dnslog::record(&self.paths, all, &self.me, name, qtype, &v, upstream);
         v
     }
 
