@@ -9,6 +9,7 @@ pub use super::op::{EngineOp, quote};
 use super::images::ImageRow;
 use super::keymap::UserAction;
 use super::layertree::LayerTree;
+use super::shellview::ShellKind;
 use crate::engine::container::Container;
 use crate::engine::observe::logs::LogLine;
 use crate::engine::observe::stats::StatsSample;
@@ -79,6 +80,20 @@ pub enum Action {
     },
     /// Leave now (Ctrl-C from a signal, SIGTERM).
     Quit,
+    /// The screen of shell session `session` after new output or a resize.
+    ShellScreen {
+        /// Which session.
+        session: u64,
+        /// A copy of its terminal's screen.
+        screen: Arc<vt100::Screen>,
+    },
+    /// Shell session `session` ended (the process exited, or the connection failed).
+    ShellEnded {
+        /// Which session.
+        session: u64,
+        /// What happened (`exited with code 0`).
+        why: String,
+    },
 }
 
 /// Something the runner must do.
@@ -124,4 +139,34 @@ pub enum Effect {
     },
     /// Leave the dashboard.
     Quit,
+    /// Open shell session `session` on `container` with a pty of `size` (rows, columns).
+    OpenShell {
+        /// Its tag.
+        session: u64,
+        /// The container's name.
+        container: String,
+        /// Exec a shell, or attach.
+        kind: ShellKind,
+        /// Rows and columns.
+        size: (u16, u16),
+    },
+    /// Send bytes (encoded keys) to session `session`'s process.
+    ShellInput {
+        /// Which session.
+        session: u64,
+        /// What a terminal would send.
+        bytes: Vec<u8>,
+    },
+    /// Resize session `session`'s terminal.
+    ShellResize {
+        /// Which session.
+        session: u64,
+        /// Rows and columns.
+        size: (u16, u16),
+    },
+    /// Close session `session`'s connection (the process goes on, as after a detach).
+    CloseShell {
+        /// Which session.
+        session: u64,
+    },
 }

@@ -6,6 +6,7 @@ use super::images::ImagesState;
 use super::keymap::Keymap;
 use super::logview::LogView;
 use super::metrics::{HISTORY, Metrics};
+use super::shellview::ShellView;
 use super::topview::TopView;
 use crate::engine::container::Container;
 use chrono::{DateTime, Utc};
@@ -25,6 +26,8 @@ pub enum Pane {
     Top,
     /// Images, their history and layer files (takes the whole screen).
     Images,
+    /// A shell in (or attached to) the selected container; every key goes to it.
+    Shell,
 }
 
 impl Pane {
@@ -228,6 +231,8 @@ pub struct App {
     pub now: DateTime<Utc>,
     /// Terminal rows (for page moves).
     pub height: u16,
+    /// The Shell pane's sessions.
+    pub shell: ShellView,
 }
 
 impl App {
@@ -254,6 +259,10 @@ impl App {
             status: None,
             now,
             height: 24,
+            shell: ShellView {
+                width: 80,
+                ..ShellView::default()
+            },
         }
     }
 

@@ -200,4 +200,25 @@ pub const BINDINGS: &[Binding] = &[
         Popup,
         "previous choice"
     ),
+    b!(
+        ExecShell,
+        "exec_shell",
+        ["e"],
+        Main,
+        "shell in the container, beside its log (berth exec -it NAME sh)"
+    ),
+    b!(
+        AttachContainer,
+        "attach_container",
+        ["a"],
+        Main,
+        "attach to the container in the Shell pane (berth attach NAME)"
+    ),
+    b!(
+        LeaveShell,
+        "leave_shell",
+        ["ctrl-]"],
+        Shell,
+        "leave the Shell pane (the process keeps running)"
+    ),
 ];

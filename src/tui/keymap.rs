@@ -16,6 +16,8 @@ pub enum Scope {
     Images,
     /// A popup (help or a confirmation) is open.
     Popup,
+    /// The Shell pane has the focus (every other key goes to the process).
+    Shell,
 }
 
 /// What a user can ask for with a key. The config name is the snake_case of the variant.
@@ -87,6 +89,12 @@ pub enum UserAction {
     NextChoice,
     /// The previous choice in a popup.
     PrevChoice,
+    /// Open (or go back to) a shell in the selected container.
+    ExecShell,
+    /// Attach to the selected container's process in the Shell pane.
+    AttachContainer,
+    /// Leave the Shell pane; the process keeps running.
+    LeaveShell,
 }
 
 /// One row of the keymap table.

@@ -20,6 +20,9 @@ pub mod logview;
 pub mod metrics;
 pub mod op;
 pub mod runner;
+pub mod shell_keys;
+pub mod shell_task;
+pub mod shellview;
 pub mod tasks;
 pub mod terminal;
 pub mod theme;
@@ -29,6 +32,7 @@ mod update;
 mod update_images;
 mod update_observe;
 mod update_popup;
+mod update_shell;
 
 use app::{App, AppSettings};
 use keymap::Keymap;

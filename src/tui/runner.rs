@@ -5,6 +5,7 @@ use super::action::{Action, Effect, EngineOp};
 use super::app::App;
 use super::images;
 use super::layertree;
+use super::shell_task::ShellHandle;
 use super::tasks::{self, Follower, Tx};
 use super::theme::Theme;
 use super::ui;
@@ -42,6 +43,7 @@ pub async fn run(
         refresh_now,
         sampler: None,
         top: None,
+        shells: Vec::new(),
     };
     let size = terminal.size()?;
     app.update(Action::Resize {
@@ -78,6 +80,8 @@ struct Runner {
     refresh_now: Arc<Notify>,
     sampler: Option<JoinHandle<()>>,
     top: Option<JoinHandle<()>>,
+    /// Open shell sessions by id.
+    shells: Vec<(u64, ShellHandle)>,
 }
 
 impl Runner {
@@ -159,6 +163,33 @@ impl Runner {
                     let _ = tx.send(Action::CommandLogSaved(save(&text, &file)));
                 });
             }
+            Effect::OpenShell {
+                session,
+                container,
+                kind,
+                size,
+            } => {
+                let h = ShellHandle::open(
+                    self.engine.clone(),
+                    session,
+                    container,
+                    kind,
+                    size,
+                    self.tx.clone(),
+                );
+                self.shells.push((session, h));
+            }
+            Effect::ShellInput { session, bytes } => {
+                if let Some((_, h)) = self.shells.iter().find(|(id, _)| *id == session) {
+                    h.input(&bytes);
+                }
+            }
+            Effect::ShellResize { session, size } => {
+                if let Some((_, h)) = self.shells.iter().find(|(id, _)| *id == session) {
+                    h.resize(size.0, size.1);
+                }
+            }
+            Effect::CloseShell { session } => self.shells.retain(|(id, _)| *id != session),
         }
         false
     }

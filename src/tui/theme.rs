@@ -86,6 +86,8 @@ pub enum Role {
     Wasted,
     /// The text typed in a prompt.
     PromptInput,
+    /// The cursor of the Shell pane (on an empty cell; over text it reverses the text).
+    ShellCursor,
 }
 
 /// Every role with its YAML key.
@@ -123,6 +125,7 @@ pub const ROLES: &[(Role, &str)] = &[
     (Role::FileRemoved, "file_removed"),
     (Role::Wasted, "wasted"),
     (Role::PromptInput, "prompt_input"),
+    (Role::ShellCursor, "shell_cursor"),
 ];
 
 /// A complete theme: one style per role.

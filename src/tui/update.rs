@@ -20,6 +20,7 @@ impl App {
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
         let mut effects = self.apply(action);
         effects.extend(self.sync_watchers());
+        effects.extend(self.sync_shell_size());
         effects
     }
 
@@ -28,6 +29,9 @@ impl App {
             Action::Key(ev) => {
                 if ev.kind == KeyEventKind::Release {
                     return vec![];
+                }
+                if let Some(effects) = self.shell_key(&ev) {
+                    return effects;
                 }
                 let key = Key::from_event(&ev);
                 if key.code == KeyCode::Char('c') && key.mods == KeyModifiers::CONTROL {
@@ -96,11 +100,14 @@ impl App {
                 self.now = now;
                 vec![]
             }
-            Action::Resize { height, .. } => {
+            Action::Resize { width, height } => {
                 self.height = height;
+                self.shell.width = width;
                 vec![]
             }
             Action::Quit => vec![Effect::Quit],
+            Action::ShellScreen { session, screen } => self.shell_screen(session, screen),
+            Action::ShellEnded { session, why } => self.shell_ended(session, why),
         }
     }
 
@@ -166,6 +173,9 @@ impl App {
             FocusRight => self.images_focus_by(1),
             NextChoice => self.choice_by(1),
             PrevChoice => self.choice_by(-1),
+            ExecShell => self.open_shell(super::shellview::ShellKind::Exec),
+            AttachContainer => self.open_shell(super::shellview::ShellKind::Attach),
+            LeaveShell => self.leave_shell(),
             FocusLogs => {
                 self.focus = Pane::Logs;
                 self.detail = Pane::Logs;
@@ -318,7 +328,7 @@ impl App {
                 self.top.selected = self.top.selected.saturating_add_signed(delta).min(last);
                 return vec![];
             }
-            Pane::Containers | Pane::Logs => {}
+            Pane::Containers | Pane::Logs | Pane::Shell => {}
         }
         if self.focus == Pane::Logs {
             match delta {

@@ -19,11 +19,12 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         .unwrap_or(0)
         .max(4);
     let mut lines = Vec::new();
-    for scope in [Scope::Main, Scope::Images, Scope::Popup] {
+    for scope in [Scope::Main, Scope::Images, Scope::Popup, Scope::Shell] {
         let heading = match scope {
             Scope::Main => "panes",
             Scope::Images => "images pane",
             Scope::Popup => "popups",
+            Scope::Shell => "shell pane (other keys go to the shell)",
         };
         lines.push(Line::from(Span::styled(heading, theme.style(Role::Header))));
         for b in BINDINGS.iter().filter(|b| b.scope == scope) {
