@@ -91,4 +91,6 @@ pub fn run_with_config(root: Option<PathBuf>, config: Option<PathBuf>) -> anyhow
 #[cfg(test)]
 mod update_observe_tests;
 #[cfg(test)]
+mod update_shell_tests;
+#[cfg(test)]
 mod update_tests;
