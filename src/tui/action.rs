@@ -87,6 +87,18 @@ pub enum Action {
         /// A copy of its terminal's screen.
         screen: Arc<vt100::Screen>,
     },
+    /// Lines from source `source` (an index into the merged containers) of the merged
+    /// log view of `generation`.
+    MergedLogLines {
+        /// Which merged view.
+        generation: u64,
+        /// Which of its containers.
+        source: usize,
+        /// The lines, oldest first.
+        lines: Vec<LogLine>,
+    },
+    /// A log was saved: the file and how many lines, or why it failed.
+    LogSaved(Result<(PathBuf, usize), String>),
     /// Shell session `session` ended (the process exited, or the connection failed).
     ShellEnded {
         /// Which session.
@@ -139,6 +151,27 @@ pub enum Effect {
     },
     /// Leave the dashboard.
     Quit,
+    /// Stop the log followers; follow every container of `containers` as `generation`,
+    /// their lines merged by time.
+    FollowMerged {
+        /// Container names, in source order.
+        containers: Vec<String>,
+        /// Tag for the lines they send.
+        generation: u64,
+        /// How many past lines of each to load first.
+        tail: usize,
+    },
+    /// Write the whole log of `containers` (merged by time when several) to `file`.
+    SaveLog {
+        /// Container names.
+        containers: Vec<String>,
+        /// Where.
+        file: PathBuf,
+        /// Each line with its time first.
+        timestamps: bool,
+        /// Only lines matching this search (smart case).
+        filter: Option<String>,
+    },
     /// Open shell session `session` on `container` with a pty of `size` (rows, columns).
     OpenShell {
         /// Its tag.

@@ -94,6 +94,8 @@ pub enum PromptKind {
         /// The image run.
         image: String,
     },
+    /// Text to search the log for.
+    Search,
 }
 
 /// A one-line text prompt.

@@ -95,6 +95,24 @@ pub enum UserAction {
     AttachContainer,
     /// Leave the Shell pane; the process keeps running.
     LeaveShell,
+    /// Search the log (asks for the text).
+    SearchLog,
+    /// The next (older) match.
+    NextMatch,
+    /// The previous (newer) match.
+    PrevMatch,
+    /// Show only the lines matching the search, or all.
+    FilterLog,
+    /// Show each log line's time, or not.
+    ToggleTimestamps,
+    /// Wrap long log lines, or cut them.
+    ToggleWrap,
+    /// Save the whole log (filtered, with times as shown) to a file.
+    SaveLog,
+    /// Mark the selected container for the merged log view.
+    MarkContainer,
+    /// The merged log of the marked (or all running) containers, or back.
+    MergeLogs,
 }
 
 /// One row of the keymap table.

@@ -44,6 +44,7 @@ pub async fn run(
         sampler: None,
         top: None,
         shells: Vec::new(),
+        merged: Vec::new(),
     };
     let size = terminal.size()?;
     app.update(Action::Resize {
@@ -82,6 +83,8 @@ struct Runner {
     top: Option<JoinHandle<()>>,
     /// Open shell sessions by id.
     shells: Vec<(u64, ShellHandle)>,
+    /// The followers of the merged log view.
+    merged: Vec<Follower>,
 }
 
 impl Runner {
@@ -190,6 +193,41 @@ impl Runner {
                 }
             }
             Effect::CloseShell { session } => self.shells.retain(|(id, _)| *id != session),
+            Effect::FollowMerged {
+                containers,
+                generation,
+                tail,
+            } => {
+                self.stop_follower();
+                for (source, name) in containers.into_iter().enumerate() {
+                    self.merged.push(Follower::start_source(
+                        self.engine.clone(),
+                        name,
+                        generation,
+                        Some(source),
+                        tail,
+                        self.tx.clone(),
+                    ));
+                }
+            }
+            Effect::SaveLog {
+                containers,
+                file,
+                timestamps,
+                filter,
+            } => {
+                let (engine, tx) = (self.engine.clone(), self.tx.clone());
+                tokio::task::spawn_blocking(move || {
+                    let saved = super::logsave::save(
+                        &engine,
+                        &containers,
+                        &file,
+                        timestamps,
+                        filter.as_deref(),
+                    );
+                    let _ = tx.send(Action::LogSaved(saved));
+                });
+            }
         }
         false
     }
@@ -202,6 +240,9 @@ impl Runner {
 
     fn stop_follower(&mut self) {
         if let Some(f) = self.follower.take() {
+            f.stop();
+        }
+        for f in self.merged.drain(..) {
             f.stop();
         }
     }

@@ -102,6 +102,19 @@ impl Follower {
     /// Follows `name`'s log on its own thread (the engine's reader blocks), tagging lines
     /// with `generation`.
     pub fn start(engine: Engine, name: String, generation: u64, tail: usize, tx: Tx) -> Follower {
+        Follower::start_source(engine, name, generation, None, tail, tx)
+    }
+
+    /// Like [`start`](Follower::start); with `source`, for the merged view: its lines come
+    /// as `MergedLogLines` from that source, and its end is not reported.
+    pub fn start_source(
+        engine: Engine,
+        name: String,
+        generation: u64,
+        source: Option<usize>,
+        tail: usize,
+        tx: Tx,
+    ) -> Follower {
         let stop = Arc::new(AtomicBool::new(false));
         let flag = stop.clone();
         let spawned = std::thread::Builder::new()
@@ -114,16 +127,19 @@ impl Follower {
                     ..LogOptions::default()
                 };
                 let mut sink = |line| {
-                    !flag.load(Ordering::Relaxed)
-                        && tx
-                            .send(Action::LogLines {
-                                generation,
-                                lines: vec![line],
-                            })
-                            .is_ok()
+                    let lines = vec![line];
+                    let action = match source {
+                        None => Action::LogLines { generation, lines },
+                        Some(source) => Action::MergedLogLines {
+                            generation,
+                            source,
+                            lines,
+                        },
+                    };
+                    !flag.load(Ordering::Relaxed) && tx.send(action).is_ok()
                 };
                 let result = engine.logs(&name, &opts, &mut sink);
-                if !flag.load(Ordering::Relaxed) {
+                if !flag.load(Ordering::Relaxed) && source.is_none() {
                     let _ = tx.send(Action::LogEnded {
                         generation,
                         error: result.err().map(|e| e.to_string()),

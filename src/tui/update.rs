@@ -108,6 +108,12 @@ impl App {
             Action::Quit => vec![Effect::Quit],
             Action::ShellScreen { session, screen } => self.shell_screen(session, screen),
             Action::ShellEnded { session, why } => self.shell_ended(session, why),
+            Action::MergedLogLines {
+                generation,
+                source,
+                lines,
+            } => self.merged_lines(generation, source, lines),
+            Action::LogSaved(result) => self.log_saved(result),
         }
     }
 
@@ -176,6 +182,15 @@ impl App {
             ExecShell => self.open_shell(super::shellview::ShellKind::Exec),
             AttachContainer => self.open_shell(super::shellview::ShellKind::Attach),
             LeaveShell => self.leave_shell(),
+            SearchLog => self.ask_search(),
+            NextMatch => self.jump_match(true),
+            PrevMatch => self.jump_match(false),
+            FilterLog => self.toggle_filter(),
+            ToggleTimestamps => self.toggle_log_view(false),
+            ToggleWrap => self.toggle_log_view(true),
+            SaveLog => self.save_log(),
+            MarkContainer => self.toggle_mark(),
+            MergeLogs => self.toggle_merged(),
             FocusLogs => {
                 self.focus = Pane::Logs;
                 self.detail = Pane::Logs;
@@ -359,7 +374,10 @@ impl App {
         self.sort_containers(before);
         let mut effects = self.follow_selected();
         // A log that ended because its container stopped resumes when it runs again.
-        let resume = effects.is_empty() && self.logs.ended && self.logs.error.is_none();
+        let resume = effects.is_empty()
+            && self.logs.ended
+            && self.logs.error.is_none()
+            && self.logs.merged.is_empty();
         if let Some(c) = self
             .selected_container()
             .filter(|c| resume && c.state.status.has_shim())
@@ -373,7 +391,8 @@ impl App {
     /// Starts following the selected container's log when the selection changed.
     fn follow_selected(&mut self) -> Vec<Effect> {
         let name = self.selected_container().map(|c| c.name().to_string());
-        if name == self.logs.container {
+        // The merged view stays until it is left (merge_logs again).
+        if name == self.logs.container || !self.logs.merged.is_empty() {
             return vec![];
         }
         self.restart_follow(name)

@@ -74,6 +74,8 @@ impl App {
                         image,
                         name: (!text.is_empty()).then_some(text),
                     }),
+                    // Not trimmed: spaces may be what is searched for.
+                    PromptKind::Search => self.search_log(&p.input),
                 }
             }
             other => {

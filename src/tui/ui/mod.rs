@@ -7,6 +7,7 @@ pub mod containers;
 pub mod help;
 pub mod images;
 pub mod layout;
+pub mod logline;
 pub mod logs;
 pub mod prompt;
 pub mod shell;

@@ -23,6 +23,11 @@ pub fn render(app: &App, p: &Prompt, theme: &Theme, area: Rect, buf: &mut Buffer
             format!("Run a container from '{image}' (berth run -d):"),
             "container name (empty: a random name)".to_string(),
         ),
+        PromptKind::Search => (
+            " Search ",
+            "Search the log for:".to_string(),
+            "text; lowercase matches any case (empty: clear)".to_string(),
+        ),
     };
     let width = 56u16.max(question.chars().count() as u16 + 4);
     let field_w = usize::from(width.saturating_sub(4));
