@@ -205,7 +205,6 @@ impl App {
             ));
             return vec![];
         }
-        self.focus = Pane::Logs;
         self.detail = Pane::Logs;
         let tail = self.settings.log_tail;
         self.command_log.push(format!(
