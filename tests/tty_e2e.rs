@@ -127,3 +127,56 @@ fn dashboard_shell_pane_runs_a_command_and_is_left_running() {
         s.contains("dashboard exited: 0")
     });
 }
+
+#[test]
+fn dashboard_merges_logs_searches_filters_and_saves() {
+    let b = Berth::new();
+    for (name, word) in [("alpha", "apple"), ("beta", "banana")] {
+        let script = format!("i=0; while true; do echo {word}-$i; i=$((i+1)); sleep 0.3; done");
+        b.run_detached(&["--name", name, "busybox", "sh", "-c", &script]);
+    }
+    let line = berth_line(&b, "", "dashboard");
+    let t = Tmux::start(&b.scratch("tmux"), 140, 45, &line);
+    t.wait_for("both containers", SECS, |s| s.contains("Containers (2)"));
+    // M: every running container's log, interleaved, each line led by its name.
+    t.keys(&["M"]);
+    let screen = t.wait_for("the merged log", SECS, |s| {
+        s.contains("(merged") && s.contains("alpha │ apple-") && s.contains("beta  │ banana-")
+    });
+    assert!(
+        screen.contains("Logs: beta + alpha (merged")
+            || screen.contains("Logs: alpha + beta (merged"),
+        "{screen}"
+    );
+    // Search, then keep only the matching lines.
+    t.keys(&["/"]);
+    t.type_text("banana");
+    t.keys(&["Enter"]);
+    t.wait_for("the search", SECS, |s| {
+        s.contains("· /banana") && s.contains("lines match 'banana'")
+    });
+    t.keys(&["F"]);
+    let screen = t.wait_for("the filter", SECS, |s| s.contains("· filtered"));
+    let log: Vec<&str> = screen.lines().filter(|l| l.contains(" │ ")).collect();
+    assert!(
+        !log.is_empty() && log.iter().all(|l| l.contains("banana-")),
+        "{screen}"
+    );
+    // W: the merged, filtered log to a file.
+    t.keys(&["W"]);
+    let screen = t.wait_for("the save", SECS, |s| s.contains("lines to '"));
+    let path = screen
+        .split("lines to '")
+        .nth(1)
+        .and_then(|r| r.split('\'').next())
+        .expect("saved path");
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}\n{screen}"));
+    assert!(
+        text.lines().count() >= 2 && text.lines().all(|l| l.starts_with("beta  | banana-")),
+        "{text}"
+    );
+    t.keys(&["q"]);
+    t.wait_for("the dashboard to quit", SECS, |s| {
+        s.contains("dashboard exited: 0")
+    });
+}
