@@ -19,7 +19,13 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         .unwrap_or(0)
         .max(4);
     let mut lines = Vec::new();
-    for scope in [Scope::Main, Scope::Images, Scope::Popup, Scope::Shell] {
+    // The focused pane's own bindings first: on a short screen the list is cut at the bottom.
+    let order = if app.focus == crate::tui::app::Pane::Images {
+        [Scope::Images, Scope::Main, Scope::Popup, Scope::Shell]
+    } else {
+        [Scope::Main, Scope::Images, Scope::Popup, Scope::Shell]
+    };
+    for scope in order {
         let heading = match scope {
             Scope::Main => "panes",
             Scope::Images => "images pane",
