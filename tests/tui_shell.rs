@@ -209,6 +209,24 @@ async fn shell_pane_runs_a_real_shell_with_colours_resize_and_full_screen_progra
         .await;
     eprintln!("top in the Shell pane:\n{}", text(&buf));
     d.key(KeyCode::Char('q'), KeyModifiers::NONE);
+    // vi: its screen, insert mode, esc and a command line.
+    d.type_line("vi /tmp/note");
+    d.wait_for("vi's screen", |s, _| {
+        s.contains("~") && s.contains("/tmp/note")
+    })
+    .await;
+    for c in "ihello from vi".chars() {
+        d.key(KeyCode::Char(c), KeyModifiers::NONE);
+    }
+    d.key(KeyCode::Esc, KeyModifiers::NONE);
+    // A person pauses after esc; vi takes esc and ':' sent together for one key.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    d.type_line(":wq");
+    d.type_line("clear; echo file: $(cat /tmp/note)");
+    d.wait_for("the file vi wrote", |s, _| {
+        s.contains("file: hello from vi")
+    })
+    .await;
     d.type_line("echo back-$((40+2))");
     d.wait_for("the shell after top", |s, _| s.contains("back-42"))
         .await;
