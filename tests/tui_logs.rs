@@ -231,7 +231,7 @@ fn timestamps_and_wrap_change_the_lines() {
     key(&mut a, 'T');
     let timed = log_rows(&draw(&a));
     assert!(
-        timed[0].starts_with("2026-03-01T12:00:01.000000000Z short"),
+        timed[0].starts_with("03-01 12:00:01.000 short"),
         "{timed:?}"
     );
 }

@@ -45,7 +45,11 @@ pub fn spans<'a>(e: &'a LogEntry, d: &Decor, theme: &Theme) -> Vec<Span<'a>> {
         out.push(Span::styled(" │ ", theme.style(Role::Dim)));
     }
     if d.timestamps {
-        out.push(Span::styled(format!("{} ", e.time), theme.style(Role::Dim)));
+        // Compact in the pane (UTC, to the millisecond); a saved log has the full time.
+        let t = chrono::DateTime::parse_from_rfc3339(&e.time)
+            .map(|t| t.to_utc().format("%m-%d %H:%M:%S%.3f").to_string())
+            .unwrap_or_else(|_| e.time.clone());
+        out.push(Span::styled(format!("{t} "), theme.style(Role::Dim)));
     }
     let ranges = d.search.map(|(p, _)| p.find(e)).unwrap_or_default();
     let hit = match d.search {
