@@ -15,13 +15,22 @@ use crossterm::clipboard::CopyToClipboard;
 use ratatui::DefaultTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::sync::Notify;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 /// Most actions handled between two draws (a burst of log lines still redraws soon).
 const BATCH: usize = 2000;
+
+/// Least time between two draws, unless a key was pressed.
+const FRAME: Duration = Duration::from_millis(16);
+
+/// Actions drawn at once: keys, and the Shell pane's screens (their task already sends
+/// at most one a frame).
+fn urgent(a: &Action) -> bool {
+    matches!(a, Action::Key(_) | Action::ShellScreen { .. })
+}
 
 /// Runs the dashboard until the user quits.
 pub async fn run(
@@ -61,15 +70,34 @@ pub async fn run(
             }
         }
         terminal.draw(|f| ui::render(&app, &theme, f.area(), f.buffer_mut()))?;
+        let drawn = Instant::now();
         let Some(first) = rx.recv().await else {
             return Ok(());
         };
+        let mut key = urgent(&first);
         pending.extend(app.update(first));
         let mut n = 1;
-        while n < BATCH {
-            let Ok(next) = rx.try_recv() else { break };
-            pending.extend(app.update(next));
-            n += 1;
+        loop {
+            while n < BATCH {
+                let Ok(next) = rx.try_recv() else { break };
+                key |= urgent(&next);
+                pending.extend(app.update(next));
+                n += 1;
+            }
+            // A key draws at once; other news (a flood of log lines) at most once a
+            // frame, so the terminal is not flooded with redraws.
+            let left = FRAME.saturating_sub(drawn.elapsed());
+            if key || n >= BATCH || left.is_zero() {
+                break;
+            }
+            match tokio::time::timeout(left, rx.recv()).await {
+                Ok(Some(next)) => {
+                    key |= urgent(&next);
+                    pending.extend(app.update(next));
+                    n += 1;
+                }
+                Ok(None) | Err(_) => break,
+            }
         }
     }
 }
