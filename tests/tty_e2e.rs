@@ -156,7 +156,9 @@ fn dashboard_merges_logs_searches_filters_and_saves() {
         s.contains("· /banana") && s.contains("lines match 'banana'")
     });
     t.keys(&["F"]);
-    let screen = t.wait_for("the filter", SECS, |s| s.contains("· filtered"));
+    let screen = t.wait_for("the filter with two lines", SECS, |s| {
+        s.contains("· filtered") && s.matches("beta  │ banana-").count() >= 2
+    });
     let log: Vec<&str> = screen.lines().filter(|l| l.contains(" │ ")).collect();
     assert!(
         !log.is_empty() && log.iter().all(|l| l.contains("banana-")),

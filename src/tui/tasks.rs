@@ -3,7 +3,7 @@
 
 use super::action::Action;
 use crate::engine::Engine;
-use crate::engine::observe::logs::LogOptions;
+use crate::engine::observe::logs::{LogLine, LogOptions};
 use crossterm::event::{Event, EventStream};
 use futures_core::Stream;
 use std::pin::Pin;
@@ -117,6 +117,8 @@ impl Follower {
     ) -> Follower {
         let stop = Arc::new(AtomicBool::new(false));
         let flag = stop.clone();
+        let (lines_tx, lines_rx) = tokio::sync::mpsc::unbounded_channel();
+        tokio::spawn(batch_lines(lines_rx, generation, source, tx));
         let spawned = std::thread::Builder::new()
             .name("berth-logs".into())
             .spawn(move || {
@@ -126,24 +128,11 @@ impl Follower {
                     cancel: Some(flag.clone()),
                     ..LogOptions::default()
                 };
-                let mut sink = |line| {
-                    let lines = vec![line];
-                    let action = match source {
-                        None => Action::LogLines { generation, lines },
-                        Some(source) => Action::MergedLogLines {
-                            generation,
-                            source,
-                            lines,
-                        },
-                    };
-                    !flag.load(Ordering::Relaxed) && tx.send(action).is_ok()
-                };
+                let mut sink =
+                    |line| !flag.load(Ordering::Relaxed) && lines_tx.send(Ok(line)).is_ok();
                 let result = engine.logs(&name, &opts, &mut sink);
-                if !flag.load(Ordering::Relaxed) && source.is_none() {
-                    let _ = tx.send(Action::LogEnded {
-                        generation,
-                        error: result.err().map(|e| e.to_string()),
-                    });
+                if !flag.load(Ordering::Relaxed) {
+                    let _ = lines_tx.send(Err(result.err().map(|e| e.to_string())));
                 }
             });
         if spawned.is_err() {
@@ -156,6 +145,58 @@ impl Follower {
     /// engine's reader (about 50 ms), even when the container stays silent.
     pub fn stop(&self) {
         self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
+/// What a follower thread passes on: a line, or its end (with the error, if any).
+type FollowerMsg = Result<LogLine, Option<String>>;
+
+/// Sends a follower's lines to the app in batches: all that queued up while the app was
+/// busy go as one action (a flood costs one update per batch, not per line), and a
+/// line that comes alone goes at once. Its end follows its last lines.
+async fn batch_lines(
+    mut rx: tokio::sync::mpsc::UnboundedReceiver<FollowerMsg>,
+    generation: u64,
+    source: Option<usize>,
+    tx: Tx,
+) {
+    const MOST: usize = 2000;
+    while let Some(first) = rx.recv().await {
+        let mut lines = Vec::new();
+        let mut end = None;
+        let mut next = first;
+        loop {
+            match next {
+                Ok(line) => lines.push(line),
+                Err(error) => end = Some(error),
+            }
+            if end.is_some() || lines.len() >= MOST {
+                break;
+            }
+            match rx.try_recv() {
+                Ok(m) => next = m,
+                Err(_) => break,
+            }
+        }
+        if !lines.is_empty() {
+            let action = match source {
+                None => Action::LogLines { generation, lines },
+                Some(source) => Action::MergedLogLines {
+                    generation,
+                    source,
+                    lines,
+                },
+            };
+            if tx.send(action).is_err() {
+                return;
+            }
+        }
+        if let Some(error) = end {
+            if source.is_none() {
+                let _ = tx.send(Action::LogEnded { generation, error });
+            }
+            return;
+        }
     }
 }
 
