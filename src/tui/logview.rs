@@ -127,7 +127,17 @@ impl LogView {
 
     /// Appends lines, dropping the oldest past `capacity`. A view scrolled up stays put.
     pub fn push(&mut self, lines: &[LogLine]) {
-        for l in lines {
+        // Following, lines that would drop out within this batch are not even parsed.
+        let skip = if self.follow {
+            lines.len().saturating_sub(self.capacity)
+        } else {
+            0
+        };
+        if skip > 0 {
+            self.dropped += (self.lines.len() + skip) as u64;
+            self.lines.clear();
+        }
+        for l in &lines[skip..] {
             if self.lines.len() == self.capacity {
                 self.lines.pop_front();
                 self.dropped += 1;

@@ -117,7 +117,8 @@ impl Follower {
     ) -> Follower {
         let stop = Arc::new(AtomicBool::new(false));
         let flag = stop.clone();
-        let (lines_tx, lines_rx) = tokio::sync::mpsc::unbounded_channel();
+        // Bounded: a flood waits in the log file, not in memory.
+        let (lines_tx, lines_rx) = tokio::sync::mpsc::channel(QUEUED_LINES);
         tokio::spawn(batch_lines(lines_rx, generation, source, tx));
         let spawned = std::thread::Builder::new()
             .name("berth-logs".into())
@@ -128,11 +129,12 @@ impl Follower {
                     cancel: Some(flag.clone()),
                     ..LogOptions::default()
                 };
-                let mut sink =
-                    |line| !flag.load(Ordering::Relaxed) && lines_tx.send(Ok(line)).is_ok();
+                let mut sink = |line| {
+                    !flag.load(Ordering::Relaxed) && lines_tx.blocking_send(Ok(line)).is_ok()
+                };
                 let result = engine.logs(&name, &opts, &mut sink);
                 if !flag.load(Ordering::Relaxed) {
-                    let _ = lines_tx.send(Err(result.err().map(|e| e.to_string())));
+                    let _ = lines_tx.blocking_send(Err(result.err().map(|e| e.to_string())));
                 }
             });
         if spawned.is_err() {
@@ -148,6 +150,9 @@ impl Follower {
     }
 }
 
+/// Lines a follower reads ahead of the app at most.
+const QUEUED_LINES: usize = 4096;
+
 /// What a follower thread passes on: a line, or its end (with the error, if any).
 type FollowerMsg = Result<LogLine, Option<String>>;
 
@@ -155,7 +160,7 @@ type FollowerMsg = Result<LogLine, Option<String>>;
 /// busy go as one action (a flood costs one update per batch, not per line), and a
 /// line that comes alone goes at once. Its end follows its last lines.
 async fn batch_lines(
-    mut rx: tokio::sync::mpsc::UnboundedReceiver<FollowerMsg>,
+    mut rx: tokio::sync::mpsc::Receiver<FollowerMsg>,
     generation: u64,
     source: Option<usize>,
     tx: Tx,
