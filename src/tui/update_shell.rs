@@ -57,7 +57,11 @@ impl App {
     pub(super) fn leave_shell(&mut self) -> Vec<Effect> {
         if self.focus == Pane::Shell {
             self.focus = Pane::Containers;
-            let keys = self.keymap.keys_text(UserAction::ExecShell);
+            let back = match self.visible_shell().map(|s| s.kind) {
+                Some(ShellKind::Attach) => UserAction::AttachContainer,
+                _ => UserAction::ExecShell,
+            };
+            let keys = self.keymap.keys_text(back);
             self.info(format!(
                 "left the shell: it keeps running; press {keys} to go back"
             ));
