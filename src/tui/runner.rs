@@ -16,12 +16,20 @@ use ratatui::DefaultTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::sync::Notify;
 use tokio::sync::mpsc;
+use tokio::sync::{Notify, Semaphore};
 use tokio::task::JoinHandle;
 
 /// Most actions handled between two draws (a burst of log lines still redraws soon).
 const BATCH: usize = 2000;
+
+/// Log batches on their way to the app at once (each up to 2000 lines).
+const LOG_BATCHES: usize = 4;
+
+/// Whether `a` is a log batch (its permit goes back once handled).
+fn log_batch(a: &Action) -> bool {
+    matches!(a, Action::LogLines { .. } | Action::MergedLogLines { .. })
+}
 
 /// Least time between two draws, unless a key was pressed.
 const FRAME: Duration = Duration::from_millis(16);
@@ -54,6 +62,7 @@ pub async fn run(
         top: None,
         shells: Vec::new(),
         merged: Vec::new(),
+        log_credit: Arc::new(Semaphore::new(LOG_BATCHES)),
     };
     let size = terminal.size()?;
     app.update(Action::Resize {
@@ -75,12 +84,14 @@ pub async fn run(
             return Ok(());
         };
         let mut key = urgent(&first);
+        let mut batches = usize::from(log_batch(&first));
         pending.extend(app.update(first));
         let mut n = 1;
         loop {
             while n < BATCH {
                 let Ok(next) = rx.try_recv() else { break };
                 key |= urgent(&next);
+                batches += usize::from(log_batch(&next));
                 pending.extend(app.update(next));
                 n += 1;
             }
@@ -93,12 +104,14 @@ pub async fn run(
             match tokio::time::timeout(left, rx.recv()).await {
                 Ok(Some(next)) => {
                     key |= urgent(&next);
+                    batches += usize::from(log_batch(&next));
                     pending.extend(app.update(next));
                     n += 1;
                 }
                 Ok(None) | Err(_) => break,
             }
         }
+        runner.log_credit.add_permits(batches);
     }
 }
 
@@ -113,6 +126,8 @@ struct Runner {
     shells: Vec<(u64, ShellHandle)>,
     /// The followers of the merged log view.
     merged: Vec<Follower>,
+    /// Log batches sent but not yet handled, at most [`LOG_BATCHES`].
+    log_credit: Arc<Semaphore>,
 }
 
 impl Runner {
@@ -134,6 +149,7 @@ impl Runner {
                         generation,
                         tail,
                         self.tx.clone(),
+                        self.log_credit.clone(),
                     ));
                 }
             }
@@ -235,6 +251,7 @@ impl Runner {
                         Some(source),
                         tail,
                         self.tx.clone(),
+                        self.log_credit.clone(),
                     ));
                 }
             }

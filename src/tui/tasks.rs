@@ -10,8 +10,8 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
-use tokio::sync::Notify;
 use tokio::sync::mpsc::UnboundedSender;
+use tokio::sync::{Notify, Semaphore};
 
 /// The channel every task sends into.
 pub type Tx = UnboundedSender<Action>;
@@ -101,8 +101,17 @@ pub struct Follower {
 impl Follower {
     /// Follows `name`'s log on its own thread (the engine's reader blocks), tagging lines
     /// with `generation`.
-    pub fn start(engine: Engine, name: String, generation: u64, tail: usize, tx: Tx) -> Follower {
-        Follower::start_source(engine, name, generation, None, tail, tx)
+    /// Each batch it sends takes a permit of `credit`; the runner gives one back per
+    /// batch it has handled, so a flood waits in the log file, not in the channel.
+    pub fn start(
+        engine: Engine,
+        name: String,
+        generation: u64,
+        tail: usize,
+        tx: Tx,
+        credit: Arc<Semaphore>,
+    ) -> Follower {
+        Follower::start_source(engine, name, generation, None, tail, tx, credit)
     }
 
     /// Like [`start`](Follower::start); with `source`, for the merged view: its lines come
@@ -114,12 +123,13 @@ impl Follower {
         source: Option<usize>,
         tail: usize,
         tx: Tx,
+        credit: Arc<Semaphore>,
     ) -> Follower {
         let stop = Arc::new(AtomicBool::new(false));
         let flag = stop.clone();
         // Bounded: a flood waits in the log file, not in memory.
         let (lines_tx, lines_rx) = tokio::sync::mpsc::channel(QUEUED_LINES);
-        tokio::spawn(batch_lines(lines_rx, generation, source, tx));
+        tokio::spawn(batch_lines(lines_rx, generation, source, tx, credit));
         let spawned = std::thread::Builder::new()
             .name("berth-logs".into())
             .spawn(move || {
@@ -164,6 +174,7 @@ async fn batch_lines(
     generation: u64,
     source: Option<usize>,
     tx: Tx,
+    credit: Arc<Semaphore>,
 ) {
     const MOST: usize = 2000;
     while let Some(first) = rx.recv().await {
@@ -184,6 +195,10 @@ async fn batch_lines(
             }
         }
         if !lines.is_empty() {
+            match credit.acquire().await {
+                Ok(permit) => permit.forget(),
+                Err(_) => return,
+            }
             let action = match source {
                 None => Action::LogLines { generation, lines },
                 Some(source) => Action::MergedLogLines {
