@@ -10,6 +10,7 @@ use super::images::ImageRow;
 use super::keymap::UserAction;
 use super::layertree::LayerTree;
 use super::networks::NetworksSample;
+use super::shellview::ShellKind;
 use crate::engine::container::Container;
 use crate::engine::observe::logs::LogLine;
 use crate::engine::observe::stats::StatsSample;
@@ -82,6 +83,32 @@ pub enum Action {
     Quit,
     /// A sample of the networks, their counters and DNS logs, or why reading failed.
     NetworksSampled(Result<NetworksSample, String>),
+    /// The screen of shell session `session` after new output or a resize.
+    ShellScreen {
+        /// Which session.
+        session: u64,
+        /// A copy of its terminal's screen.
+        screen: Arc<vt100::Screen>,
+    },
+    /// Lines from source `source` (an index into the merged containers) of the merged
+    /// log view of `generation`.
+    MergedLogLines {
+        /// Which merged view.
+        generation: u64,
+        /// Which of its containers.
+        source: usize,
+        /// The lines, oldest first.
+        lines: Vec<LogLine>,
+    },
+    /// A log was saved: the file and how many lines, or why it failed.
+    LogSaved(Result<(PathBuf, usize), String>),
+    /// Shell session `session` ended (the process exited, or the connection failed).
+    ShellEnded {
+        /// Which session.
+        session: u64,
+        /// What happened (`exited with code 0`).
+        why: String,
+    },
 }
 
 /// Something the runner must do.
@@ -131,4 +158,55 @@ pub enum Effect {
     WatchNetworks(bool),
     /// Sample the networks now (after a network change).
     RefreshNetworks,
+    /// Stop the log followers; follow every container of `containers` as `generation`,
+    /// their lines merged by time.
+    FollowMerged {
+        /// Container names, in source order.
+        containers: Vec<String>,
+        /// Tag for the lines they send.
+        generation: u64,
+        /// How many past lines of each to load first.
+        tail: usize,
+    },
+    /// Write the whole log of `containers` (merged by time when several) to `file`.
+    SaveLog {
+        /// Container names.
+        containers: Vec<String>,
+        /// Where.
+        file: PathBuf,
+        /// Each line with its time first.
+        timestamps: bool,
+        /// Only lines matching this search (smart case).
+        filter: Option<String>,
+    },
+    /// Open shell session `session` on `container` with a pty of `size` (rows, columns).
+    OpenShell {
+        /// Its tag.
+        session: u64,
+        /// The container's name.
+        container: String,
+        /// Exec a shell, or attach.
+        kind: ShellKind,
+        /// Rows and columns.
+        size: (u16, u16),
+    },
+    /// Send bytes (encoded keys) to session `session`'s process.
+    ShellInput {
+        /// Which session.
+        session: u64,
+        /// What a terminal would send.
+        bytes: Vec<u8>,
+    },
+    /// Resize session `session`'s terminal.
+    ShellResize {
+        /// Which session.
+        session: u64,
+        /// Rows and columns.
+        size: (u16, u16),
+    },
+    /// Close session `session`'s connection (the process goes on, as after a detach).
+    CloseShell {
+        /// Which session.
+        session: u64,
+    },
 }

@@ -7,6 +7,7 @@ use super::keymap::Keymap;
 use super::logview::LogView;
 use super::metrics::{HISTORY, Metrics};
 use super::networks::NetworksState;
+use super::shellview::ShellView;
 use super::topview::TopView;
 use crate::engine::container::Container;
 use chrono::{DateTime, Utc};
@@ -28,6 +29,8 @@ pub enum Pane {
     Images,
     /// Networks, their containers and DNS queries (takes the whole screen).
     Networks,
+    /// A shell in (or attached to) the selected container; every key goes to it.
+    Shell,
 }
 
 impl Pane {
@@ -97,6 +100,8 @@ pub enum PromptKind {
     },
     /// `NAME [SUBNET]` of a new network (`berth network create [--subnet S] NAME`).
     CreateNetwork,
+    /// Text to search the log for.
+    Search,
 }
 
 /// A one-line text prompt.
@@ -250,6 +255,8 @@ pub struct App {
     pub height: u16,
     /// The Networks pane.
     pub networks: NetworksState,
+    /// The Shell pane's sessions.
+    pub shell: ShellView,
 }
 
 impl App {
@@ -277,6 +284,10 @@ impl App {
             now,
             height: 24,
             networks: NetworksState::default(),
+            shell: ShellView {
+                width: 80,
+                ..ShellView::default()
+            },
         }
     }
 

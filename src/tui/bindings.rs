@@ -235,4 +235,82 @@ pub const BINDINGS: &[Binding] = &[
         Networks,
         "disconnect a container from the network (asks which)"
     ),
+    b!(
+        ExecShell,
+        "exec_shell",
+        ["e"],
+        Main,
+        "shell in the container, beside its log (berth exec -it NAME sh)"
+    ),
+    b!(
+        AttachContainer,
+        "attach_container",
+        ["a"],
+        Main,
+        "attach to the container in the Shell pane (berth attach NAME)"
+    ),
+    b!(
+        LeaveShell,
+        "leave_shell",
+        ["ctrl-]"],
+        Shell,
+        "leave the Shell pane (the process keeps running)"
+    ),
+    b!(
+        SearchLog,
+        "search_log",
+        ["/"],
+        Main,
+        "search the log (smart case)"
+    ),
+    b!(NextMatch, "next_match", ["n"], Logs, "next (older) match"),
+    b!(
+        PrevMatch,
+        "prev_match",
+        ["N"],
+        Logs,
+        "previous (newer) match"
+    ),
+    b!(
+        FilterLog,
+        "filter_log",
+        ["F"],
+        Main,
+        "show only the lines matching the search, or all"
+    ),
+    b!(
+        ToggleTimestamps,
+        "toggle_timestamps",
+        ["T"],
+        Main,
+        "log line times on/off"
+    ),
+    b!(
+        ToggleWrap,
+        "toggle_wrap",
+        ["w"],
+        Main,
+        "wrap long log lines on/off"
+    ),
+    b!(
+        SaveLog,
+        "save_log",
+        ["W"],
+        Main,
+        "save the whole log (as filtered) to a file"
+    ),
+    b!(
+        MarkContainer,
+        "mark_container",
+        ["space"],
+        Main,
+        "mark the container for the merged log"
+    ),
+    b!(
+        MergeLogs,
+        "merge_logs",
+        ["M"],
+        Main,
+        "merged log of the marked (or all running) containers"
+    ),
 ];

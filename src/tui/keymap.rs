@@ -18,6 +18,10 @@ pub enum Scope {
     Popup,
     /// The Networks pane has the focus (its bindings come before the panes' ones).
     Networks,
+    /// The Shell pane has the focus (every other key goes to the process).
+    Shell,
+    /// The Logs pane has the focus (its bindings come before the panes' ones).
+    Logs,
 }
 
 /// What a user can ask for with a key. The config name is the snake_case of the variant.
@@ -99,6 +103,30 @@ pub enum UserAction {
     ConnectNetwork,
     /// Disconnect a container from the selected network (asks which).
     DisconnectNetwork,
+    /// Open (or go back to) a shell in the selected container.
+    ExecShell,
+    /// Attach to the selected container's process in the Shell pane.
+    AttachContainer,
+    /// Leave the Shell pane; the process keeps running.
+    LeaveShell,
+    /// Search the log (asks for the text).
+    SearchLog,
+    /// The next (older) match.
+    NextMatch,
+    /// The previous (newer) match.
+    PrevMatch,
+    /// Show only the lines matching the search, or all.
+    FilterLog,
+    /// Show each log line's time, or not.
+    ToggleTimestamps,
+    /// Wrap long log lines, or cut them.
+    ToggleWrap,
+    /// Save the whole log (filtered, with times as shown) to a file.
+    SaveLog,
+    /// Mark the selected container for the merged log view.
+    MarkContainer,
+    /// The merged log of the marked (or all running) containers, or back.
+    MergeLogs,
 }
 
 /// One row of the keymap table.

@@ -13,6 +13,13 @@ pub struct LogEntry {
     pub stream: Stream,
     /// The text with its ANSI colours as spans (no theme applied).
     pub line: Line<'static>,
+    /// When it was written (RFC 3339, as recorded).
+    pub time: String,
+    /// In a merged view: the index of its container in `LogView::merged`.
+    pub source: usize,
+    /// The text without escapes, ASCII-lowercased (search and filter; byte offsets match
+    /// the spans' text).
+    pub lower: String,
 }
 
 impl LogEntry {
@@ -27,9 +34,18 @@ impl LogEntry {
             }
             Err(_) => Line::from(raw.to_string()),
         };
+        let lower = line
+            .spans
+            .iter()
+            .map(|s| s.content.as_ref())
+            .collect::<String>()
+            .to_ascii_lowercase();
         LogEntry {
             stream: l.stream,
             line,
+            time: l.time.clone(),
+            source: 0,
+            lower,
         }
     }
 }
@@ -55,6 +71,20 @@ pub struct LogView {
     pub ended: bool,
     /// Why the follower failed, if it did.
     pub error: Option<String>,
+    /// The search pattern (`/`): matches are highlighted, `n`/`N` jump between them.
+    pub search: Option<String>,
+    /// Show only the lines matching `search`.
+    pub filter: bool,
+    /// Show each line's time.
+    pub timestamps: bool,
+    /// Wrap long lines instead of cutting them.
+    pub wrap: bool,
+    /// The containers of the merged view (empty: the selected container's log).
+    pub merged: Vec<String>,
+    /// The current match, as a line number since the log was opened (`dropped` + index).
+    pub current: Option<u64>,
+    /// Containers marked for the merged view.
+    pub marked: Vec<String>,
 }
 
 impl LogView {
@@ -70,6 +100,13 @@ impl LogView {
             offset: 0,
             ended: false,
             error: None,
+            search: None,
+            filter: false,
+            timestamps: false,
+            wrap: false,
+            merged: Vec::new(),
+            current: None,
+            marked: Vec::new(),
         }
     }
 
@@ -83,20 +120,33 @@ impl LogView {
         self.offset = 0;
         self.ended = false;
         self.error = None;
+        self.current = None;
+        self.merged.clear();
         self.generation
     }
 
     /// Appends lines, dropping the oldest past `capacity`. A view scrolled up stays put.
     pub fn push(&mut self, lines: &[LogLine]) {
-        for l in lines {
+        // Following, lines that would drop out within this batch are not even parsed.
+        let skip = if self.follow {
+            lines.len().saturating_sub(self.capacity)
+        } else {
+            0
+        };
+        if skip > 0 {
+            self.dropped += (self.lines.len() + skip) as u64;
+            self.lines.clear();
+        }
+        for l in &lines[skip..] {
             if self.lines.len() == self.capacity {
                 self.lines.pop_front();
                 self.dropped += 1;
             }
-            self.lines.push_back(LogEntry::from_log(l));
-            if !self.follow {
+            let entry = LogEntry::from_log(l);
+            if !self.follow && self.shown(&entry) {
                 self.offset += 1;
             }
+            self.lines.push_back(entry);
         }
         self.clamp();
     }
@@ -129,18 +179,20 @@ impl LogView {
         self.offset = 0;
     }
 
-    fn clamp(&mut self) {
-        self.offset = self.offset.min(self.lines.len().saturating_sub(1));
+    pub(super) fn clamp(&mut self) {
+        let shown = match self.pattern().filter(|_| self.filter) {
+            Some(p) => self.lines.iter().filter(|e| p.matches(e)).count(),
+            None => self.lines.len(),
+        };
+        self.offset = self.offset.min(shown.saturating_sub(1));
     }
 
-    /// The lines that fit in `height` rows, oldest first.
+    /// The lines that fit in `height` rows (one row each), oldest first; with a filter,
+    /// only the matching ones.
     pub fn visible(&self, height: usize) -> impl Iterator<Item = &LogEntry> {
-        let end = self
-            .lines
-            .len()
-            .saturating_sub(if self.follow { 0 } else { self.offset });
-        let start = end.saturating_sub(height);
-        self.lines.range(start..end)
+        let shown = self.shown_before_view();
+        let start = shown.len().saturating_sub(height);
+        shown.into_iter().skip(start).map(|i| &self.lines[i])
     }
 }
 

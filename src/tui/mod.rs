@@ -17,12 +17,17 @@ pub mod images;
 pub mod keymap;
 pub mod keys;
 pub mod layertree;
+pub mod logsave;
+pub mod logsearch;
 pub mod logview;
 pub mod metrics;
 pub mod netwatch;
 pub mod networks;
 pub mod op;
 pub mod runner;
+pub mod shell_keys;
+pub mod shell_task;
+pub mod shellview;
 pub mod tasks;
 pub mod terminal;
 pub mod theme;
@@ -31,8 +36,10 @@ pub mod ui;
 mod update;
 mod update_images;
 mod update_networks;
+mod update_logs;
 mod update_observe;
 mod update_popup;
+mod update_shell;
 
 use app::{App, AppSettings};
 use keymap::Keymap;
@@ -92,5 +99,7 @@ pub fn run_with_config(root: Option<PathBuf>, config: Option<PathBuf>) -> anyhow
 mod update_networks_tests;
 #[cfg(test)]
 mod update_observe_tests;
+#[cfg(test)]
+mod update_shell_tests;
 #[cfg(test)]
 mod update_tests;

@@ -6,6 +6,7 @@ use super::app::App;
 use super::images;
 use super::layertree;
 use super::netwatch::{self, NetWatcher};
+use super::shell_task::ShellHandle;
 use super::tasks::{self, Follower, Tx};
 use super::theme::Theme;
 use super::ui;
@@ -15,13 +16,30 @@ use crossterm::clipboard::CopyToClipboard;
 use ratatui::DefaultTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
-use tokio::sync::Notify;
+use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
+use tokio::sync::{Notify, Semaphore};
 use tokio::task::JoinHandle;
 
 /// Most actions handled between two draws (a burst of log lines still redraws soon).
 const BATCH: usize = 2000;
+
+/// Log batches on their way to the app at once (each up to 2000 lines).
+const LOG_BATCHES: usize = 4;
+
+/// Whether `a` is a log batch (its permit goes back once handled).
+fn log_batch(a: &Action) -> bool {
+    matches!(a, Action::LogLines { .. } | Action::MergedLogLines { .. })
+}
+
+/// Least time between two draws, unless a key was pressed.
+const FRAME: Duration = Duration::from_millis(16);
+
+/// Actions drawn at once: keys, and the Shell pane's screens (their task already sends
+/// at most one a frame).
+fn urgent(a: &Action) -> bool {
+    matches!(a, Action::Key(_) | Action::ShellScreen { .. })
+}
 
 /// Runs the dashboard until the user quits.
 pub async fn run(
@@ -44,6 +62,9 @@ pub async fn run(
         sampler: None,
         top: None,
         networks: None,
+        shells: Vec::new(),
+        merged: Vec::new(),
+        log_credit: Arc::new(Semaphore::new(LOG_BATCHES)),
     };
     let size = terminal.size()?;
     app.update(Action::Resize {
@@ -60,16 +81,39 @@ pub async fn run(
             }
         }
         terminal.draw(|f| ui::render(&app, &theme, f.area(), f.buffer_mut()))?;
+        let drawn = Instant::now();
         let Some(first) = rx.recv().await else {
             return Ok(());
         };
+        let mut key = urgent(&first);
+        let mut batches = usize::from(log_batch(&first));
         pending.extend(app.update(first));
         let mut n = 1;
-        while n < BATCH {
-            let Ok(next) = rx.try_recv() else { break };
-            pending.extend(app.update(next));
-            n += 1;
+        loop {
+            while n < BATCH {
+                let Ok(next) = rx.try_recv() else { break };
+                key |= urgent(&next);
+                batches += usize::from(log_batch(&next));
+                pending.extend(app.update(next));
+                n += 1;
+            }
+            // A key draws at once; other news (a flood of log lines) at most once a
+            // frame, so the terminal is not flooded with redraws.
+            let left = FRAME.saturating_sub(drawn.elapsed());
+            if key || n >= BATCH || left.is_zero() {
+                break;
+            }
+            match tokio::time::timeout(left, rx.recv()).await {
+                Ok(Some(next)) => {
+                    key |= urgent(&next);
+                    batches += usize::from(log_batch(&next));
+                    pending.extend(app.update(next));
+                    n += 1;
+                }
+                Ok(None) | Err(_) => break,
+            }
         }
+        runner.log_credit.add_permits(batches);
     }
 }
 
@@ -81,6 +125,12 @@ struct Runner {
     sampler: Option<JoinHandle<()>>,
     top: Option<JoinHandle<()>>,
     networks: Option<NetWatcher>,
+    /// Open shell sessions by id.
+    shells: Vec<(u64, ShellHandle)>,
+    /// The followers of the merged log view.
+    merged: Vec<Follower>,
+    /// Log batches sent but not yet handled, at most [`LOG_BATCHES`].
+    log_credit: Arc<Semaphore>,
 }
 
 impl Runner {
@@ -102,6 +152,7 @@ impl Runner {
                         generation,
                         tail,
                         self.tx.clone(),
+                        self.log_credit.clone(),
                     ));
                 }
             }
@@ -175,6 +226,69 @@ impl Runner {
                     let _ = tx.send(Action::CommandLogSaved(save(&text, &file)));
                 });
             }
+            Effect::OpenShell {
+                session,
+                container,
+                kind,
+                size,
+            } => {
+                let h = ShellHandle::open(
+                    self.engine.clone(),
+                    session,
+                    container,
+                    kind,
+                    size,
+                    self.tx.clone(),
+                );
+                self.shells.push((session, h));
+            }
+            Effect::ShellInput { session, bytes } => {
+                if let Some((_, h)) = self.shells.iter().find(|(id, _)| *id == session) {
+                    h.input(&bytes);
+                }
+            }
+            Effect::ShellResize { session, size } => {
+                if let Some((_, h)) = self.shells.iter().find(|(id, _)| *id == session) {
+                    h.resize(size.0, size.1);
+                }
+            }
+            Effect::CloseShell { session } => self.shells.retain(|(id, _)| *id != session),
+            Effect::FollowMerged {
+                containers,
+                generation,
+                tail,
+            } => {
+                self.stop_follower();
+                for (source, name) in containers.into_iter().enumerate() {
+                    self.merged.push(Follower::start_source(
+                        self.engine.clone(),
+                        name,
+                        generation,
+                        Some(source),
+                        tail,
+                        self.tx.clone(),
+                        self.log_credit.clone(),
+                    ));
+                }
+            }
+            Effect::SaveLog {
+                containers,
+                file,
+                timestamps,
+                filter,
+            } => {
+                let (engine, tx) = (self.engine.clone(), self.tx.clone());
+                tokio::task::spawn_blocking(move || {
+                    let saved = super::logsave::save(
+                        &engine,
+                        &containers,
+                        &file,
+                        timestamps,
+                        filter.as_deref(),
+                    );
+                    let _ = tx.send(Action::LogSaved(saved));
+                });
+            }
         }
         false
     }
@@ -190,6 +304,9 @@ impl Runner {
 
     fn stop_follower(&mut self) {
         if let Some(f) = self.follower.take() {
+            f.stop();
+        }
+        for f in self.merged.drain(..) {
             f.stop();
         }
     }

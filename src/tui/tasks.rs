@@ -3,15 +3,15 @@
 
 use super::action::Action;
 use crate::engine::Engine;
-use crate::engine::observe::logs::LogOptions;
+use crate::engine::observe::logs::{LogLine, LogOptions};
 use crossterm::event::{Event, EventStream};
 use futures_core::Stream;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
-use tokio::sync::Notify;
 use tokio::sync::mpsc::UnboundedSender;
+use tokio::sync::{Notify, Semaphore};
 
 /// The channel every task sends into.
 pub type Tx = UnboundedSender<Action>;
@@ -101,9 +101,35 @@ pub struct Follower {
 impl Follower {
     /// Follows `name`'s log on its own thread (the engine's reader blocks), tagging lines
     /// with `generation`.
-    pub fn start(engine: Engine, name: String, generation: u64, tail: usize, tx: Tx) -> Follower {
+    /// Each batch it sends takes a permit of `credit`; the runner gives one back per
+    /// batch it has handled, so a flood waits in the log file, not in the channel.
+    pub fn start(
+        engine: Engine,
+        name: String,
+        generation: u64,
+        tail: usize,
+        tx: Tx,
+        credit: Arc<Semaphore>,
+    ) -> Follower {
+        Follower::start_source(engine, name, generation, None, tail, tx, credit)
+    }
+
+    /// Like [`start`](Follower::start); with `source`, for the merged view: its lines come
+    /// as `MergedLogLines` from that source, and its end is not reported.
+    pub fn start_source(
+        engine: Engine,
+        name: String,
+        generation: u64,
+        source: Option<usize>,
+        tail: usize,
+        tx: Tx,
+        credit: Arc<Semaphore>,
+    ) -> Follower {
         let stop = Arc::new(AtomicBool::new(false));
         let flag = stop.clone();
+        // Bounded: a flood waits in the log file, not in memory.
+        let (lines_tx, lines_rx) = tokio::sync::mpsc::channel(QUEUED_LINES);
+        tokio::spawn(batch_lines(lines_rx, generation, source, tx, credit));
         let spawned = std::thread::Builder::new()
             .name("berth-logs".into())
             .spawn(move || {
@@ -114,20 +140,11 @@ impl Follower {
                     ..LogOptions::default()
                 };
                 let mut sink = |line| {
-                    !flag.load(Ordering::Relaxed)
-                        && tx
-                            .send(Action::LogLines {
-                                generation,
-                                lines: vec![line],
-                            })
-                            .is_ok()
+                    !flag.load(Ordering::Relaxed) && lines_tx.blocking_send(Ok(line)).is_ok()
                 };
                 let result = engine.logs(&name, &opts, &mut sink);
                 if !flag.load(Ordering::Relaxed) {
-                    let _ = tx.send(Action::LogEnded {
-                        generation,
-                        error: result.err().map(|e| e.to_string()),
-                    });
+                    let _ = lines_tx.blocking_send(Err(result.err().map(|e| e.to_string())));
                 }
             });
         if spawned.is_err() {
@@ -140,6 +157,66 @@ impl Follower {
     /// engine's reader (about 50 ms), even when the container stays silent.
     pub fn stop(&self) {
         self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Lines a follower reads ahead of the app at most.
+const QUEUED_LINES: usize = 4096;
+
+/// What a follower thread passes on: a line, or its end (with the error, if any).
+type FollowerMsg = Result<LogLine, Option<String>>;
+
+/// Sends a follower's lines to the app in batches: all that queued up while the app was
+/// busy go as one action (a flood costs one update per batch, not per line), and a
+/// line that comes alone goes at once. Its end follows its last lines.
+async fn batch_lines(
+    mut rx: tokio::sync::mpsc::Receiver<FollowerMsg>,
+    generation: u64,
+    source: Option<usize>,
+    tx: Tx,
+    credit: Arc<Semaphore>,
+) {
+    const MOST: usize = 2000;
+    while let Some(first) = rx.recv().await {
+        let mut lines = Vec::new();
+        let mut end = None;
+        let mut next = first;
+        loop {
+            match next {
+                Ok(line) => lines.push(line),
+                Err(error) => end = Some(error),
+            }
+            if end.is_some() || lines.len() >= MOST {
+                break;
+            }
+            match rx.try_recv() {
+                Ok(m) => next = m,
+                Err(_) => break,
+            }
+        }
+        if !lines.is_empty() {
+            match credit.acquire().await {
+                Ok(permit) => permit.forget(),
+                Err(_) => return,
+            }
+            let action = match source {
+                None => Action::LogLines { generation, lines },
+                Some(source) => Action::MergedLogLines {
+                    generation,
+                    source,
+                    lines,
+                },
+            };
+            if tx.send(action).is_err() {
+                return;
+            }
+        }
+        if let Some(error) = end {
+            if source.is_none() {
+                let _ = tx.send(Action::LogEnded { generation, error });
+            }
+            return;
+        }
     }
 }
 

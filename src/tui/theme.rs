@@ -86,6 +86,24 @@ pub enum Role {
     Wasted,
     /// The text typed in a prompt.
     PromptInput,
+    /// The cursor of the Shell pane (on an empty cell; over text it reverses the text).
+    ShellCursor,
+    /// A search match in the log.
+    SearchMatch,
+    /// The current search match.
+    SearchCurrent,
+    /// Container names in the merged log view, in turn.
+    LogSource1,
+    /// The second container's name.
+    LogSource2,
+    /// The third container's name.
+    LogSource3,
+    /// The fourth container's name.
+    LogSource4,
+    /// The fifth container's name.
+    LogSource5,
+    /// The sixth container's name.
+    LogSource6,
 }
 
 /// Every role with its YAML key.
@@ -123,6 +141,15 @@ pub const ROLES: &[(Role, &str)] = &[
     (Role::FileRemoved, "file_removed"),
     (Role::Wasted, "wasted"),
     (Role::PromptInput, "prompt_input"),
+    (Role::ShellCursor, "shell_cursor"),
+    (Role::SearchMatch, "search_match"),
+    (Role::SearchCurrent, "search_current"),
+    (Role::LogSource1, "log_source_1"),
+    (Role::LogSource2, "log_source_2"),
+    (Role::LogSource3, "log_source_3"),
+    (Role::LogSource4, "log_source_4"),
+    (Role::LogSource5, "log_source_5"),
+    (Role::LogSource6, "log_source_6"),
 ];
 
 /// A complete theme: one style per role.

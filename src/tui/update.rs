@@ -20,6 +20,7 @@ impl App {
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
         let mut effects = self.apply(action);
         effects.extend(self.sync_watchers());
+        effects.extend(self.sync_shell_size());
         effects
     }
 
@@ -28,6 +29,9 @@ impl App {
             Action::Key(ev) => {
                 if ev.kind == KeyEventKind::Release {
                     return vec![];
+                }
+                if let Some(effects) = self.shell_key(&ev) {
+                    return effects;
                 }
                 let key = Key::from_event(&ev);
                 if key.code == KeyCode::Char('c') && key.mods == KeyModifiers::CONTROL {
@@ -99,12 +103,21 @@ impl App {
                 self.now = now;
                 vec![]
             }
-            Action::Resize { height, .. } => {
+            Action::Resize { width, height } => {
                 self.height = height;
+                self.shell.width = width;
                 vec![]
             }
             Action::Quit => vec![Effect::Quit],
             Action::NetworksSampled(result) => self.networks_sampled(result),
+            Action::ShellScreen { session, screen } => self.shell_screen(session, screen),
+            Action::ShellEnded { session, why } => self.shell_ended(session, why),
+            Action::MergedLogLines {
+                generation,
+                source,
+                lines,
+            } => self.merged_lines(generation, source, lines),
+            Action::LogSaved(result) => self.log_saved(result),
         }
     }
 
@@ -119,6 +132,10 @@ impl App {
             None if self.focus == Pane::Networks => self
                 .keymap
                 .lookup(key, Scope::Networks)
+                .or_else(|| self.keymap.lookup(key, Scope::Main)),
+            None if self.focus == Pane::Logs => self
+                .keymap
+                .lookup(key, Scope::Logs)
                 .or_else(|| self.keymap.lookup(key, Scope::Main)),
             None => self.keymap.lookup(key, Scope::Main),
             Some(p) => match self.keymap.lookup(key, Scope::Popup) {
@@ -179,6 +196,18 @@ impl App {
             RemoveNetwork => self.ask_remove_network(),
             ConnectNetwork => self.ask_connect(true),
             DisconnectNetwork => self.ask_connect(false),
+            ExecShell => self.open_shell(super::shellview::ShellKind::Exec),
+            AttachContainer => self.open_shell(super::shellview::ShellKind::Attach),
+            LeaveShell => self.leave_shell(),
+            SearchLog => self.ask_search(),
+            NextMatch => self.jump_match(true),
+            PrevMatch => self.jump_match(false),
+            FilterLog => self.toggle_filter(),
+            ToggleTimestamps => self.toggle_log_view(false),
+            ToggleWrap => self.toggle_log_view(true),
+            SaveLog => self.save_log(),
+            MarkContainer => self.toggle_mark(),
+            MergeLogs => self.toggle_merged(),
             FocusLogs => {
                 self.focus = Pane::Logs;
                 self.detail = Pane::Logs;
@@ -333,7 +362,7 @@ impl App {
                 self.top.selected = self.top.selected.saturating_add_signed(delta).min(last);
                 return vec![];
             }
-            Pane::Containers | Pane::Logs => {}
+            Pane::Containers | Pane::Logs | Pane::Shell => {}
         }
         if self.focus == Pane::Logs {
             match delta {
@@ -364,7 +393,10 @@ impl App {
         self.sort_containers(before);
         let mut effects = self.follow_selected();
         // A log that ended because its container stopped resumes when it runs again.
-        let resume = effects.is_empty() && self.logs.ended && self.logs.error.is_none();
+        let resume = effects.is_empty()
+            && self.logs.ended
+            && self.logs.error.is_none()
+            && self.logs.merged.is_empty();
         if let Some(c) = self
             .selected_container()
             .filter(|c| resume && c.state.status.has_shim())
@@ -378,7 +410,8 @@ impl App {
     /// Starts following the selected container's log when the selection changed.
     fn follow_selected(&mut self) -> Vec<Effect> {
         let name = self.selected_container().map(|c| c.name().to_string());
-        if name == self.logs.container {
+        // The merged view stays until it is left (merge_logs again).
+        if name == self.logs.container || !self.logs.merged.is_empty() {
             return vec![];
         }
         self.restart_follow(name)

@@ -81,6 +81,8 @@ impl App {
                         name: (!text.is_empty()).then_some(text),
                     }),
                     PromptKind::CreateNetwork => self.create_network_from(p),
+                    // Not trimmed: spaces may be what is searched for.
+                    PromptKind::Search => self.search_log(&p.input),
                 }
             }
             p @ (Popup::ConfirmRemoveNetwork(_) | Popup::NetworkConnect { .. }) => {

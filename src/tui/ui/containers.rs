@@ -72,7 +72,12 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         };
         Row::new([
             Cell::from(c.config.short_id().to_string()).style(theme.style(Role::Dim)),
-            Cell::from(c.name().to_string()),
+            // Marked for the merged log view.
+            Cell::from(if app.logs.marked.iter().any(|m| m == c.name()) {
+                format!("{} *", c.name())
+            } else {
+                c.name().to_string()
+            }),
             Cell::from(c.config.image.clone()),
             Cell::from(c.state.status.as_str()).style(theme.style(role)),
             status,

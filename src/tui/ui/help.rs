@@ -19,12 +19,27 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         .unwrap_or(0)
         .max(4);
     let mut lines = Vec::new();
-    for scope in [Scope::Main, Scope::Images, Scope::Networks, Scope::Popup] {
+    // The focused pane's own bindings first: on a short screen the list is cut at the bottom.
+    let own = match app.focus {
+        crate::tui::app::Pane::Images => Some(Scope::Images),
+        crate::tui::app::Pane::Networks => Some(Scope::Networks),
+        crate::tui::app::Pane::Logs => Some(Scope::Logs),
+        _ => None,
+    };
+    let mut order = vec![Scope::Main, Scope::Logs, Scope::Images, Scope::Networks];
+    if let Some(first) = own {
+        order.retain(|s| *s != first);
+        order.insert(0, first);
+    }
+    order.extend([Scope::Popup, Scope::Shell]);
+    for scope in order {
         let heading = match scope {
             Scope::Main => "panes",
             Scope::Images => "images pane",
             Scope::Popup => "popups",
             Scope::Networks => "networks pane",
+            Scope::Logs => "logs pane",
+            Scope::Shell => "shell pane (other keys go to the shell)",
         };
         lines.push(Line::from(Span::styled(heading, theme.style(Role::Header))));
         for b in BINDINGS.iter().filter(|b| b.scope == scope) {
@@ -36,8 +51,25 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
             ]));
         }
     }
-    let width = lines.iter().map(|l| l.width()).max().unwrap_or(20) as u16 + 4;
-    let height = lines.len() as u16 + 2;
+    // Too many lines for the screen: columns side by side, each as tall as fits.
+    // When they do not fit across either, one column cut at the bottom of the screen.
+    let rows_fit = usize::from(area.height.saturating_sub(2)).max(1);
+    let layout = |n: usize| -> (Vec<&[Line]>, Vec<u16>) {
+        let per = lines.len().div_ceil(n).max(1);
+        let columns: Vec<&[Line]> = lines.chunks(per).collect();
+        let widths = columns
+            .iter()
+            .map(|c| c.iter().map(|l| l.width()).max().unwrap_or(20) as u16 + 2)
+            .collect();
+        (columns, widths)
+    };
+    let wanted = lines.len().div_ceil(rows_fit).max(1);
+    let (mut columns, mut widths) = layout(wanted);
+    if widths.iter().sum::<u16>() + 2 > area.width {
+        (columns, widths) = layout(1);
+    }
+    let width = widths.iter().sum::<u16>() + 2;
+    let height = columns.first().map_or(0, |c| c.len()).min(rows_fit) as u16 + 2;
     let rect = centered(area, width, height);
     Clear.render(rect, buf);
     let block = Block::bordered()
@@ -47,5 +79,13 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         )
         .border_style(theme.style(Role::BorderFocused))
         .style(theme.style(Role::Dialog));
-    Paragraph::new(lines).block(block).render(rect, buf);
+    let inner = block.inner(rect);
+    block.render(rect, buf);
+    let mut x = inner.x + 1;
+    for (column, w) in columns.into_iter().zip(widths) {
+        let w = w.min((inner.x + inner.width).saturating_sub(x));
+        let col = Rect::new(x, inner.y, w, inner.height);
+        Paragraph::new(column.to_vec()).render(col, buf);
+        x += w;
+    }
 }

@@ -1,6 +1,9 @@
-//! The Logs pane: the selected container's output with its ANSI colours; stderr lines
-//! carry a marker and the `log_stderr` colour where the program set none.
+//! The Logs pane: the selected container's output (or several containers' merged by
+//! time, each line led by its container's name in that container's colour) with its ANSI
+//! colours; stderr lines carry a marker and the `log_stderr` colour where the program set
+//! none. Search matches are highlighted; lines can be filtered, timed and wrapped.
 
+use super::logline::{self, Decor};
 use super::{is_focused, pane_block};
 use crate::engine::observe::logs::Stream;
 use crate::tui::app::{App, Pane};
@@ -10,8 +13,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
-/// Draws the log of the selected container.
-pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
+/// The pane's title: whose log, its mode and the view's switches.
+fn title(app: &App) -> Line<'static> {
     let v = &app.logs;
     let mode = if v.ended {
         "ended".to_string()
@@ -20,28 +23,56 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
     } else {
         format!("paused, {} newer lines", v.offset)
     };
-    let title = match v.container.as_deref() {
-        Some(name) => Line::from(format!(" Logs: {name} ({mode}) ")),
-        None => Line::from(" Logs "),
+    let who = if !v.merged.is_empty() {
+        format!("{} (merged, {mode})", v.merged.join(" + "))
+    } else if let Some(name) = v.container.as_deref() {
+        format!("{name} ({mode})")
+    } else {
+        return Line::from(" Logs ");
     };
-    let block = pane_block(title, is_focused(app, Pane::Logs), theme);
+    let mut flags = Vec::new();
+    if let Some(s) = &v.search {
+        flags.push(format!("/{s}"));
+    }
+    if v.filter {
+        flags.push("filtered".to_string());
+    }
+    if v.timestamps {
+        flags.push("times".to_string());
+    }
+    if v.wrap {
+        flags.push("wrap".to_string());
+    }
+    let flags = if flags.is_empty() {
+        String::new()
+    } else {
+        format!(" · {}", flags.join(" · "))
+    };
+    Line::from(format!(" Logs: {who}{flags} "))
+}
+
+/// Draws the log of the selected container.
+pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    let v = &app.logs;
+    let block = pane_block(title(app), is_focused(app, Pane::Logs), theme);
     let inner = block.inner(area);
     block.render(area, buf);
     if inner.height == 0 || inner.width < 3 {
         return;
     }
     let y = inner.y;
-    let bottom = inner.y + inner.height;
     if let Some(e) = &v.error {
         let line = Line::from(format!("cannot read the log: {e}")).style(theme.style(Role::Error));
         buf.set_line(inner.x, y, &line, inner.width);
         return;
     }
-    if v.lines.is_empty() {
+    let shown = v.shown_before_view();
+    if shown.is_empty() {
         let text = match (&v.container, v.ended) {
-            (None, _) => "no container selected",
-            (Some(_), true) => "the log is empty",
-            (Some(_), false) => "waiting for output…",
+            _ if v.filter && !v.lines.is_empty() => "no line matches the search",
+            (None, _) if v.merged.is_empty() => "no container selected",
+            (_, true) => "the log is empty",
+            _ => "waiting for output…",
         };
         buf.set_line(
             inner.x,
@@ -51,8 +82,20 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         );
         return;
     }
-    let text_w = inner.width - 2;
-    for (y, entry) in (y..bottom).zip(v.visible(inner.height as usize)) {
+    let text_w = usize::from(inner.width - 2);
+    let height = usize::from(inner.height);
+    let pattern = v.pattern();
+    let current = v.current_index();
+    let name_w = v
+        .merged
+        .iter()
+        .map(|n| n.chars().count())
+        .max()
+        .unwrap_or(0);
+    // Newest first until the pane is full, then drawn top down.
+    let mut rows: Vec<(Span, Vec<Span>)> = Vec::new();
+    for &i in shown.iter().rev() {
+        let entry = &v.lines[i];
         let (marker, base) = match entry.stream {
             Stream::Stderr => (
                 Span::styled("▌", theme.style(Role::LogStderr)),
@@ -60,9 +103,32 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
             ),
             Stream::Stdout => (Span::raw(" "), theme.style(Role::Text)),
         };
-        buf.set_span(inner.x, y, &marker, 1);
+        let decor = Decor {
+            names: (!v.merged.is_empty()).then_some((v.merged.as_slice(), name_w)),
+            timestamps: v.timestamps,
+            search: pattern.as_ref().map(|p| (p, current == Some(i))),
+            base,
+        };
         // Spans keep their own ANSI colours; the base only fills what they leave unset.
-        let line = entry.line.clone().style(base);
-        buf.set_line(inner.x + 2, y, &line, text_w);
+        let spans = logline::spans(entry, &decor, theme);
+        let mut entry_rows = if v.wrap {
+            logline::wrap(spans, text_w)
+        } else {
+            vec![spans]
+        };
+        let first = entry_rows.remove(0);
+        let mut this = vec![(marker.clone(), first)];
+        this.extend(entry_rows.into_iter().map(|r| (Span::raw(" "), r)));
+        for r in this.into_iter().rev() {
+            rows.push(r);
+        }
+        if rows.len() >= height {
+            break;
+        }
+    }
+    rows.truncate(height);
+    for (y, (marker, spans)) in (inner.y..).zip(rows.into_iter().rev()) {
+        buf.set_span(inner.x, y, &marker, 1);
+        buf.set_line(inner.x + 2, y, &Line::from(spans), inner.width - 2);
     }
 }

@@ -6,10 +6,13 @@ pub mod confirm;
 pub mod containers;
 pub mod help;
 pub mod images;
+pub mod layout;
+pub mod logline;
 pub mod logs;
 pub mod network_popups;
 pub mod networks;
 pub mod prompt;
+pub mod shell;
 pub mod stats;
 pub mod status;
 pub mod top;
@@ -18,29 +21,26 @@ pub mod tree;
 use super::app::{App, Pane, Popup};
 use super::theme::{Role, Theme};
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType};
 
 /// Draws the whole dashboard into `buf`: the Images pane, or the container list over
 /// the detail pane (Logs, Stats or Top); then the command log, the status bar, a popup.
 pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
-    let [main, cmds, status_bar] = Layout::vertical([
-        Constraint::Min(3),
-        Constraint::Length(5),
-        Constraint::Length(1),
-    ])
-    .areas(area);
+    let [main, cmds, status_bar] = layout::rows(area);
     if app.focus == Pane::Images {
         images::render(app, theme, main, buf);
     } else if app.focus == Pane::Networks {
         networks::render(app, theme, main, buf);
     } else {
-        let wanted = app.containers.len().max(1) as u16 + 3;
-        let list_h = wanted.clamp(5, (area.height * 2 / 5).max(5));
-        let [list, detail] =
-            Layout::vertical([Constraint::Length(list_h), Constraint::Min(3)]).areas(main);
+        let [list, mut detail] = layout::list_and_detail(app, area, main);
         containers::render(app, theme, list, buf);
+        if app.visible_shell().is_some() {
+            let (sh, side) = shell::split(detail);
+            shell::render(app, theme, sh, buf);
+            detail = side;
+        }
         match app.detail {
             Pane::Stats => stats::render(app, theme, detail, buf),
             Pane::Top => top::render(app, theme, detail, buf),

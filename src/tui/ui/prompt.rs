@@ -29,6 +29,11 @@ pub fn render(app: &App, p: &Prompt, theme: &Theme, area: Rect, buf: &mut Buffer
             "New network (berth network create [--subnet SUBNET] NAME):".to_string(),
             "e.g. app, or app 10.80.0.0/16 (next free /16 if none)".to_string(),
         ),
+        PromptKind::Search => (
+            " Search ",
+            "Search the log for:".to_string(),
+            "text; lowercase matches any case (empty: clear)".to_string(),
+        ),
     };
     let width = 56u16.max(question.chars().count() as u16 + 4);
     let field_w = usize::from(width.saturating_sub(4));

@@ -11,11 +11,19 @@ use ratatui::text::{Line, Span};
 pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let bar = theme.style(Role::StatusBar);
     buf.set_style(area, bar);
-    let hints = format!(
-        " {} help  {} quit ",
-        app.keymap.keys_text(UserAction::Help),
-        app.keymap.keys_text(UserAction::Quit)
-    );
+    // In the Shell pane every other key is the shell's.
+    let hints = if app.focus == crate::tui::app::Pane::Shell {
+        format!(
+            " {} leaves the shell ",
+            app.keymap.keys_text(UserAction::LeaveShell)
+        )
+    } else {
+        format!(
+            " {} help  {} quit ",
+            app.keymap.keys_text(UserAction::Help),
+            app.keymap.keys_text(UserAction::Quit)
+        )
+    };
     let hints_w = (hints.chars().count() as u16).min(area.width);
     let msg_w = area.width.saturating_sub(hints_w + 1);
     if let Some(m) = &app.status {
