@@ -1,5 +1,6 @@
-//! The container's first process, from clone to exec: wait for the shim's go-ahead, build
-//! the root filesystem, set hostname, identity, capabilities and no_new_privs, then exec.
+//! The container's first process, from clone to exec: build the root filesystem and set the
+//! hostname (while the shim places it in its cgroup), wait for the shim's go-ahead, then
+//! take its identity, capabilities and no_new_privs, and exec.
 //!
 //! Runs in the child of `clone(2)` with new pid, mount, uts, ipc and network namespaces.
 //! Errors are written to the error pipe as `code\nmessage` and the child exits with that
@@ -96,13 +97,9 @@ fn setup_and_exec(plan: &InitPlan, fds: &ChildFds) -> Result<std::convert::Infal
         let _ = nix::sys::signal::signal(Signal::SIGPIPE, nix::sys::signal::SigHandler::SigDfl);
     }
 
-    // Wait for the shim: it has put us in the cgroup.
-    let mut go = [0u8; 1];
-    match unistd::read(&fds.sync, &mut go) {
-        Ok(1) => {}
-        _ => return Err(fail("the shim went away before the container started")),
-    }
-
+    // The root filesystem and the rest of the setup are built while the shim places this
+    // process in its cgroup (on cgroup v1 that write waits for an RCU grace period, a few
+    // ms): only berth's own code runs before the go-ahead, nothing of the image's.
     unistd::sethostname(&plan.hostname).map_err(|e| fail(format!("sethostname: {e}")))?;
     rootfs::loopback_up().map_err(fail)?;
     rootfs::setup(&plan.rootfs).map_err(fail)?;
@@ -147,6 +144,13 @@ fn setup_and_exec(plan: &InitPlan, fds: &ChildFds) -> Result<std::convert::Infal
         .unwrap_or("/usr/bin:/bin")
         .to_string();
     let exe = find_executable(program, &path_var)?;
+
+    // Wait for the shim: it has put us in the cgroup (and set up the network).
+    let mut go = [0u8; 1];
+    match unistd::read(&fds.sync, &mut go) {
+        Ok(1) => {}
+        _ => return Err(fail("the shim went away before the container started")),
+    }
 
     drop_privileges(&id, &plan.caps)?;
 

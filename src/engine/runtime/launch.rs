@@ -258,11 +258,11 @@ pub fn plan(
     })
 }
 
-/// Clones the first process into new namespaces, places it in the cgroup, lets it exec,
-/// and reports whether the exec succeeded. `on_placed` runs after the cgroup placement
-/// and before the go-ahead (the shim records the pid and sets up the network there); an
-/// error from it kills the child. With `host_network` the process keeps the shim's
-/// network namespace.
+/// Clones the first process into new namespaces, places it in the cgroup (while the child
+/// builds its root filesystem), lets it exec, and reports whether the exec succeeded.
+/// `on_placed` runs after the cgroup placement and before the go-ahead (the shim records
+/// the pid and sets up the network there); an error from it kills the child. With
+/// `host_network` the process keeps the shim's network namespace.
 pub fn launch(
     plan: &InitPlan,
     cgroup: &Cgroup,
@@ -310,43 +310,52 @@ pub fn launch(
     .map_err(|e| err(format!("clone: {e}")))?;
     drop(fds);
 
-    let placed = cgroup.add(pid.as_raw());
-    if let Err(e) = placed {
+    // The child builds its root filesystem meanwhile (it only waits for the go-ahead to exec).
+    let placed = cgroup
+        .add(pid.as_raw())
+        .map_err(|e| e.to_string())
+        .and_then(|()| on_placed(pid));
+    if let Err(message) = placed {
         let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL);
         let _ = nix::sys::wait::waitpid(pid, None);
-        return Err(err(e.to_string()));
-    }
-    if let Err(message) = on_placed(pid) {
-        let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL);
-        let _ = nix::sys::wait::waitpid(pid, None);
-        return Err(err(message));
+        // A child that failed first (a missing command) says why; that is the real error.
+        return Err(child_failure(&err_r).unwrap_or_else(|| err(message)));
     }
     let _ = unistd::write(&sync_w, b"g");
     drop(sync_w);
 
     // EOF on the error pipe means exec succeeded (close-on-exec) or the child died.
-    let mut buf = Vec::new();
-    let mut chunk = [0u8; 4096];
-    loop {
-        match unistd::read(&err_r, &mut chunk) {
-            Ok(0) => break,
-            Ok(n) => buf.extend_from_slice(&chunk[..n]),
-            Err(nix::errno::Errno::EINTR) => continue,
-            Err(_) => break,
-        }
-    }
-    if !buf.is_empty() {
+    if let Some(failure) = child_failure(&err_r) {
         let _ = nix::sys::wait::waitpid(pid, None);
-        let text = String::from_utf8_lossy(&buf);
-        let (code, message) = text.split_once('\n').unwrap_or(("125", &text));
-        return Err(LaunchError {
-            code: code.parse().unwrap_or(125),
-            message: message.to_string(),
-        });
+        return Err(failure);
     }
     if let Some(sock) = console_shim {
         let master = super::console::receive(&sock).map_err(err)?;
         shim = tty_stdio(master, open_stdin)?;
     }
     Ok(Launched { pid, stdio: shim })
+}
+
+/// Reads the child's error pipe to its end (the child exec'd or died): the failure it
+/// reported, if any.
+fn child_failure(err_r: &OwnedFd) -> Option<LaunchError> {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        match unistd::read(err_r, &mut chunk) {
+            Ok(0) => break,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            Err(nix::errno::Errno::EINTR) => continue,
+            Err(_) => break,
+        }
+    }
+    if buf.is_empty() {
+        return None;
+    }
+    let text = String::from_utf8_lossy(&buf);
+    let (code, message) = text.split_once('\n').unwrap_or(("125", &text));
+    Some(LaunchError {
+        code: code.parse().unwrap_or(125),
+        message: message.to_string(),
+    })
 }

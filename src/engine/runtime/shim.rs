@@ -59,7 +59,15 @@ pub fn main(args: &[String]) -> i32 {
         ready: Some(ready),
         attach: attach == "1",
     };
-    shim.run();
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| shim.run()));
+    if let Err(payload) = outcome {
+        // The panic message is in shim.log already (the default hook); the container
+        // would die with this process (PDEATHSIG), so end it and say so in its record.
+        let message = super::guard::panic_message(payload.as_ref());
+        super::guard::record_panic(&shim.engine, &shim.container.config, &message);
+        shim.report(&format!("error 125 berth shim failed: {message}"));
+        return 1;
+    }
     0
 }
 
@@ -189,6 +197,9 @@ impl Shim {
 
         let mut first = true;
         let mut final_code = None;
+        // What the record said before this start, put back if the start fails (a start
+        // that never ran shows no start time).
+        let mut before: Option<(Option<chrono::DateTime<chrono::Utc>>, u64)> = None;
         let host_network = config.network_mode == "host";
         loop {
             let mut dns_socket = None;
@@ -208,6 +219,7 @@ impl Shim {
                         )?;
                         let pid_start = procfs::start_time(pid.as_raw()).unwrap_or(0);
                         let _ = update_state(&paths, &id, |s| {
+                            before = Some((s.started_at, s.pid_start));
                             s.status = Status::Running;
                             s.pid = pid.as_raw();
                             s.pid_start = pid_start;
@@ -238,6 +250,10 @@ impl Shim {
                         };
                         s.pid = 0;
                         s.shim_pid = 0;
+                        if let Some((started_at, pid_start)) = before.take() {
+                            s.started_at = started_at;
+                            s.pid_start = pid_start;
+                        }
                         s.exit_code = e.code;
                         s.error = e.message.clone();
                         s.finished_at = Some(chrono::Utc::now());
@@ -255,6 +271,9 @@ impl Shim {
                     .emit("container", "start", &id, &[("name", &config.name)]);
             }
             first = false;
+            before = None;
+            // Setup is over: what stays resident while the container runs is the loop.
+            super::idle::drop_clean_file_pages();
             let caps = super::caps::container_set(cgroup.guards_devices());
             let code = Run {
                 pid: l.pid,
@@ -340,11 +359,17 @@ impl Shim {
                 .emit("container", "restart", &id, &[("name", &config.name)]);
         }
         drop(listener);
-        if config.auto_remove {
-            crate::engine::lifecycle::remove::delete_files(&self.engine, &config);
-        }
+        // With `--rm` the container leaves the state root before clients hear the exit
+        // (`run --rm` returns to a settled state); deleting its files can take a while on
+        // a busy disk and is done after.
+        let retired = config
+            .auto_remove
+            .then(|| crate::engine::lifecycle::remove::retire(&self.engine, &config));
         if let Some(code) = final_code {
             supervise::send_exit(&mut clients, code);
+        }
+        if let Some(retired) = retired {
+            crate::engine::lifecycle::remove::purge(&config, retired);
         }
     }
 }

@@ -34,8 +34,20 @@ pub fn spawn_shim(engine: &Engine, id: &str, attach: bool) -> Result<Option<Unix
         .stderr(Stdio::null())
         .spawn()
         .map_err(|e| EngineError::Other(format!("cannot start the shim: {e}")))?;
-    // The first process daemonizes and exits at once.
+    // The first process daemonizes and exits at once; it is reaped after the report is
+    // read, so reading does not wait for this process to be scheduled first.
+    let report = read_report(engine, id, attach, read_end);
     let _ = child.wait();
+    report
+}
+
+/// Reads the shim's report lines until it says how the start went.
+fn read_report(
+    engine: &Engine,
+    id: &str,
+    attach: bool,
+    read_end: std::io::PipeReader,
+) -> Result<Option<UnixStream>> {
     let mut reader = BufReader::new(read_end);
     let mut stream = None;
     let mut line = String::new();
