@@ -1,7 +1,8 @@
-//! Keeping an idle shim small: once a container runs, the shim's code and read-only data
-//! pages (mapped from the berth binary and libc, several MB because the kernel maps 64 KiB
-//! around every page fault) are dropped from its resident set. They stay in the page cache,
-//! shared with every other berth process, and fault back in when the shim next runs them;
+//! Keeping an idle shim small: once the shim has had nothing to do for a moment (its poll
+//! loop waited half a second), its code and read-only data pages (mapped from the berth
+//! binary and libc, MBs because the kernel maps 64 KiB or more around every page fault) are
+//! dropped from its resident set. They stay in the page cache, shared with every other
+//! berth process, and fault back in when the shim next runs them;
 //! what stays resident is the shim's own memory (heap, stack, relocated data).
 
 use std::io::BufRead;

@@ -272,8 +272,6 @@ impl Shim {
             }
             first = false;
             before = None;
-            // Setup is over: what stays resident while the container runs is the loop.
-            super::idle::drop_clean_file_pages();
             let caps = super::caps::container_set(cgroup.guards_devices());
             let code = Run {
                 pid: l.pid,
