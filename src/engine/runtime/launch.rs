@@ -243,6 +243,7 @@ pub fn plan(
         etc_files: write_etc_files(paths, &dir, config)?,
         mounts,
         read_only: config.read_only,
+        volatile: config.auto_remove,
     };
     for d in [&rootfs.rootfs, &rootfs.upper, &rootfs.work, &rootfs.empty] {
         std::fs::create_dir_all(d).map_err(|e| err(format!("create {}: {e}", d.display())))?;
