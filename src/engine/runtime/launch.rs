@@ -311,11 +311,19 @@ pub fn launch(
     .map_err(|e| err(format!("clone: {e}")))?;
     drop(fds);
 
-    // The child builds its root filesystem meanwhile (it only waits for the go-ahead to exec).
-    let placed = cgroup
-        .add(pid.as_raw())
-        .map_err(|e| e.to_string())
-        .and_then(|()| on_placed(pid));
+    // Three things at once: the child builds its root filesystem (it only waits for the
+    // go-ahead to exec), a thread places it in the cgroup (on cgroup v1 the first write
+    // waits for an RCU grace period, several ms on a busy machine), and `on_placed` sets
+    // up the network and writes the record. The thread ends before this returns, so the
+    // shim is single-threaded again for its poll loop and the next clone.
+    let placed = std::thread::scope(|scope| {
+        let placing = scope.spawn(|| cgroup.add(pid.as_raw()).map_err(|e| e.to_string()));
+        let recorded = on_placed(pid);
+        let placed = placing
+            .join()
+            .unwrap_or_else(|_| Err("placing the container in its cgroup failed".into()));
+        placed.and(recorded)
+    });
     if let Err(message) = placed {
         let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL);
         let _ = nix::sys::wait::waitpid(pid, None);

@@ -17,7 +17,7 @@ use nix::unistd::{self, ForkResult};
 use std::fs::File;
 use std::io::Write;
 use std::os::fd::{AsRawFd, FromRawFd};
-use std::os::unix::net::UnixListener;
+use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -41,6 +41,15 @@ pub fn main(args: &[String]) -> i32 {
     unsafe { libc::syscall(libc::SYS_close_range, 3u32, u32::MAX, 0u32) };
     // SAFETY: fd 1 is the ready pipe the spawner gave us; we own it from here on.
     let ready = unsafe { File::from_raw_fd(1) };
+    // With ATTACH, stdin is the spawner's attach connection: keep it on a new descriptor.
+    let attached = (attach == "1")
+        .then(|| {
+            // SAFETY: duplicates fd 0 (close-on-exec) onto a free descriptor >= 3.
+            let fd = unsafe { libc::fcntl(0, libc::F_DUPFD_CLOEXEC, 3) };
+            // SAFETY: the kernel just gave us this descriptor and nothing else owns it.
+            (fd >= 0).then(|| unsafe { UnixStream::from_raw_fd(fd) })
+        })
+        .flatten();
     let options = EngineOptions {
         log_max_size: max_size.parse().unwrap_or(10 << 20),
         log_max_files: max_files.parse().unwrap_or(3),
@@ -57,7 +66,7 @@ pub fn main(args: &[String]) -> i32 {
         engine,
         container: c,
         ready: Some(ready),
-        attach: attach == "1",
+        attached,
     };
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| shim.run()));
     if let Err(payload) = outcome {
@@ -121,7 +130,8 @@ struct Shim {
     engine: Engine,
     container: Container,
     ready: Option<File>,
-    attach: bool,
+    /// The spawner's attach connection (`run` without `-d`, `start -a`).
+    attached: Option<UnixStream>,
 }
 
 impl Shim {
@@ -134,12 +144,6 @@ impl Shim {
                 unsafe { libc::dup2(null.as_raw_fd(), 1) };
             }
             std::mem::forget(r); // fd 1 now refers to /dev/null; do not close it
-        }
-    }
-
-    fn say(&mut self, line: &str) {
-        if let Some(r) = self.ready.as_mut() {
-            let _ = r.write_all(format!("{line}\n").as_bytes());
         }
     }
 
@@ -184,15 +188,8 @@ impl Shim {
             }
         };
 
-        let mut clients: Vec<Client> = Vec::new();
-        self.say("listening");
-        if self.attach {
-            // The spawner attaches before the process starts, so it misses no output.
-            let _ = listener.set_nonblocking(false);
-            if let Ok((s, _)) = listener.accept() {
-                clients.push(Client::new(s));
-            }
-        }
+        // The spawner is attached before the process starts, so it misses no output.
+        let mut clients: Vec<Client> = self.attached.take().into_iter().map(Client::new).collect();
         let _ = listener.set_nonblocking(true);
 
         let mut first = true;
