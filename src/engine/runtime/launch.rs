@@ -256,17 +256,17 @@ pub fn plan(
         user: config.user.clone(),
         hostname: config.hostname.clone(),
         caps: super::caps::container_set(cgroup.guards_devices()),
+        cgroup: cgroup.clone(),
     })
 }
 
-/// Clones the first process into new namespaces, places it in the cgroup (while the child
-/// builds its root filesystem), lets it exec, and reports whether the exec succeeded.
-/// `on_placed` runs after the cgroup placement and before the go-ahead (the shim records
-/// the pid and sets up the network there); an error from it kills the child. With
-/// `host_network` the process keeps the shim's network namespace.
+/// Clones the first process into new namespaces (it builds its root filesystem and joins
+/// the cgroup of its plan), lets it exec, and reports whether the exec succeeded.
+/// `on_placed` runs meanwhile, before the go-ahead (the shim records the pid and sets up
+/// the network there); an error from it kills the child. With `host_network` the process
+/// keeps the shim's network namespace.
 pub fn launch(
     plan: &InitPlan,
-    cgroup: &Cgroup,
     open_stdin: bool,
     tty: bool,
     host_network: bool,
@@ -311,20 +311,9 @@ pub fn launch(
     .map_err(|e| err(format!("clone: {e}")))?;
     drop(fds);
 
-    // Three things at once: the child builds its root filesystem (it only waits for the
-    // go-ahead to exec), a thread places it in the cgroup (on cgroup v1 the first write
-    // waits for an RCU grace period, several ms on a busy machine), and `on_placed` sets
-    // up the network and writes the record. The thread ends before this returns, so the
-    // shim is single-threaded again for its poll loop and the next clone.
-    let placed = std::thread::scope(|scope| {
-        let placing = scope.spawn(|| cgroup.add(pid.as_raw()).map_err(|e| e.to_string()));
-        let recorded = on_placed(pid);
-        let placed = placing
-            .join()
-            .unwrap_or_else(|_| Err("placing the container in its cgroup failed".into()));
-        placed.and(recorded)
-    });
-    if let Err(message) = placed {
+    // The child builds its root filesystem and joins its cgroup meanwhile (it only waits
+    // for the go-ahead to exec).
+    if let Err(message) = on_placed(pid) {
         let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL);
         let _ = nix::sys::wait::waitpid(pid, None);
         // A child that failed first (a missing command) says why; that is the real error.

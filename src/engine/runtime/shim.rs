@@ -203,7 +203,6 @@ impl Shim {
             let launched = launch::plan(&paths, &config, &cgroup).and_then(|plan| {
                 launch::launch(
                     &plan,
-                    &cgroup,
                     config.open_stdin,
                     config.tty,
                     host_network,
