@@ -139,10 +139,10 @@ fn write_etc_files(
     };
     w(&hostname, &format!("{}\n", config.hostname))?;
     let host_resolv = std::fs::read_to_string("/etc/resolv.conf").unwrap_or_default();
-    w(&resolv, &host_resolv)?;
     if config.network_mode == "host" {
         let host_hosts = std::fs::read_to_string("/etc/hosts").unwrap_or_default();
         w(&hosts, &host_hosts)?;
+        w(&resolv, &host_resolv)?;
     } else {
         let (hosts_text, resolv_text) =
             crate::engine::network::hosts::for_container(paths, config, &host_resolv);
@@ -156,30 +156,57 @@ fn write_etc_files(
     ])
 }
 
-/// The container's init layer (`rw/init`), stacked above the image's layers: the mount
-/// points berth itself needs (/proc, /dev, /sys, the /etc files), so making them never
-/// writes into the read-write layer and `diff` shows only what the container changed.
-fn init_layer(dir: &Path) -> Result<PathBuf, LaunchError> {
-    let init = dir.join("rw").join("init");
-    for d in ["proc", "dev", "sys", "etc"] {
-        let p = init.join(d);
-        std::fs::create_dir_all(&p).map_err(|e| err(format!("create {}: {e}", p.display())))?;
+/// The init layer (`init/`, shared by every container), stacked above the image's layers:
+/// the mount points berth itself needs (/proc, /dev, /sys, the /etc files), so making them
+/// never writes into a read-write layer and `diff` shows only what the container changed.
+/// Built once, in `tmp/` and renamed into place, so no container sees it half made.
+fn init_layer(paths: &Paths) -> Result<PathBuf, LaunchError> {
+    let init = paths.init_layer();
+    if init.is_dir() {
+        return Ok(init);
     }
-    for f in ["etc/hostname", "etc/hosts", "etc/resolv.conf"] {
-        let p = init.join(f);
-        if !p.exists() {
-            std::fs::write(&p, b"").map_err(|e| err(format!("create {}: {e}", p.display())))?;
+    let tmp = paths
+        .tmp()
+        .join(format!("init-{}-{}", std::process::id(), ids_now()));
+    let built = (|| -> std::io::Result<()> {
+        for d in ["proc", "dev", "sys", "etc"] {
+            std::fs::create_dir_all(tmp.join(d))?;
         }
+        for f in ["etc/hostname", "etc/hosts", "etc/resolv.conf"] {
+            std::fs::write(tmp.join(f), b"")?;
+        }
+        Ok(())
+    })();
+    let placed = built.and_then(|()| std::fs::rename(&tmp, &init));
+    if placed.is_err() {
+        let _ = std::fs::remove_dir_all(&tmp);
     }
-    Ok(init)
+    // Another shim may have placed it first: that one is as good.
+    if init.is_dir() {
+        return Ok(init);
+    }
+    Err(err(format!(
+        "create {}: {}",
+        init.display(),
+        placed.err().map(|e| e.to_string()).unwrap_or_default()
+    )))
+}
+
+/// Nanoseconds of the clock, to tell apart scratch names of one process.
+fn ids_now() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0)
 }
 
 /// With the copy driver (no overlayfs), the container's private root, built on first use.
 fn copied_root(
+    paths: &Paths,
     dir: &Path,
     config: &ContainerConfig,
-    layers: &Path,
 ) -> Result<Option<PathBuf>, LaunchError> {
+    let layers = paths.layers();
     let root = storage::copied_root(dir);
     if root.is_dir() {
         return Ok(Some(root));
@@ -192,7 +219,7 @@ fn copied_root(
         .iter()
         .map(|l| layers.join(l).join("diff"))
         .collect();
-    dirs.push(dir.join("rw").join("init"));
+    dirs.push(init_layer(paths)?);
     storage::copy_layers(&dirs, dir)
         .map_err(|e| err(format!("copy the image into the container: {e}")))?;
     Ok(Some(root))
@@ -232,20 +259,25 @@ pub fn plan(
         .iter()
         .map(|l| paths.layers().join(l).join("diff"))
         .collect();
-    lower.push(init_layer(&dir)?);
+    lower.push(init_layer(paths)?);
     let rootfs = RootfsPlan {
         rootfs: dir.join("merged"),
         lower,
         upper: dir.join("rw").join("upper"),
         work: dir.join("rw").join("work"),
         empty: dir.join("rw").join("empty"),
-        copied: copied_root(&dir, config, &paths.layers())?,
+        copied: copied_root(paths, &dir, config)?,
         etc_files: write_etc_files(paths, &dir, config)?,
         mounts,
         read_only: config.read_only,
         volatile: config.auto_remove,
     };
-    for d in [&rootfs.rootfs, &rootfs.upper, &rootfs.work, &rootfs.empty] {
+    // (`empty` is the only lower layer of an image without layers.)
+    let empty = config.layers.is_empty().then_some(&rootfs.empty);
+    for d in [&rootfs.rootfs, &rootfs.upper, &rootfs.work]
+        .into_iter()
+        .chain(empty)
+    {
         std::fs::create_dir_all(d).map_err(|e| err(format!("create {}: {e}", d.display())))?;
     }
     Ok(InitPlan {
