@@ -133,6 +133,14 @@ fn not_executable_is_126_and_not_found_is_127() {
             .contains("no-such-command"),
         "{st}"
     );
+    // It never ran: no start time, no pid.
+    let out = b.ok(&[
+        "inspect",
+        "--format",
+        "{{.State.StartedAt}} {{.State.Pid}}",
+        "failed",
+    ]);
+    assert_eq!(out.trim(), "0001-01-01T00:00:00Z 0", "{st}");
     b.assert_no_leftovers(&id);
     // Detached with --rm, nothing stays either.
     let out = b.run(&["run", "-d", "--rm", "busybox", "no-such-command"]);

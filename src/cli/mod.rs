@@ -137,7 +137,7 @@ pub struct Ctx {
 
 /// Parses `args` (argv including the program name), runs the command, returns the exit code.
 pub fn run(args: Vec<String>) -> i32 {
-    let cli = match Cli::try_parse_from(&args) {
+    let cli = match parse(&args) {
         Ok(c) => c,
         Err(e) => {
             let code = match e.kind() {
@@ -159,6 +159,23 @@ pub fn run(args: Vec<String>) -> i32 {
             code
         }
     }
+}
+
+/// `Cli::try_parse_from`, except that clap's tree of every command and flag is not torn
+/// down afterwards (the process exits soon; freeing it costs more than building it).
+fn parse(args: &[String]) -> Result<Cli, clap::Error> {
+    use clap::{CommandFactory, FromArgMatches};
+    let mut command = Cli::command();
+    let parsed = command
+        .try_get_matches_from_mut(args)
+        .and_then(|mut m| {
+            let cli = Cli::from_arg_matches_mut(&mut m);
+            std::mem::forget(m);
+            cli
+        })
+        .map_err(|e| e.format(&mut command));
+    std::mem::forget(command);
+    parsed
 }
 
 /// Loads the configuration and opens the engine the flags point at.

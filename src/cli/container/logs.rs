@@ -80,7 +80,7 @@ pub fn logs(ctx: &Ctx, a: LogsArgs) -> Result<i32> {
     let mut out = std::io::BufWriter::with_capacity(256 * 1024, stdout.lock());
     let mut failed = None;
     let follow = a.follow;
-    ctx.engine.logs(&a.container, &opts, &mut |line| {
+    ctx.engine.log_lines(&a.container, &opts, &mut |line| {
         let result = if line.stream == Stream::Stderr {
             out.flush().and_then(|_| {
                 let mut e = std::io::stderr().lock();

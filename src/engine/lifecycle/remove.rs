@@ -6,6 +6,7 @@ use crate::engine::error::{EngineError, IoContext, Result};
 use crate::engine::runtime::cgroups::Cgroup;
 use crate::engine::store::{FileLock, read_json, write_record};
 use crate::engine::{Engine, ids};
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// Deletes a stopped container's files (and its anonymous volumes when asked): the
@@ -14,22 +15,22 @@ pub fn delete_files(engine: &Engine, config: &ContainerConfig) {
     delete_files_with(engine, config, false);
 }
 
-fn delete_files_with(engine: &Engine, config: &ContainerConfig, volumes: bool) {
+/// A container's directory once it is no longer in the state root: renamed into `tmp/`
+/// (the sweep deletes leftovers of a removal that was cut short), or already gone.
+pub struct Retired(Option<PathBuf>);
+
+/// The first half of a removal: the container disappears from the state root (renamed
+/// away), its network endpoints are released and `destroy` is recorded. Everything a
+/// user can see is then settled; `purge` deletes the files, which can take a while.
+pub fn retire(engine: &Engine, config: &ContainerConfig) -> Retired {
     let dir = engine.paths().container(&config.id);
     let trash = engine.paths().tmp().join(format!("removing-{}", config.id));
-    if std::fs::rename(&dir, &trash).is_ok() {
-        let _ = std::fs::remove_dir_all(&trash);
+    let retired = if std::fs::rename(&dir, &trash).is_ok() {
+        Retired(Some(trash))
     } else {
         let _ = std::fs::remove_dir_all(&dir);
-    }
-    if volumes {
-        for m in config.mounts.iter().filter(|m| m.kind == MountKind::Volume) {
-            if engine.volume(&m.source).is_ok_and(|v| v.is_anonymous()) {
-                let _ = engine.remove_volume(&m.source, false);
-            }
-        }
-    }
-    Cgroup::for_container(&config.id).remove();
+        Retired(None)
+    };
     crate::engine::network::setup::remove_leftovers(engine.paths(), &config.id);
     crate::engine::network::ops::release_container(engine.paths(), &config.id);
     engine.emit(
@@ -38,6 +39,27 @@ fn delete_files_with(engine: &Engine, config: &ContainerConfig, volumes: bool) {
         &config.id,
         &[("name", &config.name)],
     );
+    retired
+}
+
+/// The second half of a removal: deletes the renamed directory and any cgroup left.
+pub fn purge(config: &ContainerConfig, retired: Retired) {
+    if let Retired(Some(trash)) = retired {
+        let _ = std::fs::remove_dir_all(&trash);
+    }
+    Cgroup::for_container(&config.id).remove();
+}
+
+fn delete_files_with(engine: &Engine, config: &ContainerConfig, volumes: bool) {
+    let retired = retire(engine, config);
+    purge(config, retired);
+    if volumes {
+        for m in config.mounts.iter().filter(|m| m.kind == MountKind::Volume) {
+            if engine.volume(&m.source).is_ok_and(|v| v.is_anonymous()) {
+                let _ = engine.remove_volume(&m.source, false);
+            }
+        }
+    }
 }
 
 impl Engine {

@@ -43,6 +43,65 @@ impl LogLine {
     }
 }
 
+/// One line of a container's output, borrowed for the duration of one sink call (reading
+/// without an allocation per line; `to_line` keeps it).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LineRef<'a> {
+    /// Its stream.
+    pub stream: Stream,
+    /// When the shim read it (RFC 3339 with nanoseconds).
+    pub time: &'a str,
+    /// The text, with its trailing newline if it had one.
+    pub text: &'a str,
+}
+
+impl LineRef<'_> {
+    /// An owned copy.
+    pub fn to_line(&self) -> LogLine {
+        LogLine {
+            stream: self.stream,
+            time: self.time.to_string(),
+            text: self.text.to_string(),
+        }
+    }
+
+    /// The time as a date, if it parses.
+    pub fn timestamp(&self) -> Option<DateTime<Utc>> {
+        DateTime::parse_from_rfc3339(self.time)
+            .ok()
+            .map(|t| t.with_timezone(&Utc))
+    }
+}
+
+impl LogLine {
+    /// A borrowed view.
+    pub fn as_ref(&self) -> LineRef<'_> {
+        LineRef {
+            stream: self.stream,
+            time: &self.time,
+            text: &self.text,
+        }
+    }
+}
+
+/// Reads one json-file line: the fast reader for the writer's own shape, serde_json for
+/// anything else (kept in `owned`).
+fn read_line<'a>(
+    line: &'a [u8],
+    scratch: &'a mut String,
+    owned: &'a mut Option<LogLine>,
+) -> Option<LineRef<'a>> {
+    if let Some(f) = super::jsonfile::parse(line, scratch) {
+        return Some(LineRef {
+            stream: f.stream,
+            time: f.time,
+            text: f.text,
+        });
+    }
+    *owned = parse_line(line);
+    owned.as_ref().map(LogLine::as_ref)
+}
+
 /// What part of the log to read.
 #[derive(Debug, Clone, Default)]
 pub struct LogOptions {
@@ -116,9 +175,19 @@ impl Engine {
         opts: &LogOptions,
         sink: &mut dyn FnMut(LogLine) -> bool,
     ) -> Result<()> {
+        self.log_lines(name_or_id, opts, &mut |l| sink(l.to_line()))
+    }
+
+    /// `logs` with borrowed lines: nothing is allocated per line (for `berth logs`).
+    pub fn log_lines(
+        &self,
+        name_or_id: &str,
+        opts: &LogOptions,
+        sink: &mut dyn FnMut(LineRef<'_>) -> bool,
+    ) -> Result<()> {
         let c = self.container(name_or_id)?;
         let live = log_path(self.paths(), c.id());
-        let keep = |l: &LogLine| {
+        let keep = |l: &LineRef<'_>| {
             opts.since
                 .is_none_or(|s| l.timestamp().is_some_and(|t| t >= s))
         };
@@ -139,6 +208,8 @@ impl Engine {
             }
             let mut reader = BufReader::with_capacity(256 * 1024, file);
             let mut buf = Vec::with_capacity(512);
+            let mut scratch = String::new();
+            let mut owned = None;
             loop {
                 buf.clear();
                 let n = reader.read_until(b'\n', &mut buf).at(&path)?;
@@ -149,7 +220,7 @@ impl Engine {
                     }
                     break;
                 }
-                let Some(line) = parse_line(&buf) else {
+                let Some(line) = read_line(&buf, &mut scratch, &mut owned) else {
                     continue;
                 };
                 if !keep(&line) {
@@ -161,7 +232,7 @@ impl Engine {
                         if tail_buf.len() == t {
                             tail_buf.pop_front();
                         }
-                        tail_buf.push_back(line);
+                        tail_buf.push_back(line.to_line());
                     }
                     None => {
                         if !sink(line) {
@@ -171,8 +242,8 @@ impl Engine {
                 }
             }
         }
-        for line in tail_buf {
-            if !sink(line) {
+        for line in &tail_buf {
+            if !sink(line.as_ref()) {
                 return Ok(());
             }
         }
@@ -189,9 +260,11 @@ impl Engine {
         mut pos: u64,
         mut ino: u64,
         opts: &LogOptions,
-        sink: &mut dyn FnMut(LogLine) -> bool,
+        sink: &mut dyn FnMut(LineRef<'_>) -> bool,
     ) -> Result<()> {
         let mut pending = Vec::new();
+        let mut scratch = String::new();
+        let mut owned = None;
         loop {
             if opts.cancelled() {
                 return Ok(());
@@ -221,7 +294,7 @@ impl Engine {
                         pos += n as u64;
                         pending.extend_from_slice(&buf);
                         if pending.last() == Some(&b'\n') {
-                            if let Some(line) = parse_line(&pending)
+                            if let Some(line) = read_line(&pending, &mut scratch, &mut owned)
                                 && !sink(line)
                             {
                                 return Ok(());

@@ -153,6 +153,22 @@ impl Cgroup {
         Ok(())
     }
 
+    /// Moves the calling process, which must be single-threaded (the container's first
+    /// process before it execs), into the cgroup. On v1 it writes `0` to each hierarchy's
+    /// `tasks`: the kernel then moves the writing thread itself without the global
+    /// threadgroup lock that a `cgroup.procs` write takes, whose first taking waits for an
+    /// RCU grace period (10+ ms on a busy machine, measured). On v2 `cgroup.procs`.
+    pub fn join_self(&self) -> Result<()> {
+        let file = match self.layout {
+            Layout::V1 => "tasks",
+            Layout::V2 => "cgroup.procs",
+        };
+        for (_, d) in &self.dirs {
+            write(d, file, "0")?;
+        }
+        Ok(())
+    }
+
     /// Freezes (`pause`) or thaws (`unpause`) every process in the cgroup.
     pub fn set_frozen(&self, frozen: bool) -> Result<()> {
         match self.layout {

@@ -184,9 +184,8 @@ fn enter_and_fork(
     let f = |m: String| (126, m);
     let _ = nix::sys::prctl::set_dumpable(false);
     let _ = nix::sys::prctl::set_pdeathsig(nix::sys::signal::Signal::SIGKILL);
-    t.cgroup
-        .add(unistd::getpid().as_raw())
-        .map_err(|e| f(e.to_string()))?;
+    // This helper is a fork of the single-threaded shim: it can join by itself.
+    t.cgroup.join_self().map_err(|e| f(e.to_string()))?;
     let kinds = [
         CloneFlags::CLONE_NEWIPC,
         CloneFlags::CLONE_NEWUTS,

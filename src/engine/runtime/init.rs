@@ -1,5 +1,6 @@
-//! The container's first process, from clone to exec: wait for the shim's go-ahead, build
-//! the root filesystem, set hostname, identity, capabilities and no_new_privs, then exec.
+//! The container's first process, from clone to exec: build the root filesystem and set the
+//! hostname, join the container's cgroup, wait for the shim's go-ahead, then take its
+//! identity, capabilities and no_new_privs, and exec.
 //!
 //! Runs in the child of `clone(2)` with new pid, mount, uts, ipc and network namespaces.
 //! Errors are written to the error pipe as `code\nmessage` and the child exits with that
@@ -32,6 +33,8 @@ pub struct InitPlan {
     pub hostname: String,
     /// Capabilities to keep.
     pub caps: CapsHashSet,
+    /// The cgroup the process joins before it execs.
+    pub cgroup: super::cgroups::Cgroup,
 }
 
 /// The child's ends of the pipes the shim made (all opened close-on-exec).
@@ -96,13 +99,11 @@ fn setup_and_exec(plan: &InitPlan, fds: &ChildFds) -> Result<std::convert::Infal
         let _ = nix::sys::signal::signal(Signal::SIGPIPE, nix::sys::signal::SigHandler::SigDfl);
     }
 
-    // Wait for the shim: it has put us in the cgroup.
-    let mut go = [0u8; 1];
-    match unistd::read(&fds.sync, &mut go) {
-        Ok(1) => {}
-        _ => return Err(fail("the shim went away before the container started")),
-    }
-
+    // Into the container's cgroup (its limits are written already) while the host's
+    // /sys/fs/cgroup is still in view. The root filesystem and the rest of the setup are
+    // built while the shim sets up the network and writes the record: only berth's own
+    // code runs before the go-ahead.
+    plan.cgroup.join_self().map_err(|e| fail(e.to_string()))?;
     unistd::sethostname(&plan.hostname).map_err(|e| fail(format!("sethostname: {e}")))?;
     rootfs::loopback_up().map_err(fail)?;
     rootfs::setup(&plan.rootfs).map_err(fail)?;
@@ -147,6 +148,13 @@ fn setup_and_exec(plan: &InitPlan, fds: &ChildFds) -> Result<std::convert::Infal
         .unwrap_or("/usr/bin:/bin")
         .to_string();
     let exe = find_executable(program, &path_var)?;
+
+    // Wait for the shim to have set up the network and written the record.
+    let mut go = [0u8; 1];
+    match unistd::read(&fds.sync, &mut go) {
+        Ok(1) => {}
+        _ => return Err(fail("the shim went away before the container started")),
+    }
 
     drop_privileges(&id, &plan.caps)?;
 

@@ -139,10 +139,10 @@ fn write_etc_files(
     };
     w(&hostname, &format!("{}\n", config.hostname))?;
     let host_resolv = std::fs::read_to_string("/etc/resolv.conf").unwrap_or_default();
-    w(&resolv, &host_resolv)?;
     if config.network_mode == "host" {
         let host_hosts = std::fs::read_to_string("/etc/hosts").unwrap_or_default();
         w(&hosts, &host_hosts)?;
+        w(&resolv, &host_resolv)?;
     } else {
         let (hosts_text, resolv_text) =
             crate::engine::network::hosts::for_container(paths, config, &host_resolv);
@@ -156,30 +156,57 @@ fn write_etc_files(
     ])
 }
 
-/// The container's init layer (`rw/init`), stacked above the image's layers: the mount
-/// points berth itself needs (/proc, /dev, /sys, the /etc files), so making them never
-/// writes into the read-write layer and `diff` shows only what the container changed.
-fn init_layer(dir: &Path) -> Result<PathBuf, LaunchError> {
-    let init = dir.join("rw").join("init");
-    for d in ["proc", "dev", "sys", "etc"] {
-        let p = init.join(d);
-        std::fs::create_dir_all(&p).map_err(|e| err(format!("create {}: {e}", p.display())))?;
+/// The init layer (`init/`, shared by every container), stacked above the image's layers:
+/// the mount points berth itself needs (/proc, /dev, /sys, the /etc files), so making them
+/// never writes into a read-write layer and `diff` shows only what the container changed.
+/// Built once, in `tmp/` and renamed into place, so no container sees it half made.
+fn init_layer(paths: &Paths) -> Result<PathBuf, LaunchError> {
+    let init = paths.init_layer();
+    if init.is_dir() {
+        return Ok(init);
     }
-    for f in ["etc/hostname", "etc/hosts", "etc/resolv.conf"] {
-        let p = init.join(f);
-        if !p.exists() {
-            std::fs::write(&p, b"").map_err(|e| err(format!("create {}: {e}", p.display())))?;
+    let tmp = paths
+        .tmp()
+        .join(format!("init-{}-{}", std::process::id(), ids_now()));
+    let built = (|| -> std::io::Result<()> {
+        for d in ["proc", "dev", "sys", "etc"] {
+            std::fs::create_dir_all(tmp.join(d))?;
         }
+        for f in ["etc/hostname", "etc/hosts", "etc/resolv.conf"] {
+            std::fs::write(tmp.join(f), b"")?;
+        }
+        Ok(())
+    })();
+    let placed = built.and_then(|()| std::fs::rename(&tmp, &init));
+    if placed.is_err() {
+        let _ = std::fs::remove_dir_all(&tmp);
     }
-    Ok(init)
+    // Another shim may have placed it first: that one is as good.
+    if init.is_dir() {
+        return Ok(init);
+    }
+    Err(err(format!(
+        "create {}: {}",
+        init.display(),
+        placed.err().map(|e| e.to_string()).unwrap_or_default()
+    )))
+}
+
+/// Nanoseconds of the clock, to tell apart scratch names of one process.
+fn ids_now() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0)
 }
 
 /// With the copy driver (no overlayfs), the container's private root, built on first use.
 fn copied_root(
+    paths: &Paths,
     dir: &Path,
     config: &ContainerConfig,
-    layers: &Path,
 ) -> Result<Option<PathBuf>, LaunchError> {
+    let layers = paths.layers();
     let root = storage::copied_root(dir);
     if root.is_dir() {
         return Ok(Some(root));
@@ -192,7 +219,7 @@ fn copied_root(
         .iter()
         .map(|l| layers.join(l).join("diff"))
         .collect();
-    dirs.push(dir.join("rw").join("init"));
+    dirs.push(init_layer(paths)?);
     storage::copy_layers(&dirs, dir)
         .map_err(|e| err(format!("copy the image into the container: {e}")))?;
     Ok(Some(root))
@@ -232,19 +259,25 @@ pub fn plan(
         .iter()
         .map(|l| paths.layers().join(l).join("diff"))
         .collect();
-    lower.push(init_layer(&dir)?);
+    lower.push(init_layer(paths)?);
     let rootfs = RootfsPlan {
         rootfs: dir.join("merged"),
         lower,
         upper: dir.join("rw").join("upper"),
         work: dir.join("rw").join("work"),
         empty: dir.join("rw").join("empty"),
-        copied: copied_root(&dir, config, &paths.layers())?,
+        copied: copied_root(paths, &dir, config)?,
         etc_files: write_etc_files(paths, &dir, config)?,
         mounts,
         read_only: config.read_only,
+        volatile: config.auto_remove,
     };
-    for d in [&rootfs.rootfs, &rootfs.upper, &rootfs.work, &rootfs.empty] {
+    // (`empty` is the only lower layer of an image without layers.)
+    let empty = config.layers.is_empty().then_some(&rootfs.empty);
+    for d in [&rootfs.rootfs, &rootfs.upper, &rootfs.work]
+        .into_iter()
+        .chain(empty)
+    {
         std::fs::create_dir_all(d).map_err(|e| err(format!("create {}: {e}", d.display())))?;
     }
     Ok(InitPlan {
@@ -255,17 +288,17 @@ pub fn plan(
         user: config.user.clone(),
         hostname: config.hostname.clone(),
         caps: super::caps::container_set(cgroup.guards_devices()),
+        cgroup: cgroup.clone(),
     })
 }
 
-/// Clones the first process into new namespaces, places it in the cgroup, lets it exec,
-/// and reports whether the exec succeeded. `on_placed` runs after the cgroup placement
-/// and before the go-ahead (the shim records the pid and sets up the network there); an
-/// error from it kills the child. With `host_network` the process keeps the shim's
-/// network namespace.
+/// Clones the first process into new namespaces (it builds its root filesystem and joins
+/// the cgroup of its plan), lets it exec, and reports whether the exec succeeded.
+/// `on_placed` runs meanwhile, before the go-ahead (the shim records the pid and sets up
+/// the network there); an error from it kills the child. With `host_network` the process
+/// keeps the shim's network namespace.
 pub fn launch(
     plan: &InitPlan,
-    cgroup: &Cgroup,
     open_stdin: bool,
     tty: bool,
     host_network: bool,
@@ -310,43 +343,49 @@ pub fn launch(
     .map_err(|e| err(format!("clone: {e}")))?;
     drop(fds);
 
-    let placed = cgroup.add(pid.as_raw());
-    if let Err(e) = placed {
-        let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL);
-        let _ = nix::sys::wait::waitpid(pid, None);
-        return Err(err(e.to_string()));
-    }
+    // The child builds its root filesystem and joins its cgroup meanwhile (it only waits
+    // for the go-ahead to exec).
     if let Err(message) = on_placed(pid) {
         let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL);
         let _ = nix::sys::wait::waitpid(pid, None);
-        return Err(err(message));
+        // A child that failed first (a missing command) says why; that is the real error.
+        return Err(child_failure(&err_r).unwrap_or_else(|| err(message)));
     }
     let _ = unistd::write(&sync_w, b"g");
     drop(sync_w);
 
     // EOF on the error pipe means exec succeeded (close-on-exec) or the child died.
-    let mut buf = Vec::new();
-    let mut chunk = [0u8; 4096];
-    loop {
-        match unistd::read(&err_r, &mut chunk) {
-            Ok(0) => break,
-            Ok(n) => buf.extend_from_slice(&chunk[..n]),
-            Err(nix::errno::Errno::EINTR) => continue,
-            Err(_) => break,
-        }
-    }
-    if !buf.is_empty() {
+    if let Some(failure) = child_failure(&err_r) {
         let _ = nix::sys::wait::waitpid(pid, None);
-        let text = String::from_utf8_lossy(&buf);
-        let (code, message) = text.split_once('\n').unwrap_or(("125", &text));
-        return Err(LaunchError {
-            code: code.parse().unwrap_or(125),
-            message: message.to_string(),
-        });
+        return Err(failure);
     }
     if let Some(sock) = console_shim {
         let master = super::console::receive(&sock).map_err(err)?;
         shim = tty_stdio(master, open_stdin)?;
     }
     Ok(Launched { pid, stdio: shim })
+}
+
+/// Reads the child's error pipe to its end (the child exec'd or died): the failure it
+/// reported, if any.
+fn child_failure(err_r: &OwnedFd) -> Option<LaunchError> {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        match unistd::read(err_r, &mut chunk) {
+            Ok(0) => break,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            Err(nix::errno::Errno::EINTR) => continue,
+            Err(_) => break,
+        }
+    }
+    if buf.is_empty() {
+        return None;
+    }
+    let text = String::from_utf8_lossy(&buf);
+    let (code, message) = text.split_once('\n').unwrap_or(("125", &text));
+    Some(LaunchError {
+        code: code.parse().unwrap_or(125),
+        message: message.to_string(),
+    })
 }

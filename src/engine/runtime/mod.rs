@@ -8,6 +8,8 @@ pub mod cleanup;
 pub mod client;
 pub mod console;
 pub mod exec;
+pub mod guard;
+pub mod idle;
 pub mod init;
 pub mod launch;
 pub mod logwriter;

@@ -46,6 +46,10 @@ pub struct RootfsPlan {
     pub mounts: Vec<PlannedMount>,
     /// `--read-only`.
     pub read_only: bool,
+    /// Mount the overlay `volatile` (`--rm`): when the container ends, overlayfs then does
+    /// not sync the whole filesystem under the read-write layer (tens of ms on a busy
+    /// disk, all of it in the container's exit) for a layer that is deleted anyway.
+    pub volatile: bool,
 }
 
 /// Docker's masked paths: hidden from the container.
@@ -202,13 +206,21 @@ pub fn setup(plan: &RootfsPlan) -> Result<(), String> {
     );
     match &plan.copied {
         Some(copy) => bind(copy, root, false)?,
-        None => do_mount(
-            Some(Path::new("overlay")),
-            root,
-            Some("overlay"),
-            MsFlags::empty(),
-            Some(&opts),
-        )?,
+        None => {
+            let overlay = |opts: &str| {
+                do_mount(
+                    Some(Path::new("overlay")),
+                    root,
+                    Some("overlay"),
+                    MsFlags::empty(),
+                    Some(opts),
+                )
+            };
+            // Kernels before 5.10 do not know `volatile`: mount without it there.
+            if !(plan.volatile && overlay(&format!("{opts},volatile")).is_ok()) {
+                overlay(&opts)?;
+            }
+        }
     }
 
     let nosuid_nodev_noexec = MsFlags::MS_NOSUID | MsFlags::MS_NODEV | MsFlags::MS_NOEXEC;

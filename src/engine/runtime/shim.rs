@@ -17,7 +17,7 @@ use nix::unistd::{self, ForkResult};
 use std::fs::File;
 use std::io::Write;
 use std::os::fd::{AsRawFd, FromRawFd};
-use std::os::unix::net::UnixListener;
+use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -41,6 +41,15 @@ pub fn main(args: &[String]) -> i32 {
     unsafe { libc::syscall(libc::SYS_close_range, 3u32, u32::MAX, 0u32) };
     // SAFETY: fd 1 is the ready pipe the spawner gave us; we own it from here on.
     let ready = unsafe { File::from_raw_fd(1) };
+    // With ATTACH, stdin is the spawner's attach connection: keep it on a new descriptor.
+    let attached = (attach == "1")
+        .then(|| {
+            // SAFETY: duplicates fd 0 (close-on-exec) onto a free descriptor >= 3.
+            let fd = unsafe { libc::fcntl(0, libc::F_DUPFD_CLOEXEC, 3) };
+            // SAFETY: the kernel just gave us this descriptor and nothing else owns it.
+            (fd >= 0).then(|| unsafe { UnixStream::from_raw_fd(fd) })
+        })
+        .flatten();
     let options = EngineOptions {
         log_max_size: max_size.parse().unwrap_or(10 << 20),
         log_max_files: max_files.parse().unwrap_or(3),
@@ -57,9 +66,17 @@ pub fn main(args: &[String]) -> i32 {
         engine,
         container: c,
         ready: Some(ready),
-        attach: attach == "1",
+        attached,
     };
-    shim.run();
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| shim.run()));
+    if let Err(payload) = outcome {
+        // The panic message is in shim.log already (the default hook); the container
+        // would die with this process (PDEATHSIG), so end it and say so in its record.
+        let message = super::guard::panic_message(payload.as_ref());
+        super::guard::record_panic(&shim.engine, &shim.container.config, &message);
+        shim.report(&format!("error 125 berth shim failed: {message}"));
+        return 1;
+    }
     0
 }
 
@@ -113,7 +130,8 @@ struct Shim {
     engine: Engine,
     container: Container,
     ready: Option<File>,
-    attach: bool,
+    /// The spawner's attach connection (`run` without `-d`, `start -a`).
+    attached: Option<UnixStream>,
 }
 
 impl Shim {
@@ -126,12 +144,6 @@ impl Shim {
                 unsafe { libc::dup2(null.as_raw_fd(), 1) };
             }
             std::mem::forget(r); // fd 1 now refers to /dev/null; do not close it
-        }
-    }
-
-    fn say(&mut self, line: &str) {
-        if let Some(r) = self.ready.as_mut() {
-            let _ = r.write_all(format!("{line}\n").as_bytes());
         }
     }
 
@@ -176,26 +188,21 @@ impl Shim {
             }
         };
 
-        let mut clients: Vec<Client> = Vec::new();
-        self.say("listening");
-        if self.attach {
-            // The spawner attaches before the process starts, so it misses no output.
-            let _ = listener.set_nonblocking(false);
-            if let Ok((s, _)) = listener.accept() {
-                clients.push(Client::new(s));
-            }
-        }
+        // The spawner is attached before the process starts, so it misses no output.
+        let mut clients: Vec<Client> = self.attached.take().into_iter().map(Client::new).collect();
         let _ = listener.set_nonblocking(true);
 
         let mut first = true;
         let mut final_code = None;
+        // What the record said before this start, put back if the start fails (a start
+        // that never ran shows no start time).
+        let mut before: Option<(Option<chrono::DateTime<chrono::Utc>>, u64)> = None;
         let host_network = config.network_mode == "host";
         loop {
             let mut dns_socket = None;
             let launched = launch::plan(&paths, &config, &cgroup).and_then(|plan| {
                 launch::launch(
                     &plan,
-                    &cgroup,
                     config.open_stdin,
                     config.tty,
                     host_network,
@@ -208,6 +215,7 @@ impl Shim {
                         )?;
                         let pid_start = procfs::start_time(pid.as_raw()).unwrap_or(0);
                         let _ = update_state(&paths, &id, |s| {
+                            before = Some((s.started_at, s.pid_start));
                             s.status = Status::Running;
                             s.pid = pid.as_raw();
                             s.pid_start = pid_start;
@@ -238,6 +246,10 @@ impl Shim {
                         };
                         s.pid = 0;
                         s.shim_pid = 0;
+                        if let Some((started_at, pid_start)) = before.take() {
+                            s.started_at = started_at;
+                            s.pid_start = pid_start;
+                        }
                         s.exit_code = e.code;
                         s.error = e.message.clone();
                         s.finished_at = Some(chrono::Utc::now());
@@ -255,6 +267,7 @@ impl Shim {
                     .emit("container", "start", &id, &[("name", &config.name)]);
             }
             first = false;
+            before = None;
             let caps = super::caps::container_set(cgroup.guards_devices());
             let code = Run {
                 pid: l.pid,
@@ -340,11 +353,17 @@ impl Shim {
                 .emit("container", "restart", &id, &[("name", &config.name)]);
         }
         drop(listener);
-        if config.auto_remove {
-            crate::engine::lifecycle::remove::delete_files(&self.engine, &config);
-        }
+        // With `--rm` the container leaves the state root before clients hear the exit
+        // (`run --rm` returns to a settled state); deleting its files can take a while on
+        // a busy disk and is done after.
+        let retired = config
+            .auto_remove
+            .then(|| crate::engine::lifecycle::remove::retire(&self.engine, &config));
         if let Some(code) = final_code {
             supervise::send_exit(&mut clients, code);
+        }
+        if let Some(retired) = retired {
+            crate::engine::lifecycle::remove::purge(&config, retired);
         }
     }
 }

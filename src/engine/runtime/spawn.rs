@@ -22,6 +22,15 @@ fn shim_binary() -> PathBuf {
 pub fn spawn_shim(engine: &Engine, id: &str, attach: bool) -> Result<Option<UnixStream>> {
     let (read_end, write_end) =
         std::io::pipe().map_err(|e| EngineError::Other(format!("pipe: {e}")))?;
+    // With `attach`, the shim gets its end of the attach connection as its stdin: no
+    // connect/accept round trip (two processes to schedule) before the container starts.
+    let (stream, shim_stdin) = if attach {
+        let (mine, theirs) = UnixStream::pair()
+            .map_err(|e| EngineError::Other(format!("cannot attach to the container: {e}")))?;
+        (Some(mine), Stdio::from(std::os::fd::OwnedFd::from(theirs)))
+    } else {
+        (None, Stdio::null())
+    };
     let mut child = Command::new(shim_binary())
         .arg(SHIM_ARG)
         .arg(&engine.paths().root)
@@ -29,15 +38,21 @@ pub fn spawn_shim(engine: &Engine, id: &str, attach: bool) -> Result<Option<Unix
         .arg(engine.options().log_max_size.to_string())
         .arg(engine.options().log_max_files.to_string())
         .arg(if attach { "1" } else { "0" })
-        .stdin(Stdio::null())
+        .stdin(shim_stdin)
         .stdout(Stdio::from(write_end))
         .stderr(Stdio::null())
         .spawn()
         .map_err(|e| EngineError::Other(format!("cannot start the shim: {e}")))?;
-    // The first process daemonizes and exits at once.
+    // The first process daemonizes and exits at once; it is reaped after the report is
+    // read, so reading does not wait for this process to be scheduled first.
+    let report = read_report(engine, id, read_end);
     let _ = child.wait();
+    report.map(|()| stream)
+}
+
+/// Reads the shim's report lines until it says how the start went.
+fn read_report(engine: &Engine, id: &str, read_end: std::io::PipeReader) -> Result<()> {
     let mut reader = BufReader::new(read_end);
-    let mut stream = None;
     let mut line = String::new();
     loop {
         line.clear();
@@ -51,15 +66,8 @@ pub fn spawn_shim(engine: &Engine, id: &str, attach: bool) -> Result<Option<Unix
             )));
         }
         let text = line.trim_end();
-        if text == "listening" {
-            if attach {
-                let s = UnixStream::connect(engine.paths().shim_socket(id)).map_err(|e| {
-                    EngineError::Other(format!("cannot attach to the container: {e}"))
-                })?;
-                stream = Some(s);
-            }
-        } else if text.starts_with("ok ") {
-            return Ok(stream);
+        if text.starts_with("ok ") {
+            return Ok(());
         } else if let Some(rest) = text.strip_prefix("error ") {
             let (code, message) = rest.split_once(' ').unwrap_or(("125", rest));
             let code: i32 = code.parse().unwrap_or(125);

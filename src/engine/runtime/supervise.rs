@@ -130,7 +130,12 @@ struct Loop<'a> {
     extra: Option<&'a mut dyn Poller>,
     /// Index 0 is the container's first process; the rest are exec'd processes.
     procs: Vec<Proc>,
+    /// Whether the clean code pages were dropped since the last activity (see `idle`).
+    trimmed: bool,
 }
+
+/// How long the loop waits with nothing to do before it gives its clean pages back.
+const IDLE_TRIM: Duration = Duration::from_millis(500);
 
 impl Run<'_> {
     /// Runs until the first process has exited and its output is drained; returns its exit
@@ -152,6 +157,7 @@ impl Run<'_> {
             exec,
             extra,
             procs: vec![Proc::new(pid, stdio)],
+            trimmed: false,
         };
         l.run_loop()
     }
@@ -249,12 +255,22 @@ impl Loop<'_> {
                 slots.push(Slot::Extra(token));
             }
         }
+        let idle_wait = deadline.is_none() && !self.trimmed;
         let timeout = match deadline {
             Some(d) => PollTimeout::try_from(d.saturating_duration_since(Instant::now()))
                 .unwrap_or(PollTimeout::ZERO),
+            None if idle_wait => PollTimeout::try_from(IDLE_TRIM).unwrap_or(PollTimeout::NONE),
             None => PollTimeout::NONE,
         };
-        poll(&mut fds, timeout).ok()?;
+        let n = poll(&mut fds, timeout).ok()?;
+        if n > 0 {
+            self.trimmed = false;
+        } else if idle_wait {
+            // Nothing happened for a while: what stays resident while idle is the shim's
+            // own memory, not the code pages setup and the last activity touched.
+            super::idle::drop_clean_file_pages();
+            self.trimmed = true;
+        }
         let ready = fds
             .iter()
             .map(|f| f.revents().unwrap_or(PollFlags::empty()))

@@ -61,6 +61,12 @@ impl Paths {
     pub fn events(&self) -> PathBuf {
         self.root.join("events.log")
     }
+    /// `init/` — the init layer every container stacks over its image's layers: the mount
+    /// points berth itself needs (empty /proc, /dev, /sys and /etc files). Read-only and
+    /// the same for every container, so it is made once and shared.
+    pub fn init_layer(&self) -> PathBuf {
+        self.root.join("init")
+    }
     /// `tmp/` — scratch space on the same filesystem as the store (for atomic renames).
     pub fn tmp(&self) -> PathBuf {
         self.root.join("tmp")

@@ -55,7 +55,13 @@ impl Engine {
             return out;
         }
         let mut layers: Vec<PathBuf> = c.config.layers.iter().map(|l| self.layer_dir(l)).collect();
-        let init = dir.join("rw").join("init");
+        // The shared init layer (containers made before it was shared have their own).
+        let own_init = dir.join("rw").join("init");
+        let init = if own_init.is_dir() {
+            own_init
+        } else {
+            self.paths().init_layer()
+        };
         if init.is_dir() {
             layers.push(init);
         }
