@@ -1,21 +1,16 @@
 //! One instruction of a stage: its history text as Docker's legacy builder writes it, its
 //! cache key, and what it does to the image (a new layer or only the config).
 
-use super::base::{self, Stage};
-use super::cache;
-use super::copy::CopyPlan;
+use super::base::Stage;
 use super::error::ParseError;
 use super::executor::Builder;
-use super::instruction::{CmdForm, Command, CopyArgs, Instruction};
-use super::layer::{LayerBuilder, Made};
-use super::progress::BuildEvent;
+use super::instruction::{CmdForm, Command, Instruction};
 use super::run::{self, RunSpec};
-use super::state::{ImageState, strings};
+use super::state::strings;
 use super::words;
 use crate::engine::error::{EngineError, Result};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
-use std::time::Instant;
 
 /// Go's `%q` of a string slice: `["a" "b c"]`, as Docker's history shows commands.
 fn go_list(a: &[String]) -> String {
@@ -24,12 +19,12 @@ fn go_list(a: &[String]) -> String {
 }
 
 impl Builder<'_> {
-    fn perr(&self, ins: &Instruction, msg: impl Into<String>) -> EngineError {
+    pub(super) fn perr(&self, ins: &Instruction, msg: impl Into<String>) -> EngineError {
         ParseError::new(&self.file, ins.line, msg).into()
     }
 
     /// An expander of words at `ins` that borrows nothing of the builder.
-    fn expander<'v>(
+    pub(super) fn expander<'v>(
         &self,
         ins: &Instruction,
         vars: &'v BTreeMap<String, String>,
@@ -305,215 +300,6 @@ impl Builder<'_> {
             Command::Copy(c) => self.copy(stage, ins, c, false, &vars),
             Command::Add(c) => self.copy(stage, ins, c, true, &vars),
         }
-    }
-
-    fn copy(
-        &mut self,
-        stage: &mut Stage,
-        ins: &Instruction,
-        c: &CopyArgs,
-        add: bool,
-        vars: &BTreeMap<String, String>,
-    ) -> Result<()> {
-        let what = ins.keyword.as_str();
-        let x = self.expander(ins, vars);
-        let from_root = match &c.from {
-            None => None,
-            Some(f) => {
-                let f = x(f)?;
-                let state = match f.parse::<usize>() {
-                    Ok(i) if i < self.stages.len() => self.stages[i].state.clone(),
-                    _ => {
-                        let mut note = |e| (self.progress)(e);
-                        base::resolve_base(
-                            self.engine,
-                            &f,
-                            &self.stages,
-                            &self.opts.registries,
-                            &mut note,
-                        )?
-                        .0
-                    }
-                };
-                Some(base::rootfs(self.engine, &state)?)
-            }
-        };
-        let ctx_tree = self.tree.clone();
-        let tree = match &from_root {
-            Some(r) => &r.tree,
-            None => &ctx_tree,
-        };
-        let mut sources = Vec::new();
-        let mut inline = Vec::new();
-        let mut globbed = false;
-        for s in &c.sources {
-            if let Some(name) = s.strip_prefix("<<") {
-                let name = name.trim_start_matches('-').trim_matches(['"', '\'']);
-                let h = c
-                    .heredocs
-                    .iter()
-                    .find(|h| h.name == name)
-                    .ok_or_else(|| self.perr(ins, format!("no heredoc named '{name}'")))?;
-                let body = if h.expand {
-                    x(&format!("\"{}\"", h.body.replace('"', "\\\"")))?
-                } else {
-                    h.body.clone()
-                };
-                inline.push((name.to_string(), body));
-                continue;
-            }
-            let s = x(s)?;
-            if s.contains("://") {
-                return Err(self.perr(ins, format!("{what} from a URL ('{s}') is not supported: berth builds offline; download it into the context and COPY it")));
-            }
-            globbed |= s.contains(['*', '?', '[']);
-            sources.extend(tree.resolve(&s, what).map_err(|e| self.perr(ins, e))?);
-        }
-        let dest = x(&c.dest)?;
-        let workdir = stage
-            .state
-            .cfg("WorkingDir")
-            .as_str()
-            .unwrap_or("/")
-            .to_string();
-        let abs = if dest.starts_with('/') {
-            dest.clone()
-        } else {
-            format!("{}/{dest}", workdir.trim_end_matches('/'))
-        };
-        let abs_clean = clean_abs(&abs);
-        let many = sources.len() + inline.len() > 1 || globbed;
-        let dest_is_dir = dest.ends_with('/')
-            || dest == "."
-            || base::lookup(self.engine, &stage.state, &abs_clean).is_some_and(|m| m.is_dir());
-        if many && !dest_is_dir && sources.len() + inline.len() > 1 {
-            return Err(self.perr(ins, format!("{what} with more than one source needs a directory destination: expected '{dest}/'")));
-        }
-        let owner = match &c.chown {
-            None => None,
-            Some(o) => Some(
-                base::owner(self.engine, &stage.state, &x(o)?)
-                    .map_err(|e| self.perr(ins, format!("invalid --chown: {e}")))?,
-            ),
-        };
-        let mode = c
-            .chmod
-            .as_deref()
-            .and_then(|m| u32::from_str_radix(m, 8).ok());
-        let plan = CopyPlan {
-            sources,
-            inline,
-            tree,
-            dest: abs_clean.clone(),
-            dest_is_dir: dest_is_dir || many,
-            owner,
-            mode,
-            extract: add && c.from.is_none(),
-        };
-        let hash = plan.hash()?;
-        let kind = if plan.sources.len() + plan.inline.len() > 1 {
-            "multi"
-        } else if plan.sources.first().is_some_and(|s| s.is_dir) {
-            "dir"
-        } else {
-            "file"
-        };
-        let nop = format!("{} #(nop) ", stage.state.shell().join(" "));
-        let created_by = format!(
-            "{nop}{what} {kind}:{hash} in {} ",
-            if dest_is_dir || many {
-                format!("{}/", abs_clean.trim_end_matches('/'))
-            } else {
-                abs_clean.clone()
-            }
-        );
-        let from_key = c.from.clone().unwrap_or_default();
-        let engine = self.engine;
-        self.layered(stage, created_by, from_key, |_, state| {
-            let mut layer = LayerBuilder::new(engine)?;
-            plan.write(layer.tar(), &|rel| base::lookup(engine, state, rel))?;
-            layer.finish(engine, state)
-        })
-    }
-
-    /// A step that only changes the config: cached like any other (so a rebuild gives the
-    /// same image id), with an empty-layer history entry.
-    fn meta(
-        &mut self,
-        stage: &mut Stage,
-        created_by: String,
-        apply: impl FnOnce(&mut ImageState),
-    ) -> Result<()> {
-        let start = Instant::now();
-        let key = cache::key(&stage.state, &created_by);
-        let hit = if self.opts.no_cache {
-            None
-        } else {
-            cache::get(self.engine, &key)
-        };
-        let next = match hit {
-            Some(s) => {
-                (self.progress)(BuildEvent::CacheHit);
-                s
-            }
-            None => {
-                let mut s = stage.state.clone();
-                apply(&mut s);
-                s.add_history(&created_by, true);
-                cache::put(self.engine, &key, &s)?;
-                s
-            }
-        };
-        stage.state = next;
-        (self.progress)(BuildEvent::StepDone {
-            id: stage.state.id(),
-            layer_size: None,
-            elapsed: start.elapsed(),
-        });
-        Ok(())
-    }
-
-    /// A step that makes a layer with `make` unless the cache has it.
-    fn layered(
-        &mut self,
-        stage: &mut Stage,
-        created_by: String,
-        extra_key: String,
-        make: impl FnOnce(&mut Self, &ImageState) -> Result<Made>,
-    ) -> Result<()> {
-        let start = Instant::now();
-        let key = cache::key(&stage.state, &format!("{created_by}\n{extra_key}"));
-        let hit = if self.opts.no_cache {
-            None
-        } else {
-            cache::get(self.engine, &key)
-        };
-        let (next, size) = match hit {
-            Some(s) => {
-                (self.progress)(BuildEvent::CacheHit);
-                let size = s
-                    .chains()
-                    .last()
-                    .map(|c| crate::engine::image::layers::layer_size(self.engine.paths(), c))
-                    .unwrap_or(0);
-                (s, size)
-            }
-            None => {
-                let made = make(self, &stage.state)?;
-                let mut s = stage.state.clone();
-                s.push_layer(made.layer);
-                s.add_history(&created_by, false);
-                cache::put(self.engine, &key, &s)?;
-                (s, made.size)
-            }
-        };
-        stage.state = next;
-        (self.progress)(BuildEvent::StepDone {
-            id: stage.state.id(),
-            layer_size: Some(size),
-            elapsed: start.elapsed(),
-        });
-        Ok(())
     }
 }
 
