@@ -79,6 +79,10 @@ pub enum Action {
     },
     /// Leave now (Ctrl-C from a signal, SIGTERM).
     Quit,
+    /// A progress report of the running build.
+    BuildProgress(crate::engine::build::BuildEvent),
+    /// The build ended: the image id, or why it failed.
+    BuildFinished(Result<String, String>),
 }
 
 /// Something the runner must do.
@@ -124,4 +128,11 @@ pub enum Effect {
     },
     /// Leave the dashboard.
     Quit,
+    /// Build an image.
+    Build {
+        /// What to build.
+        request: super::build::BuildRequest,
+        /// The network of its RUN steps.
+        network: String,
+    },
 }

@@ -131,6 +131,10 @@ pub enum Popup {
     },
     /// A text prompt.
     Prompt(Prompt),
+    /// The build form.
+    Build(super::build::BuildForm),
+    /// The running (or last) build's steps.
+    Building,
 }
 
 /// How a status-bar message reads.
@@ -160,6 +164,8 @@ pub struct AppSettings {
     pub log_buffer: usize,
     /// Where `copy_command_log` saves the command log.
     pub command_log_file: PathBuf,
+    /// The network RUN steps of a build use (`network.default`).
+    pub build_network: String,
 }
 
 impl Default for AppSettings {
@@ -168,6 +174,7 @@ impl Default for AppSettings {
             log_tail: 500,
             log_buffer: 5000,
             command_log_file: command_log_path(),
+            build_network: "none".into(),
         }
     }
 }
@@ -228,6 +235,10 @@ pub struct App {
     pub now: DateTime<Utc>,
     /// Terminal rows (for page moves).
     pub height: u16,
+    /// The running or last build.
+    pub build: super::build::BuildView,
+    /// The build form's last values.
+    pub build_form: super::build::BuildForm,
 }
 
 impl App {
@@ -254,6 +265,8 @@ impl App {
             status: None,
             now,
             height: 24,
+            build: Default::default(),
+            build_form: Default::default(),
         }
     }
 

@@ -200,4 +200,11 @@ pub const BINDINGS: &[Binding] = &[
         Popup,
         "previous choice"
     ),
+    b!(
+        BuildImage,
+        "build_image",
+        ["b"],
+        Images,
+        "build an image from a Dockerfile (asks for context, tags, args)"
+    ),
 ];

@@ -87,6 +87,8 @@ pub enum UserAction {
     NextChoice,
     /// The previous choice in a popup.
     PrevChoice,
+    /// Build an image from a Dockerfile (opens the build form).
+    BuildImage,
 }
 
 /// One row of the keymap table.

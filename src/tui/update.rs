@@ -37,6 +37,9 @@ impl App {
                 if let Some(effects) = self.prompt_key(key) {
                     return effects;
                 }
+                if let Some(effects) = self.build_form_key(key) {
+                    return effects;
+                }
                 match self.resolve(key) {
                     Some(a) => self.user(a),
                     None => vec![],
@@ -76,7 +79,11 @@ impl App {
                 }
                 effects
             }
-            Action::ImagesListed(result) => self.images_listed(result),
+            Action::ImagesListed(result) => {
+                let mut effects = self.images_listed(result);
+                effects.extend(self.select_built_image());
+                effects
+            }
             Action::TreeComputed { image_id, result } => self.tree_computed(image_id, result),
             Action::StatsSampled(samples) => self.stats_sampled(samples),
             Action::TopListed { generation, result } => self.top_listed(generation, result),
@@ -101,6 +108,8 @@ impl App {
                 vec![]
             }
             Action::Quit => vec![Effect::Quit],
+            Action::BuildProgress(e) => self.build_progress(e),
+            Action::BuildFinished(result) => self.build_finished(result),
         }
     }
 
@@ -161,6 +170,7 @@ impl App {
             TagImage => self.ask_tag(),
             RemoveImage => self.ask_remove_image(),
             RunImage => self.ask_run(),
+            BuildImage => self.ask_build(),
             ToggleTreeView => self.toggle_tree_view(),
             FocusLeft => self.images_focus_by(-1),
             FocusRight => self.images_focus_by(1),

@@ -32,6 +32,7 @@ impl App {
                 *choice = (*choice as isize + delta).rem_euclid(n) as usize;
             }
             Some(Popup::ConfirmRemoveImage { force, .. }) => *force = !*force,
+            Some(Popup::Build(f)) => f.move_field(delta),
             _ => {}
         }
         vec![]
@@ -76,6 +77,7 @@ impl App {
                     }),
                 }
             }
+            Popup::Build(form) => self.confirm_build(form),
             other => {
                 self.popup = Some(other);
                 vec![]

@@ -1,6 +1,7 @@
 //! Drawing: one pure function per pane, `render(app, theme, area, buf)`. Nothing here
 //! changes state or calls the engine.
 
+pub mod build;
 pub mod command_log;
 pub mod confirm;
 pub mod containers;
@@ -58,6 +59,8 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
             choice,
         }) => confirm::render_signal(app, (container, *pid, command), *choice, theme, area, buf),
         Some(Popup::Prompt(p)) => prompt::render(app, p, theme, area, buf),
+        Some(Popup::Build(form)) => build::render_form(app, form, theme, area, buf),
+        Some(Popup::Building) => build::render_progress(app, theme, area, buf),
         None => {}
     }
 }
