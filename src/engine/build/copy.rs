@@ -158,6 +158,10 @@ impl CopyPlan<'_> {
     ) -> Result<()> {
         let mut dirs: HashSet<String> = HashSet::new();
         let (uid, gid) = self.owner.unwrap_or((0, 0));
+        if self.sources.iter().any(|s| s.is_dir) || self.dest_is_dir {
+            // The destination directory exists even when nothing is copied into it.
+            parents(tar, &join(&self.dest, "x"), &mut dirs, existing)?;
+        }
         self.visit(&mut |target, item| {
             parents(tar, target, &mut dirs, existing)?;
             let name = target.trim_start_matches('/');

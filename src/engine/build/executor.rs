@@ -6,6 +6,7 @@
 use super::base::{self, Stage};
 use super::context::Tree;
 use super::error::ParseError;
+use super::forms::quote_literal;
 use super::instruction::{self, Command, Instruction};
 use super::progress::BuildEvent;
 use super::words;
@@ -140,12 +141,20 @@ impl Engine {
                 let text = opts
                     .labels
                     .iter()
-                    .map(|(k, v)| format!("{k}={v:?}"))
+                    .map(|(k, v)| format!("{k}={v}"))
                     .collect::<Vec<_>>()
                     .join(" ");
-                let ins = instruction::parse(&format!("FROM scratch\nLABEL {text}\n"), "--label")?
-                    .instructions
-                    .remove(1);
+                let pairs = opts
+                    .labels
+                    .iter()
+                    .map(|(k, v)| (quote_literal(k), quote_literal(v)))
+                    .collect();
+                let ins = Instruction {
+                    line: 0,
+                    keyword: "LABEL".into(),
+                    args: text.clone(),
+                    command: Command::Label(pairs),
+                };
                 number += 1;
                 (b.progress)(BuildEvent::Step {
                     number,

@@ -49,7 +49,6 @@ impl Builder<'_> {
         };
         let mut sources = Vec::new();
         let mut inline = Vec::new();
-        let mut globbed = false;
         for s in &c.sources {
             if let Some(name) = s.strip_prefix("<<") {
                 let name = name.trim_start_matches('-').trim_matches(['"', '\'']);
@@ -70,7 +69,6 @@ impl Builder<'_> {
             if s.contains("://") {
                 return Err(self.perr(ins, format!("{what} from a URL ('{s}') is not supported: berth builds offline; download it into the context and COPY it")));
             }
-            globbed |= s.contains(['*', '?', '[']);
             sources.extend(tree.resolve(&s, what).map_err(|e| self.perr(ins, e))?);
         }
         let dest = x(&c.dest)?;
@@ -86,7 +84,7 @@ impl Builder<'_> {
             format!("{}/{dest}", workdir.trim_end_matches('/'))
         };
         let abs_clean = clean_abs(&abs);
-        let many = sources.len() + inline.len() > 1 || globbed;
+        let many = sources.len() + inline.len() > 1;
         let dest_is_dir = dest.ends_with('/')
             || dest == "."
             || base::lookup(self.engine, &stage.state, &abs_clean).is_some_and(|m| m.is_dir());
