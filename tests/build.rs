@@ -465,3 +465,54 @@ fn built_image_pushes_to_a_registry_and_runs_after_a_pull() {
         "hello from the build\nran\nmore\n"
     );
 }
+
+#[test]
+fn entrypoint_shell_stopsignal_volume_healthcheck_and_onbuild() {
+    let b = Berth::new();
+    let base = context(
+        &b,
+        "base",
+        &[(
+            "Dockerfile",
+            "FROM busybox\nSHELL [\"/bin/sh\", \"-ec\"]\nRUN echo \"$0 $-\" > /shell\nSTOPSIGNAL SIGINT\nVOLUME /data\n\
+         HEALTHCHECK --interval=5s --retries=2 CMD test -f /shell\nENTRYPOINT [\"echo\", \"entry\"]\nCMD [\"default\"]\n\
+         ONBUILD RUN echo triggered > /onbuild\n",
+        )],
+    );
+    build_ok(&b, &base, &["-t", "base:1"]);
+    let img = inspect(&b, "base:1");
+    let cfg = &img["Config"];
+    assert_eq!(cfg["Entrypoint"], serde_json::json!(["echo", "entry"]));
+    assert_eq!(cfg["Cmd"], serde_json::json!(["default"]));
+    assert_eq!(cfg["StopSignal"], "SIGINT");
+    assert!(cfg["Volumes"].get("/data").is_some(), "{cfg}");
+    assert_eq!(cfg["Shell"], serde_json::json!(["/bin/sh", "-ec"]));
+    assert_eq!(
+        cfg["Healthcheck"]["Test"],
+        serde_json::json!(["CMD-SHELL", "test -f /shell"])
+    );
+    assert_eq!(cfg["Healthcheck"]["Interval"], 5_000_000_000i64);
+    assert_eq!(
+        cfg["OnBuild"],
+        serde_json::json!(["RUN echo triggered > /onbuild"])
+    );
+    assert_eq!(b.ok(&["run", "--rm", "base:1"]), "entry default\n");
+    assert_eq!(
+        b.ok(&["run", "--rm", "--entrypoint", "cat", "base:1", "/shell"]),
+        "/bin/sh ce\n",
+        "SHELL set -e"
+    );
+    // The trigger runs in a build FROM it, and is not inherited further.
+    let child = context(
+        &b,
+        "child",
+        &[("Dockerfile", "FROM base:1\nCMD [\"/onbuild\"]\n")],
+    );
+    let out = build_ok(&b, &child, &["-t", "child:1"]);
+    assert!(out.contains("# Executing 1 build trigger"), "{out}");
+    assert_eq!(
+        b.ok(&["run", "--rm", "--entrypoint", "cat", "child:1", "/onbuild"]),
+        "triggered\n"
+    );
+    assert!(inspect(&b, "child:1")["Config"]["OnBuild"].is_null());
+}
