@@ -88,6 +88,7 @@ impl Engine {
             Some(c) => Tree::context(c).map_err(EngineError::Invalid)?,
             None => Tree::empty(),
         };
+        super::run::sweep_abandoned(self);
         let (globals, stages) = split_stages(&df.instructions);
         let last = match &opts.target {
             None => stages.len() - 1,

@@ -38,6 +38,30 @@ impl Drop for Guard<'_> {
     }
 }
 
+/// The label every build container carries.
+pub const BUILD_LABEL: &str = "berth.build";
+
+/// Removes build containers left by a build that was killed (its CLI interrupted): those
+/// not running for a minute or more. A live build removes its own container at once.
+pub fn sweep_abandoned(engine: &Engine) {
+    let Ok(all) = engine.containers() else {
+        return;
+    };
+    let now = chrono::Utc::now();
+    for c in all {
+        let stale = |t: Option<chrono::DateTime<chrono::Utc>>| {
+            t.is_none_or(|t| now.signed_duration_since(t).num_seconds() >= 60)
+        };
+        if c.config.labels.contains_key(BUILD_LABEL)
+            && !c.state.status.has_shim()
+            && stale(c.state.finished_at)
+            && stale(Some(c.config.created))
+        {
+            let _ = engine.remove_container(c.id(), true, false);
+        }
+    }
+}
+
 /// Runs `spec` on top of `state`; returns the new layer, or the command's failure.
 pub fn run(
     engine: &Engine,
@@ -76,7 +100,7 @@ pub fn run(
         },
         user: str_of("User"),
         hostname: ids::short_id(&id).to_string(),
-        labels: BTreeMap::from([("berth.build".to_string(), "true".to_string())]),
+        labels: BTreeMap::from([(BUILD_LABEL.to_string(), "true".to_string())]),
         tty: false,
         open_stdin: false,
         mounts: Vec::new(),
