@@ -30,6 +30,7 @@ fn multi_stage_final_image_has_only_what_the_last_stage_copied() {
         "{out}"
     );
     assert!(out.contains(" ---> Running in "), "{out}");
+    assert!(out.contains("Removing intermediate container "), "{out}");
     assert!(out.contains("Successfully tagged multi:1"), "{out}");
     assert_eq!(b.ok(&["run", "--rm", "multi:1"]), "built\n");
     let listing = b.run(&["run", "--rm", "multi:1", "ls", "/junk", "/out"]);

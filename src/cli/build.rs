@@ -106,9 +106,15 @@ pub fn build(ctx: &Ctx, a: BuildArgs) -> Result<i32> {
     }
     let quiet = a.quiet;
     let mut out = std::io::stdout();
+    let mut running: Option<String> = None;
     let mut print = |e: BuildEvent| {
         if quiet {
             return;
+        }
+        if let BuildEvent::StepDone { .. } = &e
+            && let Some(id) = running.take()
+        {
+            let _ = writeln!(out, "Removing intermediate container {}", short_id(&id));
         }
         let _ = match e {
             BuildEvent::Step {
@@ -117,7 +123,11 @@ pub fn build(ctx: &Ctx, a: BuildArgs) -> Result<i32> {
                 text,
             } => writeln!(out, "Step {number}/{total} : {text}"),
             BuildEvent::CacheHit => writeln!(out, " ---> Using cache"),
-            BuildEvent::Running(id) => writeln!(out, " ---> Running in {}", short_id(&id)),
+            BuildEvent::Running(id) => {
+                let line = writeln!(out, " ---> Running in {}", short_id(&id));
+                running = Some(id);
+                line
+            }
             BuildEvent::Output(data) => out.write_all(&data),
             BuildEvent::StepDone {
                 id,
