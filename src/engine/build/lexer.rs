@@ -2,8 +2,11 @@
 //! line continuations and heredoc bodies, giving one logical line per instruction with the
 //! number of the line it started on.
 //!
-//! Written by hand: the Dockerfile crates on crates.io (`dockerfile-parser` and its kin) do
-//! not handle heredocs nor the `escape` directive, and this pass is small.
+//! Written by hand: `dockerfile-parser` (0.9) knows neither heredocs nor half the
+//! instructions, `dockerfile-parser-rs` only the literal `<<EOF` delimiter; the young
+//! `parse-dockerfile` (0.1) reads heredocs and directives but stops at syntax, so variable
+//! expansion and the per-instruction checks with berth's messages would be ours anyway, and
+//! this pass is small.
 
 use super::error::ParseError;
 
