@@ -124,6 +124,8 @@ pub struct StepRow {
     pub millis: Option<u128>,
     /// The image id after it.
     pub id: Option<String>,
+    /// The build failed at this step.
+    pub failed: bool,
 }
 
 /// A build running or done.
@@ -170,6 +172,7 @@ impl BuildView {
                 layer_size: None,
                 millis: None,
                 id: None,
+                failed: false,
             }),
             BuildEvent::CacheHit => {
                 if let Some(s) = self.steps.last_mut() {
@@ -215,6 +218,11 @@ impl BuildView {
             self.line(rest);
         }
         self.running = false;
+        if result.is_err()
+            && let Some(s) = self.steps.last_mut().filter(|s| s.millis.is_none())
+        {
+            s.failed = true;
+        }
         self.select_after = result.as_ref().ok().cloned();
         self.outcome = Some(result);
     }
@@ -264,5 +272,19 @@ mod tests {
         assert!(v.steps[1].cached);
         assert_eq!(v.output, ["hi", "there"]);
         assert_eq!(v.select_after.as_deref(), Some("sha256:bb"));
+
+        let mut f = BuildView::start(
+            f.request()
+                .unwrap_or_else(|_| v.request.clone().expect("request")),
+        );
+        f.event(BuildEvent::Step {
+            number: 1,
+            total: 1,
+            text: "RUN false".into(),
+        });
+        f.finish(Err(
+            "The command '/bin/sh -c false' returned a non-zero code: 1".into(),
+        ));
+        assert!(f.steps[0].failed && f.select_after.is_none());
     }
 }

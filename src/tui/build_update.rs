@@ -17,7 +17,9 @@ impl App {
             self.popup = Some(Popup::Building);
             return vec![];
         }
-        self.popup = Some(Popup::Build(self.build_form.clone()));
+        let mut form = self.build_form.clone();
+        form.field = 0;
+        self.popup = Some(Popup::Build(form));
         vec![]
     }
 

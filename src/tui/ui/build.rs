@@ -107,6 +107,7 @@ pub fn render_progress(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         .iter()
         .map(|s| {
             let (mark, role) = match (s.cached, s.millis) {
+                _ if s.failed => ("failed", Role::Error),
                 (true, _) => ("cached", Role::Info),
                 (false, Some(_)) => ("done", Role::StatusRunning),
                 (false, None) => ("running", Role::StatusRestarting),
