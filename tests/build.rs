@@ -358,3 +358,47 @@ fn entrypoint_shell_stopsignal_volume_healthcheck_and_onbuild() {
     );
     assert!(inspect(&b, "child:1")["Config"]["OnBuild"].is_null());
 }
+
+#[test]
+fn a_context_tar_on_stdin_is_unpacked_and_removed() {
+    let b = Berth::new();
+    let mut t = tar::Builder::new(Vec::new());
+    for (name, data) in [
+        (
+            "Dockerfile",
+            &b"FROM busybox\nCOPY app/msg /msg\nCMD [\"cat\", \"/msg\"]\n"[..],
+        ),
+        ("app/msg", &b"from the tar\n"[..]),
+    ] {
+        let mut h = tar::Header::new_gnu();
+        h.set_entry_type(tar::EntryType::Regular);
+        h.set_mode(0o644);
+        h.set_size(data.len() as u64);
+        h.set_uid(0);
+        h.set_gid(0);
+        h.set_mtime(1_700_000_000);
+        t.append_data(&mut h, name, data).expect("tar");
+    }
+    let tarball = t.into_inner().expect("tar");
+    let mut child = b
+        .cmd(&["build", "-t", "fromtar:1", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(&tarball)
+        .expect("write");
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(b.ok(&["run", "--rm", "fromtar:1"]), "from the tar\n");
+    let tmp: Vec<_> = std::fs::read_dir(b.root().join("tmp"))
+        .expect("tmp")
+        .collect();
+    assert!(tmp.is_empty(), "the unpacked context is removed: {tmp:?}");
+}

@@ -5,6 +5,7 @@
 
 use super::Ctx;
 use super::format::human;
+use crate::engine::build::tar_context::looks_like_tar;
 use crate::engine::build::{BuildEvent, BuildOptions};
 use crate::engine::ids::short_id;
 use anyhow::{Result, bail};
@@ -37,7 +38,7 @@ pub struct BuildArgs {
     /// Suppress the build output and print image ID on success.
     #[arg(short, long)]
     pub quiet: bool,
-    /// The build context: a directory, or '-' for a Dockerfile on stdin.
+    /// The build context: a directory, or '-' for a Dockerfile or a context tar on stdin.
     pub context: String,
 }
 
@@ -90,10 +91,21 @@ pub fn build(ctx: &Ctx, a: BuildArgs) -> Result<i32> {
         dockerfile: a.file.clone(),
         ..BuildOptions::default()
     };
+    let mut _unpacked = None;
     if a.context == "-" {
-        let mut text = String::new();
-        std::io::stdin().read_to_string(&mut text)?;
-        opts.dockerfile_text = Some(text);
+        let mut data = Vec::new();
+        std::io::stdin().read_to_end(&mut data)?;
+        if looks_like_tar(&data) {
+            let c = ctx.engine.unpack_build_context(&data)?;
+            opts.context = Some(c.path().to_path_buf());
+            // As in Docker, -f names a file inside a context sent as an archive.
+            opts.dockerfile = a.file.as_ref().map(|f| c.path().join(f));
+            _unpacked = Some(c);
+        } else {
+            opts.dockerfile_text = Some(String::from_utf8(data).map_err(|_| {
+                anyhow::anyhow!("the Dockerfile on stdin is not UTF-8 text (nor a tar archive)")
+            })?);
+        }
     } else {
         let dir = PathBuf::from(&a.context);
         if !dir.is_dir() {

@@ -25,6 +25,7 @@ pub mod run;
 pub mod state;
 pub mod step;
 mod step_copy;
+pub mod tar_context;
 pub mod words;
 
 pub use error::ParseError;
