@@ -1,7 +1,7 @@
 //! A build context sent as a tar archive (`build - < context.tar`, plain, gzip or zstd):
 //! unpacked into the state root's scratch space for the build and removed afterwards. The
-//! `tar` crate's unpacker keeps every entry inside the directory (`..`, absolute paths and
-//! links through symlinks are refused).
+//! `tar` crate's `unpack_in` keeps every entry inside the directory (`..`, absolute paths and
+//! writes through symlinks are refused); only files, directories and links are unpacked.
 
 use crate::engine::Engine;
 use crate::engine::error::{EngineError, IoContext, Result};
@@ -43,11 +43,22 @@ impl Engine {
         ));
         std::fs::create_dir_all(&dir).at(&dir)?;
         let ctx = TarContext { dir };
+        let bad =
+            |e: std::io::Error| EngineError::Invalid(format!("invalid build context archive: {e}"));
         let mut archive = tar::Archive::new(decompress(data)?);
         archive.set_preserve_permissions(true);
-        archive
-            .unpack(&ctx.dir)
-            .map_err(|e| EngineError::Invalid(format!("invalid build context archive: {e}")))?;
+        for entry in archive.entries().map_err(bad)? {
+            let mut entry = entry.map_err(bad)?;
+            // Files, directories and links only: device nodes and fifos have no place in a
+            // context. `unpack_in` skips entries that would land outside the directory.
+            use tar::EntryType::*;
+            if matches!(
+                entry.header().entry_type(),
+                Regular | Continuous | Directory | Symlink | Link
+            ) {
+                entry.unpack_in(&ctx.dir).map_err(bad)?;
+            }
+        }
         Ok(ctx)
     }
 }
