@@ -31,9 +31,10 @@ pub fn key(parent: &ImageState, step: &str) -> String {
 pub fn get(engine: &Engine, key: &str) -> Option<ImageState> {
     let raw = fs::read(dir(engine).join(format!("{key}.json"))).ok()?;
     let state: ImageState = serde_json::from_slice(&raw).ok()?;
-    let blobs = engine.blobs();
-    let complete = state.chains().iter().all(|c| engine.layer_dir(c).is_dir())
-        && state.layers.iter().all(|l| blobs.has(&l.digest));
+    // Layer directories and their blobs are kept and collected together; a base image
+    // pulled over layers already present may lack blobs of its own, so only the
+    // directories are checked.
+    let complete = state.chains().iter().all(|c| engine.layer_dir(c).is_dir());
     complete.then_some(state)
 }
 
