@@ -402,3 +402,46 @@ fn a_context_tar_on_stdin_is_unpacked_and_removed() {
         .collect();
     assert!(tmp.is_empty(), "the unpacked context is removed: {tmp:?}");
 }
+
+#[test]
+fn files_a_run_deletes_stay_deleted_in_the_image() {
+    let b = Berth::new();
+    let dir = context(
+        &b,
+        "ctx",
+        &[(
+            "Dockerfile",
+            "FROM busybox\nRUN mkdir -p /d && echo old > /d/old && echo keep > /keep\n\
+         RUN rm /etc/group /keep && rm -rf /d && mkdir /d && echo new > /d/new\n",
+        )],
+    );
+    build_ok(&b, &dir, &["-t", "wh:1"]);
+    let out = b.run(&[
+        "run",
+        "--rm",
+        "wh:1",
+        "sh",
+        "-c",
+        "ls /etc/group /keep 2>&1; ls /d",
+    ]);
+    assert!(out.stdout.contains("/etc/group: No such file"), "{out:?}");
+    assert!(out.stdout.contains("/keep: No such file"), "{out:?}");
+    assert!(
+        out.stdout.trim_end().ends_with("\nnew"),
+        "the recreated directory hides the old one: {out:?}"
+    );
+    // After a push-like round trip through save/load the whiteouts still apply.
+    let tar = b.scratch("out").join("wh.tar");
+    b.ok(&["save", "-o", tar.to_str().expect("utf-8"), "wh:1"]);
+    let other = Berth::empty();
+    other.ok(&["load", "-i", tar.to_str().expect("utf-8")]);
+    let again = other.run(&[
+        "run",
+        "--rm",
+        "wh:1",
+        "sh",
+        "-c",
+        "ls /d; test -e /keep || echo gone",
+    ]);
+    assert_eq!(again.stdout, "new\ngone\n", "{again:?}");
+}
