@@ -100,8 +100,16 @@ fn rebuild_hits_the_cache_and_a_changed_source_misses_from_its_step_on() {
     let nocache = build_ok(&b, &dir, &["--no-cache"]);
     assert!(!nocache.contains("Using cache"), "{nocache}");
 
-    // builder prune empties the cache.
+    // system df counts the cache; builder prune empties it.
+    let df = |b: &Berth| {
+        b.ok(&["system", "df", "--format", "{{.Type}}={{.TotalCount}}"])
+            .lines()
+            .find_map(|l| l.strip_prefix("Build Cache=").map(str::to_string))
+            .expect("a Build Cache row")
+    };
+    assert_ne!(df(&b), "0");
     b.ok(&["builder", "prune", "-f"]);
+    assert_eq!(df(&b), "0");
     let after = build_ok(&b, &dir, &[]);
     assert!(!after.contains("Using cache"), "{after}");
 }

@@ -81,3 +81,44 @@ impl Engine {
         Ok(out)
     }
 }
+
+/// What the build cache holds, for `system df`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CacheUsage {
+    /// Cache entries (one per step built).
+    pub entries: usize,
+    /// Bytes of the layers only the cache keeps (no image uses them): what
+    /// `builder prune` would free, unless a container uses one.
+    pub size: u64,
+}
+
+impl Engine {
+    /// Counts the cache entries and the layers only they keep.
+    pub fn build_cache_usage(&self) -> Result<CacheUsage> {
+        let d = dir(self);
+        let entries = match fs::read_dir(&d) {
+            Ok(rd) => rd
+                .filter_map(|e| e.ok())
+                .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
+                .count(),
+            Err(_) => 0,
+        };
+        let index = Index::load(self.paths())?;
+        let used: std::collections::HashSet<&String> = index
+            .images
+            .values()
+            .flat_map(|r| r.layers.iter())
+            .collect();
+        let layers = self.paths().layers();
+        let mut size = 0;
+        if entries > 0 {
+            for e in fs::read_dir(&layers).at(&layers)?.filter_map(|e| e.ok()) {
+                let name = e.file_name().to_string_lossy().into_owned();
+                if !used.contains(&name) {
+                    size += crate::engine::image::layers::layer_size(self.paths(), &name);
+                }
+            }
+        }
+        Ok(CacheUsage { entries, size })
+    }
+}
