@@ -124,3 +124,43 @@ fn malformed_and_hostile_dockerfiles_fail_with_line_numbers_and_leave_nothing() 
             .contains("Dockerfile:2: COPY source 'x': there is no build context")
     );
 }
+
+#[test]
+fn ctrl_c_stops_a_build_and_removes_its_container() {
+    let b = Berth::new();
+    let dir = context(
+        &b,
+        "ctx",
+        &[("Dockerfile", "FROM busybox\nRUN echo started && sleep 60\n")],
+    );
+    let before = census(&b);
+    let mut child = b
+        .cmd(&["build", "-t", "slow:1", dir.to_str().expect("utf-8")])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let lines = harness::LineReader::new(&mut child);
+    loop {
+        let l = lines
+            .next_line(std::time::Duration::from_secs(30))
+            .expect("the RUN starts");
+        if l.contains("started") {
+            break;
+        }
+    }
+    // SAFETY: kill(2) on the build process this test started.
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let status = harness::wait_child(
+        &mut child,
+        std::time::Duration::from_secs(20),
+        "build after ctrl-c",
+    );
+    assert_eq!(status.code(), Some(125));
+    let after = census(&b);
+    assert_eq!(
+        (after.0, after.3),
+        (before.0, before.3),
+        "no image, no container left"
+    );
+}

@@ -13,6 +13,8 @@ use clap::{Args, Subcommand};
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// `build` options.
 #[derive(Debug, Args)]
@@ -116,6 +118,7 @@ pub fn build(ctx: &Ctx, a: BuildArgs) -> Result<i32> {
         }
         opts.context = Some(dir);
     }
+    opts.cancel = Some(cancel_on_signals());
     let quiet = a.quiet;
     let mut out = std::io::stdout();
     let mut running: Option<String> = None;
@@ -173,6 +176,27 @@ pub fn build(ctx: &Ctx, a: BuildArgs) -> Result<i32> {
         println!("Successfully tagged {t}");
     }
     Ok(0)
+}
+
+/// Ctrl-C (SIGINT) or SIGTERM stops the build between steps and kills a running RUN's
+/// container, so nothing is left behind; a second one leaves at once.
+fn cancel_on_signals() -> Arc<AtomicBool> {
+    use nix::sys::signal::{SigSet, Signal};
+    let cancel = Arc::new(AtomicBool::new(false));
+    let mut set = SigSet::empty();
+    set.add(Signal::SIGINT);
+    set.add(Signal::SIGTERM);
+    if set.thread_block().is_ok() {
+        let flag = cancel.clone();
+        std::thread::spawn(move || {
+            while set.wait().is_ok() {
+                if flag.swap(true, Ordering::SeqCst) {
+                    std::process::exit(130);
+                }
+            }
+        });
+    }
+    cancel
 }
 
 fn short(id: &str) -> &str {

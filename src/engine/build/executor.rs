@@ -17,6 +17,8 @@ use crate::engine::image::reference::Reference;
 use crate::engine::registry::RegistryOptions;
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 /// What `build` was asked to do.
@@ -42,6 +44,22 @@ pub struct BuildOptions {
     pub network: String,
     /// Registry settings for pulling missing base images.
     pub registries: RegistryOptions,
+    /// Set to stop the build (between steps, and a RUN's container is killed).
+    pub cancel: Option<Arc<AtomicBool>>,
+}
+
+impl BuildOptions {
+    /// Whether the build was asked to stop.
+    pub fn cancelled(&self) -> bool {
+        self.cancel
+            .as_ref()
+            .is_some_and(|c| c.load(Ordering::SeqCst))
+    }
+}
+
+/// The error of a build that was asked to stop.
+pub fn cancelled_error() -> EngineError {
+    EngineError::Conflict("the build was cancelled".into())
 }
 
 /// What a build made.
@@ -130,6 +148,9 @@ impl Engine {
             let mut stage = b.from(ins_list[0], &mut number, total)?;
             b.cmd_set_in_stage = false;
             for ins in &ins_list[1..] {
+                if opts.cancelled() {
+                    return Err(cancelled_error());
+                }
                 number += 1;
                 (b.progress)(BuildEvent::Step {
                     number,

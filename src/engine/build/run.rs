@@ -9,7 +9,7 @@ use super::state::ImageState;
 use crate::engine::container::{ContainerConfig, NetConfig, Resources, RestartPolicy};
 use crate::engine::error::{EngineError, Result};
 use crate::engine::lifecycle::create::DEFAULT_PATH;
-use crate::engine::runtime::protocol::{FrameKind, read_frame};
+use crate::engine::runtime::protocol::{Decoder, FrameKind};
 use crate::engine::runtime::storage::{Driver, driver};
 use crate::engine::{Engine, ids};
 use std::collections::BTreeMap;
@@ -68,6 +68,7 @@ pub fn run(
     state: &ImageState,
     image_id: &str,
     spec: &RunSpec,
+    cancel: &dyn Fn() -> bool,
     progress: &mut dyn FnMut(BuildEvent),
 ) -> Result<Made> {
     if driver() == Driver::Copy {
@@ -129,17 +130,7 @@ pub fn run(
     };
     progress(BuildEvent::Running(id.clone()));
     let mut stream = engine.start_container_attached(&id)?;
-    let mut code = None;
-    while let Ok(Some((kind, data))) = read_frame(&mut stream) {
-        match kind {
-            FrameKind::Stdout | FrameKind::Stderr => progress(BuildEvent::Output(data)),
-            FrameKind::Exit if data.len() == 4 => {
-                code = Some(i32::from_be_bytes([data[0], data[1], data[2], data[3]]));
-                break;
-            }
-            _ => {}
-        }
-    }
+    let code = frames(&mut stream, cancel, progress)?;
     drop(stream);
     // Wait for the shim to record the exit (the container's mounts are gone then).
     let recorded = engine.wait_container(&id)?;
@@ -159,4 +150,49 @@ pub fn run(
     let made = layer.finish(engine, state)?;
     drop(guard);
     Ok(made)
+}
+
+/// Streams the container's output until its exit frame (its code), the end of the stream
+/// (None), or a cancel (an error; the caller's guard kills the container).
+fn frames(
+    stream: &mut std::os::unix::net::UnixStream,
+    cancel: &dyn Fn() -> bool,
+    progress: &mut dyn FnMut(BuildEvent),
+) -> Result<Option<i32>> {
+    use std::io::Read;
+    let _ = stream.set_read_timeout(Some(std::time::Duration::from_millis(100)));
+    let mut dec = Decoder::default();
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        if cancel() {
+            return Err(super::executor::cancelled_error());
+        }
+        let n = match stream.read(&mut buf) {
+            Ok(0) => return Ok(None),
+            Ok(n) => n,
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock
+                        | std::io::ErrorKind::TimedOut
+                        | std::io::ErrorKind::Interrupted
+                ) =>
+            {
+                continue;
+            }
+            Err(_) => return Ok(None),
+        };
+        dec.feed(&buf[..n]);
+        while let Ok(Some((kind, data))) = dec.next_frame() {
+            match kind {
+                FrameKind::Stdout | FrameKind::Stderr => progress(BuildEvent::Output(data)),
+                FrameKind::Exit if data.len() == 4 => {
+                    return Ok(Some(i32::from_be_bytes([
+                        data[0], data[1], data[2], data[3],
+                    ])));
+                }
+                _ => {}
+            }
+        }
+    }
 }

@@ -294,7 +294,14 @@ impl Builder<'_> {
                 };
                 let base_id = stage.base_id.clone();
                 self.layered(stage, created_by, String::new(), |b, state| {
-                    run::run(b.engine, state, &base_id, &spec, b.progress)
+                    run::run(
+                        b.engine,
+                        state,
+                        &base_id,
+                        &spec,
+                        &|| b.opts.cancelled(),
+                        b.progress,
+                    )
                 })
             }
             Command::Copy(c) => self.copy(stage, ins, c, false, &vars),
