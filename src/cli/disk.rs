@@ -109,7 +109,14 @@ pub fn df(ctx: &Ctx, a: DfArgs) -> Result<i32> {
             v_size,
             v_free,
         ),
-        json!({"Type": "Build Cache", "TotalCount": "0", "Active": "0", "Size": "0B", "Reclaimable": "0B"}),
+        {
+            // Docker shows the build cache's reclaimable space without a percentage.
+            let bc = ctx.engine.build_cache_usage()?;
+            json!({
+                "Type": "Build Cache", "TotalCount": bc.entries.to_string(), "Active": "0",
+                "Size": human::size(bc.size), "Reclaimable": human::size(bc.size),
+            })
+        },
     ];
     print_list(
         a.format.as_deref().filter(|f| *f != "table"),

@@ -4,6 +4,7 @@
 //! one line on stderr and exit code 125 (Docker's code for its own errors) unless the
 //! engine says otherwise (126 not executable, 127 not found).
 
+pub mod build;
 pub mod container;
 pub mod disk;
 pub mod events;
@@ -125,6 +126,11 @@ pub enum Command {
     Version(system::VersionArgs),
     /// Display system-wide information.
     Info(system::InfoArgs),
+    /// Build an image from a Dockerfile.
+    Build(build::BuildArgs),
+    /// Manage builds.
+    #[command(subcommand)]
+    Builder(build::BuilderCommand),
 }
 
 /// What every command gets: the engine and the settings.
@@ -241,5 +247,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<i32> {
         Command::Logout(a) => registry::logout(&ctx, a),
         Command::Version(a) => system::version(&ctx, a),
         Command::Info(a) => system::info(&ctx, a),
+        Command::Build(a) => build::build(&ctx, a),
+        Command::Builder(c) => build::builder(&ctx, c),
     }
 }

@@ -6,6 +6,7 @@
 //! in milliseconds, and long operations report progress through a callback. The dashboard runs
 //! them on blocking tasks so rendering never waits on them.
 
+pub mod build;
 pub mod container;
 pub mod disk_usage;
 pub mod error;

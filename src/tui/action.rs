@@ -109,6 +109,10 @@ pub enum Action {
         /// What happened (`exited with code 0`).
         why: String,
     },
+    /// A progress report of the running build.
+    BuildProgress(crate::engine::build::BuildEvent),
+    /// The build ended: the image id, or why it failed.
+    BuildFinished(Result<String, String>),
 }
 
 /// Something the runner must do.
@@ -208,5 +212,12 @@ pub enum Effect {
     CloseShell {
         /// Which session.
         session: u64,
+    },
+    /// Build an image.
+    Build {
+        /// What to build.
+        request: super::build::BuildRequest,
+        /// The network of its RUN steps.
+        network: String,
     },
 }

@@ -156,6 +156,10 @@ pub enum Popup {
         /// `network connect` (true) or `network disconnect`.
         connect: bool,
     },
+    /// The build form.
+    Build(super::build::BuildForm),
+    /// The running (or last) build's steps.
+    Building,
 }
 
 /// How a status-bar message reads.
@@ -185,6 +189,8 @@ pub struct AppSettings {
     pub log_buffer: usize,
     /// Where `copy_command_log` saves the command log.
     pub command_log_file: PathBuf,
+    /// The network RUN steps of a build use (`network.default`).
+    pub build_network: String,
 }
 
 impl Default for AppSettings {
@@ -193,6 +199,7 @@ impl Default for AppSettings {
             log_tail: 500,
             log_buffer: 5000,
             command_log_file: command_log_path(),
+            build_network: "none".into(),
         }
     }
 }
@@ -257,6 +264,10 @@ pub struct App {
     pub networks: NetworksState,
     /// The Shell pane's sessions.
     pub shell: ShellView,
+    /// The running or last build.
+    pub build: super::build::BuildView,
+    /// The build form's last values.
+    pub build_form: super::build::BuildForm,
 }
 
 impl App {
@@ -288,6 +299,8 @@ impl App {
                 width: 80,
                 ..ShellView::default()
             },
+            build: Default::default(),
+            build_form: Default::default(),
         }
     }
 

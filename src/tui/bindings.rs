@@ -313,4 +313,11 @@ pub const BINDINGS: &[Binding] = &[
         Main,
         "merged log of the marked (or all running) containers"
     ),
+    b!(
+        BuildImage,
+        "build_image",
+        ["b"],
+        Images,
+        "build an image from a Dockerfile (asks for context, tags, args)"
+    ),
 ];

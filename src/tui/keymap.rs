@@ -127,6 +127,8 @@ pub enum UserAction {
     MarkContainer,
     /// The merged log of the marked (or all running) containers, or back.
     MergeLogs,
+    /// Build an image from a Dockerfile (opens the build form).
+    BuildImage,
 }
 
 /// One row of the keymap table.

@@ -12,6 +12,9 @@
 pub mod action;
 pub mod app;
 pub mod bindings;
+pub mod build;
+mod build_task;
+mod build_update;
 pub mod human;
 pub mod images;
 pub mod keymap;
@@ -35,8 +38,8 @@ pub mod topview;
 pub mod ui;
 mod update;
 mod update_images;
-mod update_networks;
 mod update_logs;
+mod update_networks;
 mod update_observe;
 mod update_popup;
 mod update_shell;
@@ -73,6 +76,7 @@ pub fn run_with_config(root: Option<PathBuf>, config: Option<PathBuf>) -> anyhow
         log_tail: dash.log_tail,
         log_buffer: dash.log_buffer,
         command_log_file: app::command_log_path(),
+        build_network: ctx.config.network.default.clone(),
     };
     let app = App::new(keymap, settings, chrono::Utc::now());
     let refresh = Duration::from_millis(dash.refresh_ms);

@@ -157,6 +157,9 @@ impl Runner {
                 }
             }
             Effect::Engine(op) => self.engine_call(op),
+            Effect::Build { request, network } => {
+                super::build_task::spawn(self.engine.clone(), request, network, self.tx.clone())
+            }
             Effect::ListImages => {
                 let (engine, tx) = (self.engine.clone(), self.tx.clone());
                 tokio::task::spawn_blocking(move || {

@@ -41,6 +41,9 @@ impl App {
                 if let Some(effects) = self.prompt_key(key) {
                     return effects;
                 }
+                if let Some(effects) = self.build_form_key(key) {
+                    return effects;
+                }
                 match self.resolve(key) {
                     Some(a) => self.user(a),
                     None => vec![],
@@ -83,7 +86,11 @@ impl App {
                 }
                 effects
             }
-            Action::ImagesListed(result) => self.images_listed(result),
+            Action::ImagesListed(result) => {
+                let mut effects = self.images_listed(result);
+                effects.extend(self.select_built_image());
+                effects
+            }
             Action::TreeComputed { image_id, result } => self.tree_computed(image_id, result),
             Action::StatsSampled(samples) => self.stats_sampled(samples),
             Action::TopListed { generation, result } => self.top_listed(generation, result),
@@ -118,6 +125,8 @@ impl App {
                 lines,
             } => self.merged_lines(generation, source, lines),
             Action::LogSaved(result) => self.log_saved(result),
+            Action::BuildProgress(e) => self.build_progress(e),
+            Action::BuildFinished(result) => self.build_finished(result),
         }
     }
 
@@ -186,6 +195,7 @@ impl App {
             TagImage => self.ask_tag(),
             RemoveImage => self.ask_remove_image(),
             RunImage => self.ask_run(),
+            BuildImage => self.ask_build(),
             ToggleTreeView => self.toggle_tree_view(),
             FocusLeft => self.images_focus_by(-1),
             FocusRight => self.images_focus_by(1),

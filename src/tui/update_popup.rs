@@ -38,6 +38,7 @@ impl App {
                 let n = containers.len().max(1) as isize;
                 *choice = (*choice as isize + delta).rem_euclid(n) as usize;
             }
+            Some(Popup::Build(f)) => f.move_field(delta),
             _ => {}
         }
         vec![]
@@ -88,6 +89,7 @@ impl App {
             p @ (Popup::ConfirmRemoveNetwork(_) | Popup::NetworkConnect { .. }) => {
                 self.confirm_network_popup(p)
             }
+            Popup::Build(form) => self.confirm_build(form),
             other => {
                 self.popup = Some(other);
                 vec![]

@@ -45,6 +45,8 @@ pub enum ImageCommand {
     Pull(crate::cli::registry::PullArgs),
     /// Upload an image to a registry.
     Push(crate::cli::registry::PushArgs),
+    /// Build an image from a Dockerfile.
+    Build(crate::cli::build::BuildArgs),
 }
 
 /// `berth images`
@@ -172,5 +174,6 @@ pub fn dispatch(ctx: &Ctx, cmd: ImageCommand) -> anyhow::Result<i32> {
         ImageCommand::Prune(a) => prune(ctx, a),
         ImageCommand::Pull(a) => crate::cli::registry::pull(ctx, a),
         ImageCommand::Push(a) => crate::cli::registry::push(ctx, a),
+        ImageCommand::Build(a) => crate::cli::build::build(ctx, a),
     }
 }

@@ -65,8 +65,13 @@ impl Blobs {
         let p = self.path(digest)?;
         File::open(&p).at(&p)
     }
-    /// Stores `data`, returning its digest.
+    /// Stores `data`, returning its digest. A blob already present is left as it is (its
+    /// name is its digest, checked when it was written).
     pub fn put(&self, data: &[u8]) -> Result<String> {
+        let digest = digest_of(data);
+        if self.has(&digest) {
+            return Ok(digest);
+        }
         let mut w = self.writer()?;
         w.write_all(data).at(&w.path)?;
         let (digest, _) = w.commit(None)?;

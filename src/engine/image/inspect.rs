@@ -83,6 +83,18 @@ impl Engine {
     /// `image inspect NAME` as Docker's JSON object.
     pub fn image_inspect(&self, name: &str) -> Result<Value> {
         let img = self.image(name)?;
-        Ok(img.inspect_json(|l| self.layer_dir(l).display().to_string()))
+        let mut v = img.inspect_json(|l| self.layer_dir(l).display().to_string());
+        // Docker's config fields that OCI's lacks (written by `build`), from the blob itself.
+        if let Ok(raw) = self.blobs().read(&img.id)
+            && let Ok(blob) = serde_json::from_slice::<Value>(&raw)
+        {
+            for key in ["Healthcheck", "OnBuild", "Shell"] {
+                let field = &blob["config"][key];
+                if !field.is_null() {
+                    v["Config"][key] = field.clone();
+                }
+            }
+        }
+        Ok(v)
     }
 }

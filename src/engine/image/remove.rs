@@ -167,7 +167,11 @@ impl Engine {
     /// Deletes blobs and layer directories that no image in `index` and no container in
     /// `users` refers to. Call with the index lock held. Returns the removed chain ids and
     /// the bytes their layers held.
-    fn collect_garbage(&self, index: &Index, users: &[Container]) -> Result<(Vec<String>, u64)> {
+    pub(crate) fn collect_garbage(
+        &self,
+        index: &Index,
+        users: &[Container],
+    ) -> Result<(Vec<String>, u64)> {
         let blobs = self.blobs();
         let mut keep_blobs: HashSet<String> = HashSet::new();
         let mut keep_layers: HashSet<String> = HashSet::new();

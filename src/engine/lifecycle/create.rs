@@ -285,21 +285,7 @@ impl Engine {
             stop_timeout: opts.stop_timeout,
         };
 
-        // Build the record in a scratch directory, then rename it into place: a crash
-        // leaves either a whole container or none.
-        let scratch = self.paths().tmp().join(format!("create-{id}"));
-        let built = (|| -> Result<()> {
-            for d in ["rw/upper", "rw/work"] {
-                std::fs::create_dir_all(scratch.join(d)).at(scratch.join(d))?;
-            }
-            write_record(&scratch.join(files::CONFIG), &config).at(scratch.join(files::CONFIG))?;
-            write_record(&scratch.join(files::STATE), &ContainerState::default())
-                .at(scratch.join(files::STATE))?;
-            let dest = self.paths().container(&id);
-            std::fs::rename(&scratch, &dest).at(&dest)
-        })();
-        if let Err(e) = built {
-            let _ = std::fs::remove_dir_all(&scratch);
+        if let Err(e) = self.write_new_container(&config) {
             if attached.is_some() {
                 crate::engine::network::ops::release_container(self.paths(), &id);
             }
@@ -315,6 +301,30 @@ impl Engine {
             config,
             state: ContainerState::default(),
         })
+    }
+}
+
+impl Engine {
+    /// Writes the record of a new container (config and a `created` state) in a scratch
+    /// directory, then renames it into place: a crash leaves either a whole container or
+    /// none.
+    pub(crate) fn write_new_container(&self, config: &ContainerConfig) -> Result<()> {
+        let id = &config.id;
+        let scratch = self.paths().tmp().join(format!("create-{id}"));
+        let built = (|| -> Result<()> {
+            for d in ["rw/upper", "rw/work"] {
+                std::fs::create_dir_all(scratch.join(d)).at(scratch.join(d))?;
+            }
+            write_record(&scratch.join(files::CONFIG), config).at(scratch.join(files::CONFIG))?;
+            write_record(&scratch.join(files::STATE), &ContainerState::default())
+                .at(scratch.join(files::STATE))?;
+            let dest = self.paths().container(id);
+            std::fs::rename(&scratch, &dest).at(&dest)
+        })();
+        if built.is_err() {
+            let _ = std::fs::remove_dir_all(&scratch);
+        }
+        built
     }
 }
 

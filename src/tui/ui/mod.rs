@@ -1,6 +1,7 @@
 //! Drawing: one pure function per pane, `render(app, theme, area, buf)`. Nothing here
 //! changes state or calls the engine.
 
+pub mod build;
 pub mod command_log;
 pub mod confirm;
 pub mod containers;
@@ -65,6 +66,8 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         Some(p @ (Popup::ConfirmRemoveNetwork(_) | Popup::NetworkConnect { .. })) => {
             network_popups::render(app, p, theme, area, buf)
         }
+        Some(Popup::Build(form)) => build::render_form(app, form, theme, area, buf),
+        Some(Popup::Building) => build::render_progress(app, theme, area, buf),
         None => {}
     }
 }

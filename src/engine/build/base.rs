@@ -1,0 +1,169 @@
+//! What a stage starts from and reads: FROM (an earlier stage, a local image — pulled
+//! when missing — or `scratch`), the image's files as a tree for `COPY --from`, and
+//! looking paths up in a state's layers (for COPY's destination and `--chown` names).
+
+use super::context::Tree;
+use super::progress::BuildEvent;
+use super::state::ImageState;
+use crate::engine::Engine;
+use crate::engine::error::{EngineError, IoContext, Result};
+use crate::engine::registry::RegistryOptions;
+use crate::engine::registry::pull::PullOptions;
+use std::collections::BTreeMap;
+use std::fs;
+use std::os::unix::fs::{FileTypeExt, MetadataExt};
+use std::path::PathBuf;
+
+/// A build stage in progress or finished.
+#[derive(Debug, Clone)]
+pub struct Stage {
+    /// `AS name`, lowercase.
+    pub name: Option<String>,
+    /// The image so far.
+    pub state: ImageState,
+    /// The id of the image the stage started from (empty for scratch).
+    pub base_id: String,
+    /// ARG values in scope.
+    pub args: BTreeMap<String, String>,
+}
+
+impl Stage {
+    /// The variables instructions expand: build args, then ENV over them.
+    pub fn vars(&self) -> BTreeMap<String, String> {
+        let mut v = self.args.clone();
+        for e in self.state.env() {
+            if let Some((k, val)) = e.split_once('=') {
+                v.insert(k.to_string(), val.to_string());
+            }
+        }
+        v
+    }
+}
+
+/// Resolves a FROM image name: a finished stage, `scratch`, a local image, or a pull.
+pub fn resolve_base(
+    engine: &Engine,
+    name: &str,
+    stages: &[Stage],
+    registries: &RegistryOptions,
+    progress: &mut dyn FnMut(BuildEvent),
+) -> Result<(ImageState, String)> {
+    let lower = name.to_ascii_lowercase();
+    if let Some(s) = stages
+        .iter()
+        .rev()
+        .find(|s| s.name.as_deref() == Some(lower.as_str()))
+    {
+        return Ok((s.state.clone(), s.base_id.clone()));
+    }
+    if lower == "scratch" {
+        return Ok((ImageState::scratch(), String::new()));
+    }
+    let img = match engine.image(name) {
+        Ok(i) => i,
+        Err(EngineError::NoSuchImage(_)) => {
+            progress(BuildEvent::Note(format!("Pulling {name}")));
+            pull(engine, name, registries)?;
+            engine.image(name)?
+        }
+        Err(e) => return Err(e),
+    };
+    Ok((ImageState::of_image(engine, &img)?, img.id))
+}
+
+/// Pulls on a thread of its own with its own runtime, so this works from any caller (the
+/// dashboard calls the engine from inside its runtime's blocking pool).
+fn pull(engine: &Engine, name: &str, registries: &RegistryOptions) -> Result<()> {
+    let engine = engine.clone();
+    let name = name.to_string();
+    let opts = PullOptions {
+        platform: None,
+        registries: registries.clone(),
+    };
+    std::thread::spawn(move || -> Result<()> {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| EngineError::Other(format!("start the pull: {e}")))?;
+        rt.block_on(engine.pull_image(&name, &opts, |_| {}))?;
+        Ok(())
+    })
+    .join()
+    .map_err(|_| EngineError::Other("the pull thread panicked".into()))?
+}
+
+/// A state's files as one directory, for `COPY --from`: its only layer as is, or the layers
+/// stacked into a scratch copy (removed when the value is dropped).
+pub struct Rootfs {
+    /// The tree to read.
+    pub tree: Tree,
+    scratch: Option<PathBuf>,
+}
+
+impl Drop for Rootfs {
+    fn drop(&mut self) {
+        if let Some(d) = self.scratch.take() {
+            let _ = fs::remove_dir_all(d);
+        }
+    }
+}
+
+/// Makes the tree of `state`'s files.
+pub fn rootfs(engine: &Engine, state: &ImageState) -> Result<Rootfs> {
+    let chains = state.chains();
+    if chains.len() == 1 {
+        return Ok(Rootfs {
+            tree: Tree::rootfs(engine.layer_dir(&chains[0])),
+            scratch: None,
+        });
+    }
+    let dir = engine.paths().tmp().join(format!(
+        "build-from-{}",
+        &crate::engine::ids::random_id()[..16]
+    ));
+    let out = Rootfs {
+        tree: Tree::rootfs(dir.join("rw").join("rootfs")),
+        scratch: Some(dir.clone()),
+    };
+    let layers: Vec<PathBuf> = chains.iter().map(|c| engine.layer_dir(c)).collect();
+    crate::engine::runtime::storage::copy_layers(&layers, &dir).at(&dir)?;
+    Ok(out)
+}
+
+/// The metadata of `rel` (relative to `/`) as the image shows it: the topmost layer that
+/// has it, unless a whiteout hides it.
+pub fn lookup(engine: &Engine, state: &ImageState, rel: &str) -> Option<fs::Metadata> {
+    let rel = rel.trim_start_matches('/');
+    for c in state.chains().iter().rev() {
+        if let Ok(m) = fs::symlink_metadata(engine.layer_dir(c).join(rel)) {
+            if m.file_type().is_char_device() && m.rdev() == 0 {
+                return None;
+            }
+            return Some(m);
+        }
+    }
+    None
+}
+
+/// Reads a file of the image (topmost layer that has it).
+pub fn read_file(engine: &Engine, state: &ImageState, rel: &str) -> String {
+    for c in state.chains().iter().rev() {
+        if let Ok(s) = fs::read_to_string(engine.layer_dir(c).join(rel)) {
+            return s;
+        }
+    }
+    String::new()
+}
+
+/// Resolves `--chown=user[:group]` against the image's passwd and group files.
+pub fn owner(
+    engine: &Engine,
+    state: &ImageState,
+    spec: &str,
+) -> std::result::Result<(u64, u64), String> {
+    let passwd = read_file(engine, state, "etc/passwd");
+    let group = read_file(engine, state, "etc/group");
+    let id = crate::engine::runtime::user::resolve(spec, &passwd, &group)?;
+    // `--chown=user` alone: the group is the user's primary group if named, else the uid.
+    Ok((u64::from(id.uid), u64::from(id.gid)))
+}
