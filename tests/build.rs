@@ -9,7 +9,7 @@ mod harness;
 #[path = "common/registry_harness.rs"]
 mod registry_harness;
 
-use build_fixture::{build, build_ok, context, inspect};
+use build_fixture::{build, build_ok, context, inspect, settled_tmp};
 use harness::Berth;
 
 #[test]
@@ -405,9 +405,7 @@ fn a_context_tar_on_stdin_is_unpacked_and_removed() {
     let out = child.wait_with_output().expect("wait");
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     assert_eq!(b.ok(&["run", "--rm", "fromtar:1"]), "from the tar\n");
-    let tmp: Vec<_> = std::fs::read_dir(b.root().join("tmp"))
-        .expect("tmp")
-        .collect();
+    let tmp = settled_tmp(&b);
     assert!(tmp.is_empty(), "the unpacked context is removed: {tmp:?}");
 }
 

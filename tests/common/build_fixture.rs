@@ -39,16 +39,39 @@ pub fn inspect(b: &Berth, image: &str) -> serde_json::Value {
     v[0].clone()
 }
 
+/// The entries of the state root's `tmp/` once the shims of `run --rm` containers have
+/// finished deleting them (they report the exit first and delete `tmp/removing-*` after).
+pub fn settled_tmp(b: &Berth) -> Vec<PathBuf> {
+    let list = || -> Vec<PathBuf> {
+        std::fs::read_dir(b.root().join("tmp"))
+            .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
+            .unwrap_or_default()
+    };
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let now = list();
+        let removing = now.iter().any(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("removing-"))
+        });
+        if !removing || std::time::Instant::now() >= until {
+            return now;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
 /// Counts of what the state root holds: images, blobs, layer dirs, containers, tmp entries.
 pub fn census(b: &Berth) -> (usize, usize, usize, usize, usize) {
     let n = |p: PathBuf| std::fs::read_dir(p).map(|d| d.count()).unwrap_or(0);
     let root = b.root();
+    let tmp = settled_tmp(b).len();
     let images = b.ok(&["images", "-q", "--no-trunc"]).lines().count();
     (
         images,
         n(root.join("blobs/sha256")),
         n(root.join("layers")),
         n(root.join("containers")) - usize::from(root.join("containers/.names.lock").exists()),
-        n(root.join("tmp")),
+        tmp,
     )
 }
