@@ -79,6 +79,17 @@ pub enum Action {
     },
     /// Leave now (Ctrl-C from a signal, SIGTERM).
     Quit,
+    /// A progress event of the running pull or push.
+    TransferProgress(crate::engine::registry::Progress),
+    /// The pull or push ended: the status line, or the error.
+    TransferFinished {
+        /// Pull or push.
+        kind: super::transfer::TransferKind,
+        /// What was asked for.
+        reference: String,
+        /// What the status bar says, or why it failed.
+        result: Result<String, String>,
+    },
 }
 
 /// Something the runner must do.
@@ -124,4 +135,13 @@ pub enum Effect {
     },
     /// Leave the dashboard.
     Quit,
+    /// Pull or push `reference` in the background, sending progress back.
+    Transfer {
+        /// Pull or push.
+        kind: super::transfer::TransferKind,
+        /// The reference.
+        reference: String,
+        /// Registry settings.
+        registries: crate::engine::registry::RegistryOptions,
+    },
 }

@@ -91,6 +91,8 @@ pub enum PromptKind {
         /// The image run.
         image: String,
     },
+    /// A reference to pull (`berth pull REF`).
+    Pull,
 }
 
 /// A one-line text prompt.
@@ -160,6 +162,8 @@ pub struct AppSettings {
     pub log_buffer: usize,
     /// Where `copy_command_log` saves the command log.
     pub command_log_file: PathBuf,
+    /// Registry settings for pulls and pushes (`registries:`).
+    pub registries: crate::engine::registry::RegistryOptions,
 }
 
 impl Default for AppSettings {
@@ -168,6 +172,7 @@ impl Default for AppSettings {
             log_tail: 500,
             log_buffer: 5000,
             command_log_file: command_log_path(),
+            registries: Default::default(),
         }
     }
 }
@@ -228,6 +233,8 @@ pub struct App {
     pub now: DateTime<Utc>,
     /// Terminal rows (for page moves).
     pub height: u16,
+    /// The running pull or push, with its per-layer progress.
+    pub transfer: Option<super::transfer::Transfer>,
 }
 
 impl App {
@@ -254,6 +261,7 @@ impl App {
             status: None,
             now,
             height: 24,
+            transfer: None,
         }
     }
 

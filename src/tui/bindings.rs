@@ -200,4 +200,18 @@ pub const BINDINGS: &[Binding] = &[
         Popup,
         "previous choice"
     ),
+    b!(
+        PullImage,
+        "pull_image",
+        ["p"],
+        Images,
+        "pull an image (asks for the reference)"
+    ),
+    b!(
+        PushImage,
+        "push_image",
+        ["P"],
+        Images,
+        "push the image to its registry"
+    ),
 ];

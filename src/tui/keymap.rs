@@ -87,6 +87,10 @@ pub enum UserAction {
     NextChoice,
     /// The previous choice in a popup.
     PrevChoice,
+    /// Pull an image (asks for the reference).
+    PullImage,
+    /// Push the selected image to its registry.
+    PushImage,
 }
 
 /// One row of the keymap table.

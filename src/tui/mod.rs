@@ -24,11 +24,13 @@ pub mod tasks;
 pub mod terminal;
 pub mod theme;
 pub mod topview;
+pub mod transfer;
 pub mod ui;
 mod update;
 mod update_images;
 mod update_observe;
 mod update_popup;
+mod update_transfer;
 
 use app::{App, AppSettings};
 use keymap::Keymap;
@@ -62,6 +64,7 @@ pub fn run_with_config(root: Option<PathBuf>, config: Option<PathBuf>) -> anyhow
         log_tail: dash.log_tail,
         log_buffer: dash.log_buffer,
         command_log_file: app::command_log_path(),
+        registries: ctx.config.registries.clone(),
     };
     let app = App::new(keymap, settings, chrono::Utc::now());
     let refresh = Duration::from_millis(dash.refresh_ms);

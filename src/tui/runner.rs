@@ -7,6 +7,7 @@ use super::images;
 use super::layertree;
 use super::tasks::{self, Follower, Tx};
 use super::theme::Theme;
+use super::transfer;
 use super::ui;
 use crate::engine::Engine;
 use crate::engine::lifecycle::create::CreateOptions;
@@ -147,6 +148,19 @@ impl Runner {
                         self.tx.clone(),
                     ));
                 }
+            }
+            Effect::Transfer {
+                kind,
+                reference,
+                registries,
+            } => {
+                transfer::spawn(
+                    self.engine.clone(),
+                    registries,
+                    kind,
+                    reference,
+                    self.tx.clone(),
+                );
             }
             Effect::CopyCommandLog { text, file } => {
                 // OSC 52 goes to the terminal, which puts it on the clipboard.

@@ -101,6 +101,12 @@ impl App {
                 vec![]
             }
             Action::Quit => vec![Effect::Quit],
+            Action::TransferProgress(p) => self.transfer_progress(p),
+            Action::TransferFinished {
+                kind,
+                reference,
+                result,
+            } => self.transfer_finished(kind, reference, result),
         }
     }
 
@@ -166,6 +172,8 @@ impl App {
             FocusRight => self.images_focus_by(1),
             NextChoice => self.choice_by(1),
             PrevChoice => self.choice_by(-1),
+            PullImage => self.ask_pull(),
+            PushImage => self.push_selected(),
             FocusLogs => {
                 self.focus = Pane::Logs;
                 self.detail = Pane::Logs;
@@ -252,6 +260,11 @@ impl App {
             .pending
             .values()
             .map(|op| format!("{} '{}'", op.doing_verb(), op.name()))
+            .chain(
+                self.transfer
+                    .iter()
+                    .map(|t| format!("{} '{}'", t.kind.doing(), t.reference)),
+            )
             .collect::<Vec<_>>();
         if busy.is_empty() || self.quit_armed {
             return vec![Effect::Quit];

@@ -74,6 +74,14 @@ impl App {
                         image,
                         name: (!text.is_empty()).then_some(text),
                     }),
+                    PromptKind::Pull if text.is_empty() => {
+                        self.error("type the image to pull, e.g. busybox:latest, or press esc");
+                        self.popup = Some(Popup::Prompt(p));
+                        vec![]
+                    }
+                    PromptKind::Pull => {
+                        self.start_transfer(super::transfer::TransferKind::Pull, text)
+                    }
                 }
             }
             other => {

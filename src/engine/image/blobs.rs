@@ -6,10 +6,14 @@
 
 use crate::engine::error::{EngineError, IoContext, Result};
 use crate::engine::store::Paths;
+use nix::fcntl::{Flock, FlockArg};
 use sha2::{Digest, Sha256};
 use std::fs::{self, File};
-use std::io::{self, Read, Write};
+use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
+
+/// Names of interrupted downloads in `tmp/` (the scratch sweep leaves them alone).
+pub const PARTIAL_PREFIX: &str = "partial-";
 
 /// `sha256:<hex>` of `data`.
 pub fn digest_of(data: &[u8]) -> String {
@@ -86,7 +90,53 @@ impl Blobs {
             hasher: Sha256::new(),
             size: 0,
             dir: self.dir.clone(),
+            skip: 0,
+            resumable: None,
         })
+    }
+    /// Where an interrupted download of `digest` is kept (`tmp/partial-<hex>`).
+    pub fn partial_path(&self, digest: &str) -> Result<PathBuf> {
+        Ok(self
+            .tmp
+            .join(format!("{PARTIAL_PREFIX}{}", hex_of(digest)?)))
+    }
+    /// Starts or resumes the download of a `size`-byte blob in `tmp/partial-<hex>`, which
+    /// outlives the process: a killed pull leaves it for the next one. The bytes already
+    /// there are [`BlobWriter::resumed_at`]; the caller passes them through the writer again
+    /// (they are hashed, not rewritten) before the rest. Returns `None` when another
+    /// process holds the partial download (the caller then uses a plain [`Blobs::writer`]).
+    ///
+    /// Nothing is trusted: the whole blob is hashed and checked on commit like any other.
+    pub fn resumable(&self, digest: &str, size: u64) -> Result<Option<BlobWriter>> {
+        let path = self.partial_path(digest)?;
+        let mut file = fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .at(&path)?;
+        let lock = match Flock::lock(file.try_clone().at(&path)?, FlockArg::LockExclusiveNonblock) {
+            Ok(l) => l,
+            Err((_, nix::errno::Errno::EWOULDBLOCK)) => return Ok(None),
+            Err((_, e)) => return Err(EngineError::io(&path, io::Error::from(e))),
+        };
+        let mut have = file.metadata().at(&path)?.len();
+        if have >= size {
+            // Complete or longer: not a prefix worth trusting; start over.
+            file.set_len(0).at(&path)?;
+            have = 0;
+        }
+        file.seek(SeekFrom::Start(have)).at(&path)?;
+        Ok(Some(BlobWriter {
+            file: Some(file),
+            path,
+            hasher: Sha256::new(),
+            size: 0,
+            dir: self.dir.clone(),
+            skip: have,
+            resumable: Some((size, lock)),
+        }))
     }
     /// Deletes a blob (missing is fine).
     pub fn remove(&self, digest: &str) -> Result<()> {
@@ -110,16 +160,36 @@ impl Blobs {
 }
 
 /// A blob being written: hashes what passes through; nothing is visible until `commit`.
-/// Dropping it without committing deletes the temporary file.
+/// Dropping it without committing deletes the temporary file, except a resumable one
+/// that holds less than its full size (an interrupted download, kept for the next pull).
 pub struct BlobWriter {
     file: Option<File>,
     path: PathBuf,
     hasher: Sha256,
     size: u64,
     dir: PathBuf,
+    /// Leading bytes already in the file: hashed as they pass, not written again.
+    skip: u64,
+    /// For a resumable download: the full size, and the lock that keeps it ours.
+    resumable: Option<(u64, Flock<File>)>,
 }
 
 impl BlobWriter {
+    /// Bytes of an earlier, interrupted download already in the file (0 for a fresh one).
+    pub fn resumed_at(&self) -> u64 {
+        self.skip
+    }
+    /// Forgets the bytes of the earlier download (the registry sent the whole blob).
+    pub fn restart(&mut self) -> Result<()> {
+        if let Some(f) = self.file.as_mut() {
+            f.set_len(0).at(&self.path)?;
+            f.seek(SeekFrom::Start(0)).at(&self.path)?;
+        }
+        self.skip = 0;
+        self.size = 0;
+        self.hasher = Sha256::new();
+        Ok(())
+    }
     /// The digest of what was written so far.
     pub fn digest(&self) -> String {
         format!("sha256:{}", hex::encode(self.hasher.clone().finalize()))
@@ -158,7 +228,8 @@ impl Write for BlobWriter {
             .file
             .as_mut()
             .ok_or_else(|| io::Error::other("blob already committed"))?;
-        let n = f.write(buf)?;
+        let already = self.skip.saturating_sub(self.size).min(buf.len() as u64) as usize;
+        let n = if already > 0 { already } else { f.write(buf)? };
         self.hasher.update(&buf[..n]);
         self.size += n as u64;
         Ok(n)
@@ -173,7 +244,11 @@ impl Write for BlobWriter {
 
 impl Drop for BlobWriter {
     fn drop(&mut self) {
-        if self.file.is_some() {
+        let interrupted = self
+            .resumable
+            .as_ref()
+            .is_some_and(|(total, _)| self.size < *total && self.size.max(self.skip) > 0);
+        if self.file.is_some() && !interrupted {
             let _ = fs::remove_file(&self.path);
         }
     }

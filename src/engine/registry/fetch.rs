@@ -1,19 +1,21 @@
 //! Fetching blobs: small ones (manifests, configs) into memory, layers streamed straight
 //! into the content store's temp file and the safe unpacker at once.
 //!
-//! Every byte is hashed as it arrives; a blob longer than its descriptor says is cut off, and
+//! An interrupted layer download stays in `tmp/partial-<hex>` and the next pull asks only
+//! for the rest. Every byte is hashed as it arrives; a blob longer than its descriptor says is cut off, and
 //! a digest or size mismatch leaves nothing behind (the temp blob and the staged layer
 //! remove themselves when dropped).
 
 use super::errors::{self, Op};
 use super::progress::{Progress, short};
 use super::stream::{BoundedReader, ChannelReader};
-use crate::engine::error::{EngineError, Result};
-use crate::engine::image::blobs::{HashingReader, TeeReader, digest_of};
+use crate::engine::error::{EngineError, IoContext, Result};
+use crate::engine::image::blobs::{BlobWriter, Blobs, HashingReader, TeeReader, digest_of};
 use crate::engine::image::commit::PendingLayer;
 use crate::engine::image::layers::{StagedLayer, decompress};
 use crate::engine::store::Paths;
 use futures_util::StreamExt;
+use oci_client::client::BlobResponse;
 use oci_client::manifest::OciDescriptor;
 use std::io::{self, Read};
 
@@ -105,7 +107,10 @@ pub fn check(want_digest: &str, want_size: u64, got_digest: &str, got_size: u64)
 }
 
 /// Downloads a layer, storing its blob and unpacking it in one pass; `diff_id` is what the
-/// config says the uncompressed tar hashes to.
+/// config says the uncompressed tar hashes to. An earlier, interrupted download of the same
+/// blob is resumed with a `Range` request (its bytes are read back from `tmp/`, hashed and
+/// unpacked first); a registry that ignores the range sends it all again. Returns the layer
+/// and the bytes that came over the network.
 pub(crate) async fn layer(
     paths: Paths,
     client: &oci_client::Client,
@@ -114,18 +119,55 @@ pub(crate) async fn layer(
     want: &Want,
     diff_id: &str,
     progress: &dyn Fn(Progress),
-) -> Result<PendingLayer> {
+) -> Result<(PendingLayer, u64)> {
     let id = short(&want.digest);
-    let mut stream = client
-        .pull_blob_stream(image, &want.descriptor())
-        .await
-        .map_err(|e| errors::map(e, host, &image.whole(), Op::Pull))?;
+    let map = |e| errors::map(e, host, &image.whole(), Op::Pull);
+    let blobs = Blobs::new(&paths);
+    let mut blob = match blobs.resumable(&want.digest, want.size)? {
+        Some(w) => w,
+        None => blobs.writer()?,
+    };
+    let offset = blob.resumed_at();
+    let (mut stream, prefix) = if offset > 0 {
+        match client
+            .pull_blob_stream_partial(image, &want.descriptor(), offset, None)
+            .await
+            .map_err(map)?
+        {
+            BlobResponse::Partial(s) => {
+                progress(Progress::Resumed {
+                    id: id.clone(),
+                    current: offset,
+                    total: want.size,
+                });
+                let path = blobs.partial_path(&want.digest)?;
+                let file = std::fs::File::open(&path).at(&path)?;
+                (s, Some(file.take(offset)))
+            }
+            BlobResponse::Full(s) => {
+                blob.restart()?;
+                (s, None)
+            }
+        }
+    } else {
+        let s = client
+            .pull_blob_stream(image, &want.descriptor())
+            .await
+            .map_err(map)?;
+        (s, None)
+    };
+    let start = blob.resumed_at();
     let (tx, rx) = tokio::sync::mpsc::channel::<io::Result<bytes::Bytes>>(32);
     let w = want.clone();
     let d = diff_id.to_string();
-    let unpack =
-        tokio::task::spawn_blocking(move || unpack(&paths, ChannelReader::new(rx), &w, &d));
-    let mut got = 0u64;
+    let unpack = tokio::task::spawn_blocking(move || {
+        let input: Box<dyn Read + Send> = match prefix {
+            Some(p) => Box::new(p.chain(ChannelReader::new(rx))),
+            None => Box::new(ChannelReader::new(rx)),
+        };
+        unpack(&paths, input, blob, &w, &d)
+    });
+    let mut got = start;
     let mut failure = None;
     while let Some(chunk) = stream.next().await {
         match chunk {
@@ -154,6 +196,9 @@ pub(crate) async fn layer(
         }
     }
     drop(tx);
+    if failure.is_none() {
+        progress(Progress::Extracting { id: id.clone() });
+    }
     let pending = unpack
         .await
         .map_err(|e| EngineError::Other(format!("layer unpack task failed: {e}")));
@@ -162,13 +207,17 @@ pub(crate) async fn layer(
     }
     let pending = pending??;
     progress(Progress::Complete { id });
-    Ok(pending)
+    Ok((pending, got.saturating_sub(start)))
 }
 
 /// The blocking half: tee into a temp blob, decompress (bounded), hash, unpack.
-fn unpack(paths: &Paths, input: ChannelReader, want: &Want, diff_id: &str) -> Result<PendingLayer> {
-    let blobs = crate::engine::image::blobs::Blobs::new(paths);
-    let mut blob = blobs.writer()?;
+fn unpack(
+    paths: &Paths,
+    input: impl Read,
+    mut blob: BlobWriter,
+    want: &Want,
+    diff_id: &str,
+) -> Result<PendingLayer> {
     // One byte more than declared is enough to know it lies.
     let mut limited = input.take(want.size + 1);
     let unpacked = {

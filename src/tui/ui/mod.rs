@@ -11,6 +11,7 @@ pub mod prompt;
 pub mod stats;
 pub mod status;
 pub mod top;
+pub mod transfer;
 pub mod tree;
 
 use super::app::{App, Pane, Popup};
