@@ -110,7 +110,8 @@ pub fn check(want_digest: &str, want_size: u64, got_digest: &str, got_size: u64)
 /// config says the uncompressed tar hashes to. An earlier, interrupted download of the same
 /// blob is resumed with a `Range` request (its bytes are read back from `tmp/`, hashed and
 /// unpacked first); a registry that ignores the range sends it all again. Returns the layer
-/// and the bytes that came over the network.
+/// and the bytes that came over the network. A resumed download whose whole does not match
+/// the digest (the kept bytes were bad) is fetched once more from the start.
 pub(crate) async fn layer(
     paths: Paths,
     client: &oci_client::Client,
@@ -120,6 +121,44 @@ pub(crate) async fn layer(
     diff_id: &str,
     progress: &dyn Fn(Progress),
 ) -> Result<(PendingLayer, u64)> {
+    let job = Job {
+        paths,
+        client,
+        image,
+        host,
+        want,
+        diff_id,
+        progress,
+    };
+    let mut resumed = false;
+    match attempt(&job, true, &mut resumed).await {
+        Err(EngineError::Invalid(e)) if resumed => {
+            tracing::warn!(
+                "resumed download of '{}' was bad ({e}): fetching it whole",
+                want.digest
+            );
+            attempt(&job, false, &mut resumed).await
+        }
+        other => other,
+    }
+}
+
+/// What one layer download needs.
+struct Job<'a> {
+    paths: Paths,
+    client: &'a oci_client::Client,
+    image: &'a oci_client::Reference,
+    host: &'a str,
+    want: &'a Want,
+    diff_id: &'a str,
+    progress: &'a dyn Fn(Progress),
+}
+
+/// One download, resuming a kept one when `resume`; `resumed` tells whether it did.
+async fn attempt(job: &Job<'_>, resume: bool, resumed: &mut bool) -> Result<(PendingLayer, u64)> {
+    let (client, image, host, want, progress) =
+        (job.client, job.image, job.host, job.want, job.progress);
+    let (paths, diff_id) = (job.paths.clone(), job.diff_id);
     let id = short(&want.digest);
     let map = |e| errors::map(e, host, &image.whole(), Op::Pull);
     let blobs = Blobs::new(&paths);
@@ -127,7 +166,11 @@ pub(crate) async fn layer(
         Some(w) => w,
         None => blobs.writer()?,
     };
+    if !resume && blob.resumed_at() > 0 {
+        blob.restart()?;
+    }
     let offset = blob.resumed_at();
+    *resumed = offset > 0;
     let (mut stream, prefix) = if offset > 0 {
         match client
             .pull_blob_stream_partial(image, &want.descriptor(), offset, None)
