@@ -92,6 +92,7 @@ impl Blobs {
             dir: self.dir.clone(),
             skip: 0,
             resumable: None,
+            flushed: 0,
         })
     }
     /// Where an interrupted download of `digest` is kept (`tmp/partial-<hex>`).
@@ -136,6 +137,7 @@ impl Blobs {
             dir: self.dir.clone(),
             skip: have,
             resumable: Some((size, lock)),
+            flushed: have,
         }))
     }
     /// Deletes a blob (missing is fine).
@@ -172,6 +174,8 @@ pub struct BlobWriter {
     skip: u64,
     /// For a resumable download: the full size, and the lock that keeps it ours.
     resumable: Option<(u64, Flock<File>)>,
+    /// File offset up to which write-back to disk was started.
+    flushed: u64,
 }
 
 impl BlobWriter {
@@ -186,6 +190,7 @@ impl BlobWriter {
             f.seek(SeekFrom::Start(0)).at(&self.path)?;
         }
         self.skip = 0;
+        self.flushed = 0;
         self.size = 0;
         self.hasher = Sha256::new();
         Ok(())
@@ -232,6 +237,11 @@ impl Write for BlobWriter {
         let n = if already > 0 { already } else { f.write(buf)? };
         self.hasher.update(&buf[..n]);
         self.size += n as u64;
+        // (Bytes re-read from a partial download are below `flushed`.)
+        if self.size.saturating_sub(self.flushed) >= WRITEBACK_STEP {
+            start_writeback(f, self.flushed, self.size - self.flushed);
+            self.flushed = self.size;
+        }
         Ok(n)
     }
     fn flush(&mut self) -> io::Result<()> {
@@ -251,6 +261,27 @@ impl Drop for BlobWriter {
         if self.file.is_some() && !interrupted {
             let _ = fs::remove_file(&self.path);
         }
+    }
+}
+
+/// Write-back of a blob being written is started every this many bytes, so the fsync of
+/// `commit` finds little left to write (the disk works while the download goes on).
+const WRITEBACK_STEP: u64 = 8 * 1024 * 1024;
+
+/// Asks the kernel to start writing `len` bytes at `offset` of `f` to disk, without waiting.
+/// Only a hint: errors are ignored (the fsync of `commit` is what makes the blob durable).
+fn start_writeback(f: &File, offset: u64, len: u64) {
+    use std::os::fd::AsRawFd;
+    // No crate wraps sync_file_range(2) (nix does not): the raw call, which only reads its
+    // integer arguments.
+    // SAFETY: a valid open fd and plain integers; the kernel touches no user memory.
+    unsafe {
+        libc::sync_file_range(
+            f.as_raw_fd(),
+            offset as libc::off64_t,
+            len as libc::off64_t,
+            libc::SYNC_FILE_RANGE_WRITE,
+        );
     }
 }
 
