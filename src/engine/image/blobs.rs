@@ -93,6 +93,7 @@ impl Blobs {
             skip: 0,
             resumable: None,
             flushed: 0,
+            synced: None,
         })
     }
     /// Where an interrupted download of `digest` is kept (`tmp/partial-<hex>`).
@@ -138,6 +139,7 @@ impl Blobs {
             skip: have,
             resumable: Some((size, lock)),
             flushed: have,
+            synced: None,
         }))
     }
     /// Deletes a blob (missing is fine).
@@ -176,6 +178,8 @@ pub struct BlobWriter {
     resumable: Option<(u64, Flock<File>)>,
     /// File offset up to which write-back to disk was started.
     flushed: u64,
+    /// The size when the file was last synced to disk (by [`BlobWriter::sync`]).
+    synced: Option<u64>,
 }
 
 impl BlobWriter {
@@ -193,6 +197,15 @@ impl BlobWriter {
         self.flushed = 0;
         self.size = 0;
         self.hasher = Sha256::new();
+        Ok(())
+    }
+    /// Syncs what was written to disk now, so that `commit` need not (layers downloaded in
+    /// parallel sync in parallel, instead of one after the other when the image is stored).
+    pub fn sync(&mut self) -> Result<()> {
+        if let Some(f) = self.file.as_ref() {
+            f.sync_all().at(&self.path)?;
+            self.synced = Some(self.size);
+        }
         Ok(())
     }
     /// The digest of what was written so far.
@@ -214,7 +227,9 @@ impl BlobWriter {
                 "digest mismatch: expected '{want}', content has '{digest}'"
             )));
         }
-        if let Some(f) = self.file.take() {
+        if let Some(f) = self.file.take()
+            && self.synced != Some(self.size)
+        {
             f.sync_all().at(&self.path)?;
         }
         let dest = self.dir.join(hex_of(&digest)?);

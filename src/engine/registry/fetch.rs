@@ -291,6 +291,7 @@ fn unpack(
         )));
     }
     staged.diff_id = got;
+    blob.sync()?;
     Ok(PendingLayer {
         blob,
         expected: Some(want.digest.clone()),
