@@ -2,18 +2,22 @@
 //!
 //! A blob is written to a temporary file under the store's `tmp/` while being hashed, then
 //! renamed into place once its digest is known (and matches the expected one, if any), so a
-//! blob file always holds exactly the bytes its name promises.
+//! blob file always holds exactly the bytes its name promises. Downloads that may be
+//! interrupted and resumed write to `tmp/partial-<hex>` instead (`partial.rs`).
 
 use crate::engine::error::{EngineError, IoContext, Result};
 use crate::engine::store::Paths;
-use nix::fcntl::{Flock, FlockArg};
+use nix::fcntl::Flock;
 use sha2::{Digest, Sha256};
 use std::fs::{self, File};
-use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
 /// Names of interrupted downloads in `tmp/` (the scratch sweep leaves them alone).
 pub const PARTIAL_PREFIX: &str = "partial-";
+
+mod partial;
+use partial::{WRITEBACK_STEP, start_writeback};
 
 /// `sha256:<hex>` of `data`.
 pub fn digest_of(data: &[u8]) -> String {
@@ -96,71 +100,6 @@ impl Blobs {
             synced: None,
         })
     }
-    /// Where an interrupted download of `digest` is kept (`tmp/partial-<hex>`).
-    pub fn partial_path(&self, digest: &str) -> Result<PathBuf> {
-        Ok(self
-            .tmp
-            .join(format!("{PARTIAL_PREFIX}{}", hex_of(digest)?)))
-    }
-    /// Starts or resumes the download of a `size`-byte blob in `tmp/partial-<hex>`, which
-    /// outlives the process: a killed pull leaves it for the next one. The bytes already
-    /// there are [`BlobWriter::resumed_at`]; the caller passes them through the writer again
-    /// (they are hashed, not rewritten) before the rest. Returns `None` when another
-    /// process holds the partial download (the caller then uses a plain [`Blobs::writer`]).
-    ///
-    /// Nothing is trusted: the whole blob is hashed and checked on commit like any other.
-    pub fn resumable(&self, digest: &str, size: u64) -> Result<Option<BlobWriter>> {
-        let path = self.partial_path(digest)?;
-        let mut file = fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .at(&path)?;
-        let lock = match Flock::lock(file.try_clone().at(&path)?, FlockArg::LockExclusiveNonblock) {
-            Ok(l) => l,
-            Err((_, nix::errno::Errno::EWOULDBLOCK)) => return Ok(None),
-            Err((_, e)) => return Err(EngineError::io(&path, io::Error::from(e))),
-        };
-        let mut have = file.metadata().at(&path)?.len();
-        if have >= size {
-            // Complete or longer: not a prefix worth trusting; start over.
-            file.set_len(0).at(&path)?;
-            have = 0;
-        }
-        file.seek(SeekFrom::Start(have)).at(&path)?;
-        Ok(Some(BlobWriter {
-            file: Some(file),
-            path,
-            hasher: Sha256::new(),
-            size: 0,
-            dir: self.dir.clone(),
-            skip: have,
-            resumable: Some((size, lock)),
-            flushed: have,
-            synced: None,
-        }))
-    }
-    /// Deletes a blob (missing is fine).
-    pub fn remove(&self, digest: &str) -> Result<()> {
-        let p = self.path(digest)?;
-        match fs::remove_file(&p) {
-            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(EngineError::io(p, e)),
-            _ => Ok(()),
-        }
-    }
-    /// Digests of every stored blob.
-    pub fn list(&self) -> Result<Vec<String>> {
-        let mut out = Vec::new();
-        for e in fs::read_dir(&self.dir).at(&self.dir)? {
-            let name = e.at(&self.dir)?.file_name().to_string_lossy().into_owned();
-            if hex_of(&name).is_ok() {
-                out.push(format!("sha256:{name}"));
-            }
-        }
-        Ok(out)
-    }
 }
 
 /// A blob being written: hashes what passes through; nothing is visible until `commit`.
@@ -183,22 +122,6 @@ pub struct BlobWriter {
 }
 
 impl BlobWriter {
-    /// Bytes of an earlier, interrupted download already in the file (0 for a fresh one).
-    pub fn resumed_at(&self) -> u64 {
-        self.skip
-    }
-    /// Forgets the bytes of the earlier download (the registry sent the whole blob).
-    pub fn restart(&mut self) -> Result<()> {
-        if let Some(f) = self.file.as_mut() {
-            f.set_len(0).at(&self.path)?;
-            f.seek(SeekFrom::Start(0)).at(&self.path)?;
-        }
-        self.skip = 0;
-        self.flushed = 0;
-        self.size = 0;
-        self.hasher = Sha256::new();
-        Ok(())
-    }
     /// Syncs what was written to disk now, so that `commit` need not (layers downloaded in
     /// parallel sync in parallel, instead of one after the other when the image is stored).
     pub fn sync(&mut self) -> Result<()> {
@@ -276,27 +199,6 @@ impl Drop for BlobWriter {
         if self.file.is_some() && !interrupted {
             let _ = fs::remove_file(&self.path);
         }
-    }
-}
-
-/// Write-back of a blob being written is started every this many bytes, so the fsync of
-/// `commit` finds little left to write (the disk works while the download goes on).
-const WRITEBACK_STEP: u64 = 8 * 1024 * 1024;
-
-/// Asks the kernel to start writing `len` bytes at `offset` of `f` to disk, without waiting.
-/// Only a hint: errors are ignored (the fsync of `commit` is what makes the blob durable).
-fn start_writeback(f: &File, offset: u64, len: u64) {
-    use std::os::fd::AsRawFd;
-    // No crate wraps sync_file_range(2) (nix does not): the raw call, which only reads its
-    // integer arguments.
-    // SAFETY: a valid open fd and plain integers; the kernel touches no user memory.
-    unsafe {
-        libc::sync_file_range(
-            f.as_raw_fd(),
-            offset as libc::off64_t,
-            len as libc::off64_t,
-            libc::SYNC_FILE_RANGE_WRITE,
-        );
     }
 }
 
