@@ -1,11 +1,7 @@
 //! Pulls and pushes from the dashboard: the pull prompt, the push of the selected image,
-//! per-layer gauges on a TestBackend, errors in one status line; and a real pull from a
-//! loopback registry through the task the dashboard runs, its progress fed to the app.
+//! per-layer gauges on a TestBackend, errors in one status line (tui_transfer_registry.rs
+//! runs the same task against a real registry).
 
-#[path = "common/registry_harness.rs"]
-mod registry_harness;
-
-use berth::engine::Engine;
 use berth::engine::image::Image;
 use berth::engine::registry::Progress;
 use berth::tui::action::{Action, Effect};
@@ -13,14 +9,13 @@ use berth::tui::app::{App, AppSettings, Level, Pane};
 use berth::tui::images::rows_of;
 use berth::tui::keymap::Keymap;
 use berth::tui::theme::{Role, Theme};
-use berth::tui::transfer::{self, TransferKind};
+use berth::tui::transfer::TransferKind;
 use berth::tui::ui;
 use chrono::{DateTime, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
-use registry_harness::{Registry, busybox_rootfs};
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0)
@@ -276,159 +271,4 @@ fn push_sends_the_selected_reference_and_refuses_an_untagged_image() {
         "{status:?}"
     );
     assert_eq!(app.command_log.len(), logged, "nothing run");
-}
-
-fn gzip(data: &[u8]) -> Vec<u8> {
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-    std::io::Write::write_all(&mut gz, data).expect("gzip");
-    gz.finish().expect("gzip")
-}
-
-fn sha(data: &[u8]) -> String {
-    use sha2::{Digest, Sha256};
-    format!("sha256:{}", hex::encode(Sha256::digest(data)))
-}
-
-/// Pushes a two-layer busybox image (busybox, then a 3 MB file) as `repo:tag`.
-fn push_two_layers(reg: &Registry, repo: &str, tag: &str) -> Vec<String> {
-    let l1 = busybox_rootfs();
-    let mut b = tar::Builder::new(Vec::new());
-    let mut h = tar::Header::new_gnu();
-    let data: Vec<u8> = (0..3_000_000u32).map(|i| (i * 7 % 251) as u8).collect();
-    h.set_size(data.len() as u64);
-    h.set_mode(0o644);
-    h.set_uid(0);
-    h.set_gid(0);
-    h.set_mtime(1_700_000_000);
-    b.append_data(&mut h, "data.bin", data.as_slice())
-        .expect("append");
-    let l2 = b.into_inner().expect("tar");
-    let (g1, g2) = (gzip(&l1), gzip(&l2));
-    let config = serde_json::to_vec(&serde_json::json!({
-        "architecture": "amd64", "os": "linux",
-        "config": {"Cmd": ["sh"]},
-        "rootfs": {"type": "layers", "diff_ids": [sha(&l1), sha(&l2)]},
-    }))
-    .expect("config");
-    let cd = reg.upload(repo, &config);
-    let d1 = reg.upload(repo, &g1);
-    let d2 = reg.upload(repo, &g2);
-    let layer = |d: &str, n: usize| serde_json::json!({"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": d, "size": n});
-    let manifest = serde_json::to_vec(&serde_json::json!({
-        "schemaVersion": 2,
-        "mediaType": "application/vnd.oci.image.manifest.v1+json",
-        "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": cd, "size": config.len()},
-        "layers": [layer(&d1, g1.len()), layer(&d2, g2.len())],
-    }))
-    .expect("manifest");
-    reg.put_manifest(
-        repo,
-        tag,
-        "application/vnd.oci.image.manifest.v1+json",
-        &manifest,
-    );
-    vec![d1, d2]
-}
-
-#[test]
-fn a_pull_through_the_dashboard_task_reports_each_layer_and_lists_the_image() {
-    let reg = Registry::plain();
-    let digests = push_two_layers(&reg, "dash/app", "v1");
-    let shorts: Vec<String> = digests
-        .iter()
-        .map(|d| d.trim_start_matches("sha256:")[..12].to_string())
-        .collect();
-    let dir = tempfile::tempdir().expect("tempdir");
-    let engine = Engine::open(&dir.path().join("state"), Default::default()).expect("engine");
-    let reference = format!("{}/dash/app:v1", reg.host);
-
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime");
-    let mut app = images_app(vec![]);
-    let fx = app.update(key('p'));
-    assert!(fx.is_empty());
-    typed(&mut app, &reference);
-    let fx = app.update(enter());
-    let Some(Effect::Transfer {
-        kind,
-        reference: r,
-        registries,
-    }) = fx.into_iter().next()
-    else {
-        panic!("no transfer effect");
-    };
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let actions = rt.block_on(async {
-        let task = transfer::spawn(engine.clone(), registries, kind, r, tx);
-        let mut seen = Vec::new();
-        let mut max_rows = 0;
-        while let Some(a) = rx.recv().await {
-            let end = matches!(a, Action::TransferFinished { .. });
-            seen.push(a.clone());
-            app.update(a);
-            if let Some(t) = &app.transfer {
-                max_rows = max_rows.max(t.layers.len());
-            }
-            if end {
-                break;
-            }
-        }
-        task.await.expect("task");
-        assert_eq!(max_rows, 2, "both layers got a row");
-        seen
-    });
-    let progress: Vec<&Progress> = actions
-        .iter()
-        .filter_map(|a| match a {
-            Action::TransferProgress(p) => Some(p),
-            _ => None,
-        })
-        .collect();
-    assert!(
-        matches!(progress.first(), Some(Progress::Resolved { .. })),
-        "{progress:?}"
-    );
-    for id in &shorts {
-        let pos = |f: &dyn Fn(&Progress) -> bool| progress.iter().position(|p| f(p));
-        let waiting = pos(&|p| matches!(p, Progress::Waiting { id: i, .. } if i == id));
-        let moving = pos(&|p| matches!(p, Progress::Transferring { id: i, .. } if i == id));
-        let extracting = pos(&|p| matches!(p, Progress::Extracting { id: i } if i == id));
-        let done = pos(&|p| matches!(p, Progress::Complete { id: i } if i == id));
-        assert!(
-            waiting < moving && moving < extracting && extracting < done && waiting.is_some(),
-            "layer {id}: {progress:?}, then {:?}",
-            actions.last()
-        );
-    }
-    let last = progress
-        .iter()
-        .rev()
-        .find_map(|p| match p {
-            Progress::Transferring { id, current, total } if *id == shorts[1] => {
-                Some((*current, *total))
-            }
-            _ => None,
-        })
-        .expect("bytes of layer 2");
-    assert_eq!(last.0, last.1, "the last byte count is the whole layer");
-    let Some(Action::TransferFinished { result, .. }) = actions.last() else {
-        panic!("no finish: {actions:?}");
-    };
-    let line = result.clone().expect("pull succeeded");
-    assert!(
-        line.starts_with(&format!("pulled '{reference}' (sha256:")),
-        "{line}"
-    );
-    assert_eq!(app.status.as_ref().map(|s| s.text.clone()), Some(line));
-    assert!(app.transfer.is_none());
-    // The finish asks for the image list; the engine lists the pulled image.
-    let images = engine.images().expect("images");
-    assert!(
-        images.iter().any(|i| i.repo_tags.contains(&reference)),
-        "{:?}",
-        images.iter().map(|i| &i.repo_tags).collect::<Vec<_>>()
-    );
 }

@@ -188,7 +188,7 @@ pub async fn run(
             engine
                 .push_image(reference, &opts, forward)
                 .await
-                .map(|r| format!("pushed '{}' ({})", r.tag, r.digest))
+                .map(|r| format!("pushed '{reference}' ({})", r.digest))
         }
     }
     .map_err(|e| e.to_string().replace('\n', " "))
