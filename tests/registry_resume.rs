@@ -172,16 +172,23 @@ fn a_killed_pull_resumes_where_it_stopped_and_the_image_runs() {
             .exists()
     );
     every_blob_is_honest(&state(dir.path()));
-    // The registry's access log: the second GET of the layer was ranged (206) and sent
-    // only the rest.
+    // The registry's access log: the last GET of the layer (the re-pull) was answered 206
+    // with only the rest.
     let log = reg.log();
-    let ranged: Vec<u64> = log
+    let gets: Vec<(String, u64)> = log
         .lines()
         .filter(|l| l.contains(&format!("GET /v2/big/blobs/{layer_digest}")))
-        .filter_map(|l| l.split("\" 206 ").nth(1))
-        .filter_map(|rest| rest.split(' ').next()?.parse().ok())
+        .filter_map(|l| {
+            let mut f = l.split("\" ").nth(1)?.split(' ');
+            Some((f.next()?.to_string(), f.next()?.parse().ok()?))
+        })
         .collect();
-    assert_eq!(ranged, vec![layer.len() as u64 - kept], "{log}");
+    assert_eq!(gets.len(), 2, "{log}");
+    assert_eq!(
+        gets[1],
+        ("206".to_string(), layer.len() as u64 - kept),
+        "{log}"
+    );
     let out = berth(dir.path())
         .args(["run", "--rm", &target, "sh", "-c", "ls -l /big.bin"])
         .output()
@@ -231,6 +238,86 @@ fn bad_kept_bytes_are_refetched_whole_and_never_stored() {
     );
     assert!(!partial.exists());
     every_blob_is_honest(&state(dir.path()));
+}
+
+/// A plain TCP proxy to `upstream` that drops the `Range` header of every request (a
+/// registry or CDN that does not honour ranges); requests are header-only GETs and HEADs
+/// during a pull, so each is read up to its blank line. Returns its `127.0.0.1:port`.
+fn range_stripping_proxy(upstream: String) -> String {
+    use std::io::{BufRead, BufReader, Write};
+    use std::net::{TcpListener, TcpStream};
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr").to_string();
+    std::thread::spawn(move || {
+        for client in listener.incoming() {
+            let Ok(client) = client else { return };
+            let Ok(server) = TcpStream::connect(&upstream) else {
+                continue;
+            };
+            let (mut down_from, mut down_to) = (
+                server.try_clone().expect("clone"),
+                client.try_clone().expect("clone"),
+            );
+            std::thread::spawn(move || {
+                let _ = std::io::copy(&mut down_from, &mut down_to);
+                let _ = down_to.shutdown(std::net::Shutdown::Both);
+            });
+            std::thread::spawn(move || {
+                let mut from = BufReader::new(client);
+                let mut to = server;
+                let mut line = String::new();
+                loop {
+                    line.clear();
+                    match from.read_line(&mut line) {
+                        Ok(0) | Err(_) => return,
+                        Ok(_) => {}
+                    }
+                    if line.to_ascii_lowercase().starts_with("range:") {
+                        continue;
+                    }
+                    if to.write_all(line.as_bytes()).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    addr
+}
+
+#[test]
+fn a_registry_that_ignores_ranges_gets_the_whole_blob_fetched_again() {
+    let reg = Registry::plain();
+    let (layer, tar) = big_layer(3 * 1024 * 1024, 11);
+    let layer_digest = sha(&layer);
+    reg.push_raw_image("norange", "v1", &layer, &sha(&tar));
+    let proxy = range_stripping_proxy(reg.host.clone());
+    let dir = tempfile::tempdir().expect("tempdir");
+    let engine = Engine::open(&state(dir.path()), Default::default()).expect("engine");
+    // A good prefix, as a killed pull leaves it.
+    let partial = state(dir.path()).join("tmp").join(format!(
+        "partial-{}",
+        layer_digest.trim_start_matches("sha256:")
+    ));
+    std::fs::write(&partial, &layer[..500_000]).expect("write partial");
+    let (events, fetched) = pull(
+        &engine,
+        &format!("{proxy}/norange:v1"),
+        RegistryOptions::default(),
+    );
+    assert!(
+        !events.iter().any(|p| matches!(p, Progress::Resumed { .. })),
+        "a 200 answer is not a resume: {events:?}"
+    );
+    assert_eq!(fetched, layer.len() as u64, "the whole blob came again");
+    assert!(!partial.exists());
+    every_blob_is_honest(&state(dir.path()));
+    assert!(
+        state(dir.path())
+            .join("blobs/sha256")
+            .join(layer_digest.trim_start_matches("sha256:"))
+            .exists()
+    );
 }
 
 #[test]

@@ -171,33 +171,38 @@ async fn attempt(job: &Job<'_>, resume: bool, resumed: &mut bool) -> Result<(Pen
     }
     let offset = blob.resumed_at();
     *resumed = offset > 0;
-    let (mut stream, prefix) = if offset > 0 {
-        match client
+    // Asked as a range even from 0: a 206 answer streams without oci-client's own digest
+    // check, which would hash every byte a second time (ours covers the whole blob). A
+    // registry that ignores ranges answers 200 with the whole blob, checked by both.
+    let response = if want.size == 0 {
+        BlobResponse::Full(
+            client
+                .pull_blob_stream(image, &want.descriptor())
+                .await
+                .map_err(map)?,
+        )
+    } else {
+        client
             .pull_blob_stream_partial(image, &want.descriptor(), offset, None)
             .await
             .map_err(map)?
-        {
-            BlobResponse::Partial(s) => {
-                progress(Progress::Resumed {
-                    id: id.clone(),
-                    current: offset,
-                    total: want.size,
-                });
-                let path = blobs.partial_path(&want.digest)?;
-                let file = std::fs::File::open(&path).at(&path)?;
-                (s, Some(file.take(offset)))
-            }
-            BlobResponse::Full(s) => {
-                blob.restart()?;
-                (s, None)
-            }
+    };
+    let (mut stream, prefix) = match response {
+        BlobResponse::Partial(s) if offset > 0 => {
+            progress(Progress::Resumed {
+                id: id.clone(),
+                current: offset,
+                total: want.size,
+            });
+            let path = blobs.partial_path(&want.digest)?;
+            let file = std::fs::File::open(&path).at(&path)?;
+            (s, Some(file.take(offset)))
         }
-    } else {
-        let s = client
-            .pull_blob_stream(image, &want.descriptor())
-            .await
-            .map_err(map)?;
-        (s, None)
+        BlobResponse::Partial(s) => (s, None),
+        BlobResponse::Full(s) => {
+            blob.restart()?;
+            (s, None)
+        }
     };
     let start = blob.resumed_at();
     let (tx, rx) = tokio::sync::mpsc::channel::<io::Result<bytes::Bytes>>(32);
