@@ -113,6 +113,17 @@ pub enum Action {
     BuildProgress(crate::engine::build::BuildEvent),
     /// The build ended: the image id, or why it failed.
     BuildFinished(Result<String, String>),
+    /// A progress event of the running pull or push.
+    TransferProgress(crate::engine::registry::Progress),
+    /// The pull or push ended: the status line, or the error.
+    TransferFinished {
+        /// Pull or push.
+        kind: super::transfer::TransferKind,
+        /// What was asked for.
+        reference: String,
+        /// What the status bar says, or why it failed.
+        result: Result<String, String>,
+    },
 }
 
 /// Something the runner must do.
@@ -219,5 +230,14 @@ pub enum Effect {
         request: super::build::BuildRequest,
         /// The network of its RUN steps.
         network: String,
+    },
+    /// Pull or push `reference` in the background, sending progress back.
+    Transfer {
+        /// Pull or push.
+        kind: super::transfer::TransferKind,
+        /// The reference.
+        reference: String,
+        /// Registry settings.
+        registries: crate::engine::registry::RegistryOptions,
     },
 }

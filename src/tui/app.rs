@@ -102,6 +102,8 @@ pub enum PromptKind {
     CreateNetwork,
     /// Text to search the log for.
     Search,
+    /// A reference to pull (`berth pull REF`).
+    Pull,
 }
 
 /// A one-line text prompt.
@@ -191,6 +193,8 @@ pub struct AppSettings {
     pub command_log_file: PathBuf,
     /// The network RUN steps of a build use (`network.default`).
     pub build_network: String,
+    /// Registry settings for pulls and pushes (`registries:`).
+    pub registries: crate::engine::registry::RegistryOptions,
 }
 
 impl Default for AppSettings {
@@ -200,6 +204,7 @@ impl Default for AppSettings {
             log_buffer: 5000,
             command_log_file: command_log_path(),
             build_network: "none".into(),
+            registries: Default::default(),
         }
     }
 }
@@ -268,6 +273,8 @@ pub struct App {
     pub build: super::build::BuildView,
     /// The build form's last values.
     pub build_form: super::build::BuildForm,
+    /// The running pull or push, with its per-layer progress.
+    pub transfer: Option<super::transfer::Transfer>,
 }
 
 impl App {
@@ -301,6 +308,7 @@ impl App {
             },
             build: Default::default(),
             build_form: Default::default(),
+            transfer: None,
         }
     }
 

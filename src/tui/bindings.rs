@@ -320,4 +320,18 @@ pub const BINDINGS: &[Binding] = &[
         Images,
         "build an image from a Dockerfile (asks for context, tags, args)"
     ),
+    b!(
+        PullImage,
+        "pull_image",
+        ["p"],
+        Images,
+        "pull an image (asks for the reference)"
+    ),
+    b!(
+        PushImage,
+        "push_image",
+        ["P"],
+        Images,
+        "push the image to its registry"
+    ),
 ];

@@ -129,6 +129,10 @@ pub enum UserAction {
     MergeLogs,
     /// Build an image from a Dockerfile (opens the build form).
     BuildImage,
+    /// Pull an image (asks for the reference).
+    PullImage,
+    /// Push the selected image to its registry.
+    PushImage,
 }
 
 /// One row of the keymap table.

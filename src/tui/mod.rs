@@ -35,6 +35,7 @@ pub mod tasks;
 pub mod terminal;
 pub mod theme;
 pub mod topview;
+pub mod transfer;
 pub mod ui;
 mod update;
 mod update_images;
@@ -43,6 +44,7 @@ mod update_networks;
 mod update_observe;
 mod update_popup;
 mod update_shell;
+mod update_transfer;
 
 use app::{App, AppSettings};
 use keymap::Keymap;
@@ -77,6 +79,7 @@ pub fn run_with_config(root: Option<PathBuf>, config: Option<PathBuf>) -> anyhow
         log_buffer: dash.log_buffer,
         command_log_file: app::command_log_path(),
         build_network: ctx.config.network.default.clone(),
+        registries: ctx.config.registries.clone(),
     };
     let app = App::new(keymap, settings, chrono::Utc::now());
     let refresh = Duration::from_millis(dash.refresh_ms);

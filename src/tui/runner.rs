@@ -9,6 +9,7 @@ use super::netwatch::{self, NetWatcher};
 use super::shell_task::ShellHandle;
 use super::tasks::{self, Follower, Tx};
 use super::theme::Theme;
+use super::transfer;
 use super::ui;
 use crate::engine::Engine;
 use crate::engine::lifecycle::create::CreateOptions;
@@ -217,6 +218,19 @@ impl Runner {
                 if let Some(w) = &self.networks {
                     w.now.notify_one();
                 }
+            }
+            Effect::Transfer {
+                kind,
+                reference,
+                registries,
+            } => {
+                transfer::spawn(
+                    self.engine.clone(),
+                    registries,
+                    kind,
+                    reference,
+                    self.tx.clone(),
+                );
             }
             Effect::CopyCommandLog { text, file } => {
                 // OSC 52 goes to the terminal, which puts it on the clipboard.

@@ -127,6 +127,12 @@ impl App {
             Action::LogSaved(result) => self.log_saved(result),
             Action::BuildProgress(e) => self.build_progress(e),
             Action::BuildFinished(result) => self.build_finished(result),
+            Action::TransferProgress(p) => self.transfer_progress(p),
+            Action::TransferFinished {
+                kind,
+                reference,
+                result,
+            } => self.transfer_finished(kind, reference, result),
         }
     }
 
@@ -218,6 +224,8 @@ impl App {
             SaveLog => self.save_log(),
             MarkContainer => self.toggle_mark(),
             MergeLogs => self.toggle_merged(),
+            PullImage => self.ask_pull(),
+            PushImage => self.push_selected(),
             FocusLogs => {
                 self.focus = Pane::Logs;
                 self.detail = Pane::Logs;
@@ -304,6 +312,11 @@ impl App {
             .pending
             .values()
             .map(|op| format!("{} '{}'", op.doing_verb(), op.name()))
+            .chain(
+                self.transfer
+                    .iter()
+                    .map(|t| format!("{} '{}'", t.kind.doing(), t.reference)),
+            )
             .collect::<Vec<_>>();
         if busy.is_empty() || self.quit_armed {
             return vec![Effect::Quit];

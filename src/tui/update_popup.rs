@@ -84,6 +84,14 @@ impl App {
                     PromptKind::CreateNetwork => self.create_network_from(p),
                     // Not trimmed: spaces may be what is searched for.
                     PromptKind::Search => self.search_log(&p.input),
+                    PromptKind::Pull if text.is_empty() => {
+                        self.error("type the image to pull, e.g. busybox:latest, or press esc");
+                        self.popup = Some(Popup::Prompt(p));
+                        vec![]
+                    }
+                    PromptKind::Pull => {
+                        self.start_transfer(super::transfer::TransferKind::Pull, text)
+                    }
                 }
             }
             p @ (Popup::ConfirmRemoveNetwork(_) | Popup::NetworkConnect { .. }) => {

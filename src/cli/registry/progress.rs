@@ -94,6 +94,10 @@ impl Renderer {
             Progress::AlreadyExists { id } => self.status(&id, exists),
             Progress::Mounted { id, from } => self.status(&id, &format!("Mounted from {from}")),
             Progress::Complete { id } => self.status(&id, done),
+            Progress::Extracting { id } => self.status(&id, "Extracting"),
+            Progress::Resumed { id, current, .. } => {
+                self.status(&id, &format!("Resuming download at {}", mb(current)))
+            }
             Progress::Transferring { id, current, total } => {
                 self.set(&id, format!("{moving} {}", bar(current, total)));
             }

@@ -2,14 +2,22 @@
 //!
 //! A blob is written to a temporary file under the store's `tmp/` while being hashed, then
 //! renamed into place once its digest is known (and matches the expected one, if any), so a
-//! blob file always holds exactly the bytes its name promises.
+//! blob file always holds exactly the bytes its name promises. Downloads that may be
+//! interrupted and resumed write to `tmp/partial-<hex>` instead (`partial.rs`).
 
 use crate::engine::error::{EngineError, IoContext, Result};
 use crate::engine::store::Paths;
+use nix::fcntl::Flock;
 use sha2::{Digest, Sha256};
 use std::fs::{self, File};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
+
+/// Names of interrupted downloads in `tmp/` (the scratch sweep leaves them alone).
+pub const PARTIAL_PREFIX: &str = "partial-";
+
+mod partial;
+use partial::{WRITEBACK_STEP, start_writeback};
 
 /// `sha256:<hex>` of `data`.
 pub fn digest_of(data: &[u8]) -> String {
@@ -91,40 +99,43 @@ impl Blobs {
             hasher: Sha256::new(),
             size: 0,
             dir: self.dir.clone(),
+            skip: 0,
+            resumable: None,
+            flushed: 0,
+            synced: None,
         })
-    }
-    /// Deletes a blob (missing is fine).
-    pub fn remove(&self, digest: &str) -> Result<()> {
-        let p = self.path(digest)?;
-        match fs::remove_file(&p) {
-            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(EngineError::io(p, e)),
-            _ => Ok(()),
-        }
-    }
-    /// Digests of every stored blob.
-    pub fn list(&self) -> Result<Vec<String>> {
-        let mut out = Vec::new();
-        for e in fs::read_dir(&self.dir).at(&self.dir)? {
-            let name = e.at(&self.dir)?.file_name().to_string_lossy().into_owned();
-            if hex_of(&name).is_ok() {
-                out.push(format!("sha256:{name}"));
-            }
-        }
-        Ok(out)
     }
 }
 
 /// A blob being written: hashes what passes through; nothing is visible until `commit`.
-/// Dropping it without committing deletes the temporary file.
+/// Dropping it without committing deletes the temporary file, except a resumable one
+/// that holds less than its full size (an interrupted download, kept for the next pull).
 pub struct BlobWriter {
     file: Option<File>,
     path: PathBuf,
     hasher: Sha256,
     size: u64,
     dir: PathBuf,
+    /// Leading bytes already in the file: hashed as they pass, not written again.
+    skip: u64,
+    /// For a resumable download: the full size, and the lock that keeps it ours.
+    resumable: Option<(u64, Flock<File>)>,
+    /// File offset up to which write-back to disk was started.
+    flushed: u64,
+    /// The size when the file was last synced to disk (by [`BlobWriter::sync`]).
+    synced: Option<u64>,
 }
 
 impl BlobWriter {
+    /// Syncs what was written to disk now, so that `commit` need not (layers downloaded in
+    /// parallel sync in parallel, instead of one after the other when the image is stored).
+    pub fn sync(&mut self) -> Result<()> {
+        if let Some(f) = self.file.as_ref() {
+            f.sync_all().at(&self.path)?;
+            self.synced = Some(self.size);
+        }
+        Ok(())
+    }
     /// The digest of what was written so far.
     pub fn digest(&self) -> String {
         format!("sha256:{}", hex::encode(self.hasher.clone().finalize()))
@@ -144,7 +155,9 @@ impl BlobWriter {
                 "digest mismatch: expected '{want}', content has '{digest}'"
             )));
         }
-        if let Some(f) = self.file.take() {
+        if let Some(f) = self.file.take()
+            && self.synced != Some(self.size)
+        {
             f.sync_all().at(&self.path)?;
         }
         let dest = self.dir.join(hex_of(&digest)?);
@@ -163,9 +176,15 @@ impl Write for BlobWriter {
             .file
             .as_mut()
             .ok_or_else(|| io::Error::other("blob already committed"))?;
-        let n = f.write(buf)?;
+        let already = self.skip.saturating_sub(self.size).min(buf.len() as u64) as usize;
+        let n = if already > 0 { already } else { f.write(buf)? };
         self.hasher.update(&buf[..n]);
         self.size += n as u64;
+        // (Bytes re-read from a partial download are below `flushed`.)
+        if self.size.saturating_sub(self.flushed) >= WRITEBACK_STEP {
+            start_writeback(f, self.flushed, self.size - self.flushed);
+            self.flushed = self.size;
+        }
         Ok(n)
     }
     fn flush(&mut self) -> io::Result<()> {
@@ -178,7 +197,11 @@ impl Write for BlobWriter {
 
 impl Drop for BlobWriter {
     fn drop(&mut self) {
-        if self.file.is_some() {
+        let interrupted = self
+            .resumable
+            .as_ref()
+            .is_some_and(|(total, _)| self.size < *total && self.size.max(self.skip) > 0);
+        if self.file.is_some() && !interrupted {
             let _ = fs::remove_file(&self.path);
         }
     }

@@ -1,19 +1,21 @@
 //! Fetching blobs: small ones (manifests, configs) into memory, layers streamed straight
 //! into the content store's temp file and the safe unpacker at once.
 //!
-//! Every byte is hashed as it arrives; a blob longer than its descriptor says is cut off, and
+//! An interrupted layer download stays in `tmp/partial-<hex>` and the next pull asks only
+//! for the rest. Every byte is hashed as it arrives; a blob longer than its descriptor says is cut off, and
 //! a digest or size mismatch leaves nothing behind (the temp blob and the staged layer
 //! remove themselves when dropped).
 
 use super::errors::{self, Op};
 use super::progress::{Progress, short};
 use super::stream::{BoundedReader, ChannelReader};
-use crate::engine::error::{EngineError, Result};
-use crate::engine::image::blobs::{HashingReader, TeeReader, digest_of};
+use crate::engine::error::{EngineError, IoContext, Result};
+use crate::engine::image::blobs::{BlobWriter, Blobs, HashingReader, TeeReader, digest_of};
 use crate::engine::image::commit::PendingLayer;
 use crate::engine::image::layers::{StagedLayer, decompress};
 use crate::engine::store::Paths;
 use futures_util::StreamExt;
+use oci_client::client::BlobResponse;
 use oci_client::manifest::OciDescriptor;
 use std::io::{self, Read};
 
@@ -105,7 +107,11 @@ pub fn check(want_digest: &str, want_size: u64, got_digest: &str, got_size: u64)
 }
 
 /// Downloads a layer, storing its blob and unpacking it in one pass; `diff_id` is what the
-/// config says the uncompressed tar hashes to.
+/// config says the uncompressed tar hashes to. An earlier, interrupted download of the same
+/// blob is resumed with a `Range` request (its bytes are read back from `tmp/`, hashed and
+/// unpacked first); a registry that ignores the range sends it all again. Returns the layer
+/// and the bytes that came over the network. A resumed download whose whole does not match
+/// the digest (the kept bytes were bad) is fetched once more from the start.
 pub(crate) async fn layer(
     paths: Paths,
     client: &oci_client::Client,
@@ -114,18 +120,102 @@ pub(crate) async fn layer(
     want: &Want,
     diff_id: &str,
     progress: &dyn Fn(Progress),
-) -> Result<PendingLayer> {
+) -> Result<(PendingLayer, u64)> {
+    let job = Job {
+        paths,
+        client,
+        image,
+        host,
+        want,
+        diff_id,
+        progress,
+    };
+    let mut resumed = false;
+    match attempt(&job, true, &mut resumed).await {
+        Err(EngineError::Invalid(e)) if resumed => {
+            tracing::warn!(
+                "resumed download of '{}' was bad ({e}): fetching it whole",
+                want.digest
+            );
+            attempt(&job, false, &mut resumed).await
+        }
+        other => other,
+    }
+}
+
+/// What one layer download needs.
+struct Job<'a> {
+    paths: Paths,
+    client: &'a oci_client::Client,
+    image: &'a oci_client::Reference,
+    host: &'a str,
+    want: &'a Want,
+    diff_id: &'a str,
+    progress: &'a dyn Fn(Progress),
+}
+
+/// One download, resuming a kept one when `resume`; `resumed` tells whether it did.
+async fn attempt(job: &Job<'_>, resume: bool, resumed: &mut bool) -> Result<(PendingLayer, u64)> {
+    let (client, image, host, want, progress) =
+        (job.client, job.image, job.host, job.want, job.progress);
+    let (paths, diff_id) = (job.paths.clone(), job.diff_id);
     let id = short(&want.digest);
-    let mut stream = client
-        .pull_blob_stream(image, &want.descriptor())
-        .await
-        .map_err(|e| errors::map(e, host, &image.whole(), Op::Pull))?;
+    let map = |e| errors::map(e, host, &image.whole(), Op::Pull);
+    let blobs = Blobs::new(&paths);
+    let mut blob = match blobs.resumable(&want.digest, want.size)? {
+        Some(w) => w,
+        None => blobs.writer()?,
+    };
+    if !resume && blob.resumed_at() > 0 {
+        blob.restart()?;
+    }
+    let offset = blob.resumed_at();
+    *resumed = offset > 0;
+    // Asked as a range even from 0: a 206 answer streams without oci-client's own digest
+    // check, which would hash every byte a second time (ours covers the whole blob). A
+    // registry that ignores ranges answers 200 with the whole blob, checked by both.
+    let response = if want.size == 0 {
+        BlobResponse::Full(
+            client
+                .pull_blob_stream(image, &want.descriptor())
+                .await
+                .map_err(map)?,
+        )
+    } else {
+        client
+            .pull_blob_stream_partial(image, &want.descriptor(), offset, None)
+            .await
+            .map_err(map)?
+    };
+    let (mut stream, prefix) = match response {
+        BlobResponse::Partial(s) if offset > 0 => {
+            progress(Progress::Resumed {
+                id: id.clone(),
+                current: offset,
+                total: want.size,
+            });
+            let path = blobs.partial_path(&want.digest)?;
+            let file = std::fs::File::open(&path).at(&path)?;
+            (s, Some(file.take(offset)))
+        }
+        BlobResponse::Partial(s) => (s, None),
+        BlobResponse::Full(s) => {
+            blob.restart()?;
+            (s, None)
+        }
+    };
+    let start = blob.resumed_at();
     let (tx, rx) = tokio::sync::mpsc::channel::<io::Result<bytes::Bytes>>(32);
     let w = want.clone();
     let d = diff_id.to_string();
-    let unpack =
-        tokio::task::spawn_blocking(move || unpack(&paths, ChannelReader::new(rx), &w, &d));
-    let mut got = 0u64;
+    let unpack = tokio::task::spawn_blocking(move || {
+        let input: Box<dyn Read + Send> = match prefix {
+            Some(p) => Box::new(p.chain(ChannelReader::new(rx))),
+            None => Box::new(ChannelReader::new(rx)),
+        };
+        unpack(&paths, input, blob, &w, &d)
+    });
+    let mut got = start;
     let mut failure = None;
     while let Some(chunk) = stream.next().await {
         match chunk {
@@ -154,6 +244,9 @@ pub(crate) async fn layer(
         }
     }
     drop(tx);
+    if failure.is_none() {
+        progress(Progress::Extracting { id: id.clone() });
+    }
     let pending = unpack
         .await
         .map_err(|e| EngineError::Other(format!("layer unpack task failed: {e}")));
@@ -162,13 +255,17 @@ pub(crate) async fn layer(
     }
     let pending = pending??;
     progress(Progress::Complete { id });
-    Ok(pending)
+    Ok((pending, got.saturating_sub(start)))
 }
 
 /// The blocking half: tee into a temp blob, decompress (bounded), hash, unpack.
-fn unpack(paths: &Paths, input: ChannelReader, want: &Want, diff_id: &str) -> Result<PendingLayer> {
-    let blobs = crate::engine::image::blobs::Blobs::new(paths);
-    let mut blob = blobs.writer()?;
+fn unpack(
+    paths: &Paths,
+    input: impl Read,
+    mut blob: BlobWriter,
+    want: &Want,
+    diff_id: &str,
+) -> Result<PendingLayer> {
     // One byte more than declared is enough to know it lies.
     let mut limited = input.take(want.size + 1);
     let unpacked = {
@@ -199,6 +296,7 @@ fn unpack(paths: &Paths, input: ChannelReader, want: &Want, diff_id: &str) -> Re
         )));
     }
     staged.diff_id = got;
+    blob.sync()?;
     Ok(PendingLayer {
         blob,
         expected: Some(want.digest.clone()),

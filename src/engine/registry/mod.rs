@@ -30,7 +30,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// Registry settings (the `registries:` key of the config file).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RegistryOptions {
     /// Hosts (`host` or `host:port`) reached over plain HTTP besides loopback ones.

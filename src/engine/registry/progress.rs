@@ -30,6 +30,20 @@ pub enum Progress {
         /// Total bytes.
         total: u64,
     },
+    /// An interrupted download of a layer continues from `current` bytes.
+    Resumed {
+        /// Short digest.
+        id: String,
+        /// Bytes already there.
+        current: u64,
+        /// Total bytes.
+        total: u64,
+    },
+    /// A layer's bytes are all in; the unpacker finishes extracting and verifying it.
+    Extracting {
+        /// Short digest.
+        id: String,
+    },
     /// A blob was mounted from another repository of the registry.
     Mounted {
         /// Short digest.

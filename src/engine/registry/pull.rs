@@ -60,6 +60,9 @@ pub struct PullResult {
     pub id: String,
     /// Whether anything changed.
     pub status: PullStatus,
+    /// Layer bytes that came over the network (less than the layers' size when an
+    /// interrupted download was resumed, 0 when every layer was there).
+    pub fetched: u64,
 }
 
 impl Engine {
@@ -198,7 +201,7 @@ impl Engine {
                 missing.push(i);
             }
         }
-        let fetched: Vec<(usize, crate::engine::image::commit::PendingLayer)> =
+        let fetched: Vec<(usize, (crate::engine::image::commit::PendingLayer, u64))> =
             futures_util::stream::iter(missing.into_iter().map(|i| {
                 let (paths, client, image, want, diff) = (
                     self.paths().clone(),
@@ -216,9 +219,10 @@ impl Engine {
             .buffer_unordered(PARALLEL)
             .try_collect()
             .await?;
+        let network_bytes = fetched.iter().map(|(_, (_, n))| n).sum();
         let mut fetched: Vec<Option<_>> = {
             let mut v: Vec<Option<_>> = (0..layers.len()).map(|_| None).collect();
-            for (i, l) in fetched {
+            for (i, (l, _)) in fetched {
                 v[i] = Some(l);
             }
             v
@@ -259,6 +263,7 @@ impl Engine {
             } else {
                 PullStatus::Downloaded
             },
+            fetched: network_bytes,
         })
     }
 }

@@ -1,11 +1,14 @@
 //! Removes what an interrupted berth process left in `tmp/`: half-built containers
 //! (`create-*`), containers caught mid-removal (`removing-*`) and other scratch files.
+//! Interrupted downloads (`partial-*`, resumed by the next pull) are kept for a week.
 
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
 /// Scratch entries younger than this may belong to a berth process still at work.
 const GRACE: Duration = Duration::from_secs(120);
+/// Interrupted downloads older than this are given up.
+const PARTIAL_GRACE: Duration = Duration::from_secs(7 * 24 * 3600);
 
 /// Deletes entries of `tmp` older than the grace period. Errors are ignored: the sweep is
 /// housekeeping and runs again on the next call.
@@ -15,12 +18,17 @@ pub fn stale_scratch(tmp: &Path) {
     };
     let now = SystemTime::now();
     for entry in entries.flatten() {
+        let partial = entry
+            .file_name()
+            .to_string_lossy()
+            .starts_with(crate::engine::image::blobs::PARTIAL_PREFIX);
+        let grace = if partial { PARTIAL_GRACE } else { GRACE };
         let old = entry
             .metadata()
             .and_then(|m| m.modified())
             .ok()
             .and_then(|t| now.duration_since(t).ok())
-            .is_some_and(|age| age > GRACE);
+            .is_some_and(|age| age > grace);
         if !old {
             continue;
         }

@@ -1,5 +1,6 @@
 //! The Images pane: the image list (one row per reference, with how many containers use
-//! each image), and under it the selected image's history beside its layer file tree.
+//! each image), and under it the selected image's history beside its layer file tree
+//! (below the gauges of a running pull or push).
 
 use super::{is_focused, pane_block, tree};
 use crate::tui::app::{App, Pane};
@@ -15,8 +16,16 @@ use ratatui::widgets::{Cell, Paragraph, Row, StatefulWidget, Table, TableState, 
 pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let wanted = app.images.rows.len().max(1) as u16 + 3;
     let list_h = wanted.clamp(5, (area.height * 2 / 5).max(5));
-    let [list, below] =
+    let [list, mut below] =
         Layout::vertical([Constraint::Length(list_h), Constraint::Min(3)]).areas(area);
+    if let Some(t) = &app.transfer {
+        // A running pull or push takes the top of the lower half (at most all of it).
+        let h = super::transfer::height(t).min(below.height);
+        let [gauges, rest] =
+            Layout::vertical([Constraint::Length(h), Constraint::Min(0)]).areas(below);
+        super::transfer::render(t, theme, gauges, buf);
+        below = rest;
+    }
     let [history, files] =
         Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(below);
     render_list(app, theme, list, buf);

@@ -17,6 +17,7 @@ pub mod shell;
 pub mod stats;
 pub mod status;
 pub mod top;
+pub mod transfer;
 pub mod tree;
 
 use super::app::{App, Pane, Popup};

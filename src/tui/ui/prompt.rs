@@ -34,6 +34,11 @@ pub fn render(app: &App, p: &Prompt, theme: &Theme, area: Rect, buf: &mut Buffer
             "Search the log for:".to_string(),
             "text; lowercase matches any case (empty: clear)".to_string(),
         ),
+        PromptKind::Pull => (
+            " Pull ",
+            "Image to pull (berth pull):".to_string(),
+            "NAME[:TAG|@DIGEST], e.g. busybox or localhost:5000/app:1".to_string(),
+        ),
     };
     let width = 56u16.max(question.chars().count() as u16 + 4);
     let field_w = usize::from(width.saturating_sub(4));

@@ -1,0 +1,86 @@
+//! `App::update` for pulls and pushes: the pull prompt, the push of the selected image,
+//! progress events folded into the gauges, and the outcome in the status bar.
+
+use super::action::Effect;
+use super::app::{App, Popup, Prompt, PromptKind};
+use super::transfer::{Transfer, TransferKind};
+use crate::engine::registry::Progress;
+
+impl App {
+    /// Opens the pull prompt (a reference).
+    pub(super) fn ask_pull(&mut self) -> Vec<Effect> {
+        self.popup = Some(Popup::Prompt(Prompt {
+            kind: PromptKind::Pull,
+            input: String::new(),
+        }));
+        vec![]
+    }
+
+    /// Pushes the selected image, by its reference (an untagged image has none to push).
+    pub(super) fn push_selected(&mut self) -> Vec<Effect> {
+        let Some(row) = self.images.current() else {
+            self.error("no image selected: pull or import one first");
+            return vec![];
+        };
+        match row.reference.clone() {
+            Some(r) => self.start_transfer(TransferKind::Push, r),
+            None => {
+                let id = row.image.short_id().to_string();
+                self.error(format!(
+                    "image '{id}' has no name to push: tag it first (e.g. localhost:5000/app:1)"
+                ));
+                vec![]
+            }
+        }
+    }
+
+    /// Starts a pull or push unless one is running (one at a time, so the gauges are its).
+    pub(super) fn start_transfer(&mut self, kind: TransferKind, reference: String) -> Vec<Effect> {
+        if let Some(t) = &self.transfer {
+            self.error(format!(
+                "still {} '{}': wait for it to finish",
+                t.kind.doing(),
+                t.reference
+            ));
+            return vec![];
+        }
+        self.command_log.push(kind.cli_line(&reference));
+        self.info(format!("{} '{reference}'…", kind.doing()));
+        self.transfer = Some(Transfer::new(kind, reference.clone()));
+        vec![Effect::Transfer {
+            kind,
+            reference,
+            registries: self.settings.registries.clone(),
+        }]
+    }
+
+    pub(super) fn transfer_progress(&mut self, p: Progress) -> Vec<Effect> {
+        if let Some(t) = &mut self.transfer {
+            t.apply(p);
+        }
+        vec![]
+    }
+
+    pub(super) fn transfer_finished(
+        &mut self,
+        kind: TransferKind,
+        reference: String,
+        result: Result<String, String>,
+    ) -> Vec<Effect> {
+        if self
+            .transfer
+            .as_ref()
+            .is_some_and(|t| t.kind == kind && t.reference == reference)
+        {
+            self.transfer = None;
+        }
+        match result {
+            Ok(line) => self.info(line),
+            Err(e) => {
+                self.command_log.push(format!("#   failed: {e}"));
+                self.error(format!("{}: {e}", kind.cli_line(&reference)));
+            }
+        }
+        vec![Effect::ListImages]
+    }
+}
