@@ -78,9 +78,21 @@ impl Engine {
             self.request_stop(&c);
             let cg = Cgroup::for_container(c.id());
             cg.kill_all();
+            // The cgroup may not be visible from here (e.g. under `ip netns exec`, which
+            // mounts a fresh /sys): the first process is killed by pid too, and with it
+            // every process of its pid namespace.
+            let _ = self.signal_first_process(&c, nix::sys::signal::Signal::SIGKILL);
             // The shim records the exit and cleans up; wait for it, then make sure.
-            self.wait_stopped(c.id(), Duration::from_secs(10));
-            cg.kill_all();
+            if !self.wait_stopped(c.id(), Duration::from_secs(10)) {
+                cg.kill_all();
+                let _ = self.signal_first_process(&c, nix::sys::signal::Signal::SIGKILL);
+                if !self.wait_stopped(c.id(), Duration::from_secs(5)) {
+                    return Err(EngineError::Other(format!(
+                        "cannot remove container '{}': it did not stop after SIGKILL",
+                        c.name()
+                    )));
+                }
+            }
         }
         // --rm containers may have been removed by their shim meanwhile.
         if self.paths().container(c.id()).exists() {

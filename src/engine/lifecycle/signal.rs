@@ -28,7 +28,8 @@ pub fn parse_signal(s: &str) -> Result<Signal> {
 }
 
 impl Engine {
-    fn signal_first_process(&self, c: &Container, sig: Signal) -> Result<()> {
+    /// Sends `sig` to the container's first process, if it is still the one recorded.
+    pub(crate) fn signal_first_process(&self, c: &Container, sig: Signal) -> Result<()> {
         if c.state.pid > 0 && procfs::is_same_process(c.state.pid, c.state.pid_start) {
             kill(Pid::from_raw(c.state.pid), sig)
                 .map_err(|e| EngineError::sys(format!("signal container '{}'", c.name()), e))?;
