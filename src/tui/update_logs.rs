@@ -27,6 +27,9 @@ impl App {
                 self.logs.lines.len()
             ));
         } else {
+            // n/N work in the Logs pane: searching takes the focus there.
+            self.focus = Pane::Logs;
+            self.detail = Pane::Logs;
             let next = self.keymap.keys_text(UserAction::NextMatch);
             let prev = self.keymap.keys_text(UserAction::PrevMatch);
             self.info(format!(
