@@ -96,7 +96,30 @@ impl Cgroup {
         }
     }
 
+    /// A limit was asked for but its controller is not mounted: refuse rather than run the
+    /// container unconstrained (e.g. under `ip netns exec`, which mounts a fresh /sys).
+    fn missing(controller: &str, flag: &str) -> EngineError {
+        EngineError::Other(format!(
+            "cannot apply {flag}: the cgroup '{controller}' controller is not mounted under {CGROUP_ROOT}"
+        ))
+    }
+
+    fn check_v1(&self, res: &Resources) -> Result<()> {
+        let wanted = [
+            (res.memory.is_some(), "memory", "--memory"),
+            (res.nano_cpus.is_some(), "cpu", "--cpus"),
+            (res.pids_limit.is_some(), "pids", "--pids-limit"),
+        ];
+        for (asked, controller, flag) in wanted {
+            if asked && self.dir(controller).is_none() {
+                return Err(Self::missing(controller, flag));
+            }
+        }
+        Ok(())
+    }
+
     fn apply_v1(&self, res: &Resources) -> Result<()> {
+        self.check_v1(res)?;
         if let (Some(mem), Some(d)) = (res.memory, self.dir("memory")) {
             write(d, "memory.limit_in_bytes", &mem.to_string())?;
             // Swap is limited to the same amount (no extra swap), as with `--memory-swap` = memory.
@@ -285,4 +308,37 @@ fn write(dir: &Path, file: &str, value: &str) -> Result<()> {
     let p = dir.join(file);
     fs::write(&p, value)
         .map_err(|e| EngineError::Other(format!("cannot set {}={value}: {e}", p.display())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_limit_without_its_controller_is_refused_not_ignored() {
+        // No hierarchy mounted, as under `ip netns exec` (a fresh /sys).
+        let none = Cgroup {
+            layout: Layout::V1,
+            dirs: vec![],
+        };
+        let res = Resources {
+            memory: Some(32 << 20),
+            ..Resources::default()
+        };
+        let e = none.check_v1(&res).expect_err("must refuse");
+        assert!(e.to_string().contains("--memory"), "{e}");
+        assert!(
+            none.check_v1(&Resources::default()).is_ok(),
+            "no limit, no need"
+        );
+        let pids_only = Cgroup {
+            layout: Layout::V1,
+            dirs: vec![("pids".into(), PathBuf::from("/nonexistent"))],
+        };
+        let res = Resources {
+            pids_limit: Some(10),
+            ..Resources::default()
+        };
+        assert!(pids_only.check_v1(&res).is_ok());
+    }
 }
