@@ -40,6 +40,10 @@ pub struct BuildArgs {
     /// Suppress the build output and print image ID on success.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Set the networking mode for the RUN instructions during build ('default' is the
+    /// configured default network).
+    #[arg(long)]
+    pub network: Option<String>,
     /// The build context: a directory, or '-' for a Dockerfile or a context tar on stdin.
     pub context: String,
 }
@@ -88,7 +92,10 @@ pub fn build(ctx: &Ctx, a: BuildArgs) -> Result<i32> {
         no_cache: a.no_cache,
         target: a.target.clone(),
         labels: pairs(&a.labels, "label", false)?,
-        network: ctx.config.network.default.clone(),
+        network: match a.network.as_deref() {
+            None | Some("default") => ctx.config.network.default.clone(),
+            Some(n) => n.to_string(),
+        },
         registries: ctx.config.registries.clone(),
         dockerfile: a.file.clone(),
         ..BuildOptions::default()
