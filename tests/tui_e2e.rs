@@ -247,6 +247,10 @@ fn dashboard_sees_a_container_from_another_shell_stops_it_and_quits() {
         row(s).is_some_and(|l| l.contains("running"))
     });
     eprintln!("appeared after {:?}:\n{screen}", started.elapsed());
+    // The stats sampler runs from the start: the row gets its CPU and memory figures.
+    t.wait_for("the row's CPU and memory", Duration::from_secs(5), |s| {
+        row(s).is_some_and(|l| l.contains('%') && l.contains("iB"))
+    });
 
     // Select it (the only container) and open its log.
     t.keys(&["g", "Enter"]);

@@ -68,11 +68,12 @@ pub async fn run(
         log_credit: Arc::new(Semaphore::new(LOG_BATCHES)),
     };
     let size = terminal.size()?;
-    app.update(Action::Resize {
+    // The first update already starts watchers (the stats sampler): keep its effects.
+    let mut pending = app.update(Action::Resize {
         width: size.width,
         height: size.height,
     });
-    let mut pending = app.init();
+    pending.extend(app.init());
     loop {
         for effect in pending.drain(..) {
             if runner.perform(effect, terminal) {
