@@ -11,6 +11,7 @@ use berth::tui::keymap::{BINDINGS, Keymap, UserAction};
 use berth::tui::theme::{Role, Theme};
 use berth::tui::ui;
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
@@ -261,6 +262,46 @@ fn help_popup_lists_every_binding() {
         fg_at(&buf, "x, f9"),
         theme.style(Role::HelpKey).fg.expect("fg")
     );
+}
+
+#[test]
+fn help_popup_scrolls_on_a_short_screen() {
+    let theme = Theme::preset("default").expect("theme");
+    let mut app = app_with(Keymap::default());
+    app.update(Action::User(UserAction::Help));
+    let last = BINDINGS.last().expect("bindings");
+    let shown = |app: &App| {
+        let buf = draw(app, &theme, 80, 24);
+        rows(&buf).join("\n")
+    };
+    let top = shown(&app);
+    assert!(top.contains("(move_down)"), "{top}");
+    assert!(
+        !top.contains(&format!("({})", last.name)),
+        "cut at first: {top}"
+    );
+    assert!(top.contains("j/k scroll"), "the title says how: {top}");
+    // The keys a user would press, through the keymap: G goes to the end, g back.
+    app.update(Action::Key(KeyEvent::new(
+        KeyCode::Char('G'),
+        KeyModifiers::SHIFT,
+    )));
+    assert_eq!(
+        app.popup,
+        Some(Popup::Help),
+        "scrolling keeps the help open"
+    );
+    let bottom = shown(&app);
+    assert!(
+        bottom.contains(&format!("({})", last.name)),
+        "the last binding after G: {bottom}"
+    );
+    assert!(!bottom.contains("(move_down)"), "{bottom}");
+    app.update(Action::Key(KeyEvent::new(
+        KeyCode::Char('g'),
+        KeyModifiers::NONE,
+    )));
+    assert!(shown(&app).contains("(move_down)"));
 }
 
 #[test]

@@ -265,6 +265,8 @@ pub struct App {
     pub now: DateTime<Utc>,
     /// Terminal rows (for page moves).
     pub height: u16,
+    /// Lines of the help popup scrolled past (when it is taller than the screen).
+    pub help_scroll: usize,
     /// The Networks pane.
     pub networks: NetworksState,
     /// The Shell pane's sessions.
@@ -301,6 +303,7 @@ impl App {
             status: None,
             now,
             height: 24,
+            help_scroll: 0,
             networks: NetworksState::default(),
             shell: ShellView {
                 width: 80,

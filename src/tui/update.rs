@@ -157,6 +157,15 @@ impl App {
                 Some(a) => Some(a),
                 None if *p == Popup::Help => match self.keymap.lookup(key, Scope::Main) {
                     Some(UserAction::Help | UserAction::Quit) => Some(UserAction::ClosePopup),
+                    // Moves scroll a help taller than the screen.
+                    Some(
+                        a @ (UserAction::MoveDown
+                        | UserAction::MoveUp
+                        | UserAction::PageDown
+                        | UserAction::PageUp
+                        | UserAction::GoTop
+                        | UserAction::GoBottom),
+                    ) => Some(a),
                     _ => None,
                 },
                 None => None,
@@ -172,6 +181,23 @@ impl App {
         use UserAction::*;
         if a != Quit {
             self.quit_armed = false;
+        }
+        if self.popup == Some(Popup::Help) {
+            let page = self.page();
+            let s = &mut self.help_scroll;
+            match a {
+                MoveDown => *s = s.saturating_add(1),
+                MoveUp => *s = s.saturating_sub(1),
+                PageDown => *s = s.saturating_add(page),
+                PageUp => *s = s.saturating_sub(page),
+                GoTop => *s = 0,
+                // The render clamps it to the last screenful.
+                GoBottom => *s = usize::MAX / 2,
+                _ => {}
+            }
+            if matches!(a, MoveDown | MoveUp | PageDown | PageUp | GoTop | GoBottom) {
+                return vec![];
+            }
         }
         let popup_action = matches!(
             a,
@@ -279,6 +305,7 @@ impl App {
                     None => Some(Popup::Help),
                     ref other => other.clone(),
                 };
+                self.help_scroll = 0;
                 vec![]
             }
             Quit => match self.popup {

@@ -65,18 +65,39 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
     };
     let wanted = lines.len().div_ceil(rows_fit).max(1);
     let (mut columns, mut widths) = layout(wanted);
+    let mut title = " Keys (remap under dashboard.keys) ".to_string();
     if widths.iter().sum::<u16>() + 2 > area.width {
         (columns, widths) = layout(1);
+        // One column taller than the screen: j/k and the page keys scroll it.
+        if let Some(col) = columns.first_mut()
+            && col.len() > rows_fit
+        {
+            let skip = app.help_scroll.min(col.len() - rows_fit);
+            *col = &col[skip..];
+            let shown_to = skip + rows_fit;
+            let first = |a| {
+                app.keymap
+                    .keys(a)
+                    .first()
+                    .map(ToString::to_string)
+                    .unwrap_or_default()
+            };
+            title = format!(
+                " Keys {}-{} of {} ({}/{} scroll) ",
+                skip + 1,
+                shown_to,
+                lines.len(),
+                first(crate::tui::keymap::UserAction::MoveDown),
+                first(crate::tui::keymap::UserAction::MoveUp),
+            );
+        }
     }
     let width = widths.iter().sum::<u16>() + 2;
     let height = columns.first().map_or(0, |c| c.len()).min(rows_fit) as u16 + 2;
     let rect = centered(area, width, height);
     Clear.render(rect, buf);
     let block = Block::bordered()
-        .title(
-            Line::from(" Keys (remap under dashboard.keys) ")
-                .style(theme.style(Role::TitleFocused)),
-        )
+        .title(Line::from(title).style(theme.style(Role::TitleFocused)))
         .border_style(theme.style(Role::BorderFocused))
         .style(theme.style(Role::Dialog));
     let inner = block.inner(rect);
