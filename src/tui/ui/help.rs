@@ -83,7 +83,7 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
                     .unwrap_or_default()
             };
             title = format!(
-                " Keys {}-{} of {} ({}/{} scroll) ",
+                " Keys (remap under dashboard.keys) · {}-{} of {}, {}/{} scroll ",
                 skip + 1,
                 shown_to,
                 lines.len(),
