@@ -6,10 +6,10 @@
 mod harness;
 
 use berth::engine::Engine;
-use berth::tui::action::{Action, Effect};
+use berth::tui::action::Action;
 use berth::tui::app::{App, AppSettings, Pane};
 use berth::tui::keymap::{Keymap, UserAction};
-use berth::tui::shell_task::ShellHandle;
+use berth::tui::shell_task::ShellSessions;
 use berth::tui::theme::Theme;
 use berth::tui::ui;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -49,42 +49,14 @@ struct Dash {
     engine: Engine,
     rx: mpsc::UnboundedReceiver<Action>,
     tx: mpsc::UnboundedSender<Action>,
-    sessions: Vec<(u64, ShellHandle)>,
+    sessions: ShellSessions,
 }
 
 impl Dash {
     fn update(&mut self, action: Action) {
+        // The runner's own shell effects; the others are not needed here.
         for effect in self.app.update(action) {
-            match effect {
-                Effect::OpenShell {
-                    session,
-                    container,
-                    kind,
-                    size,
-                } => {
-                    let h = ShellHandle::open(
-                        self.engine.clone(),
-                        session,
-                        container,
-                        kind,
-                        size,
-                        self.tx.clone(),
-                    );
-                    self.sessions.push((session, h));
-                }
-                Effect::ShellInput { session, bytes } => {
-                    if let Some((_, h)) = self.sessions.iter().find(|(i, _)| *i == session) {
-                        h.input(&bytes);
-                    }
-                }
-                Effect::ShellResize { session, size } => {
-                    if let Some((_, h)) = self.sessions.iter().find(|(i, _)| *i == session) {
-                        h.resize(size.0, size.1);
-                    }
-                }
-                Effect::CloseShell { session } => self.sessions.retain(|(i, _)| *i != session),
-                _ => {}
-            }
+            self.sessions.perform(effect, &self.engine, &self.tx);
         }
     }
 
@@ -145,7 +117,7 @@ async fn shell_pane_runs_a_real_shell_with_colours_resize_and_full_screen_progra
         engine: ctx.engine.clone(),
         rx,
         tx,
-        sessions: Vec::new(),
+        sessions: ShellSessions::default(),
     };
     d.update(Action::Resize {
         width: W,
@@ -278,7 +250,7 @@ async fn attach_kind_shows_a_containers_own_output() {
         engine: ctx.engine.clone(),
         rx,
         tx,
-        sessions: Vec::new(),
+        sessions: ShellSessions::default(),
     };
     d.update(Action::Resize {
         width: W,

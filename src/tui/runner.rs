@@ -6,7 +6,7 @@ use super::app::App;
 use super::images;
 use super::layertree;
 use super::netwatch::{self, NetWatcher};
-use super::shell_task::ShellHandle;
+use super::shell_task::ShellSessions;
 use super::tasks::{self, Follower, Tx};
 use super::theme::Theme;
 use super::transfer;
@@ -63,7 +63,7 @@ pub async fn run(
         sampler: None,
         top: None,
         networks: None,
-        shells: Vec::new(),
+        shells: ShellSessions::default(),
         merged: Vec::new(),
         log_credit: Arc::new(Semaphore::new(LOG_BATCHES)),
     };
@@ -128,7 +128,7 @@ struct Runner {
     top: Option<JoinHandle<()>>,
     networks: Option<NetWatcher>,
     /// Open shell sessions by id.
-    shells: Vec<(u64, ShellHandle)>,
+    shells: ShellSessions,
     /// The followers of the merged log view.
     merged: Vec<Follower>,
     /// Log batches sent but not yet handled, at most [`LOG_BATCHES`].
@@ -138,7 +138,15 @@ struct Runner {
 impl Runner {
     /// Performs one effect; true means quit.
     fn perform(&mut self, effect: Effect, terminal: &mut DefaultTerminal) -> bool {
+        let Some(effect) = self.shells.perform(effect, &self.engine, &self.tx) else {
+            return false;
+        };
         match effect {
+            // Performed by `self.shells` above.
+            Effect::OpenShell { .. }
+            | Effect::ShellInput { .. }
+            | Effect::ShellResize { .. }
+            | Effect::CloseShell { .. } => {}
             Effect::Quit => return true,
             Effect::RefreshContainers => self.refresh_now.notify_one(),
             Effect::FollowLogs {
@@ -244,33 +252,6 @@ impl Runner {
                     let _ = tx.send(Action::CommandLogSaved(save(&text, &file)));
                 });
             }
-            Effect::OpenShell {
-                session,
-                container,
-                kind,
-                size,
-            } => {
-                let h = ShellHandle::open(
-                    self.engine.clone(),
-                    session,
-                    container,
-                    kind,
-                    size,
-                    self.tx.clone(),
-                );
-                self.shells.push((session, h));
-            }
-            Effect::ShellInput { session, bytes } => {
-                if let Some((_, h)) = self.shells.iter().find(|(id, _)| *id == session) {
-                    h.input(&bytes);
-                }
-            }
-            Effect::ShellResize { session, size } => {
-                if let Some((_, h)) = self.shells.iter().find(|(id, _)| *id == session) {
-                    h.resize(size.0, size.1);
-                }
-            }
-            Effect::CloseShell { session } => self.shells.retain(|(id, _)| *id != session),
             Effect::FollowMerged {
                 containers,
                 generation,

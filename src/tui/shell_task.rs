@@ -7,7 +7,7 @@
 //! tokio task owns the parser, feeds it what the reader read, applies resizes, and
 //! sends at most one screen per [`FRAME`] (a flood of output costs one copy a frame).
 
-use super::action::Action;
+use super::action::{Action, Effect};
 use super::shellview::ShellKind;
 use super::tasks::Tx;
 use crate::engine::Engine;
@@ -38,6 +38,56 @@ enum Msg {
 pub struct ShellHandle {
     input: std_mpsc::Sender<Vec<u8>>,
     ctl: mpsc::UnboundedSender<Msg>,
+}
+
+/// The open shell sessions, by id: what the runner keeps to perform the shell effects.
+#[derive(Default)]
+pub struct ShellSessions(Vec<(u64, ShellHandle)>);
+
+impl ShellSessions {
+    /// Performs `effect` when it is a shell one (open, input, resize, close) and gives
+    /// back any other effect untouched.
+    pub fn perform(&mut self, effect: Effect, engine: &Engine, tx: &Tx) -> Option<Effect> {
+        match effect {
+            Effect::OpenShell {
+                session,
+                container,
+                kind,
+                size,
+            } => {
+                let h =
+                    ShellHandle::open(engine.clone(), session, container, kind, size, tx.clone());
+                self.0.push((session, h));
+            }
+            Effect::ShellInput { session, bytes } => {
+                if let Some(h) = self.get(session) {
+                    h.input(&bytes);
+                }
+            }
+            Effect::ShellResize { session, size } => {
+                if let Some(h) = self.get(session) {
+                    h.resize(size.0, size.1);
+                }
+            }
+            Effect::CloseShell { session } => self.0.retain(|(id, _)| *id != session),
+            other => return Some(other),
+        }
+        None
+    }
+
+    /// How many sessions are open.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether no session is open.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn get(&self, session: u64) -> Option<&ShellHandle> {
+        self.0.iter().find(|(id, _)| *id == session).map(|(_, h)| h)
+    }
 }
 
 impl ShellHandle {
