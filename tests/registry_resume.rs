@@ -8,7 +8,7 @@ mod registry_harness;
 
 use berth::engine::Engine;
 use berth::engine::registry::{Progress, PullOptions, RegistryOptions};
-use registry_harness::{Registry, busybox_rootfs};
+use registry_harness::{Registry, big_layer};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -18,44 +18,6 @@ use std::time::{Duration, Instant};
 fn sha(data: &[u8]) -> String {
     use sha2::{Digest, Sha256};
     format!("sha256:{}", hex::encode(Sha256::digest(data)))
-}
-
-/// A layer of busybox plus `size` random bytes as `/big.bin`, stored (not compressed) in a
-/// gzip stream so the download is as large as the data. Returns (layer blob, tar).
-fn big_layer(size: usize, seed: u64) -> (Vec<u8>, Vec<u8>) {
-    let mut data = vec![0u8; size];
-    let mut x = seed | 1;
-    for chunk in data.chunks_mut(8) {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        chunk.copy_from_slice(&x.to_le_bytes()[..chunk.len()]);
-    }
-    let mut b = tar::Builder::new(Vec::new());
-    let mut ar = tar::Archive::new(std::io::Cursor::new(busybox_rootfs()));
-    for e in ar.entries().expect("entries") {
-        let mut e = e.expect("entry");
-        let mut h = e.header().clone();
-        let path = e.path().expect("path").into_owned();
-        if h.entry_type() == tar::EntryType::Symlink {
-            let target = e.link_name().expect("link").expect("target").into_owned();
-            b.append_link(&mut h, &path, &target).expect("link");
-        } else {
-            b.append_data(&mut h, &path, &mut e).expect("data");
-        }
-    }
-    let mut h = tar::Header::new_gnu();
-    h.set_size(data.len() as u64);
-    h.set_mode(0o644);
-    h.set_uid(0);
-    h.set_gid(0);
-    h.set_mtime(1_700_000_000);
-    b.append_data(&mut h, "big.bin", data.as_slice())
-        .expect("append");
-    let tar = b.into_inner().expect("tar");
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::none());
-    std::io::Write::write_all(&mut gz, &tar).expect("gzip");
-    (gz.finish().expect("gzip"), tar)
 }
 
 fn state(dir: &Path) -> PathBuf {

@@ -5,7 +5,7 @@
 #[path = "common/registry_harness.rs"]
 mod registry_harness;
 
-use registry_harness::{Registry, busybox_rootfs};
+use registry_harness::{Registry, big_layer};
 use std::path::Path;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
@@ -62,43 +62,6 @@ impl Drop for Tmux {
     }
 }
 
-/// busybox plus 80 MB of random bytes, in a gzip stream that stores them as they are.
-fn big_layer() -> (Vec<u8>, Vec<u8>) {
-    let mut data = vec![0u8; 80 * 1024 * 1024];
-    let mut x: u64 = 0x2545_f491_4f6c_dd1d;
-    for chunk in data.chunks_mut(8) {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        chunk.copy_from_slice(&x.to_le_bytes()[..chunk.len()]);
-    }
-    let mut b = tar::Builder::new(Vec::new());
-    let mut ar = tar::Archive::new(std::io::Cursor::new(busybox_rootfs()));
-    for e in ar.entries().expect("entries") {
-        let mut e = e.expect("entry");
-        let mut h = e.header().clone();
-        let path = e.path().expect("path").into_owned();
-        if h.entry_type() == tar::EntryType::Symlink {
-            let target = e.link_name().expect("link").expect("target").into_owned();
-            b.append_link(&mut h, &path, &target).expect("link");
-        } else {
-            b.append_data(&mut h, &path, &mut e).expect("data");
-        }
-    }
-    let mut h = tar::Header::new_gnu();
-    h.set_size(data.len() as u64);
-    h.set_mode(0o644);
-    h.set_uid(0);
-    h.set_gid(0);
-    h.set_mtime(1_700_000_000);
-    b.append_data(&mut h, "big.bin", data.as_slice())
-        .expect("append");
-    let tar = b.into_inner().expect("tar");
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::none());
-    std::io::Write::write_all(&mut gz, &tar).expect("gzip");
-    (gz.finish().expect("gzip"), tar)
-}
-
 fn sha(data: &[u8]) -> String {
     use sha2::{Digest, Sha256};
     format!("sha256:{}", hex::encode(Sha256::digest(data)))
@@ -121,7 +84,8 @@ fn percent_of(screen: &str, id: &str) -> Option<u32> {
 #[test]
 fn a_pull_from_the_dashboard_shows_moving_gauges_and_keeps_answering_keys() {
     let reg = Registry::plain();
-    let (layer, tar) = big_layer();
+    // busybox plus 80 MB of random bytes.
+    let (layer, tar) = big_layer(80 * 1024 * 1024, 0x2545_f491_4f6c_dd1d);
     reg.push_raw_image("e2e/big", "v1", &layer, &sha(&tar));
     let reference = format!("{}/e2e/big:v1", reg.host);
     let id = sha(&layer).trim_start_matches("sha256:")[..12].to_string();
