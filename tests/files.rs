@@ -69,26 +69,15 @@ fn fake_container(root: &Path) -> String {
         name: "box".into(),
         created: chrono::Utc::now(),
         image: "test".into(),
-        image_id: String::new(),
         layers: vec![LOWER.into(), TOP.into()],
-        entrypoint: vec![],
         cmd: vec!["sh".into()],
-        env: vec![],
         working_dir: "/".into(),
-        user: String::new(),
         hostname: "box".into(),
-        labels: Default::default(),
-        tty: false,
-        open_stdin: false,
-        mounts: vec![],
-        read_only: false,
         resources: Resources::default(),
         restart: RestartPolicy::default(),
-        auto_remove: false,
         network_mode: "none".into(),
-        net: Default::default(),
         stop_signal: "SIGTERM".into(),
-        stop_timeout: None,
+        ..Default::default()
     };
     berth::engine::store::write_json(&dir.join("config.json"), &config).expect("config");
     id

@@ -27,28 +27,18 @@ fn container(id: &str, name: &str, image: &str, cmd: &[&str], created: DateTime<
             created,
             image: image.into(),
             image_id: format!("sha256:{}", "c".repeat(64)),
-            layers: vec![],
-            entrypoint: vec![],
             cmd: cmd.iter().map(|s| s.to_string()).collect(),
-            env: vec![],
             working_dir: "/".into(),
-            user: String::new(),
             hostname: "host".into(),
             labels: [("b", "2"), ("a", "1")]
                 .iter()
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
-            tty: false,
-            open_stdin: false,
-            mounts: vec![],
-            read_only: false,
             resources: Resources::default(),
             restart: RestartPolicy::default(),
-            auto_remove: false,
             network_mode: "none".into(),
-            net: Default::default(),
             stop_signal: "SIGTERM".into(),
-            stop_timeout: None,
+            ..Default::default()
         },
         state: ContainerState::default(),
     }

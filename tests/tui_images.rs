@@ -16,7 +16,6 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -162,30 +161,11 @@ fn user_of(id: &str, name: &str) -> Container {
 
 fn blank() -> ContainerConfig {
     ContainerConfig {
-        id: String::new(),
-        name: String::new(),
         created: now(),
         image: "box:1".into(),
-        image_id: String::new(),
-        layers: vec![],
-        entrypoint: vec![],
-        cmd: vec![],
-        env: vec![],
-        working_dir: String::new(),
-        user: String::new(),
-        hostname: String::new(),
-        labels: BTreeMap::new(),
-        tty: false,
-        open_stdin: false,
-        mounts: vec![],
-        read_only: false,
-        resources: Default::default(),
-        restart: Default::default(),
-        auto_remove: false,
         network_mode: "none".into(),
         stop_signal: "SIGTERM".into(),
-        stop_timeout: None,
-        net: Default::default(),
+        ..Default::default()
     }
 }
 

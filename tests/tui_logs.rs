@@ -17,7 +17,6 @@ use harness::Berth;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 fn container(n: u8, name: &str) -> Container {
@@ -27,26 +26,10 @@ fn container(n: u8, name: &str) -> Container {
             name: name.into(),
             created: Utc::now(),
             image: "busybox".into(),
-            image_id: String::new(),
-            layers: vec![],
-            entrypoint: vec![],
             cmd: vec!["sh".into()],
-            env: vec![],
-            working_dir: String::new(),
-            user: String::new(),
-            hostname: String::new(),
-            labels: BTreeMap::new(),
-            tty: false,
-            open_stdin: false,
-            mounts: vec![],
-            read_only: false,
-            resources: Default::default(),
-            restart: Default::default(),
-            auto_remove: false,
             network_mode: "none".into(),
-            net: Default::default(),
             stop_signal: "SIGTERM".into(),
-            stop_timeout: None,
+            ..Default::default()
         },
         state: ContainerState {
             status: Status::Running,

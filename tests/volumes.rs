@@ -189,17 +189,9 @@ fn fake_container_using(root: &Path, volume: &str) -> String {
         name: "user".into(),
         created: chrono::Utc::now(),
         image: "scratch".into(),
-        image_id: String::new(),
-        layers: vec![],
-        entrypoint: vec![],
         cmd: vec!["true".into()],
-        env: vec![],
         working_dir: "/".into(),
-        user: String::new(),
         hostname: "host".into(),
-        labels: Default::default(),
-        tty: false,
-        open_stdin: false,
         mounts: vec![MountSpec {
             kind: MountKind::Volume,
             source: volume.into(),
@@ -207,14 +199,11 @@ fn fake_container_using(root: &Path, volume: &str) -> String {
             read_only: false,
             options: String::new(),
         }],
-        read_only: false,
         resources: Resources::default(),
         restart: RestartPolicy::default(),
-        auto_remove: false,
         network_mode: "none".into(),
-        net: Default::default(),
         stop_signal: "SIGTERM".into(),
-        stop_timeout: None,
+        ..Default::default()
     };
     let dir = root.join("containers").join(&id);
     std::fs::create_dir_all(&dir).expect("container dir");

@@ -23,26 +23,10 @@ pub fn config(n: u8, name: &str, mode: &str) -> ContainerConfig {
         name: name.into(),
         created: now() - Duration::minutes(n.into()),
         image: "busybox:latest".into(),
-        image_id: String::new(),
-        layers: vec![],
-        entrypoint: vec![],
         cmd: vec!["httpd".into()],
-        env: vec![],
-        working_dir: String::new(),
-        user: String::new(),
-        hostname: String::new(),
-        labels: BTreeMap::new(),
-        tty: false,
-        open_stdin: false,
-        mounts: vec![],
-        read_only: false,
-        resources: Default::default(),
-        restart: Default::default(),
-        auto_remove: false,
         network_mode: mode.into(),
         stop_signal: "SIGTERM".into(),
-        stop_timeout: None,
-        net: Default::default(),
+        ..Default::default()
     }
 }
 

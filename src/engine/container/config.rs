@@ -120,7 +120,7 @@ pub struct NetConfig {
 }
 
 /// Everything `create` recorded about a container.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ContainerConfig {
     /// 64-hex id.
     pub id: String,

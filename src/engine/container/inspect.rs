@@ -294,15 +294,11 @@ mod tests {
                 image: "alpine".into(),
                 image_id: format!("sha256:{}", "b".repeat(64)),
                 layers: vec!["l1".into(), "l2".into()],
-                entrypoint: vec![],
                 cmd: vec!["sh".into(), "-c".into(), "sleep 100".into()],
                 env: vec!["PATH=/bin".into()],
                 working_dir: "/".into(),
-                user: String::new(),
                 hostname: "aaaaaaaaaaaa".into(),
                 labels: [("k".to_string(), "v".to_string())].into_iter().collect(),
-                tty: false,
-                open_stdin: false,
                 mounts: vec![
                     MountSpec {
                         kind: MountKind::Volume,
@@ -319,7 +315,6 @@ mod tests {
                         options: "size=64m".into(),
                     },
                 ],
-                read_only: false,
                 resources: Resources {
                     memory: Some(1 << 20),
                     nano_cpus: None,
@@ -329,11 +324,9 @@ mod tests {
                     name: "on-failure".into(),
                     max_retry: 3,
                 },
-                auto_remove: false,
                 network_mode: "none".into(),
-                net: Default::default(),
                 stop_signal: "SIGTERM".into(),
-                stop_timeout: None,
+                ..Default::default()
             },
             state: ContainerState {
                 status: Status::Running,

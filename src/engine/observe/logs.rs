@@ -344,26 +344,10 @@ mod tests {
             name: "quiet".into(),
             created: Utc::now(),
             image: "busybox:latest".into(),
-            image_id: String::new(),
-            layers: vec![],
-            entrypoint: vec![],
             cmd: vec!["sleep".into(), "1000".into()],
-            env: vec![],
-            working_dir: String::new(),
-            user: String::new(),
-            hostname: String::new(),
-            labels: Default::default(),
-            tty: false,
-            open_stdin: false,
-            mounts: vec![],
-            read_only: false,
-            resources: Default::default(),
-            restart: Default::default(),
-            auto_remove: false,
             network_mode: "none".into(),
-            net: Default::default(),
             stop_signal: "SIGTERM".into(),
-            stop_timeout: None,
+            ..Default::default()
         };
         let me = std::process::id() as i32;
         let state = ContainerState {

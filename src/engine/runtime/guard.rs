@@ -64,26 +64,10 @@ mod tests {
             name: "guarded".into(),
             created: chrono::Utc::now(),
             image: "busybox:latest".into(),
-            image_id: String::new(),
-            layers: vec![],
-            entrypoint: vec![],
             cmd: vec!["sleep".into(), "1".into()],
-            env: vec![],
-            working_dir: String::new(),
-            user: String::new(),
-            hostname: String::new(),
-            labels: Default::default(),
-            tty: false,
-            open_stdin: false,
-            mounts: vec![],
-            read_only: false,
-            resources: Default::default(),
-            restart: Default::default(),
-            auto_remove: false,
             network_mode: "none".into(),
-            net: Default::default(),
             stop_signal: "SIGTERM".into(),
-            stop_timeout: None,
+            ..Default::default()
         }
     }
 
