@@ -210,12 +210,22 @@ impl Berth {
         self.root().join("containers").join(id)
     }
 
-    /// The container's state.json (as the shim last wrote it).
+    /// The container's state.json (as the shim last wrote it); a container that never
+    /// started has none, which means the default state (`created`).
     pub fn state(&self, id: &str) -> serde_json::Value {
         let p = self.container_dir(id).join("state.json");
-        let text =
-            std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("read {}: {e}", p.display()));
-        serde_json::from_str(&text).expect("state.json is JSON")
+        match std::fs::read_to_string(&p) {
+            Ok(text) => serde_json::from_str(&text).expect("state.json is JSON"),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && self.config_exists(id) => {
+                serde_json::to_value(berth::engine::container::ContainerState::default())
+                    .expect("the default state serialises")
+            }
+            Err(e) => panic!("read {}: {e}", p.display()),
+        }
+    }
+
+    fn config_exists(&self, id: &str) -> bool {
+        self.container_dir(id).join("config.json").exists()
     }
 
     /// The container's config.json.
@@ -252,7 +262,7 @@ impl Berth {
         wait_until(
             &format!("container status '{status}'"),
             timeout,
-            &mut || self.container_dir(id).join("state.json").exists() && self.status(id) == status,
+            &mut || self.config_exists(id) && self.status(id) == status,
         );
     }
 

@@ -193,7 +193,8 @@ fn graph_driver(c: &Container, paths: &Paths) -> Value {
     json!({
         "Data": {
             "LowerDir": lower.join(":"),
-            "MergedDir": path_string(dir.join("merged")),
+            // Mounted there inside the container's mount namespace only.
+            "MergedDir": path_string(paths.rootfs_mountpoint()),
             "UpperDir": path_string(dir.join("rw").join("upper")),
             "WorkDir": path_string(dir.join("rw").join("work")),
         },

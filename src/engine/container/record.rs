@@ -32,8 +32,8 @@ pub mod files {
     pub const CONFIG: &str = "config.json";
     /// The state record.
     pub const STATE: &str = "state.json";
-    /// The lock taken around state changes.
-    pub const LOCK: &str = "lock";
+    /// The read-write layer's directory; `start` locks it (see [`lock_start`]).
+    pub const RW: &str = "rw";
     /// Present while a user-requested stop is in progress (the shim does not restart).
     pub const STOP_REQUESTED: &str = "stop-requested";
 }
@@ -51,13 +51,27 @@ pub fn update_state<F>(paths: &Paths, id: &str, change: F) -> Result<ContainerSt
 where
     F: FnOnce(&mut ContainerState),
 {
+    let _lock = lock_state(paths, id)?;
     let dir = paths.container(id);
-    let _lock = FileLock::exclusive(&dir.join(files::LOCK)).at(dir.join(files::LOCK))?;
     let path = dir.join(files::STATE);
     let mut state: ContainerState = read_json(&path).unwrap_or_default();
     change(&mut state);
     write_record(&path, &state).at(&path)?;
     Ok(state)
+}
+
+/// Takes the lock around a container's state changes: a flock on its directory, so no
+/// lock file has to be made (an inode per container start).
+pub fn lock_state(paths: &Paths, id: &str) -> Result<FileLock> {
+    let dir = paths.container(id);
+    FileLock::directory(&dir).at(&dir)
+}
+
+/// Takes the lock that serialises starts of a container: a flock on its `rw/` directory
+/// (the state lock is taken inside a start, by the shim, so it must be another one).
+pub fn lock_start(paths: &Paths, id: &str) -> Result<FileLock> {
+    let rw = paths.container(id).join(files::RW);
+    FileLock::directory(&rw).at(&rw)
 }
 
 /// The log file of a container.

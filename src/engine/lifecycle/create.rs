@@ -6,7 +6,7 @@ use crate::engine::container::{
     Resources, RestartPolicy,
 };
 use crate::engine::error::{EngineError, IoContext, Result};
-use crate::engine::store::{FileLock, write_record};
+use crate::engine::store::FileLock;
 use crate::engine::{Engine, ids};
 use std::collections::BTreeMap;
 
@@ -305,7 +305,7 @@ impl Engine {
 }
 
 impl Engine {
-    /// Writes the record of a new container (config and a `created` state) in a scratch
+    /// Writes the record of a new container (its config; no state means `created`) in a scratch
     /// directory, then renames it into place: a crash leaves either a whole container or
     /// none.
     pub(crate) fn write_new_container(&self, config: &ContainerConfig) -> Result<()> {
@@ -315,9 +315,14 @@ impl Engine {
             for d in ["rw/upper", "rw/work"] {
                 std::fs::create_dir_all(scratch.join(d)).at(scratch.join(d))?;
             }
-            write_record(&scratch.join(files::CONFIG), config).at(scratch.join(files::CONFIG))?;
-            write_record(&scratch.join(files::STATE), &ContainerState::default())
-                .at(scratch.join(files::STATE))?;
+            // The scratch directory is renamed into place whole, so its files need no
+            // atomic writes of their own; and no state.json: a container without one is
+            // `created` (the default state), one file fewer to make per container.
+            let config_path = scratch.join(files::CONFIG);
+            let data = serde_json::to_vec_pretty(config).map_err(|e| {
+                EngineError::Other(format!("cannot encode the container record: {e}"))
+            })?;
+            std::fs::write(&config_path, data).at(&config_path)?;
             let dest = self.paths().container(id);
             std::fs::rename(&scratch, &dest).at(&dest)
         })();

@@ -3,9 +3,8 @@
 use crate::engine::Engine;
 use crate::engine::container::Status;
 use crate::engine::container::record::files;
-use crate::engine::error::{EngineError, IoContext, Result};
+use crate::engine::error::{EngineError, Result};
 use crate::engine::runtime::spawn::spawn_shim;
-use crate::engine::store::FileLock;
 use std::os::unix::net::UnixStream;
 
 impl Engine {
@@ -25,8 +24,7 @@ impl Engine {
     fn start(&self, name_or_id: &str, attach: bool) -> Result<Option<UnixStream>> {
         let c = self.container(name_or_id)?;
         let dir = self.paths().container(c.id());
-        let lock_path = dir.join("start.lock");
-        let _lock = FileLock::exclusive(&lock_path).at(&lock_path)?;
+        let _lock = crate::engine::container::record::lock_start(self.paths(), c.id())?;
         let c = self.container(c.id())?;
         match c.state.status {
             Status::Running | Status::Restarting if !attach => return Ok(None),

@@ -87,8 +87,26 @@ impl Cgroup {
         if self.layout == Layout::V2 {
             enable_v2_controllers()?;
         }
-        for (_, d) in &self.dirs {
-            fs::create_dir_all(d).at(d)?;
+        for (controller, d) in &self.dirs {
+            let parent = d.parent().unwrap_or(d);
+            fs::create_dir_all(parent).at(parent)?;
+            if self.layout == Layout::V1 && controller == "devices" {
+                // Before the child exists: a new v1 devices cgroup copies its parent's rules
+                // at creation, so they are set once on `berth/` rather than written (13
+                // writes) into every container's cgroup.
+                ensure_device_rules(parent)?;
+            }
+            match fs::create_dir(d) {
+                Ok(()) => {}
+                // Left over from a crash (reconcile normally removes it): its device rules
+                // may predate the parent's, so they are written into it too.
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    if self.layout == Layout::V1 && controller == "devices" {
+                        write_device_rules(d)?;
+                    }
+                }
+                Err(e) => return Err(e).at(d),
+            }
         }
         match self.layout {
             Layout::V1 => self.apply_v1(res),
@@ -136,12 +154,6 @@ impl Cgroup {
                 pids.to_string()
             };
             write(d, "pids.max", &v)?;
-        }
-        if let Some(d) = self.dir("devices") {
-            write(d, "devices.deny", "a")?;
-            for rule in DEFAULT_DEVICE_RULES {
-                write(d, "devices.allow", rule)?;
-            }
         }
         Ok(())
     }
@@ -289,6 +301,39 @@ const DEFAULT_DEVICE_RULES: &[&str] = &[
     "c 10:200 rwm", // tun
 ];
 
+/// Makes `dir` (the v1 devices cgroup `berth/`) deny every device except Docker's default
+/// set, unless its `devices.list` already says exactly that. Children created after this
+/// inherit the rules (the kernel copies a parent's exceptions into a new devices cgroup).
+fn ensure_device_rules(dir: &Path) -> Result<()> {
+    let current = fs::read_to_string(dir.join("devices.list")).unwrap_or_default();
+    if device_rules_match(&current) {
+        return Ok(());
+    }
+    write_device_rules(dir)
+}
+
+/// Writes Docker's default device rules into the v1 devices cgroup `dir`.
+fn write_device_rules(dir: &Path) -> Result<()> {
+    write(dir, "devices.deny", "a")?;
+    for rule in DEFAULT_DEVICE_RULES {
+        write(dir, "devices.allow", rule)?;
+    }
+    Ok(())
+}
+
+/// Whether a `devices.list` holds exactly Docker's default rules (in any order).
+fn device_rules_match(list: &str) -> bool {
+    let mut have: Vec<&str> = list
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let mut want: Vec<&str> = DEFAULT_DEVICE_RULES.to_vec();
+    have.sort_unstable();
+    want.sort_unstable();
+    have == want
+}
+
 fn enable_v2_controllers() -> Result<()> {
     let root = Path::new(CGROUP_ROOT);
     let berth = root.join("berth");
@@ -313,6 +358,17 @@ fn write(dir: &Path, file: &str, value: &str) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn device_rules_are_recognised_in_any_order_and_nothing_else_is() {
+        let mut lines: Vec<&str> = DEFAULT_DEVICE_RULES.to_vec();
+        lines.reverse();
+        assert!(device_rules_match(&(lines.join("\n") + "\n")));
+        // The list of a fresh cgroup that allows everything, and a list with one rule more.
+        assert!(!device_rules_match("a *:* rwm\n"));
+        lines.push("c 4:1 rwm");
+        assert!(!device_rules_match(&lines.join("\n")));
+    }
 
     #[test]
     fn a_limit_without_its_controller_is_refused_not_ignored() {

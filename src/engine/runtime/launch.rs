@@ -261,7 +261,7 @@ pub fn plan(
         .collect();
     lower.push(init_layer(paths)?);
     let rootfs = RootfsPlan {
-        rootfs: dir.join("merged"),
+        rootfs: paths.rootfs_mountpoint(),
         lower,
         upper: dir.join("rw").join("upper"),
         work: dir.join("rw").join("work"),
@@ -274,10 +274,7 @@ pub fn plan(
     };
     // (`empty` is the only lower layer of an image without layers.)
     let empty = config.layers.is_empty().then_some(&rootfs.empty);
-    for d in [&rootfs.rootfs, &rootfs.upper, &rootfs.work]
-        .into_iter()
-        .chain(empty)
-    {
+    for d in [&rootfs.upper, &rootfs.work].into_iter().chain(empty) {
         std::fs::create_dir_all(d).map_err(|e| err(format!("create {}: {e}", d.display())))?;
     }
     Ok(InitPlan {

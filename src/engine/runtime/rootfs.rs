@@ -5,6 +5,7 @@
 //! container's mount namespace, so they vanish with the container: nothing leaks on the host.
 
 use nix::mount::{MntFlags, MsFlags, mount, umount2};
+use nix::sys::stat::{FchmodatFlags, Mode, SFlag, fchmodat, makedev, mknod};
 use std::collections::VecDeque;
 use std::fs;
 use std::os::unix::fs::symlink;
@@ -28,7 +29,8 @@ pub struct PlannedMount {
 /// Everything the child needs to build the root filesystem.
 #[derive(Debug, Clone)]
 pub struct RootfsPlan {
-    /// Where the merged root is mounted (`containers/<id>/merged`).
+    /// Where the merged root is mounted (the shared `mnt/`, inside the container's mount
+    /// namespace).
     pub rootfs: PathBuf,
     /// Image layer dirs, bottom first.
     pub lower: Vec<PathBuf>,
@@ -76,8 +78,31 @@ const READ_ONLY: &[&str] = &[
     "/proc/sysrq-trigger",
 ];
 
-/// Device nodes bind-mounted from the host (Docker's default set).
-const DEVICES: &[&str] = &["null", "zero", "full", "random", "urandom", "tty"];
+/// Device nodes made in the container's /dev (Docker's default set): name, major, minor.
+const DEVICES: &[(&str, u64, u64)] = &[
+    ("null", 1, 3),
+    ("zero", 1, 5),
+    ("full", 1, 7),
+    ("random", 1, 8),
+    ("urandom", 1, 9),
+    ("tty", 5, 0),
+];
+
+/// Makes character device `major:minor` at `target`, mode 0666 whatever the umask, as runc
+/// does outside a user namespace: one mknod instead of a file plus a bind mount of the
+/// host's node. The devices cgroup still decides what the container may open.
+fn make_device(target: &Path, major: u64, minor: u64) -> Result<(), String> {
+    let mode = Mode::from_bits_truncate(0o666);
+    mknod(target, SFlag::S_IFCHR, mode, makedev(major, minor))
+        .map_err(|e| err("create device", target, e))?;
+    fchmodat(
+        nix::fcntl::AT_FDCWD,
+        target,
+        mode,
+        FchmodatFlags::FollowSymlink,
+    )
+    .map_err(|e| err("set the mode of", target, e))
+}
 
 fn err(what: &str, target: &Path, e: impl std::fmt::Display) -> String {
     format!("{what} '{}': {e}", target.display())
@@ -243,10 +268,8 @@ pub fn setup(plan: &RootfsPlan) -> Result<(), String> {
         MsFlags::MS_NOSUID | MsFlags::MS_STRICTATIME,
         Some("mode=755,size=65536k"),
     )?;
-    for d in DEVICES {
-        let target = dev.join(d);
-        ensure_mountpoint(&target, true)?;
-        bind(&Path::new("/dev").join(d), &target, false)?;
+    for (name, major, minor) in DEVICES {
+        make_device(&dev.join(name), *major, *minor)?;
     }
     let pts = dev.join("pts");
     ensure_mountpoint(&pts, false)?;

@@ -70,7 +70,7 @@ pub fn main(args: &[String]) -> i32 {
     };
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| shim.run()));
     if let Err(payload) = outcome {
-        // The panic message is in shim.log already (the default hook); the container
+        // The panic message is in shim.log already (the hook above); the container
         // would die with this process (PDEATHSIG), so end it and say so in its record.
         let message = super::guard::panic_message(payload.as_ref());
         super::guard::record_panic(&shim.engine, &shim.container.config, &message);
@@ -80,33 +80,38 @@ pub fn main(args: &[String]) -> i32 {
     0
 }
 
-/// stdin from /dev/null; stderr to the shim's own log; fd 1 stays the ready pipe until the
-/// report is written.
+/// stdin and stderr from/to /dev/null (fd 1 stays the ready pipe until the report is
+/// written); a panic's message goes to the shim's own log, `shim.log`, which exists only
+/// once there is something in it (no file per container start for an empty log).
 fn redirect_stdio(shim_log: &Path) {
-    if let Ok(null) = File::open("/dev/null") {
-        // SAFETY: dup2 onto the standard input descriptor.
-        unsafe { libc::dup2(null.as_raw_fd(), 0) };
-    }
-    if let Ok(log) = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(shim_log)
+    if let Ok(null) = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/null")
     {
-        // SAFETY: dup2 onto the standard error descriptor.
-        unsafe { libc::dup2(log.as_raw_fd(), 2) };
+        // SAFETY: dup2 onto the standard input and error descriptors.
+        unsafe {
+            libc::dup2(null.as_raw_fd(), 0);
+            libc::dup2(null.as_raw_fd(), 2);
+        }
     }
+    let path = shim_log.to_path_buf();
+    std::panic::set_hook(Box::new(move |info| {
+        use std::io::Write;
+        if let Ok(mut log) = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+        {
+            let _ = writeln!(log, "berth shim {}: {info}", std::process::id());
+        }
+    }));
 }
 
-/// Gives up what the container held on the host: the log (flushed), the attach socket's
-/// path and the cgroup. Done before the record says the container stopped, because a
-/// `start` (or `restart`) that sees it stopped creates the same socket and cgroup at once
-/// and a late cleanup would remove the new shim's.
-/// Binds the shim's socket, making the runtime directory first. Another shim removing
-/// the then-empty directory between the two steps is answered by trying once more.
+/// Binds the shim's socket, making the runtime directory when it is not there yet.
 fn bind(socket_path: &Path) -> std::io::Result<UnixListener> {
     let dir = socket_path.parent().unwrap_or(Path::new("/"));
     let _ = std::fs::remove_file(socket_path);
-    std::fs::create_dir_all(dir)?;
     match UnixListener::bind(socket_path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             std::fs::create_dir_all(dir)?;
@@ -116,13 +121,15 @@ fn bind(socket_path: &Path) -> std::io::Result<UnixListener> {
     }
 }
 
+/// Gives up what the container held on the host: the log (flushed), the attach socket's
+/// path and the cgroup. Done before the record says the container stopped, because a
+/// `start` (or `restart`) that sees it stopped creates the same socket and cgroup at once
+/// and a late cleanup would remove the new shim's.
 fn release(log: &mut LogWriter, socket_path: &Path, cgroup: &Cgroup) {
     let _ = log.finish();
     let _ = std::fs::remove_file(socket_path);
-    // The last shim of a root takes the runtime directory with it (fails while not empty).
-    if let Some(dir) = socket_path.parent() {
-        let _ = std::fs::remove_dir(dir);
-    }
+    // The runtime directory stays for the next start (as /run/docker does): making and
+    // removing it cost two directory operations and an inode per container run.
     cgroup.remove();
 }
 

@@ -23,4 +23,13 @@ impl FileLock {
             .map_err(|(_, e)| io::Error::from_raw_os_error(e as i32))?;
         Ok(FileLock { _lock: lock })
     }
+
+    /// Blocks until the exclusive lock on the existing directory `dir` is held: a lock that
+    /// costs no file of its own (each new file is an inode the filesystem must allocate).
+    pub fn directory(dir: &Path) -> io::Result<FileLock> {
+        let file = File::open(dir)?;
+        let lock = Flock::lock(file, FlockArg::LockExclusive)
+            .map_err(|(_, e)| io::Error::from_raw_os_error(e as i32))?;
+        Ok(FileLock { _lock: lock })
+    }
 }

@@ -76,10 +76,19 @@ impl Paths {
         self.runtime
             .join(format!("{}.sock", &id[..id.len().min(12)]))
     }
+    /// `mnt/` — the empty directory every container's root filesystem is mounted on. The
+    /// mount is made inside the container's own mount namespace, so on the host it stays
+    /// empty and one directory serves all containers (no directory to make per start).
+    pub fn rootfs_mountpoint(&self) -> PathBuf {
+        self.root.join("mnt")
+    }
     /// Creates the directories of the state root. The runtime directory is made by the
-    /// shims that need it and removed by the last one to go, so a root used only for
-    /// images leaves nothing in /run.
+    /// first shim that needs it, so a root used only for images leaves nothing in /run.
     pub fn ensure(&self) -> std::io::Result<()> {
+        // `mnt/` is made last: when it is there, so is the rest (one lookup per command).
+        if self.rootfs_mountpoint().is_dir() {
+            return Ok(());
+        }
         for d in [
             self.blobs(),
             self.layers(),
@@ -87,6 +96,7 @@ impl Paths {
             self.containers(),
             self.volumes(),
             self.tmp(),
+            self.rootfs_mountpoint(),
         ] {
             std::fs::create_dir_all(d)?;
         }

@@ -8,11 +8,10 @@
 //! berth is killed. The container's lock is held meanwhile so it cannot start.
 
 use crate::engine::Engine;
-use crate::engine::container::record::{self, files as names};
+use crate::engine::container::record;
 use crate::engine::container::{Container, Status};
 use crate::engine::error::{EngineError, IoContext, Result};
 use crate::engine::procfs;
-use crate::engine::store::FileLock;
 use nix::mount::{MntFlags, MsFlags, mount, umount2};
 use nix::sched::{CloneFlags, unshare};
 use std::os::fd::{AsRawFd, OwnedFd};
@@ -40,7 +39,7 @@ impl Engine {
             return f(&root);
         }
         let dir = self.paths().container(c.id());
-        let lock = FileLock::exclusive(&dir.join(names::LOCK)).at(dir.join(names::LOCK))?;
+        let lock = record::lock_state(self.paths(), c.id())?;
         // It may have started while we waited for the lock.
         let fresh = record::load(self.paths(), c.id())?;
         if let Some(root) = running_root(&fresh) {
