@@ -6,6 +6,7 @@
 
 use crate::engine::container::Resources;
 use crate::engine::error::{EngineError, IoContext, Result};
+use crate::engine::store::FileLock;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -90,22 +91,19 @@ impl Cgroup {
         for (controller, d) in &self.dirs {
             let parent = d.parent().unwrap_or(d);
             fs::create_dir_all(parent).at(parent)?;
-            if self.layout == Layout::V1 && controller == "devices" {
-                // Before the child exists: a new v1 devices cgroup copies its parent's rules
-                // at creation, so they are set once on `berth/` rather than written (13
-                // writes) into every container's cgroup.
-                ensure_device_rules(parent)?;
-            }
-            match fs::create_dir(d) {
-                Ok(()) => {}
-                // Left over from a crash (reconcile normally removes it): its device rules
-                // may predate the parent's, so they are written into it too.
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                    if self.layout == Layout::V1 && controller == "devices" {
-                        write_device_rules(d)?;
-                    }
-                }
+            let devices = self.layout == Layout::V1 && controller == "devices";
+            // Before the child exists: a new v1 devices cgroup copies its parent's rules at
+            // creation, so they are set once on `berth/` rather than written (13 writes)
+            // into every container's cgroup.
+            let inherited = devices && parent_has_device_rules(parent);
+            let made = match fs::create_dir(d) {
+                Ok(()) => true,
+                // Left over from a crash (reconcile normally removes it).
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => false,
                 Err(e) => return Err(e).at(d),
+            };
+            if devices && !(inherited && made) {
+                write_device_rules(d)?;
             }
         }
         match self.layout {
@@ -301,15 +299,17 @@ const DEFAULT_DEVICE_RULES: &[&str] = &[
     "c 10:200 rwm", // tun
 ];
 
-/// Makes `dir` (the v1 devices cgroup `berth/`) deny every device except Docker's default
-/// set, unless its `devices.list` already says exactly that. Children created after this
-/// inherit the rules (the kernel copies a parent's exceptions into a new devices cgroup).
-fn ensure_device_rules(dir: &Path) -> Result<()> {
-    let current = fs::read_to_string(dir.join("devices.list")).unwrap_or_default();
-    if device_rules_match(&current) {
-        return Ok(());
-    }
-    write_device_rules(dir)
+/// Whether `dir` (the v1 devices cgroup `berth/`) denies every device except Docker's
+/// default set, making it so when it does not yet. Serialised by a flock on the directory,
+/// so two first starts never interleave their writes. False when the rules cannot be set
+/// there: the kernel refuses to change the default of a cgroup that has children (left by
+/// an older berth that wrote the rules per container), and then each child gets its own.
+fn parent_has_device_rules(dir: &Path) -> bool {
+    let Ok(_lock) = FileLock::directory(dir) else {
+        return false;
+    };
+    let list = || fs::read_to_string(dir.join("devices.list")).unwrap_or_default();
+    device_rules_match(&list()) || (write_device_rules(dir).is_ok() && device_rules_match(&list()))
 }
 
 /// Writes Docker's default device rules into the v1 devices cgroup `dir`.
