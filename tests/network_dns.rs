@@ -52,14 +52,19 @@ fn over_tcp(q: &[u8]) -> Message {
     Message::from_vec(&body).expect("decode the TCP answer")
 }
 
-fn over_udp(q: &[u8]) -> Message {
+/// One query over UDP (no EDNS), the answer's bytes.
+fn udp_bytes(q: &[u8]) -> Vec<u8> {
     let s = UdpSocket::bind("127.0.0.1:0").expect("udp socket");
     s.set_read_timeout(Some(Duration::from_secs(5)))
         .expect("timeout");
     s.send_to(q, "127.0.0.11:53").expect("send");
     let mut buf = [0u8; 4096];
     let n = s.recv(&mut buf).expect("udp answer");
-    Message::from_vec(&buf[..n]).expect("decode the UDP answer")
+    buf[..n].to_vec()
+}
+
+fn over_udp(q: &[u8]) -> Message {
+    Message::from_vec(&udp_bytes(q)).expect("decode the UDP answer")
 }
 
 /// Runs `f` on a thread that has entered the network namespace of process `pid`.
@@ -217,4 +222,65 @@ fn other_names_are_forwarded_over_udp_and_tcp() {
     for m in [&nx_udp, &nx_tcp] {
         assert_eq!(m.metadata.response_code, ResponseCode::NXDomain, "{m:?}");
     }
+}
+
+/// An alias with more addresses than 512 bytes hold: a UDP client without EDNS gets a
+/// truncated answer (TC set, within 512 bytes) and over TCP the whole set, as a resolver
+/// that retries over TCP on TC would.
+#[test]
+fn an_answer_too_large_for_udp_is_truncated_and_whole_over_tcp() {
+    const SERVERS: usize = 36; // 36 A records of 16 bytes each, plus header and question
+    let ns = NetNs::new();
+    let b = Berth::new();
+    ns.ok(
+        &b,
+        &["network", "create", "--subnet", "10.89.0.0/16", "big"],
+    );
+    for i in 0..SERVERS {
+        let name = format!("m{i}");
+        ns.ok(
+            &b,
+            &[
+                "run",
+                "-d",
+                "--name",
+                &name,
+                "--network",
+                "big",
+                "--network-alias",
+                "many",
+                "busybox",
+                "sleep",
+                "300",
+            ],
+        );
+    }
+    let pid = b.state(&b.id_of("m0"))["pid"].as_i64().expect("pid");
+    let q = query(7, "many.", RecordType::A);
+    let (raw, tcp) = in_netns_of(pid, move || (udp_bytes(&q), over_tcp(&q)));
+    let raw_len = raw.len();
+    let udp = Message::from_vec(&raw).expect("decode the UDP answer");
+    assert!(
+        raw_len <= 512,
+        "a UDP answer of {raw_len} bytes to a client without EDNS"
+    );
+    assert!(
+        udp.metadata.truncation,
+        "TC is set on the UDP answer: {udp:?}"
+    );
+    assert!(
+        addrs(&udp).len() < SERVERS,
+        "UDP cannot carry them all: {udp:?}"
+    );
+    assert!(!tcp.metadata.truncation, "the TCP answer is whole");
+    assert_eq!(
+        addrs(&tcp).len(),
+        SERVERS,
+        "TCP: every address of the alias"
+    );
+    assert!(
+        addrs(&tcp).iter().all(|a| a.octets()[..2] == [10, 89]),
+        "addresses of the network: {:?}",
+        addrs(&tcp)
+    );
 }
