@@ -76,14 +76,6 @@ impl Root {
     }
 }
 
-impl Drop for Root {
-    fn drop(&mut self) {
-        if let Ok(e) = Engine::open(&self.state(), Default::default()) {
-            let _ = std::fs::remove_dir_all(&e.paths().runtime);
-        }
-    }
-}
-
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }

@@ -33,8 +33,6 @@ bench_cleanup() {
         ids=$("$BERTH" --root "$ROOT" ps -aq 2>/dev/null)
         # shellcheck disable=SC2086
         [ -n "$ids" ] && "$BERTH" --root "$ROOT" rm -f $ids >/dev/null 2>&1
-        # The root's runtime directory (sockets), which berth keeps between containers.
-        rmdir "/run/berth/$(printf %s "$ROOT" | sha256sum | cut -c1-12)" 2>/dev/null
     fi
     if [ "${#PODMAN[@]}" -gt 0 ]; then
         "${PODMAN[@]}" rm -af -t 0 >/dev/null 2>&1

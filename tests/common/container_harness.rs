@@ -325,10 +325,11 @@ impl Berth {
                 }
             }
         }
-        let rt = runtime_dir(&root);
-        if let Ok(rd) = std::fs::read_dir(&rt) {
+        let prefix = socket_prefix(&root);
+        if let Ok(rd) = std::fs::read_dir("/run/berth") {
             for e in rd.flatten() {
-                if e.file_name().to_string_lossy().ends_with(".sock") {
+                let name = e.file_name().to_string_lossy().into_owned();
+                if name.starts_with(&prefix) && name.ends_with(".sock") {
                     found.push(format!("socket {}", e.path().display()));
                 }
             }
@@ -383,7 +384,6 @@ impl Drop for Berth {
     fn drop(&mut self) {
         let left = self.cleanup();
         if left.is_empty() {
-            let _ = std::fs::remove_dir_all(runtime_dir(&self.root()));
             return;
         }
         if std::thread::panicking() {
@@ -394,11 +394,12 @@ impl Drop for Berth {
     }
 }
 
-/// The runtime directory berth uses for a non-default root (see `Paths::new`).
-pub fn runtime_dir(root: &Path) -> PathBuf {
+/// What the names of a non-default root's sockets in /run/berth start with (see
+/// `Paths::new`).
+pub fn socket_prefix(root: &Path) -> String {
     use sha2::{Digest, Sha256};
     let digest = Sha256::digest(root.as_os_str().as_encoded_bytes());
-    Path::new("/run/berth").join(&hex::encode(digest)[..12])
+    format!("{}-", &hex::encode(digest)[..12])
 }
 
 /// The cgroup directories a container may have: `/sys/fs/cgroup/*/berth/<id>` (v1) and

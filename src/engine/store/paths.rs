@@ -13,24 +13,28 @@ pub const DEFAULT_RUNTIME: &str = "/run/berth";
 pub struct Paths {
     /// The state root, e.g. `/var/lib/berth`.
     pub root: PathBuf,
-    /// The runtime directory, e.g. `/run/berth`.
+    /// The runtime directory, `/run/berth`, shared by every root.
     pub runtime: PathBuf,
+    /// What the names of this root's sockets start with: empty for the default root, else
+    /// a hash of the root and `-`, so two roots never share sockets.
+    socket_prefix: String,
 }
 
 impl Paths {
-    /// The layout for `root`. The default root uses `/run/berth`; any other root gets a
-    /// runtime directory of its own under `/run/berth/` named by a hash of the root, so
-    /// two roots never share sockets and socket paths stay short.
+    /// The layout for `root`. Every root keeps its sockets in `/run/berth` itself (no
+    /// directory per root to make and remove), a non-default root's named after a hash of
+    /// it, so socket paths stay short.
     pub fn new(root: &Path) -> Paths {
-        let runtime = if root == Path::new(DEFAULT_ROOT) {
-            PathBuf::from(DEFAULT_RUNTIME)
+        let socket_prefix = if root == Path::new(DEFAULT_ROOT) {
+            String::new()
         } else {
             let digest = Sha256::digest(root.as_os_str().as_encoded_bytes());
-            PathBuf::from(DEFAULT_RUNTIME).join(&hex::encode(digest)[..12])
+            format!("{}-", &hex::encode(digest)[..12])
         };
         Paths {
             root: root.to_path_buf(),
-            runtime,
+            runtime: PathBuf::from(DEFAULT_RUNTIME),
+            socket_prefix,
         }
     }
     /// `blobs/sha256/` — the content store.
@@ -73,8 +77,11 @@ impl Paths {
     }
     /// The attach/control socket of a container's shim.
     pub fn shim_socket(&self, id: &str) -> PathBuf {
-        self.runtime
-            .join(format!("{}.sock", &id[..id.len().min(12)]))
+        self.runtime.join(format!(
+            "{}{}.sock",
+            self.socket_prefix,
+            &id[..id.len().min(12)]
+        ))
     }
     /// `mnt/` — the empty directory every container's root filesystem is mounted on. The
     /// mount is made inside the container's own mount namespace, so on the host it stays
@@ -83,7 +90,7 @@ impl Paths {
         self.root.join("mnt")
     }
     /// Creates the directories of the state root. The runtime directory is made by the
-    /// first shim that needs it, so a root used only for images leaves nothing in /run.
+    /// first shim that needs it, so berth used only for images leaves nothing in /run.
     pub fn ensure(&self) -> std::io::Result<()> {
         // `mnt/` is made last: when it is there, so is the rest (one lookup per command).
         if self.rootfs_mountpoint().is_dir() {
