@@ -60,6 +60,14 @@ impl Engine {
         store::sweep::stale_scratch(&paths.tmp());
         Ok(Engine { paths, options })
     }
+    /// Opens the state root at `root` that the caller knows to exist, without the
+    /// housekeeping of [`Engine::open`]: for a shim, whose spawner opened it just before.
+    pub fn open_existing(root: &Path, options: EngineOptions) -> Engine {
+        Engine {
+            paths: Paths::new(root),
+            options,
+        }
+    }
     /// The layout of the state root.
     pub fn paths(&self) -> &Paths {
         &self.paths

@@ -54,9 +54,7 @@ pub fn main(args: &[String]) -> i32 {
         log_max_size: max_size.parse().unwrap_or(10 << 20),
         log_max_files: max_files.parse().unwrap_or(3),
     };
-    let Ok(engine) = Engine::open(Path::new(root), options) else {
-        return 1;
-    };
+    let engine = Engine::open_existing(Path::new(root), options);
     let dir = engine.paths().container(id);
     redirect_stdio(&dir.join("shim.log"));
     let Ok(c) = record::load(engine.paths(), id) else {
