@@ -143,10 +143,17 @@ fn tcp_and_udp_give_the_same_answers_and_aaaa_is_an_empty_noerror() {
 /// on drop.
 struct Upstream(std::process::Child);
 
+/// How many addresses the upstream has for `big.test`.
+const BIG: usize = 40;
+
 impl Upstream {
     fn start(ns: &NetNs, b: &Berth) -> Upstream {
         let hosts = b.scratch("dns").join("hosts");
-        std::fs::write(&hosts, "10.1.2.3 outside.test\n").expect("write hosts");
+        // `big.test` has more addresses than a 512-byte UDP answer holds.
+        let big: String = (1..=BIG)
+            .map(|i| format!("10.1.3.{i} big.test\n"))
+            .collect();
+        std::fs::write(&hosts, format!("10.1.2.3 outside.test\n{big}")).expect("write hosts");
         let child = std::process::Command::new("nsenter")
             .arg(format!("--net={}", ns.path().display()))
             .args([
@@ -185,7 +192,7 @@ impl Drop for Upstream {
 }
 
 #[test]
-fn other_names_are_forwarded_over_udp_and_tcp() {
+fn other_names_are_forwarded_over_udp_and_over_tcp_for_tcp_clients() {
     let ns = NetNs::new();
     let b = Berth::new();
     let _up = Upstream::start(&ns, &b);
@@ -207,14 +214,32 @@ fn other_names_are_forwarded_over_udp_and_tcp() {
         ],
     );
     let pid = b.state(&b.id_of("asker"))["pid"].as_i64().expect("pid");
-    let (udp, tcp, nx_udp, nx_tcp) = in_netns_of(pid, || {
+    let (udp, tcp, nx_udp, nx_tcp, big_udp, big_tcp) = in_netns_of(pid, || {
         (
             over_udp(&query(11, "outside.test.", RecordType::A)),
             over_tcp(&query(12, "outside.test.", RecordType::A)),
             over_udp(&query(13, "nope.test.", RecordType::A)),
             over_tcp(&query(14, "nope.test.", RecordType::A)),
+            over_udp(&query(15, "big.test.", RecordType::A)),
+            over_tcp(&query(16, "big.test.", RecordType::A)),
         )
     });
+    // A TCP client's question goes upstream over TCP: the whole answer, where the
+    // upstream's UDP answer is truncated.
+    assert!(
+        big_udp.metadata.truncation,
+        "the UDP answer is truncated: {big_udp:?}"
+    );
+    assert_eq!(big_tcp.metadata.id, 16);
+    assert!(
+        !big_tcp.metadata.truncation,
+        "the TCP answer is whole: {big_tcp:?}"
+    );
+    assert_eq!(
+        addrs(&big_tcp).len(),
+        BIG,
+        "every address over TCP: {big_tcp:?}"
+    );
     let want = vec![Ipv4Addr::new(10, 1, 2, 3)];
     assert_eq!((udp.metadata.id, tcp.metadata.id), (11, 12));
     assert_eq!(addrs(&udp), want, "forwarded over UDP: {udp:?}");

@@ -19,6 +19,7 @@
 pub mod connect;
 pub mod counters;
 pub mod dns;
+pub mod dns_forward_tcp;
 pub mod dns_tcp;
 pub mod dnslog;
 pub mod firewall;

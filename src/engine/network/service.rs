@@ -4,9 +4,11 @@
 //! The DNS sockets (UDP, and TCP through `dns_tcp`) are bound inside the container's
 //! namespace (by `netlink::setup_container`, again on every start); the forwarding socket
 //! and the proxies live in the shim's own namespace, the host's, and stay across restarts.
-//! Names forwarded for a TCP client go upstream over UDP like the others.
+//! Names forwarded for a TCP client go upstream over TCP (`dns_forward_tcp`), the others
+//! over UDP.
 
 use super::dns::{self, Reply};
+use super::dns_forward_tcp::{Outcome, TcpForwarder};
 use super::dns_tcp::{DnsSockets, TcpDns};
 use super::netcache::NetCache;
 use super::proxy::{Interest, Proxy};
@@ -29,6 +31,7 @@ enum Tok {
     Upstream,
     Proxy(usize, usize),
     Tcp(usize),
+    TcpUpstream(usize),
 }
 
 /// Who asked: a UDP client's address, or a TCP connection of `TcpDns`.
@@ -55,6 +58,7 @@ pub struct Service {
     nets: NetCache,
     upstream: Option<UdpSocket>,
     upstreams: Vec<SocketAddr>,
+    tcp_upstream: TcpForwarder,
     pending: Vec<Pending>,
     next_id: u16,
     rr: usize,
@@ -112,6 +116,7 @@ impl Service {
             nets: NetCache::default(),
             upstream,
             upstreams,
+            tcp_upstream: TcpForwarder::default(),
             pending: Vec::new(),
             next_id: 1,
             rr: 0,
@@ -198,6 +203,12 @@ impl Service {
     }
 
     fn forward(&mut self, query: Vec<u8>, client: Client) {
+        if let (Client::Tcp(conn), Some(server)) = (client, self.upstreams.first().copied()) {
+            if let Some(o) = self.tcp_upstream.start(server, conn, query) {
+                self.tcp_forwarded(o);
+            }
+            return;
+        }
         let (Some(up), Some(server)) = (&self.upstream, self.upstreams.first()) else {
             self.reply_error(&query, client, ResponseCode::NXDomain);
             return;
@@ -243,7 +254,20 @@ impl Service {
         }
     }
 
+    /// Passes on how a query forwarded over TCP ended.
+    fn tcp_forwarded(&mut self, outcome: Outcome) {
+        match outcome {
+            Outcome::Answer { client, message } => self.tcp.reply(client, &message),
+            Outcome::Failed { client, query } => {
+                self.reply_error(&query, Client::Tcp(client), ResponseCode::ServFail)
+            }
+        }
+    }
+
     fn expire(&mut self) {
+        for o in self.tcp_upstream.expire(FORWARD_TIMEOUT) {
+            self.tcp_forwarded(o);
+        }
         let (old, keep): (Vec<Pending>, Vec<Pending>) = std::mem::take(&mut self.pending)
             .into_iter()
             .partition(|p| p.since.elapsed() > FORWARD_TIMEOUT);
@@ -272,6 +296,12 @@ impl crate::engine::runtime::supervise::Poller for Service {
             out.push((fd, ev, self.tokens.len()));
             self.tokens.push(Tok::Tcp(t));
         }
+        let mut sub = Vec::new();
+        self.tcp_upstream.interest(&mut sub);
+        for (fd, ev, t) in sub {
+            out.push((fd, ev, self.tokens.len()));
+            self.tokens.push(Tok::TcpUpstream(t));
+        }
         for (i, p) in self.proxies.iter().enumerate() {
             let mut sub = Vec::new();
             p.interest(&mut sub);
@@ -288,6 +318,11 @@ impl crate::engine::runtime::supervise::Poller for Service {
             Some(Tok::Dns) => self.serve_dns(),
             Some(Tok::Upstream) => self.upstream_reply(),
             Some(Tok::Tcp(t)) => self.serve_tcp(t, revents),
+            Some(Tok::TcpUpstream(t)) => {
+                if let Some(o) = self.tcp_upstream.ready(t, revents) {
+                    self.tcp_forwarded(o);
+                }
+            }
             Some(Tok::Proxy(i, t)) => {
                 if let Some(p) = self.proxies.get_mut(i) {
                     p.ready(t, revents);
@@ -303,7 +338,7 @@ impl crate::engine::runtime::supervise::Poller for Service {
         }
         self.expire();
         self.tcp.sweep();
-        if self.pending.is_empty() && !self.tcp.busy() {
+        if self.pending.is_empty() && !self.tcp.busy() && !self.tcp_upstream.busy() {
             None
         } else {
             Some(Duration::from_millis(200))
