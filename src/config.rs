@@ -30,12 +30,20 @@ pub struct NetworkConfig {
     /// The network of containers run without `--network`: `none` (loopback only) or
     /// `bridge` (Docker's default; creates the `berth0` bridge on first use).
     pub default: String,
+    /// The MTU of bridge networks created without `--opt com.docker.network.driver.mtu`
+    /// (and of the default network `bridge`): 68..=65535.
+    pub mtu: u32,
 }
+
+/// `network.mtu`'s default: container-to-container traffic never leaves the host, so the
+/// bridge and veths get loopback's kind of MTU (65520, under veth's ceiling of 65535).
+pub const DEFAULT_NETWORK_MTU: u32 = 65520;
 
 impl Default for NetworkConfig {
     fn default() -> Self {
         NetworkConfig {
             default: "none".into(),
+            mtu: DEFAULT_NETWORK_MTU,
         }
     }
 }
@@ -159,6 +167,9 @@ impl Config {
                 "must be at least 50 (milliseconds)",
             ));
         }
+        if !crate::engine::network::mtu::VALID.contains(&cfg.network.mtu) {
+            return Err(at("network.mtu", "must be between 68 and 65535"));
+        }
         if cfg.dashboard.log_buffer == 0 {
             return Err(at("dashboard.log_buffer", "must be at least 1"));
         }
@@ -192,6 +203,9 @@ mod tests {
         std::fs::write(&p, "logs:\n  max_size: lots\n").expect("write");
         let err = Config::load(&p).expect_err("bad value");
         assert!(err.contains("logs.max_size"), "{err}");
+        std::fs::write(&p, "network:\n  mtu: 70000\n").expect("write");
+        let err = Config::load(&p).expect_err("mtu out of range");
+        assert!(err.contains("network.mtu"), "{err}");
         std::fs::write(&p, "dashboard:\n  keys:\n    stopp: [x]\n").expect("write");
         let err = Config::load(&p).expect_err("unknown action");
         assert!(
@@ -233,6 +247,7 @@ mod tests {
         assert_eq!(cfg.dashboard.log_tail, defaults.dashboard.log_tail);
         assert_eq!(cfg.dashboard.log_buffer, defaults.dashboard.log_buffer);
         assert_eq!(cfg.network.default, defaults.network.default);
+        assert_eq!(cfg.network.mtu, defaults.network.mtu);
         for b in crate::tui::keymap::BINDINGS {
             let keys = cfg.dashboard.keys.get(b.name);
             let want: Vec<String> = b.keys.iter().map(|k| k.to_string()).collect();

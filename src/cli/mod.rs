@@ -193,6 +193,7 @@ pub fn open(root: Option<PathBuf>, config: Option<PathBuf>) -> anyhow::Result<Ct
         log_max_size: crate::config::parse_size(&config.logs.max_size)
             .map_err(anyhow::Error::msg)?,
         log_max_files: config.logs.max_files,
+        network_mtu: config.network.mtu,
     };
     let engine = Engine::open(&root, options)?;
     Ok(Ctx { engine, config })

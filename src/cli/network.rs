@@ -3,7 +3,7 @@
 use super::Ctx;
 use super::format::{self, Column};
 use crate::engine::network::ops::NetworkCreateOptions;
-use crate::engine::network::{Network, inspect, ports};
+use crate::engine::network::{Network, ports};
 use clap::{Args, Subcommand};
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -50,6 +50,9 @@ pub struct CreateArgs {
     /// Set metadata on a network (`key=value`).
     #[arg(long = "label")]
     pub labels: Vec<String>,
+    /// Set driver specific options (`com.docker.network.driver.mtu=N`, or `mtu=N`).
+    #[arg(short = 'o', long = "opt")]
+    pub opts: Vec<String>,
     /// The name.
     pub name: String,
 }
@@ -163,6 +166,13 @@ fn create(ctx: &Ctx, a: CreateArgs) -> anyhow::Result<i32> {
         }
         labels.insert(k.to_string(), v.to_string());
     }
+    let mut options = BTreeMap::new();
+    for o in &a.opts {
+        match o.split_once('=') {
+            Some((k, v)) if !k.is_empty() => options.insert(k.to_string(), v.to_string()),
+            _ => anyhow::bail!("invalid option '{o}': use key=value"),
+        };
+    }
     let n = ctx.engine.create_network(&NetworkCreateOptions {
         name: a.name,
         driver: a.driver,
@@ -171,6 +181,7 @@ fn create(ctx: &Ctx, a: CreateArgs) -> anyhow::Result<i32> {
         ip_range: a.ip_range,
         internal: a.internal,
         labels,
+        options,
     })?;
     println!("{}", n.id);
     Ok(0)
@@ -251,7 +262,7 @@ fn ls(ctx: &Ctx, a: LsArgs) -> anyhow::Result<i32> {
 
 fn inspect_cmd(ctx: &Ctx, a: InspectArgs) -> anyhow::Result<i32> {
     format::print_inspect(&a.names, a.format.as_deref(), |n| {
-        ctx.engine.network(n).map(|n| inspect::document(&n))
+        ctx.engine.network_document(n)
     })
 }
 

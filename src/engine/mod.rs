@@ -34,6 +34,8 @@ pub struct EngineOptions {
     pub log_max_size: u64,
     /// Keep this many log files per container (the live one included).
     pub log_max_files: u32,
+    /// The MTU of bridge networks made without an MTU option (`network.mtu`).
+    pub network_mtu: u32,
 }
 
 impl Default for EngineOptions {
@@ -41,6 +43,7 @@ impl Default for EngineOptions {
         EngineOptions {
             log_max_size: 10 * 1024 * 1024,
             log_max_files: 3,
+            network_mtu: crate::config::DEFAULT_NETWORK_MTU,
         }
     }
 }

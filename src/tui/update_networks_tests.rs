@@ -52,6 +52,7 @@ fn net(n: u8, name: &str, subnet: &str, members: Vec<(&Container, Endpoint)>) ->
             .into_iter()
             .map(|(c, e)| (c.id().to_string(), e))
             .collect(),
+        mtu: None,
     }
 }
 

@@ -72,6 +72,7 @@ pub fn network(n: u8, name: &str, driver: &str, subnet: Option<(&str, &str)>) ->
             String::new()
         },
         endpoints: BTreeMap::new(),
+        mtu: None,
     }
 }
 

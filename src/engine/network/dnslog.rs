@@ -244,6 +244,7 @@ mod tests {
             labels: BTreeMap::new(),
             bridge: String::new(),
             endpoints,
+            mtu: None,
         }
     }
 

@@ -32,6 +32,9 @@ pub fn document(n: &Network) -> Value {
     if !n.bridge.is_empty() {
         options.insert("com.docker.network.bridge.name".into(), json!(n.bridge));
     }
+    if let Some(m) = n.mtu {
+        options.insert(super::mtu::OPTION.into(), json!(m.to_string()));
+    }
     json!({
         "Name": n.name,
         "Id": n.id,
@@ -49,6 +52,42 @@ pub fn document(n: &Network) -> Value {
         "Options": options,
         "Labels": n.labels,
     })
+}
+
+impl crate::engine::Engine {
+    /// `network inspect`'s document of network `key`. The `host` and `none` networks keep no
+    /// endpoints in their records; their `Containers` are the containers run with
+    /// `--network host` / `--network none` (as Docker lists them), without addresses.
+    pub fn network_document(&self, key: &str) -> crate::engine::Result<Value> {
+        let n = self.network(key)?;
+        let mut doc = document(&n);
+        if matches!(n.driver.as_str(), "host" | "null") {
+            let mut members = Map::new();
+            for c in self.containers()? {
+                let mode = c.config.network_mode.as_str();
+                let on = mode == n.name || (n.name == "none" && mode.is_empty());
+                if !on {
+                    continue;
+                }
+                // A stable endpoint id: the record has none to keep.
+                let eid = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(
+                    format!("{} {}", n.id, c.id()).as_bytes(),
+                ));
+                members.insert(
+                    c.id().to_string(),
+                    json!({
+                        "Name": c.name(),
+                        "EndpointID": eid,
+                        "MacAddress": "",
+                        "IPv4Address": "",
+                        "IPv6Address": "",
+                    }),
+                );
+            }
+            doc["Containers"] = Value::Object(members);
+        }
+        Ok(doc)
+    }
 }
 
 /// `NetworkSettings` of a container's inspect document: its networks, addresses and ports.

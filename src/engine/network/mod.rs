@@ -26,6 +26,7 @@ pub mod firewall;
 pub mod hosts;
 pub mod inspect;
 pub mod ipam;
+pub mod mtu;
 pub mod netcache;
 pub mod netlink;
 pub mod nft;
@@ -73,6 +74,10 @@ pub struct Network {
     /// Attached containers by container id.
     #[serde(default)]
     pub endpoints: BTreeMap<String, Endpoint>,
+    /// The MTU of the bridge and of every veth on it (bridge networks); None in records
+    /// made before berth set MTUs: their links keep the kernel's default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mtu: Option<u32>,
 }
 
 /// A container's attachment to a network.

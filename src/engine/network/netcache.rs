@@ -60,6 +60,7 @@ mod tests {
             labels: Default::default(),
             bridge: String::new(),
             endpoints: Default::default(),
+            mtu: None,
         };
         store::save(&paths, &n).expect("save");
         assert_eq!(c.networks(&paths).len(), 1);

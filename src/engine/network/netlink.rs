@@ -36,6 +36,8 @@ pub struct Attach {
     pub default_route: bool,
     /// The network is `--internal` (no NAT, nothing forwarded out).
     pub internal: bool,
+    /// The MTU of the bridge and of both ends of the veth pair (None: the kernel's).
+    pub mtu: Option<u32>,
 }
 
 impl Attach {
@@ -99,6 +101,7 @@ async fn ensure_bridge_in(
     name: &str,
     gateway: Ipv4Addr,
     prefix: u8,
+    mtu: Option<u32>,
 ) -> Result<u32, String> {
     let idx = match index_of(h, name).await {
         Some(i) => i,
@@ -125,20 +128,37 @@ async fn ensure_bridge_in(
         return Err(format!("address {gateway}/{prefix} on '{name}': {e}"));
     }
     h.link()
-        .set(LinkUnspec::new_with_index(idx).up().build())
+        .set(with_mtu(LinkUnspec::new_with_index(idx).up(), mtu).build())
         .execute()
         .await
         .map_err(|e| format!("bring up '{name}': {e}"))?;
     Ok(idx)
 }
 
-/// Creates the bridge `name` with address `gateway/prefix` if missing, and brings it up.
-pub fn ensure_bridge(name: &str, gateway: Ipv4Addr, prefix: u8) -> Result<(), String> {
+/// Adds `mtu` (when there is one) to a link change.
+fn with_mtu(
+    b: rtnetlink::LinkMessageBuilder<LinkUnspec>,
+    mtu: Option<u32>,
+) -> rtnetlink::LinkMessageBuilder<LinkUnspec> {
+    match mtu {
+        Some(m) => b.mtu(m),
+        None => b,
+    }
+}
+
+/// Creates the bridge `name` with address `gateway/prefix` if missing, sets its MTU (when
+/// given) and brings it up.
+pub fn ensure_bridge(
+    name: &str,
+    gateway: Ipv4Addr,
+    prefix: u8,
+    mtu: Option<u32>,
+) -> Result<(), String> {
     let name = name.to_string();
     on_thread(move |rt| {
         rt.block_on(async {
             let h = connect()?;
-            ensure_bridge_in(&h, &name, gateway, prefix)
+            ensure_bridge_in(&h, &name, gateway, prefix, mtu)
                 .await
                 .map(|_| ())
         })
@@ -178,7 +198,7 @@ pub fn delete_link(name: &str) -> Result<(), String> {
 /// Host side: bridge, veth pair, host end on the bridge and up, peer moved into `pid`'s
 /// namespace.
 async fn host_side(h: &Handle, pid: i32, a: &Attach) -> Result<(), String> {
-    let br = ensure_bridge_in(h, &a.bridge, a.gateway, a.prefix).await?;
+    let br = ensure_bridge_in(h, &a.bridge, a.gateway, a.prefix, a.mtu).await?;
     super::firewall::ensure(&a.rules())?;
     for stale in [&a.host_veth, &a.peer_tmp] {
         if let Some(i) = index_of(h, stale).await {
@@ -198,7 +218,7 @@ async fn host_side(h: &Handle, pid: i32, a: &Attach) -> Result<(), String> {
         .ok_or("the new veth peer vanished")?;
     let r = async {
         h.link()
-            .set(LinkUnspec::new_with_index(host).controller(br).up().build())
+            .set(with_mtu(LinkUnspec::new_with_index(host).controller(br).up(), a.mtu).build())
             .execute()
             .await
             .map_err(|e| format!("attach '{}' to '{}': {e}", a.host_veth, a.bridge))?;
@@ -219,17 +239,20 @@ async fn host_side(h: &Handle, pid: i32, a: &Attach) -> Result<(), String> {
     r
 }
 
-/// Container side (run after setns): rename, MAC, address, up, default route.
+/// Container side (run after setns): rename, MAC, MTU, address, up, default route.
 async fn container_side(h: &Handle, a: &Attach) -> Result<(), String> {
     let idx = index_of(h, &a.peer_tmp)
         .await
         .ok_or_else(|| format!("'{}' did not arrive in the container", a.peer_tmp))?;
     h.link()
         .set(
-            LinkUnspec::new_with_index(idx)
-                .name(a.ifname.clone())
-                .address(a.mac.to_vec())
-                .build(),
+            with_mtu(
+                LinkUnspec::new_with_index(idx)
+                    .name(a.ifname.clone())
+                    .address(a.mac.to_vec()),
+                a.mtu,
+            )
+            .build(),
         )
         .execute()
         .await

@@ -29,6 +29,8 @@ pub struct NetworkCreateOptions {
     pub internal: bool,
     /// `--label`.
     pub labels: BTreeMap<String, String>,
+    /// `--opt`/`-o` driver options (`com.docker.network.driver.mtu`, `mtu`).
+    pub options: BTreeMap<String, String>,
 }
 
 fn invalid(s: String) -> EngineError {
@@ -64,6 +66,7 @@ pub fn attach_for(n: &Network, e: &Endpoint, container_id: &str) -> Result<Attac
         peer_tmp: format!("vp{short}{}", e.ifname.trim_start_matches("eth")),
         default_route: e.ifname == "eth0" && !n.internal,
         internal: n.internal,
+        mtu: n.mtu,
     })
 }
 
@@ -78,9 +81,27 @@ pub fn release_container(paths: &Paths, id: &str) {
 }
 
 impl Engine {
+    /// Every record, the built-in ones written first if missing; the default network
+    /// `bridge` is given the configured MTU (`network.mtu`) if its record has none.
+    fn builtin_networks(&self) -> Result<Vec<Network>> {
+        let all = store::list(self.paths())?;
+        if !all.iter().any(|n| n.name == "bridge" && n.mtu.is_none()) {
+            return Ok(all);
+        }
+        let _l = store::lock(self.paths())?;
+        let mut all = store::list_raw(self.paths());
+        for n in all.iter_mut() {
+            if n.name == "bridge" && n.mtu.is_none() {
+                n.mtu = Some(self.options().network_mtu);
+                store::save(self.paths(), n)?;
+            }
+        }
+        Ok(all)
+    }
+
     /// Every network, the built-in ones first made if missing.
     pub fn networks(&self) -> Result<Vec<Network>> {
-        store::list(self.paths())
+        self.builtin_networks()
     }
 
     /// One network by name, id or unique id prefix.
@@ -122,12 +143,15 @@ impl Engine {
                     .map_err(|_| invalid(format!("invalid gateway '{g}': use an IPv4 address")))
             })
             .transpose()?;
+        let mtu = super::mtu::from_options(&o.options)
+            .map_err(invalid)?
+            .unwrap_or(self.options().network_mtu);
         if subnet.is_none() && (gateway.is_some() || range.is_some()) {
             return Err(invalid(
                 "--gateway and --ip-range need --subnet: give the subnet they belong to".into(),
             ));
         }
-        store::list(self.paths())?; // the built-in networks exist before the lock is taken
+        self.builtin_networks()?; // the built-in networks exist before the lock is taken
         let _l = store::lock(self.paths())?;
         let all = store::list_raw(self.paths());
         if let Some(other) = all.iter().find(|n| n.name == o.name) {
@@ -187,8 +211,9 @@ impl Engine {
             internal: o.internal,
             labels: o.labels.clone(),
             endpoints: BTreeMap::new(),
+            mtu: Some(mtu),
         };
-        netlink::ensure_bridge(&n.bridge, gateway, subnet.prefix)
+        netlink::ensure_bridge(&n.bridge, gateway, subnet.prefix, n.mtu)
             .and_then(|()| {
                 firewall::ensure(&firewall::rules_for(
                     &n.bridge,
@@ -222,7 +247,7 @@ impl Engine {
 
     /// Removes a user network with no containers, and its bridge.
     pub fn remove_network(&self, key: &str) -> Result<Network> {
-        store::list(self.paths())?;
+        self.builtin_networks()?;
         let _l = store::lock(self.paths())?;
         let n = store::find(&store::list_raw(self.paths()), key)?;
         if n.is_builtin() {
@@ -274,7 +299,7 @@ impl Engine {
         aliases: &[String],
         ip: Option<&str>,
     ) -> Result<Option<(Network, Endpoint)>> {
-        store::list(self.paths())?; // the built-in networks exist before the lock is taken
+        self.builtin_networks()?; // the built-in networks exist before the lock is taken
         let _l = store::lock(self.paths())?;
         let all = store::list_raw(self.paths());
         let mut n = store::find(&all, key)?;

@@ -75,6 +75,7 @@ fn builtin(name: &str, driver: &str) -> Network {
         labels: BTreeMap::new(),
         bridge,
         endpoints: BTreeMap::new(),
+        mtu: None,
     }
 }
 

@@ -53,6 +53,7 @@ pub fn main(args: &[String]) -> i32 {
     let options = EngineOptions {
         log_max_size: max_size.parse().unwrap_or(10 << 20),
         log_max_files: max_files.parse().unwrap_or(3),
+        ..EngineOptions::default()
     };
     let engine = Engine::open_existing(Path::new(root), options);
     let dir = engine.paths().container(id);
