@@ -14,6 +14,8 @@
 //!   accept`; on an `--internal` network instead a drop of whatever crosses between its
 //!   bridge and another interface.
 //!
+//! - `guard-<bridge>` and a loopback masquerade in `post-<bridge>`: see `publish_nat`.
+//!
 //! Chains whose bridge is gone (a crash between steps) are removed by `reconcile`. An
 //! accept here does not override a drop in another table's forward chain (nftables
 //! evaluates every base chain): a host whose own firewall drops forwarded
@@ -32,11 +34,11 @@ use std::net::Ipv4Addr;
 /// berth's table (family `ip`).
 pub const TABLE: &str = "berth";
 
-const FAMILY: NetfilterProtoFamily = NetfilterProtoFamily::IPv4;
-const NF_DROP: u32 = 0;
+pub(super) const FAMILY: NetfilterProtoFamily = NetfilterProtoFamily::IPv4;
+pub(super) const NF_DROP: u32 = 0;
 const NF_ACCEPT: u32 = 1;
 /// `NFT_PAYLOAD_NETWORK_HEADER`.
-const NETWORK_HEADER: u32 = 1;
+pub(super) const NETWORK_HEADER: u32 = 1;
 /// `NFTA_CT_DREG`, `NFTA_CT_KEY`, `NFT_CT_STATE`.
 const CT_DREG: u16 = 1;
 const CT_KEY: u16 = 2;
@@ -46,7 +48,8 @@ const REG1: u32 = 1;
 /// `NF_CT_STATE_BIT(IP_CT_ESTABLISHED) | NF_CT_STATE_BIT(IP_CT_RELATED)`.
 const ESTABLISHED_RELATED: u32 = 2 | 4;
 
-type Expr = ListAttribute<ExpressionAttribute>;
+/// One nftables expression of a rule.
+pub(super) type Expr = ListAttribute<ExpressionAttribute>;
 
 /// The NAT chain's name of `bridge`.
 fn nat_chain(bridge: &str) -> String {
@@ -63,16 +66,17 @@ fn bridge_of(chain: &str) -> Option<&str> {
     chain
         .strip_prefix("post-")
         .or_else(|| chain.strip_prefix("fwd-"))
+        .or_else(|| chain.strip_prefix("guard-"))
 }
 
 /// An interface name as the kernel compares it: IFNAMSIZ bytes, zero-padded.
-fn ifname(name: &str) -> Vec<u8> {
+pub(super) fn ifname(name: &str) -> Vec<u8> {
     let mut v = name.as_bytes().to_vec();
     v.resize(16, 0);
     v
 }
 
-fn meta(key: MetaKey) -> Expr {
+pub(super) fn meta(key: MetaKey) -> Expr {
     Expressions::Meta(vec![
         Meta::Key(key),
         Meta::DestinationRegister(Register::Reg1),
@@ -80,7 +84,7 @@ fn meta(key: MetaKey) -> Expr {
     .into()
 }
 
-fn cmp(op: Operator, data: Vec<u8>) -> Expr {
+pub(super) fn cmp(op: Operator, data: Vec<u8>) -> Expr {
     Expressions::Cmp(vec![
         Cmp::SourceRegister(Register::Reg1),
         Cmp::Op(op),
@@ -89,7 +93,7 @@ fn cmp(op: Operator, data: Vec<u8>) -> Expr {
     .into()
 }
 
-fn verdict(code: u32) -> Expr {
+pub(super) fn verdict(code: u32) -> Expr {
     Expressions::Immediate(vec![
         netlink_packet_netfilter::nftables::Immediate::DestinationRegister(Register::Verdict),
         netlink_packet_netfilter::nftables::Immediate::Data(DataAttribute::Verdict(vec![
@@ -150,7 +154,7 @@ fn ct_established() -> Vec<Expr> {
     ]
 }
 
-fn masquerade() -> Expr {
+pub(super) fn masquerade() -> Expr {
     ListAttribute::Element(vec![ExpressionAttribute::Name("masq".into())])
 }
 
@@ -192,6 +196,8 @@ impl Rules {
             vec![masquerade()],
         ]
         .concat();
+        // Published ports reached on the host's loopback (see `publish_nat`).
+        let nat = vec![nat, super::publish_nat::loopback_masquerade(&self.bridge)];
         // Networks are isolated from each other, as Docker's are: nothing goes from this
         // bridge to another of berth's (`br-*`, `berth0`), though forwarding is on.
         let to_bridge = |prefix: &[u8]| {
@@ -219,7 +225,7 @@ impl Rules {
             ]
             .concat(),
         );
-        (vec![nat], fwd)
+        (nat, fwd)
     }
 }
 
@@ -233,7 +239,7 @@ pub fn rules_for(bridge: &str, gateway: Ipv4Addr, prefix: u8, internal: bool) ->
     }
 }
 
-fn table_msg() -> Op {
+pub(super) fn table_msg() -> Op {
     Op {
         msg: NfTablesMessage::NewTable(TableMessage {
             attributes: vec![TableAttribute::Name(TABLE.into())],
@@ -242,7 +248,7 @@ fn table_msg() -> Op {
     }
 }
 
-fn base_chain(name: &str, kind: &str, hook: InetHookNumber, priority: i32) -> Op {
+pub(super) fn base_chain(name: &str, kind: &str, hook: InetHookNumber, priority: i32) -> Op {
     Op {
         msg: NfTablesMessage::NewChain(ChainMessage {
             attributes: vec![
@@ -261,7 +267,7 @@ fn base_chain(name: &str, kind: &str, hook: InetHookNumber, priority: i32) -> Op
 }
 
 /// Deletes every rule of `chain` (a rule message with no handle).
-fn flush(chain: &str) -> Op {
+pub(super) fn flush(chain: &str) -> Op {
     Op {
         msg: NfTablesMessage::DeleteRule(RuleMessage {
             attributes: vec![
@@ -273,7 +279,7 @@ fn flush(chain: &str) -> Op {
     }
 }
 
-fn rule(chain: &str, exprs: Vec<Expr>) -> Op {
+pub(super) fn rule(chain: &str, exprs: Vec<Expr>) -> Op {
     Op {
         msg: NfTablesMessage::NewRule(RuleMessage {
             attributes: vec![
@@ -286,7 +292,7 @@ fn rule(chain: &str, exprs: Vec<Expr>) -> Op {
     }
 }
 
-fn delete_chain(chain: &str) -> Op {
+pub(super) fn delete_chain(chain: &str) -> Op {
     Op {
         msg: NfTablesMessage::DeleteChain(ChainMessage {
             attributes: vec![
@@ -313,8 +319,13 @@ pub fn ensure(r: &Rules) -> Result<(), String> {
     ];
     ops.extend(nat_rules.into_iter().map(|e| rule(&nat, e)));
     ops.extend(fwd_rules.into_iter().map(|e| rule(&fwd, e)));
+    if !r.internal {
+        ops.extend(super::publish_nat::guard_ops(&r.bridge));
+    }
     nft::batch(FAMILY, ops).map_err(|(_, e)| format!("firewall rules for '{}': {e}", r.bridge))?;
     if !r.internal {
+        // After the guard chain is in place.
+        super::publish_nat::enable_route_localnet(&r.bridge)?;
         enable_forwarding()?;
     }
     Ok(())
@@ -322,7 +333,8 @@ pub fn ensure(r: &Rules) -> Result<(), String> {
 
 /// Deletes the chains of `bridge`; missing ones are fine.
 pub fn remove(bridge: &str) -> Result<(), String> {
-    for chain in [nat_chain(bridge), fwd_chain(bridge)] {
+    let guard = super::publish_nat::guard_chain(bridge);
+    for chain in [nat_chain(bridge), fwd_chain(bridge), guard] {
         match nft::batch(FAMILY, vec![flush(&chain), delete_chain(&chain)]) {
             Ok(()) => {}
             Err((errno, _)) if errno == libc::ENOENT => {}
@@ -384,7 +396,11 @@ mod tests {
             internal: false,
         };
         let (nat, fwd) = r.rules();
-        assert_eq!((nat.len(), fwd.len()), (1, 4));
+        assert_eq!(
+            (nat.len(), fwd.len()),
+            (2, 4),
+            "masquerade of the subnet and of loopback (published ports)"
+        );
         r.internal = true;
         let (nat, fwd) = r.rules();
         assert_eq!((nat.len(), fwd.len()), (0, 2));

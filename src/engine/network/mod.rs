@@ -33,6 +33,7 @@ pub mod nft;
 pub mod ops;
 pub mod ports;
 pub mod proxy;
+pub mod publish_nat;
 pub mod service;
 pub mod setup;
 pub mod store;

@@ -63,7 +63,17 @@ pub struct Service {
     next_id: u16,
     rr: usize,
     proxies: Vec<Proxy>,
+    /// Whether the container's DNAT chain (`publish_nat`) was made.
+    published: bool,
     tokens: Vec<Tok>,
+}
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        if self.published {
+            super::publish_nat::unpublish(&self.me);
+        }
+    }
 }
 
 impl Service {
@@ -99,6 +109,14 @@ impl Service {
             })?;
             proxies.push(proxy);
         }
+        // Connections from the host's loopback go through the kernel when it can (the
+        // proxies stay for every other address; see `publish_nat`).
+        let published = match target_ip {
+            Some(ip) if !proxies.is_empty() => {
+                super::publish_nat::publish(&config.id, ip, &config.net.ports).is_ok()
+            }
+            _ => false,
+        };
         let host_resolv = std::fs::read_to_string("/etc/resolv.conf").unwrap_or_default();
         let upstreams: Vec<SocketAddr> = hosts::upstreams(&host_resolv, &config.net.dns)
             .into_iter()
@@ -121,6 +139,7 @@ impl Service {
             next_id: 1,
             rr: 0,
             proxies,
+            published,
             tokens: Vec::new(),
         })
     }

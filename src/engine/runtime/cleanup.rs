@@ -9,10 +9,6 @@ pub fn after_shim_death(paths: &Paths, config: &ContainerConfig) {
     let cg = super::cgroups::Cgroup::for_container(&config.id);
     cg.kill_all();
     cg.remove();
-    let socket = paths.shim_socket(&config.id);
-    let _ = std::fs::remove_file(&socket);
-    if let Some(dir) = socket.parent() {
-        let _ = std::fs::remove_dir(dir);
-    }
+    let _ = std::fs::remove_file(paths.shim_socket(&config.id));
     crate::engine::network::setup::remove_leftovers(paths, &config.id);
 }
