@@ -33,7 +33,6 @@ pub fn container(
 /// Deletes the host ends of a container's veth pairs (after its shim died; normally they
 /// vanish with the container's namespace).
 pub fn remove_leftovers(paths: &Paths, id: &str) {
-    super::publish_nat::unpublish(id);
     for (_, e) in attachments(&store::list_raw(paths), id) {
         let _ = netlink::delete_link(&netlink::host_veth_name(id, &e.ifname));
     }

@@ -11,4 +11,9 @@ pub fn after_shim_death(paths: &Paths, config: &ContainerConfig) {
     cg.remove();
     let _ = std::fs::remove_file(paths.shim_socket(&config.id));
     crate::engine::network::setup::remove_leftovers(paths, &config.id);
+    // Only a container with published ports can have a DNAT chain: a failed nftables
+    // batch costs an RCU grace period (over 10 ms), too much for every container.
+    if !config.net.ports.is_empty() {
+        crate::engine::network::publish_nat::unpublish(&config.id);
+    }
 }
