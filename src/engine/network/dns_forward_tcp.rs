@@ -1,11 +1,12 @@
 //! Forwarding over TCP: a name the embedded server does not know, asked by a client over
 //! TCP, goes to the upstream resolver over TCP too, so the client gets the whole answer
 //! (over UDP the upstream would truncate a large one, and a TCP answer must not be).
-//! One non-blocking connection per query, driven from the shim's poll loop.
+//! One non-blocking connection per query (a `dns_tcp::Conn`, which does the framing),
+//! driven from the shim's poll loop.
 
+use super::dns_tcp::Conn;
 use nix::poll::PollFlags;
 use nix::sys::socket::{AddressFamily, SockFlag, SockType, SockaddrIn, connect, socket};
-use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, SocketAddrV4, TcpStream};
 use std::os::fd::AsRawFd;
 use std::time::{Duration, Instant};
@@ -13,18 +14,24 @@ use std::time::{Duration, Instant};
 /// At most this many queries in flight; the oldest is given up when another comes.
 const MAX_IN_FLIGHT: usize = 32;
 
-/// One forwarded query: its connection, what is left to send and what came back.
+/// One forwarded query: its connection to the upstream and who asked.
 struct Forward {
     /// The `TcpDns` connection that asked.
     client: usize,
     /// The client's query as it came (its id too: the upstream's answer carries it back),
     /// for a SERVFAIL when the forward fails.
     query: Vec<u8>,
-    stream: TcpStream,
-    out: Vec<u8>,
-    written: usize,
-    inbuf: Vec<u8>,
+    conn: Conn,
     since: Instant,
+}
+
+impl Forward {
+    fn failed(self) -> Outcome {
+        Outcome::Failed {
+            client: self.client,
+            query: self.query,
+        }
+    }
 }
 
 /// How a forwarded query ended.
@@ -62,52 +69,53 @@ impl TcpForwarder {
         let Ok(stream) = connect_nonblocking(v4) else {
             return Some(Outcome::Failed { client, query });
         };
-        let mut out = (query.len() as u16).to_be_bytes().to_vec();
-        out.extend_from_slice(&query);
+        let mut conn = Conn::new(client, stream);
+        conn.send(&query);
         let given_up = (self.queries.len() >= MAX_IN_FLIGHT).then(|| self.queries.remove(0));
         self.queries.push(Forward {
             client,
             query,
-            stream,
-            out,
-            written: 0,
-            inbuf: Vec::new(),
+            conn,
             since: Instant::now(),
         });
-        given_up.map(|f| Outcome::Failed {
-            client: f.client,
-            query: f.query,
-        })
+        given_up.map(Forward::failed)
     }
 
     /// The descriptors to poll: `(fd, events, index)`.
     pub fn interest(&self, out: &mut Vec<(std::os::fd::RawFd, PollFlags, usize)>) {
         for (i, f) in self.queries.iter().enumerate() {
-            let ev = if f.written < f.out.len() {
+            let ev = if f.conn.wants_write() {
                 PollFlags::POLLOUT
             } else {
                 PollFlags::POLLIN
             };
-            out.push((f.stream.as_raw_fd(), ev, i));
+            out.push((f.conn.fd(), ev, i));
         }
     }
 
     /// Moves query `index` on after poll said `revents`; returns how it ended, if it did.
     pub fn ready(&mut self, index: usize, revents: PollFlags) -> Option<Outcome> {
         let f = self.queries.get_mut(index)?;
-        let done = step(f, revents);
-        done.map(|answer| {
-            let f = self.queries.remove(index);
-            match answer {
-                Some(message) => Outcome::Answer {
-                    client: f.client,
-                    message,
-                },
-                None => Outcome::Failed {
-                    client: f.client,
-                    query: f.query,
-                },
-            }
+        if revents.contains(PollFlags::POLLOUT) {
+            f.conn.flush();
+        }
+        let answer =
+            if revents.intersects(PollFlags::POLLIN | PollFlags::POLLHUP | PollFlags::POLLERR) {
+                f.conn.read().into_iter().next()
+            } else {
+                None
+            };
+        let failed = f.conn.is_closed() || revents.contains(PollFlags::POLLNVAL);
+        if answer.is_none() && !failed {
+            return None;
+        }
+        let f = self.queries.remove(index);
+        Some(match answer {
+            Some(message) => Outcome::Answer {
+                client: f.client,
+                message,
+            },
+            None => f.failed(),
         })
     }
 
@@ -117,12 +125,7 @@ impl TcpForwarder {
             .into_iter()
             .partition(|f| f.since.elapsed() > timeout);
         self.queries = keep;
-        old.into_iter()
-            .map(|f| Outcome::Failed {
-                client: f.client,
-                query: f.query,
-            })
-            .collect()
+        old.into_iter().map(Forward::failed).collect()
     }
 
     /// Whether a query is in flight.
@@ -145,45 +148,10 @@ fn connect_nonblocking(server: SocketAddrV4) -> std::io::Result<TcpStream> {
     }
 }
 
-/// Writes what is left, or reads what came. `Some(Some(answer))` when the answer is in,
-/// `Some(None)` when the query failed, `None` while it goes on.
-fn step(f: &mut Forward, revents: PollFlags) -> Option<Option<Vec<u8>>> {
-    if revents.intersects(PollFlags::POLLERR | PollFlags::POLLNVAL) {
-        return Some(None);
-    }
-    while f.written < f.out.len() {
-        match f.stream.write(&f.out[f.written..]) {
-            Ok(n) => f.written += n,
-            Err(e) if e.kind() == ErrorKind::WouldBlock => return None,
-            Err(e) if e.kind() == ErrorKind::Interrupted => {}
-            Err(_) => return Some(None),
-        }
-    }
-    let mut buf = [0u8; 4096];
-    loop {
-        match f.stream.read(&mut buf) {
-            Ok(0) => return Some(None),
-            Ok(n) => f.inbuf.extend_from_slice(&buf[..n]),
-            Err(e) if e.kind() == ErrorKind::WouldBlock => break,
-            Err(e) if e.kind() == ErrorKind::Interrupted => {}
-            Err(_) => return Some(None),
-        }
-        if let Some(m) = framed(&f.inbuf) {
-            return Some(Some(m));
-        }
-    }
-    framed(&f.inbuf).map(Some)
-}
-
-/// The first complete length-prefixed message of `buf`.
-fn framed(buf: &[u8]) -> Option<Vec<u8>> {
-    let len = usize::from(u16::from_be_bytes([*buf.first()?, *buf.get(1)?]));
-    buf.get(2..2 + len).map(<[u8]>::to_vec)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::{Read, Write};
     use std::net::TcpListener;
 
     #[test]
@@ -246,12 +214,5 @@ mod tests {
                 break;
             }
         }
-    }
-
-    #[test]
-    fn framing_waits_for_the_whole_message() {
-        assert_eq!(framed(b"\x00\x03ab"), None);
-        assert_eq!(framed(b"\x00\x03abcX"), Some(b"abc".to_vec()));
-        assert_eq!(framed(b"\x00"), None);
     }
 }

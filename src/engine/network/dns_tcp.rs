@@ -25,7 +25,10 @@ const MAX_CONNS: usize = 32;
 /// The largest DNS message: a two-byte length.
 const MAX_MSG: usize = 65535;
 
-struct Conn {
+/// A non-blocking TCP connection carrying length-prefixed DNS messages (RFC 1035 4.2.2):
+/// a client's connection here, and a forwarded query's to the upstream
+/// (`dns_forward_tcp`).
+pub(super) struct Conn {
     id: usize,
     stream: TcpStream,
     inbuf: Vec<u8>,
@@ -35,8 +38,46 @@ struct Conn {
 }
 
 impl Conn {
+    /// A connection on the non-blocking `stream`, known as `id`.
+    pub(super) fn new(id: usize, stream: TcpStream) -> Conn {
+        Conn {
+            id,
+            stream,
+            inbuf: Vec::new(),
+            out: Vec::new(),
+            last: Instant::now(),
+            closed: false,
+        }
+    }
+
+    /// The descriptor to poll.
+    pub(super) fn fd(&self) -> std::os::fd::RawFd {
+        self.stream.as_raw_fd()
+    }
+
+    /// Whether something is still to be written.
+    pub(super) fn wants_write(&self) -> bool {
+        !self.out.is_empty()
+    }
+
+    /// Whether the peer closed the connection or it failed.
+    pub(super) fn is_closed(&self) -> bool {
+        self.closed
+    }
+
+    /// Queues `msg` with its length prefix and writes what the socket takes; a message
+    /// too long for the prefix is dropped.
+    pub(super) fn send(&mut self, msg: &[u8]) {
+        let Ok(len) = u16::try_from(msg.len()) else {
+            return;
+        };
+        self.out.extend_from_slice(&len.to_be_bytes());
+        self.out.extend_from_slice(msg);
+        self.flush();
+    }
+
     /// Reads what is there; returns the complete messages.
-    fn read(&mut self) -> Vec<Vec<u8>> {
+    pub(super) fn read(&mut self) -> Vec<Vec<u8>> {
         let mut buf = [0u8; 4096];
         loop {
             match self.stream.read(&mut buf) {
@@ -71,7 +112,8 @@ impl Conn {
         msgs
     }
 
-    fn flush(&mut self) {
+    /// Writes what the socket takes of what is queued.
+    pub(super) fn flush(&mut self) {
         while !self.out.is_empty() {
             match self.stream.write(&self.out) {
                 Ok(0) => {
@@ -122,10 +164,10 @@ impl TcpDns {
         }
         for c in &self.conns {
             let mut ev = PollFlags::POLLIN;
-            if !c.out.is_empty() {
+            if c.wants_write() {
                 ev |= PollFlags::POLLOUT;
             }
-            out.push((c.stream.as_raw_fd(), ev, c.id));
+            out.push((c.fd(), ev, c.id));
         }
     }
 
@@ -138,14 +180,7 @@ impl TcpDns {
             if self.conns.len() >= MAX_CONNS {
                 self.conns.remove(0);
             }
-            self.conns.push(Conn {
-                id: self.next,
-                stream,
-                inbuf: Vec::new(),
-                out: Vec::new(),
-                last: Instant::now(),
-                closed: false,
-            });
+            self.conns.push(Conn::new(self.next, stream));
             self.next = self.next.wrapping_add(1).max(1);
         }
     }
@@ -172,15 +207,9 @@ impl TcpDns {
 
     /// Sends `msg` on connection `id` (gone connections are skipped).
     pub fn reply(&mut self, id: usize, msg: &[u8]) {
-        let Some(c) = self.conns.iter_mut().find(|c| c.id == id) else {
-            return;
-        };
-        let Ok(len) = u16::try_from(msg.len()) else {
-            return;
-        };
-        c.out.extend_from_slice(&len.to_be_bytes());
-        c.out.extend_from_slice(msg);
-        c.flush();
+        if let Some(c) = self.conns.iter_mut().find(|c| c.id == id) {
+            c.send(msg);
+        }
     }
 
     /// Drops closed and idle connections (a closed one keeps what it still has to send).
