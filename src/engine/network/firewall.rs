@@ -38,7 +38,7 @@ pub(super) const FAMILY: NetfilterProtoFamily = NetfilterProtoFamily::IPv4;
 pub(super) const NF_DROP: u32 = 0;
 const NF_ACCEPT: u32 = 1;
 /// `NFT_PAYLOAD_NETWORK_HEADER`.
-pub(super) const NETWORK_HEADER: u32 = 1;
+const NETWORK_HEADER: u32 = 1;
 /// `NFTA_CT_DREG`, `NFTA_CT_KEY`, `NFT_CT_STATE`.
 const CT_DREG: u16 = 1;
 const CT_KEY: u16 = 2;
@@ -103,14 +103,23 @@ pub(super) fn verdict(code: u32) -> Expr {
     .into()
 }
 
+/// Offsets of the source and destination addresses in the IPv4 header.
+pub(super) const SADDR: u32 = 12;
+pub(super) const DADDR: u32 = 16;
+
 /// `ip saddr <net>/<prefix>`.
 fn saddr_in(net: Ipv4Addr, prefix: u8) -> Vec<Expr> {
+    addr_in(SADDR, net, prefix)
+}
+
+/// `ip saddr|daddr <net>/<prefix>`, the address at `offset` ([`SADDR`] or [`DADDR`]).
+pub(super) fn addr_in(offset: u32, net: Ipv4Addr, prefix: u8) -> Vec<Expr> {
     let mask = u32::MAX.checked_shl(32 - u32::from(prefix)).unwrap_or(0);
     vec![
         Expressions::Payload(vec![
             Payload::DestinationRegister(Register::Reg1),
             Payload::Base(NETWORK_HEADER),
-            Payload::Offset(12),
+            Payload::Offset(offset),
             Payload::Len(4),
         ])
         .into(),

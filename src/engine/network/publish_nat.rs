@@ -17,15 +17,14 @@
 //!   host's loopback services.
 
 use super::firewall::{
-    Expr, FAMILY, NETWORK_HEADER, NF_DROP, base_chain, cmp, delete_chain, flush, ifname,
+    DADDR, Expr, FAMILY, NF_DROP, SADDR, addr_in, base_chain, cmp, delete_chain, flush, ifname,
     masquerade, meta, rule, table_msg, verdict,
 };
 use super::nft;
 use crate::engine::container::PortBinding;
 use netlink_packet_core::DefaultNla;
 use netlink_packet_netfilter::nftables::{
-    Bitwise, DataAttribute, Expressions, Immediate, InetHookNumber, MetaKey, Operator, Payload,
-    Register,
+    DataAttribute, Expressions, Immediate, InetHookNumber, MetaKey, Operator, Payload, Register,
 };
 use std::net::Ipv4Addr;
 
@@ -54,36 +53,10 @@ pub(super) fn guard_chain(bridge: &str) -> String {
     format!("guard-{bridge}")
 }
 
-/// `ip saddr|daddr <net>/<prefix>` (`offset` 12 for the source, 16 for the destination).
-fn addr_in(offset: u32, net: Ipv4Addr, prefix: u8) -> Vec<Expr> {
-    let mask = u32::MAX.checked_shl(32 - u32::from(prefix)).unwrap_or(0);
-    vec![
-        Expressions::Payload(vec![
-            Payload::DestinationRegister(Register::Reg1),
-            Payload::Base(NETWORK_HEADER),
-            Payload::Offset(offset),
-            Payload::Len(4),
-        ])
-        .into(),
-        Expressions::Bitwise(vec![
-            Bitwise::SourceRegister(Register::Reg1),
-            Bitwise::DestinationRegister(Register::Reg1),
-            Bitwise::Length(4),
-            Bitwise::Mask(DataAttribute::Value(mask.to_be_bytes().to_vec())),
-            Bitwise::Xor(DataAttribute::Value(vec![0; 4])),
-        ])
-        .into(),
-        cmp(
-            Operator::Equal,
-            (u32::from(net) & mask).to_be_bytes().to_vec(),
-        ),
-    ]
-}
-
 /// `ip saddr 127.0.0.0/8 oifname <bridge> masquerade` (for `post-<bridge>`).
 pub(super) fn loopback_masquerade(bridge: &str) -> Vec<Expr> {
     [
-        addr_in(12, LOOPBACK, 8),
+        addr_in(SADDR, LOOPBACK, 8),
         vec![
             meta(MetaKey::Oifname),
             cmp(Operator::Equal, ifname(bridge)),
@@ -97,7 +70,7 @@ pub(super) fn loopback_masquerade(bridge: &str) -> Vec<Expr> {
 pub(super) fn loopback_guard(bridge: &str) -> Vec<Expr> {
     [
         vec![meta(MetaKey::Iifname), cmp(Operator::Equal, ifname(bridge))],
-        addr_in(16, LOOPBACK, 8),
+        addr_in(DADDR, LOOPBACK, 8),
         vec![verdict(NF_DROP)],
     ]
     .concat()
@@ -131,7 +104,7 @@ fn dnat_rule(host: Ipv4Addr, p: &PortBinding, ip: Ipv4Addr) -> Option<Vec<Expr>>
     let reg = |r: u32| r.to_be_bytes().to_vec();
     Some(
         [
-            addr_in(16, host, 32),
+            addr_in(DADDR, host, 32),
             vec![
                 meta(MetaKey::L4Proto),
                 cmp(Operator::Equal, vec![proto]),
