@@ -50,6 +50,7 @@ pub struct BuildArgs {
 
 /// `builder` subcommands.
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum BuilderCommand {
     /// Remove build cache.
     Prune(PruneArgs),

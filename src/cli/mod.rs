@@ -11,6 +11,7 @@ pub mod events;
 pub mod format;
 pub mod image;
 pub mod network;
+pub mod parse;
 pub mod prompt;
 pub mod registry;
 pub mod system;
@@ -38,6 +39,7 @@ pub struct Cli {
 
 /// Every command, with Docker's names and shortcuts.
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum Command {
     /// Manage containers.
     #[command(subcommand)]
@@ -143,7 +145,7 @@ pub struct Ctx {
 
 /// Parses `args` (argv including the program name), runs the command, returns the exit code.
 pub fn run(args: Vec<String>) -> i32 {
-    let cli = match parse(&args) {
+    let cli = match parse::parse(&args) {
         Ok(c) => c,
         Err(e) => {
             let code = match e.kind() {
@@ -165,23 +167,6 @@ pub fn run(args: Vec<String>) -> i32 {
             code
         }
     }
-}
-
-/// `Cli::try_parse_from`, except that clap's tree of every command and flag is not torn
-/// down afterwards (the process exits soon; freeing it costs more than building it).
-fn parse(args: &[String]) -> Result<Cli, clap::Error> {
-    use clap::{CommandFactory, FromArgMatches};
-    let mut command = Cli::command();
-    let parsed = command
-        .try_get_matches_from_mut(args)
-        .and_then(|mut m| {
-            let cli = Cli::from_arg_matches_mut(&mut m);
-            std::mem::forget(m);
-            cli
-        })
-        .map_err(|e| e.format(&mut command));
-    std::mem::forget(command);
-    parsed
 }
 
 /// Loads the configuration and opens the engine the flags point at.

@@ -10,6 +10,7 @@ use std::io::Write;
 
 /// `berth network ...`
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum NetworkCommand {
     /// Create a network.
     Create(CreateArgs),

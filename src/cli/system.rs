@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 
 /// `berth system ...`
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum SystemCommand {
     /// Display system-wide information.
     Info(InfoArgs),

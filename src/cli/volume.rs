@@ -10,6 +10,7 @@ use std::io::Write;
 
 /// `berth volume ...`
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum VolumeCommand {
     /// Create a volume.
     Create(CreateArgs),

@@ -30,6 +30,7 @@ pub struct ContainerInspectArgs {
 
 /// `berth container ...`
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum ContainerCommand {
     /// List containers.
     #[command(alias = "ps", alias = "list")]

@@ -20,6 +20,7 @@ pub use rm::{prune, rmi, tag};
 
 /// `berth image ...`
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum ImageCommand {
     /// List images.
     #[command(alias = "list")]
