@@ -1,6 +1,6 @@
 //! The shim: one small supervisor process per running container (`berth __shim ...`).
 //!
-//! It daemonizes, creates the cgroup, launches the container's first process, reports
+//! It runs in a process group of its own, creates the cgroup, launches the container's first process, reports
 //! success or failure to whoever spawned it (one line on its stdout pipe), then supervises:
 //! writes the log, serves attach clients on its unix socket, records the exit, applies the
 //! restart policy and `--rm`, and cleans up. It is single-threaded (a plain poll loop) so it
@@ -13,7 +13,6 @@ use super::supervise::{self, Client, ExecContext, Run};
 use crate::engine::container::record::{self, files, log_path, update_state};
 use crate::engine::container::{Container, Status};
 use crate::engine::{Engine, EngineOptions, procfs};
-use nix::unistd::{self, ForkResult};
 use std::fs::File;
 use std::io::Write;
 use std::os::fd::{AsRawFd, FromRawFd};
@@ -27,14 +26,8 @@ pub fn main(args: &[String]) -> i32 {
         eprintln!("usage: berth __shim ROOT ID MAX_LOG_SIZE MAX_LOG_FILES ATTACH");
         return 2;
     };
-    // Daemonize: the spawner reaps this process at once; the grandchild carries on.
-    // SAFETY: nothing has started a thread in this freshly executed process.
-    match unsafe { unistd::fork() } {
-        Ok(ForkResult::Parent { .. }) => return 0,
-        Ok(ForkResult::Child) => {}
-        Err(_) => return 1,
-    }
-    let _ = unistd::setsid();
+    // The spawner put this process in a process group of its own (so a terminal's signals
+    // miss it) and does not wait for it: there is no daemonizing fork.
     // Let go of whatever the spawner inherited (a shell's pipes would otherwise stay open
     // for as long as the container runs).
     // SAFETY: close_range closes descriptors this fresh process does not use.

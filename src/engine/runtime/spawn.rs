@@ -5,6 +5,7 @@ use crate::engine::Engine;
 use crate::engine::error::{EngineError, Result};
 use std::io::{BufRead, BufReader};
 use std::os::unix::net::UnixStream;
+use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
@@ -31,6 +32,8 @@ pub fn spawn_shim(engine: &Engine, id: &str, attach: bool) -> Result<Option<Unix
     } else {
         (None, Stdio::null())
     };
+    // The shim is spawned directly (no daemonizing fork: one process fewer per start), in
+    // a process group of its own so the terminal's Ctrl-C and hang-up never reach it.
     let mut child = Command::new(shim_binary())
         .arg(SHIM_ARG)
         .arg(&engine.paths().root)
@@ -41,13 +44,31 @@ pub fn spawn_shim(engine: &Engine, id: &str, attach: bool) -> Result<Option<Unix
         .stdin(shim_stdin)
         .stdout(Stdio::from(write_end))
         .stderr(Stdio::null())
+        .process_group(0)
         .spawn()
         .map_err(|e| EngineError::Other(format!("cannot start the shim: {e}")))?;
-    // The first process daemonizes and exits at once; it is reaped after the report is
-    // read, so reading does not wait for this process to be scheduled first.
     let report = read_report(engine, id, read_end);
-    let _ = child.wait();
+    reap_in_background(child);
     report.map(|()| stream)
+}
+
+/// The shim stays our child until we exit (then init adopts it). A thread waits for it,
+/// so a long-lived caller (the dashboard) keeps no zombie that would look alive. The
+/// thread is born with every signal blocked: a signal sent to this process (the SIGTERM
+/// an attached `run` passes on to the container) must reach the thread that handles it.
+fn reap_in_background(mut child: std::process::Child) {
+    use nix::sys::signal::{SigSet, SigmaskHow, pthread_sigmask};
+    let mut previous = SigSet::empty();
+    let blocked = pthread_sigmask(
+        SigmaskHow::SIG_BLOCK,
+        Some(&SigSet::all()),
+        Some(&mut previous),
+    );
+    // If no thread can be made, the shim is left as a zombie until we exit.
+    let _ = std::thread::Builder::new().spawn(move || child.wait());
+    if blocked.is_ok() {
+        let _ = pthread_sigmask(SigmaskHow::SIG_SETMASK, Some(&previous), None);
+    }
 }
 
 /// Reads the shim's report lines until it says how the start went.
