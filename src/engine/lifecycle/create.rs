@@ -8,7 +8,7 @@ use crate::engine::container::{
 use crate::engine::error::{EngineError, IoContext, Result};
 use crate::engine::store::FileLock;
 use crate::engine::{Engine, ids};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// What the user asked for in `run`/`create`.
 #[derive(Debug, Clone, Default)]
@@ -184,6 +184,15 @@ impl Engine {
 
         let names_lock = self.paths().containers().join(NAMES_LOCK);
         let _lock = FileLock::exclusive(&names_lock).at(&names_lock)?;
+        // Every record is read once, for both a random name and a name in use.
+        let taken: HashMap<String, String> = self
+            .containers()?
+            .into_iter()
+            .map(|c| {
+                let short = c.config.short_id().to_string();
+                (c.config.name, short)
+            })
+            .collect();
         let name = match &opts.name {
             Some(n) => {
                 let n = n.strip_prefix('/').unwrap_or(n);
@@ -192,25 +201,21 @@ impl Engine {
                         "invalid container name '{n}': only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"
                     )));
                 }
+                if let Some(other) = taken.get(n) {
+                    return Err(EngineError::NameInUse {
+                        name: n.to_string(),
+                        id: other.clone(),
+                    });
+                }
                 n.to_string()
             }
             None => loop {
                 let n = ids::random_name();
-                if !self.containers()?.iter().any(|c| c.config.name == n) {
+                if !taken.contains_key(&n) {
                     break n;
                 }
             },
         };
-        if let Some(other) = self
-            .containers()?
-            .into_iter()
-            .find(|c| c.config.name == name)
-        {
-            return Err(EngineError::NameInUse {
-                name,
-                id: other.config.short_id().to_string(),
-            });
-        }
 
         // Volumes are made (or found) before anything of the container exists on disk.
         for m in mounts.iter_mut().filter(|m| m.kind == MountKind::Volume) {
