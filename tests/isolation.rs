@@ -187,6 +187,74 @@ fn writes_stay_in_their_own_container() {
     assert!(logs.contains("secret"), "{logs}");
 }
 
+/// A removed container's directory is emptied and reused for the next container (see
+/// `container::spares`): nothing of the old one may show in the new one.
+#[test]
+fn a_container_made_from_a_removed_ones_directory_starts_clean() {
+    let b = Berth::new();
+    let spares = || {
+        std::fs::read_dir(b.root().join("spare"))
+            .map(|d| d.count())
+            .unwrap_or(0)
+    };
+    // One writes into its layer and logs; one also changes its root directory itself.
+    b.ok(&[
+        "run",
+        "--name",
+        "old1",
+        "busybox",
+        "sh",
+        "-c",
+        "echo s > /left; echo old-line",
+    ]);
+    b.ok(&[
+        "run",
+        "--name",
+        "old2",
+        "busybox",
+        "sh",
+        "-c",
+        "chmod 700 /; echo old-line",
+    ]);
+    b.ok(&["rm", "old1", "old2"]);
+    assert_eq!(
+        spares(),
+        2,
+        "the removed containers' directories were not kept"
+    );
+    for name in ["new1", "new2"] {
+        let out = b.ok(&[
+            "run",
+            "--name",
+            name,
+            "busybox",
+            "sh",
+            "-c",
+            "ls /left 2>&1; stat -c %a /; cat /etc/hostname",
+        ]);
+        let lines: Vec<&str> = out.lines().collect();
+        assert!(lines[0].contains("No such file"), "{name}: {out}");
+        assert_eq!(lines[1], "755", "{name}: {out}");
+        let id = b.id_of(name);
+        assert_eq!(lines[2], &id[..12], "{name}: {out}");
+        let logs = b.ok(&["logs", name]);
+        assert!(
+            !logs.contains("old-line"),
+            "{name} shows the old log: {logs}"
+        );
+        assert_eq!(b.status(&id), "exited");
+        assert!(
+            b.container_dir(&id)
+                .join(format!("{id}-json.log"))
+                .is_file(),
+            "{name} has no log file of its own"
+        );
+    }
+    assert_eq!(spares(), 0, "the new containers did not take the spares");
+    // A reused directory works for a second start too.
+    b.ok(&["start", "-a", "new1"]);
+}
+
 fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
     let Ok(rd) = std::fs::read_dir(dir) else {

@@ -2,9 +2,9 @@
 
 use super::{ContainerConfig, ContainerState, Status};
 use crate::engine::error::{EngineError, IoContext, Result};
-use crate::engine::store::{FileLock, Paths, read_json, write_record};
+use crate::engine::store::{FileLock, Paths, read_json, write_record_exchanged};
 use crate::engine::{Engine, procfs};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// A container: what was asked and what it is doing.
 #[derive(Debug, Clone)]
@@ -42,8 +42,20 @@ pub mod files {
 pub fn load(paths: &Paths, id: &str) -> Result<Container> {
     let dir = paths.container(id);
     let config: ContainerConfig = read_json(&dir.join(files::CONFIG)).at(dir.join(files::CONFIG))?;
-    let state: ContainerState = read_json(&dir.join(files::STATE)).unwrap_or_default();
+    let state = read_state(&dir.join(files::STATE));
     Ok(Container { config, state })
+}
+
+/// Reads a state record; a missing one is the default (`created`). The writer exchanges
+/// two files' names, so a reader whose read straddles two writes could in theory see one
+/// being rewritten: a record that does not parse is read once more.
+fn read_state(path: &Path) -> ContainerState {
+    read_json(path)
+        .or_else(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => Err(e),
+            _ => read_json(path),
+        })
+        .unwrap_or_default()
 }
 
 /// Applies `change` to a container's state under its lock and writes it back atomically.
@@ -54,9 +66,9 @@ where
     let _lock = lock_state(paths, id)?;
     let dir = paths.container(id);
     let path = dir.join(files::STATE);
-    let mut state: ContainerState = read_json(&path).unwrap_or_default();
+    let mut state = read_state(&path);
     change(&mut state);
-    write_record(&path, &state).at(&path)?;
+    write_record_exchanged(&path, &state).at(&path)?;
     Ok(state)
 }
 

@@ -310,15 +310,18 @@ impl Engine {
 }
 
 impl Engine {
-    /// Writes the record of a new container (its config; no state means `created`) in a scratch
-    /// directory, then renames it into place: a crash leaves either a whole container or
-    /// none.
+    /// Writes the record of a new container (its config; a missing or default state means
+    /// `created`) in a scratch directory, then renames it into place: a crash leaves either
+    /// a whole container or none. The directory is a removed container's spare when there
+    /// is one (see `container::spares`: no inode to allocate).
     pub(crate) fn write_new_container(&self, config: &ContainerConfig) -> Result<()> {
         let id = &config.id;
         let scratch = self.paths().tmp().join(format!("create-{id}"));
         let built = (|| -> Result<()> {
-            for d in ["rw/upper", "rw/work"] {
-                std::fs::create_dir_all(scratch.join(d)).at(scratch.join(d))?;
+            if !crate::engine::container::spares::take(self.paths(), &scratch, id) {
+                for d in ["rw/upper", "rw/work"] {
+                    std::fs::create_dir_all(scratch.join(d)).at(scratch.join(d))?;
+                }
             }
             // The scratch directory is renamed into place whole, so its files need no
             // atomic writes of their own; and no state.json: a container without one is
@@ -327,7 +330,7 @@ impl Engine {
             let data = serde_json::to_vec_pretty(config).map_err(|e| {
                 EngineError::Other(format!("cannot encode the container record: {e}"))
             })?;
-            std::fs::write(&config_path, data).at(&config_path)?;
+            crate::engine::store::overwrite(&config_path, &data).at(&config_path)?;
             let dest = self.paths().container(id);
             std::fs::rename(&scratch, &dest).at(&dest)
         })();

@@ -4,7 +4,7 @@ use crate::engine::container::record::files;
 use crate::engine::container::{ContainerConfig, MountKind};
 use crate::engine::error::{EngineError, IoContext, Result};
 use crate::engine::runtime::cgroups::Cgroup;
-use crate::engine::store::{FileLock, read_json, write_record};
+use crate::engine::store::{FileLock, Paths, read_json, write_record};
 use crate::engine::{Engine, ids};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -42,17 +42,18 @@ pub fn retire(engine: &Engine, config: &ContainerConfig) -> Retired {
     retired
 }
 
-/// The second half of a removal: deletes the renamed directory and any cgroup left.
-pub fn purge(config: &ContainerConfig, retired: Retired) {
+/// The second half of a removal: empties the renamed directory and keeps it as a spare
+/// for the next container (or deletes it), then removes any cgroup left.
+pub fn purge(paths: &Paths, config: &ContainerConfig, retired: Retired) {
     if let Retired(Some(trash)) = retired {
-        let _ = std::fs::remove_dir_all(&trash);
+        crate::engine::container::spares::recycle(paths, &trash, &config.id);
     }
     Cgroup::for_container(&config.id).remove();
 }
 
 fn delete_files_with(engine: &Engine, config: &ContainerConfig, volumes: bool) {
     let retired = retire(engine, config);
-    purge(config, retired);
+    purge(engine.paths(), config, retired);
     if volumes {
         for m in config.mounts.iter().filter(|m| m.kind == MountKind::Volume) {
             if engine.volume(&m.source).is_ok_and(|v| v.is_anonymous()) {

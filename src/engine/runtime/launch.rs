@@ -135,7 +135,10 @@ fn write_etc_files(
     let hosts = dir.join("hosts");
     let resolv = dir.join("resolv.conf");
     let w = |p: &Path, text: &str| {
-        std::fs::write(p, text).map_err(|e| err(format!("write {}: {e}", p.display())))
+        // In place, not truncated first (see `store::overwrite`): the files are reused
+        // from the last start or from a spare directory.
+        crate::engine::store::overwrite(p, text.as_bytes())
+            .map_err(|e| err(format!("write {}: {e}", p.display())))
     };
     w(&hostname, &format!("{}\n", config.hostname))?;
     let host_resolv = std::fs::read_to_string("/etc/resolv.conf").unwrap_or_default();

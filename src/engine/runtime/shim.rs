@@ -362,7 +362,7 @@ impl Shim {
             supervise::send_exit(&mut clients, code);
         }
         if let Some(retired) = retired {
-            crate::engine::lifecycle::remove::purge(&config, retired);
+            crate::engine::lifecycle::remove::purge(&paths, &config, retired);
         }
     }
 }

@@ -34,7 +34,7 @@ pub fn spawn_shim(engine: &Engine, id: &str, attach: bool) -> Result<Option<Unix
     };
     // The shim is spawned directly (no daemonizing fork: one process fewer per start), in
     // a process group of its own so the terminal's Ctrl-C and hang-up never reach it.
-    let mut child = Command::new(shim_binary())
+    let child = Command::new(shim_binary())
         .arg(SHIM_ARG)
         .arg(&engine.paths().root)
         .arg(id)

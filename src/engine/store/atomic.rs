@@ -53,6 +53,57 @@ fn write_with(path: &Path, data: &[u8], mode: u32, durable: bool) -> io::Result<
     result
 }
 
+/// Writes a JSON record that changes often (a container's state) atomically, without
+/// making a file: the new version goes into the sibling `.NAME.next`, kept from the last
+/// write, and the two names are then exchanged (`renameat2(RENAME_EXCHANGE)`), so a reader
+/// sees the whole old or the whole new record. `write_record`'s temporary file costs an
+/// inode to allocate and one to free per write, and on this kind of disk (ext4 without a
+/// journal, which passes over recently freed inodes) each allocation gets slower the more
+/// files were deleted in the last minute. Writers must hold the record's lock: the sibling
+/// is shared by all of them. No fsync, as with `write_record`.
+pub fn write_record_exchanged<T: serde::Serialize>(path: &Path, value: &T) -> io::Result<()> {
+    use nix::fcntl::{AT_FDCWD, RenameFlags, renameat2};
+    let data = serde_json::to_vec_pretty(value).map_err(io::Error::other)?;
+    let next = exchange_sibling(path);
+    overwrite(&next, &data)?;
+    match renameat2(
+        AT_FDCWD,
+        &next,
+        AT_FDCWD,
+        path,
+        RenameFlags::RENAME_EXCHANGE,
+    ) {
+        Ok(()) => Ok(()),
+        // The first write (nothing to exchange with), or a filesystem without exchange.
+        Err(nix::errno::Errno::ENOENT | nix::errno::Errno::EINVAL) => fs::rename(&next, path),
+        Err(e) => Err(io::Error::from(e)),
+    }
+}
+
+/// Writes `data` over the file at `path` (made if missing) without truncating it to zero
+/// first, then cuts it to the new length. On ext4 a truncation to zero (what `O_TRUNC`
+/// does, `fs::write`) marks the file so that its next close writes its data to disk at
+/// once (the `auto_da_alloc` heuristic): a disk write for every such file of every
+/// container start. Not atomic: for files nobody reads while they are written.
+pub fn overwrite(path: &Path, data: &[u8]) -> io::Result<()> {
+    let mut f = OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)?;
+    f.write_all(data)?;
+    f.set_len(data.len() as u64)
+}
+
+/// The sibling `write_record_exchanged` writes into: `.NAME.next`.
+pub fn exchange_sibling(path: &Path) -> std::path::PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    path.with_file_name(format!(".{name}.next"))
+}
+
 /// Writes `data` to `path` atomically (mode 0644).
 pub fn write_atomic(path: &Path, data: &[u8]) -> io::Result<()> {
     write_atomic_mode(path, data, 0o644)
@@ -101,5 +152,40 @@ mod tests {
         write_atomic_mode(&p, b"x", 0o600).expect("write");
         let mode = fs::metadata(&p).expect("meta").permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
+    }
+
+    #[test]
+    fn exchanged_writes_keep_two_inodes_and_the_newest_record() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("state.json");
+        write_record_exchanged(&p, &vec![1]).expect("first");
+        write_record_exchanged(&p, &vec![2, 2]).expect("second");
+        let inodes = |p: &Path| {
+            let mut v = vec![
+                fs::metadata(p).expect("meta").ino(),
+                fs::metadata(exchange_sibling(p)).expect("sibling").ino(),
+            ];
+            v.sort();
+            v
+        };
+        let before = inodes(&p);
+        for i in 3..10 {
+            write_record_exchanged(&p, &vec![i; i]).expect("write");
+            let read: Vec<usize> = read_json(&p).expect("read");
+            assert_eq!(read, vec![i; i]);
+        }
+        assert_eq!(inodes(&p), before, "a write made a new file");
+    }
+
+    #[test]
+    fn overwrite_replaces_longer_and_shorter_content() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("hosts");
+        overwrite(&p, b"a long first version").expect("write");
+        overwrite(&p, b"short").expect("write");
+        assert_eq!(fs::read(&p).expect("read"), b"short");
+        overwrite(&p, b"longer than short").expect("write");
+        assert_eq!(fs::read(&p).expect("read"), b"longer than short");
     }
 }

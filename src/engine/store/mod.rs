@@ -5,6 +5,9 @@ pub mod lock;
 pub mod paths;
 pub mod sweep;
 
-pub use atomic::{read_json, write_atomic, write_atomic_mode, write_json, write_record};
+pub use atomic::{
+    overwrite, read_json, write_atomic, write_atomic_mode, write_json, write_record,
+    write_record_exchanged,
+};
 pub use lock::FileLock;
 pub use paths::Paths;

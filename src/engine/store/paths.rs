@@ -71,6 +71,11 @@ impl Paths {
     pub fn init_layer(&self) -> PathBuf {
         self.root.join("init")
     }
+    /// `spare/` — emptied directories of removed containers, kept for new ones (see
+    /// `container::spares`).
+    pub fn spares(&self) -> PathBuf {
+        self.root.join("spare")
+    }
     /// `tmp/` — scratch space on the same filesystem as the store (for atomic renames).
     pub fn tmp(&self) -> PathBuf {
         self.root.join("tmp")
