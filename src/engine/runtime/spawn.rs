@@ -64,8 +64,12 @@ fn reap_in_background(mut child: std::process::Child) {
         Some(&SigSet::all()),
         Some(&mut previous),
     );
-    // If no thread can be made, the shim is left as a zombie until we exit.
-    let _ = std::thread::Builder::new().spawn(move || child.wait());
+    // A small stack: the thread only waits (the dashboard keeps one per container it
+    // started). If no thread can be made, the shim is left as a zombie until we exit.
+    let _ = std::thread::Builder::new()
+        .name("shim-reaper".into())
+        .stack_size(64 << 10)
+        .spawn(move || child.wait());
     if blocked.is_ok() {
         let _ = pthread_sigmask(SigmaskHow::SIG_SETMASK, Some(&previous), None);
     }
