@@ -87,7 +87,12 @@ pub fn for_container(
     config: &crate::engine::container::ContainerConfig,
     host_resolv: &str,
 ) -> (String, String) {
-    let all = super::store::list_raw(paths);
+    // `none` (and `host`) containers are on no network of berth's: no records to read.
+    let all = if matches!(config.network_mode.as_str(), "none" | "host") {
+        Vec::new()
+    } else {
+        super::store::list_raw(paths)
+    };
     let att = super::attachments(&all, &config.id);
     let addrs: Vec<String> = att.iter().map(|(_, e)| e.ipv4.clone()).collect();
     let user = att.iter().any(|(n, _)| n.is_user_bridge());

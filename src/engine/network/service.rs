@@ -80,7 +80,14 @@ impl Service {
     /// Binds the published ports of `config` (to its address on its first network).
     /// Errors are one line, e.g. a port already in use.
     pub fn start(paths: &Paths, config: &ContainerConfig) -> Result<Service, String> {
-        let all = store::list_raw(paths);
+        // A container on `none` or `host` is on no network of berth's and cannot be
+        // connected to one: no records to read, no ports to serve, no DNS to forward.
+        let own_network = !matches!(config.network_mode.as_str(), "none" | "host");
+        let all = if own_network {
+            store::list_raw(paths)
+        } else {
+            Vec::new()
+        };
         let target_ip: Option<Ipv4Addr> = attachments(&all, &config.id)
             .first()
             .and_then(|(_, e)| e.ipv4.parse().ok());
@@ -117,15 +124,20 @@ impl Service {
             }
             _ => false,
         };
-        let host_resolv = std::fs::read_to_string("/etc/resolv.conf").unwrap_or_default();
-        let upstreams: Vec<SocketAddr> = hosts::upstreams(&host_resolv, &config.net.dns)
-            .into_iter()
-            .filter(SocketAddr::is_ipv4)
-            .collect();
-        let upstream = UdpSocket::bind("0.0.0.0:0").ok();
-        if let Some(u) = &upstream {
-            let _ = u.set_nonblocking(true);
-        }
+        let (upstreams, upstream) = if own_network {
+            let host_resolv = std::fs::read_to_string("/etc/resolv.conf").unwrap_or_default();
+            let upstreams: Vec<SocketAddr> = hosts::upstreams(&host_resolv, &config.net.dns)
+                .into_iter()
+                .filter(SocketAddr::is_ipv4)
+                .collect();
+            let upstream = UdpSocket::bind("0.0.0.0:0").ok();
+            if let Some(u) = &upstream {
+                let _ = u.set_nonblocking(true);
+            }
+            (upstreams, upstream)
+        } else {
+            (Vec::new(), None)
+        };
         Ok(Service {
             paths: paths.clone(),
             me: config.id.clone(),
