@@ -90,13 +90,24 @@ impl Cgroup {
         }
         for (controller, d) in &self.dirs {
             let parent = d.parent().unwrap_or(d);
-            fs::create_dir_all(parent).at(parent)?;
             let devices = self.layout == Layout::V1 && controller == "devices";
             // Before the child exists: a new v1 devices cgroup copies its parent's rules at
             // creation, so they are set once on `berth/` rather than written (13 writes)
             // into every container's cgroup.
+            if devices {
+                fs::create_dir_all(parent).at(parent)?;
+            }
             let inherited = devices && parent_has_device_rules(parent);
+            // The child first: `berth/` exists but for the first container (a
+            // create_dir_all of it would cost a mkdir and a stat per hierarchy).
             let made = match fs::create_dir(d) {
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    fs::create_dir_all(parent).at(parent)?;
+                    fs::create_dir(d)
+                }
+                other => other,
+            };
+            let made = match made {
                 Ok(()) => true,
                 // Left over from a crash (reconcile normally removes it).
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => false,
@@ -264,14 +275,15 @@ impl Cgroup {
     /// Removes the cgroup directories, waiting briefly for dying processes to leave.
     pub fn remove(&self) {
         for (_, d) in &self.dirs {
-            if !d.exists() {
-                continue;
-            }
+            // Busy while the last processes are still leaving it; gone or never made is
+            // done (no stat first: one syscall per hierarchy on every container's exit).
             for _ in 0..50 {
-                if fs::remove_dir(d).is_ok() || !d.exists() {
-                    break;
+                match fs::remove_dir(d) {
+                    Err(e) if e.raw_os_error() == Some(libc::EBUSY) => {
+                        std::thread::sleep(Duration::from_millis(10));
+                    }
+                    _ => break,
                 }
-                std::thread::sleep(Duration::from_millis(10));
             }
         }
     }
