@@ -139,7 +139,7 @@ impl App {
             .containers
             .iter()
             .filter(|c| n.endpoints.contains_key(c.id()) != connect)
-            .filter(|c| !connect || !matches!(c.config.network_mode.as_str(), "host" | "none" | ""))
+            .filter(|c| !connect || c.config.on_berth_network())
             .map(|c| (c.id().to_string(), c.name().to_string()))
             .collect();
         containers.sort_by(|a, b| a.1.cmp(&b.1));

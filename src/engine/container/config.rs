@@ -175,6 +175,12 @@ pub struct ContainerConfig {
 }
 
 impl ContainerConfig {
+    /// Whether the container is on networks of berth's own (a bridge): not `none` or
+    /// `host` (or the empty mode of old records, which means `none`). Only those have
+    /// endpoints, DNS and published ports, and only those can join other networks.
+    pub fn on_berth_network(&self) -> bool {
+        !matches!(self.network_mode.as_str(), "none" | "host" | "")
+    }
     /// The full argv: entrypoint followed by cmd.
     pub fn argv(&self) -> Vec<String> {
         self.entrypoint

@@ -26,7 +26,7 @@ impl Engine {
         ip: Option<&str>,
     ) -> Result<()> {
         let c = self.container(container)?;
-        if matches!(c.config.network_mode.as_str(), "host" | "none" | "") {
+        if !c.config.on_berth_network() {
             return Err(EngineError::Conflict(format!(
                 "container '{}' uses the '{}' network and cannot join others",
                 c.name(),

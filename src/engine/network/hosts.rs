@@ -88,10 +88,10 @@ pub fn for_container(
     host_resolv: &str,
 ) -> (String, String) {
     // `none` (and `host`) containers are on no network of berth's: no records to read.
-    let all = if matches!(config.network_mode.as_str(), "none" | "host") {
-        Vec::new()
-    } else {
+    let all = if config.on_berth_network() {
         super::store::list_raw(paths)
+    } else {
+        Vec::new()
     };
     let att = super::attachments(&all, &config.id);
     let addrs: Vec<String> = att.iter().map(|(_, e)| e.ipv4.clone()).collect();

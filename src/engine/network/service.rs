@@ -82,7 +82,7 @@ impl Service {
     pub fn start(paths: &Paths, config: &ContainerConfig) -> Result<Service, String> {
         // A container on `none` or `host` is on no network of berth's and cannot be
         // connected to one: no records to read, no ports to serve, no DNS to forward.
-        let own_network = !matches!(config.network_mode.as_str(), "none" | "host");
+        let own_network = config.on_berth_network();
         let all = if own_network {
             store::list_raw(paths)
         } else {

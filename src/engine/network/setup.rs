@@ -14,7 +14,7 @@ pub fn container(
     config: &ContainerConfig,
     pid: i32,
 ) -> Result<Option<DnsSockets>, String> {
-    if matches!(config.network_mode.as_str(), "none" | "host" | "") {
+    if !config.on_berth_network() {
         return Ok(None);
     }
     let all = store::list_raw(paths);
