@@ -29,15 +29,9 @@ const KEEP: usize = 8;
 /// The log's name in a spare (a container's log is named after its id).
 const SPARE_LOG: &str = "json.log";
 
-/// Files a spare keeps (truncated): each is rewritten by the next container.
-const KEPT_FILES: &[&str] = &[
-    files::CONFIG,
-    files::STATE,
-    "hostname",
-    "hosts",
-    "resolv.conf",
-    SPARE_LOG,
-];
+/// Files a spare keeps truncated (besides the state record, rewritten as `created`, and
+/// its sibling): each is rewritten by the next container.
+const KEPT_FILES: &[&str] = &[files::CONFIG, "hostname", "hosts", "resolv.conf", SPARE_LOG];
 
 /// Moves a spare to `scratch` (which must not exist) and names its log for container
 /// `id`. Returns false when there is no spare (the caller makes the directory itself).
@@ -93,8 +87,9 @@ fn empty_for_reuse(dir: &Path, id: &str) -> io::Result<()> {
         let name = entry.file_name();
         let name = name.to_string_lossy();
         let path = entry.path();
-        let is_file = entry.file_type()?.is_file();
-        if name == files::RW && entry.file_type()?.is_dir() {
+        let kind = entry.file_type()?;
+        let is_file = kind.is_file();
+        if name == files::RW && kind.is_dir() {
             empty_rw(&path)?;
         } else if is_file && name == log {
             fs::File::options().write(true).open(&path)?.set_len(0)?;

@@ -324,8 +324,8 @@ impl Engine {
                 }
             }
             // The scratch directory is renamed into place whole, so its files need no
-            // atomic writes of their own; and no state.json: a container without one is
-            // `created` (the default state), one file fewer to make per container.
+            // atomic writes of their own. No state.json is made: a container without one
+            // is `created` (the default state), and a spare's says `created` already.
             let config_path = scratch.join(files::CONFIG);
             let data = serde_json::to_vec_pretty(config).map_err(|e| {
                 EngineError::Other(format!("cannot encode the container record: {e}"))

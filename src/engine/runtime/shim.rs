@@ -1,9 +1,9 @@
 //! The shim: one small supervisor process per running container (`berth __shim ...`).
 //!
-//! It runs in a process group of its own, creates the cgroup, launches the container's first process, reports
-//! success or failure to whoever spawned it (one line on its stdout pipe), then supervises:
-//! writes the log, serves attach clients on its unix socket, records the exit, applies the
-//! restart policy and `--rm`, and cleans up. It is single-threaded (a plain poll loop) so it
+//! It runs in a process group of its own, creates the cgroup, launches the container's
+//! first process, reports success or failure to whoever spawned it (one line on its
+//! stdout pipe), then supervises: writes the log, serves attach clients on its unix
+//! socket, records the exit, applies the restart policy and `--rm`, and cleans up. It is single-threaded (a plain poll loop) so it
 //! can clone the container's process again for restarts, and stays small when idle.
 
 use super::cgroups::Cgroup;
