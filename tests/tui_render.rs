@@ -314,7 +314,6 @@ fn command_log_and_status_bar_show_actions_and_errors() {
     let buf = draw(&app, &theme, 120, 30);
     let screen = rows(&buf).join("\n");
     if std::env::var_os("BERTH_SHOW_SCREEN").is_some() {
-        eprintln!("{screen}");
     }
     assert!(screen.contains("Command log (y: copy)"), "{screen}");
     assert!(screen.contains("berth stop web"), "{screen}");
@@ -524,4 +523,42 @@ fn top_pane_sorts_by_cpu_and_signals_after_a_confirmation() {
         app.command_log.last().map(String::as_str),
         Some("kill -s KILL 12  # host pid, in web")
     );
+}
+
+#[test]
+fn containers_pane_shows_published_ports_and_networks_as_docker_ps() {
+    use berth::engine::container::PortBinding;
+    use berth::engine::network::membership::Memberships;
+    let theme = Theme::preset("default").expect("theme");
+    let mut list = sample();
+    list[0].config.net.ports = vec![PortBinding {
+        host_ip: String::new(),
+        host_port: 8080,
+        container_port: 80,
+        protocol: "tcp".into(),
+    }];
+    list[0].config.network_mode = "bridge".into();
+    let mut app = App::new(Keymap::default(), AppSettings::default(), now());
+    let mut m = Memberships::default();
+    m.insert(&list[0].config.id, vec!["bridge".into(), "front".into()]);
+    app.update(Action::NetworksOfContainers(m));
+    app.update(Action::ContainersListed(Ok(list)));
+    for (w, h) in [(120, 30), (80, 24)] {
+        let buf = draw(&app, &theme, w, h);
+        let screen = rows(&buf).join("\n");
+        let (_, y) = find(&buf, "web ");
+        let row = &rows(&buf)[y as usize];
+        assert!(row.contains("0.0.0.0:8080->80/tcp"), "{w}x{h}:\n{screen}");
+        assert!(row.contains("Up 5 minutes"), "{w}x{h}:\n{screen}");
+        if w >= 120 {
+            assert!(row.contains("bridge,front"), "{w}x{h}:\n{screen}");
+            assert!(screen.contains("PORTS") && screen.contains("NETWORKS"), "{screen}");
+        }
+        // A container without networks of berth's shows its mode.
+        let (_, y) = find(&buf, "job ");
+        assert!(
+            w < 120 || rows(&buf)[y as usize].contains("none"),
+            "{w}x{h}:\n{screen}"
+        );
+    }
 }

@@ -29,6 +29,8 @@ pub enum Action {
     User(UserAction),
     /// A fresh container list, or why listing failed.
     ContainersListed(Result<Vec<Container>, String>),
+    /// Which networks each container is on (sent with every container list).
+    NetworksOfContainers(crate::engine::network::membership::Memberships),
     /// Lines from the log follower of `generation`.
     LogLines {
         /// Which follower sent them (stale ones are ignored).

@@ -230,6 +230,8 @@ pub struct App {
     pub settings: AppSettings,
     /// The last container list, newest first.
     pub containers: Vec<Container>,
+    /// The networks of each container (the NETWORKS column).
+    pub memberships: crate::engine::network::membership::Memberships,
     /// Whether a list has arrived yet.
     pub listed: bool,
     /// Index of the selected container.
@@ -287,6 +289,7 @@ impl App {
             logs: LogView::new(settings.log_buffer),
             settings,
             containers: Vec::new(),
+            memberships: Default::default(),
             listed: false,
             selected: 0,
             focus: Pane::Containers,

@@ -51,6 +51,10 @@ impl App {
             }
             Action::User(a) => self.user(a),
             Action::ContainersListed(Ok(list)) => self.set_containers(list),
+            Action::NetworksOfContainers(m) => {
+                self.memberships = m;
+                vec![]
+            }
             Action::ContainersListed(Err(e)) => {
                 self.error(format!("cannot list containers: {e}"));
                 vec![]

@@ -127,7 +127,22 @@ pub fn ps(ctx: &Ctx, a: PsArgs) -> Result<i32> {
         }
         return Ok(0);
     }
-    let items: Vec<_> = list.iter().map(|c| ps_item(c, a.no_trunc)).collect();
+    // The network records are read only when the output shows them (`{{.Networks}}`, json).
+    let memberships = a
+        .format
+        .as_deref()
+        .filter(|f| f.contains("Networks") || f.trim() == "json")
+        .map(|_| ctx.engine.network_memberships());
+    let items: Vec<_> = list
+        .iter()
+        .map(|c| {
+            let mut item = ps_item(c, a.no_trunc);
+            if let Some(m) = &memberships {
+                item["Networks"] = m.names_of(&c.config).into();
+            }
+            item
+        })
+        .collect();
     let columns = if a.format.is_some() {
         PS_HEADERS
     } else {

@@ -104,6 +104,32 @@ pub struct PortBinding {
     pub protocol: String,
 }
 
+impl PortBinding {
+    /// Docker's `ps` form: `0.0.0.0:8080->80/tcp` (all addresses shown as `0.0.0.0`).
+    pub fn display(&self) -> String {
+        let ip = if self.host_ip.is_empty() {
+            "0.0.0.0"
+        } else {
+            self.host_ip.as_str()
+        };
+        format!(
+            "{ip}:{}->{}/{}",
+            self.host_port, self.container_port, self.protocol
+        )
+    }
+}
+
+impl NetConfig {
+    /// The PORTS column of `ps` and the dashboard: every published port, comma-separated.
+    pub fn ports_text(&self) -> String {
+        self.ports
+            .iter()
+            .map(PortBinding::display)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
 /// Networking options recorded at create time (addresses and aliases live in the
 /// network records: see `engine::network`).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]

@@ -26,6 +26,7 @@ pub mod firewall;
 pub mod hosts;
 pub mod inspect;
 pub mod ipam;
+pub mod membership;
 pub mod mtu;
 pub mod netcache;
 pub mod netlink;

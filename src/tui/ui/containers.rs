@@ -1,6 +1,9 @@
-//! The Containers pane: `docker ps -a` as a table, coloured by status, with sparklines of
-//! each running container's recent CPU and memory.
+//! The Containers pane: `docker ps -a` as a table (with each container's published ports
+//! and networks), coloured by status, with sparklines of each running container's recent
+//! CPU and memory. Columns are sized to their content; on a narrow screen the least
+//! important go first (the id, then memory, then networks).
 
+use super::columns::{self, Want};
 use super::{is_focused, pane_block};
 use crate::engine::container::Status;
 use crate::tui::app::{App, Pane};
@@ -53,56 +56,107 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
             .render(area, buf);
         return;
     }
-    let header = Row::new([
-        "CONTAINER ID",
-        "NAME",
-        "IMAGE",
-        "STATE",
-        "STATUS",
-        "CPU",
-        "MEM",
-    ])
-    .style(theme.style(Role::Header));
-    let rows = app.containers.iter().map(|c| {
-        let role = status_role(c.state.status);
-        let status = match app.pending.get(c.name()) {
-            Some(op) => Cell::from(format!("{}…", capitalized(op.doing_verb())))
-                .style(theme.style(Role::StatusRestarting)),
-            None => Cell::from(human::status_text(c, app.now)).style(theme.style(role)),
-        };
-        Row::new([
-            Cell::from(c.config.short_id().to_string()).style(theme.style(Role::Dim)),
-            // Marked for the merged log view.
-            Cell::from(if app.logs.marked.iter().any(|m| m == c.name()) {
+    let texts: Vec<[String; 6]> = app
+        .containers
+        .iter()
+        .map(|c| {
+            let name = if app.logs.marked.iter().any(|m| m == c.name()) {
                 format!("{} *", c.name())
             } else {
                 c.name().to_string()
-            }),
-            Cell::from(c.config.image.clone()),
-            Cell::from(c.state.status.as_str()).style(theme.style(role)),
-            status,
-            spark_cell(app, c.id(), Metric::Cpu, theme),
-            spark_cell(app, c.id(), Metric::Mem, theme),
-        ])
+            };
+            let status = match app.pending.get(c.name()) {
+                Some(op) => format!("{}…", capitalized(op.doing_verb())),
+                None => human::status_text(c, app.now),
+            };
+            [
+                c.config.short_id().to_string(),
+                name,
+                c.config.image.clone(),
+                status,
+                c.config.net.ports_text(),
+                app.memberships.names_of(&c.config),
+            ]
+        })
+        .collect();
+    let col = |i: usize| texts.iter().map(move |t| t[i].as_str());
+    let wants = [
+        Want::content("CONTAINER ID", col(0), 12, 12, 7),
+        Want::content("NAME", col(1), 32, 10, 0),
+        Want::content("IMAGE", col(2), 40, 10, 2),
+        Want::content("STATUS", col(3), 32, 12, 1),
+        Want::content("PORTS", col(4), 44, 44, 3),
+        Want::content("NETWORKS", col(5), 24, 24, 5),
+        fixed(SPARK as u16 + 7, 4),
+        fixed(SPARK as u16 + 8, 6),
+    ];
+    // Borders, the selection mark and one space between columns.
+    let inner = area.width.saturating_sub(2 + 2);
+    let widths = columns::fit(inner, 1, &wants);
+    let headers = [
+        "CONTAINER ID",
+        "NAME",
+        "IMAGE",
+        "STATUS",
+        "PORTS",
+        "NETWORKS",
+        "CPU",
+        "MEM",
+    ];
+    let shown = |i: usize| widths[i].is_some();
+    let header = Row::new(
+        headers
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| shown(*i))
+            .map(|(_, h)| Cell::from(*h)),
+    )
+    .style(theme.style(Role::Header));
+    let rows = app.containers.iter().zip(&texts).map(|(c, t)| {
+        let role = status_role(c.state.status);
+        let status_role = if app.pending.contains_key(c.name()) {
+            Role::StatusRestarting
+        } else {
+            role
+        };
+        let text = |i: usize| columns::cut(&t[i], widths[i].unwrap_or(0));
+        let cells: [(usize, Cell); 8] = [
+            (0, Cell::from(text(0)).style(theme.style(Role::Dim))),
+            (1, Cell::from(text(1))),
+            (2, Cell::from(text(2))),
+            (3, Cell::from(text(3)).style(theme.style(status_role))),
+            (4, Cell::from(text(4))),
+            (5, Cell::from(text(5)).style(theme.style(Role::Dim))),
+            (6, spark_cell(app, c.id(), Metric::Cpu, theme)),
+            (7, spark_cell(app, c.id(), Metric::Mem, theme)),
+        ];
+        Row::new(
+            cells
+                .into_iter()
+                .filter(|(i, _)| shown(*i))
+                .map(|(_, cell)| cell),
+        )
         .style(theme.style(Role::Text))
     });
-    let widths = [
-        Constraint::Length(12),
-        Constraint::Fill(2),
-        Constraint::Fill(2),
-        Constraint::Length(10),
-        Constraint::Fill(3),
-        Constraint::Length(SPARK as u16 + 7),
-        Constraint::Length(SPARK as u16 + 8),
-    ];
-    let table = Table::new(rows, widths)
+    let constraints: Vec<Constraint> = widths.iter().flatten().map(|w| Constraint::Length(*w)).collect();
+    let table = Table::new(rows, constraints)
         .header(header)
         .block(block)
+        .column_spacing(1)
         .row_highlight_style(theme.style(Role::Selection))
         .highlight_symbol("▶ ");
     // A local table state: ratatui scrolls it to show the selection; nothing is kept.
     let mut state = TableState::default().with_selected(Some(app.selected));
     StatefulWidget::render(table, area, buf, &mut state);
+}
+
+/// A column of a fixed width (shown whole or not at all).
+fn fixed(width: u16, priority: u8) -> Want {
+    Want {
+        width,
+        min: width,
+        priority,
+    }
 }
 
 /// Bars per sparkline (seconds).

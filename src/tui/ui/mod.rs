@@ -2,6 +2,7 @@
 //! changes state or calls the engine.
 
 pub mod build;
+pub mod columns;
 pub mod command_log;
 pub mod confirm;
 pub mod containers;
