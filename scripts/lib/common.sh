@@ -3,7 +3,8 @@
 # - need_root: stop with a clear message unless we are root.
 # - ensure_packages PKG...: apt-get install the Debian packages that are missing
 #   (runs `apt-get update` once first).
-# - build_berth: builds berth in release mode; sets BERTH to the binary.
+# - build_berth: builds berth in release mode; sets BERTH to the binary (or to $BERTH_BIN
+#   when set, without building).
 # - make_busybox_rootfs DIR: a minimal root filesystem from Debian's static busybox.
 # - ensure_busybox_image ROOT [REF]: imports that rootfs as REF (default busybox:latest)
 #   into the state root ROOT unless it is there already.
@@ -48,6 +49,12 @@ ensure_packages() {
 }
 
 build_berth() {
+    # BERTH_BIN: use that binary instead of building one (the demo's own test does).
+    if [ -n "${BERTH_BIN:-}" ]; then
+        BERTH="$BERTH_BIN"
+        export BERTH
+        return 0
+    fi
     command -v cargo >/dev/null || die "cargo not found: install Rust (https://rustup.rs) and retry"
     say "building berth (release)"
     (cd "$REPO_DIR" && cargo build --release)
