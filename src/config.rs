@@ -21,6 +21,18 @@ pub struct Config {
     pub registries: crate::engine::registry::RegistryOptions,
     /// Networking settings.
     pub network: NetworkConfig,
+    /// Defaults of every container's security settings.
+    pub security: SecurityDefaults,
+}
+
+/// Defaults of every container's security settings.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SecurityDefaults {
+    /// Set no_new_privs in every container (as `--security-opt no-new-privileges` does):
+    /// setuid programs and file capabilities in images then give nothing. Off by default,
+    /// as in Docker, so setuid programs in images work.
+    pub no_new_privileges: bool,
 }
 
 /// Networking settings.
@@ -83,6 +95,7 @@ impl Default for Config {
             dashboard: DashboardConfig::default(),
             registries: Default::default(),
             network: NetworkConfig::default(),
+            security: SecurityDefaults::default(),
         }
     }
 }

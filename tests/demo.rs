@@ -13,7 +13,14 @@ use harness::Berth;
 use netns::NetNs;
 use std::time::Duration;
 
-const DEMO_CONTAINERS: [&str; 6] = ["ticker", "worker", "web", "replica-1", "replica-2", "client"];
+const DEMO_CONTAINERS: [&str; 6] = [
+    "ticker",
+    "worker",
+    "web",
+    "replica-1",
+    "replica-2",
+    "client",
+];
 
 /// Removes the demo's containers and network inside the namespace, also when the test fails.
 struct Cleanup<'a> {
@@ -79,7 +86,8 @@ fn the_demo_shows_the_network_chapter() {
         Duration::from_secs(30),
         || {
             let logs = ns.berth(&b, &["logs", "client"]).stdout;
-            logs.contains("200\u{1b}[0m from replica-1") && logs.contains("200\u{1b}[0m from replica-2")
+            logs.contains("200\u{1b}[0m from replica-1")
+                && logs.contains("200\u{1b}[0m from replica-2")
         },
     );
     let inspect = ns.ok(&b, &["network", "inspect", "demo-net"]);

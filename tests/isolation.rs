@@ -76,7 +76,12 @@ fn capabilities_and_no_new_privs_are_dockers() {
     assert_eq!(field("CapEff"), "00000000a80425fb");
     assert_eq!(field("CapBnd"), "00000000a80425fb");
     assert_eq!(field("CapPrm"), "00000000a80425fb");
-    assert_eq!(field("NoNewPrivs"), "1");
+    // Docker's defaults: no_new_privs off (setuid programs in images work), nothing
+    // inheritable or ambient, Docker's seccomp profile loaded.
+    assert_eq!(field("NoNewPrivs"), "0");
+    assert_eq!(field("CapInh"), "0000000000000000");
+    assert_eq!(field("CapAmb"), "0000000000000000");
+    assert_eq!(field("Seccomp"), "2");
     // A non-root user keeps no effective capabilities.
     let out = b.ok(&[
         "run",

@@ -314,6 +314,7 @@ fn command_log_and_status_bar_show_actions_and_errors() {
     let buf = draw(&app, &theme, 120, 30);
     let screen = rows(&buf).join("\n");
     if std::env::var_os("BERTH_SHOW_SCREEN").is_some() {
+        eprintln!("{screen}");
     }
     assert!(screen.contains("Command log (y: copy)"), "{screen}");
     assert!(screen.contains("berth stop web"), "{screen}");
@@ -552,7 +553,10 @@ fn containers_pane_shows_published_ports_and_networks_as_docker_ps() {
         assert!(row.contains("Up 5 minutes"), "{w}x{h}:\n{screen}");
         if w >= 120 {
             assert!(row.contains("bridge,front"), "{w}x{h}:\n{screen}");
-            assert!(screen.contains("PORTS") && screen.contains("NETWORKS"), "{screen}");
+            assert!(
+                screen.contains("PORTS") && screen.contains("NETWORKS"),
+                "{screen}"
+            );
         }
         // A container without networks of berth's shows its mode.
         let (_, y) = find(&buf, "job ");

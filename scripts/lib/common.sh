@@ -56,6 +56,8 @@ build_berth() {
         return 0
     fi
     command -v cargo >/dev/null || die "cargo not found: install Rust (https://rustup.rs) and retry"
+    # libseccomp-dev: the C library the seccomp filters are compiled with (linked).
+    ensure_packages libseccomp-dev
     say "building berth (release)"
     (cd "$REPO_DIR" && cargo build --release)
     BERTH="$REPO_DIR/target/release/berth"

@@ -49,11 +49,10 @@ pub fn spawn_poller(engine: Engine, every: Duration, tx: Tx) -> Arc<Notify> {
                 _ = wake.notified() => {}
             }
             let e = engine.clone();
-            let listed = tokio::task::spawn_blocking(move || {
-                (e.containers(), e.network_memberships())
-            })
-            .await
-            .map_err(|e| format!("the listing task failed: {e}"));
+            let listed =
+                tokio::task::spawn_blocking(move || (e.containers(), e.network_memberships()))
+                    .await
+                    .map_err(|e| format!("the listing task failed: {e}"));
             let (listed, memberships) = match listed {
                 Ok((l, m)) => (l.map_err(|e| e.to_string()), Some(m)),
                 Err(e) => (Err(e), None),

@@ -8,6 +8,7 @@ pub mod lifecycle;
 pub mod logs;
 pub mod ps;
 pub mod run;
+pub mod security_flags;
 pub mod stats;
 pub mod top;
 

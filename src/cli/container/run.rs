@@ -93,6 +93,9 @@ pub struct CreateArgs {
     /// Timeout (in seconds) to stop a container.
     #[arg(long = "stop-timeout")]
     pub stop_timeout: Option<u32>,
+    /// Capabilities, privilege and seccomp.
+    #[command(flatten)]
+    pub security: super::security_flags::SecurityArgs,
     /// The image.
     pub image: String,
     /// The command and its arguments.
@@ -218,12 +221,16 @@ pub fn options(a: &CreateArgs, default_network: &str) -> Result<CreateOptions> {
         dns: a.dns.clone(),
         extra_hosts: a.add_host.clone(),
         stop_timeout: a.stop_timeout,
+        security: a.security.to_config(false)?,
     })
 }
 
 /// `berth create`: prints the new container's id.
 pub fn create(ctx: &Ctx, a: CreateArgs) -> Result<i32> {
-    let opts = options(&a, &ctx.config.network.default)?;
+    let mut opts = options(&a, &ctx.config.network.default)?;
+    opts.security = a
+        .security
+        .to_config(ctx.config.security.no_new_privileges)?;
     let c = ctx.engine.create_container(&opts)?;
     println!("{}", c.config.id);
     Ok(0)
@@ -232,7 +239,11 @@ pub fn create(ctx: &Ctx, a: CreateArgs) -> Result<i32> {
 /// `berth run`: create, start, and (unless `-d`) stay attached until the container exits,
 /// returning its exit code.
 pub fn run(ctx: &Ctx, a: RunArgs) -> Result<i32> {
-    let opts = options(&a.create, &ctx.config.network.default)?;
+    let mut opts = options(&a.create, &ctx.config.network.default)?;
+    opts.security = a
+        .create
+        .security
+        .to_config(ctx.config.security.no_new_privileges)?;
     let detach_keys = match &a.detach_keys {
         Some(k) => parse_detach_keys(k)?,
         None => DEFAULT_DETACH.to_vec(),

@@ -112,6 +112,7 @@ pub fn run(
             max_retry: 0,
         },
         auto_remove: false,
+        security: Default::default(),
         network_mode: spec.network.clone(),
         net: NetConfig::default(),
         stop_signal: "SIGTERM".into(),

@@ -188,6 +188,9 @@ pub struct ContainerConfig {
     pub restart: RestartPolicy,
     /// `--rm`.
     pub auto_remove: bool,
+    /// Capabilities, privilege and seccomp (`--cap-add`, `--privileged`, `--security-opt`).
+    #[serde(default)]
+    pub security: super::security::SecurityConfig,
     /// The network the container was created on: `bridge`, `host`, `none` or a user
     /// network's name.
     pub network_mode: String,

@@ -170,7 +170,10 @@ fn host_config(c: &Container) -> Value {
         "PortBindings": {},
         "RestartPolicy": {"Name": cfg.restart.name, "MaximumRetryCount": cfg.restart.max_retry},
         "AutoRemove": cfg.auto_remove,
-        "Privileged": false,
+        "Privileged": cfg.security.privileged,
+        "CapAdd": none_if_empty(&cfg.security.cap_add),
+        "CapDrop": none_if_empty(&cfg.security.cap_drop),
+        "SecurityOpt": none_if_empty(&cfg.security.security_opt()),
         "ReadonlyRootfs": cfg.read_only,
         "Tmpfs": if tmpfs.is_empty() { Value::Null } else { json!(tmpfs) },
         "Memory": cfg.resources.memory.unwrap_or(0),
@@ -178,6 +181,11 @@ fn host_config(c: &Container) -> Value {
         "PidsLimit": cfg.resources.pids_limit,
         "CgroupnsMode": "private",
     })
+}
+
+/// A list as Docker shows it: `null` when empty.
+fn none_if_empty(v: &[String]) -> Value {
+    if v.is_empty() { Value::Null } else { json!(v) }
 }
 
 fn graph_driver(c: &Container, paths: &Paths) -> Value {

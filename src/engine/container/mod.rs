@@ -4,6 +4,7 @@ pub mod config;
 pub mod files;
 pub mod inspect;
 pub mod record;
+pub mod security;
 pub mod spares;
 pub mod state;
 

@@ -61,6 +61,8 @@ pub struct CreateOptions {
     pub extra_hosts: Vec<String>,
     /// `--stop-timeout`.
     pub stop_timeout: Option<u32>,
+    /// `--cap-add`, `--cap-drop`, `--privileged`, `--security-opt`.
+    pub security: crate::engine::container::security::SecurityConfig,
 }
 
 /// Lock file serialising name checks between concurrent creates and renames.
@@ -277,6 +279,7 @@ impl Engine {
                 opts.restart.clone()
             },
             auto_remove: opts.auto_remove,
+            security: opts.security.clone(),
             network_mode: network,
             net: NetConfig {
                 ports,

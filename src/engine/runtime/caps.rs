@@ -31,16 +31,28 @@ pub fn container_set(device_cgroup: bool) -> CapsHashSet {
         .collect()
 }
 
-/// Drops every capability outside `keep` from the bounding set (so no exec can regain
-/// them), then sets the inheritable, permitted and effective sets to `keep`.
-pub fn restrict_to(keep: &CapsHashSet) -> Result<(), String> {
+/// Drops every capability outside `keep` from the bounding set, so no exec can regain
+/// them. Done while the process is still root with every capability (it takes
+/// CAP_SETPCAP), before it changes its identity.
+pub fn limit_bounding(keep: &CapsHashSet) -> Result<(), String> {
     for cap in caps::all() {
         if !keep.contains(&cap) && caps::has_cap(None, CapSet::Bounding, cap).unwrap_or(false) {
             caps::drop(None, CapSet::Bounding, cap).map_err(|e| format!("drop {cap}: {e}"))?;
         }
     }
-    caps::set(None, CapSet::Inheritable, keep).map_err(|e| format!("set inheritable: {e}"))?;
-    caps::set(None, CapSet::Effective, keep).map_err(|e| format!("set effective: {e}"))?;
-    caps::set(None, CapSet::Permitted, keep).map_err(|e| format!("set permitted: {e}"))?;
+    Ok(())
+}
+
+/// After the identity change: the permitted and effective sets become `keep` (as far as
+/// the process still has them: a user other than root has none left), the inheritable
+/// and ambient sets empty. A process that keeps capabilities across an exec does so as
+/// root through the bounding set, never through inheritance (the CVE-2022-24769 pattern).
+pub fn set_process_sets(keep: &CapsHashSet) -> Result<(), String> {
+    let have = caps::read(None, CapSet::Permitted).map_err(|e| format!("read permitted: {e}"))?;
+    let keep: CapsHashSet = keep.intersection(&have).copied().collect();
+    caps::clear(None, CapSet::Ambient).map_err(|e| format!("clear ambient: {e}"))?;
+    caps::clear(None, CapSet::Inheritable).map_err(|e| format!("clear inheritable: {e}"))?;
+    caps::set(None, CapSet::Effective, &keep).map_err(|e| format!("set effective: {e}"))?;
+    caps::set(None, CapSet::Permitted, &keep).map_err(|e| format!("set permitted: {e}"))?;
     Ok(())
 }

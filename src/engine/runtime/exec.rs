@@ -10,6 +10,7 @@
 use super::cgroups::Cgroup;
 use super::init::find_executable;
 use super::launch::{LaunchError, ShimStdio, stdio, tty_stdio};
+use super::privileges::Privileges;
 use super::user;
 use crate::engine::container::ContainerConfig;
 use nix::sched::{CloneFlags, setns};
@@ -57,7 +58,7 @@ pub fn spawn(
     target: Pid,
     config: &ContainerConfig,
     cgroup: &Cgroup,
-    caps: &caps::CapsHashSet,
+    privileges: &Privileges,
 ) -> Result<ExecProcess, LaunchError> {
     if req.argv.is_empty() {
         return Err(LaunchError {
@@ -129,7 +130,7 @@ pub fn spawn(
                 ns: &ns,
                 config,
                 cgroup,
-                caps,
+                privileges,
             };
             let code = helper(&target, child_fds, err_w, console_child.as_ref());
             // SAFETY: leaving the forked helper without running the shim's destructors.
@@ -147,7 +148,7 @@ struct Target<'a> {
     ns: &'a [File],
     config: &'a ContainerConfig,
     cgroup: &'a Cgroup,
-    caps: &'a caps::CapsHashSet,
+    privileges: &'a Privileges,
 }
 
 /// The forked helper: enter the container, fork the process, wait for it. Returns the
@@ -204,7 +205,7 @@ fn enter_and_fork(
             }
             Ok(child)
         }
-        Ok(ForkResult::Child) => match process(t.req, t.config, t.caps, stdio, console) {
+        Ok(ForkResult::Child) => match process(t.req, t.config, t.privileges, stdio, console) {
             Ok(never) => match never {},
             Err((code, message)) => {
                 let _ = unistd::write(err_w, format!("{code}\n{message}").as_bytes());
@@ -220,7 +221,7 @@ fn enter_and_fork(
 fn process(
     req: &ExecRequest,
     config: &ContainerConfig,
-    caps: &caps::CapsHashSet,
+    privileges: &Privileges,
     stdio: [i32; 3],
     console: Option<&std::os::unix::net::UnixStream>,
 ) -> Result<std::convert::Infallible, Failure> {
@@ -267,6 +268,7 @@ fn process(
         super::tty::make_controlling().map_err(f)?;
     }
     let to_tuple = |fl: super::init::Failure| (fl.code, fl.message);
-    super::init::drop_privileges(&id, caps).map_err(to_tuple)?;
+    super::init::drop_privileges(&id, privileges).map_err(to_tuple)?;
+    super::init::seccomp_last(privileges).map_err(to_tuple)?;
     Err(to_tuple(super::init::exec_program(&exe, &req.argv, &env)))
 }

@@ -6,9 +6,9 @@
 //! Errors are written to the error pipe as `code\nmessage` and the child exits with that
 //! code: 127 command not found, 126 not executable, 125 anything else.
 
+use super::privileges::Privileges;
 use super::rootfs::{self, RootfsPlan};
 use super::user;
-use caps::CapsHashSet;
 use nix::sys::signal::{SigSet, SigmaskHow, Signal};
 use nix::unistd;
 use std::ffi::CString;
@@ -31,8 +31,8 @@ pub struct InitPlan {
     pub user: String,
     /// Hostname.
     pub hostname: String,
-    /// Capabilities to keep.
-    pub caps: CapsHashSet,
+    /// Capabilities, no_new_privs and the seccomp filter.
+    pub privileges: Privileges,
     /// The cgroup the process joins before it execs.
     pub cgroup: super::cgroups::Cgroup,
 }
@@ -156,7 +156,7 @@ fn setup_and_exec(plan: &InitPlan, fds: &ChildFds) -> Result<std::convert::Infal
         _ => return Err(fail("the shim went away before the container started")),
     }
 
-    drop_privileges(&id, &plan.caps)?;
+    drop_privileges(&id, &plan.privileges)?;
 
     match &fds.console {
         Some(sock) => {
@@ -173,13 +173,22 @@ fn setup_and_exec(plan: &InitPlan, fds: &ChildFds) -> Result<std::convert::Infal
         }
     }
 
+    seccomp_last(&plan.privileges)?;
     Err(exec_program(&exe, &plan.argv, &env))
 }
 
-/// Keeps only `caps` (bounding set included), takes the identity `id`, and sets
-/// no_new_privs: what every process berth starts in a container goes through.
-pub fn drop_privileges(id: &user::Identity, caps: &CapsHashSet) -> Result<(), Failure> {
-    super::caps::restrict_to(caps).map_err(fail)?;
+/// Takes the identity `id` and keeps only the capabilities of `p` (bounding set included):
+/// what every process berth starts in a container goes through, followed by
+/// [`seccomp_last`] just before its exec. Without no_new_privs, installing a seccomp filter
+/// takes CAP_SYS_ADMIN, so the filter is installed here, before the capabilities go (as
+/// runc does); the profile allows every call made after it.
+pub fn drop_privileges(id: &user::Identity, p: &Privileges) -> Result<(), Failure> {
+    if !p.no_new_privs
+        && let Some(bpf) = &p.seccomp
+    {
+        super::seccomp::install(bpf).map_err(fail)?;
+    }
+    super::caps::limit_bounding(&p.caps).map_err(fail)?;
     let gids: Vec<unistd::Gid> = id
         .groups
         .iter()
@@ -188,7 +197,20 @@ pub fn drop_privileges(id: &user::Identity, caps: &CapsHashSet) -> Result<(), Fa
     unistd::setgroups(&gids).map_err(|e| fail(format!("setgroups: {e}")))?;
     unistd::setgid(unistd::Gid::from_raw(id.gid)).map_err(|e| fail(format!("setgid: {e}")))?;
     unistd::setuid(unistd::Uid::from_raw(id.uid)).map_err(|e| fail(format!("setuid: {e}")))?;
-    nix::sys::prctl::set_no_new_privs().map_err(|e| fail(format!("no_new_privs: {e}")))
+    super::caps::set_process_sets(&p.caps).map_err(fail)
+}
+
+/// With no_new_privs asked for: sets it and installs the seccomp filter, the last thing
+/// before the exec (nothing the container's process does before it is filtered).
+pub fn seccomp_last(p: &Privileges) -> Result<(), Failure> {
+    if !p.no_new_privs {
+        return Ok(());
+    }
+    nix::sys::prctl::set_no_new_privs().map_err(|e| fail(format!("no_new_privs: {e}")))?;
+    match &p.seccomp {
+        Some(bpf) => super::seccomp::install(bpf).map_err(fail),
+        None => Ok(()),
+    }
 }
 
 /// Execs `exe` with `argv` and `env`, nothing of the caller's descriptors but 0-2 carried

@@ -3,6 +3,7 @@
 
 use super::cgroups::Cgroup;
 use super::init::{self, ChildFds, InitPlan};
+use super::privileges::Privileges;
 use super::rootfs::{PlannedMount, RootfsPlan};
 use super::storage;
 use crate::engine::container::{ContainerConfig, MountKind};
@@ -106,7 +107,7 @@ pub fn stdio(open_stdin: bool, tty: bool) -> Result<(ChildStdio, ShimStdio), Lau
 }
 
 /// Why a launch failed, with Docker's exit code.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct LaunchError {
     /// 125, 126 or 127.
     pub code: i32,
@@ -228,11 +229,12 @@ fn copied_root(
     Ok(Some(root))
 }
 
-/// The plan for the first process of `config`.
+/// The plan for the first process of `config`, which will have `privileges`.
 pub fn plan(
     paths: &Paths,
     config: &ContainerConfig,
     cgroup: &Cgroup,
+    privileges: &Privileges,
 ) -> Result<InitPlan, LaunchError> {
     let dir = paths.container(&config.id);
     let mut mounts = Vec::new();
@@ -274,6 +276,7 @@ pub fn plan(
         mounts,
         read_only: config.read_only,
         volatile: config.auto_remove,
+        privileged: config.security.privileged,
     };
     // (`empty` is the only lower layer of an image without layers.)
     let empty = config.layers.is_empty().then_some(&rootfs.empty);
@@ -287,7 +290,7 @@ pub fn plan(
         cwd: config.working_dir.clone(),
         user: config.user.clone(),
         hostname: config.hostname.clone(),
-        caps: super::caps::container_set(cgroup.guards_devices()),
+        privileges: privileges.clone(),
         cgroup: cgroup.clone(),
     })
 }

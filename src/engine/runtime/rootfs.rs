@@ -52,6 +52,8 @@ pub struct RootfsPlan {
     /// not sync the whole filesystem under the read-write layer (tens of ms on a busy
     /// disk, all of it in the container's exit) for a layer that is deleted anyway.
     pub volatile: bool,
+    /// `--privileged`: no masked or read-only paths, /sys writable.
+    pub privileged: bool,
 }
 
 /// Docker's masked paths: hidden from the container.
@@ -315,7 +317,11 @@ pub fn setup(plan: &RootfsPlan) -> Result<(), String> {
         Some(Path::new("sysfs")),
         &sys,
         Some("sysfs"),
-        nosuid_nodev_noexec | MsFlags::MS_RDONLY,
+        if plan.privileged {
+            nosuid_nodev_noexec
+        } else {
+            nosuid_nodev_noexec | MsFlags::MS_RDONLY
+        },
         None,
     )?;
 
@@ -351,7 +357,12 @@ pub fn setup(plan: &RootfsPlan) -> Result<(), String> {
         }
     }
 
-    for p in MASKED {
+    let (masked, read_only): (&[&str], &[&str]) = if plan.privileged {
+        (&[], &[])
+    } else {
+        (MASKED, READ_ONLY)
+    };
+    for p in masked {
         let target = root.join(&p[1..]);
         match fs::symlink_metadata(&target) {
             Ok(md) if md.is_dir() => {
@@ -367,7 +378,7 @@ pub fn setup(plan: &RootfsPlan) -> Result<(), String> {
             Err(_) => {}
         }
     }
-    for p in READ_ONLY {
+    for p in read_only {
         let target = root.join(&p[1..]);
         if target.exists() {
             bind(&target, &target, true)?;

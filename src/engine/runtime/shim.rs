@@ -9,6 +9,7 @@
 use super::cgroups::Cgroup;
 use super::launch;
 use super::logwriter::LogWriter;
+use super::privileges::Privileges;
 use super::supervise::{self, Client, ExecContext, Run};
 use crate::engine::container::record::{self, files, log_path, update_state};
 use crate::engine::container::{Container, Status};
@@ -197,38 +198,48 @@ impl Shim {
         // that never ran shows no start time).
         let mut before: Option<(Option<chrono::DateTime<chrono::Utc>>, u64)> = None;
         let host_network = config.network_mode == "host";
+        // Capabilities and the compiled seccomp filter: the same for every start and exec.
+        let privileges = Privileges::for_container(
+            &config.security,
+            cgroup.guards_devices(),
+            &paths.runtime.join("seccomp"),
+        )
+        .map_err(|message| launch::LaunchError { code: 125, message });
         loop {
             let mut dns_socket = None;
-            let launched = launch::plan(&paths, &config, &cgroup).and_then(|plan| {
-                launch::launch(
-                    &plan,
-                    config.open_stdin,
-                    config.tty,
-                    host_network,
-                    &mut |pid| {
-                        // Interfaces first (the namespace is new on every start), then the record.
-                        dns_socket = crate::engine::network::setup::container(
-                            &paths,
-                            &config,
-                            pid.as_raw(),
-                        )?;
-                        let pid_start = procfs::start_time(pid.as_raw()).unwrap_or(0);
-                        let _ = update_state(&paths, &id, |s| {
-                            before = Some((s.started_at, s.pid_start));
-                            s.status = Status::Running;
-                            s.pid = pid.as_raw();
-                            s.pid_start = pid_start;
-                            s.shim_pid = me;
-                            s.shim_start = my_start;
-                            s.started_at = Some(chrono::Utc::now());
-                            s.exit_code = 0;
-                            s.error.clear();
-                            s.oom_killed = false;
-                        });
-                        Ok(())
-                    },
-                )
-            });
+            let launched = privileges
+                .clone()
+                .and_then(|p| launch::plan(&paths, &config, &cgroup, &p))
+                .and_then(|plan| {
+                    launch::launch(
+                        &plan,
+                        config.open_stdin,
+                        config.tty,
+                        host_network,
+                        &mut |pid| {
+                            // Interfaces first (the namespace is new on every start), then the record.
+                            dns_socket = crate::engine::network::setup::container(
+                                &paths,
+                                &config,
+                                pid.as_raw(),
+                            )?;
+                            let pid_start = procfs::start_time(pid.as_raw()).unwrap_or(0);
+                            let _ = update_state(&paths, &id, |s| {
+                                before = Some((s.started_at, s.pid_start));
+                                s.status = Status::Running;
+                                s.pid = pid.as_raw();
+                                s.pid_start = pid_start;
+                                s.shim_pid = me;
+                                s.shim_start = my_start;
+                                s.started_at = Some(chrono::Utc::now());
+                                s.exit_code = 0;
+                                s.error.clear();
+                                s.oom_killed = false;
+                            });
+                            Ok(())
+                        },
+                    )
+                });
             net.set_dns(dns_socket.take());
             let l = match launched {
                 Ok(l) => l,
@@ -267,7 +278,7 @@ impl Shim {
             }
             first = false;
             before = None;
-            let caps = super::caps::container_set(cgroup.guards_devices());
+            let exec_privileges = privileges.as_ref().cloned().unwrap_or_default();
             let code = Run {
                 pid: l.pid,
                 stdio: l.stdio,
@@ -277,7 +288,7 @@ impl Shim {
                 exec: ExecContext {
                     config: &config,
                     cgroup: &cgroup,
-                    caps: &caps,
+                    privileges: &exec_privileges,
                 },
                 extra: Some(&mut net),
             }

@@ -91,8 +91,8 @@ pub struct ExecContext<'a> {
     pub config: &'a ContainerConfig,
     /// Its cgroup.
     pub cgroup: &'a Cgroup,
-    /// Its capabilities.
-    pub caps: &'a caps::CapsHashSet,
+    /// Its capabilities and seccomp filter.
+    pub privileges: &'a super::privileges::Privileges,
 }
 
 /// Everything one run needs.
@@ -344,7 +344,13 @@ impl Loop<'_> {
             Err(_) => return false,
         };
         let ctx = &self.exec;
-        match exec::spawn(&req, self.procs[0].pid, ctx.config, ctx.cgroup, ctx.caps) {
+        match exec::spawn(
+            &req,
+            self.procs[0].pid,
+            ctx.config,
+            ctx.cgroup,
+            ctx.privileges,
+        ) {
             Ok(p) => {
                 let started = encode(FrameKind::Started, &(p.pid.as_raw() as u32).to_be_bytes());
                 if !self.clients[i].send(&started) {

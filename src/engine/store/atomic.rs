@@ -22,6 +22,12 @@ pub fn write_record<T: serde::Serialize>(path: &Path, value: &T) -> io::Result<(
     write_with(path, &data, 0o644, false)
 }
 
+/// Writes `data` to `path` atomically without fsync: for files that can be made again
+/// (caches under the runtime directory).
+pub fn write_atomic_volatile(path: &Path, data: &[u8], mode: u32) -> io::Result<()> {
+    write_with(path, data, mode, false)
+}
+
 fn write_with(path: &Path, data: &[u8], mode: u32, durable: bool) -> io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let name = path
