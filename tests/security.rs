@@ -212,3 +212,55 @@ fn exec_gets_the_containers_filter_and_capabilities() {
     assert_ne!(out.code, 0, "{out:?}");
     b.ok(&["rm", "-f", &id]);
 }
+
+/// Runs `argv` as the host user nobody (setpriv), returns its output.
+fn as_nobody(argv: &[&str]) -> std::process::Output {
+    std::process::Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+        .args(argv)
+        .output()
+        .expect("run setpriv")
+}
+
+#[test]
+fn host_users_cannot_reach_the_state_root() {
+    use std::os::unix::fs::PermissionsExt;
+    let b = Berth::new();
+    let root = b.root();
+    let layers = root.join("layers");
+    let chain = std::fs::read_dir(&layers)
+        .expect("layers")
+        .flatten()
+        .next()
+        .expect("a layer")
+        .path();
+    let busybox = chain.join("diff/bin/busybox");
+    assert!(busybox.exists(), "{}", busybox.display());
+    // A root as an older berth left it: every directory open to everyone (the test's own
+    // temporary directory too, so only berth's modes stand in the way).
+    let open = |p: &std::path::Path| {
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o755)).expect("chmod")
+    };
+    for p in [root.parent().expect("parent"), &root, &layers, &chain] {
+        open(p);
+    }
+    let ls = as_nobody(&["ls", layers.to_str().expect("utf-8")]);
+    assert!(ls.status.success(), "the test cannot open the root: {ls:?}");
+    // The next berth command closes it.
+    b.ok(&["ps"]);
+    let mode =
+        |p: &std::path::Path| std::fs::metadata(p).expect("stat").permissions().mode() & 0o777;
+    assert_eq!(mode(&root), 0o700);
+    for d in ["layers", "containers", "volumes", "tmp"] {
+        assert_eq!(mode(&root.join(d)), 0o700, "{d}");
+    }
+    let ls = as_nobody(&["ls", layers.to_str().expect("utf-8")]);
+    assert!(!ls.status.success(), "nobody lists the layers: {ls:?}");
+    // (From a shell that already is nobody: setpriv's own exec still holds root's rights.)
+    let script = format!("exec {} true", busybox.display());
+    let run = as_nobody(&["/bin/sh", "-c", &script]);
+    assert!(
+        !run.status.success(),
+        "nobody runs a layer's binary: {run:?}"
+    );
+}

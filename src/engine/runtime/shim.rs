@@ -107,7 +107,7 @@ fn bind(socket_path: &Path) -> std::io::Result<UnixListener> {
     let _ = std::fs::remove_file(socket_path);
     match UnixListener::bind(socket_path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            std::fs::create_dir_all(dir)?;
+            crate::engine::store::private::ensure_private(dir)?;
             UnixListener::bind(socket_path)
         }
         other => other,

@@ -188,7 +188,10 @@ impl Loop<'_> {
                     Slot::Exit(p) => self.procs[p].reap(),
                     Slot::Listener => {
                         while let Ok((s, _)) = self.listener.accept() {
-                            self.clients.push(Client::new(s));
+                            // Only root (or the shim's own user) may attach or exec.
+                            if crate::engine::store::private::peer_is_trusted(&s) {
+                                self.clients.push(Client::new(s));
+                            }
                         }
                     }
                     Slot::Extra(token) => {

@@ -3,6 +3,7 @@
 pub mod atomic;
 pub mod lock;
 pub mod paths;
+pub mod private;
 pub mod sweep;
 
 pub use atomic::{

@@ -94,24 +94,39 @@ impl Paths {
     pub fn rootfs_mountpoint(&self) -> PathBuf {
         self.root.join("mnt")
     }
-    /// Creates the directories of the state root. The runtime directory is made by the
-    /// first shim that needs it, so berth used only for images leaves nothing in /run.
+    /// Creates the directories of the state root, all of them private (0700), and closes
+    /// those of a root made by an older berth. The runtime directory is made (private) by
+    /// the first shim that needs it, so berth used only for images leaves nothing in /run;
+    /// an existing one is closed here too.
     pub fn ensure(&self) -> std::io::Result<()> {
-        // `mnt/` is made last: when it is there, so is the rest (one lookup per command).
-        if self.rootfs_mountpoint().is_dir() {
+        use super::private::{MODE, ensure_private};
+        use std::os::unix::fs::PermissionsExt;
+        // `mnt/` is made last: when it is there, so is the rest (one lookup per command),
+        // and a root that only root can enter is a root whose directories were closed.
+        let closed = |p: &std::path::Path| {
+            std::fs::metadata(p).is_ok_and(|m| m.permissions().mode() & 0o777 == MODE)
+        };
+        let runtime_ok = || closed(&self.runtime) || !self.runtime.exists();
+        if self.rootfs_mountpoint().is_dir() && closed(&self.root) && runtime_ok() {
             return Ok(());
         }
+        if !runtime_ok() {
+            ensure_private(&self.runtime)?;
+        }
+        // Layers hold the images' setuid programs and file capabilities: no host user
+        // may walk to them (nor to containers' files, volumes or unpacked downloads).
         for d in [
+            self.root.clone(),
             self.blobs(),
             self.layers(),
             self.images(),
             self.containers(),
             self.volumes(),
             self.tmp(),
-            self.rootfs_mountpoint(),
         ] {
-            std::fs::create_dir_all(d)?;
+            ensure_private(&d)?;
         }
+        std::fs::create_dir_all(self.rootfs_mountpoint())?;
         Ok(())
     }
 }

@@ -45,7 +45,7 @@ pub fn compiled(dir: &Path, profile: &Profile, caps: &CapsHashSet) -> Result<Vec
         return Ok(bytes);
     }
     let bytes = super::compile(profile, caps)?;
-    if std::fs::create_dir_all(dir).is_ok() {
+    if crate::engine::store::private::ensure_private(dir).is_ok() {
         let _ = crate::engine::store::atomic::write_atomic_volatile(&path, &bytes, 0o600);
     }
     Ok(bytes)
