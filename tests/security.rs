@@ -264,3 +264,68 @@ fn host_users_cannot_reach_the_state_root() {
         "nobody runs a layer's binary: {run:?}"
     );
 }
+
+#[test]
+fn cp_out_of_a_container_strips_setuid_and_makes_no_devices() {
+    use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+    let b = Berth::new();
+    let id = b.run_detached(&[
+        "--network",
+        "none",
+        "busybox",
+        "sh",
+        "-c",
+        "mkdir /loot && cp /bin/busybox /loot/rootshell && chmod 6755 /loot/rootshell && \
+         mknod /loot/disk b 8 0 && mknod /loot/null c 1 3 && mkfifo /loot/pipe && \
+         echo data > /loot/plain && chmod 2750 /loot/plain && touch /ready && sleep 60",
+    ]);
+    b.wait_until(
+        "the container made its files",
+        std::time::Duration::from_secs(10),
+        || b.run(&["exec", &id, "test", "-e", "/ready"]).code == 0,
+    );
+    let dest = b.scratch("out");
+    let target = dest.join("loot");
+    let out = b.run(&[
+        "cp",
+        &format!("{id}:/loot"),
+        target.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let mode = |n: &str| {
+        std::fs::symlink_metadata(target.join(n))
+            .expect(n)
+            .permissions()
+            .mode()
+            & 0o7777
+    };
+    assert_eq!(mode("rootshell"), 0o755, "setuid/setgid kept");
+    assert_eq!(mode("plain"), 0o750, "setgid kept");
+    for n in ["disk", "null", "pipe"] {
+        let made = std::fs::symlink_metadata(target.join(n));
+        assert!(
+            made.as_ref()
+                .is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound),
+            "{n} was made on the host: {:?}",
+            made.map(|m| m.file_type().is_block_device())
+        );
+        assert!(
+            out.stderr.contains(n),
+            "the warning does not name {n}: {out:?}"
+        );
+    }
+    // A tar stream (`cp CONTAINER:SRC -`) carries them as they are.
+    let tar = b
+        .cmd(&["cp", &format!("{id}:/loot/rootshell"), "-"])
+        .output()
+        .expect("cp -");
+    let mut archive = tar::Archive::new(&tar.stdout[..]);
+    let entry = archive
+        .entries()
+        .expect("tar")
+        .next()
+        .expect("entry")
+        .expect("entry");
+    assert_eq!(entry.header().mode().expect("mode") & 0o7777, 0o6755);
+    b.ok(&["rm", "-f", &id]);
+}

@@ -90,18 +90,27 @@ pub fn cp(ctx: &Ctx, a: CpArgs) -> anyhow::Result<i32> {
         ),
         (Some(c), None) if dst == "-" => {
             let mut stdout = std::io::BufWriter::new(std::io::stdout());
-            let n = ctx
-                .engine
+            ctx.engine
                 .copy_from_container(c, src, CopyOut::Tar(&mut stdout), opts)?;
             stdout.flush()?;
-            let _ = n;
             return Ok(0);
         }
         (Some(c), None) => {
-            let n = ctx
-                .engine
-                .copy_from_container(c, src, CopyOut::Path(Path::new(dst)), opts)?;
-            (n, dst.to_string())
+            let copied =
+                ctx.engine
+                    .copy_from_container(c, src, CopyOut::Path(Path::new(dst)), opts)?;
+            if !copied.skipped.is_empty() {
+                let names: Vec<String> = copied
+                    .skipped
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect();
+                eprintln!(
+                    "warning: device nodes and FIFOs are not created on the host, not copied: {}",
+                    names.join(", ")
+                );
+            }
+            (copied.bytes, dst.to_string())
         }
         (None, Some(c)) if src == "-" => {
             let mut stdin = std::io::stdin();

@@ -2,7 +2,7 @@
 
 use crate::engine::error::{EngineError, IoContext, Result};
 use std::io::Write;
-use std::os::unix::fs::MetadataExt;
+use std::os::unix::fs::{FileTypeExt, MetadataExt};
 use std::path::{Path, PathBuf};
 
 /// How to walk a tree into a tar stream.
@@ -48,7 +48,24 @@ struct Walker<'a, W: Write> {
 
 impl<W: Write> Walker<'_, W> {
     fn entry(&mut self, path: &Path, name: &Path, meta: &std::fs::Metadata) -> Result<()> {
-        if !name.as_os_str().is_empty() {
+        let ft = meta.file_type();
+        let special = ft.is_char_device() || ft.is_block_device() || ft.is_fifo();
+        if !name.as_os_str().is_empty() && special {
+            // tar's append_path_with_name fails on these ("paths in archives must be
+            // relative"): the header is made here from the metadata.
+            let mut h = tar::Header::new_gnu();
+            h.set_metadata_in_mode(meta, tar::HeaderMode::Complete);
+            h.set_size(0);
+            let rdev = meta.rdev();
+            if !ft.is_fifo() {
+                h.set_device_major(nix::sys::stat::major(rdev) as u32)
+                    .and_then(|_| h.set_device_minor(nix::sys::stat::minor(rdev) as u32))
+                    .map_err(|e| EngineError::io(path, e))?;
+            }
+            self.builder
+                .append_data(&mut h, name, std::io::empty())
+                .map_err(|e| EngineError::io(path, e))?;
+        } else if !name.as_os_str().is_empty() {
             self.builder
                 .append_path_with_name(path, name)
                 .map_err(|e| EngineError::io(path, e))?;

@@ -7,7 +7,7 @@
 //! into an existing one, and `SRC/.` copying only the contents.
 
 use super::archive::{self, WalkOptions};
-use super::extract::{Owner, extract};
+use super::extract::{Extracted, Owner, extract};
 use super::resolve::resolve_in_root;
 use crate::engine::Engine;
 use crate::engine::error::{EngineError, IoContext, Result};
@@ -168,15 +168,16 @@ fn pipe_through<T>(
 }
 
 impl Engine {
-    /// Copies `src` (a path inside the container) to the host or into a tar stream.
-    /// Returns the bytes of file content copied.
+    /// Copies `src` (a path inside the container) to the host or into a tar stream. Onto a
+    /// host path, setuid/setgid bits are dropped and device nodes and FIFOs are left out
+    /// (`Extracted::skipped` names them); a tar stream carries everything as it is.
     pub fn copy_from_container(
         &self,
         container: &str,
         src: &str,
         out: CopyOut<'_>,
         opts: CopyOptions,
-    ) -> Result<u64> {
+    ) -> Result<Extracted> {
         let c = self.container(container)?;
         let name = c.name().to_string();
         let running = super::rootfs::running_root(&c).is_some();
@@ -202,7 +203,10 @@ impl Engine {
                     } else {
                         src_name
                     };
-                    source.write_tar(w, &top, walk)
+                    source.write_tar(w, &top, walk).map(|bytes| Extracted {
+                        bytes,
+                        skipped: Vec::new(),
+                    })
                 }
                 CopyOut::Path(dest) => {
                     let shown = dest.to_string_lossy().into_owned();
@@ -254,7 +258,7 @@ impl Engine {
                     let plan = plan(&source, &src_name, &rel, dest_meta, dest, is_dir).map_err(in_ctr)?;
                     pipe_through(
                         |w| source.write_tar(w, &plan.name, WalkOptions::default()),
-                        |r| extract(root, &plan.dir, r, owner),
+                        |r| extract(root, &plan.dir, r, owner).map(|x| x.bytes),
                     )
                 }
                 (CopyIn::Tar(r), _) => {
@@ -263,7 +267,7 @@ impl Engine {
                             "destination '{dest}' must be an existing directory when copying a tar stream"
                         ))));
                     }
-                    extract(root, &rel, r, owner)
+                    extract(root, &rel, r, owner).map(|x| x.bytes)
                 }
                 (CopyIn::Path(_), None) => Err(EngineError::Other("copy source missing".into())),
             }

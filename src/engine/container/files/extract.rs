@@ -22,11 +22,24 @@ pub enum Owner {
     Caller,
 }
 
+/// What an extraction did.
+#[derive(Debug, Default)]
+pub struct Extracted {
+    /// Bytes of file content written.
+    pub bytes: u64,
+    /// Entries left out on the host (device nodes and FIFOs), as the archive names them.
+    pub skipped: Vec<PathBuf>,
+}
+
 /// Extracts `reader` into `dest`, a container-relative directory under `root` that
-/// `resolve_in_root` produced. Returns the bytes of file content written.
-pub fn extract<R: Read>(root: &Path, dest: &Path, reader: R, owner: Owner) -> Result<u64> {
+/// `resolve_in_root` produced. Onto the host (`Owner::Caller`), setuid and setgid bits are
+/// dropped and device nodes and FIFOs are not made (they are listed in `skipped`): a file
+/// copied out of a container must not give anyone on the host root's rights or a device.
+pub fn extract<R: Read>(root: &Path, dest: &Path, reader: R, owner: Owner) -> Result<Extracted> {
+    let host_side = owner == Owner::Caller;
     let mut archive = tar::Archive::new(reader);
     let mut bytes = 0;
+    let mut skipped = Vec::new();
     let mut dir_times = Vec::new();
     let entries = archive.entries().map_err(|e| invalid_archive(&e))?;
     for entry in entries {
@@ -45,6 +58,11 @@ pub fn extract<R: Read>(root: &Path, dest: &Path, reader: R, owner: Owner) -> Re
         let host = host_parent.join(file_name);
         let header = entry.header().clone();
         let kind = header.entry_type();
+        let special = kind.is_character_special() || kind.is_block_special() || kind.is_fifo();
+        if host_side && special {
+            skipped.push(rel.clone());
+            continue;
+        }
         let existing = std::fs::symlink_metadata(&host).ok();
         let existing_dir = existing.as_ref().is_some_and(|m| m.is_dir());
         if existing.is_some() && !(kind.is_dir() && existing_dir) {
@@ -56,7 +74,10 @@ pub fn extract<R: Read>(root: &Path, dest: &Path, reader: R, owner: Owner) -> Re
             }
             std::fs::remove_file(&host).at(&host)?;
         }
-        let mode = header.mode().unwrap_or(0o644) & 0o7777;
+        let mut mode = header.mode().unwrap_or(0o644) & 0o7777;
+        if host_side {
+            mode &= !0o6000;
+        }
         if kind.is_dir() {
             if !existing_dir {
                 std::fs::create_dir(&host).at(&host)?;
@@ -81,7 +102,7 @@ pub fn extract<R: Read>(root: &Path, dest: &Path, reader: R, owner: Owner) -> Re
             };
             let src = resolve_in_root(root, &dest.join(target_rel), false)?;
             std::fs::hard_link(root.join(&src), &host).at(&host)?;
-        } else if kind.is_character_special() || kind.is_block_special() || kind.is_fifo() {
+        } else if special {
             make_node(&host, &header, kind, mode)?;
         } else {
             continue; // sparse files, PAX globals and the like: not produced by berth
@@ -98,7 +119,7 @@ pub fn extract<R: Read>(root: &Path, dest: &Path, reader: R, owner: Owner) -> Re
     for (dir, mtime) in dir_times.into_iter().rev() {
         set_mtime(&dir, mtime);
     }
-    Ok(bytes)
+    Ok(Extracted { bytes, skipped })
 }
 
 /// The entry's path relative to the destination, or `None` for the destination itself.
