@@ -329,3 +329,64 @@ fn cp_out_of_a_container_strips_setuid_and_makes_no_devices() {
     assert_eq!(entry.header().mode().expect("mode") & 0o7777, 0o6755);
     b.ok(&["rm", "-f", &id]);
 }
+
+/// Builds `FROM busybox` + `extra` as image `tag`.
+fn build(b: &Berth, tag: &str, extra: &str) {
+    let ctx = b.scratch(&format!("ctx-{tag}"));
+    std::fs::write(ctx.join("Dockerfile"), format!("FROM busybox\n{extra}\n")).expect("write");
+    b.ok(&[
+        "build",
+        "-q",
+        "--network",
+        "none",
+        "-t",
+        tag,
+        ctx.to_str().expect("utf-8"),
+    ]);
+}
+
+#[test]
+fn image_volumes_cannot_replace_kernel_filesystems_or_etc_files() {
+    let b = Berth::new();
+    for (tag, dest) in [
+        ("volproc", "/proc"),
+        ("volattr", "/proc/self/attr"),
+        ("volsys", "/sys"),
+        ("volroot", "/"),
+    ] {
+        build(&b, tag, &format!("VOLUME {dest}"));
+        let out = b.run(&["run", "--rm", "--network", "none", tag, "true"]);
+        assert_eq!(out.code, 125, "{dest}: {out:?}");
+        assert!(out.stderr.contains(&format!("VOLUME {dest}")), "{out:?}");
+    }
+    assert!(
+        b.container_ids().is_empty(),
+        "a refused run left a container"
+    );
+    let out = b.run(&[
+        "run",
+        "--rm",
+        "--network",
+        "none",
+        "-v",
+        "/tmp:/proc",
+        "busybox",
+        "true",
+    ]);
+    assert_eq!(out.code, 125, "{out:?}");
+    // berth's hostname and hosts win over a volume on /etc.
+    build(&b, "voletc", "VOLUME /etc");
+    let out = b.ok(&[
+        "run",
+        "--rm",
+        "--network",
+        "none",
+        "--hostname",
+        "inside",
+        "voletc",
+        "sh",
+        "-c",
+        "cat /etc/hostname; grep -c ip6-localhost /etc/hosts",
+    ]);
+    assert_eq!(out, "inside\n1\n");
+}

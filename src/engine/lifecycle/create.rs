@@ -169,9 +169,23 @@ impl Engine {
         labels.extend(opts.labels.clone());
 
         let mut mounts = opts.mounts.clone();
+        for m in &mounts {
+            if let Some(why) = mount_over_kernel_fs(&m.destination, false) {
+                return Err(EngineError::Invalid(format!(
+                    "invalid mount destination '{}': {why}",
+                    m.destination
+                )));
+            }
+        }
         // The image's VOLUMEs get anonymous volumes unless the user mounted something there.
         if let Some(vols) = img.volumes() {
             for dest in vols {
+                if let Some(why) = mount_over_kernel_fs(dest, true) {
+                    return Err(EngineError::Invalid(format!(
+                        "image '{}' declares VOLUME {dest}: {why}",
+                        opts.image
+                    )));
+                }
                 if !mounts.iter().any(|m| &m.destination == dest) {
                     mounts.push(MountSpec {
                         kind: MountKind::Volume,
@@ -353,5 +367,49 @@ mod tests {
         let base = vec!["PATH=/bin".to_string(), "A=1".to_string()];
         let merged = merge_env(&base, &["A=2".into(), "B=3".into()]);
         assert_eq!(merged, vec!["PATH=/bin", "A=2", "B=3"]);
+    }
+}
+
+/// Why a mount on `destination` is refused, if it is: over `/` (it would hide the whole
+/// root) or over procfs, and for an image's VOLUME also over /sys and /dev (each would
+/// replace what the kernel shows the container with an empty directory: the CVE-2019-16884
+/// class). Paths are cleaned first, so `/x/../proc` is `/proc`.
+pub fn mount_over_kernel_fs(destination: &str, image_volume: bool) -> Option<&'static str> {
+    let mut parts: Vec<&str> = Vec::new();
+    for c in destination.split('/') {
+        match c {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            c => parts.push(c),
+        }
+    }
+    match parts.as_slice() {
+        [] => Some("a mount over the container's root is not allowed"),
+        ["proc", ..] => Some("a mount over the container's /proc is not allowed"),
+        ["sys", ..] | ["dev"] | ["dev", "pts", ..] if image_volume => {
+            Some("a volume over the kernel's /sys or /dev is not allowed")
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod kernel_fs_tests {
+    use super::mount_over_kernel_fs;
+
+    #[test]
+    fn mounts_over_kernel_filesystems_are_refused() {
+        for d in ["/", "/proc", "/proc/self/attr", "/x/../proc", "//proc/"] {
+            assert!(mount_over_kernel_fs(d, false).is_some(), "{d}");
+        }
+        for d in ["/sys", "/dev", "/dev/pts"] {
+            assert!(mount_over_kernel_fs(d, true).is_some(), "{d}");
+            assert!(mount_over_kernel_fs(d, false).is_none(), "{d}");
+        }
+        for d in ["/data", "/dev/shm", "/etc", "/procfs"] {
+            assert!(mount_over_kernel_fs(d, true).is_none(), "{d}");
+        }
     }
 }

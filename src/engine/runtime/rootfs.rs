@@ -325,12 +325,6 @@ pub fn setup(plan: &RootfsPlan) -> Result<(), String> {
         None,
     )?;
 
-    for (source, dest) in &plan.etc_files {
-        let target = resolve_in_root(root, dest);
-        ensure_mountpoint(&target, true)?;
-        bind(source, &target, false)?;
-    }
-
     for m in &plan.mounts {
         let target = resolve_in_root(root, &m.destination);
         if m.tmpfs {
@@ -355,6 +349,21 @@ pub fn setup(plan: &RootfsPlan) -> Result<(), String> {
             ensure_mountpoint(&target, !m.source.is_dir())?;
             bind(&m.source, &target, m.read_only)?;
         }
+    }
+
+    // The engine's /etc files after the user's mounts, so a volume on /etc (an image's
+    // `VOLUME /etc`) does not hide them; a file the user mounted there himself stays his.
+    for (source, dest) in &plan.etc_files {
+        if plan
+            .mounts
+            .iter()
+            .any(|m| Path::new(&m.destination) == Path::new(dest))
+        {
+            continue;
+        }
+        let target = resolve_in_root(root, dest);
+        ensure_mountpoint(&target, true)?;
+        bind(source, &target, false)?;
     }
 
     let (masked, read_only): (&[&str], &[&str]) = if plan.privileged {
