@@ -139,7 +139,7 @@ pub(super) fn addr_in(offset: u32, net: Ipv4Addr, prefix: u8) -> Vec<Expr> {
 }
 
 /// `ct state established,related` (the state is a host-order u32).
-fn ct_established() -> Vec<Expr> {
+pub(super) fn ct_established() -> Vec<Expr> {
     vec![
         Expressions::Other {
             expression_type: "ct".into(),
@@ -337,7 +337,7 @@ pub fn ensure(r: &Rules) -> Result<(), String> {
         super::publish_nat::enable_route_localnet(&r.bridge)?;
         enable_forwarding()?;
     }
-    Ok(())
+    super::host_firewall::ensure(&r.bridge)
 }
 
 /// Deletes the chains of `bridge`; missing ones are fine.
@@ -350,7 +350,7 @@ pub fn remove(bridge: &str) -> Result<(), String> {
             Err((_, e)) => return Err(format!("remove firewall rules of '{bridge}': {e}")),
         }
     }
-    Ok(())
+    super::host_firewall::remove(bridge)
 }
 
 /// Deletes the chains of berth's table whose bridge is gone from the namespace (a crash
@@ -369,7 +369,7 @@ pub fn reconcile() -> Result<(), String> {
             remove(&b)?;
         }
     }
-    Ok(())
+    super::host_firewall::reconcile()
 }
 
 /// Turns on IPv4 forwarding (`/proc/sys/net/ipv4/ip_forward`, per network namespace: the

@@ -23,6 +23,7 @@ pub mod dns_forward_tcp;
 pub mod dns_tcp;
 pub mod dnslog;
 pub mod firewall;
+pub mod host_firewall;
 pub mod hosts;
 pub mod inspect;
 pub mod ipam;
