@@ -27,6 +27,7 @@ pub mod host_firewall;
 pub mod hosts;
 pub mod inspect;
 pub mod ipam;
+pub mod legacy_iptables;
 pub mod mtu;
 pub mod netcache;
 pub mod netlink;
