@@ -327,16 +327,19 @@ fn docker_forward_drop_lets_berths_bridges_through_and_network_rm_leaves_the_res
         "iptables-nft lists berth's rules: {listed}"
     );
     let rules = ok(ns.host(&["iptables", "-S", "FORWARD"]));
-    let first: Vec<&str> = rules.lines().skip(1).take(2).collect();
     assert_eq!(
-        first,
+        rules.lines().collect::<Vec<_>>(),
         [
+            "-P FORWARD DROP".to_string(),
+            "-A FORWARD -j DOCKER-USER".to_string(),
             format!("-A FORWARD -i {br} -m comment --comment \"berth:{br}\" -j ACCEPT"),
             format!(
                 "-A FORWARD -o {br} -m conntrack --ctstate RELATED,ESTABLISHED -m comment --comment \"berth:{br}\" -j ACCEPT"
             ),
+            "-A FORWARD -o docker0 -j ACCEPT".to_string(),
         ],
-        "inserted above the drop, not appended: {rules}"
+        "inserted right after the jump to DOCKER-USER (the user's rules still apply), \
+         above the policy's drop: {rules}"
     );
 
     traffic_flows(&ns, &b, &outside, &|| {
@@ -346,6 +349,18 @@ fn docker_forward_drop_lets_berths_bridges_through_and_network_rm_leaves_the_res
         ok(ns.host(&["iptables", "-S", "FORWARD"])).contains("berth:berth0"),
         "the default bridge got its rules at its first container's start"
     );
+
+    // A bridge gone behind berth's back: the next network operation drops its rules.
+    let ghost = bridge_of(&ns.ok(&b, &["network", "create", "ghost"]));
+    assert!(ok(ns.host(&["iptables", "-S", "FORWARD"])).contains(&format!("berth:{ghost}")));
+    ok(ns.host(&["ip", "link", "del", &ghost]));
+    ns.ok(&b, &["network", "create", "later"]);
+    let now = ok(ns.host(&["iptables", "-S", "FORWARD"]));
+    assert!(
+        !now.contains(&ghost) && now.contains(&br),
+        "stale rules only go: {now}"
+    );
+    ns.ok(&b, &["network", "rm", "ghost", "later"]);
 
     ns.ok(&b, &["network", "rm", "app"]);
     let after = ok(ns.host(&["iptables", "-S"]));

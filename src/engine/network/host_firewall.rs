@@ -27,7 +27,7 @@
 
 use super::firewall::{Expr, cmp, ct_established, ifname, meta, verdict};
 use super::nft::{self, Op, Raw};
-use netlink_packet_core::{DefaultNla, NLM_F_CREATE};
+use netlink_packet_core::{DefaultNla, NLM_F_APPEND, NLM_F_CREATE};
 use netlink_packet_netfilter::NetfilterProtoFamily;
 use netlink_packet_netfilter::nftables::{
     ChainMessage, Expressions, MetaKey, NfTablesMessage, Operator, RuleAttribute, RuleMessage,
@@ -58,11 +58,15 @@ const EXPR_DATA: u16 = 2;
 const IMMEDIATE_DATA: u16 = 2;
 const DATA_VERDICT: u16 = 2;
 const VERDICT_CODE: u16 = 1;
+const VERDICT_CHAIN: u16 = 2;
 const TARGET_NAME: u16 = 1;
 /// `NFTNL_UDATA_RULE_COMMENT`: the type of a comment in a rule's user data.
 const UDATA_COMMENT: u8 = 0;
 /// What every comment of berth's rules starts with.
 const TAG: &str = "berth:";
+/// Docker's chain for the user's own forward rules: berth's go after the jump to it, so
+/// they apply to berth's bridges too, as they do to Docker's.
+const DOCKER_USER: &str = "DOCKER-USER";
 
 /// A forward base chain of another table.
 #[derive(Debug, Clone)]
@@ -80,6 +84,8 @@ struct Rule {
     comment: Option<String>,
     /// An unconditional drop or reject (what ends firewalld's chains).
     final_drop: bool,
+    /// The chain it jumps to, if it ends in a jump or goto.
+    jumps_to: Option<String>,
 }
 
 /// The comment of berth's rules for `bridge`.
@@ -142,21 +148,22 @@ fn unconditional(name: &str) -> bool {
 
 /// Whether the expression (name, data) drops or rejects.
 fn drops(name: &str, data: &[u8]) -> bool {
-    let a = nft::attrs(data);
     match name {
         "reject" => true,
-        "target" => nft::attr(&a, TARGET_NAME)
+        "target" => nft::attr(&nft::attrs(data), TARGET_NAME)
             .map(nft::string)
             .is_some_and(|t| t == "REJECT" || t == "DROP"),
-        "immediate" => {
-            nft::attr(&a, IMMEDIATE_DATA)
-                .map(nft::attrs)
-                .and_then(|d| nft::attr(&d, DATA_VERDICT).map(nft::attrs))
-                .and_then(|v| nft::attr(&v, VERDICT_CODE).and_then(be32))
-                == Some(NF_DROP)
-        }
+        "immediate" => verdict_of(data)
+            .and_then(|v| nft::attr(&v, VERDICT_CODE).and_then(be32))
+            .is_some_and(|code| code == NF_DROP),
         _ => false,
     }
+}
+
+/// The verdict attributes of an `immediate` expression's data, if it sets one.
+fn verdict_of(data: &[u8]) -> Option<Vec<(u16, Vec<u8>)>> {
+    let d = nft::attrs(nft::attr(&nft::attrs(data), IMMEDIATE_DATA)?);
+    Some(nft::attrs(nft::attr(&d, DATA_VERDICT)?))
 }
 
 fn rule_of(r: &Raw) -> Option<Rule> {
@@ -176,10 +183,16 @@ fn rule_of(r: &Raw) -> Option<Rule> {
         .collect();
     let final_drop = exprs.iter().all(|(n, _)| unconditional(n))
         && exprs.last().is_some_and(|(n, d)| drops(n, d));
+    let jumps_to = exprs
+        .last()
+        .filter(|(n, _)| n == "immediate")
+        .and_then(|(_, d)| verdict_of(d))
+        .and_then(|v| nft::attr(&v, VERDICT_CHAIN).map(nft::string));
     Some(Rule {
         handle,
         comment: r.attr(RULE_USERDATA).and_then(udata_comment),
         final_drop,
+        jumps_to,
     })
 }
 
@@ -240,11 +253,10 @@ fn conntrack_match() -> Expr {
     .into()
 }
 
-/// The two accept rules of `bridge` for a chain of `family`, as expression lists: in an
-/// `ip` table (iptables-nft's: Docker's, ufw's) with the x_tables conntrack match it can
-/// list, elsewhere with nftables' `ct state`.
-fn accepts(bridge: &str, family: u8) -> [Vec<Expr>; 2] {
-    let established = if family == NFPROTO_IPV4 {
+/// The two accept rules of `bridge`, as expression lists, the second with the x_tables
+/// conntrack match (`xt`: what iptables-nft can list) or with nftables' `ct state`.
+fn accepts(bridge: &str, xt: bool) -> [Vec<Expr>; 2] {
+    let established = if xt {
         vec![conntrack_match()]
     } else {
         ct_established()
@@ -273,19 +285,26 @@ fn accepts(bridge: &str, family: u8) -> [Vec<Expr>; 2] {
     ]
 }
 
-/// Inserts `exprs` at the top of chain `c`, tagged for `bridge`.
-fn insert(c: &Chain, bridge: &str, exprs: Vec<Expr>) -> Op {
-    Op {
-        msg: NfTablesMessage::NewRule(RuleMessage {
-            attributes: vec![
-                RuleAttribute::Table(c.table.clone()),
-                RuleAttribute::Chain(c.name.clone()),
-                RuleAttribute::Expressions(exprs),
-                RuleAttribute::UserData(comment_udata(&tag(bridge))),
-            ],
-        }),
+/// Inserts `exprs`, tagged for `bridge`, into chain `c`: right after the rule with
+/// handle `after`, or at the top.
+fn insert(c: &Chain, bridge: &str, exprs: Vec<Expr>, after: Option<u64>) -> Op {
+    let mut attributes = vec![
+        RuleAttribute::Table(c.table.clone()),
+        RuleAttribute::Chain(c.name.clone()),
+        RuleAttribute::Expressions(exprs),
+        RuleAttribute::UserData(comment_udata(&tag(bridge))),
+    ];
+    let flags = match after {
+        Some(h) => {
+            attributes.push(RuleAttribute::Position(h));
+            NLM_F_CREATE | NLM_F_APPEND
+        }
         // No NLM_F_APPEND and no position: at the head of the chain.
-        flags: NLM_F_CREATE,
+        None => NLM_F_CREATE,
+    };
+    Op {
+        msg: NfTablesMessage::NewRule(RuleMessage { attributes }),
+        flags,
     }
 }
 
@@ -315,6 +334,21 @@ fn send(c: &Chain, ops: Vec<Op>) -> Result<(), String> {
     }
 }
 
+/// The batch that (re)makes `bridge`'s rules in chain `c`: deletes `stale` (berth's rules
+/// there already) and inserts both, after the jump to `DOCKER-USER` if there is one.
+fn remake(c: &Chain, rules: &[Rule], bridge: &str, stale: &[u64], xt: bool) -> Vec<Op> {
+    let after = rules
+        .iter()
+        .find(|r| r.jumps_to.as_deref() == Some(DOCKER_USER))
+        .map(|r| r.handle);
+    let mut ops: Vec<Op> = stale.iter().map(|&h| delete(c, h)).collect();
+    let [incoming, replies] = accepts(bridge, xt);
+    // Each goes to the same place, so the second inserted ends up first.
+    ops.push(insert(c, bridge, replies, after));
+    ops.push(insert(c, bridge, incoming, after));
+    ops
+}
+
 /// Makes sure every dropping forward chain of another table accepts `bridge`'s traffic:
 /// inserts berth's two rules where they are missing (one batch per chain), does nothing
 /// where they are in place.
@@ -333,12 +367,15 @@ pub fn ensure(bridge: &str) -> Result<(), String> {
         if mine.len() == 2 {
             continue;
         }
-        // Half there (a rule deleted by hand): remake both.
-        let mut ops: Vec<Op> = mine.into_iter().map(|h| delete(&c, h)).collect();
-        let [incoming, replies] = accepts(bridge, c.family);
-        ops.push(insert(&c, bridge, replies));
-        ops.push(insert(&c, bridge, incoming));
-        send(&c, ops)?;
+        // Half there (a rule deleted by hand): remake both. In an `ip` table (iptables-nft's:
+        // Docker's, ufw's) the conntrack match iptables-nft can list, unless the kernel
+        // lacks x_tables' conntrack match; elsewhere nftables' own `ct state`.
+        if c.family == NFPROTO_IPV4
+            && nft::batch(c.family.into(), remake(&c, &rules, bridge, &mine, true)).is_ok()
+        {
+            continue;
+        }
+        send(&c, remake(&c, &rules, bridge, &mine, false))?;
     }
     Ok(())
 }
