@@ -1,8 +1,9 @@
 //! Outbound NAT and forwarding of bridge networks, in nftables through netlink (never by
 //! running `nft` or `iptables`).
 //!
-//! Everything berth adds lives in a table of its own, `ip berth`, so other tables (the
-//! host's firewall, Docker's) are never touched. Each bridge network has two base chains
+//! What berth adds lives in a table of its own, `ip berth`; in other tables (the host's
+//! firewall, Docker's) it only inserts and deletes its own tagged accept rules, where they
+//! drop forwarded traffic (see `host_firewall`). Each bridge network has two base chains
 //! there, named after its bridge, remade atomically (one batch) whenever its bridge is set
 //! up and deleted with the network:
 //!
@@ -18,8 +19,10 @@
 //!
 //! Chains whose bridge is gone (a crash between steps) are removed by `reconcile`. An
 //! accept here does not override a drop in another table's forward chain (nftables
-//! evaluates every base chain): a host whose own firewall drops forwarded
-//! traffic must allow it there.
+//! evaluates every base chain): `ensure`, `remove` and `reconcile` also keep berth's
+//! accept rules in the host firewall's dropping forward chains (`host_firewall`: Docker's
+//! FORWARD DROP, ufw, firewalld); the legacy iptables backend only gets a warning
+//! (`legacy_iptables`).
 
 use super::nft::{self, Op};
 use netlink_packet_core::{DefaultNla, NLM_F_APPEND, NLM_F_CREATE};
