@@ -82,10 +82,40 @@ struct Chain {
 struct Rule {
     handle: u64,
     comment: Option<String>,
-    /// An unconditional drop or reject (what ends firewalld's chains).
-    final_drop: bool,
+    /// Its expressions, undecoded until asked about (a start only reads the comments).
+    exprs: Vec<u8>,
+}
+
+impl Rule {
+    /// The expressions: (name, data).
+    fn expressions(&self) -> Vec<(String, Vec<u8>)> {
+        nft::attrs(&self.exprs)
+            .iter()
+            .map(|(_, elem)| {
+                let e = nft::attrs(elem);
+                let name = nft::attr(&e, EXPR_NAME)
+                    .map(nft::string)
+                    .unwrap_or_default();
+                (name, nft::attr(&e, EXPR_DATA).unwrap_or_default().to_vec())
+            })
+            .collect()
+    }
+
+    /// Whether it is an unconditional drop or reject (what ends firewalld's chains).
+    fn final_drop(&self) -> bool {
+        let exprs = self.expressions();
+        exprs.iter().all(|(n, _)| unconditional(n))
+            && exprs.last().is_some_and(|(n, d)| drops(n, d))
+    }
+
     /// The chain it jumps to, if it ends in a jump or goto.
-    jumps_to: Option<String>,
+    fn jumps_to(&self) -> Option<String> {
+        self.expressions()
+            .last()
+            .filter(|(n, _)| n == "immediate")
+            .and_then(|(_, d)| verdict_of(d))
+            .and_then(|v| nft::attr(&v, VERDICT_CHAIN).map(nft::string))
+    }
 }
 
 /// The comment of berth's rules for `bridge`.
@@ -167,32 +197,10 @@ fn verdict_of(data: &[u8]) -> Option<Vec<(u16, Vec<u8>)>> {
 }
 
 fn rule_of(r: &Raw) -> Option<Rule> {
-    let handle = u64::from_be_bytes(r.attr(RULE_HANDLE)?.get(..8)?.try_into().ok()?);
-    let exprs: Vec<(String, Vec<u8>)> = r
-        .attr(RULE_EXPRESSIONS)
-        .map(nft::attrs)
-        .unwrap_or_default()
-        .iter()
-        .map(|(_, elem)| {
-            let e = nft::attrs(elem);
-            let name = nft::attr(&e, EXPR_NAME)
-                .map(nft::string)
-                .unwrap_or_default();
-            (name, nft::attr(&e, EXPR_DATA).unwrap_or_default().to_vec())
-        })
-        .collect();
-    let final_drop = exprs.iter().all(|(n, _)| unconditional(n))
-        && exprs.last().is_some_and(|(n, d)| drops(n, d));
-    let jumps_to = exprs
-        .last()
-        .filter(|(n, _)| n == "immediate")
-        .and_then(|(_, d)| verdict_of(d))
-        .and_then(|v| nft::attr(&v, VERDICT_CHAIN).map(nft::string));
     Some(Rule {
-        handle,
+        handle: u64::from_be_bytes(r.attr(RULE_HANDLE)?.get(..8)?.try_into().ok()?),
         comment: r.attr(RULE_USERDATA).and_then(udata_comment),
-        final_drop,
-        jumps_to,
+        exprs: r.attr(RULE_EXPRESSIONS).unwrap_or_default().to_vec(),
     })
 }
 
@@ -223,7 +231,7 @@ fn rules(c: &Chain) -> Result<Vec<Rule>, String> {
 
 /// Whether chain `c` (with `rules`) drops what it does not accept.
 fn dropping(c: &Chain, rules: &[Rule]) -> bool {
-    c.policy_drop || rules.last().is_some_and(|r| r.final_drop)
+    c.policy_drop || rules.last().is_some_and(Rule::final_drop)
 }
 
 /// `-m conntrack --ctstate RELATED,ESTABLISHED` as iptables-nft writes it: the x_tables
@@ -339,7 +347,7 @@ fn send(c: &Chain, ops: Vec<Op>) -> Result<(), String> {
 fn remake(c: &Chain, rules: &[Rule], bridge: &str, stale: &[u64], xt: bool) -> Vec<Op> {
     let after = rules
         .iter()
-        .find(|r| r.jumps_to.as_deref() == Some(DOCKER_USER))
+        .find(|r| r.jumps_to().as_deref() == Some(DOCKER_USER))
         .map(|r| r.handle);
     let mut ops: Vec<Op> = stale.iter().map(|&h| delete(c, h)).collect();
     let [incoming, replies] = accepts(bridge, xt);
