@@ -437,6 +437,15 @@ fn firewalld_and_ufw_like_chains_let_berths_bridges_through() {
         "at the top of firewalld's chain: {firewalld:?}"
     );
 
+    let ufw = ok(ns.host(&["iptables", "-S", "FORWARD"]));
+    assert!(
+        ufw.lines()
+            .nth(1)
+            .is_some_and(|l| l.contains(&format!("-i {br} ")))
+            && ufw.contains(&format!("--comment \"berth:{br}\"")),
+        "at the top of ufw's FORWARD: {ufw}"
+    );
+
     traffic_flows(&ns, &b, &outside, &|| {
         delete_berths_rules(&ns, "inet", "firewalld", "filter_FORWARD");
         delete_berths_rules(&ns, "ip", "filter", "FORWARD");

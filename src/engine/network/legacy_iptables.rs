@@ -153,3 +153,38 @@ pub fn forward_warning(bridge: &str) -> Option<String> {
         )
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One `ipt_entry` with a standard target: `-i <iface> -j <verdict>`, the interface
+    /// compared over `mask_len` bytes (`br-+` is "br-" over 3).
+    fn entry(iface: &str, mask_len: usize, verdict: i32) -> Vec<u8> {
+        let mut e = vec![0u8; ENTRY_LEN + 40];
+        e[INIFACE_AT..INIFACE_AT + iface.len()].copy_from_slice(iface.as_bytes());
+        for b in &mut e[INIFACE_MASK_AT..INIFACE_MASK_AT + mask_len] {
+            *b = 0xff;
+        }
+        e[TARGET_OFFSET_AT..TARGET_OFFSET_AT + 2]
+            .copy_from_slice(&(ENTRY_LEN as u16).to_ne_bytes());
+        e[NEXT_OFFSET_AT..NEXT_OFFSET_AT + 2]
+            .copy_from_slice(&(ENTRY_LEN as u16 + 40).to_ne_bytes());
+        let v = ENTRY_LEN + VERDICT_AT;
+        e[v..v + 4].copy_from_slice(&verdict.to_ne_bytes());
+        e
+    }
+
+    #[test]
+    fn accepts_of_a_bridge_are_recognised_by_name_or_wildcard() {
+        let exact = entry("berth0", 7, VERDICT_ACCEPT);
+        assert!(accepts_from(&exact, 0, "berth0"));
+        assert!(!accepts_from(&exact, 0, "br-0123456789ab"));
+        let wildcard = entry("br-", 3, VERDICT_ACCEPT);
+        assert!(accepts_from(&wildcard, 0, "br-0123456789ab"));
+        assert!(!accepts_from(&wildcard, 0, "berth0"));
+        let drop = entry("br-", 3, VERDICT_DROP);
+        assert!(!accepts_from(&drop, 0, "br-0123456789ab"));
+        assert_eq!(standard_verdict(&drop, 0), Some(VERDICT_DROP));
+    }
+}
