@@ -185,6 +185,18 @@ fn traffic_flows(ns: &NetNs, b: &Berth, outside: &Outside, cut: &dyn Fn()) {
         from_outside.stdout.contains("web1-page"),
         "the published port from outside: {from_outside:?}"
     );
+    let from_host = ns.host(&[
+        "busybox",
+        "timeout",
+        "5",
+        "wget",
+        "-qO-",
+        "http://127.0.0.1:8080/",
+    ]);
+    assert!(
+        from_host.stdout.contains("web1-page"),
+        "the published port from the host's loopback: {from_host:?}"
+    );
     for client in ["client1", "client0"] {
         let got = fetch(ns, b, client, &outside.url());
         assert!(
