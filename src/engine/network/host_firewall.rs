@@ -7,23 +7,33 @@
 //! it), under ufw (same chain, policy drop) or under firewalld (`inet firewalld`, chain
 //! `filter_FORWARD`, which ends in a reject). So in every forward base chain of another
 //! table (families `ip` and `inet`) whose policy is drop or whose last rule is an
-//! unconditional drop or reject, berth inserts at the top, for each of its bridges:
+//! unconditional drop or reject, berth inserts, for each of its bridges:
 //!
 //! - `iifname <bridge> counter accept`
 //! - `oifname <bridge> ct state established,related counter accept`
+//!
+//! at the top of the chain, or right after the jump to Docker's `DOCKER-USER` where there
+//! is one (the user's rules there then apply to berth's bridges as to Docker's). In an
+//! `ip` table (iptables-nft's: Docker's, ufw's) the state match is x_tables' `conntrack`
+//! through nft_compat, as `iptables -I ... -m conntrack --ctstate` writes it, because
+//! iptables-nft refuses to list a chain holding nftables' own `ct` expression
+//! ("incompatible, use 'nft' tool"); elsewhere, or when the kernel lacks that match, it is
+//! nftables' `ct state`.
 //!
 //! Each carries the comment `berth:<bridge>` (rule user data, shown by `nft` and by
 //! `iptables-nft -L`), which is how berth finds its own and only its own: they are deleted
 //! by handle with the network (and, for bridges that are gone, by `reconcile`); no other
 //! rule is flushed, moved or changed. Checking is a dump of the chains (and of the rules of
-//! dropping chains only); rules are inserted only when missing, so a start that finds them
-//! in place sends nothing. When the other firewall reloads and loses them, the next
-//! container start on the bridge or the next `network create` puts them back.
+//! the forward chains of other tables); rules are inserted only when missing, so a start
+//! that finds them in place sends no batch. When the other firewall reloads and loses
+//! them, the next container start on the bridge or the next `network create` puts them
+//! back.
 //!
-//! Limits: firewalld learns nothing (berth has no D-Bus: its bridges are not put in a
-//! zone, and `firewall-cmd --reload` drops the rules until the next start); the rules are
-//! above Docker's `DOCKER-USER` jump, so rules there do not apply to berth's bridges; the
-//! legacy iptables backend (x_tables) is not changed: see `legacy_iptables` for the warning.
+//! Limits: firewalld learns nothing (berth has no D-Bus: its bridges are put in no zone,
+//! and `firewall-cmd --reload` drops the rules until the next start); a chain that drops
+//! only through a jump (its policy accept, its last rule not a drop) is not seen as
+//! dropping; the legacy iptables backend (x_tables) is not changed: see
+//! `legacy_iptables` for the warning.
 
 use super::firewall::{Expr, cmp, ct_established, ifname, meta, verdict};
 use super::nft::{self, Op, Raw};
