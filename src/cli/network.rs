@@ -185,7 +185,16 @@ fn create(ctx: &Ctx, a: CreateArgs) -> anyhow::Result<i32> {
         options,
     })?;
     println!("{}", n.id);
+    print_firewall_warnings(ctx, &n.id);
     Ok(0)
+}
+
+/// Prints the engine's warnings about the host's firewall for network `key` (stderr, as
+/// Docker prints its warnings).
+pub fn print_firewall_warnings(ctx: &Ctx, key: &str) {
+    for w in ctx.engine.network_firewall_warnings(key) {
+        eprintln!("WARNING: {w}");
+    }
 }
 
 fn list_item(n: &Network, no_trunc: bool) -> serde_json::Value {

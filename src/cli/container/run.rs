@@ -232,6 +232,7 @@ pub fn create(ctx: &Ctx, a: CreateArgs) -> Result<i32> {
         .security
         .to_config(ctx.config.security.no_new_privileges)?;
     let c = ctx.engine.create_container(&opts)?;
+    firewall_warnings(ctx, &opts);
     println!("{}", c.config.id);
     Ok(0)
 }
@@ -249,6 +250,7 @@ pub fn run(ctx: &Ctx, a: RunArgs) -> Result<i32> {
         None => DEFAULT_DETACH.to_vec(),
     };
     let c = ctx.engine.create_container(&opts)?;
+    firewall_warnings(ctx, &opts);
     if a.detach {
         if let Err(e) = ctx.engine.start_container(c.id()) {
             cleanup_failed_start(ctx, c.id(), opts.auto_remove);
@@ -275,6 +277,13 @@ pub fn run(ctx: &Ctx, a: RunArgs) -> Result<i32> {
             sig_proxy: !opts.tty,
         },
     )
+}
+
+/// Warnings about the host's firewall for the container's network (a bridge network).
+fn firewall_warnings(ctx: &Ctx, opts: &CreateOptions) {
+    if let Some(n) = &opts.network {
+        crate::cli::network::print_firewall_warnings(ctx, n);
+    }
 }
 
 /// A container whose start failed stays in `created` (as in Docker) unless `--rm` asked for

@@ -1,8 +1,9 @@
 //! Outbound NAT and forwarding of bridge networks, in nftables through netlink (never by
 //! running `nft` or `iptables`).
 //!
-//! Everything berth adds lives in a table of its own, `ip berth`, so other tables (the
-//! host's firewall, Docker's) are never touched. Each bridge network has two base chains
+//! What berth adds lives in a table of its own, `ip berth`; in other tables (the host's
+//! firewall, Docker's) it only inserts and deletes its own tagged accept rules, where they
+//! drop forwarded traffic (see `host_firewall`). Each bridge network has two base chains
 //! there, named after its bridge, remade atomically (one batch) whenever its bridge is set
 //! up and deleted with the network:
 //!
@@ -18,8 +19,10 @@
 //!
 //! Chains whose bridge is gone (a crash between steps) are removed by `reconcile`. An
 //! accept here does not override a drop in another table's forward chain (nftables
-//! evaluates every base chain): a host whose own firewall drops forwarded
-//! traffic must allow it there.
+//! evaluates every base chain): `ensure`, `remove` and `reconcile` also keep berth's
+//! accept rules in the host firewall's dropping forward chains (`host_firewall`: Docker's
+//! FORWARD DROP, ufw, firewalld); the legacy iptables backend only gets a warning
+//! (`legacy_iptables`).
 
 use super::nft::{self, Op};
 use netlink_packet_core::{DefaultNla, NLM_F_APPEND, NLM_F_CREATE};
@@ -139,7 +142,7 @@ pub(super) fn addr_in(offset: u32, net: Ipv4Addr, prefix: u8) -> Vec<Expr> {
 }
 
 /// `ct state established,related` (the state is a host-order u32).
-fn ct_established() -> Vec<Expr> {
+pub(super) fn ct_established() -> Vec<Expr> {
     vec![
         Expressions::Other {
             expression_type: "ct".into(),
@@ -337,7 +340,7 @@ pub fn ensure(r: &Rules) -> Result<(), String> {
         super::publish_nat::enable_route_localnet(&r.bridge)?;
         enable_forwarding()?;
     }
-    Ok(())
+    super::host_firewall::ensure(&r.bridge)
 }
 
 /// Deletes the chains of `bridge`; missing ones are fine.
@@ -350,7 +353,7 @@ pub fn remove(bridge: &str) -> Result<(), String> {
             Err((_, e)) => return Err(format!("remove firewall rules of '{bridge}': {e}")),
         }
     }
-    Ok(())
+    super::host_firewall::remove(bridge)
 }
 
 /// Deletes the chains of berth's table whose bridge is gone from the namespace (a crash
@@ -369,7 +372,7 @@ pub fn reconcile() -> Result<(), String> {
             remove(&b)?;
         }
     }
-    Ok(())
+    super::host_firewall::reconcile()
 }
 
 /// Turns on IPv4 forwarding (`/proc/sys/net/ipv4/ip_forward`, per network namespace: the

@@ -13,7 +13,9 @@
 //!
 //! Outbound NAT: a masquerade rule per bridge network in berth's own nftables table, made
 //! through netlink (`firewall`, `nft`), with IPv4 forwarding turned on; `--internal`
-//! networks get drop rules instead. The embedded DNS server answers over UDP and TCP
+//! networks get drop rules instead. Where the host's own firewall drops forwarded traffic,
+//! tagged accept rules for berth's bridges go into its chains (`host_firewall`); the legacy
+//! iptables backend gets a warning instead (`legacy_iptables`). The embedded DNS server answers over UDP and TCP
 //! (`dns_tcp`) on 127.0.0.11:53.
 
 pub mod connect;
@@ -23,9 +25,11 @@ pub mod dns_forward_tcp;
 pub mod dns_tcp;
 pub mod dnslog;
 pub mod firewall;
+pub mod host_firewall;
 pub mod hosts;
 pub mod inspect;
 pub mod ipam;
+pub mod legacy_iptables;
 pub mod membership;
 pub mod mtu;
 pub mod netcache;

@@ -3,11 +3,14 @@
 //! The messages themselves come from netlink-packet-netfilter (the rtnetlink family's
 //! crate; pure Rust, no libnftnl); this module only frames them as one nfnetlink batch
 //! (`NFNL_MSG_BATCH_BEGIN` … `END`) on a `NETLINK_NETFILTER` socket and reads the
-//! kernel's acknowledgements. Everything is synchronous and uses a socket of its own, in
-//! the caller's network namespace.
+//! kernel's acknowledgements, and dumps chains and rules (`dump`: undecoded attributes,
+//! so that rules of other tables with expressions the crate does not know are still
+//! read). Everything is synchronous and uses a socket of its own, in the caller's network
+//! namespace.
 
 use netlink_packet_core::{
     NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST, NetlinkHeader, NetlinkMessage, NetlinkPayload,
+    NlasIterator,
 };
 use netlink_packet_netfilter::nftables::{ChainAttribute, ChainMessage, NfTablesMessage};
 use netlink_packet_netfilter::none::ControlMessage;
@@ -177,6 +180,91 @@ pub fn chains(family: NetfilterProtoFamily, table: &str) -> Result<Vec<String>, 
                 }
                 _ => {}
             }
+        }
+    }
+}
+
+/// One object of a dump, undecoded: its family (`NFPROTO_*`) and its top-level attributes.
+pub struct Raw {
+    /// The nfgenmsg family of the object (1 inet, 2 ip, 7 bridge, 10 ip6, ...).
+    pub family: u8,
+    /// Its attributes: (type without flags, value).
+    pub attrs: Vec<(u16, Vec<u8>)>,
+}
+
+impl Raw {
+    /// The value of attribute `kind`, if present.
+    pub fn attr(&self, kind: u16) -> Option<&[u8]> {
+        attr(&self.attrs, kind)
+    }
+}
+
+/// The value of attribute `kind` in `attrs`.
+pub fn attr(attrs: &[(u16, Vec<u8>)], kind: u16) -> Option<&[u8]> {
+    attrs
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map(|(_, v)| v.as_slice())
+}
+
+/// The attributes in `buf` (a message body or a nested attribute's value), undecoded.
+pub fn attrs(buf: &[u8]) -> Vec<(u16, Vec<u8>)> {
+    NlasIterator::new(buf)
+        .filter_map(Result::ok)
+        .map(|n| (n.kind(), n.value().to_vec()))
+        .collect()
+}
+
+/// A string attribute's value without its trailing NULs.
+pub fn string(v: &[u8]) -> String {
+    let end = v.iter().position(|&b| b == 0).unwrap_or(v.len());
+    String::from_utf8_lossy(&v[..end]).into_owned()
+}
+
+/// Dumps what `msg` (a `Get*` message, its attributes a filter) asks for in `family`
+/// (`Unspec`: every family). Returns `Err((errno, text))` on the kernel's error, e.g.
+/// `ENOENT` when the table or chain filtered on does not exist.
+pub fn dump(family: NetfilterProtoFamily, msg: NfTablesMessage) -> Result<Vec<Raw>, (i32, String)> {
+    const NLMSG_ERROR: u16 = 2;
+    const NLMSG_DONE: u16 = 3;
+    let s = socket().map_err(|e| (0, e))?;
+    let req = frame(
+        family,
+        0,
+        NetfilterMessageInner::NfTables(msg),
+        NLM_F_DUMP,
+        1,
+    );
+    s.send(&req, 0)
+        .map_err(|e| (0, format!("nftables: send: {e}")))?;
+    let mut out = Vec::new();
+    loop {
+        let buf = recv(&s).map_err(|e| (0, e))?;
+        let mut off = 0;
+        while off + 16 <= buf.len() {
+            let word =
+                |at: usize| u32::from_ne_bytes([buf[at], buf[at + 1], buf[at + 2], buf[at + 3]]);
+            let len = word(off) as usize;
+            if len < 16 || off + len > buf.len() {
+                break;
+            }
+            let kind = u16::from_ne_bytes([buf[off + 4], buf[off + 5]]);
+            match kind {
+                NLMSG_DONE => return Ok(out),
+                NLMSG_ERROR if len >= 20 => {
+                    let errno = -(word(off + 16) as i32);
+                    if errno != 0 {
+                        let e = std::io::Error::from_raw_os_error(errno);
+                        return Err((errno, format!("nftables: dump: {e}")));
+                    }
+                }
+                _ if len >= 20 => out.push(Raw {
+                    family: buf[off + 16],
+                    attrs: attrs(&buf[off + 20..off + len]),
+                }),
+                _ => {}
+            }
+            off += (len + 3) & !3;
         }
     }
 }

@@ -237,6 +237,24 @@ impl Engine {
         Ok(n)
     }
 
+    /// Warnings about the host's firewall for bridge network `key` (none for other
+    /// networks or unknown names): the legacy iptables FORWARD chain dropping its traffic,
+    /// which berth does not change (see `legacy_iptables`). Front ends print them.
+    pub fn network_firewall_warnings(&self, key: &str) -> Vec<String> {
+        if !super::legacy_iptables::filter_loaded() {
+            return vec![];
+        }
+        let Ok(n) = self.network(key) else {
+            return vec![];
+        };
+        if n.driver != "bridge" || n.bridge.is_empty() {
+            return vec![];
+        }
+        super::legacy_iptables::forward_warning(&n.bridge)
+            .into_iter()
+            .collect()
+    }
+
     /// Drops endpoints whose container no longer exists (a crash between steps).
     fn live_endpoints(&self, n: &Network) -> usize {
         n.endpoints
