@@ -137,16 +137,7 @@ pub fn ps_item_at(c: &Container, no_trunc: bool, now: DateTime<Utc>) -> Value {
         "Command": go_quote(&command),
         "CreatedAt": cfg.created.format("%Y-%m-%d %H:%M:%S %z %Z").to_string(),
         "RunningFor": human::ago_at(cfg.created, now),
-        "Ports": cfg
-            .net
-            .ports
-            .iter()
-            .map(|p| {
-                let ip = if p.host_ip.is_empty() { "0.0.0.0" } else { p.host_ip.as_str() };
-                format!("{ip}:{}->{}/{}", p.host_port, p.container_port, p.protocol)
-            })
-            .collect::<Vec<_>>()
-            .join(", "),
+        "Ports": super::ports::ports_column(cfg),
         "State": c.state.status.as_str(),
         "Status": human::container_status_at(c, now),
         "Size": "",

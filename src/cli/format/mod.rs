@@ -10,6 +10,7 @@ pub mod container;
 mod funcs;
 pub mod human;
 pub mod inspect;
+pub mod ports;
 mod rewrite;
 pub mod table;
 pub mod tabwriter;

@@ -117,6 +117,21 @@ pub struct NetConfig {
     /// `--add-host` entries (`name:ip`).
     #[serde(default)]
     pub extra_hosts: Vec<String>,
+    /// Exposed ports (`80/tcp`): the image's EXPOSE and `--expose`, sorted, each once.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exposed_ports: Vec<String>,
+    /// `--link`: other containers this one reaches under an alias.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<Link>,
+}
+
+/// A `--link NAME[:ALIAS]`: the target by id (so a rename keeps it), and the alias.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Link {
+    /// The linked container's id.
+    pub target: String,
+    /// The name the linking container knows it by (the target's name when not given).
+    pub alias: String,
 }
 
 /// Everything `create` recorded about a container.

@@ -8,7 +8,7 @@ pub mod spares;
 pub mod state;
 
 pub use config::{
-    ContainerConfig, MountKind, MountSpec, NetConfig, PortBinding, Resources, RestartPolicy,
+    ContainerConfig, Link, MountKind, MountSpec, NetConfig, PortBinding, Resources, RestartPolicy,
 };
 pub use record::Container;
 pub use state::{ContainerState, Status};

@@ -2,9 +2,10 @@
 
 use crate::engine::container::record::files;
 use crate::engine::container::{
-    Container, ContainerConfig, ContainerState, MountKind, MountSpec, NetConfig, PortBinding,
-    Resources, RestartPolicy,
+    Container, ContainerConfig, ContainerState, Link, MountKind, MountSpec, NetConfig,
+    PortBinding, Resources, RestartPolicy,
 };
+use crate::engine::network::exposed;
 use crate::engine::error::{EngineError, IoContext, Result};
 use crate::engine::store::FileLock;
 use crate::engine::{Engine, ids};
@@ -61,6 +62,10 @@ pub struct CreateOptions {
     pub extra_hosts: Vec<String>,
     /// `--stop-timeout`.
     pub stop_timeout: Option<u32>,
+    /// `--expose`: ports (`80`, `80/udp`, `8000-8010`) exposed besides the image's.
+    pub expose: Vec<String>,
+    /// `--link NAME[:ALIAS]`.
+    pub links: Vec<String>,
 }
 
 /// Lock file serialising name checks between concurrent creates and renames.
@@ -114,24 +119,43 @@ impl Engine {
             .name;
         let image = self.image(&opts.image)?;
         let img = image.config.config().clone().unwrap_or_default();
+        let mut exposed_ports: Vec<exposed::PortProto> = img
+            .exposed_ports()
+            .clone()
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|k| exposed::parse_key(k))
+            .collect();
+        for e in &opts.expose {
+            exposed_ports.extend(exposed::parse_expose(e).map_err(EngineError::Invalid)?);
+        }
         let mut ports = opts.ports.clone();
         if opts.publish_all {
-            for spec in img.exposed_ports().clone().unwrap_or_default() {
-                let (port, proto) = spec.split_once('/').unwrap_or((&spec, "tcp"));
-                if let Ok(p) = port.parse::<u16>()
-                    && !ports
-                        .iter()
-                        .any(|b| b.container_port == p && b.protocol == proto)
+            for (p, proto) in exposed::keys(exposed_ports.clone())
+                .iter()
+                .filter_map(|k| exposed::parse_key(k))
+            {
+                if !ports
+                    .iter()
+                    .any(|b| b.container_port == p && b.protocol == proto)
                 {
                     ports.push(PortBinding {
                         host_ip: String::new(),
                         host_port: 0,
                         container_port: p,
-                        protocol: proto.to_string(),
+                        protocol: proto,
                     });
                 }
             }
         }
+        // As in Docker, a published port is an exposed one too.
+        exposed_ports.extend(
+            ports
+                .iter()
+                .map(|b| (b.container_port, b.protocol.clone())),
+        );
+        let exposed_ports = exposed::keys(exposed_ports);
+        let links = self.resolve_links(&opts.links, &network)?;
         if matches!(network.as_str(), "host" | "none") {
             // As in Docker, published ports mean nothing without a network of its own.
             ports.clear();
@@ -282,6 +306,8 @@ impl Engine {
                 ports,
                 dns: opts.dns.clone(),
                 extra_hosts: opts.extra_hosts.clone(),
+                exposed_ports,
+                links,
             },
             stop_signal: img
                 .stop_signal()
@@ -310,6 +336,47 @@ impl Engine {
 }
 
 impl Engine {
+    /// The targets of `--link NAME[:ALIAS]` values, by id. A missing target is Docker's
+    /// error; links mean nothing on the host's network (Docker refuses them there).
+    fn resolve_links(&self, links: &[String], network: &str) -> Result<Vec<Link>> {
+        if !links.is_empty() && network == "host" {
+            return Err(EngineError::Invalid(
+                "conflicting options: host type networking can't be used with links".into(),
+            ));
+        }
+        let mut out = Vec::new();
+        for l in links {
+            let (name, alias) = l.split_once(':').unwrap_or((l, ""));
+            let name = name.strip_prefix('/').unwrap_or(name);
+            if name.is_empty() {
+                return Err(EngineError::Invalid(format!(
+                    "invalid value '{l}' for --link: use NAME[:ALIAS]"
+                )));
+            }
+            let target = self.container(name).map_err(|e| match e {
+                EngineError::NoSuchContainer(_) => EngineError::Invalid(format!(
+                    "could not get container for {name}: no such container: '{name}'"
+                )),
+                other => other,
+            })?;
+            let alias = if alias.is_empty() {
+                target.config.name.clone()
+            } else {
+                alias.to_string()
+            };
+            if !ids::valid_name(&alias) {
+                return Err(EngineError::Invalid(format!(
+                    "invalid value '{l}' for --link: '{alias}' is not a valid alias"
+                )));
+            }
+            out.push(Link {
+                target: target.config.id.clone(),
+                alias,
+            });
+        }
+        Ok(out)
+    }
+
     /// Writes the record of a new container (its config; a missing or default state means
     /// `created`) in a scratch directory, then renames it into place: a crash leaves either
     /// a whole container or none. The directory is a removed container's spare when there

@@ -3,6 +3,7 @@
 //! order; other names are left to the caller to forward. Messages through hickory-proto.
 
 use super::Network;
+use crate::engine::container::Link;
 use hickory_proto::op::{Message, MessageType, OpCode, ResponseCode};
 use hickory_proto::rr::{RData, Record, RecordType, rdata::A};
 use std::net::Ipv4Addr;
@@ -22,10 +23,12 @@ pub enum Reply {
 }
 
 /// The addresses of `name` as seen by container `me`: every running container on a user
-/// network `me` is on whose name, id, 12-character short id or alias is `name`.
+/// network `me` is on whose name, id, 12-character short id or alias is `name`, and the
+/// target of one of `me`'s `--link`s whose alias is `name` (seen by `me` only).
 pub fn lookup(
     all: &[Network],
     me: &str,
+    links: &[Link],
     name: &str,
     running: &dyn Fn(&str) -> bool,
 ) -> Vec<Ipv4Addr> {
@@ -35,6 +38,15 @@ pub fn lookup(
         .iter()
         .filter(|n| n.is_user_bridge() && n.endpoints.contains_key(me))
     {
+        for l in links.iter().filter(|l| l.alias.to_ascii_lowercase() == name) {
+            if let Some(e) = n.endpoints.get(&l.target)
+                && running(&l.target)
+                && let Ok(ip) = e.ipv4.parse()
+                && !out.contains(&ip)
+            {
+                out.push(ip);
+            }
+        }
         for (id, e) in &n.endpoints {
             let hit = e.container_name.to_ascii_lowercase() == name
                 || *id == name

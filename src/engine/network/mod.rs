@@ -22,6 +22,7 @@ pub mod dns;
 pub mod dns_forward_tcp;
 pub mod dns_tcp;
 pub mod dnslog;
+pub mod exposed;
 pub mod firewall;
 pub mod hosts;
 pub mod inspect;
