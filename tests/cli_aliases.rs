@@ -24,8 +24,8 @@ const GROUPS: &[(&str, &[&str])] = &[
     (
         "image",
         &[
-            "build", "history", "import", "inspect", "load", "ls", "list", "prune", "pull",
-            "push", "rm", "remove", "save", "tag",
+            "build", "history", "import", "inspect", "load", "ls", "list", "prune", "pull", "push",
+            "rm", "remove", "save", "tag",
         ],
     ),
     (

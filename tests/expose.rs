@@ -37,9 +37,12 @@ fn inspect(ns: &NetNs, b: &Berth, name: &str, what: &str) -> Value {
 
 fn ports_column(ns: &NetNs, b: &Berth, name: &str) -> String {
     let filter = format!("name={name}");
-    ns.ok(b, &["ps", "-a", "--filter", &filter, "--format", "{{.Ports}}"])
-        .trim()
-        .to_string()
+    ns.ok(
+        b,
+        &["ps", "-a", "--filter", &filter, "--format", "{{.Ports}}"],
+    )
+    .trim()
+    .to_string()
 }
 
 #[test]
@@ -63,7 +66,10 @@ fn exposed_ports_show_in_ps_and_inspect() {
         json!({"80/tcp": null})
     );
 
-    run("mixed", &["-p", "18080:80", "--expose", "9000", "--expose", "53/udp"]);
+    run(
+        "mixed",
+        &["-p", "18080:80", "--expose", "9000", "--expose", "53/udp"],
+    );
     assert_eq!(
         ports_column(&ns, &b, "mixed"),
         "53/udp, 9000/tcp, 0.0.0.0:18080->80/tcp"
@@ -95,8 +101,19 @@ fn publish_all_publishes_the_image_and_expose_ports() {
     ns.ok(
         &b,
         &[
-            "run", "-d", "--name", "web", "--network", "bridge", "-P", "--expose", "81",
-            "exposer", "sh", "-c", WEB,
+            "run",
+            "-d",
+            "--name",
+            "web",
+            "--network",
+            "bridge",
+            "-P",
+            "--expose",
+            "81",
+            "exposer",
+            "sh",
+            "-c",
+            WEB,
         ],
     );
     let ports = inspect(&ns, &b, "web", ".NetworkSettings.Ports");
@@ -135,7 +152,15 @@ fn publish_all_publishes_the_image_and_expose_ports() {
 fn without_a_network_ports_are_recorded_but_not_listed() {
     let b = berth_with_exposer();
     b.ok(&[
-        "create", "--name", "quiet", "--network", "none", "--expose", "81", "exposer", "true",
+        "create",
+        "--name",
+        "quiet",
+        "--network",
+        "none",
+        "--expose",
+        "81",
+        "exposer",
+        "true",
     ]);
     let ports = b.ok(&["ps", "-a", "--format", "{{.Ports}}"]);
     assert_eq!(ports.trim(), "");
@@ -150,7 +175,13 @@ fn without_a_network_ports_are_recorded_but_not_listed() {
         json!({"80/tcp": {}, "81/tcp": {}})
     );
     let bad = b.run(&[
-        "create", "--network", "none", "--expose", "http", "exposer", "true",
+        "create",
+        "--network",
+        "none",
+        "--expose",
+        "http",
+        "exposer",
+        "true",
     ]);
     assert_eq!(bad.code, 125, "{bad:?}");
     assert_eq!(bad.stderr.lines().count(), 1, "{bad:?}");

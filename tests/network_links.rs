@@ -18,7 +18,10 @@ fn pid(b: &Berth, name: &str) -> i64 {
 
 fn ip_on(ns: &NetNs, b: &Berth, name: &str, network: &str) -> String {
     let f = format!("{{{{(index .NetworkSettings.Networks \"{network}\").IPAddress}}}}");
-    let ip = ns.ok(b, &["inspect", name, "--format", &f]).trim().to_string();
+    let ip = ns
+        .ok(b, &["inspect", name, "--format", &f])
+        .trim()
+        .to_string();
     assert!(!ip.is_empty(), "{name} has no address on {network}");
     ip
 }
@@ -50,7 +53,10 @@ fn a_link_on_the_default_bridge_writes_hosts_entries() {
         "{hosts}"
     );
     let hosts = ns.ok(&b, &["exec", "plain", "cat", "/etc/hosts"]);
-    assert!(hosts.contains(&format!("{db_ip}\tdb {db_short}\n")), "{hosts}");
+    assert!(
+        hosts.contains(&format!("{db_ip}\tdb {db_short}\n")),
+        "{hosts}"
+    );
     for name in ["database", "db", db_short.as_str()] {
         let ping = reaches(&b, "web", name);
         assert_eq!(ping.code, 0, "web cannot reach {name}: {ping:?}");
@@ -78,7 +84,10 @@ fn a_link_on_the_default_bridge_writes_hosts_entries() {
 fn a_link_on_a_user_network_is_an_alias_for_the_linking_container_only() {
     let ns = NetNs::new();
     let b = Berth::new();
-    ns.ok(&b, &["network", "create", "--subnet", "10.91.0.0/16", "app"]);
+    ns.ok(
+        &b,
+        &["network", "create", "--subnet", "10.91.0.0/16", "app"],
+    );
     let run = |name: &str, extra: &[&str]| {
         let mut args = vec!["run", "-d", "--name", name, "--network", "app"];
         args.extend_from_slice(extra);
@@ -133,12 +142,23 @@ fn a_missing_link_target_is_an_error_and_leaves_no_container() {
 fn rename_changes_the_name_the_embedded_dns_answers() {
     let ns = NetNs::new();
     let b = Berth::new();
-    ns.ok(&b, &["network", "create", "--subnet", "10.92.0.0/16", "app"]);
+    ns.ok(
+        &b,
+        &["network", "create", "--subnet", "10.92.0.0/16", "app"],
+    );
     for name in ["old", "client"] {
         ns.ok(
             &b,
             &[
-                "run", "-d", "--name", name, "--network", "app", "busybox", "sleep", "300",
+                "run",
+                "-d",
+                "--name",
+                name,
+                "--network",
+                "app",
+                "busybox",
+                "sleep",
+                "300",
             ],
         );
     }

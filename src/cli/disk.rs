@@ -289,12 +289,12 @@ pub fn prune(ctx: &Ctx, a: SystemPruneArgs) -> Result<i32> {
     super::image::rm::print_deleted_images(&images.removed);
     let cache = ctx.engine.prune_build_cache()?;
     reclaimed += cache.reclaimed;
-    let layers: Vec<String> = cache
-        .layers
+    let objects: Vec<String> = cache
+        .keys
         .iter()
-        .map(|l| crate::engine::ids::short_id(l).to_string())
+        .map(|k| crate::engine::ids::short_id(k).to_string())
         .collect();
-    section("build cache objects", &layers);
+    section("build cache objects", &objects);
     println!("Total reclaimed space: {}", human::size(reclaimed));
     Ok(0)
 }
@@ -310,7 +310,9 @@ mod tests {
             "WARNING! This will remove:\n  - all stopped containers\n  - all networks not used by at least one container\n  - all dangling images\n  - unused build cache\n"
         );
         let all = prune_warning(true, true);
-        assert!(all.contains("  - all anonymous volumes not used by at least one container\n  - all images without"));
+        assert!(all.contains(
+            "  - all anonymous volumes not used by at least one container\n  - all images without"
+        ));
         assert!(all.ends_with("  - all build cache\n"));
     }
 }

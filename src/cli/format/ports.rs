@@ -124,7 +124,11 @@ mod tests {
 
     #[test]
     fn consecutive_ports_form_a_range() {
-        let s = displayable(vec![port("", 8001, 0), port("", 8000, 0), port("", 9000, 0)]);
+        let s = displayable(vec![
+            port("", 8001, 0),
+            port("", 8000, 0),
+            port("", 9000, 0),
+        ]);
         assert_eq!(s, "8000-8001/tcp, 9000/tcp");
         let same = displayable(vec![port("0.0.0.0", 80, 80)]);
         assert_eq!(same, "0.0.0.0:80->80/tcp");

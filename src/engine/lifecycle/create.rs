@@ -2,11 +2,11 @@
 
 use crate::engine::container::record::files;
 use crate::engine::container::{
-    Container, ContainerConfig, ContainerState, Link, MountKind, MountSpec, NetConfig,
-    PortBinding, Resources, RestartPolicy,
+    Container, ContainerConfig, ContainerState, Link, MountKind, MountSpec, NetConfig, PortBinding,
+    Resources, RestartPolicy,
 };
-use crate::engine::network::exposed;
 use crate::engine::error::{EngineError, IoContext, Result};
+use crate::engine::network::exposed;
 use crate::engine::store::FileLock;
 use crate::engine::{Engine, ids};
 use std::collections::{BTreeMap, HashMap};
@@ -149,11 +149,7 @@ impl Engine {
             }
         }
         // As in Docker, a published port is an exposed one too.
-        exposed_ports.extend(
-            ports
-                .iter()
-                .map(|b| (b.container_port, b.protocol.clone())),
-        );
+        exposed_ports.extend(ports.iter().map(|b| (b.container_port, b.protocol.clone())));
         let exposed_ports = exposed::keys(exposed_ports);
         let links = self.resolve_links(&opts.links, &network)?;
         if matches!(network.as_str(), "host" | "none") {

@@ -38,7 +38,10 @@ pub fn lookup(
         .iter()
         .filter(|n| n.is_user_bridge() && n.endpoints.contains_key(me))
     {
-        for l in links.iter().filter(|l| l.alias.to_ascii_lowercase() == name) {
+        for l in links
+            .iter()
+            .filter(|l| l.alias.to_ascii_lowercase() == name)
+        {
             if let Some(e) = n.endpoints.get(&l.target)
                 && running(&l.target)
                 && let Ok(ip) = e.ipv4.parse()

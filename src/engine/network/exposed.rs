@@ -46,7 +46,9 @@ pub fn parse_key(key: &str) -> Option<PortProto> {
 /// Docker's keys (`80/tcp`) of `ports`, each once, by port then protocol.
 pub fn keys(ports: impl IntoIterator<Item = PortProto>) -> Vec<String> {
     let set: BTreeSet<PortProto> = ports.into_iter().collect();
-    set.into_iter().map(|(p, proto)| format!("{p}/{proto}")).collect()
+    set.into_iter()
+        .map(|(p, proto)| format!("{p}/{proto}"))
+        .collect()
 }
 
 #[cfg(test)]
