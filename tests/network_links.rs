@@ -136,6 +136,33 @@ fn a_missing_link_target_is_an_error_and_leaves_no_container() {
         assert!(out.stdout.is_empty(), "{out:?}");
         assert!(b.container_ids().is_empty(), "{cmd} left a container");
     }
+    // As in Docker, links and the host's network do not go together.
+    b.ok(&[
+        "create",
+        "--name",
+        "db",
+        "--network",
+        "none",
+        "busybox",
+        "true",
+    ]);
+    let host = b.run(&[
+        "create",
+        "--network",
+        "host",
+        "--link",
+        "db",
+        "busybox",
+        "true",
+    ]);
+    assert_eq!(host.code, 125, "{host:?}");
+    assert!(
+        host.stderr
+            .contains("host type networking can't be used with links"),
+        "{host:?}"
+    );
+    assert_eq!(b.container_ids().len(), 1);
+    b.ok(&["rm", "db"]);
 }
 
 #[test]

@@ -337,7 +337,7 @@ impl Engine {
     fn resolve_links(&self, links: &[String], network: &str) -> Result<Vec<Link>> {
         if !links.is_empty() && network == "host" {
             return Err(EngineError::Invalid(
-                "conflicting options: host type networking can't be used with links".into(),
+                "conflicting options: host type networking can't be used with links. This would result in undefined behavior".into(),
             ));
         }
         let mut out = Vec::new();
