@@ -95,7 +95,7 @@ fn a_link_on_a_user_network_is_an_alias_for_the_linking_container_only() {
         ns.ok(&b, &args);
     };
     run("db", &[]);
-    run("web", &["--link", "db:store"]);
+    run("web", &["--link", "db:store", "--link", "later:cache"]);
     run("other", &[]);
     let db_ip = ip_on(&ns, &b, "db", "app");
     let ping = reaches(&b, "web", "store");
@@ -104,12 +104,29 @@ fn a_link_on_a_user_network_is_an_alias_for_the_linking_container_only() {
     let ping = reaches(&b, "other", "store");
     assert_ne!(ping.code, 0, "the alias resolves for others: {ping:?}");
     assert_eq!(reaches(&b, "other", "db").code, 0, "db's own name");
+    // As in Docker, a link on a user network is the endpoint's, not a legacy link, and its
+    // target need not exist yet: the alias resolves once a container has the name.
     let links = ns.ok(
         &b,
         &["inspect", "web", "--format", "{{json .HostConfig.Links}}"],
     );
-    assert_eq!(links.trim(), r#"["/db:/web/store"]"#);
-    ns.ok(&b, &["rm", "-f", "web", "other", "db"]);
+    assert_eq!(links.trim(), "null");
+    let links = ns.ok(
+        &b,
+        &[
+            "inspect",
+            "web",
+            "--format",
+            "{{json (index .NetworkSettings.Networks \"app\").Links}}",
+        ],
+    );
+    assert_eq!(links.trim(), r#"["db:store","later:cache"]"#);
+    run("later", &[]);
+    let later_ip = ip_on(&ns, &b, "later", "app");
+    let ping = reaches(&b, "web", "cache");
+    assert_eq!(ping.code, 0, "the alias of a later target: {ping:?}");
+    assert!(ping.stdout.contains(&later_ip), "{ping:?}");
+    ns.ok(&b, &["rm", "-f", "web", "other", "db", "later"]);
     ns.ok(&b, &["network", "rm", "app"]);
 }
 

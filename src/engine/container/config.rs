@@ -125,13 +125,29 @@ pub struct NetConfig {
     pub links: Vec<Link>,
 }
 
-/// A `--link NAME[:ALIAS]`: the target by id (so a rename keeps it), and the alias.
+/// A `--link NAME[:ALIAS]`. On the default bridge (Docker's legacy links) the target is
+/// found at create time and kept by id, so a rename keeps the link; on a user network the
+/// alias stands for whichever container has the name when a query comes, as in Docker.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Link {
-    /// The linked container's id.
+    /// The linked container's id (empty on a user network when no container had the name).
     pub target: String,
+    /// The target's name as given.
+    #[serde(default)]
+    pub name: String,
     /// The name the linking container knows it by (the target's name when not given).
     pub alias: String,
+}
+
+impl Link {
+    /// The link as the user wrote it: `NAME:ALIAS`, or `NAME` when the alias is the name.
+    pub fn spec(&self) -> String {
+        if self.alias == self.name {
+            self.name.clone()
+        } else {
+            format!("{}:{}", self.name, self.alias)
+        }
+    }
 }
 
 /// Everything `create` recorded about a container.

@@ -146,10 +146,11 @@ fn state(c: &Container) -> Value {
     })
 }
 
-/// `HostConfig.Links`: `/TARGET:/THIS/ALIAS` per `--link`, with the target's name now.
+/// `HostConfig.Links`: `/TARGET:/THIS/ALIAS` per legacy link (not on a user network,
+/// where Docker keeps links per endpoint), with the target's name now.
 fn links(c: &Container, paths: &Paths) -> Value {
     let cfg = &c.config;
-    if cfg.net.links.is_empty() {
+    if cfg.net.links.is_empty() || crate::engine::network::is_user_network(&cfg.network_mode) {
         return Value::Null;
     }
     let list: Vec<String> = cfg

@@ -332,42 +332,40 @@ impl Engine {
 }
 
 impl Engine {
-    /// The targets of `--link NAME[:ALIAS]` values, by id. A missing target is Docker's
-    /// error; links mean nothing on the host's network (Docker refuses them there).
+    /// The targets of `--link NAME[:ALIAS]` values. As in Docker, a missing target is an
+    /// error except on a user network (there the alias resolves once a container has the
+    /// name), and links mean nothing on the host's network (Docker refuses them there).
     fn resolve_links(&self, links: &[String], network: &str) -> Result<Vec<Link>> {
         if !links.is_empty() && network == "host" {
             return Err(EngineError::Invalid(
                 "conflicting options: host type networking can't be used with links. This would result in undefined behavior".into(),
             ));
         }
+        let user_network = crate::engine::network::is_user_network(network);
         let mut out = Vec::new();
         for l in links {
             let (name, alias) = l.split_once(':').unwrap_or((l, ""));
             let name = name.strip_prefix('/').unwrap_or(name);
-            if name.is_empty() {
+            let alias = if alias.is_empty() { name } else { alias };
+            if !ids::valid_name(name) || !ids::valid_name(alias) {
                 return Err(EngineError::Invalid(format!(
                     "invalid value '{l}' for --link: use NAME[:ALIAS]"
                 )));
             }
-            let target = self.container(name).map_err(|e| match e {
-                EngineError::NoSuchContainer(_) => EngineError::Invalid(format!(
-                    "could not get container for {name}: no such container: '{name}'"
-                )),
-                other => other,
-            })?;
-            let alias = if alias.is_empty() {
-                target.config.name.clone()
-            } else {
-                alias.to_string()
+            let target = match self.container(name) {
+                Ok(c) => c.config.id,
+                Err(EngineError::NoSuchContainer(_)) if user_network => String::new(),
+                Err(EngineError::NoSuchContainer(_)) => {
+                    return Err(EngineError::Invalid(format!(
+                        "could not get container for {name}: no such container: '{name}'"
+                    )));
+                }
+                Err(e) => return Err(e),
             };
-            if !ids::valid_name(&alias) {
-                return Err(EngineError::Invalid(format!(
-                    "invalid value '{l}' for --link: '{alias}' is not a valid alias"
-                )));
-            }
             out.push(Link {
-                target: target.config.id.clone(),
-                alias,
+                target,
+                name: name.to_string(),
+                alias: alias.to_string(),
             });
         }
         Ok(out)

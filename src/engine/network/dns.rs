@@ -23,8 +23,9 @@ pub enum Reply {
 }
 
 /// The addresses of `name` as seen by container `me`: every running container on a user
-/// network `me` is on whose name, id, 12-character short id or alias is `name`, and the
-/// target of one of `me`'s `--link`s whose alias is `name` (seen by `me` only).
+/// network `me` is on whose name, id, 12-character short id or alias is `name`. The alias
+/// of one of `me`'s `--link`s stands for the link's target name (seen by `me` only), as
+/// libnetwork's endpoint aliases do.
 pub fn lookup(
     all: &[Network],
     me: &str,
@@ -32,24 +33,15 @@ pub fn lookup(
     name: &str,
     running: &dyn Fn(&str) -> bool,
 ) -> Vec<Ipv4Addr> {
-    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    let mut name = name.trim_end_matches('.').to_ascii_lowercase();
+    if let Some(l) = links.iter().find(|l| l.alias.to_ascii_lowercase() == name) {
+        name = l.name.to_ascii_lowercase();
+    }
     let mut out = Vec::new();
     for n in all
         .iter()
         .filter(|n| n.is_user_bridge() && n.endpoints.contains_key(me))
     {
-        for l in links
-            .iter()
-            .filter(|l| l.alias.to_ascii_lowercase() == name)
-        {
-            if let Some(e) = n.endpoints.get(&l.target)
-                && running(&l.target)
-                && let Ok(ip) = e.ipv4.parse()
-                && !out.contains(&ip)
-            {
-                out.push(ip);
-            }
-        }
         for (id, e) in &n.endpoints {
             let hit = e.container_name.to_ascii_lowercase() == name
                 || *id == name

@@ -99,11 +99,18 @@ pub fn container_settings(
     let att = super::attachments(&all, c.id());
     let mut networks = Map::new();
     for (n, e) in &att {
+        // `--link`s on a user network are that endpoint's (`NAME:ALIAS`), as in Docker.
+        let links: Vec<String> = c.config.net.links.iter().map(|l| l.spec()).collect();
+        let links = if n.name == c.config.network_mode && n.is_user_bridge() && !links.is_empty() {
+            json!(links)
+        } else {
+            Value::Null
+        };
         networks.insert(
             n.name.clone(),
             json!({
                 "IPAMConfig": null,
-                "Links": null,
+                "Links": links,
                 "Aliases": if e.aliases.is_empty() { Value::Null } else { json!(e.aliases) },
                 "MacAddress": e.mac,
                 "NetworkID": n.id,

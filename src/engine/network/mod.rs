@@ -123,6 +123,12 @@ impl Network {
     }
 }
 
+/// Whether a network mode names a user network (not `bridge`, `host`, `none` or the
+/// empty mode of old records).
+pub fn is_user_network(mode: &str) -> bool {
+    !matches!(mode, "bridge" | "host" | "none" | "")
+}
+
 /// The networks container `id` is attached to, each with its endpoint, eth0 first.
 pub fn attachments(all: &[Network], id: &str) -> Vec<(Network, Endpoint)> {
     let mut v: Vec<(Network, Endpoint)> = all
