@@ -41,7 +41,7 @@ fn a_link_on_the_default_bridge_writes_hosts_entries() {
         args.extend_from_slice(&["busybox", "sleep", "300"]);
         ns.ok(&b, &args);
     };
-    run("db", &[]);
+    run("db", &["-e", "POSTGRES_DB=app", "--expose", "5432"]);
     run("web", &["--link", "db:database"]);
     run("plain", &["--link", "db"]);
     let db_ip = ip_on(&ns, &b, "db", "bridge");
@@ -72,6 +72,36 @@ fn a_link_on_the_default_bridge_writes_hosts_entries() {
         &["inspect", "web", "--format", "{{json .HostConfig.Links}}"],
     );
     assert_eq!(links.trim(), r#"["/db:/web/database"]"#);
+    // Docker's legacy link variables, the container's own winning over them.
+    let env = ns.ok(
+        &b,
+        &[
+            "run",
+            "--rm",
+            "--name",
+            "envcheck",
+            "--network",
+            "bridge",
+            "--link",
+            "db:database",
+            "-e",
+            "DATABASE_NAME=mine",
+            "busybox",
+            "env",
+        ],
+    );
+    for line in [
+        format!("DATABASE_PORT=tcp://{db_ip}:5432"),
+        format!("DATABASE_PORT_5432_TCP=tcp://{db_ip}:5432"),
+        format!("DATABASE_PORT_5432_TCP_ADDR={db_ip}"),
+        "DATABASE_PORT_5432_TCP_PORT=5432".to_string(),
+        "DATABASE_PORT_5432_TCP_PROTO=tcp".to_string(),
+        "DATABASE_ENV_POSTGRES_DB=app".to_string(),
+        "DATABASE_NAME=mine".to_string(),
+    ] {
+        assert!(env.lines().any(|l| l == line), "no {line} in\n{env}");
+    }
+    assert!(!env.contains("DATABASE_ENV_PATH"), "{env}");
     let none = ns.ok(
         &b,
         &["inspect", "db", "--format", "{{json .HostConfig.Links}}"],

@@ -109,42 +109,10 @@ pub fn for_container(
             &config.hostname,
             &addrs,
             &config.net.extra_hosts,
-            &legacy_links(paths, config, &all),
+            &super::links::hosts_lines(paths, config, &all),
         ),
         resolv_conf(host_resolv, user, &config.net.dns),
     )
-}
-
-/// The /etc/hosts lines of `config`'s `--link`s on the default bridge, as Docker's legacy
-/// links write them: the target's address, then its alias, its hostname and (when not the
-/// alias) its name. Links on user networks resolve through the embedded DNS instead.
-fn legacy_links(
-    paths: &crate::engine::store::Paths,
-    config: &crate::engine::container::ContainerConfig,
-    all: &[super::Network],
-) -> Vec<(String, String)> {
-    let Some(bridge) = all
-        .iter()
-        .find(|n| n.name == "bridge" && n.endpoints.contains_key(&config.id))
-    else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    for l in &config.net.links {
-        let (Some(e), Ok(target)) = (
-            bridge.endpoints.get(&l.target),
-            crate::engine::container::record::load(paths, &l.target),
-        ) else {
-            continue;
-        };
-        let mut names = format!("{} {}", l.alias, target.config.hostname);
-        if l.alias != target.config.name {
-            names.push(' ');
-            names.push_str(&target.config.name);
-        }
-        out.push((e.ipv4.clone(), names));
-    }
-    out
 }
 
 /// Rewrites the /etc/hosts of running container `config` from its network records (after

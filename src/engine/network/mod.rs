@@ -27,6 +27,7 @@ pub mod firewall;
 pub mod hosts;
 pub mod inspect;
 pub mod ipam;
+pub mod links;
 pub mod mtu;
 pub mod netcache;
 pub mod netlink;
