@@ -131,10 +131,7 @@ impl Engine {
         }
         let mut ports = opts.ports.clone();
         if opts.publish_all {
-            for (p, proto) in exposed::keys(exposed_ports.clone())
-                .iter()
-                .filter_map(|k| exposed::parse_key(k))
-            {
+            for (p, proto) in exposed::unique(exposed_ports.clone()) {
                 if !ports
                     .iter()
                     .any(|b| b.container_port == p && b.protocol == proto)

@@ -43,10 +43,16 @@ pub fn parse_key(key: &str) -> Option<PortProto> {
     matches!(proto.as_str(), "tcp" | "udp").then_some((port, proto))
 }
 
+/// `ports` each once, by port then protocol.
+pub fn unique(ports: impl IntoIterator<Item = PortProto>) -> Vec<PortProto> {
+    let set: BTreeSet<PortProto> = ports.into_iter().collect();
+    set.into_iter().collect()
+}
+
 /// Docker's keys (`80/tcp`) of `ports`, each once, by port then protocol.
 pub fn keys(ports: impl IntoIterator<Item = PortProto>) -> Vec<String> {
-    let set: BTreeSet<PortProto> = ports.into_iter().collect();
-    set.into_iter()
+    unique(ports)
+        .into_iter()
         .map(|(p, proto)| format!("{p}/{proto}"))
         .collect()
 }
