@@ -211,6 +211,56 @@ mod tests {
         assert_eq!(m.answers.len(), 60);
     }
 
+    fn net(endpoints: &[(&str, &str, &str)]) -> Network {
+        Network {
+            id: "n".repeat(64),
+            name: "app".into(),
+            driver: "bridge".into(),
+            created: chrono::Utc::now(),
+            subnet: Some("10.9.0.0/16".into()),
+            gateway: Some("10.9.0.1".into()),
+            ip_range: None,
+            internal: false,
+            labels: Default::default(),
+            bridge: String::new(),
+            endpoints: endpoints
+                .iter()
+                .map(|(id, name, ip)| {
+                    let e = super::super::Endpoint {
+                        container_name: name.to_string(),
+                        endpoint_id: String::new(),
+                        mac: String::new(),
+                        ipv4: ip.to_string(),
+                        aliases: Vec::new(),
+                        ifname: "eth0".into(),
+                    };
+                    (id.to_string(), e)
+                })
+                .collect(),
+            mtu: None,
+        }
+    }
+
+    #[test]
+    fn a_link_alias_resolves_for_the_linking_container_only() {
+        let all = [net(&[
+            ("web", "web", "10.9.0.2"),
+            ("db", "db", "10.9.0.3"),
+            ("other", "other", "10.9.0.4"),
+        ])];
+        let link = Link {
+            target: "db".into(),
+            name: "db".into(),
+            alias: "store".into(),
+        };
+        let up = |_: &str| true;
+        let db = vec![Ipv4Addr::new(10, 9, 0, 3)];
+        assert_eq!(lookup(&all, "web", &[link], "Store.", &up), db);
+        assert!(lookup(&all, "other", &[], "store", &up).is_empty());
+        assert_eq!(lookup(&all, "other", &[], "db", &up), db);
+        assert!(lookup(&all, "other", &[], "db", &|_| false).is_empty());
+    }
+
     #[test]
     fn aaaa_for_a_known_name_is_an_empty_noerror() {
         let ips = vec![Ipv4Addr::new(172, 18, 0, 2)];
