@@ -245,40 +245,74 @@ fn df_verbose(du: &crate::engine::disk_usage::DiskUsage) -> Result<i32> {
     Ok(0)
 }
 
-/// `berth system prune`
-pub fn prune(ctx: &Ctx, a: SystemPruneArgs) -> Result<i32> {
-    let mut warning = String::from("WARNING! This will remove:\n  - all stopped containers\n");
-    if a.volumes {
-        warning.push_str("  - all anonymous volumes not used by at least one container\n");
+/// Docker's list of what `system prune` removes.
+fn prune_warning(all: bool, volumes: bool) -> String {
+    let mut w = String::from(
+        "WARNING! This will remove:\n  - all stopped containers\n  - all networks not used by at least one container\n",
+    );
+    if volumes {
+        w.push_str("  - all anonymous volumes not used by at least one container\n");
     }
-    warning.push_str(if a.all {
-        "  - all images without at least one container associated to them\n"
+    w.push_str(if all {
+        "  - all images without at least one container associated to them\n  - all build cache\n"
     } else {
-        "  - all dangling images\n"
+        "  - all dangling images\n  - unused build cache\n"
     });
-    if !a.force && !confirm(&warning)? {
+    w
+}
+
+/// `berth system prune`: stopped containers, unused networks, (anonymous volumes),
+/// dangling (or unused) images and the build cache, in Docker's order.
+pub fn prune(ctx: &Ctx, a: SystemPruneArgs) -> Result<i32> {
+    if !a.force && !confirm(&prune_warning(a.all, a.volumes))? {
         return Ok(0);
     }
+    let section = |what: &str, items: &[String]| {
+        if !items.is_empty() {
+            println!("Deleted {what}:");
+            items.iter().for_each(|d| println!("{d}"));
+            println!();
+        }
+    };
     let mut reclaimed = 0;
     let containers = ctx.engine.prune_containers()?;
     reclaimed += containers.reclaimed;
-    if !containers.deleted.is_empty() {
-        println!("Deleted Containers:");
-        containers.deleted.iter().for_each(|d| println!("{d}"));
-        println!();
-    }
+    section("Containers", &containers.deleted);
+    section("Networks", &ctx.engine.prune_networks()?);
     if a.volumes {
         let volumes = ctx.engine.prune_volumes(false)?;
         reclaimed += volumes.reclaimed;
-        if !volumes.deleted.is_empty() {
-            println!("Deleted Volumes:");
-            volumes.deleted.iter().for_each(|d| println!("{d}"));
-            println!();
-        }
+        section("Volumes", &volumes.deleted);
     }
     let images = ctx.engine.prune_images(a.all)?;
     reclaimed += images.reclaimed;
     super::image::rm::print_deleted_images(&images.removed);
+    let cache = ctx.engine.prune_build_cache()?;
+    reclaimed += cache.reclaimed;
+    let objects: Vec<String> = cache
+        .keys
+        .iter()
+        .map(|k| crate::engine::ids::short_id(k).to_string())
+        .collect();
+    section("build cache objects", &objects);
     println!("Total reclaimed space: {}", human::size(reclaimed));
     Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::prune_warning;
+
+    #[test]
+    fn the_warning_lists_networks_and_build_cache() {
+        assert_eq!(
+            prune_warning(false, false),
+            "WARNING! This will remove:\n  - all stopped containers\n  - all networks not used by at least one container\n  - all dangling images\n  - unused build cache\n"
+        );
+        let all = prune_warning(true, true);
+        assert!(all.contains(
+            "  - all anonymous volumes not used by at least one container\n  - all images without"
+        ));
+        assert!(all.ends_with("  - all build cache\n"));
+    }
 }

@@ -49,6 +49,7 @@ pub enum ContainerCommand {
     /// Kill one or more running containers.
     Kill(lifecycle::KillArgs),
     /// Remove one or more containers.
+    #[command(alias = "remove")]
     Rm(lifecycle::RmArgs),
     /// Pause all processes within one or more containers.
     Pause(lifecycle::NamesArgs),
@@ -78,6 +79,8 @@ pub enum ContainerCommand {
     Attach(exec::AttachArgs),
     /// Display a live stream of container(s) resource usage statistics.
     Stats(stats::StatsArgs),
+    /// List port mappings or a specific mapping for the container.
+    Port(crate::cli::network::PortArgs),
 }
 
 /// Runs a `container` subcommand.
@@ -107,5 +110,6 @@ pub fn dispatch(ctx: &Ctx, cmd: ContainerCommand) -> anyhow::Result<i32> {
         ContainerCommand::Exec(a) => exec::exec(ctx, a),
         ContainerCommand::Attach(a) => exec::attach(ctx, a),
         ContainerCommand::Stats(a) => stats::stats(ctx, a),
+        ContainerCommand::Port(a) => crate::cli::network::port(ctx, a),
     }
 }

@@ -78,6 +78,12 @@ pub struct CreateArgs {
     /// Publish all exposed ports to random ports.
     #[arg(short = 'P', long = "publish-all")]
     pub publish_all: bool,
+    /// Expose a port or a range of ports.
+    #[arg(long)]
+    pub expose: Vec<String>,
+    /// Add link to another container (NAME[:ALIAS]).
+    #[arg(long)]
+    pub link: Vec<String>,
     /// Set custom DNS servers.
     #[arg(long)]
     pub dns: Vec<String>,
@@ -222,6 +228,8 @@ pub fn options(a: &CreateArgs, default_network: &str) -> Result<CreateOptions> {
         extra_hosts: a.add_host.clone(),
         stop_timeout: a.stop_timeout,
         security: a.security.to_config(false)?,
+        expose: a.expose.clone(),
+        links: a.link.clone(),
     })
 }
 

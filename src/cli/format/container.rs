@@ -137,7 +137,7 @@ pub fn ps_item_at(c: &Container, no_trunc: bool, now: DateTime<Utc>) -> Value {
         "Command": go_quote(&command),
         "CreatedAt": cfg.created.format("%Y-%m-%d %H:%M:%S %z %Z").to_string(),
         "RunningFor": human::ago_at(cfg.created, now),
-        "Ports": cfg.net.ports_text(),
+        "Ports": cfg.ports_text(),
         "State": c.state.status.as_str(),
         "Status": human::container_status_at(c, now),
         "Size": "",

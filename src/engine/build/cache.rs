@@ -51,6 +51,8 @@ pub fn put(engine: &Engine, key: &str, state: &ImageState) -> Result<()> {
 pub struct CachePruned {
     /// Cache entries removed.
     pub entries: usize,
+    /// Their keys (the cache objects `builder prune` reports).
+    pub keys: Vec<String>,
     /// Layers no image or container uses any more, removed with them.
     pub layers: Vec<String>,
     /// Bytes their files held.
@@ -69,6 +71,9 @@ impl Engine {
                 if p.extension().is_some_and(|x| x == "json") {
                     fs::remove_file(&p).at(&p)?;
                     out.entries += 1;
+                    if let Some(k) = p.file_stem() {
+                        out.keys.push(k.to_string_lossy().into_owned());
+                    }
                 }
             }
         }

@@ -104,32 +104,6 @@ pub struct PortBinding {
     pub protocol: String,
 }
 
-impl PortBinding {
-    /// Docker's `ps` form: `0.0.0.0:8080->80/tcp` (all addresses shown as `0.0.0.0`).
-    pub fn display(&self) -> String {
-        let ip = if self.host_ip.is_empty() {
-            "0.0.0.0"
-        } else {
-            self.host_ip.as_str()
-        };
-        format!(
-            "{ip}:{}->{}/{}",
-            self.host_port, self.container_port, self.protocol
-        )
-    }
-}
-
-impl NetConfig {
-    /// The PORTS column of `ps` and the dashboard: every published port, comma-separated.
-    pub fn ports_text(&self) -> String {
-        self.ports
-            .iter()
-            .map(PortBinding::display)
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-}
-
 /// Networking options recorded at create time (addresses and aliases live in the
 /// network records: see `engine::network`).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
@@ -143,6 +117,37 @@ pub struct NetConfig {
     /// `--add-host` entries (`name:ip`).
     #[serde(default)]
     pub extra_hosts: Vec<String>,
+    /// Exposed ports (`80/tcp`): the image's EXPOSE and `--expose`, sorted, each once.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exposed_ports: Vec<String>,
+    /// `--link`: other containers this one reaches under an alias.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<Link>,
+}
+
+/// A `--link NAME[:ALIAS]`. On the default bridge (Docker's legacy links) the target is
+/// found at create time and kept by id, so a rename keeps the link; on a user network the
+/// alias stands for whichever container has the name when a query comes, as in Docker.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Link {
+    /// The linked container's id (empty on a user network when no container had the name).
+    pub target: String,
+    /// The target's name as given.
+    #[serde(default)]
+    pub name: String,
+    /// The name the linking container knows it by (the target's name when not given).
+    pub alias: String,
+}
+
+impl Link {
+    /// The link as the user wrote it: `NAME:ALIAS`, or `NAME` when the alias is the name.
+    pub fn spec(&self) -> String {
+        if self.alias == self.name {
+            self.name.clone()
+        } else {
+            format!("{}:{}", self.name, self.alias)
+        }
+    }
 }
 
 /// Everything `create` recorded about a container.

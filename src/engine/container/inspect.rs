@@ -117,7 +117,7 @@ pub fn document(c: &Container, paths: &Paths) -> Document {
         process_label: String::new(),
         app_armor_profile: String::new(),
         exec_ids: Value::Null,
-        host_config: host_config(c),
+        host_config: host_config(c, paths),
         graph_driver: graph_driver(c, paths),
         mounts: mounts(c, paths),
         config: config(c),
@@ -146,7 +146,28 @@ fn state(c: &Container) -> Value {
     })
 }
 
-fn host_config(c: &Container) -> Value {
+/// `HostConfig.Links`: `/TARGET:/THIS/ALIAS` per legacy link (not on a user network,
+/// where Docker keeps links per endpoint), with the target's name now.
+fn links(c: &Container, paths: &Paths) -> Value {
+    let cfg = &c.config;
+    if cfg.net.links.is_empty() || crate::engine::network::is_user_network(&cfg.network_mode) {
+        return Value::Null;
+    }
+    let list: Vec<String> = cfg
+        .net
+        .links
+        .iter()
+        .map(|l| {
+            let target = super::record::load(paths, &l.target)
+                .map(|t| t.config.name)
+                .unwrap_or_else(|_| l.target.clone());
+            format!("/{target}:/{}/{}", cfg.name, l.alias)
+        })
+        .collect();
+    json!(list)
+}
+
+fn host_config(c: &Container, paths: &Paths) -> Value {
     let cfg = &c.config;
     let binds: Vec<String> = cfg
         .mounts
@@ -168,6 +189,7 @@ fn host_config(c: &Container) -> Value {
         "LogConfig": {"Type": "json-file", "Config": {}},
         "NetworkMode": cfg.network_mode,
         "PortBindings": {},
+        "Links": links(c, paths),
         "RestartPolicy": {"Name": cfg.restart.name, "MaximumRetryCount": cfg.restart.max_retry},
         "AutoRemove": cfg.auto_remove,
         "Privileged": cfg.security.privileged,
@@ -257,13 +279,25 @@ fn config(c: &Container) -> Value {
     let list = |v: &[String]| {
         if v.is_empty() { Value::Null } else { json!(v) }
     };
-    json!({
+    let mut out = json!({
         "Hostname": cfg.hostname,
         "Domainname": "",
         "User": cfg.user,
         "AttachStdin": false,
         "AttachStdout": false,
         "AttachStderr": false,
+    });
+    // Docker leaves `ExposedPorts` out when there are none.
+    if !cfg.net.exposed_ports.is_empty() {
+        let exposed: Map<String, Value> = cfg
+            .net
+            .exposed_ports
+            .iter()
+            .map(|k| (k.clone(), json!({})))
+            .collect();
+        out["ExposedPorts"] = Value::Object(exposed);
+    }
+    let rest = json!({
         "Tty": cfg.tty,
         "OpenStdin": cfg.open_stdin,
         "StdinOnce": false,
@@ -277,7 +311,11 @@ fn config(c: &Container) -> Value {
         "Labels": cfg.labels,
         "StopSignal": cfg.stop_signal,
         "StopTimeout": cfg.stop_timeout,
-    })
+    });
+    if let (Some(o), Value::Object(rest)) = (out.as_object_mut(), rest) {
+        o.extend(rest);
+    }
+    out
 }
 
 #[cfg(test)]

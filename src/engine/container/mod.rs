@@ -3,13 +3,14 @@
 pub mod config;
 pub mod files;
 pub mod inspect;
+pub mod ports_text;
 pub mod record;
 pub mod security;
 pub mod spares;
 pub mod state;
 
 pub use config::{
-    ContainerConfig, MountKind, MountSpec, NetConfig, PortBinding, Resources, RestartPolicy,
+    ContainerConfig, Link, MountKind, MountSpec, NetConfig, PortBinding, Resources, RestartPolicy,
 };
 pub use record::Container;
 pub use state::{ContainerState, Status};

@@ -2,10 +2,11 @@
 
 use crate::engine::container::record::files;
 use crate::engine::container::{
-    Container, ContainerConfig, ContainerState, MountKind, MountSpec, NetConfig, PortBinding,
+    Container, ContainerConfig, ContainerState, Link, MountKind, MountSpec, NetConfig, PortBinding,
     Resources, RestartPolicy,
 };
 use crate::engine::error::{EngineError, IoContext, Result};
+use crate::engine::network::exposed;
 use crate::engine::store::FileLock;
 use crate::engine::{Engine, ids};
 use std::collections::{BTreeMap, HashMap};
@@ -63,6 +64,10 @@ pub struct CreateOptions {
     pub stop_timeout: Option<u32>,
     /// `--cap-add`, `--cap-drop`, `--privileged`, `--security-opt`.
     pub security: crate::engine::container::security::SecurityConfig,
+    /// `--expose`: ports (`80`, `80/udp`, `8000-8010`) exposed besides the image's.
+    pub expose: Vec<String>,
+    /// `--link NAME[:ALIAS]`.
+    pub links: Vec<String>,
 }
 
 /// Lock file serialising name checks between concurrent creates and renames.
@@ -116,24 +121,36 @@ impl Engine {
             .name;
         let image = self.image(&opts.image)?;
         let img = image.config.config().clone().unwrap_or_default();
+        let mut exposed_ports: Vec<exposed::PortProto> = img
+            .exposed_ports()
+            .clone()
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|k| exposed::parse_key(k))
+            .collect();
+        for e in &opts.expose {
+            exposed_ports.extend(exposed::parse_expose(e).map_err(EngineError::Invalid)?);
+        }
         let mut ports = opts.ports.clone();
         if opts.publish_all {
-            for spec in img.exposed_ports().clone().unwrap_or_default() {
-                let (port, proto) = spec.split_once('/').unwrap_or((&spec, "tcp"));
-                if let Ok(p) = port.parse::<u16>()
-                    && !ports
-                        .iter()
-                        .any(|b| b.container_port == p && b.protocol == proto)
+            for (p, proto) in exposed::unique(exposed_ports.clone()) {
+                if !ports
+                    .iter()
+                    .any(|b| b.container_port == p && b.protocol == proto)
                 {
                     ports.push(PortBinding {
                         host_ip: String::new(),
                         host_port: 0,
                         container_port: p,
-                        protocol: proto.to_string(),
+                        protocol: proto,
                     });
                 }
             }
         }
+        // As in Docker, a published port is an exposed one too.
+        exposed_ports.extend(ports.iter().map(|b| (b.container_port, b.protocol.clone())));
+        let exposed_ports = exposed::keys(exposed_ports);
+        let links = self.resolve_links(&opts.links, &network)?;
         if matches!(network.as_str(), "host" | "none") {
             // As in Docker, published ports mean nothing without a network of its own.
             ports.clear();
@@ -299,6 +316,8 @@ impl Engine {
                 ports,
                 dns: opts.dns.clone(),
                 extra_hosts: opts.extra_hosts.clone(),
+                exposed_ports,
+                links,
             },
             stop_signal: img
                 .stop_signal()
@@ -327,6 +346,45 @@ impl Engine {
 }
 
 impl Engine {
+    /// The targets of `--link NAME[:ALIAS]` values. As in Docker, a missing target is an
+    /// error except on a user network (there the alias resolves once a container has the
+    /// name), and links mean nothing on the host's network (Docker refuses them there).
+    fn resolve_links(&self, links: &[String], network: &str) -> Result<Vec<Link>> {
+        if !links.is_empty() && network == "host" {
+            return Err(EngineError::Invalid(
+                "conflicting options: host type networking can't be used with links. This would result in undefined behavior".into(),
+            ));
+        }
+        let user_network = crate::engine::network::is_user_network(network);
+        let mut out = Vec::new();
+        for l in links {
+            let (name, alias) = l.split_once(':').unwrap_or((l, ""));
+            let name = name.strip_prefix('/').unwrap_or(name);
+            let alias = if alias.is_empty() { name } else { alias };
+            if !ids::valid_name(name) || !ids::valid_name(alias) {
+                return Err(EngineError::Invalid(format!(
+                    "invalid value '{l}' for --link: use NAME[:ALIAS]"
+                )));
+            }
+            let target = match self.container(name) {
+                Ok(c) => c.config.id,
+                Err(EngineError::NoSuchContainer(_)) if user_network => String::new(),
+                Err(EngineError::NoSuchContainer(_)) => {
+                    return Err(EngineError::Invalid(format!(
+                        "could not get container for {name}: no such container: '{name}'"
+                    )));
+                }
+                Err(e) => return Err(e),
+            };
+            out.push(Link {
+                target,
+                name: name.to_string(),
+                alias: alias.to_string(),
+            });
+        }
+        Ok(out)
+    }
+
     /// Writes the record of a new container (its config; a missing or default state means
     /// `created`) in a scratch directory, then renames it into place: a crash leaves either
     /// a whole container or none. The directory is a removed container's spare when there

@@ -132,6 +132,7 @@ impl Engine {
         let mut config: ContainerConfig = read_json(&path).at(&path)?;
         let old = std::mem::replace(&mut config.name, new_name.to_string());
         write_record(&path, &config).at(&path)?;
+        crate::engine::network::ops::rename_endpoints(self.paths(), c.id(), new_name)?;
         self.emit(
             "container",
             "rename",

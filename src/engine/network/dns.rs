@@ -3,6 +3,7 @@
 //! order; other names are left to the caller to forward. Messages through hickory-proto.
 
 use super::Network;
+use crate::engine::container::Link;
 use hickory_proto::op::{Message, MessageType, OpCode, ResponseCode};
 use hickory_proto::rr::{RData, Record, RecordType, rdata::A};
 use std::net::Ipv4Addr;
@@ -22,14 +23,20 @@ pub enum Reply {
 }
 
 /// The addresses of `name` as seen by container `me`: every running container on a user
-/// network `me` is on whose name, id, 12-character short id or alias is `name`.
+/// network `me` is on whose name, id, 12-character short id or alias is `name`. The alias
+/// of one of `me`'s `--link`s stands for the link's target name (seen by `me` only), as
+/// libnetwork's endpoint aliases do.
 pub fn lookup(
     all: &[Network],
     me: &str,
+    links: &[Link],
     name: &str,
     running: &dyn Fn(&str) -> bool,
 ) -> Vec<Ipv4Addr> {
-    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    let mut name = name.trim_end_matches('.').to_ascii_lowercase();
+    if let Some(l) = links.iter().find(|l| l.alias.to_ascii_lowercase() == name) {
+        name = l.name.to_ascii_lowercase();
+    }
     let mut out = Vec::new();
     for n in all
         .iter()
@@ -202,6 +209,56 @@ mod tests {
         let m = Message::from_vec(&bytes).expect("decode");
         assert!(!m.metadata.truncation);
         assert_eq!(m.answers.len(), 60);
+    }
+
+    fn net(endpoints: &[(&str, &str, &str)]) -> Network {
+        Network {
+            id: "n".repeat(64),
+            name: "app".into(),
+            driver: "bridge".into(),
+            created: chrono::Utc::now(),
+            subnet: Some("10.9.0.0/16".into()),
+            gateway: Some("10.9.0.1".into()),
+            ip_range: None,
+            internal: false,
+            labels: Default::default(),
+            bridge: String::new(),
+            endpoints: endpoints
+                .iter()
+                .map(|(id, name, ip)| {
+                    let e = super::super::Endpoint {
+                        container_name: name.to_string(),
+                        endpoint_id: String::new(),
+                        mac: String::new(),
+                        ipv4: ip.to_string(),
+                        aliases: Vec::new(),
+                        ifname: "eth0".into(),
+                    };
+                    (id.to_string(), e)
+                })
+                .collect(),
+            mtu: None,
+        }
+    }
+
+    #[test]
+    fn a_link_alias_resolves_for_the_linking_container_only() {
+        let all = [net(&[
+            ("web", "web", "10.9.0.2"),
+            ("db", "db", "10.9.0.3"),
+            ("other", "other", "10.9.0.4"),
+        ])];
+        let link = Link {
+            target: "db".into(),
+            name: "db".into(),
+            alias: "store".into(),
+        };
+        let up = |_: &str| true;
+        let db = vec![Ipv4Addr::new(10, 9, 0, 3)];
+        assert_eq!(lookup(&all, "web", &[link], "Store.", &up), db);
+        assert!(lookup(&all, "other", &[], "store", &up).is_empty());
+        assert_eq!(lookup(&all, "other", &[], "db", &up), db);
+        assert!(lookup(&all, "other", &[], "db", &|_| false).is_empty());
     }
 
     #[test]

@@ -7,14 +7,22 @@ pub const EMBEDDED_DNS: &str = "127.0.0.11";
 
 const LOCAL: &str = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n";
 
-/// /etc/hosts: localhost lines, `--add-host` entries (`name:ip`), then the container's
-/// addresses with its hostname.
-pub fn hosts_file(hostname: &str, addrs: &[String], extra_hosts: &[String]) -> String {
+/// /etc/hosts: localhost lines, `--add-host` entries (`name:ip`), the legacy links'
+/// lines (`ip\tnames`), then the container's addresses with its hostname.
+pub fn hosts_file(
+    hostname: &str,
+    addrs: &[String],
+    extra_hosts: &[String],
+    links: &[(String, String)],
+) -> String {
     let mut s = LOCAL.to_string();
     for h in extra_hosts {
         if let Some((name, ip)) = h.split_once(':') {
             s.push_str(&format!("{ip}\t{name}\n"));
         }
+    }
+    for (ip, names) in links {
+        s.push_str(&format!("{ip}\t{names}\n"));
     }
     for a in addrs {
         s.push_str(&format!("{a}\t{hostname}\n"));
@@ -97,7 +105,12 @@ pub fn for_container(
     let addrs: Vec<String> = att.iter().map(|(_, e)| e.ipv4.clone()).collect();
     let user = att.iter().any(|(n, _)| n.is_user_bridge());
     (
-        hosts_file(&config.hostname, &addrs, &config.net.extra_hosts),
+        hosts_file(
+            &config.hostname,
+            &addrs,
+            &config.net.extra_hosts,
+            &super::links::hosts_lines(paths, config, &all),
+        ),
         resolv_conf(host_resolv, user, &config.net.dns),
     )
 }
@@ -140,9 +153,14 @@ mod tests {
 
     #[test]
     fn hosts_has_address_and_extra_hosts() {
-        let h = hosts_file("web", &["172.18.0.2".into()], &["db:10.0.0.9".into()]);
+        let h = hosts_file(
+            "web",
+            &["172.18.0.2".into()],
+            &["db:10.0.0.9".into()],
+            &[("172.17.0.3".into(), "cache 0123456789ab redis".into())],
+        );
         assert!(h.starts_with("127.0.0.1\tlocalhost\n"));
-        assert!(h.contains("10.0.0.9\tdb\n"));
+        assert!(h.contains("10.0.0.9\tdb\n172.17.0.3\tcache 0123456789ab redis\n"));
         assert!(h.ends_with("172.18.0.2\tweb\n"));
     }
 

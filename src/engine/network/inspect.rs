@@ -99,11 +99,18 @@ pub fn container_settings(
     let att = super::attachments(&all, c.id());
     let mut networks = Map::new();
     for (n, e) in &att {
+        // `--link`s on a user network are that endpoint's (`NAME:ALIAS`), as in Docker.
+        let links: Vec<String> = c.config.net.links.iter().map(|l| l.spec()).collect();
+        let links = if n.name == c.config.network_mode && n.is_user_bridge() && !links.is_empty() {
+            json!(links)
+        } else {
+            Value::Null
+        };
         networks.insert(
             n.name.clone(),
             json!({
                 "IPAMConfig": null,
-                "Links": null,
+                "Links": links,
                 "Aliases": if e.aliases.is_empty() { Value::Null } else { json!(e.aliases) },
                 "MacAddress": e.mac,
                 "NetworkID": n.id,
@@ -133,7 +140,15 @@ pub fn container_settings(
             }),
         );
     }
-    let mut ports = Map::new();
+    // Keys sorted as Go sorts a map's: `"443/tcp"` before `"80/tcp"`; an exposed port
+    // that is not published is `null` (on networks of berth's own, where ports mean
+    // something).
+    let mut sorted: std::collections::BTreeMap<String, Value> = Default::default();
+    if c.config.on_berth_network() {
+        for k in &c.config.net.exposed_ports {
+            sorted.insert(k.clone(), Value::Null);
+        }
+    }
     for p in &c.config.net.ports {
         let key = format!("{}/{}", p.container_port, p.protocol);
         let ip = if p.host_ip.is_empty() {
@@ -141,11 +156,15 @@ pub fn container_settings(
         } else {
             &p.host_ip
         };
-        let entry = ports.entry(key).or_insert_with(|| json!([]));
+        let entry = sorted.entry(key).or_insert(Value::Null);
+        if entry.is_null() {
+            *entry = json!([]);
+        }
         if let Some(a) = entry.as_array_mut() {
             a.push(json!({"HostIp": ip, "HostPort": p.host_port.to_string()}));
         }
     }
+    let ports: Map<String, Value> = sorted.into_iter().collect();
     let primary = att.first();
     let (ip, prefix, gw, mac) = match primary {
         Some((n, e)) if n.name == "bridge" => (

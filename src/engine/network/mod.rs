@@ -24,12 +24,14 @@ pub mod dns;
 pub mod dns_forward_tcp;
 pub mod dns_tcp;
 pub mod dnslog;
+pub mod exposed;
 pub mod firewall;
 pub mod host_firewall;
 pub mod hosts;
 pub mod inspect;
 pub mod ipam;
 pub mod legacy_iptables;
+pub mod links;
 pub mod membership;
 pub mod mtu;
 pub mod netcache;
@@ -125,6 +127,12 @@ impl Network {
     pub fn cidr_of(&self, e: &Endpoint) -> String {
         format!("{}/{}", e.ipv4, self.prefix())
     }
+}
+
+/// Whether a network mode names a user network (not `bridge`, `host`, `none` or the
+/// empty mode of old records).
+pub fn is_user_network(mode: &str) -> bool {
+    !matches!(mode, "bridge" | "host" | "none" | "")
 }
 
 /// The networks container `id` is attached to, each with its endpoint, eth0 first.

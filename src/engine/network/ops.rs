@@ -80,6 +80,19 @@ pub fn release_container(paths: &Paths, id: &str) {
     }
 }
 
+/// Gives container `id`'s endpoints its new name, so the embedded DNS answers the new
+/// name (and no longer the old one) from then on.
+pub fn rename_endpoints(paths: &Paths, id: &str, name: &str) -> Result<()> {
+    let _l = store::lock(paths)?;
+    for mut n in store::list_raw(paths) {
+        if let Some(e) = n.endpoints.get_mut(id) {
+            e.container_name = name.to_string();
+            store::save(paths, &n)?;
+        }
+    }
+    Ok(())
+}
+
 impl Engine {
     /// Every record, the built-in ones written first if missing; the default network
     /// `bridge` is given the configured MTU (`network.mtu`) if its record has none.

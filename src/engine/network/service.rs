@@ -13,7 +13,7 @@ use super::dns_tcp::{DnsSockets, TcpDns};
 use super::netcache::NetCache;
 use super::proxy::{Interest, Proxy};
 use super::{attachments, hosts, store};
-use crate::engine::container::{ContainerConfig, Status, record};
+use crate::engine::container::{ContainerConfig, Link, Status, record};
 use crate::engine::store::Paths;
 use hickory_proto::op::ResponseCode;
 use hickory_proto::rr::RecordType;
@@ -53,6 +53,8 @@ struct Pending {
 pub struct Service {
     paths: Paths,
     me: String,
+    /// The container's `--link`s: their aliases resolve for it alone.
+    links: Vec<Link>,
     dns: Option<UdpSocket>,
     tcp: TcpDns,
     nets: NetCache,
@@ -141,6 +143,7 @@ impl Service {
         Ok(Service {
             paths: paths.clone(),
             me: config.id.clone(),
+            links: config.net.links.clone(),
             dns: None,
             tcp: TcpDns::default(),
             nets: NetCache::default(),
@@ -194,7 +197,7 @@ impl Service {
         let running = move |id: &str| {
             record::load(&paths, id).is_ok_and(|c| c.state.status == Status::Running)
         };
-        let mut v = dns::lookup(all, &self.me, name, &running);
+        let mut v = dns::lookup(all, &self.me, &self.links, name, &running);
         if !v.is_empty() {
             let n = self.rr % v.len();
             v.rotate_left(n);

@@ -286,7 +286,7 @@ pub fn plan(
     Ok(InitPlan {
         rootfs,
         argv: config.argv(),
-        env: config.env.clone(),
+        env: crate::engine::network::links::process_env(paths, config),
         cwd: config.working_dir.clone(),
         user: config.user.clone(),
         hostname: config.hostname.clone(),

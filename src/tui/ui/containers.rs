@@ -74,7 +74,7 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
                 name,
                 c.config.image.clone(),
                 status,
-                c.config.net.ports_text(),
+                c.config.ports_text(),
                 app.memberships.names_of(&c.config),
             ]
         })
