@@ -159,3 +159,23 @@ fn a_killed_shim_leaves_no_dnat_behind() {
     );
     assert_eq!(get(&ns, 8080), "", "nothing answers on the port");
 }
+
+#[test]
+fn a_restarted_container_binds_its_published_ports_again() {
+    let ns = NetNs::new();
+    let b = Berth::new();
+    let (id, _) = start_web(&ns, &b);
+    // The old shim gives the ports back before the record says the container stopped,
+    // so each restart's new shim can bind them at once.
+    for round in 0..5 {
+        let out = ns.berth(&b, &["restart", "-t", "0", &id]);
+        assert_eq!(out.code, 0, "restart {round}: {out:?}");
+        wait_until(
+            "the published port to answer after a restart",
+            Duration::from_secs(10),
+            &mut || get(&ns, 8081).contains("kernel-path"),
+        );
+    }
+    ns.ok(&b, &["rm", "-f", &id]);
+    ns.ok(&b, &["network", "rm", "pubnet"]);
+}

@@ -159,6 +159,17 @@ impl Service {
         })
     }
 
+    /// Gives the published ports back (closes the proxies' sockets, removes the DNAT
+    /// chain): before the record says the container stopped, so a `start` or `restart`
+    /// right after can bind them again.
+    pub fn release_ports(&mut self) {
+        self.proxies.clear();
+        if self.published {
+            super::publish_nat::unpublish(&self.me);
+            self.published = false;
+        }
+    }
+
     /// Uses `socks` (bound in the container's new namespace) for DNS from now on.
     pub fn set_dns(&mut self, socks: Option<DnsSockets>) {
         let (udp, tcp) = socks.map_or((None, None), |s| (Some(s.udp), Some(s.tcp)));

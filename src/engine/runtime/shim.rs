@@ -13,6 +13,7 @@ use super::privileges::Privileges;
 use super::supervise::{self, Client, ExecContext, Run};
 use crate::engine::container::record::{self, files, log_path, update_state};
 use crate::engine::container::{Container, Status};
+use crate::engine::network::service::Service;
 use crate::engine::{Engine, EngineOptions, procfs};
 use std::fs::File;
 use std::io::Write;
@@ -114,12 +115,14 @@ fn bind(socket_path: &Path) -> std::io::Result<UnixListener> {
     }
 }
 
-/// Gives up what the container held on the host: the log (flushed), the attach socket's
-/// path and the cgroup. Done before the record says the container stopped, because a
-/// `start` (or `restart`) that sees it stopped creates the same socket and cgroup at once
-/// and a late cleanup would remove the new shim's.
-fn release(log: &mut LogWriter, socket_path: &Path, cgroup: &Cgroup) {
+/// Gives up what the container held on the host: the log (flushed), the published ports,
+/// the attach socket's path and the cgroup. Done before the record says the container
+/// stopped, because a `start` (or `restart`) that sees it stopped binds the same ports and
+/// creates the same socket and cgroup at once, and a late cleanup would remove the new
+/// shim's (or a port still held would fail its start).
+fn release(log: &mut LogWriter, net: &mut Service, socket_path: &Path, cgroup: &Cgroup) {
     let _ = log.finish();
+    net.release_ports();
     let _ = std::fs::remove_file(socket_path);
     // The runtime directory stays for the next start (as /run/docker does): making and
     // removing it cost two directory operations and an inode per container run.
@@ -170,9 +173,7 @@ impl Shim {
             .map_err(|e| format!("open log: {e}"))?;
             Ok((listener, log))
         })();
-        let net = setup.and_then(|(l, w)| {
-            crate::engine::network::service::Service::start(&paths, &config).map(|s| (l, w, s))
-        });
+        let net = setup.and_then(|(l, w)| Service::start(&paths, &config).map(|s| (l, w, s)));
         let (listener, mut log, mut net) = match net {
             Ok(v) => v,
             Err(message) => {
@@ -247,7 +248,7 @@ impl Shim {
                     if !first {
                         let _ = log.write(1, format!("{}\n", e.message).as_bytes());
                     }
-                    release(&mut log, &socket_path, &cgroup);
+                    release(&mut log, &mut net, &socket_path, &cgroup);
                     let _ = update_state(&paths, &id, |s| {
                         s.status = if first {
                             Status::Created
@@ -304,7 +305,7 @@ impl Shim {
                     .restart
                     .should_restart(code, restarts, stop_requested);
             if !restart {
-                release(&mut log, &socket_path, &cgroup);
+                release(&mut log, &mut net, &socket_path, &cgroup);
             }
             let _ = update_state(&paths, &id, |s| {
                 s.status = if restart {
@@ -351,7 +352,7 @@ impl Shim {
                 std::thread::sleep(Duration::from_millis(20));
             }
             if cancelled {
-                release(&mut log, &socket_path, &cgroup);
+                release(&mut log, &mut net, &socket_path, &cgroup);
                 let _ = update_state(&paths, &id, |s| {
                     s.status = Status::Exited;
                     s.shim_pid = 0;
