@@ -390,3 +390,108 @@ fn image_volumes_cannot_replace_kernel_filesystems_or_etc_files() {
     ]);
     assert_eq!(out, "inside\n1\n");
 }
+
+#[test]
+fn runtime_escape_shapes_are_refused_or_confined() {
+    let b = Berth::new();
+    // CVE-2024-21626: a working directory through a /proc magic link to a descriptor.
+    for fd in ["3", "4", "5", "6", "7"] {
+        let wd = format!("/proc/self/fd/{fd}");
+        let out = b.run(&[
+            "run",
+            "--rm",
+            "--network",
+            "none",
+            "-w",
+            &wd,
+            "busybox",
+            "pwd",
+        ]);
+        assert_eq!(out.code, 125, "-w {wd}: {out:?}");
+    }
+    let id = b.run_detached(&["--network", "none", "busybox", "sleep", "60"]);
+    let out = b.run(&["exec", "-w", "/proc/self/fd/3", &id, "pwd"]);
+    assert_ne!(out.code, 0, "{out:?}");
+    b.ok(&["rm", "-f", &id]);
+
+    // CVE-2021-30465 shape: a mount target through symlinks in a shared volume that lead
+    // out (absolute and with `..`): the mount lands inside the container's root.
+    let outside = b.scratch("outside");
+    let src = b.scratch("src");
+    std::fs::write(src.join("marker"), "mounted").expect("write");
+    b.ok(&["volume", "create", "shared"]);
+    let out = b.ok(&[
+        "run",
+        "--rm",
+        "--network",
+        "none",
+        "-v",
+        "shared:/shared",
+        "busybox",
+        "sh",
+        "-c",
+        &format!(
+            "ln -s {} /shared/abs && ln -s ../../../../../../../../{} /shared/rel && echo ok",
+            outside.display(),
+            outside.display()
+        ),
+    ]);
+    assert_eq!(out, "ok\n");
+    for via in ["abs", "rel"] {
+        let spec = format!("{}:/shared/{via}/target", src.display());
+        let out = b.ok(&[
+            "run",
+            "--rm",
+            "--network",
+            "none",
+            "-v",
+            "shared:/shared",
+            "-v",
+            &spec,
+            "busybox",
+            "cat",
+            &format!("/shared/{via}/target/marker"),
+        ]);
+        assert_eq!(out, "mounted", "{via}");
+    }
+    let left: Vec<_> = std::fs::read_dir(&outside).expect("ls").flatten().collect();
+    assert!(
+        left.is_empty(),
+        "a mount point was made on the host: {left:?}"
+    );
+
+    // CVE-2019-5736 shape: until it execs, a container's first process is the berth binary
+    // and must not be reachable writable; the binary on the host is unchanged after a
+    // container tried /proc/1/exe.
+    let exe = std::fs::read(env!("CARGO_BIN_EXE_berth")).expect("read berth");
+    let out = b.run(&[
+        "run",
+        "--rm",
+        "--network",
+        "none",
+        "busybox",
+        "sh",
+        "-c",
+        "echo x > /proc/1/exe; echo x > /proc/self/exe; true",
+    ]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(
+        std::fs::read(env!("CARGO_BIN_EXE_berth")).expect("read berth"),
+        exe
+    );
+
+    // CVE-2022-0492 shape: the cgroup release_agent is out of reach (no cgroupfs to mount
+    // without CAP_SYS_ADMIN, and mount is filtered).
+    let out = b.run(&[
+        "run",
+        "--rm",
+        "--network",
+        "none",
+        "busybox",
+        "sh",
+        "-c",
+        "mkdir -p /tmp/cg && mount -t cgroup -o rdma cgroup /tmp/cg && echo mounted",
+    ]);
+    assert!(!out.stdout.contains("mounted"), "{out:?}");
+    b.ok(&["volume", "rm", "shared"]);
+}

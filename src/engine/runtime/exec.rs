@@ -247,7 +247,16 @@ fn process(
         .clone()
         .unwrap_or_else(|| config.working_dir.clone());
     let cwd = if cwd.is_empty() { "/".to_string() } else { cwd };
-    std::env::set_current_dir(&cwd).map_err(|e| f(format!("chdir to '{cwd}': {e}")))?;
+    // Inside the container's root, magic links refused (see `inroot`).
+    let root = super::inroot::Root::open(std::path::Path::new("/")).map_err(f)?;
+    let dir = root
+        .open_in(
+            &cwd,
+            nix::fcntl::OFlag::O_PATH | nix::fcntl::OFlag::O_DIRECTORY,
+        )
+        .map_err(|e| f(format!("chdir to '{cwd}': {e}")))?;
+    unistd::fchdir(&dir).map_err(|e| f(format!("chdir to '{cwd}': {e}")))?;
+    drop((dir, root));
     let path_var = env
         .iter()
         .find_map(|e| e.strip_prefix("PATH="))

@@ -9,6 +9,7 @@
 use super::privileges::Privileges;
 use super::rootfs::{self, RootfsPlan};
 use super::user;
+use nix::fcntl::OFlag;
 use nix::sys::signal::{SigSet, SigmaskHow, Signal};
 use nix::unistd;
 use std::ffi::CString;
@@ -93,6 +94,9 @@ fn dup_onto(fd: RawFd, target: RawFd) -> Result<(), Failure> {
 fn setup_and_exec(plan: &InitPlan, fds: &ChildFds) -> Result<std::convert::Infallible, Failure> {
     // Die with the shim; run with default signal handling and an empty mask.
     let _ = nix::sys::prctl::set_pdeathsig(Signal::SIGKILL);
+    // Until its exec this process is the berth binary: non-dumpable, so nothing in the
+    // container can open it through /proc/PID/exe (the CVE-2019-5736 shape). exec resets it.
+    let _ = nix::sys::prctl::set_dumpable(false);
     let _ = nix::sys::signal::sigprocmask(SigmaskHow::SIG_SETMASK, Some(&SigSet::empty()), None);
     // SAFETY: restoring default dispositions before exec; no handlers are running.
     unsafe {
@@ -131,12 +135,26 @@ fn setup_and_exec(plan: &InitPlan, fds: &ChildFds) -> Result<std::convert::Infal
     } else {
         plan.cwd.as_str()
     };
-    if !Path::new(cwd).is_dir() {
-        std::fs::create_dir_all(cwd)
-            .map_err(|e| fail(format!("create working directory '{cwd}': {e}")))?;
-        let _ = unistd::chown(cwd, Some(id.uid.into()), Some(id.gid.into()));
-    }
-    std::env::set_current_dir(cwd).map_err(|e| fail(format!("chdir to '{cwd}': {e}")))?;
+    // Opened inside the (new) root by the kernel, magic links refused: a working directory
+    // such as /proc/self/fd/N cannot lead to a descriptor of the host (CVE-2024-21626).
+    let root = super::inroot::Root::open(Path::new("/")).map_err(fail)?;
+    let dir = match root.open_in(cwd, OFlag::O_PATH | OFlag::O_DIRECTORY) {
+        Ok(fd) => fd,
+        Err(nix::errno::Errno::ENOENT) => {
+            let fd = root
+                .mkdir_all(cwd)
+                .map_err(|e| fail(format!("create working directory: {e}")))?;
+            let _ = unistd::chown(
+                &super::inroot::fd_path(&fd),
+                Some(id.uid.into()),
+                Some(id.gid.into()),
+            );
+            fd
+        }
+        Err(e) => return Err(fail(format!("working directory '{cwd}': {e}"))),
+    };
+    unistd::fchdir(&dir).map_err(|e| fail(format!("chdir to '{cwd}': {e}")))?;
+    drop((dir, root));
 
     let program = plan
         .argv

@@ -11,6 +11,7 @@ pub mod exec;
 pub mod guard;
 pub mod idle;
 pub mod init;
+pub mod inroot;
 pub mod launch;
 pub mod logwriter;
 pub mod privileges;

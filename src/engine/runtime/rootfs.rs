@@ -4,6 +4,7 @@
 //! Everything here runs in the freshly cloned child. Mounts made here exist only in the
 //! container's mount namespace, so they vanish with the container: nothing leaks on the host.
 
+use super::inroot::{Root, fd_path};
 use nix::mount::{MntFlags, MsFlags, mount, umount2};
 use nix::sys::stat::{FchmodatFlags, Mode, SFlag, fchmodat, makedev, mknod};
 use std::collections::VecDeque;
@@ -203,6 +204,35 @@ fn bind(source: &Path, target: &Path, read_only: bool) -> Result<(), String> {
     Ok(())
 }
 
+/// Bind-mounts host path `source` on `dest` inside the root (made if missing), read-only
+/// if asked: the read-only remount goes through the mount just made, opened again.
+fn bind_in_root(r: &Root, source: &Path, dest: &str, read_only: bool) -> Result<(), String> {
+    let fd = r.mountpoint(dest, !source.is_dir())?;
+    let shown = |e: String| format!("{e} (for '{dest}')");
+    do_mount(
+        Some(source),
+        &fd_path(&fd),
+        None,
+        MsFlags::MS_BIND | MsFlags::MS_REC,
+        None,
+    )
+    .map_err(shown)?;
+    if read_only {
+        let mounted = r
+            .open_in(dest, nix::fcntl::OFlag::O_PATH)
+            .map_err(|e| format!("open '{dest}' again: {e}"))?;
+        do_mount(
+            None,
+            &fd_path(&mounted),
+            None,
+            MsFlags::MS_BIND | MsFlags::MS_REMOUNT | MsFlags::MS_RDONLY | MsFlags::MS_REC,
+            None,
+        )
+        .map_err(shown)?;
+    }
+    Ok(())
+}
+
 /// Builds the container's root and pivots into it. Runs in the child, in its new mount
 /// namespace, after the new pid namespace exists (for /proc).
 pub fn setup(plan: &RootfsPlan) -> Result<(), String> {
@@ -325,10 +355,12 @@ pub fn setup(plan: &RootfsPlan) -> Result<(), String> {
         None,
     )?;
 
+    // User mounts and berth's /etc files: targets made, opened and mounted on inside the
+    // root by the kernel's resolution (`inroot`), never through a path resolved here.
+    let in_root = Root::open(root)?;
     for m in &plan.mounts {
-        let target = resolve_in_root(root, &m.destination);
         if m.tmpfs {
-            ensure_mountpoint(&target, false)?;
+            let fd = in_root.mountpoint(&m.destination, false)?;
             let mut flags = MsFlags::MS_NOSUID | MsFlags::MS_NODEV;
             if m.read_only {
                 flags |= MsFlags::MS_RDONLY;
@@ -340,14 +372,14 @@ pub fn setup(plan: &RootfsPlan) -> Result<(), String> {
             };
             do_mount(
                 Some(Path::new("tmpfs")),
-                &target,
+                &fd_path(&fd),
                 Some("tmpfs"),
                 flags,
                 Some(&data),
-            )?;
+            )
+            .map_err(|e| format!("{e} (for '{}')", m.destination))?;
         } else {
-            ensure_mountpoint(&target, !m.source.is_dir())?;
-            bind(&m.source, &target, m.read_only)?;
+            bind_in_root(&in_root, &m.source, &m.destination, m.read_only)?;
         }
     }
 
@@ -361,10 +393,9 @@ pub fn setup(plan: &RootfsPlan) -> Result<(), String> {
         {
             continue;
         }
-        let target = resolve_in_root(root, dest);
-        ensure_mountpoint(&target, true)?;
-        bind(source, &target, false)?;
+        bind_in_root(&in_root, source, dest, false)?;
     }
+    drop(in_root);
 
     let (masked, read_only): (&[&str], &[&str]) = if plan.privileged {
         (&[], &[])
@@ -441,6 +472,7 @@ pub fn loopback_up() -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
+    use super::inroot::{Root, fd_path};
     use super::*;
 
     #[test]
