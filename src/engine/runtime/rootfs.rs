@@ -472,7 +472,6 @@ pub fn loopback_up() -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
-    use super::inroot::{Root, fd_path};
     use super::*;
 
     #[test]
