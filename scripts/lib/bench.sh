@@ -132,8 +132,10 @@ bench_setup() {
     trap 'exit 130' INT TERM
     WORK="$(mktemp -d /tmp/berth-bench.XXXXXX)"
     ROOT="$WORK/berth-root"
-    # Docker keeps whole logs by default: let berth keep the million lines too.
-    printf 'logs:\n  max_size: 2g\n  max_files: 1\n' >"$WORK/berth-config.yaml"
+    # Docker keeps whole logs by default: let berth keep the million lines too. Containers
+    # run without --network stay on loopback (network.default: none), as the other engines
+    # are run with --network none: nothing here makes a bridge in the host's namespace.
+    printf 'logs:\n  max_size: 2g\n  max_files: 1\nnetwork:\n  default: none\n' >"$WORK/berth-config.yaml"
     export BERTH_CONFIG="$WORK/berth-config.yaml"
     ensure_busybox_image "$ROOT"
     "$BERTH" --root "$ROOT" save busybox:latest >"$WORK/busybox.tar"

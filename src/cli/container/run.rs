@@ -2,7 +2,7 @@
 
 use super::attach::{AttachOptions, DEFAULT_DETACH, attach_stream, parse_detach_keys};
 use crate::cli::Ctx;
-use crate::engine::container::{Resources, RestartPolicy};
+use crate::engine::container::{Container, Resources, RestartPolicy};
 use crate::engine::lifecycle::CreateOptions;
 use crate::engine::volume::flag::{parse_tmpfs_flag, parse_volume_flag};
 use anyhow::{Context, Result, anyhow, bail};
@@ -224,7 +224,7 @@ pub fn options(a: &CreateArgs, default_network: &str) -> Result<CreateOptions> {
 /// `berth create`: prints the new container's id.
 pub fn create(ctx: &Ctx, a: CreateArgs) -> Result<i32> {
     let opts = options(&a, &ctx.config.network.default)?;
-    let c = ctx.engine.create_container(&opts)?;
+    let c = create_container(ctx, &opts)?;
     println!("{}", c.config.id);
     Ok(0)
 }
@@ -237,7 +237,7 @@ pub fn run(ctx: &Ctx, a: RunArgs) -> Result<i32> {
         Some(k) => parse_detach_keys(k)?,
         None => DEFAULT_DETACH.to_vec(),
     };
-    let c = ctx.engine.create_container(&opts)?;
+    let c = create_container(ctx, &opts)?;
     if a.detach {
         if let Err(e) = ctx.engine.start_container(c.id()) {
             cleanup_failed_start(ctx, c.id(), opts.auto_remove);
@@ -264,6 +264,15 @@ pub fn run(ctx: &Ctx, a: RunArgs) -> Result<i32> {
             sig_proxy: !opts.tty,
         },
     )
+}
+
+/// Creates the container, with Docker's warning when `--network host` drops `-p`/`-P`.
+fn create_container(ctx: &Ctx, opts: &CreateOptions) -> Result<Container> {
+    let c = ctx.engine.create_container(opts)?;
+    if c.config.network_mode == "host" && opts.publishes() {
+        eprintln!("WARNING: Published ports are discarded when using host network mode");
+    }
+    Ok(c)
 }
 
 /// A container whose start failed stays in `created` (as in Docker) unless `--rm` asked for
