@@ -221,3 +221,20 @@ fn network_default_none_in_the_config_keeps_containers_on_loopback() {
         ns.links()
     );
 }
+
+#[test]
+fn chains_deleted_by_hand_are_remade_by_the_next_start() {
+    let (ns, b) = docker_defaults();
+    ns.ok(&b, &["run", "--rm", "busybox", "true"]);
+    let chains = |ns: &NetNs| ns.host(&["nft", "list", "table", "ip", "berth"]).stdout;
+    assert!(chains(&ns).contains("post-berth0"), "{}", chains(&ns));
+    // The bridge stays; its chains go (someone flushed the ruleset).
+    let del = ns.host(&["nft", "delete", "table", "ip", "berth"]);
+    assert_eq!(del.code, 0, "{del:?}");
+    ns.ok(&b, &["run", "--rm", "busybox", "true"]);
+    let t = chains(&ns);
+    assert!(
+        t.contains("post-berth0") && t.contains("masquerade"),
+        "chains not remade: {t}"
+    );
+}
