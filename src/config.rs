@@ -39,8 +39,9 @@ pub struct SecurityDefaults {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct NetworkConfig {
-    /// The network of containers run without `--network`: `none` (loopback only) or
-    /// `bridge` (Docker's default; creates the `berth0` bridge on first use).
+    /// The network of containers run without `--network` (and of build RUN steps):
+    /// `bridge` (Docker's default: the `berth0` bridge, made on first use), `none`
+    /// (loopback only), `host` or a user network's name.
     pub default: String,
     /// The MTU of bridge networks created without `--opt com.docker.network.driver.mtu`
     /// (and of the default network `bridge`): 68..=65535.
@@ -54,7 +55,7 @@ pub const DEFAULT_NETWORK_MTU: u32 = 65520;
 impl Default for NetworkConfig {
     fn default() -> Self {
         NetworkConfig {
-            default: "none".into(),
+            default: crate::engine::lifecycle::create::DEFAULT_NETWORK.into(),
             mtu: DEFAULT_NETWORK_MTU,
         }
     }

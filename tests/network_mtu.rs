@@ -180,20 +180,14 @@ fn a_bad_mtu_is_refused_and_makes_nothing() {
 fn the_default_bridge_takes_network_mtu_from_the_config() {
     let ns = NetNs::new();
     let b = Berth::new();
-    // The harness points --config at this (absent) file; give it a network.mtu.
-    let config = b
-        .root()
-        .parent()
-        .expect("root's parent")
-        .join("no-config.yaml");
-    std::fs::write(&config, "network:\n  mtu: 1500\n").expect("write config");
+    b.set_config("network:\n  default: none\n  mtu: 1500\n");
     let doc = inspect(&ns, &b, "bridge");
     assert_eq!(doc["Options"]["com.docker.network.driver.mtu"], "1500");
     let c = sleeper(&ns, &b, "box", "bridge");
     assert_eq!(container_mtu(pid(&b, &c), "eth0"), 1500);
     assert_eq!(link_mtu(&ns, "berth0"), 1500);
     ns.ok(&b, &["rm", "-f", "box"]);
-    std::fs::remove_file(&config).expect("remove config");
+    b.set_config(harness::OFF_THE_HOST_NETWORK);
 }
 
 #[test]

@@ -243,6 +243,8 @@ fn skopeo_pushed_multi_layer_gzip_and_zstd_images_pull_and_run() {
         let out = env.ok(&[
             "run",
             "--rm",
+            "--network",
+            "none",
             reference,
             "sh",
             "-c",
@@ -643,6 +645,15 @@ fn a_killed_pull_leaves_no_corrupt_blob_and_the_next_pull_finishes() {
         );
     }
     env.ok(&["pull", &target]);
-    let out = env.ok(&["run", "--rm", &target, "sh", "-c", "ls -l /big.bin"]);
+    let out = env.ok(&[
+        "run",
+        "--rm",
+        "--network",
+        "none",
+        &target,
+        "sh",
+        "-c",
+        "ls -l /big.bin",
+    ]);
     assert!(out.contains(&data.len().to_string()), "{out}");
 }

@@ -152,7 +152,16 @@ fn a_killed_pull_resumes_where_it_stopped_and_the_image_runs() {
         "{log}"
     );
     let out = berth(dir.path())
-        .args(["run", "--rm", &target, "sh", "-c", "ls -l /big.bin"])
+        .args([
+            "run",
+            "--rm",
+            "--network",
+            "none",
+            &target,
+            "sh",
+            "-c",
+            "ls -l /big.bin",
+        ])
         .output()
         .expect("run");
     let text = String::from_utf8_lossy(&out.stdout);

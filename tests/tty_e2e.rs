@@ -19,11 +19,12 @@ const SECS: Duration = Duration::from_secs(10);
 fn berth_line(b: &Berth, args: &str, what: &str) -> String {
     let dir = b.scratch("term");
     format!(
-        "env XDG_CONFIG_HOME={d} XDG_STATE_HOME={d} {bin} --root {root} --config {d}/none.yaml {args}; \
+        "env XDG_CONFIG_HOME={d} XDG_STATE_HOME={d} {bin} --root {root} --config {cfg} {args}; \
          echo \"{what} exited: $?\"; read x",
         d = dir.display(),
         bin = env!("CARGO_BIN_EXE_berth"),
         root = b.root().display(),
+        cfg = b.config_path().display(),
     )
 }
 

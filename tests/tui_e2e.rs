@@ -232,6 +232,8 @@ fn dashboard_sees_a_container_from_another_shell_stops_it_and_quits() {
             &[
                 "run",
                 "-d",
+                "--network",
+                "none",
                 "--name",
                 NAME,
                 "busybox",

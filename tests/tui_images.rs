@@ -392,12 +392,39 @@ fn image_actions_prompt_confirm_and_log_the_command() {
         fx,
         vec![Effect::Engine(EngineOp::RunImage {
             image: "box:1".into(),
-            name: Some("web".into())
+            name: Some("web".into()),
+            network: "bridge".into(),
         })]
     );
     assert_eq!(
         app.command_log.last().map(String::as_str),
         Some("berth run -d --name web box:1")
+    );
+    // A configured `network.default` is where the dashboard's runs go, and the logged
+    // command says so.
+    let run = EngineOp::RunImage {
+        image: "box:1".into(),
+        name: Some("web".into()),
+        network: "bridge".into(),
+    };
+    app.update(Action::OpFinished {
+        op: run,
+        result: Ok(()),
+    });
+    app.settings.default_network = "none".into();
+    app.update(key('r'));
+    let fx = app.update(code(KeyCode::Enter));
+    assert_eq!(
+        fx,
+        vec![Effect::Engine(EngineOp::RunImage {
+            image: "box:1".into(),
+            name: None,
+            network: "none".into(),
+        })]
+    );
+    assert_eq!(
+        app.command_log.last().map(String::as_str),
+        Some("berth run -d --network none box:1")
     );
     // The help lists the Images pane's keys.
     app.update(Action::User(UserAction::Help));

@@ -6,6 +6,12 @@
 # ($DOCKER: command prefix, or empty), both with the same busybox image loaded.
 # Everything is undone by bench_cleanup, which bench_setup installs as an EXIT trap.
 #
+# With BENCH_NETNS=1 set by the script, bench_setup also makes a network namespace of the
+# benchmark's own ($NETNS, lo up; deleted by bench_cleanup, bridges and all) and starts
+# the private dockerd inside it with Docker's default bridge (docker0, its iptables rules:
+# all in that namespace) instead of no bridge: for benchmarks of the engines' default
+# networks, which must not make bridges in the host's namespace.
+#
 # Environment:
 #   BENCH_RUNS=N        hyperfine runs per command (default per script)
 #   BENCH_NO_PODMAN=1   leave podman out     BENCH_NO_DOCKER=1   leave Docker out
@@ -19,6 +25,7 @@ DOCKER_SOCK=/tmp/bench-docker.sock
 DOCKER_DATA=/tmp/bench-docker-data
 DOCKER_EXEC=/tmp/bench-docker-exec
 DOCKER_PIDFILE=/tmp/bench-docker.pid
+NETNS=""
 # Extra clean-up commands the scripts register (run first, in order).
 CLEANUP_HOOKS=()
 
@@ -55,6 +62,9 @@ bench_cleanup() {
         unmount_under "$DOCKER_DATA"
         unmount_under "$DOCKER_EXEC"
         rm -rf "$DOCKER_DATA" "$DOCKER_EXEC" "$DOCKER_SOCK" "$DOCKER_PIDFILE"
+    fi
+    if [ -n "$NETNS" ] && [ -e "/run/netns/$NETNS" ]; then
+        ip netns del "$NETNS"
     fi
     remove_new_cgroups
     remove_new_residue
@@ -132,9 +142,16 @@ bench_setup() {
     trap 'exit 130' INT TERM
     WORK="$(mktemp -d /tmp/berth-bench.XXXXXX)"
     ROOT="$WORK/berth-root"
-    # Docker keeps whole logs by default: let berth keep the million lines too.
-    printf 'logs:\n  max_size: 2g\n  max_files: 1\n' >"$WORK/berth-config.yaml"
+    # Docker keeps whole logs by default: let berth keep the million lines too. Containers
+    # run without --network stay on loopback (network.default: none), as the other engines
+    # are run with --network none: nothing here makes a bridge in the host's namespace.
+    printf 'logs:\n  max_size: 2g\n  max_files: 1\nnetwork:\n  default: none\n' >"$WORK/berth-config.yaml"
     export BERTH_CONFIG="$WORK/berth-config.yaml"
+    if [ -n "${BENCH_NETNS:-}" ]; then
+        NETNS="berth-bench-$$"
+        ip netns add "$NETNS"
+        nsenter --net="/run/netns/$NETNS" ip link set lo up
+    fi
     ensure_busybox_image "$ROOT"
     "$BERTH" --root "$ROOT" save busybox:latest >"$WORK/busybox.tar"
     [ -z "${BENCH_NO_PODMAN:-}" ] && start_podman
@@ -173,9 +190,16 @@ start_docker() {
     cli=$(command -v /usr/bin/docker docker | head -n1)
     [ -S "$DOCKER_SOCK" ] && die "'$DOCKER_SOCK' exists: another benchmark running? remove it if not"
     mkdir -p "$DOCKER_DATA" "$DOCKER_EXEC"
+    # Outside a namespace of the benchmark's own: no bridge, no iptables rules.
+    local in_ns=() net=(--bridge none --iptables=false --ip6tables=false)
+    if [ -n "$NETNS" ]; then
+        in_ns=(nsenter --net="/run/netns/$NETNS")
+        net=(--ip6tables=false)
+    fi
     # TMPDIR: containerd drops stack dumps there on shutdown; keep them in $WORK.
-    TMPDIR="$WORK" dockerd -H "unix://$DOCKER_SOCK" --data-root "$DOCKER_DATA" --exec-root "$DOCKER_EXEC" \
-        --pidfile "$DOCKER_PIDFILE" --bridge none --iptables=false --ip6tables=false \
+    # (nsenter execs dockerd: $! is dockerd's pid.)
+    TMPDIR="$WORK" "${in_ns[@]}" dockerd -H "unix://$DOCKER_SOCK" --data-root "$DOCKER_DATA" --exec-root "$DOCKER_EXEC" \
+        --pidfile "$DOCKER_PIDFILE" "${net[@]}" \
         >"$WORK/dockerd.log" 2>&1 &
     DOCKERD_PID=$!
     DOCKER=("$cli" -H "unix://$DOCKER_SOCK")

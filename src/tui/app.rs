@@ -191,8 +191,9 @@ pub struct AppSettings {
     pub log_buffer: usize,
     /// Where `copy_command_log` saves the command log.
     pub command_log_file: PathBuf,
-    /// The network RUN steps of a build use (`network.default`).
-    pub build_network: String,
+    /// The network of containers the dashboard runs and of build RUN steps
+    /// (`network.default`).
+    pub default_network: String,
     /// Registry settings for pulls and pushes (`registries:`).
     pub registries: crate::engine::registry::RegistryOptions,
 }
@@ -203,7 +204,7 @@ impl Default for AppSettings {
             log_tail: 500,
             log_buffer: 5000,
             command_log_file: command_log_path(),
-            build_network: "none".into(),
+            default_network: crate::engine::lifecycle::create::DEFAULT_NETWORK.into(),
             registries: Default::default(),
         }
     }

@@ -60,7 +60,7 @@ impl App {
                 self.info(format!("building '{}'", req.context));
                 vec![Effect::Build {
                     request: req,
-                    network: self.settings.build_network.clone(),
+                    network: self.settings.default_network.clone(),
                 }]
             }
         }
@@ -156,7 +156,7 @@ mod tests {
         };
         assert_eq!(request.context, "/srv/ctx");
         assert_eq!(request.tags, vec!["yes:1"]);
-        assert_eq!(network, "none");
+        assert_eq!(network, "bridge");
         assert_eq!(app.popup, Some(Popup::Building));
         assert_eq!(
             app.command_log.last().map(String::as_str),

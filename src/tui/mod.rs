@@ -78,7 +78,7 @@ pub fn run_with_config(root: Option<PathBuf>, config: Option<PathBuf>) -> anyhow
         log_tail: dash.log_tail,
         log_buffer: dash.log_buffer,
         command_log_file: app::command_log_path(),
-        build_network: ctx.config.network.default.clone(),
+        default_network: ctx.config.network.default.clone(),
         registries: ctx.config.registries.clone(),
     };
     let app = App::new(keymap, settings, chrono::Utc::now());

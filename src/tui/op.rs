@@ -39,6 +39,8 @@ pub enum EngineOp {
         image: String,
         /// `--name`, when one was given.
         name: Option<String>,
+        /// `--network`: the configured `network.default`.
+        network: String,
     },
     /// `Engine::signal_process(container, pid, signal)`.
     Signal {
@@ -102,10 +104,20 @@ impl EngineOp {
                 let f = if *force { " -f" } else { "" };
                 format!("berth rmi{f} {}", quote(name))
             }
-            EngineOp::RunImage { image, name } => match name {
-                Some(n) => format!("berth run -d --name {} {}", quote(n), quote(image)),
-                None => format!("berth run -d {}", quote(image)),
-            },
+            EngineOp::RunImage {
+                image,
+                name,
+                network,
+            } => {
+                let mut s = String::from("berth run -d");
+                if network != crate::engine::lifecycle::create::DEFAULT_NETWORK {
+                    s.push_str(&format!(" --network {}", quote(network)));
+                }
+                if let Some(n) = name {
+                    s.push_str(&format!(" --name {}", quote(n)));
+                }
+                format!("{s} {}", quote(image))
+            }
             // No berth command signals one process: this is the host's kill, by host pid.
             EngineOp::Signal {
                 container,
@@ -268,8 +280,18 @@ mod tests {
         let run = EngineOp::RunImage {
             image: "busybox:latest".into(),
             name: Some("web".into()),
+            network: "bridge".into(),
         };
         assert_eq!(run.cli_line(), "berth run -d --name web busybox:latest");
         assert_eq!(run.pending_key(), "image busybox:latest");
+        let run = EngineOp::RunImage {
+            image: "busybox:latest".into(),
+            name: None,
+            network: "my net".into(),
+        };
+        assert_eq!(
+            run.cli_line(),
+            "berth run -d --network 'my net' busybox:latest"
+        );
     }
 }

@@ -328,10 +328,15 @@ impl Runner {
                 EngineOp::RemoveImage { name, force } => {
                     engine.remove_image(name, *force).map(|_| ())
                 }
-                EngineOp::RunImage { image, name } => {
+                EngineOp::RunImage {
+                    image,
+                    name,
+                    network,
+                } => {
                     let opts = CreateOptions {
                         image: image.clone(),
                         name: name.clone(),
+                        network: Some(network.clone()),
                         ..CreateOptions::default()
                     };
                     engine

@@ -80,6 +80,7 @@ impl App {
                     PromptKind::Run { image } => self.start_op(EngineOp::RunImage {
                         image,
                         name: (!text.is_empty()).then_some(text),
+                        network: self.settings.default_network.clone(),
                     }),
                     PromptKind::CreateNetwork => self.create_network_from(p),
                     // Not trimmed: spaces may be what is searched for.

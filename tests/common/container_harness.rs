@@ -105,6 +105,9 @@ fn build_busybox_tar() -> Vec<u8> {
     b.into_inner().expect("finish tar")
 }
 
+/// The harness's config: containers run without `--network` get loopback only.
+pub const OFF_THE_HOST_NETWORK: &str = "network:\n  default: none\n";
+
 /// A private state root with `busybox:latest` imported. Dropping it removes every container
 /// of the root and checks that none left a process, mount, cgroup or socket behind.
 pub struct Berth {
@@ -134,7 +137,27 @@ impl Berth {
             .prefix("berth-t")
             .tempdir_in("/tmp")
             .expect("tempdir");
-        Berth { dir }
+        let b = Berth { dir };
+        b.set_config(OFF_THE_HOST_NETWORK);
+        b
+    }
+
+    /// The config file every command of this root reads (`--config`). It starts as
+    /// [`OFF_THE_HOST_NETWORK`]: a container run without `--network` must not make the
+    /// `berth0` bridge in the host's network namespace.
+    pub fn config_path(&self) -> PathBuf {
+        self.dir.path().join("config.yaml")
+    }
+
+    /// Replaces the config file with `yaml`.
+    pub fn set_config(&self, yaml: &str) {
+        std::fs::write(self.config_path(), yaml).expect("write the config file");
+    }
+
+    /// Docker's defaults (no config: the default network is `bridge`). Only for a test
+    /// whose berth commands run in a network namespace of its own (`NetNs`).
+    pub fn docker_defaults(&self) {
+        self.set_config("");
     }
 
     /// The state root.
@@ -149,13 +172,13 @@ impl Berth {
         p
     }
 
-    /// A `berth --root ROOT` command (no user config).
+    /// A `berth --root ROOT --config CONFIG` command (see [`Berth::config_path`]).
     pub fn cmd(&self, args: &[&str]) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_berth"));
         c.arg("--root")
             .arg(self.root())
             .arg("--config")
-            .arg(self.dir.path().join("no-config.yaml"))
+            .arg(self.config_path())
             .args(args)
             .stdin(Stdio::null());
         c

@@ -2,7 +2,7 @@
 
 use super::attach::{AttachOptions, DEFAULT_DETACH, attach_stream, parse_detach_keys};
 use crate::cli::Ctx;
-use crate::engine::container::{Resources, RestartPolicy};
+use crate::engine::container::{Container, Resources, RestartPolicy};
 use crate::engine::lifecycle::CreateOptions;
 use crate::engine::volume::flag::{parse_tmpfs_flag, parse_volume_flag};
 use anyhow::{Context, Result, anyhow, bail};
@@ -239,8 +239,7 @@ pub fn create(ctx: &Ctx, a: CreateArgs) -> Result<i32> {
     opts.security = a
         .security
         .to_config(ctx.config.security.no_new_privileges)?;
-    let c = ctx.engine.create_container(&opts)?;
-    firewall_warnings(ctx, &opts);
+    let c = create_container(ctx, &opts)?;
     println!("{}", c.config.id);
     Ok(0)
 }
@@ -257,8 +256,7 @@ pub fn run(ctx: &Ctx, a: RunArgs) -> Result<i32> {
         Some(k) => parse_detach_keys(k)?,
         None => DEFAULT_DETACH.to_vec(),
     };
-    let c = ctx.engine.create_container(&opts)?;
-    firewall_warnings(ctx, &opts);
+    let c = create_container(ctx, &opts)?;
     if a.detach {
         if let Err(e) = ctx.engine.start_container(c.id()) {
             cleanup_failed_start(ctx, c.id(), opts.auto_remove);
@@ -287,11 +285,17 @@ pub fn run(ctx: &Ctx, a: RunArgs) -> Result<i32> {
     )
 }
 
-/// Warnings about the host's firewall for the container's network (a bridge network).
-fn firewall_warnings(ctx: &Ctx, opts: &CreateOptions) {
+/// Creates the container, with Docker's warning when `--network host` drops `-p`/`-P`
+/// and warnings about the host's firewall for its network (a bridge network).
+fn create_container(ctx: &Ctx, opts: &CreateOptions) -> Result<Container> {
+    let c = ctx.engine.create_container(opts)?;
+    if c.config.network_mode == "host" && opts.publishes() {
+        eprintln!("WARNING: Published ports are discarded when using host network mode");
+    }
     if let Some(n) = &opts.network {
         crate::cli::network::print_firewall_warnings(ctx, n);
     }
+    Ok(c)
 }
 
 /// A container whose start failed stays in `created` (as in Docker) unless `--rm` asked for

@@ -46,7 +46,7 @@ pub struct CreateOptions {
     pub restart: RestartPolicy,
     /// `--rm`.
     pub auto_remove: bool,
-    /// `--network`.
+    /// `--network`; `None` means Docker's default network, `bridge`.
     pub network: Option<String>,
     /// `--network-alias`.
     pub network_aliases: Vec<String>,
@@ -68,6 +68,16 @@ pub struct CreateOptions {
     pub expose: Vec<String>,
     /// `--link NAME[:ALIAS]`.
     pub links: Vec<String>,
+}
+
+/// The network of a container created without one: Docker's `bridge`.
+pub const DEFAULT_NETWORK: &str = "bridge";
+
+impl CreateOptions {
+    /// Whether `-p` or `-P` was given.
+    pub fn publishes(&self) -> bool {
+        !self.ports.is_empty() || self.publish_all
+    }
 }
 
 /// Lock file serialising name checks between concurrent creates and renames.
@@ -117,7 +127,7 @@ impl Engine {
             ));
         }
         let network = self
-            .network(opts.network.as_deref().unwrap_or("none"))?
+            .network(opts.network.as_deref().unwrap_or(DEFAULT_NETWORK))?
             .name;
         let image = self.image(&opts.image)?;
         let img = image.config.config().clone().unwrap_or_default();
@@ -151,8 +161,15 @@ impl Engine {
         exposed_ports.extend(ports.iter().map(|b| (b.container_port, b.protocol.clone())));
         let exposed_ports = exposed::keys(exposed_ports);
         let links = self.resolve_links(&opts.links, &network)?;
-        if matches!(network.as_str(), "host" | "none") {
-            // As in Docker, published ports mean nothing without a network of its own.
+        if network == "none" && opts.publishes() {
+            // As in Docker: a container without a network cannot publish anything.
+            return Err(EngineError::Invalid(
+                "conflicting options: port publishing and the container type network mode.".into(),
+            ));
+        }
+        if network == "host" {
+            // As in Docker, the ports are the host's already: published ones are dropped
+            // (front ends warn when `publishes()` and the container's mode is `host`).
             ports.clear();
         }
         let ports = crate::engine::network::ports::assign(ports).map_err(EngineError::Conflict)?;

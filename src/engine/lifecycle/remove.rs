@@ -23,6 +23,14 @@ pub struct Retired(Option<PathBuf>);
 /// away), its network endpoints are released and `destroy` is recorded. Everything a
 /// user can see is then settled; `purge` deletes the files, which can take a while.
 pub fn retire(engine: &Engine, config: &ContainerConfig) -> Retired {
+    crate::engine::network::setup::remove_leftovers(engine.paths(), &config.id);
+    retire_exited(engine, config)
+}
+
+/// `retire` for the shim of a container whose processes all exited: its network namespace
+/// goes with them and the kernel deletes the veths in it (off the caller's path, where
+/// deleting a host end here would wait for RCU grace periods), so none is looked for.
+pub fn retire_exited(engine: &Engine, config: &ContainerConfig) -> Retired {
     let dir = engine.paths().container(&config.id);
     let trash = engine.paths().tmp().join(format!("removing-{}", config.id));
     let retired = if std::fs::rename(&dir, &trash).is_ok() {
@@ -31,7 +39,6 @@ pub fn retire(engine: &Engine, config: &ContainerConfig) -> Retired {
         let _ = std::fs::remove_dir_all(&dir);
         Retired(None)
     };
-    crate::engine::network::setup::remove_leftovers(engine.paths(), &config.id);
     crate::engine::network::ops::release_container(engine.paths(), &config.id);
     engine.emit(
         "container",

@@ -13,7 +13,7 @@ impl Engine {
             && let Ok(mut n) = store::find(&store::list_raw(self.paths()), net_id)
             && n.endpoints.remove(id).is_some()
         {
-            let _ = store::save(self.paths(), &n);
+            let _ = store::save_endpoints(self.paths(), &n);
         }
     }
 

@@ -343,6 +343,26 @@ pub fn ensure(r: &Rules) -> Result<(), String> {
     super::host_firewall::ensure(&r.bridge)
 }
 
+/// Whether the chains `ensure` makes for `r` are all in berth's table and its sysctls set,
+/// so a container start on an existing bridge need not remake them. A chain dump and two
+/// small reads: no nftables commit (whose grace period costs milliseconds).
+pub fn in_place(r: &Rules) -> bool {
+    let Ok(chains) = nft::chains(FAMILY, TABLE) else {
+        return false;
+    };
+    let mut want = vec![nat_chain(&r.bridge), fwd_chain(&r.bridge)];
+    if !r.internal {
+        want.push(super::publish_nat::guard_chain(&r.bridge));
+    }
+    let on = |p: &str| std::fs::read_to_string(p).is_ok_and(|s| s.trim() == "1");
+    want.iter().all(|c| chains.contains(c))
+        && (r.internal
+            || (on(&format!(
+                "/proc/sys/net/ipv4/conf/{}/route_localnet",
+                r.bridge
+            )) && on("/proc/sys/net/ipv4/ip_forward")))
+}
+
 /// Deletes the chains of `bridge`; missing ones are fine.
 pub fn remove(bridge: &str) -> Result<(), String> {
     let guard = super::publish_nat::guard_chain(bridge);

@@ -9,9 +9,13 @@
 
 use super::dns_tcp::DnsSockets;
 use futures_util::TryStreamExt;
-use rtnetlink::{Handle, LinkBridge, LinkUnspec, LinkVeth, RouteMessageBuilder, new_connection};
+use rtnetlink::packet_route::link::{InfoData, InfoVeth, LinkAttribute, LinkFlags, LinkMessage};
+use rtnetlink::{
+    Handle, LinkBridge, LinkMessageBuilder, LinkUnspec, LinkVeth, RouteMessageBuilder,
+    new_connection,
+};
 use std::net::{IpAddr, Ipv4Addr, TcpListener, UdpSocket};
-use std::os::fd::AsFd;
+use std::os::fd::{AsFd, AsRawFd, RawFd};
 
 /// One interface to give a container: a veth pair whose host end joins `bridge`.
 #[derive(Debug, Clone)]
@@ -30,8 +34,6 @@ pub struct Attach {
     pub ifname: String,
     /// The host end's name.
     pub host_veth: String,
-    /// The container end's name until it is moved and renamed.
-    pub peer_tmp: String,
     /// Whether to add the default route through `gateway`.
     pub default_route: bool,
     /// The network is `--internal` (no NAT, nothing forwarded out).
@@ -86,25 +88,38 @@ fn exists(e: &rtnetlink::Error) -> bool {
     matches!(e, rtnetlink::Error::NetlinkError(m) if m.raw_code() == -libc::EEXIST)
 }
 
-async fn index_of(h: &Handle, name: &str) -> Option<u32> {
+async fn link_of(h: &Handle, name: &str) -> Option<LinkMessage> {
     let mut links = h.link().get().match_name(name.to_string()).execute();
-    links
-        .try_next()
-        .await
-        .ok()
-        .flatten()
-        .map(|l| l.header.index)
+    links.try_next().await.ok().flatten()
 }
 
+async fn index_of(h: &Handle, name: &str) -> Option<u32> {
+    link_of(h, name).await.map(|l| l.header.index)
+}
+
+/// Whether `l` is up with MTU `mtu` (any MTU when None).
+fn up_with_mtu(l: &LinkMessage, mtu: Option<u32>) -> bool {
+    let up = l.header.flags.contains(LinkFlags::Up);
+    let mtu_ok = mtu.is_none_or(|m| {
+        l.attributes
+            .iter()
+            .any(|a| matches!(a, LinkAttribute::Mtu(x) if *x == m))
+    });
+    up && mtu_ok
+}
+
+/// Makes the bridge `name` if missing, gives it `gateway/prefix`, its MTU and brings it
+/// up; returns its index and whether it was made now. A bridge already up with that MTU
+/// is only checked for its address (an `EEXIST` answer costs nothing).
 async fn ensure_bridge_in(
     h: &Handle,
     name: &str,
     gateway: Ipv4Addr,
     prefix: u8,
     mtu: Option<u32>,
-) -> Result<u32, String> {
-    let idx = match index_of(h, name).await {
-        Some(i) => i,
+) -> Result<(u32, bool), String> {
+    let (idx, made, ready) = match link_of(h, name).await {
+        Some(l) => (l.header.index, false, up_with_mtu(&l, mtu)),
         None => {
             let r = h.link().add(LinkBridge::new(name).build()).execute().await;
             if let Err(e) = r
@@ -112,9 +127,10 @@ async fn ensure_bridge_in(
             {
                 return Err(format!("create bridge '{name}': {e}"));
             }
-            index_of(h, name)
+            let i = index_of(h, name)
                 .await
-                .ok_or_else(|| format!("bridge '{name}' vanished"))?
+                .ok_or_else(|| format!("bridge '{name}' vanished"))?;
+            (i, true, false)
         }
     };
     let r = h
@@ -127,12 +143,14 @@ async fn ensure_bridge_in(
     {
         return Err(format!("address {gateway}/{prefix} on '{name}': {e}"));
     }
-    h.link()
-        .set(with_mtu(LinkUnspec::new_with_index(idx).up(), mtu).build())
-        .execute()
-        .await
-        .map_err(|e| format!("bring up '{name}': {e}"))?;
-    Ok(idx)
+    if !ready {
+        h.link()
+            .set(with_mtu(LinkUnspec::new_with_index(idx).up(), mtu).build())
+            .execute()
+            .await
+            .map_err(|e| format!("bring up '{name}': {e}"))?;
+    }
+    Ok((idx, made))
 }
 
 /// Adds `mtu` (when there is one) to a link change.
@@ -195,78 +213,71 @@ pub fn delete_link(name: &str) -> Result<(), String> {
     })
 }
 
-/// Host side: bridge, veth pair, host end on the bridge and up, peer moved into `pid`'s
-/// namespace.
-async fn host_side(h: &Handle, pid: i32, a: &Attach) -> Result<(), String> {
-    let br = ensure_bridge_in(h, &a.bridge, a.gateway, a.prefix, a.mtu).await?;
-    super::firewall::ensure(&a.rules())?;
-    for stale in [&a.host_veth, &a.peer_tmp] {
-        if let Some(i) = index_of(h, stale).await {
-            let _ = h.link().del(i).execute().await;
-        }
+/// The veth pair of `a` in one request: the host end on the bridge `br`, up; the peer made
+/// directly in the container's namespace (`netns`, a descriptor of it) under its final
+/// name, MAC and MTU, so nothing has to be moved or renamed afterwards (moving a device
+/// between namespaces waits for an RCU grace period).
+fn veth_pair(a: &Attach, br: u32, netns: RawFd) -> LinkMessage {
+    let peer = with_mtu(
+        LinkMessageBuilder::<LinkUnspec>::new()
+            .name(a.ifname.clone())
+            .address(a.mac.to_vec())
+            .setns_by_fd(netns),
+        a.mtu,
+    )
+    .build();
+    let mut b = LinkVeth::new(&a.host_veth, &a.ifname)
+        .controller(br)
+        .up()
+        .set_info_data(InfoData::Veth(InfoVeth::Peer(peer)));
+    if let Some(m) = a.mtu {
+        b = b.mtu(m);
     }
-    h.link()
-        .add(LinkVeth::new(&a.host_veth, &a.peer_tmp).build())
-        .execute()
-        .await
-        .map_err(|e| format!("create veth '{}': {e}", a.host_veth))?;
-    let host = index_of(h, &a.host_veth)
-        .await
-        .ok_or("the new veth vanished")?;
-    let peer = index_of(h, &a.peer_tmp)
-        .await
-        .ok_or("the new veth peer vanished")?;
-    let r = async {
-        h.link()
-            .set(with_mtu(LinkUnspec::new_with_index(host).controller(br).up(), a.mtu).build())
-            .execute()
-            .await
-            .map_err(|e| format!("attach '{}' to '{}': {e}", a.host_veth, a.bridge))?;
-        h.link()
-            .set(
-                LinkUnspec::new_with_index(peer)
-                    .setns_by_pid(pid as u32)
-                    .build(),
-            )
-            .execute()
-            .await
-            .map_err(|e| format!("move '{}' into the container: {e}", a.peer_tmp))
-    }
-    .await;
-    if r.is_err() {
-        let _ = h.link().del(host).execute().await;
-    }
-    r
+    b.build()
 }
 
-/// Container side (run after setns): rename, MAC, MTU, address, up, default route.
+/// Host side: the bridge (and its firewall chains when they are not in place yet) and the
+/// veth pair, its peer already inside the container's namespace.
+async fn host_side(h: &Handle, netns: RawFd, a: &Attach) -> Result<(), String> {
+    let (br, made) = ensure_bridge_in(h, &a.bridge, a.gateway, a.prefix, a.mtu).await?;
+    let rules = a.rules();
+    if made || !super::firewall::in_place(&rules) {
+        super::firewall::ensure(&rules)?;
+    }
+    let mut r = h.link().add(veth_pair(a, br, netns)).execute().await;
+    if let Err(e) = &r
+        && exists(e)
+        && let Some(i) = index_of(h, &a.host_veth).await
+    {
+        // A host end left by this container's last run (its old namespace is still
+        // being taken down by the kernel): delete it and try again.
+        let _ = h.link().del(i).execute().await;
+        r = h.link().add(veth_pair(a, br, netns)).execute().await;
+    }
+    r.map_err(|e| format!("create veth '{}': {e}", a.host_veth))
+}
+
+/// Container side (run after setns): address, up, default route; the requests that do not
+/// depend on each other are sent together.
 async fn container_side(h: &Handle, a: &Attach) -> Result<(), String> {
-    let idx = index_of(h, &a.peer_tmp)
+    let idx = index_of(h, &a.ifname)
         .await
-        .ok_or_else(|| format!("'{}' did not arrive in the container", a.peer_tmp))?;
-    h.link()
-        .set(
-            with_mtu(
-                LinkUnspec::new_with_index(idx)
-                    .name(a.ifname.clone())
-                    .address(a.mac.to_vec()),
-                a.mtu,
-            )
-            .build(),
-        )
-        .execute()
-        .await
-        .map_err(|e| format!("name '{}': {e}", a.ifname))?;
-    h.address()
-        .add(idx, IpAddr::V4(a.ip), a.prefix)
-        .execute()
-        .await
-        .map_err(|e| format!("address {}/{}: {e}", a.ip, a.prefix))?;
-    h.link()
-        .set(LinkUnspec::new_with_index(idx).up().build())
-        .execute()
-        .await
-        .map_err(|e| format!("bring up '{}': {e}", a.ifname))?;
+        .ok_or_else(|| format!("'{}' did not arrive in the container", a.ifname))?;
+    let addr = async {
+        h.address()
+            .add(idx, IpAddr::V4(a.ip), a.prefix)
+            .execute()
+            .await
+            .map_err(|e| format!("address {}/{}: {e}", a.ip, a.prefix))
+    };
+    let up = async {
+        h.link()
+            .set(LinkUnspec::new_with_index(idx).up().build())
+            .execute()
+            .await
+            .map_err(|e| format!("bring up '{}': {e}", a.ifname))
+    };
+    futures_util::try_join!(addr, up)?;
     if a.default_route {
         h.route()
             .add(
@@ -291,9 +302,12 @@ async fn lo_up(h: &Handle) -> Result<(), String> {
         .map_err(|e| format!("bring up lo: {e}"))
 }
 
-fn enter_netns(pid: i32) -> Result<(), String> {
-    let f = std::fs::File::open(format!("/proc/{pid}/ns/net"))
-        .map_err(|e| format!("open the container's network namespace: {e}"))?;
+fn open_netns(pid: i32) -> Result<std::fs::File, String> {
+    std::fs::File::open(format!("/proc/{pid}/ns/net"))
+        .map_err(|e| format!("open the container's network namespace: {e}"))
+}
+
+fn enter_netns(f: &std::fs::File) -> Result<(), String> {
     nix::sched::setns(f.as_fd(), nix::sched::CloneFlags::CLONE_NEWNET)
         .map_err(|e| format!("enter the container's network namespace: {e}"))
 }
@@ -308,10 +322,11 @@ pub fn setup_container(
 ) -> Result<Option<DnsSockets>, String> {
     on_thread(move |rt| {
         rt.block_on(async {
+            let netns = open_netns(pid)?;
             let host = connect()?;
             let mut done: Vec<&Attach> = Vec::new();
             for a in &attaches {
-                if let Err(e) = host_side(&host, pid, a).await {
+                if let Err(e) = host_side(&host, netns.as_raw_fd(), a).await {
                     for d in done {
                         if let Some(i) = index_of(&host, &d.host_veth).await {
                             let _ = host.link().del(i).execute().await;
@@ -322,12 +337,15 @@ pub fn setup_container(
                 done.push(a);
             }
             let inside = async {
-                enter_netns(pid)?;
+                enter_netns(&netns)?;
                 let h = connect()?;
-                lo_up(&h).await?;
-                for a in &attaches {
-                    container_side(&h, a).await?;
-                }
+                let links = async {
+                    for a in &attaches {
+                        container_side(&h, a).await?;
+                    }
+                    Ok::<(), String>(())
+                };
+                futures_util::try_join!(lo_up(&h), links)?;
                 if dns {
                     let s = UdpSocket::bind("127.0.0.11:53")
                         .map_err(|e| format!("bind the DNS server on 127.0.0.11:53: {e}"))?;

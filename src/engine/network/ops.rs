@@ -54,7 +54,6 @@ pub fn attach_for(n: &Network, e: &Endpoint, container_id: &str) -> Result<Attac
         .and_then(|g| g.parse().ok())
         .ok_or_else(|| invalid(format!("network '{}' has no gateway", n.name)))?;
     let mac = netlink::parse_mac(&e.mac).unwrap_or([2, 0x42, 0, 0, 0, 0]);
-    let short: String = container_id.chars().take(8).collect();
     Ok(Attach {
         bridge: n.bridge.clone(),
         gateway,
@@ -63,7 +62,6 @@ pub fn attach_for(n: &Network, e: &Endpoint, container_id: &str) -> Result<Attac
         mac,
         ifname: e.ifname.clone(),
         host_veth: netlink::host_veth_name(container_id, &e.ifname),
-        peer_tmp: format!("vp{short}{}", e.ifname.trim_start_matches("eth")),
         default_route: e.ifname == "eth0" && !n.internal,
         internal: n.internal,
         mtu: n.mtu,
@@ -75,7 +73,7 @@ pub fn release_container(paths: &Paths, id: &str) {
     let Ok(_l) = store::lock(paths) else { return };
     for mut n in store::list_raw(paths) {
         if n.endpoints.remove(id).is_some() {
-            let _ = store::save(paths, &n);
+            let _ = store::save_endpoints(paths, &n);
         }
     }
 }
@@ -416,7 +414,7 @@ impl Engine {
             ifname,
         };
         n.endpoints.insert(id.to_string(), e.clone());
-        store::save(self.paths(), &n)?;
+        store::save_endpoints(self.paths(), &n)?;
         Ok(Some((n, e)))
     }
 }

@@ -34,6 +34,16 @@ pub fn save(paths: &Paths, n: &Network) -> Result<()> {
     write_json(&p, n).at(&p)
 }
 
+/// Writes one record whose endpoints changed (a container created, removed, connected or
+/// disconnected): atomically but without fsync, as container records are written, since
+/// this happens on every `run` and `rm` and an fsync costs more than the rest of the
+/// network's start. A power cut may lose the latest change; endpoints of containers that
+/// no longer exist are not counted anyway (see `live_endpoints`).
+pub fn save_endpoints(paths: &Paths, n: &Network) -> Result<()> {
+    let p = file(paths, &n.id);
+    crate::engine::store::write_record(&p, n).at(&p)
+}
+
 /// Removes one record.
 pub fn delete(paths: &Paths, id: &str) -> Result<()> {
     let p = file(paths, id);

@@ -369,7 +369,7 @@ impl Shim {
         // a busy disk and is done after.
         let retired = config
             .auto_remove
-            .then(|| crate::engine::lifecycle::remove::retire(&self.engine, &config));
+            .then(|| crate::engine::lifecycle::remove::retire_exited(&self.engine, &config));
         if let Some(code) = final_code {
             supervise::send_exit(&mut clients, code);
         }
