@@ -2,8 +2,10 @@
 
 use super::attach::{AttachOptions, DEFAULT_DETACH, attach_stream, parse_detach_keys};
 use crate::cli::Ctx;
+use crate::cli::registry::pull;
 use crate::engine::container::{Resources, RestartPolicy};
 use crate::engine::lifecycle::CreateOptions;
+use crate::engine::registry::PullPolicy;
 use crate::engine::volume::flag::{parse_tmpfs_flag, parse_volume_flag};
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{ArgAction, Args};
@@ -93,6 +95,12 @@ pub struct CreateArgs {
     /// Timeout (in seconds) to stop a container.
     #[arg(long = "stop-timeout")]
     pub stop_timeout: Option<u32>,
+    /// Pull image before running ("always", "missing", "never").
+    #[arg(long, default_value = "missing", value_parser = parse_pull_policy)]
+    pub pull: PullPolicy,
+    /// Suppress the pull output.
+    #[arg(short = 'q', long)]
+    pub quiet: bool,
     /// The image.
     pub image: String,
     /// The command and its arguments.
@@ -113,6 +121,11 @@ pub struct RunArgs {
     /// Everything `create` takes.
     #[command(flatten)]
     pub create: CreateArgs,
+}
+
+/// Parses `--pull` (Docker's message for anything else).
+fn parse_pull_policy(s: &str) -> Result<PullPolicy, String> {
+    s.parse()
 }
 
 /// Parses Docker's memory sizes: `32m`, `1g`, `512k`, `1024` (bytes); at least 6 MiB.
@@ -221,22 +234,25 @@ pub fn options(a: &CreateArgs, default_network: &str) -> Result<CreateOptions> {
     })
 }
 
-/// `berth create`: prints the new container's id.
+/// `berth create`: pulls the image if `--pull` says so (progress on stderr), prints the new
+/// container's id.
 pub fn create(ctx: &Ctx, a: CreateArgs) -> Result<i32> {
     let opts = options(&a, &ctx.config.network.default)?;
+    pull::before_create(ctx, &opts.image, a.pull, a.quiet)?;
     let c = ctx.engine.create_container(&opts)?;
     println!("{}", c.config.id);
     Ok(0)
 }
 
-/// `berth run`: create, start, and (unless `-d`) stay attached until the container exits,
-/// returning its exit code.
+/// `berth run`: pull if `--pull` says so (progress on stderr), create, start, and (unless
+/// `-d`) stay attached until the container exits, returning its exit code.
 pub fn run(ctx: &Ctx, a: RunArgs) -> Result<i32> {
     let opts = options(&a.create, &ctx.config.network.default)?;
     let detach_keys = match &a.detach_keys {
         Some(k) => parse_detach_keys(k)?,
         None => DEFAULT_DETACH.to_vec(),
     };
+    pull::before_create(ctx, &opts.image, a.create.pull, a.create.quiet)?;
     let c = ctx.engine.create_container(&opts)?;
     if a.detach {
         if let Err(e) = ctx.engine.start_container(c.id()) {
