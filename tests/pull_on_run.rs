@@ -107,7 +107,7 @@ fn run_of_a_missing_image_pulls_it_then_runs_it() {
     ] {
         assert!(out.stderr.contains(&line), "no '{line}' in {}", out.stderr);
     }
-    assert_eq!(references(&b.root()), [image.clone()]);
+    assert_eq!(references(&b.root()), vec![image.clone()]);
 
     // Now it is there: no pull, nothing on stderr.
     let again = b.run(&["run", "--rm", "--network", "none", &image, "echo", "hi"]);
