@@ -81,6 +81,7 @@ impl App {
                         image,
                         name: (!text.is_empty()).then_some(text),
                     }),
+                    PromptKind::RunByName => self.run_by_name_from(p),
                     PromptKind::CreateNetwork => self.create_network_from(p),
                     // Not trimmed: spaces may be what is searched for.
                     PromptKind::Search => self.search_log(&p.input),
