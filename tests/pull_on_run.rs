@@ -272,3 +272,47 @@ fn a_failed_pull_exits_125_with_one_message_and_leaves_nothing() {
         "no partial file"
     );
 }
+
+#[test]
+fn a_pull_that_fails_after_resolving_leaves_no_container_and_no_layer() {
+    let reg = Registry::plain();
+    let image = format!("{}/lies/busybox:v1", reg.host);
+    let publisher = Publisher::new();
+    publisher.push(&image, "v1");
+    // The layer was pushed uncompressed: its blob digest is its diff id. Flip bytes in the
+    // registry's copy, keeping the size, so the download fails its digest check.
+    let inspect = publisher.berth.ok(&[
+        "image",
+        "inspect",
+        "--format",
+        "{{index .RootFS.Layers 0}}",
+        &image,
+    ]);
+    let file = reg.blob_file(inspect.trim());
+    let mut data = std::fs::read(&file).expect("registry blob");
+    let mid = data.len() / 2;
+    data[mid] ^= 0xff;
+    std::fs::write(&file, data).expect("tamper");
+
+    let b = Berth::empty();
+    let out = b.run(&["run", "--network", "none", &image, "true"]);
+    assert_eq!(out.code, 125, "{out:?}");
+    assert!(
+        out.stderr.contains("v1: Pulling from lies/busybox"),
+        "{}",
+        out.stderr
+    );
+    let errors: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("berth:"))
+        .collect();
+    assert_eq!(errors.len(), 1, "{}", out.stderr);
+    assert!(errors[0].contains("digest mismatch"), "{}", out.stderr);
+    assert_nothing_stored(&b);
+    assert_eq!(
+        entries(&b.root(), "tmp"),
+        Vec::<String>::new(),
+        "a bad download is not kept"
+    );
+}
