@@ -3,7 +3,8 @@
 use super::attach::{AttachOptions, DEFAULT_DETACH, attach_stream, parse_detach_keys};
 use crate::cli::Ctx;
 use crate::cli::registry::pull;
-use crate::engine::container::{Resources, RestartPolicy};
+use crate::engine::EngineError;
+use crate::engine::container::{Container, Resources, RestartPolicy};
 use crate::engine::lifecycle::CreateOptions;
 use crate::engine::registry::PullPolicy;
 use crate::engine::volume::flag::{parse_tmpfs_flag, parse_volume_flag};
@@ -238,8 +239,7 @@ pub fn options(a: &CreateArgs, default_network: &str) -> Result<CreateOptions> {
 /// container's id.
 pub fn create(ctx: &Ctx, a: CreateArgs) -> Result<i32> {
     let opts = options(&a, &ctx.config.network.default)?;
-    pull::before_create(ctx, &opts.image, a.pull, a.quiet)?;
-    let c = ctx.engine.create_container(&opts)?;
+    let c = create_pulling(ctx, &opts, &a)?;
     println!("{}", c.config.id);
     Ok(0)
 }
@@ -252,8 +252,7 @@ pub fn run(ctx: &Ctx, a: RunArgs) -> Result<i32> {
         Some(k) => parse_detach_keys(k)?,
         None => DEFAULT_DETACH.to_vec(),
     };
-    pull::before_create(ctx, &opts.image, a.create.pull, a.create.quiet)?;
-    let c = ctx.engine.create_container(&opts)?;
+    let c = create_pulling(ctx, &opts, &a.create)?;
     if a.detach {
         if let Err(e) = ctx.engine.start_container(c.id()) {
             cleanup_failed_start(ctx, c.id(), opts.auto_remove);
@@ -280,6 +279,22 @@ pub fn run(ctx: &Ctx, a: RunArgs) -> Result<i32> {
             sig_proxy: !opts.tty,
         },
     )
+}
+
+/// Creates the container, pulling its image first as `--pull` says: `always` before,
+/// `missing` when the create finds no such image (so a present image costs nothing more, as
+/// in Docker), `never` not at all.
+fn create_pulling(ctx: &Ctx, opts: &CreateOptions, a: &CreateArgs) -> Result<Container> {
+    if a.pull == PullPolicy::Always {
+        pull::for_create(ctx, &opts.image, a.pull, a.quiet)?;
+    }
+    match ctx.engine.create_container(opts) {
+        Err(EngineError::NoSuchImage(_)) if a.pull == PullPolicy::Missing => {
+            pull::for_create(ctx, &opts.image, a.pull, a.quiet)?;
+            Ok(ctx.engine.create_container(opts)?)
+        }
+        created => Ok(created?),
+    }
 }
 
 /// A container whose start failed stays in `created` (as in Docker) unless `--rm` asked for

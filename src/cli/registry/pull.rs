@@ -42,16 +42,11 @@ pub fn pull(ctx: &Ctx, a: PullArgs) -> anyhow::Result<i32> {
     Ok(0)
 }
 
-/// Before `run`/`create` of `image`: pulls it when `policy` says so, printing on stderr
-/// as Docker does (`Unable to find image 'busybox:latest' locally`, the layers, `Digest:`,
+/// For `run`/`create` of `image`: pulls it when `policy` says so, printing on stderr as
+/// Docker does (`Unable to find image 'busybox:latest' locally`, the layers, `Digest:`,
 /// `Status:`), so stdout keeps only the container's id or output. `quiet` prints nothing.
 /// A failed pull stores nothing; its error is returned.
-pub fn before_create(
-    ctx: &Ctx,
-    image: &str,
-    policy: PullPolicy,
-    quiet: bool,
-) -> anyhow::Result<()> {
+pub fn for_create(ctx: &Ctx, image: &str, policy: PullPolicy, quiet: bool) -> anyhow::Result<()> {
     let Some(r) = ctx.engine.image_to_pull(image, policy)? else {
         return Ok(());
     };
