@@ -44,7 +44,11 @@ fn exit_codes_propagate() {
 fn berths_own_errors_exit_125_with_one_line_and_leave_nothing() {
     let b = Berth::new();
     let cases: &[(&[&str], &str)] = &[
-        (&["run", "--rm", "nosuchimage", "true"], "nosuchimage"),
+        // Without `--pull never` a missing image is pulled first (tests/pull_on_run.rs).
+        (
+            &["run", "--pull", "never", "--rm", "nosuchimage", "true"],
+            "nosuchimage",
+        ),
         (&["run", "--memory", "abc", "busybox", "true"], "abc"),
         (&["run", "--cpus", "lots", "busybox", "true"], "lots"),
         (

@@ -115,6 +115,9 @@ pub enum Action {
     BuildProgress(crate::engine::build::BuildEvent),
     /// The build ended: the image id, or why it failed.
     BuildFinished(Result<String, String>),
+    /// A run (`EngineOp::RunImage`) found its image missing: the dashboard pulls it, then
+    /// runs again.
+    RunNeedsPull(EngineOp),
     /// A progress event of the running pull or push.
     TransferProgress(crate::engine::registry::Progress),
     /// The pull or push ended: the status line, or the error.

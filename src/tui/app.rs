@@ -100,6 +100,9 @@ pub enum PromptKind {
     },
     /// `NAME [SUBNET]` of a new network (`berth network create [--subnet S] NAME`).
     CreateNetwork,
+    /// `IMAGE [NAME]` of a new container (`berth run -d [--name NAME] IMAGE`), the image
+    /// pulled first when it is missing.
+    RunByName,
     /// Text to search the log for.
     Search,
     /// A reference to pull (`berth pull REF`).
@@ -280,6 +283,8 @@ pub struct App {
     pub build_form: super::build::BuildForm,
     /// The running pull or push, with its per-layer progress.
     pub transfer: Option<super::transfer::Transfer>,
+    /// A run from the dashboard waiting for the pull of its missing image.
+    pub run_after_pull: Option<super::update_run::PendingRun>,
 }
 
 impl App {
@@ -316,6 +321,7 @@ impl App {
             build: Default::default(),
             build_form: Default::default(),
             transfer: None,
+            run_after_pull: None,
         }
     }
 

@@ -163,6 +163,13 @@ pub const BINDINGS: &[Binding] = &[
         "run a container from the image (asks for a name)"
     ),
     b!(
+        RunImageByName,
+        "run_image_by_name",
+        ["R"],
+        Images,
+        "run a container from an image typed in (pulls it when missing)"
+    ),
+    b!(
         ToggleTreeView,
         "toggle_tree_view",
         ["v"],

@@ -73,6 +73,8 @@ pub enum UserAction {
     RemoveImage,
     /// Run a container from the selected image (asks for a name).
     RunImage,
+    /// Run a container from an image named in a prompt, pulling it first when missing.
+    RunImageByName,
     /// Switch the file tree between the layer's changes and the merged tree.
     ToggleTreeView,
     /// Move to the panel on the left (Images pane).

@@ -43,6 +43,7 @@ mod update_logs;
 mod update_networks;
 mod update_observe;
 mod update_popup;
+pub mod update_run;
 mod update_shell;
 mod update_transfer;
 
@@ -106,6 +107,8 @@ pub fn run_with_config(root: Option<PathBuf>, config: Option<PathBuf>) -> anyhow
 mod update_networks_tests;
 #[cfg(test)]
 mod update_observe_tests;
+#[cfg(test)]
+mod update_run_tests;
 #[cfg(test)]
 mod update_shell_tests;
 #[cfg(test)]

@@ -11,8 +11,9 @@ use super::tasks::{self, Follower, Tx};
 use super::theme::Theme;
 use super::transfer;
 use super::ui;
-use crate::engine::Engine;
 use crate::engine::lifecycle::create::CreateOptions;
+use crate::engine::registry::PullPolicy;
+use crate::engine::{Engine, EngineError, Result as EngineResult};
 use crossterm::clipboard::CopyToClipboard;
 use ratatui::DefaultTerminal;
 use std::path::{Path, PathBuf};
@@ -315,49 +316,90 @@ impl Runner {
         let tx = self.tx.clone();
         tokio::spawn(async move {
             let call = op.clone();
-            let result = tokio::task::spawn_blocking(move || match &call {
-                EngineOp::Stop(n) => engine.stop_container(n, None),
-                EngineOp::Start(n) => engine.start_container(n),
-                EngineOp::Restart(n) => engine.restart_container(n, None),
-                EngineOp::Remove {
-                    name,
-                    force,
-                    volumes,
-                } => engine.remove_container(name, *force, *volumes),
-                EngineOp::TagImage { source, target } => engine.tag_image(source, target),
-                EngineOp::RemoveImage { name, force } => {
-                    engine.remove_image(name, *force).map(|_| ())
-                }
-                EngineOp::RunImage {
-                    image,
-                    name,
-                    network,
-                } => {
-                    let opts = CreateOptions {
-                        image: image.clone(),
-                        name: name.clone(),
-                        network: Some(network.clone()),
-                        ..CreateOptions::default()
-                    };
-                    engine
-                        .create_container(&opts)
-                        .and_then(|c| engine.start_container(c.id()))
-                }
-                EngineOp::Signal {
-                    container,
-                    pid,
-                    signal,
-                } => engine.signal_process(container, *pid, signal),
-                EngineOp::CreateNetwork { .. }
-                | EngineOp::RemoveNetwork(_)
-                | EngineOp::ConnectNetwork { .. }
-                | EngineOp::DisconnectNetwork { .. } => super::netwatch::call(&engine, &call),
-            })
-            .await
-            .map_err(|e| format!("the engine call failed: {e}"))
-            .and_then(|r| r.map_err(|e| e.to_string()));
-            let _ = tx.send(Action::OpFinished { op, result });
+            let action = tokio::task::spawn_blocking(move || perform(&engine, call))
+                .await
+                .unwrap_or_else(|e| Action::OpFinished {
+                    op,
+                    result: Err(format!("the engine call failed: {e}")),
+                });
+            let _ = tx.send(action);
         });
+    }
+}
+
+/// Performs `op` (blocking) and tells how it ended: [`Action::OpFinished`], or
+/// [`Action::RunNeedsPull`] for a run whose image is missing (nothing was done then).
+pub fn perform(engine: &Engine, op: EngineOp) -> Action {
+    let result = match &op {
+        EngineOp::RunImage {
+            image,
+            name,
+            network,
+        } => run_image(engine, image, name, network),
+        other => call_engine(engine, other).map(|()| true),
+    };
+    match result {
+        Ok(false) => Action::RunNeedsPull(op),
+        Ok(true) => Action::OpFinished { op, result: Ok(()) },
+        Err(e) => Action::OpFinished {
+            op,
+            result: Err(e.to_string()),
+        },
+    }
+}
+
+/// `run -d --network NETWORK` of `image` unless it is missing: then `Ok(false)`, and
+/// nothing was done.
+fn run_image(
+    engine: &Engine,
+    image: &str,
+    name: &Option<String>,
+    network: &str,
+) -> EngineResult<bool> {
+    if engine.image_to_pull(image, PullPolicy::Missing)?.is_some() {
+        return Ok(false);
+    }
+    let opts = CreateOptions {
+        image: image.to_string(),
+        name: name.clone(),
+        network: Some(network.to_string()),
+        ..CreateOptions::default()
+    };
+    let c = engine.create_container(&opts)?;
+    engine.start_container(c.id())?;
+    Ok(true)
+}
+
+/// Performs one engine call (all but `RunImage`).
+fn call_engine(engine: &Engine, call: &EngineOp) -> EngineResult<()> {
+    match call {
+        EngineOp::Stop(n) => engine.stop_container(n, None),
+        EngineOp::Start(n) => engine.start_container(n),
+        EngineOp::Restart(n) => engine.restart_container(n, None),
+        EngineOp::Remove {
+            name,
+            force,
+            volumes,
+        } => engine.remove_container(name, *force, *volumes),
+        EngineOp::TagImage { source, target } => engine.tag_image(source, target),
+        EngineOp::RemoveImage { name, force } => engine.remove_image(name, *force).map(|_| ()),
+        EngineOp::RunImage {
+            image,
+            name,
+            network,
+        } => match run_image(engine, image, name, network)? {
+            true => Ok(()),
+            false => Err(EngineError::NoSuchImage(image.clone())),
+        },
+        EngineOp::Signal {
+            container,
+            pid,
+            signal,
+        } => engine.signal_process(container, *pid, signal),
+        EngineOp::CreateNetwork { .. }
+        | EngineOp::RemoveNetwork(_)
+        | EngineOp::ConnectNetwork { .. }
+        | EngineOp::DisconnectNetwork { .. } => super::netwatch::call(engine, call),
     }
 }
 

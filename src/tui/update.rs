@@ -74,6 +74,7 @@ impl App {
             }
             Action::OpFinished { op, result } => {
                 self.pending.remove(&op.pending_key());
+                self.run_finished(&op);
                 match result {
                     Ok(()) => self.info(format!("{} '{}'", op.done_verb(), op.name())),
                     Err(e) => {
@@ -131,6 +132,7 @@ impl App {
             Action::LogSaved(result) => self.log_saved(result),
             Action::BuildProgress(e) => self.build_progress(e),
             Action::BuildFinished(result) => self.build_finished(result),
+            Action::RunNeedsPull(op) => self.run_needs_pull(op),
             Action::TransferProgress(p) => self.transfer_progress(p),
             Action::TransferFinished {
                 kind,
@@ -231,6 +233,7 @@ impl App {
             TagImage => self.ask_tag(),
             RemoveImage => self.ask_remove_image(),
             RunImage => self.ask_run(),
+            RunImageByName => self.ask_run_by_name(),
             BuildImage => self.ask_build(),
             ToggleTreeView => self.toggle_tree_view(),
             FocusLeft => self.images_focus_by(-1),

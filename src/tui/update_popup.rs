@@ -82,6 +82,7 @@ impl App {
                         name: (!text.is_empty()).then_some(text),
                         network: self.settings.default_network.clone(),
                     }),
+                    PromptKind::RunByName => self.run_by_name_from(p),
                     PromptKind::CreateNetwork => self.create_network_from(p),
                     // Not trimmed: spaces may be what is searched for.
                     PromptKind::Search => self.search_log(&p.input),

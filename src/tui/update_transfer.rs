@@ -74,6 +74,7 @@ impl App {
         {
             self.transfer = None;
         }
+        let pulled = result.is_ok();
         match result {
             Ok(line) => self.info(line),
             Err(e) => {
@@ -81,6 +82,10 @@ impl App {
                 self.error(format!("{}: {e}", kind.cli_line(&reference)));
             }
         }
-        vec![Effect::ListImages]
+        let mut effects = vec![Effect::ListImages];
+        if kind == TransferKind::Pull {
+            effects.extend(self.pull_for_run_finished(&reference, pulled));
+        }
+        effects
     }
 }

@@ -2,8 +2,11 @@
 
 use super::attach::{AttachOptions, DEFAULT_DETACH, attach_stream, parse_detach_keys};
 use crate::cli::Ctx;
+use crate::cli::registry::pull;
+use crate::engine::EngineError;
 use crate::engine::container::{Container, Resources, RestartPolicy};
 use crate::engine::lifecycle::CreateOptions;
+use crate::engine::registry::PullPolicy;
 use crate::engine::volume::flag::{parse_tmpfs_flag, parse_volume_flag};
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{ArgAction, Args};
@@ -102,6 +105,12 @@ pub struct CreateArgs {
     /// Capabilities, privilege and seccomp.
     #[command(flatten)]
     pub security: super::security_flags::SecurityArgs,
+    /// Pull image before running ("always", "missing", "never").
+    #[arg(long, default_value = "missing", value_parser = parse_pull_policy)]
+    pub pull: PullPolicy,
+    /// Suppress the pull output.
+    #[arg(short = 'q', long)]
+    pub quiet: bool,
     /// The image.
     pub image: String,
     /// The command and its arguments.
@@ -122,6 +131,11 @@ pub struct RunArgs {
     /// Everything `create` takes.
     #[command(flatten)]
     pub create: CreateArgs,
+}
+
+/// Parses `--pull` (Docker's message for anything else).
+fn parse_pull_policy(s: &str) -> Result<PullPolicy, String> {
+    s.parse()
 }
 
 /// Parses Docker's memory sizes: `32m`, `1g`, `512k`, `1024` (bytes); at least 6 MiB.
@@ -233,19 +247,20 @@ pub fn options(a: &CreateArgs, default_network: &str) -> Result<CreateOptions> {
     })
 }
 
-/// `berth create`: prints the new container's id.
+/// `berth create`: pulls the image if `--pull` says so (progress on stderr), prints the new
+/// container's id.
 pub fn create(ctx: &Ctx, a: CreateArgs) -> Result<i32> {
     let mut opts = options(&a, &ctx.config.network.default)?;
     opts.security = a
         .security
         .to_config(ctx.config.security.no_new_privileges)?;
-    let c = create_container(ctx, &opts)?;
+    let c = create_pulling(ctx, &opts, &a)?;
     println!("{}", c.config.id);
     Ok(0)
 }
 
-/// `berth run`: create, start, and (unless `-d`) stay attached until the container exits,
-/// returning its exit code.
+/// `berth run`: pull if `--pull` says so (progress on stderr), create, start, and (unless
+/// `-d`) stay attached until the container exits, returning its exit code.
 pub fn run(ctx: &Ctx, a: RunArgs) -> Result<i32> {
     let mut opts = options(&a.create, &ctx.config.network.default)?;
     opts.security = a
@@ -256,7 +271,7 @@ pub fn run(ctx: &Ctx, a: RunArgs) -> Result<i32> {
         Some(k) => parse_detach_keys(k)?,
         None => DEFAULT_DETACH.to_vec(),
     };
-    let c = create_container(ctx, &opts)?;
+    let c = create_pulling(ctx, &opts, &a.create)?;
     if a.detach {
         if let Err(e) = ctx.engine.start_container(c.id()) {
             cleanup_failed_start(ctx, c.id(), opts.auto_remove);
@@ -285,10 +300,21 @@ pub fn run(ctx: &Ctx, a: RunArgs) -> Result<i32> {
     )
 }
 
-/// Creates the container, with Docker's warning when `--network host` drops `-p`/`-P`
-/// and warnings about the host's firewall for its network (a bridge network).
-fn create_container(ctx: &Ctx, opts: &CreateOptions) -> Result<Container> {
-    let c = ctx.engine.create_container(opts)?;
+/// Creates the container, pulling its image first as `--pull` says: `always` before,
+/// `missing` when the create finds no such image (so a present image costs nothing more, as
+/// in Docker), `never` not at all. Then Docker's warning when `--network host` drops
+/// `-p`/`-P`, and warnings about the host's firewall for its network (a bridge network).
+fn create_pulling(ctx: &Ctx, opts: &CreateOptions, a: &CreateArgs) -> Result<Container> {
+    if a.pull == PullPolicy::Always {
+        pull::for_create(ctx, &opts.image, a.pull, a.quiet)?;
+    }
+    let c = match ctx.engine.create_container(opts) {
+        Err(EngineError::NoSuchImage(_)) if a.pull == PullPolicy::Missing => {
+            pull::for_create(ctx, &opts.image, a.pull, a.quiet)?;
+            ctx.engine.create_container(opts)?
+        }
+        created => created?,
+    };
     if c.config.network_mode == "host" && opts.publishes() {
         eprintln!("WARNING: Published ports are discarded when using host network mode");
     }

@@ -1,6 +1,7 @@
 //! Docker-like per-layer progress lines: `<id>: Downloading [==>   ] 1.2MB/3.4MB`, then
 //! `Pull complete`. On a terminal each layer is a live line (indicatif); otherwise only the
-//! status changes are printed, one per line.
+//! status changes are printed, one per line. `pull` and `push` draw on stdout; the pull
+//! that `run` and `create` make draws on stderr (their stdout is the container's).
 
 use crate::engine::registry::Progress;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -17,21 +18,56 @@ pub enum Direction {
     Push,
 }
 
+/// The stream the progress goes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Out {
+    /// Standard output (`pull`, `push`).
+    Stdout,
+    /// Standard error (the pull before `run` and `create`).
+    Stderr,
+}
+
+impl Out {
+    fn is_terminal(self) -> bool {
+        match self {
+            Out::Stdout => std::io::stdout().is_terminal(),
+            Out::Stderr => std::io::stderr().is_terminal(),
+        }
+    }
+
+    fn target(self) -> ProgressDrawTarget {
+        match self {
+            Out::Stdout => ProgressDrawTarget::stdout(),
+            Out::Stderr => ProgressDrawTarget::stderr(),
+        }
+    }
+
+    /// Prints one line.
+    pub fn line(self, s: &str) {
+        match self {
+            Out::Stdout => println!("{s}"),
+            Out::Stderr => eprintln!("{s}"),
+        }
+    }
+}
+
 /// Draws progress events.
 pub struct Renderer {
     dir: Direction,
     quiet: bool,
     tty: bool,
+    out: Out,
+    header: Option<String>,
     multi: MultiProgress,
     bars: Mutex<HashMap<String, ProgressBar>>,
 }
 
 impl Renderer {
-    /// A renderer on stdout; `quiet` draws nothing.
-    pub fn new(dir: Direction, quiet: bool) -> Renderer {
-        let tty = std::io::stdout().is_terminal();
+    /// A renderer on `out`; `quiet` draws nothing.
+    pub fn new(dir: Direction, quiet: bool, out: Out) -> Renderer {
+        let tty = out.is_terminal();
         let target = if tty && !quiet {
-            ProgressDrawTarget::stdout()
+            out.target()
         } else {
             ProgressDrawTarget::hidden()
         };
@@ -39,9 +75,18 @@ impl Renderer {
             dir,
             quiet,
             tty,
+            out,
+            header: None,
             multi: MultiProgress::with_draw_target(target),
             bars: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Prints `header` (`latest: Pulling from library/busybox`) once the reference
+    /// resolves, so a pull that fails at once prints only its error, as Docker's does.
+    pub fn with_header(mut self, header: String) -> Renderer {
+        self.header = Some(header);
+        self
     }
 
     /// Prints a line above the bars.
@@ -52,7 +97,7 @@ impl Renderer {
         if self.tty {
             let _ = self.multi.println(s);
         } else {
-            println!("{s}");
+            self.out.line(s);
         }
     }
 
@@ -89,7 +134,11 @@ impl Renderer {
             Direction::Push => ("Preparing", "Layer already exists", "Pushed", "Pushing"),
         };
         match p {
-            Progress::Resolved { .. } => {}
+            Progress::Resolved { .. } => {
+                if let Some(h) = &self.header {
+                    self.line(h);
+                }
+            }
             Progress::Waiting { id, .. } => self.status(&id, pending),
             Progress::AlreadyExists { id } => self.status(&id, exists),
             Progress::Mounted { id, from } => self.status(&id, &format!("Mounted from {from}")),
@@ -108,7 +157,7 @@ impl Renderer {
         if self.tty {
             self.set(id, s.to_string());
         } else {
-            println!("{id}: {s}");
+            self.out.line(&format!("{id}: {s}"));
         }
     }
 

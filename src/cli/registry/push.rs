@@ -1,6 +1,6 @@
 //! `berth push [-a] [-q] NAME[:TAG]`, printed as Docker does.
 
-use super::progress::{Direction, Renderer};
+use super::progress::{Direction, Out, Renderer};
 use super::{PushArgs, runtime};
 use crate::cli::Ctx;
 use crate::engine::image::reference::RemoteReference;
@@ -43,7 +43,7 @@ pub fn push(ctx: &Ctx, a: PushArgs) -> anyhow::Result<i32> {
     let rt = runtime()?;
     for target in targets {
         let t = RemoteReference::parse(&target)?;
-        let render = Renderer::new(Direction::Push, a.quiet);
+        let render = Renderer::new(Direction::Push, a.quiet, Out::Stdout);
         render.line(&format!(
             "The push refers to repository [{}]",
             t.reference.full_name()

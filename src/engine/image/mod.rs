@@ -120,8 +120,23 @@ impl Engine {
     }
 }
 
-/// Finds the image id `name` designates: a reference first, then a full or short id.
+/// Finds the image id `name` designates: a reference (`name[:tag]`, or `name@digest` among
+/// the images' repo digests), then a full or short id.
 pub(crate) fn resolve(index: &Index, name: &str) -> Result<String> {
+    if name.contains('@') {
+        let r = reference::RemoteReference::parse(name)?;
+        let pinned = r.digest.as_deref().map(|d| r.with_digest(d));
+        return index
+            .images
+            .iter()
+            .find(|(_, rec)| {
+                pinned
+                    .as_ref()
+                    .is_some_and(|p| rec.repo_digests.contains(p))
+            })
+            .map(|(id, _)| id.clone())
+            .ok_or_else(|| EngineError::NoSuchImage(name.to_string()));
+    }
     if let Ok(r) = Reference::parse(name)
         && let Some(m) = index.references.get(&r.to_string())
         && let Some(id) = index.id_of_manifest(m)

@@ -14,6 +14,7 @@ pub mod errors;
 pub mod fetch;
 pub mod login;
 pub mod platform;
+pub mod policy;
 pub mod progress;
 pub mod pull;
 pub mod push;
@@ -21,6 +22,7 @@ pub mod stream;
 
 pub use credentials::Credentials;
 pub use platform::Platform;
+pub use policy::PullPolicy;
 pub use progress::Progress;
 pub use pull::{PullOptions, PullResult};
 pub use push::{PushOptions, PushResult};

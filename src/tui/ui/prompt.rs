@@ -24,6 +24,11 @@ pub fn render(app: &App, p: &Prompt, theme: &Theme, area: Rect, buf: &mut Buffer
             format!("Run a container from '{image}' (berth run -d):"),
             "container name (empty: a random name)".to_string(),
         ),
+        PromptKind::RunByName => (
+            " Run ",
+            "Run a container from an image (berth run -d, pulled when missing):".to_string(),
+            "IMAGE [NAME], e.g. busybox, or localhost:5000/app:1 web".to_string(),
+        ),
         PromptKind::CreateNetwork => (
             " Create network ",
             "New network (berth network create [--subnet SUBNET] NAME):".to_string(),
