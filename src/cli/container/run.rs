@@ -93,6 +93,12 @@ pub struct CreateArgs {
     /// Timeout (in seconds) to stop a container.
     #[arg(long = "stop-timeout")]
     pub stop_timeout: Option<u32>,
+    /// Logging driver for the container (only json-file).
+    #[arg(long = "log-driver")]
+    pub log_driver: Option<String>,
+    /// Log driver options (max-size, max-file, compress).
+    #[arg(long = "log-opt")]
+    pub log_opt: Vec<String>,
     /// The image.
     pub image: String,
     /// The command and its arguments.
@@ -218,6 +224,15 @@ pub fn options(a: &CreateArgs, default_network: &str) -> Result<CreateOptions> {
         dns: a.dns.clone(),
         extra_hosts: a.add_host.clone(),
         stop_timeout: a.stop_timeout,
+        log_driver: a.log_driver.clone(),
+        log_opts: a
+            .log_opt
+            .iter()
+            .map(|o| {
+                let (k, v) = o.split_once('=').unwrap_or((o, ""));
+                (k.to_string(), v.to_string())
+            })
+            .collect(),
     })
 }
 

@@ -165,7 +165,7 @@ fn host_config(c: &Container) -> Value {
         .collect();
     json!({
         "Binds": if binds.is_empty() { Value::Null } else { json!(binds) },
-        "LogConfig": {"Type": "json-file", "Config": {}},
+        "LogConfig": {"Type": cfg.log_config.driver, "Config": cfg.log_config.options},
         "NetworkMode": cfg.network_mode,
         "PortBindings": {},
         "RestartPolicy": {"Name": cfg.restart.name, "MaximumRetryCount": cfg.restart.max_retry},

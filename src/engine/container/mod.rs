@@ -3,6 +3,7 @@
 pub mod config;
 pub mod files;
 pub mod inspect;
+pub mod log_config;
 pub mod record;
 pub mod spares;
 pub mod state;
@@ -10,5 +11,6 @@ pub mod state;
 pub use config::{
     ContainerConfig, MountKind, MountSpec, NetConfig, PortBinding, Resources, RestartPolicy,
 };
+pub use log_config::{LogConfig, Rotation};
 pub use record::Container;
 pub use state::{ContainerState, Status};

@@ -20,10 +20,10 @@ use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-/// Entry point of `berth __shim ROOT ID MAX_LOG_SIZE MAX_LOG_FILES ATTACH`.
+/// Entry point of `berth __shim ROOT ID ATTACH`.
 pub fn main(args: &[String]) -> i32 {
-    let [root, id, max_size, max_files, attach] = args else {
-        eprintln!("usage: berth __shim ROOT ID MAX_LOG_SIZE MAX_LOG_FILES ATTACH");
+    let [root, id, attach] = args else {
+        eprintln!("usage: berth __shim ROOT ID ATTACH");
         return 2;
     };
     // The spawner put this process in a process group of its own (so a terminal's signals
@@ -43,12 +43,8 @@ pub fn main(args: &[String]) -> i32 {
             (fd >= 0).then(|| unsafe { UnixStream::from_raw_fd(fd) })
         })
         .flatten();
-    let options = EngineOptions {
-        log_max_size: max_size.parse().unwrap_or(10 << 20),
-        log_max_files: max_files.parse().unwrap_or(3),
-        ..EngineOptions::default()
-    };
-    let engine = Engine::open_existing(Path::new(root), options);
+    // The log's rotation comes from the container's own configuration, merged at create.
+    let engine = Engine::open_existing(Path::new(root), EngineOptions::default());
     let dir = engine.paths().container(id);
     redirect_stdio(&dir.join("shim.log"));
     let Ok(c) = record::load(engine.paths(), id) else {
@@ -161,12 +157,9 @@ impl Shim {
                 .map_err(|e| e.to_string())?;
             let listener =
                 bind(&socket_path).map_err(|e| format!("bind {}: {e}", socket_path.display()))?;
-            let log = LogWriter::open(
-                &log_path(&paths, &id),
-                self.engine.options().log_max_size,
-                self.engine.options().log_max_files,
-            )
-            .map_err(|e| format!("open log: {e}"))?;
+            let rotation = config.log_config.rotation()?;
+            let log = LogWriter::open(&log_path(&paths, &id), rotation)
+                .map_err(|e| format!("open log: {e}"))?;
             Ok((listener, log))
         })();
         let net = setup.and_then(|(l, w)| {
