@@ -2,7 +2,7 @@
 
 use crate::cli::Ctx;
 use crate::cli::format::{Column, human, print_list};
-use crate::engine::observe::stats::{StatsSample, sample};
+use crate::engine::observe::stats::StatsSample;
 use anyhow::Result;
 use clap::Args;
 use serde_json::{Value, json};
@@ -72,7 +72,12 @@ pub fn stats_item(now: &StatsSample, prev: Option<&StatsSample>, no_trunc: bool)
         now.id.chars().take(12).collect()
     };
     let dash = !now.running;
-    let cpu = prev.map(|p| now.cpu_percent(p)).unwrap_or(0.0);
+    // Between this reading and the last one; on the first, the last second as the
+    // container's shim sampled it.
+    let cpu = prev
+        .map(|p| now.cpu_percent(p))
+        .or(now.recent_cpu_percent)
+        .unwrap_or(0.0);
     let f = |s: String| if dash { "--".to_string() } else { s };
     json!({
         "Container": id,
@@ -110,18 +115,15 @@ pub fn stats(ctx: &Ctx, a: StatsArgs) -> Result<i32> {
                 .collect()
         }
     };
+    // The first frame comes at once: its CPU % is the last second's, from the samples
+    // each container's shim keeps; later frames measure between frames, as Docker does.
     let mut prev: HashMap<String, StatsSample> = HashMap::new();
-    for c in pick()? {
-        prev.insert(c.config.id.clone(), sample(&c));
-    }
-    // CPU % needs two readings; Docker's first frame also spans a short interval.
-    std::thread::sleep(Duration::from_millis(500));
     loop {
         let list = pick()?;
         let mut rows = Vec::new();
         let mut next = HashMap::new();
         for c in &list {
-            let s = sample(c);
+            let s = ctx.engine.stats_of(c);
             rows.push(stats_item(&s, prev.get(c.id()), a.no_trunc));
             next.insert(c.config.id.clone(), s);
         }

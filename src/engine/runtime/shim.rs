@@ -7,6 +7,7 @@
 //! can clone the container's process again for restarts, and stays small when idle.
 
 use super::cgroups::Cgroup;
+use super::cpu_samples::CpuSampler;
 use super::launch;
 use super::logwriter::LogWriter;
 use super::supervise::{self, Client, ExecContext, Run};
@@ -261,6 +262,7 @@ impl Shim {
             first = false;
             before = None;
             let caps = super::caps::container_set(cgroup.guards_devices());
+            let mut cpu = CpuSampler::start(&cgroup, &paths.cpu_samples(&id));
             let code = Run {
                 pid: l.pid,
                 stdio: l.stdio,
@@ -273,8 +275,12 @@ impl Shim {
                     caps: &caps,
                 },
                 extra: Some(&mut net),
+                cpu: cpu.as_mut(),
             }
             .until_exit();
+            if let Some(c) = cpu {
+                c.remove();
+            }
             let oom = cgroup.oom_killed();
             let dir = paths.container(&id);
             let stop_requested = dir.join(files::STOP_REQUESTED).exists();
