@@ -146,11 +146,13 @@ impl CpuSampler {
         self.next
     }
 
-    /// Takes a sample if one is due.
-    pub fn tick(&mut self) {
-        if Instant::now() >= self.next {
+    /// Takes a sample if one is due; returns whether it did.
+    pub fn tick(&mut self) -> bool {
+        let due = Instant::now() >= self.next;
+        if due {
             self.sample();
         }
+        due
     }
 
     fn sample(&mut self) {

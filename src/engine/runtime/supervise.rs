@@ -138,6 +138,8 @@ struct Loop<'a> {
     trimmed: bool,
     /// When a descriptor was last ready (the sampler's timer is no activity).
     active_at: Instant,
+    /// The pages dropped when the loop went idle, dropped again after each sample.
+    clean_pages: super::idle::CleanPages,
 }
 
 /// How long the loop waits with nothing to do before it gives its clean pages back.
@@ -167,6 +169,7 @@ impl Run<'_> {
             procs: vec![Proc::new(pid, stdio)],
             trimmed: false,
             active_at: Instant::now(),
+            clean_pages: Default::default(),
         };
         l.run_loop()
     }
@@ -287,11 +290,14 @@ impl Loop<'_> {
         } else if trim_at.is_some_and(|t| now >= t) {
             // Nothing happened for a while: what stays resident while idle is the shim's
             // own memory, not the code pages setup and the last activity touched.
-            super::idle::drop_clean_file_pages();
+            self.clean_pages = super::idle::drop_clean_file_pages();
             self.trimmed = true;
         }
-        if let Some(c) = self.cpu.as_mut() {
-            c.tick();
+        let sampled = self.cpu.as_mut().is_some_and(|c| c.tick());
+        if sampled && n == 0 && self.trimmed {
+            // Idle still: the few code pages the sample (and this loop) faulted back in
+            // go again, so an idle shim stays as small as before sampling existed.
+            self.clean_pages.drop_again();
         }
         let ready = fds
             .iter()
