@@ -117,16 +117,26 @@ pub fn stats(ctx: &Ctx, a: StatsArgs) -> Result<i32> {
     };
     // The first frame comes at once: its CPU % is the last second's, from the samples
     // each container's shim keeps; later frames measure between frames, as Docker does.
-    let mut prev: HashMap<String, StatsSample> = HashMap::new();
+    // A container too young for its shim to have a sample half a second old (or whose
+    // shim keeps none) is measured over half a second instead.
+    let read = || -> Result<Vec<StatsSample>> {
+        Ok(pick()?.iter().map(|c| ctx.engine.stats_of(c)).collect())
+    };
+    let mut now = read()?;
+    let mut prev: HashMap<String, StatsSample> = now
+        .iter()
+        .filter(|s| s.running && s.recent_cpu_percent.is_none())
+        .map(|s| (s.id.clone(), s.clone()))
+        .collect();
+    if !prev.is_empty() {
+        std::thread::sleep(Duration::from_millis(500));
+        now = read()?;
+    }
     loop {
-        let list = pick()?;
-        let mut rows = Vec::new();
-        let mut next = HashMap::new();
-        for c in &list {
-            let s = ctx.engine.stats_of(c);
-            rows.push(stats_item(&s, prev.get(c.id()), a.no_trunc));
-            next.insert(c.config.id.clone(), s);
-        }
+        let rows: Vec<Value> = now
+            .iter()
+            .map(|s| stats_item(s, prev.get(&s.id), a.no_trunc))
+            .collect();
         if !a.no_stream {
             // Clear the screen and home the cursor, as Docker redraws its table.
             print!("\x1b[2J\x1b[H");
@@ -140,7 +150,8 @@ pub fn stats(ctx: &Ctx, a: StatsArgs) -> Result<i32> {
         if a.no_stream {
             return Ok(0);
         }
-        prev = next;
+        prev = now.into_iter().map(|s| (s.id.clone(), s)).collect();
         std::thread::sleep(Duration::from_secs(1));
+        now = read()?;
     }
 }
