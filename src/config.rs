@@ -61,14 +61,30 @@ impl Default for NetworkConfig {
     }
 }
 
-/// Container log rotation.
+/// Container log rotation (Docker's json-file `log-opts`); a container's `--log-opt` wins.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct LogConfig {
-    /// Rotate when the log reaches this size (`10m`, `512k`, bytes).
+    /// Rotate when the log reaches this size (`10m`, `512k`, bytes); `-1` or empty: never
+    /// (every line is kept, Docker's default).
     pub max_size: String,
     /// How many files to keep per container, the live one included.
     pub max_files: u32,
+    /// Gzip the rotated files.
+    pub compress: bool,
+}
+
+impl LogConfig {
+    /// The rotation size in bytes; `None` when the log is never rotated.
+    pub fn max_size_bytes(&self) -> Result<Option<u64>, String> {
+        match self.max_size.trim() {
+            "" | "-1" => Ok(None),
+            s => match parse_size(s)? {
+                0 => Err(format!("invalid size '{s}': must be positive")),
+                n => Ok(Some(n)),
+            },
+        }
+    }
 }
 
 /// Dashboard settings.
@@ -104,8 +120,9 @@ impl Default for Config {
 impl Default for LogConfig {
     fn default() -> Self {
         LogConfig {
-            max_size: "10m".into(),
-            max_files: 3,
+            max_size: "-1".into(),
+            max_files: 1,
+            compress: false,
         }
     }
 }
@@ -166,15 +183,20 @@ impl Config {
         }
         let cfg: Config = serde_yaml_ng::from_str(&text)
             .map_err(|e| format!("config '{}': {e}", path.display()))?;
-        parse_size(&cfg.logs.max_size)
-            .map_err(|e| format!("config '{}': key 'logs.max_size': {e}", path.display()))?;
+        let at = |key: &str, e: &str| format!("config '{}': key '{key}': {e}", path.display());
+        let max_size = cfg
+            .logs
+            .max_size_bytes()
+            .map_err(|e| at("logs.max_size", &e))?;
         if cfg.logs.max_files == 0 {
-            return Err(format!(
-                "config '{}': key 'logs.max_files': must be at least 1",
-                path.display()
+            return Err(at("logs.max_files", "must be at least 1"));
+        }
+        if cfg.logs.compress && (max_size.is_none() || cfg.logs.max_files < 2) {
+            return Err(at(
+                "logs.compress",
+                "needs logs.max_size set and logs.max_files of at least 2",
             ));
         }
-        let at = |key: &str, e: &str| format!("config '{}': key '{key}': {e}", path.display());
         if cfg.dashboard.refresh_ms < 50 {
             return Err(at(
                 "dashboard.refresh_ms",
@@ -217,6 +239,16 @@ mod tests {
         std::fs::write(&p, "logs:\n  max_size: lots\n").expect("write");
         let err = Config::load(&p).expect_err("bad value");
         assert!(err.contains("logs.max_size"), "{err}");
+        std::fs::write(&p, "logs:\n  compress: true\n").expect("write");
+        let err = Config::load(&p).expect_err("compress without rotation");
+        assert!(err.contains("logs.compress"), "{err}");
+        std::fs::write(
+            &p,
+            "logs:\n  max_size: 10m\n  max_files: 3\n  compress: true\n",
+        )
+        .expect("write");
+        let cfg = Config::load(&p).expect("rotation");
+        assert_eq!(cfg.logs.max_size_bytes(), Ok(Some(10 << 20)));
         std::fs::write(&p, "network:\n  mtu: 70000\n").expect("write");
         let err = Config::load(&p).expect_err("mtu out of range");
         assert!(err.contains("network.mtu"), "{err}");
@@ -256,6 +288,8 @@ mod tests {
         assert_eq!(cfg.root, defaults.root);
         assert_eq!(cfg.logs.max_size, defaults.logs.max_size);
         assert_eq!(cfg.logs.max_files, defaults.logs.max_files);
+        assert_eq!(cfg.logs.compress, defaults.logs.compress);
+        assert_eq!(cfg.logs.max_size_bytes(), Ok(None));
         assert_eq!(cfg.dashboard.theme, defaults.dashboard.theme);
         assert_eq!(cfg.dashboard.refresh_ms, defaults.dashboard.refresh_ms);
         assert_eq!(cfg.dashboard.log_tail, defaults.dashboard.log_tail);

@@ -175,9 +175,9 @@ pub fn open(root: Option<PathBuf>, config: Option<PathBuf>) -> anyhow::Result<Ct
     let config = Config::load(&config_path).map_err(anyhow::Error::msg)?;
     let root = root.unwrap_or_else(|| config.root.clone());
     let options = EngineOptions {
-        log_max_size: crate::config::parse_size(&config.logs.max_size)
-            .map_err(anyhow::Error::msg)?,
+        log_max_size: config.logs.max_size_bytes().map_err(anyhow::Error::msg)?,
         log_max_files: config.logs.max_files,
+        log_compress: config.logs.compress,
         network_mtu: config.network.mtu,
     };
     let engine = Engine::open(&root, options)?;

@@ -30,10 +30,13 @@ use store::Paths;
 /// Settings the engine takes from the configuration file.
 #[derive(Debug, Clone)]
 pub struct EngineOptions {
-    /// Rotate a container's log when it reaches this many bytes.
-    pub log_max_size: u64,
-    /// Keep this many log files per container (the live one included).
+    /// Rotate a container's log when it reaches this many bytes (`logs.max_size`); `None`:
+    /// never, every line is kept (Docker's default). A container's `--log-opt` wins.
+    pub log_max_size: Option<u64>,
+    /// Keep this many log files per container, the live one included (`logs.max_files`).
     pub log_max_files: u32,
+    /// Gzip rotated log files (`logs.compress`).
+    pub log_compress: bool,
     /// The MTU of bridge networks made without an MTU option (`network.mtu`).
     pub network_mtu: u32,
 }
@@ -41,8 +44,9 @@ pub struct EngineOptions {
 impl Default for EngineOptions {
     fn default() -> Self {
         EngineOptions {
-            log_max_size: 10 * 1024 * 1024,
-            log_max_files: 3,
+            log_max_size: None,
+            log_max_files: 1,
+            log_compress: false,
             network_mtu: crate::config::DEFAULT_NETWORK_MTU,
         }
     }

@@ -352,8 +352,9 @@ impl Berth {
         if let Ok(rd) = std::fs::read_dir("/run/berth") {
             for e in rd.flatten() {
                 let name = e.file_name().to_string_lossy().into_owned();
-                if name.starts_with(&prefix) && name.ends_with(".sock") {
-                    found.push(format!("socket {}", e.path().display()));
+                if name.starts_with(&prefix) && (name.ends_with(".sock") || name.ends_with(".cpu"))
+                {
+                    found.push(format!("socket or CPU samples {}", e.path().display()));
                 }
             }
         }

@@ -111,6 +111,12 @@ pub struct CreateArgs {
     /// Suppress the pull output.
     #[arg(short = 'q', long)]
     pub quiet: bool,
+    /// Logging driver for the container (only json-file).
+    #[arg(long = "log-driver")]
+    pub log_driver: Option<String>,
+    /// Log driver options (max-size, max-file, compress).
+    #[arg(long = "log-opt")]
+    pub log_opt: Vec<String>,
     /// The image.
     pub image: String,
     /// The command and its arguments.
@@ -244,6 +250,15 @@ pub fn options(a: &CreateArgs, default_network: &str) -> Result<CreateOptions> {
         security: a.security.to_config(false)?,
         expose: a.expose.clone(),
         links: a.link.clone(),
+        log_driver: a.log_driver.clone(),
+        log_opts: a
+            .log_opt
+            .iter()
+            .map(|o| {
+                let (k, v) = o.split_once('=').unwrap_or((o, ""));
+                (k.to_string(), v.to_string())
+            })
+            .collect(),
     })
 }
 

@@ -2,7 +2,7 @@
 
 use crate::cli::Ctx;
 use crate::cli::format::{Column, human, print_list};
-use crate::engine::observe::stats::{StatsSample, sample};
+use crate::engine::observe::stats::StatsSample;
 use anyhow::Result;
 use clap::Args;
 use serde_json::{Value, json};
@@ -72,7 +72,12 @@ pub fn stats_item(now: &StatsSample, prev: Option<&StatsSample>, no_trunc: bool)
         now.id.chars().take(12).collect()
     };
     let dash = !now.running;
-    let cpu = prev.map(|p| now.cpu_percent(p)).unwrap_or(0.0);
+    // Between this reading and the last one; on the first, the last second as the
+    // container's shim sampled it.
+    let cpu = prev
+        .map(|p| now.cpu_percent(p))
+        .or(now.recent_cpu_percent)
+        .unwrap_or(0.0);
     let f = |s: String| if dash { "--".to_string() } else { s };
     json!({
         "Container": id,
@@ -110,21 +115,28 @@ pub fn stats(ctx: &Ctx, a: StatsArgs) -> Result<i32> {
                 .collect()
         }
     };
-    let mut prev: HashMap<String, StatsSample> = HashMap::new();
-    for c in pick()? {
-        prev.insert(c.config.id.clone(), sample(&c));
+    // The first frame comes at once: its CPU % is the last second's, from the samples
+    // each container's shim keeps; later frames measure between frames, as Docker does.
+    // A container too young for its shim to have a sample half a second old (or whose
+    // shim keeps none) is measured over half a second instead.
+    let read = || -> Result<Vec<StatsSample>> {
+        Ok(pick()?.iter().map(|c| ctx.engine.stats_of(c)).collect())
+    };
+    let mut now = read()?;
+    let mut prev: HashMap<String, StatsSample> = now
+        .iter()
+        .filter(|s| s.running && s.recent_cpu_percent.is_none())
+        .map(|s| (s.id.clone(), s.clone()))
+        .collect();
+    if !prev.is_empty() {
+        std::thread::sleep(Duration::from_millis(500));
+        now = read()?;
     }
-    // CPU % needs two readings; Docker's first frame also spans a short interval.
-    std::thread::sleep(Duration::from_millis(500));
     loop {
-        let list = pick()?;
-        let mut rows = Vec::new();
-        let mut next = HashMap::new();
-        for c in &list {
-            let s = sample(c);
-            rows.push(stats_item(&s, prev.get(c.id()), a.no_trunc));
-            next.insert(c.config.id.clone(), s);
-        }
+        let rows: Vec<Value> = now
+            .iter()
+            .map(|s| stats_item(s, prev.get(&s.id), a.no_trunc))
+            .collect();
         if !a.no_stream {
             // Clear the screen and home the cursor, as Docker redraws its table.
             print!("\x1b[2J\x1b[H");
@@ -138,7 +150,8 @@ pub fn stats(ctx: &Ctx, a: StatsArgs) -> Result<i32> {
         if a.no_stream {
             return Ok(0);
         }
-        prev = next;
+        prev = now.into_iter().map(|s| (s.id.clone(), s)).collect();
         std::thread::sleep(Duration::from_secs(1));
+        now = read()?;
     }
 }

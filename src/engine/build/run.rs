@@ -117,6 +117,8 @@ pub fn run(
         net: NetConfig::default(),
         stop_signal: "SIGTERM".into(),
         stop_timeout: None,
+        // A build step's output goes to the build's progress, never rotated away.
+        log_config: Default::default(),
     };
     let attached = engine.attach_record(&spec.network, &id, &name, &[], None)?;
     if let Err(e) = engine.write_new_container(&config) {

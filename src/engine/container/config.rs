@@ -206,6 +206,9 @@ pub struct ContainerConfig {
     pub stop_signal: String,
     /// Seconds `stop` waits before SIGKILL when `-t` is not given.
     pub stop_timeout: Option<u32>,
+    /// The log driver and its options (`--log-opt`, over the configuration's `logs`).
+    #[serde(default)]
+    pub log_config: super::LogConfig,
 }
 
 impl ContainerConfig {

@@ -186,7 +186,7 @@ fn host_config(c: &Container, paths: &Paths) -> Value {
         .collect();
     json!({
         "Binds": if binds.is_empty() { Value::Null } else { json!(binds) },
-        "LogConfig": {"Type": "json-file", "Config": {}},
+        "LogConfig": {"Type": cfg.log_config.driver, "Config": cfg.log_config.options},
         "NetworkMode": cfg.network_mode,
         "PortBindings": {},
         "Links": links(c, paths),

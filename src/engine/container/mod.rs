@@ -3,6 +3,7 @@
 pub mod config;
 pub mod files;
 pub mod inspect;
+pub mod log_config;
 pub mod ports_text;
 pub mod record;
 pub mod security;
@@ -12,5 +13,6 @@ pub mod state;
 pub use config::{
     ContainerConfig, Link, MountKind, MountSpec, NetConfig, PortBinding, Resources, RestartPolicy,
 };
+pub use log_config::{LogConfig, Rotation};
 pub use record::Container;
 pub use state::{ContainerState, Status};

@@ -2,8 +2,8 @@
 
 use crate::engine::container::record::files;
 use crate::engine::container::{
-    Container, ContainerConfig, ContainerState, Link, MountKind, MountSpec, NetConfig, PortBinding,
-    Resources, RestartPolicy,
+    Container, ContainerConfig, ContainerState, Link, LogConfig, MountKind, MountSpec, NetConfig,
+    PortBinding, Resources, RestartPolicy,
 };
 use crate::engine::error::{EngineError, IoContext, Result};
 use crate::engine::network::exposed;
@@ -68,6 +68,10 @@ pub struct CreateOptions {
     pub expose: Vec<String>,
     /// `--link NAME[:ALIAS]`.
     pub links: Vec<String>,
+    /// `--log-driver` (only `json-file`; `None`: the default).
+    pub log_driver: Option<String>,
+    /// `--log-opt KEY=VALUE`: the json-file driver's options, over the configuration's.
+    pub log_opts: BTreeMap<String, String>,
 }
 
 /// The network of a container created without one: Docker's `bridge`.
@@ -119,8 +123,34 @@ fn with_default_path(mut env: Vec<String>) -> Vec<String> {
 pub const DEFAULT_PATH: &str = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 impl Engine {
+    /// The log settings of a new container: its `--log-opt`s over the configuration's
+    /// (as Docker merges the daemon's `log-opts`), checked as Docker checks them.
+    fn log_config(&self, opts: &CreateOptions) -> Result<LogConfig> {
+        let mut log = LogConfig {
+            options: opts.log_opts.clone(),
+            ..LogConfig::default()
+        };
+        if let Some(d) = opts.log_driver.as_deref().filter(|d| !d.is_empty()) {
+            log.driver = d.to_string();
+        }
+        let o = self.options();
+        if let Some(size) = o.log_max_size {
+            let mut default = |k: &str, v: String| {
+                log.options.entry(k.to_string()).or_insert(v);
+            };
+            default("max-size", size.to_string());
+            default("max-file", o.log_max_files.to_string());
+            if o.log_compress {
+                default("compress", "true".into());
+            }
+        }
+        log.rotation().map_err(EngineError::Invalid)?;
+        Ok(log)
+    }
+
     /// Creates a container (status `created`); nothing runs yet.
     pub fn create_container(&self, opts: &CreateOptions) -> Result<Container> {
+        let log_config = self.log_config(opts)?;
         if opts.auto_remove && !matches!(opts.restart.name.as_str(), "" | "no") {
             return Err(EngineError::Invalid(
                 "conflicting options: --restart and --rm cannot be used together".into(),
@@ -341,6 +371,7 @@ impl Engine {
                 .clone()
                 .unwrap_or_else(|| "SIGTERM".into()),
             stop_timeout: opts.stop_timeout,
+            log_config,
         };
 
         if let Err(e) = self.write_new_container(&config) {

@@ -5,6 +5,8 @@ use crate::engine::Engine;
 use crate::engine::container::Container;
 use crate::engine::error::{EngineError, Result};
 use crate::engine::runtime::cgroups::{Cgroup, Layout};
+use crate::engine::runtime::cpu_samples;
+use crate::engine::store::Paths;
 use std::fs;
 use std::path::Path;
 use std::time::Instant;
@@ -37,6 +39,10 @@ pub struct StatsSample {
     pub running: bool,
     /// When the reading was taken (for rates).
     pub at: Option<Instant>,
+    /// The CPU % of about the last second, from the samples the container's shim keeps
+    /// (see `runtime::cpu_samples`): what a first reading shows without waiting. `None`
+    /// when the shim has no sample old enough yet.
+    pub recent_cpu_percent: Option<f64>,
 }
 
 impl StatsSample {
@@ -134,6 +140,23 @@ fn block_v2(dir: &Path) -> (u64, u64) {
     (r, w)
 }
 
+/// Reads a container's counters now, with the CPU % of the last second from its shim's
+/// samples (`paths` locates them).
+pub fn sample_with_recent_cpu(paths: &Paths, c: &Container) -> StatsSample {
+    let at_ns = cpu_samples::monotonic_ns();
+    let mut s = sample(c);
+    if s.running
+        && let Some(samples) = cpu_samples::read(&paths.cpu_samples(c.id()))
+    {
+        let now = cpu_samples::CpuSample {
+            at_ns,
+            usage_ns: s.cpu_total_ns,
+        };
+        s.recent_cpu_percent = cpu_samples::recent_percent(samples, now);
+    }
+    s
+}
+
 /// Reads a container's counters now.
 pub fn sample(c: &Container) -> StatsSample {
     let mut s = StatsSample {
@@ -149,11 +172,9 @@ pub fn sample(c: &Container) -> StatsSample {
         return s;
     }
     let cg = Cgroup::for_container(&c.config.id);
+    s.cpu_total_ns = cg.cpu_usage_ns().unwrap_or(0);
     match cg.layout() {
         Layout::V1 => {
-            if let Some(d) = cg.controller_dir("cpuacct") {
-                s.cpu_total_ns = read_u64(&d.join("cpuacct.usage")).unwrap_or(0);
-            }
             if let Some(d) = cg.controller_dir("memory") {
                 let usage = read_u64(&d.join("memory.usage_in_bytes")).unwrap_or(0);
                 let inactive = keyed(&d.join("memory.stat"), "total_inactive_file").unwrap_or(0);
@@ -170,7 +191,6 @@ pub fn sample(c: &Container) -> StatsSample {
         }
         Layout::V2 => {
             if let Some(d) = cg.controller_dir("unified") {
-                s.cpu_total_ns = keyed(&d.join("cpu.stat"), "usage_usec").unwrap_or(0) * 1000;
                 let usage = read_u64(&d.join("memory.current")).unwrap_or(0);
                 let inactive = keyed(&d.join("memory.stat"), "inactive_file").unwrap_or(0);
                 s.memory_usage = usage.saturating_sub(inactive);
@@ -189,10 +209,16 @@ pub fn sample(c: &Container) -> StatsSample {
 }
 
 impl Engine {
-    /// Reads the counters of one container.
+    /// Reads the counters of one container, with the CPU % of the last second.
     pub fn stats(&self, name_or_id: &str) -> Result<StatsSample> {
         let c = self.container(name_or_id)?;
-        Ok(sample(&c))
+        Ok(sample_with_recent_cpu(self.paths(), &c))
+    }
+
+    /// Reads the counters of a container already looked up, with the CPU % of the last
+    /// second (for listings of many containers).
+    pub fn stats_of(&self, c: &Container) -> StatsSample {
+        sample_with_recent_cpu(self.paths(), c)
     }
 
     /// The processes of a running container as host pids.

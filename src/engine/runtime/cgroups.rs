@@ -292,6 +292,32 @@ impl Cgroup {
     pub fn controller_dir(&self, controller: &str) -> Option<PathBuf> {
         self.dir(controller).map(Path::to_path_buf)
     }
+
+    /// The file that counts the CPU time the container used: v1 `cpuacct.usage`
+    /// (nanoseconds), v2 `cpu.stat` (`usage_usec`). Read it with [`parse_cpu_usage`].
+    pub fn cpu_usage_file(&self) -> Option<PathBuf> {
+        match self.layout {
+            Layout::V1 => self.dir("cpuacct").map(|d| d.join("cpuacct.usage")),
+            Layout::V2 => self.dir("unified").map(|d| d.join("cpu.stat")),
+        }
+    }
+
+    /// The CPU time the container used so far, in nanoseconds.
+    pub fn cpu_usage_ns(&self) -> Option<u64> {
+        let text = fs::read_to_string(self.cpu_usage_file()?).ok()?;
+        parse_cpu_usage(self.layout, &text)
+    }
+}
+
+/// The CPU time in nanoseconds from the text of [`Cgroup::cpu_usage_file`].
+pub fn parse_cpu_usage(layout: Layout, text: &str) -> Option<u64> {
+    match layout {
+        Layout::V1 => text.trim().parse().ok(),
+        Layout::V2 => text.lines().find_map(|l| {
+            let usec: u64 = l.strip_prefix("usage_usec ")?.trim().parse().ok()?;
+            Some(usec * 1000)
+        }),
+    }
 }
 
 /// Docker's default device rules: the standard character devices, ptys, and mknod of any

@@ -1,4 +1,5 @@
-//! Cleaning up after a container whose shim is gone (processes, cgroup, socket, veths).
+//! Cleaning up after a container whose shim is gone (processes, cgroup, socket, CPU
+//! samples, veths).
 
 use crate::engine::container::ContainerConfig;
 use crate::engine::store::Paths;
@@ -10,6 +11,7 @@ pub fn after_shim_death(paths: &Paths, config: &ContainerConfig) {
     cg.kill_all();
     cg.remove();
     let _ = std::fs::remove_file(paths.shim_socket(&config.id));
+    let _ = std::fs::remove_file(paths.cpu_samples(&config.id));
     crate::engine::network::setup::remove_leftovers(paths, &config.id);
     // Only a container with published ports can have a DNAT chain: a failed nftables
     // batch costs an RCU grace period (over 10 ms), too much for every container.

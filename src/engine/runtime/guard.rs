@@ -27,6 +27,7 @@ pub fn record_panic(engine: &Engine, config: &ContainerConfig, message: &str) {
     cgroup.kill_all();
     cgroup.remove();
     let _ = std::fs::remove_file(engine.paths().shim_socket(id));
+    let _ = std::fs::remove_file(engine.paths().cpu_samples(id));
     let error = format!("berth shim failed: {message}");
     let mut code = 125;
     let _ = update_state(engine.paths(), id, |s| {

@@ -17,12 +17,36 @@ struct Mapping {
     anonymous_kb: u64,
 }
 
+/// The mappings [`drop_clean_file_pages`] emptied, to empty again after a short burst
+/// of work (the shim's once-a-second CPU sample) without reading `/proc/self/smaps` again.
+#[derive(Debug, Default)]
+pub struct CleanPages(Vec<(usize, usize)>);
+
+impl CleanPages {
+    /// Drops the pages of the same mappings again (one `madvise` each).
+    pub fn drop_again(&self) {
+        for &(start, end) in &self.0 {
+            dont_need(start, end);
+        }
+    }
+}
+
+fn dont_need(start: usize, end: usize) {
+    // SAFETY: the range is a whole private, read-only file mapping of this process with no
+    // anonymous (written) page, so dropping its pages loses nothing: they are read back
+    // from the same file on the next access.
+    unsafe {
+        libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_DONTNEED);
+    }
+}
+
 /// Drops the clean file-backed pages of this process from its resident set
 /// (`madvise(MADV_DONTNEED)` on every private read-only file mapping none of whose pages
-/// was ever written). Best effort: any failure leaves the pages where they are.
-pub fn drop_clean_file_pages() {
+/// was ever written); returns those mappings. Best effort: any failure leaves the pages
+/// where they are.
+pub fn drop_clean_file_pages() -> CleanPages {
     let Ok(file) = std::fs::File::open("/proc/self/smaps") else {
-        return;
+        return CleanPages::default();
     };
     let mut maps: Vec<Mapping> = Vec::new();
     for line in std::io::BufReader::new(file).lines().map_while(Result::ok) {
@@ -32,21 +56,15 @@ pub fn drop_clean_file_pages() {
             m.anonymous_kb = kb.trim().trim_end_matches("kB").trim().parse().unwrap_or(1);
         }
     }
-    for m in maps
+    let clean: Vec<(usize, usize)> = maps
         .iter()
         .filter(|m| m.clean_candidate && m.anonymous_kb == 0)
-    {
-        // SAFETY: the range is a whole private, read-only file mapping of this process
-        // with no anonymous (written) page, so dropping its pages loses nothing: they are
-        // read back from the same file on the next access.
-        unsafe {
-            libc::madvise(
-                m.start as *mut libc::c_void,
-                m.end - m.start,
-                libc::MADV_DONTNEED,
-            );
-        }
+        .map(|m| (m.start, m.end))
+        .collect();
+    for &(start, end) in &clean {
+        dont_need(start, end);
     }
+    CleanPages(clean)
 }
 
 /// `start-end perms offset dev inode path` -> the mapping, for header lines only.

@@ -1,8 +1,12 @@
-//! Writes a container's output in Docker's json-file format, rotating by size.
+//! Writes a container's output in Docker's json-file format, rotating by size only when
+//! asked (`--log-opt max-size`, config `logs.max_size`): by default every line is kept.
 //!
 //! One JSON object per line: `{"log":"text\n","stream":"stdout","time":"<RFC 3339 nanos>"}`.
 //! Partial lines are held until their newline (or 16 KiB, as Docker splits long lines).
+//! Rotated files are `<log>.1` (newest) to `<log>.<max-file - 1>`, gzipped to
+//! `<log>.N.gz` with `compress`.
 
+use crate::engine::container::Rotation;
 use chrono::{SecondsFormat, Utc};
 use serde::Serialize;
 use std::fs::{self, File, OpenOptions};
@@ -23,22 +27,33 @@ pub struct LogWriter {
     path: PathBuf,
     out: BufWriter<File>,
     size: u64,
-    max_size: u64,
-    max_files: u32,
+    rotation: Rotation,
+    /// How many rotated files there are (counted at the first rotation).
+    rotated: Option<u32>,
     pending: [Vec<u8>; 2],
 }
 
+/// The name of rotated file `n` (1 is the newest) of the log at `live`.
+pub fn rotated_name(live: &Path, n: u32, compressed: bool) -> PathBuf {
+    let gz = if compressed { ".gz" } else { "" };
+    PathBuf::from(format!("{}.{n}{gz}", live.display()))
+}
+
 impl LogWriter {
-    /// Opens (appending to) the log at `path`.
-    pub fn open(path: &Path, max_size: u64, max_files: u32) -> io::Result<LogWriter> {
+    /// Opens (appending to) the log at `path`, rotating it as `rotation` says.
+    pub fn open(path: &Path, rotation: Rotation) -> io::Result<LogWriter> {
         let file = OpenOptions::new().create(true).append(true).open(path)?;
         let size = file.metadata()?.len();
         Ok(LogWriter {
             path: path.to_path_buf(),
             out: BufWriter::with_capacity(64 * 1024, file),
             size,
-            max_size: max_size.max(1024),
-            max_files: max_files.max(1),
+            rotation: Rotation {
+                max_size: rotation.max_size.map(|m| m.max(1)),
+                max_files: rotation.max_files.max(1),
+                compress: rotation.compress,
+            },
+            rotated: None,
             pending: [Vec::new(), Vec::new()],
         })
     }
@@ -91,7 +106,10 @@ impl LogWriter {
         };
         let mut buf = serde_json::to_vec(&entry).map_err(io::Error::other)?;
         buf.push(b'\n');
-        if self.size + buf.len() as u64 > self.max_size && self.size > 0 {
+        if let Some(max) = self.rotation.max_size
+            && self.size + buf.len() as u64 > max
+            && self.size > 0
+        {
             self.rotate()?;
         }
         self.out.write_all(&buf)?;
@@ -99,10 +117,13 @@ impl LogWriter {
         Ok(())
     }
 
+    /// Docker's rotation: the oldest file goes, the others move up one, the live file
+    /// becomes `.1` (gzipped to `.1.gz` with `compress`) and a new live file starts.
     fn rotate(&mut self) -> io::Result<()> {
         self.out.flush()?;
-        let name = |n: u32| PathBuf::from(format!("{}.{n}", self.path.display()));
-        if self.max_files <= 1 {
+        let max_files = self.rotation.max_files;
+        let gz = self.rotation.compress;
+        if max_files <= 1 {
             // Only one file: start it over.
             let file = OpenOptions::new()
                 .create(true)
@@ -113,19 +134,50 @@ impl LogWriter {
             self.size = 0;
             return Ok(());
         }
-        let _ = fs::remove_file(name(self.max_files - 1));
-        for n in (1..self.max_files - 1).rev() {
-            let _ = fs::rename(name(n), name(n + 1));
+        let rotated = match self.rotated {
+            Some(n) => n,
+            None => (1..max_files)
+                .take_while(|&n| rotated_name(&self.path, n, gz).exists())
+                .count() as u32,
+        };
+        // Oldest first, so every file always has a name (one name is free at a time).
+        let _ = fs::remove_file(rotated_name(&self.path, max_files - 1, gz));
+        for n in (1..rotated.min(max_files - 2) + 1).rev() {
+            let _ = fs::rename(
+                rotated_name(&self.path, n, gz),
+                rotated_name(&self.path, n + 1, gz),
+            );
         }
-        fs::rename(&self.path, name(1))?;
+        self.rotated = Some((rotated + 1).min(max_files - 1));
+        let first = rotated_name(&self.path, 1, false);
+        fs::rename(&self.path, &first)?;
         let file = OpenOptions::new()
             .create(true)
             .append(true)
             .open(&self.path)?;
         self.out = BufWriter::with_capacity(64 * 1024, file);
         self.size = 0;
+        if gz {
+            // Readers take `.1` while it is there and `.1.gz` once it is complete.
+            compress(&first, &rotated_name(&self.path, 1, true))?;
+        }
         Ok(())
     }
+}
+
+/// Gzips `from` into `to` (written under a temporary name, then renamed) and removes `from`.
+fn compress(from: &Path, to: &Path) -> io::Result<()> {
+    let tmp = PathBuf::from(format!("{}.tmp", to.display()));
+    let mut input = File::open(from)?;
+    let out = File::create(&tmp)?;
+    let mut enc = flate2::write::GzEncoder::new(
+        BufWriter::with_capacity(64 * 1024, out),
+        flate2::Compression::fast(),
+    );
+    io::copy(&mut input, &mut enc)?;
+    enc.finish()?.flush()?;
+    fs::rename(&tmp, to)?;
+    fs::remove_file(from)
 }
 
 #[cfg(test)]
@@ -137,7 +189,12 @@ mod tests {
     fn lines_are_split_joined_and_rotated() {
         let dir = tempfile::tempdir().expect("tempdir");
         let p = dir.path().join("c-json.log");
-        let mut w = LogWriter::open(&p, 1024, 3).expect("open");
+        let rotation = Rotation {
+            max_size: Some(1024),
+            max_files: 3,
+            compress: false,
+        };
+        let mut w = LogWriter::open(&p, rotation).expect("open");
         w.write(0, b"hel").expect("w");
         w.write(0, b"lo\nwor").expect("w");
         w.write(1, b"oops\n").expect("w");
@@ -159,5 +216,57 @@ mod tests {
         assert!(dir.path().join("c-json.log.2").exists());
         assert!(!dir.path().join("c-json.log.3").exists());
         assert!(fs::metadata(&p).expect("meta").len() <= 1024);
+    }
+}
+
+#[cfg(test)]
+mod more_tests {
+    use super::*;
+    use std::io::Read;
+
+    #[test]
+    fn without_rotation_every_line_stays() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("c-json.log");
+        let mut w = LogWriter::open(&p, Rotation::default()).expect("open");
+        for i in 0..20_000 {
+            w.write(0, format!("line {i}\n").as_bytes()).expect("w");
+        }
+        w.finish().expect("finish");
+        assert_eq!(
+            fs::read_to_string(&p).expect("read").lines().count(),
+            20_000
+        );
+        assert!(!dir.path().join("c-json.log.1").exists());
+    }
+
+    #[test]
+    fn compressed_rotation_gzips_the_rotated_files() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("c-json.log");
+        let rotation = Rotation {
+            max_size: Some(2048),
+            max_files: 3,
+            compress: true,
+        };
+        let mut w = LogWriter::open(&p, rotation).expect("open");
+        for i in 0..500 {
+            w.write(0, format!("line {i}\n").as_bytes()).expect("w");
+        }
+        w.finish().expect("finish");
+        let mut names: Vec<String> = fs::read_dir(dir.path())
+            .expect("dir")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["c-json.log", "c-json.log.1.gz", "c-json.log.2.gz"]);
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(File::open(dir.path().join("c-json.log.1.gz")).expect("gz"))
+            .read_to_string(&mut text)
+            .expect("gunzip");
+        assert!(
+            text.lines().count() > 10 && text.contains("line "),
+            "{text}"
+        );
     }
 }

@@ -7,6 +7,7 @@
 //! can clone the container's process again for restarts, and stays small when idle.
 
 use super::cgroups::Cgroup;
+use super::cpu_samples::CpuSampler;
 use super::launch;
 use super::logwriter::LogWriter;
 use super::privileges::Privileges;
@@ -22,10 +23,10 @@ use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-/// Entry point of `berth __shim ROOT ID MAX_LOG_SIZE MAX_LOG_FILES ATTACH`.
+/// Entry point of `berth __shim ROOT ID ATTACH`.
 pub fn main(args: &[String]) -> i32 {
-    let [root, id, max_size, max_files, attach] = args else {
-        eprintln!("usage: berth __shim ROOT ID MAX_LOG_SIZE MAX_LOG_FILES ATTACH");
+    let [root, id, attach] = args else {
+        eprintln!("usage: berth __shim ROOT ID ATTACH");
         return 2;
     };
     // The spawner put this process in a process group of its own (so a terminal's signals
@@ -45,12 +46,8 @@ pub fn main(args: &[String]) -> i32 {
             (fd >= 0).then(|| unsafe { UnixStream::from_raw_fd(fd) })
         })
         .flatten();
-    let options = EngineOptions {
-        log_max_size: max_size.parse().unwrap_or(10 << 20),
-        log_max_files: max_files.parse().unwrap_or(3),
-        ..EngineOptions::default()
-    };
-    let engine = Engine::open_existing(Path::new(root), options);
+    // The log's rotation comes from the container's own configuration, merged at create.
+    let engine = Engine::open_existing(Path::new(root), EngineOptions::default());
     let dir = engine.paths().container(id);
     redirect_stdio(&dir.join("shim.log"));
     let Ok(c) = record::load(engine.paths(), id) else {
@@ -165,12 +162,9 @@ impl Shim {
                 .map_err(|e| e.to_string())?;
             let listener =
                 bind(&socket_path).map_err(|e| format!("bind {}: {e}", socket_path.display()))?;
-            let log = LogWriter::open(
-                &log_path(&paths, &id),
-                self.engine.options().log_max_size,
-                self.engine.options().log_max_files,
-            )
-            .map_err(|e| format!("open log: {e}"))?;
+            let rotation = config.log_config.rotation()?;
+            let log = LogWriter::open(&log_path(&paths, &id), rotation)
+                .map_err(|e| format!("open log: {e}"))?;
             Ok((listener, log))
         })();
         let net = setup.and_then(|(l, w)| Service::start(&paths, &config).map(|s| (l, w, s)));
@@ -280,6 +274,7 @@ impl Shim {
             first = false;
             before = None;
             let exec_privileges = privileges.as_ref().cloned().unwrap_or_default();
+            let mut cpu = CpuSampler::start(&cgroup, &paths.cpu_samples(&id));
             let code = Run {
                 pid: l.pid,
                 stdio: l.stdio,
@@ -292,8 +287,12 @@ impl Shim {
                     privileges: &exec_privileges,
                 },
                 extra: Some(&mut net),
+                cpu: cpu.as_mut(),
             }
             .until_exit();
+            if let Some(c) = cpu {
+                c.remove();
+            }
             let oom = cgroup.oom_killed();
             let dir = paths.container(&id);
             let stop_requested = dir.join(files::STOP_REQUESTED).exists();

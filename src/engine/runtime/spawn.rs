@@ -38,8 +38,6 @@ pub fn spawn_shim(engine: &Engine, id: &str, attach: bool) -> Result<Option<Unix
         .arg(SHIM_ARG)
         .arg(&engine.paths().root)
         .arg(id)
-        .arg(engine.options().log_max_size.to_string())
-        .arg(engine.options().log_max_files.to_string())
         .arg(if attach { "1" } else { "0" })
         .stdin(shim_stdin)
         .stdout(Stdio::from(write_end))

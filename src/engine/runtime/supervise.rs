@@ -4,6 +4,7 @@
 
 use super::cgroups::Cgroup;
 pub use super::client::Client;
+use super::cpu_samples::CpuSampler;
 use super::exec::{self, ExecRequest};
 use super::launch::ShimStdio;
 use super::logwriter::LogWriter;
@@ -111,6 +112,8 @@ pub struct Run<'a> {
     pub exec: ExecContext<'a>,
     /// More descriptors to serve (the network service).
     pub extra: Option<&'a mut dyn Poller>,
+    /// The once-a-second CPU sampler for `stats`.
+    pub cpu: Option<&'a mut CpuSampler>,
 }
 
 #[derive(Clone, Copy)]
@@ -128,10 +131,15 @@ struct Loop<'a> {
     clients: &'a mut Vec<Client>,
     exec: ExecContext<'a>,
     extra: Option<&'a mut dyn Poller>,
+    cpu: Option<&'a mut CpuSampler>,
     /// Index 0 is the container's first process; the rest are exec'd processes.
     procs: Vec<Proc>,
     /// Whether the clean code pages were dropped since the last activity (see `idle`).
     trimmed: bool,
+    /// When a descriptor was last ready (the sampler's timer is no activity).
+    active_at: Instant,
+    /// The pages dropped when the loop went idle, dropped again after each sample.
+    clean_pages: super::idle::CleanPages,
 }
 
 /// How long the loop waits with nothing to do before it gives its clean pages back.
@@ -149,6 +157,7 @@ impl Run<'_> {
             clients,
             exec,
             extra,
+            cpu,
         } = self;
         let mut l = Loop {
             log,
@@ -156,8 +165,11 @@ impl Run<'_> {
             clients,
             exec,
             extra,
+            cpu,
             procs: vec![Proc::new(pid, stdio)],
             trimmed: false,
+            active_at: Instant::now(),
+            clean_pages: Default::default(),
         };
         l.run_loop()
     }
@@ -258,21 +270,37 @@ impl Loop<'_> {
                 slots.push(Slot::Extra(token));
             }
         }
-        let idle_wait = deadline.is_none() && !self.trimmed;
-        let timeout = match deadline {
-            Some(d) => PollTimeout::try_from(d.saturating_duration_since(Instant::now()))
-                .unwrap_or(PollTimeout::ZERO),
-            None if idle_wait => PollTimeout::try_from(IDLE_TRIM).unwrap_or(PollTimeout::NONE),
+        // Idle (nothing but the sampler's timer to wait for): after IDLE_TRIM without
+        // activity, give the clean pages back once.
+        let trim_at = (deadline.is_none() && !self.trimmed).then(|| self.active_at + IDLE_TRIM);
+        let wake = [deadline, trim_at, self.cpu.as_ref().map(|c| c.due())]
+            .into_iter()
+            .flatten()
+            .min();
+        let timeout = match wake {
+            // Rounded up to the next millisecond: no early wake-up to wait again.
+            Some(d) => PollTimeout::try_from(
+                d.saturating_duration_since(Instant::now()) + Duration::from_micros(999),
+            )
+            .unwrap_or(PollTimeout::ZERO),
             None => PollTimeout::NONE,
         };
         let n = poll(&mut fds, timeout).ok()?;
+        let now = Instant::now();
         if n > 0 {
             self.trimmed = false;
-        } else if idle_wait {
+            self.active_at = now;
+        } else if trim_at.is_some_and(|t| now >= t) {
             // Nothing happened for a while: what stays resident while idle is the shim's
             // own memory, not the code pages setup and the last activity touched.
-            super::idle::drop_clean_file_pages();
+            self.clean_pages = super::idle::drop_clean_file_pages();
             self.trimmed = true;
+        }
+        let sampled = self.cpu.as_mut().is_some_and(|c| c.tick());
+        if sampled && n == 0 && self.trimmed {
+            // Idle still: the few code pages the sample (and this loop) faulted back in
+            // go again, so an idle shim stays as small as before sampling existed.
+            self.clean_pages.drop_again();
         }
         let ready = fds
             .iter()

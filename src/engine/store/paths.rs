@@ -88,6 +88,15 @@ impl Paths {
             &id[..id.len().min(12)]
         ))
     }
+    /// The file where a container's shim keeps its last two CPU-time samples (see
+    /// `runtime::cpu_samples`), beside its socket.
+    pub fn cpu_samples(&self, id: &str) -> PathBuf {
+        self.runtime.join(format!(
+            "{}{}.cpu",
+            self.socket_prefix,
+            &id[..id.len().min(12)]
+        ))
+    }
     /// `mnt/` — the empty directory every container's root filesystem is mounted on. The
     /// mount is made inside the container's own mount namespace, so on the host it stays
     /// empty and one directory serves all containers (no directory to make per start).
