@@ -238,3 +238,99 @@ fn chains_deleted_by_hand_are_remade_by_the_next_start() {
         "chains not remade: {t}"
     );
 }
+
+#[test]
+fn beside_dockers_docker0_the_default_bridge_takes_another_subnet() {
+    let (ns, b) = docker_defaults();
+    // Docker's bridge, as dockerd leaves it on a host that runs both engines.
+    for argv in [
+        &["ip", "link", "add", "docker0", "type", "bridge"][..],
+        &["ip", "addr", "add", "172.17.0.1/16", "dev", "docker0"],
+        &["ip", "link", "set", "docker0", "up"],
+        &["ip", "link", "add", "br-0123456789ab", "type", "bridge"],
+        &[
+            "ip",
+            "addr",
+            "add",
+            "172.18.0.1/16",
+            "dev",
+            "br-0123456789ab",
+        ],
+        &["ip", "link", "set", "br-0123456789ab", "up"],
+    ] {
+        let out = ns.host(argv);
+        assert_eq!(out.code, 0, "{argv:?}: {out:?}");
+    }
+    let subnet = ns.ok(
+        &b,
+        &[
+            "network",
+            "inspect",
+            "--format",
+            "{{(index .IPAM.Config 0).Subnet}}",
+            "bridge",
+        ],
+    );
+    // (br-0123456789ab looks like berth's own name but no record has it: still in use.)
+    let subnet = subnet.trim().to_string();
+    assert!(
+        subnet != "172.17.0.0/16" && subnet != "172.18.0.0/16",
+        "the default bridge overlaps Docker's: {subnet}"
+    );
+    let id = ns
+        .ok(
+            &b,
+            &["run", "-d", "--name", "srv", "busybox", "sh", "-c", &web()],
+        )
+        .trim()
+        .to_string();
+    let ip = ip_of(&ns, &b, "srv");
+    let prefix = subnet.trim_end_matches(".0.0/16");
+    assert!(
+        ip.starts_with(&format!("{prefix}.")),
+        "{ip} not in {subnet}"
+    );
+    let got = wait_until_page(&ns, &b, &ip);
+    assert!(got.contains(PAGE), "{got}");
+    // A user network skips both Docker's subnets and berth's default bridge.
+    ns.ok(&b, &["network", "create", "front"]);
+    let front = ns.ok(
+        &b,
+        &[
+            "network",
+            "inspect",
+            "--format",
+            "{{(index .IPAM.Config 0).Subnet}}",
+            "front",
+        ],
+    );
+    let front = front.trim();
+    assert!(
+        ![subnet.as_str(), "172.17.0.0/16", "172.18.0.0/16"].contains(&front),
+        "{front}"
+    );
+    ns.ok(&b, &["rm", "-f", &id]);
+    ns.ok(&b, &["network", "rm", "front"]);
+}
+
+/// The page of the httpd at `ip`, fetched from a sibling container on the default bridge.
+fn wait_until_page(ns: &NetNs, b: &Berth, ip: &str) -> String {
+    let url = format!("http://{ip}/");
+    let mut page = String::new();
+    wait_until(
+        "the sibling fetches the page",
+        Duration::from_secs(10),
+        &mut || {
+            page = ns
+                .berth(
+                    b,
+                    &[
+                        "run", "--rm", "busybox", "timeout", "3", "wget", "-qO-", &url,
+                    ],
+                )
+                .stdout;
+            page.contains(PAGE)
+        },
+    );
+    page
+}

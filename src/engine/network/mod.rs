@@ -27,6 +27,7 @@ pub mod dnslog;
 pub mod exposed;
 pub mod firewall;
 pub mod host_firewall;
+pub mod host_routes;
 pub mod hosts;
 pub mod inspect;
 pub mod ipam;

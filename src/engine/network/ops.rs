@@ -188,7 +188,11 @@ impl Engine {
                 }
                 s
             }
-            None => ipam::next_free_subnet(&store::used_subnets(&all)).ok_or_else(|| {
+            None => ipam::next_free_subnet(
+                // Neither berth's networks nor what the host routes to (Docker's bridges).
+                &[store::used_subnets(&all), super::host_routes::in_use()].concat(),
+            )
+            .ok_or_else(|| {
                 EngineError::Conflict(
                     "no free subnet left in 172.18.0.0-172.31.255.255: give one with --subnet"
                         .into(),

@@ -8,6 +8,7 @@ use crate::engine::error::{EngineError, IoContext, Result};
 use crate::engine::ids;
 use crate::engine::store::{FileLock, Paths, read_json, write_json};
 use std::collections::BTreeMap;
+use std::net::Ipv4Addr;
 use std::path::PathBuf;
 
 /// The directory of network records.
@@ -63,11 +64,26 @@ pub fn list_raw(paths: &Paths) -> Vec<Network> {
     out
 }
 
+/// Docker's 172.17.0.0/16 for the default bridge, unless the host routes to it already
+/// (Docker's own `docker0`, say): then, as Docker does, the next /16 it does not use.
+fn default_bridge_subnet(host: &[Cidr]) -> Cidr {
+    let docker = Cidr {
+        addr: Ipv4Addr::new(172, 17, 0, 0),
+        prefix: 16,
+    };
+    if !host.iter().any(|h| h.overlaps(&docker)) {
+        return docker;
+    }
+    super::ipam::next_free_subnet(host).unwrap_or(docker)
+}
+
 fn builtin(name: &str, driver: &str) -> Network {
     let (subnet, gateway, bridge) = if name == "bridge" {
+        let subnet = default_bridge_subnet(&super::host_routes::in_use());
+        let gateway = Ipv4Addr::from(u32::from(subnet.addr) + 1);
         (
-            Some("172.17.0.0/16".to_string()),
-            Some("172.17.0.1".to_string()),
+            Some(subnet.to_string()),
+            Some(gateway.to_string()),
             DEFAULT_BRIDGE.to_string(),
         )
     } else {
