@@ -87,7 +87,7 @@ fn dashboard_shell_pane_runs_a_command_and_is_left_running() {
     let t = Tmux::start(&b.scratch("tmux"), 120, 40, &line);
     t.wait_for("the container's row", SECS, |s| {
         s.lines()
-            .any(|l| l.contains("sh-e2e") && l.contains("running"))
+            .any(|l| l.contains("sh-e2e") && l.contains(" Up "))
     });
     // `e`: a shell in the container, beside its log.
     t.keys(&["e"]);

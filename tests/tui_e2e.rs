@@ -246,7 +246,7 @@ fn dashboard_sees_a_container_from_another_shell_stops_it_and_quits() {
     );
     let started = Instant::now();
     let screen = t.wait_for("the container to appear", Duration::from_secs(5), |s| {
-        row(s).is_some_and(|l| l.contains("running"))
+        row(s).is_some_and(|l| l.contains(" Up "))
     });
     eprintln!("appeared after {:?}:\n{screen}", started.elapsed());
     // The stats sampler runs from the start: the row gets its CPU and memory figures.
@@ -293,7 +293,7 @@ fn dashboard_sees_a_container_from_another_shell_stops_it_and_quits() {
     );
     t.keys(&["?"]);
     let screen = t.wait_for("the help popup to close", Duration::from_secs(2), |s| {
-        !s.contains("Keys (remap") && row(s).is_some_and(|l| l.contains("running"))
+        !s.contains("Keys (remap") && row(s).is_some_and(|l| l.contains("Stopping…"))
     });
     eprintln!("still responsive during the stop:\n{screen}");
     // `q` while the stop runs only warns (leaving would abandon the stop); `G` (newest log line) disarms it.
@@ -312,7 +312,7 @@ fn dashboard_sees_a_container_from_another_shell_stops_it_and_quits() {
     // `S` starts it again; its log follows again.
     t.keys(&["S"]);
     let screen = t.wait_for("the container to run again", Duration::from_secs(5), |s| {
-        row(s).is_some_and(|l| l.contains("running"))
+        row(s).is_some_and(|l| l.contains(" Up "))
             && s.contains(&format!("berth start {NAME}"))
             && s.contains(&format!("Logs: {NAME} (following)"))
     });

@@ -170,7 +170,7 @@ fn networks_pane_shows_live_queries_and_changes_networks() {
     ]);
     assert!(started.status.success(), "tmux new-session: {started:?}");
     t.wait_for("the container list", |s| {
-        row(s, &["loner", "running"]).is_some()
+        row(s, &["loner", " Up "]).is_some()
     });
 
     // From loner (the newest, first in the list): its network, the default bridge.

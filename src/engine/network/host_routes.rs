@@ -14,7 +14,6 @@ pub fn in_use() -> Vec<Cidr> {
     parse(&text)
 }
 
-
 /// `/proc/net/route`: `Iface Destination Gateway Flags RefCnt Use Metric Mask ...`, the
 /// addresses in hex, in the host's byte order.
 fn parse(text: &str) -> Vec<Cidr> {

@@ -243,6 +243,10 @@ async fn host_side(h: &Handle, netns: RawFd, a: &Attach) -> Result<(), String> {
     let rules = a.rules();
     if made || !super::firewall::in_place(&rules) {
         super::firewall::ensure(&rules)?;
+    } else {
+        // The host firewall's accept rules for the bridge may have gone (a firewall
+        // reload, a hand edit): a chain listing, and a batch only when they are missing.
+        super::host_firewall::ensure(&a.bridge)?;
     }
     let mut r = h.link().add(veth_pair(a, br, netns)).execute().await;
     if let Err(e) = &r
