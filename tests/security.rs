@@ -495,3 +495,50 @@ fn runtime_escape_shapes_are_refused_or_confined() {
     assert!(!out.stdout.contains("mounted"), "{out:?}");
     b.ok(&["volume", "rm", "shared"]);
 }
+
+#[test]
+fn devices_are_given_one_by_one_and_all_to_privileged() {
+    let b = Berth::new();
+    // Open for reading and for writing, nothing read or written (dd count=0).
+    let probe = "dd if=/dev/xk of=/dev/null count=0 2>/dev/null && echo read-ok; \
+                 dd if=/dev/zero of=/dev/xk count=0 2>/dev/null && echo write-ok; true";
+    // Without --device, a node made in the container cannot be opened.
+    let out = sh(
+        &b,
+        &[],
+        &format!("mknod /dev/xk c 10 237 && echo made; {probe}"),
+    );
+    assert_eq!(out.stdout, "made\n", "{out:?}");
+    // --device HOST:CONTAINER:r: made, readable, not writable.
+    let out = sh(&b, &["--device", "/dev/loop-control:/dev/xk:r"], probe);
+    assert_eq!(out.stdout, "read-ok\n", "{out:?}");
+    let out = sh(&b, &["--device", "/dev/loop-control:/dev/xk"], probe);
+    assert_eq!(out.stdout, "read-ok\nwrite-ok\n", "{out:?}");
+    // --privileged: every host device, usable.
+    let out = sh(
+        &b,
+        &["--privileged"],
+        "test -c /dev/loop-control && dd if=/dev/loop-control of=/dev/null count=0 2>/dev/null && echo ok",
+    );
+    assert_eq!(out.stdout, "ok\n", "{out:?}");
+    let id = b.ok(&[
+        "create",
+        "--device",
+        "/dev/loop-control:/dev/xk:r",
+        "busybox",
+    ]);
+    let shown = b.ok(&[
+        "inspect",
+        "--format",
+        "{{json .HostConfig.Devices}}",
+        id.trim(),
+    ]);
+    assert_eq!(
+        shown.trim(),
+        r#"[{"CgroupPermissions":"r","PathInContainer":"/dev/xk","PathOnHost":"/dev/loop-control"}]"#
+    );
+    b.ok(&["rm", id.trim()]);
+    let out = b.run(&["create", "--device", "/etc/passwd", "busybox"]);
+    assert_eq!(out.code, 125, "{out:?}");
+    assert!(out.stderr.contains("not a device"), "{out:?}");
+}

@@ -21,6 +21,9 @@ pub struct SecurityArgs {
     /// Security options (seccomp=unconfined, seccomp=PROFILE.json, no-new-privileges[=true|false]).
     #[arg(long = "security-opt")]
     pub security_opt: Vec<String>,
+    /// Add a host device to the container (HOST[:CONTAINER[:PERMS]]).
+    #[arg(long = "device")]
+    pub device: Vec<String>,
 }
 
 impl SecurityArgs {
@@ -43,6 +46,10 @@ impl SecurityArgs {
             no_new_privileges,
             ..SecurityConfig::default()
         };
+        for d in &self.device {
+            sec.devices
+                .push(crate::engine::container::devices::parse(d).map_err(anyhow::Error::msg)?);
+        }
         for opt in &self.security_opt {
             security::apply_security_opt(&mut sec, opt, |path| {
                 std::fs::read_to_string(path)

@@ -196,6 +196,11 @@ fn host_config(c: &Container, paths: &Paths) -> Value {
         "CapAdd": none_if_empty(&cfg.security.cap_add),
         "CapDrop": none_if_empty(&cfg.security.cap_drop),
         "SecurityOpt": none_if_empty(&cfg.security.security_opt()),
+        "Devices": cfg.security.devices.iter().map(|d| json!({
+            "PathOnHost": d.host,
+            "PathInContainer": d.container,
+            "CgroupPermissions": d.perms,
+        })).collect::<Vec<_>>(),
         "ReadonlyRootfs": cfg.read_only,
         "Tmpfs": if tmpfs.is_empty() { Value::Null } else { json!(tmpfs) },
         "Memory": cfg.resources.memory.unwrap_or(0),

@@ -1,6 +1,7 @@
 //! The container model: its configuration and state records and how they are stored.
 
 pub mod config;
+pub mod devices;
 pub mod files;
 pub mod inspect;
 pub mod log_config;

@@ -36,6 +36,9 @@ pub struct SecurityConfig {
     /// Set no_new_privs: setuid and file capabilities give nothing on exec.
     #[serde(default)]
     pub no_new_privileges: bool,
+    /// `--device`: host device nodes made in the container and allowed by its cgroup.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub devices: Vec<super::devices::Device>,
 }
 
 impl SecurityConfig {

@@ -55,7 +55,7 @@ pub fn purge(paths: &Paths, config: &ContainerConfig, retired: Retired) {
     if let Retired(Some(trash)) = retired {
         crate::engine::container::spares::recycle(paths, &trash, &config.id);
     }
-    Cgroup::for_container(&config.id).remove();
+    Cgroup::for_config(config).remove();
 }
 
 fn delete_files_with(engine: &Engine, config: &ContainerConfig, volumes: bool) {
@@ -84,7 +84,7 @@ impl Engine {
                 )));
             }
             self.request_stop(&c);
-            let cg = Cgroup::for_container(c.id());
+            let cg = Cgroup::for_config(&c.config);
             cg.kill_all();
             // The cgroup may not be visible from here (e.g. under `ip netns exec`, which
             // mounts a fresh /sys): the first process is killed by pid too, and with it

@@ -66,6 +66,26 @@ impl Cgroup {
         Cgroup { layout, dirs }
     }
 
+    /// The cgroup of the container `config` describes. A container given devices beyond
+    /// Docker's set (`--device`, `--privileged`) has its v1 devices cgroup under
+    /// `berth-devices/` instead of `berth/`: a v1 devices cgroup can allow no more than its
+    /// parent, and `berth/` holds Docker's default rules for every other container.
+    pub fn for_config(config: &crate::engine::container::ContainerConfig) -> Cgroup {
+        let mut cg = Cgroup::for_container(&config.id);
+        let sec = &config.security;
+        if sec.privileged || !sec.devices.is_empty() {
+            for (controller, d) in cg.dirs.iter_mut() {
+                if controller == "devices" {
+                    *d = Path::new(CGROUP_ROOT)
+                        .join("devices")
+                        .join(OWN_DEVICES)
+                        .join(&config.id);
+                }
+            }
+        }
+        cg
+    }
+
     /// The layout in use.
     pub fn layout(&self) -> Layout {
         self.layout
@@ -97,7 +117,10 @@ impl Cgroup {
             if devices {
                 fs::create_dir_all(parent).at(parent)?;
             }
-            let inherited = devices && parent_has_device_rules(parent);
+            // Under `berth-devices/` the parent allows everything: the child gets Docker's
+            // rules written, then its own devices (`allow_devices`).
+            let own = parent.file_name().is_some_and(|n| n == OWN_DEVICES);
+            let inherited = devices && !own && parent_has_device_rules(parent);
             // The child first: `berth/` exists but for the first container (a
             // create_dir_all of it would cost a mkdir and a stat per hierarchy).
             let made = match fs::create_dir(d) {
@@ -121,6 +144,22 @@ impl Cgroup {
             Layout::V1 => self.apply_v1(res),
             Layout::V2 => self.apply_v2(res),
         }
+    }
+
+    /// Lets the container use more devices than Docker's defaults (`--device`, `a` for
+    /// `--privileged`): rules in the v1 `devices.allow` format. On cgroup v2 berth keeps no
+    /// device filter, so there is nothing to open.
+    pub fn allow_devices(&self, rules: &[String]) -> Result<()> {
+        if self.layout != Layout::V1 {
+            return Ok(());
+        }
+        let Some(d) = self.dir("devices") else {
+            return Ok(());
+        };
+        for rule in rules {
+            write(d, "devices.allow", rule)?;
+        }
+        Ok(())
     }
 
     /// A limit was asked for but its controller is not mounted: refuse rather than run the
@@ -319,6 +358,9 @@ pub fn parse_cpu_usage(layout: Layout, text: &str) -> Option<u64> {
         }),
     }
 }
+
+/// The v1 devices parent of containers with devices of their own (see `for_config`).
+const OWN_DEVICES: &str = "berth-devices";
 
 /// Docker's default device rules: the standard character devices, ptys, and mknod of any
 /// char/block device (which is useless without read/write access to it).

@@ -7,7 +7,7 @@ use crate::engine::store::Paths;
 /// Kills leftover processes and removes the cgroup and the attach socket of a container
 /// whose shim died.
 pub fn after_shim_death(paths: &Paths, config: &ContainerConfig) {
-    let cg = super::cgroups::Cgroup::for_container(&config.id);
+    let cg = super::cgroups::Cgroup::for_config(config);
     cg.kill_all();
     cg.remove();
     let _ = std::fs::remove_file(paths.shim_socket(&config.id));

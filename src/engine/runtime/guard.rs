@@ -23,7 +23,7 @@ pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 /// with 125; `error` names the panic. Emits `die`.
 pub fn record_panic(engine: &Engine, config: &ContainerConfig, message: &str) {
     let id = &config.id;
-    let cgroup = Cgroup::for_container(id);
+    let cgroup = Cgroup::for_config(config);
     cgroup.kill_all();
     cgroup.remove();
     let _ = std::fs::remove_file(engine.paths().shim_socket(id));

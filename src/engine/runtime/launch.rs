@@ -277,6 +277,11 @@ pub fn plan(
         read_only: config.read_only,
         volatile: config.auto_remove,
         privileged: config.security.privileged,
+        devices: if config.security.privileged {
+            crate::engine::container::devices::all_host_devices()
+        } else {
+            config.security.devices.clone()
+        },
     };
     // (`empty` is the only lower layer of an image without layers.)
     let empty = config.layers.is_empty().then_some(&rootfs.empty);

@@ -55,6 +55,9 @@ pub struct RootfsPlan {
     pub volatile: bool,
     /// `--privileged`: no masked or read-only paths, /sys writable.
     pub privileged: bool,
+    /// Device nodes to make besides Docker's set (`--device`; every host device for
+    /// `--privileged`).
+    pub devices: Vec<crate::engine::container::devices::Device>,
 }
 
 /// Docker's masked paths: hidden from the container.
@@ -204,6 +207,47 @@ fn bind(source: &Path, target: &Path, read_only: bool) -> Result<(), String> {
     Ok(())
 }
 
+/// Makes the nodes of `devices` inside the root (their parents resolved by the kernel in
+/// the root); one already there (Docker's set) is left as it is.
+fn make_extra_devices(
+    root: &Path,
+    devices: &[crate::engine::container::devices::Device],
+) -> Result<(), String> {
+    if devices.is_empty() {
+        return Ok(());
+    }
+    let r = Root::open(root)?;
+    // Mode 0666 whatever the umask, as Docker's set is made (the cgroup decides access).
+    let old_umask = nix::sys::stat::umask(Mode::empty());
+    let made = make_nodes(&r, devices);
+    nix::sys::stat::umask(old_umask);
+    made
+}
+
+fn make_nodes(
+    r: &Root,
+    devices: &[crate::engine::container::devices::Device],
+) -> Result<(), String> {
+    for d in devices {
+        let path = Path::new(&d.container);
+        let (Some(parent), Some(name)) = (path.parent(), path.file_name()) else {
+            continue;
+        };
+        let dir = r.mkdir_all(&parent.to_string_lossy())?;
+        let kind = if d.kind == 'b' {
+            SFlag::S_IFBLK
+        } else {
+            SFlag::S_IFCHR
+        };
+        let mode = Mode::from_bits_truncate(0o666);
+        match nix::sys::stat::mknodat(&dir, name, kind, mode, makedev(d.major, d.minor)) {
+            Ok(()) | Err(nix::errno::Errno::EEXIST) => {}
+            Err(e) => return Err(format!("create device '{}': {e}", d.container)),
+        }
+    }
+    Ok(())
+}
+
 /// Bind-mounts host path `source` on `dest` inside the root (made if missing), read-only
 /// if asked: the read-only remount goes through the mount just made, opened again.
 fn bind_in_root(r: &Root, source: &Path, dest: &str, read_only: bool) -> Result<(), String> {
@@ -303,6 +347,7 @@ pub fn setup(plan: &RootfsPlan) -> Result<(), String> {
     for (name, major, minor) in DEVICES {
         make_device(&dev.join(name), *major, *minor)?;
     }
+    make_extra_devices(root, &plan.devices)?;
     let pts = dev.join("pts");
     ensure_mountpoint(&pts, false)?;
     do_mount(

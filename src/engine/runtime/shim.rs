@@ -153,13 +153,20 @@ impl Shim {
         let id = config.id.clone();
         let me = std::process::id() as i32;
         let my_start = procfs::start_time(me).unwrap_or(0);
-        let cgroup = Cgroup::for_container(&id);
+        let cgroup = Cgroup::for_config(&config);
         let socket_path = paths.shim_socket(&id);
 
         let setup = (|| -> Result<(UnixListener, LogWriter), String> {
             cgroup
                 .create(&config.resources)
                 .map_err(|e| e.to_string())?;
+            let sec = &config.security;
+            let rules: Vec<String> = if sec.privileged {
+                vec!["a".into()]
+            } else {
+                sec.devices.iter().map(|d| d.rule()).collect()
+            };
+            cgroup.allow_devices(&rules).map_err(|e| e.to_string())?;
             let listener =
                 bind(&socket_path).map_err(|e| format!("bind {}: {e}", socket_path.display()))?;
             let rotation = config.log_config.rotation()?;
