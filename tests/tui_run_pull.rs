@@ -24,11 +24,12 @@ fn key(c: char) -> Action {
 
 /// An app with the (empty) Images pane open.
 fn images_app() -> App {
-    let mut app = App::new(
-        Keymap::default(),
-        AppSettings::default(),
-        chrono::Utc::now(),
-    );
+    // Containers stay off the host's network namespace (no `berth0` made there).
+    let settings = AppSettings {
+        default_network: "none".into(),
+        ..AppSettings::default()
+    };
+    let mut app = App::new(Keymap::default(), settings, chrono::Utc::now());
     app.update(Action::ContainersListed(Ok(vec![])));
     app.update(key('i'));
     assert_eq!(app.focus, Pane::Images);
