@@ -48,15 +48,11 @@ pub struct NetworkConfig {
     pub mtu: u32,
 }
 
-/// `network.mtu`'s default: container-to-container traffic never leaves the host, so the
-/// bridge and veths get loopback's kind of MTU (65520, under veth's ceiling of 65535).
-pub const DEFAULT_NETWORK_MTU: u32 = 65520;
-
 impl Default for NetworkConfig {
     fn default() -> Self {
         NetworkConfig {
             default: crate::engine::lifecycle::create::DEFAULT_NETWORK.into(),
-            mtu: DEFAULT_NETWORK_MTU,
+            mtu: crate::engine::network::mtu::DEFAULT,
         }
     }
 }
@@ -172,6 +168,8 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
 
 impl Config {
     /// Loads `path`; a missing file gives the defaults. Errors name the file and the key.
+    /// The dashboard's key bindings are checked by the dashboard's keymap, through
+    /// `bootstrap::load_config`.
     pub fn load(path: &Path) -> Result<Config, String> {
         let text = match std::fs::read_to_string(path) {
             Ok(t) => t,
@@ -209,8 +207,6 @@ impl Config {
         if cfg.dashboard.log_buffer == 0 {
             return Err(at("dashboard.log_buffer", "must be at least 1"));
         }
-        crate::tui::keymap::Keymap::from_config(&cfg.dashboard.keys)
-            .map_err(|e| format!("config '{}': {e}", path.display()))?;
         Ok(cfg)
     }
 }
@@ -252,16 +248,10 @@ mod tests {
         std::fs::write(&p, "network:\n  mtu: 70000\n").expect("write");
         let err = Config::load(&p).expect_err("mtu out of range");
         assert!(err.contains("network.mtu"), "{err}");
-        std::fs::write(&p, "dashboard:\n  keys:\n    stopp: [x]\n").expect("write");
-        let err = Config::load(&p).expect_err("unknown action");
-        assert!(
-            err.contains("dashboard.keys.stopp") && err.contains("config.yaml"),
-            "{err}"
-        );
     }
 
     #[test]
-    fn example_config_parses_and_documents_every_action() {
+    fn example_config_parses_to_the_defaults() {
         let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("config.example.yaml");
         let text = std::fs::read_to_string(&example).expect("read config.example.yaml");
         // Every line is a comment: the example changes nothing until uncommented.
@@ -296,15 +286,5 @@ mod tests {
         assert_eq!(cfg.dashboard.log_buffer, defaults.dashboard.log_buffer);
         assert_eq!(cfg.network.default, defaults.network.default);
         assert_eq!(cfg.network.mtu, defaults.network.mtu);
-        for b in crate::tui::keymap::BINDINGS {
-            let keys = cfg.dashboard.keys.get(b.name);
-            let want: Vec<String> = b.keys.iter().map(|k| k.to_string()).collect();
-            assert_eq!(
-                keys,
-                Some(&want),
-                "config.example.yaml must list '{}' with its defaults",
-                b.name
-            );
-        }
     }
 }

@@ -2,8 +2,10 @@
 //!
 //! The crate is a library (`engine`) driven by two front ends: the Docker-compatible
 //! command line (`cli`) and the full-screen dashboard (`tui`). `config` holds the
-//! user's settings shared by both.
+//! user's settings shared by both; `bootstrap` turns them into an engine for either front
+//! end (the binary's `main.rs` chooses which one runs).
 
+pub mod bootstrap;
 pub mod cli;
 pub mod config;
 pub mod engine;

@@ -1,10 +1,15 @@
-//! The `berth` binary: no arguments opens the dashboard, `berth shim` is the per-container
-//! supervisor (re-executed by the engine), anything else is the Docker-compatible CLI.
+//! The `berth` binary, and its one bootstrap: argv is parsed once here and goes to the shim
+//! (`berth __shim`, the per-container supervisor re-executed by the engine), the dashboard
+//! (no command) or the Docker-compatible CLI. Both front ends get their engine from
+//! `berth::bootstrap::open`.
+
+use berth::{bootstrap, cli, tui};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.get(1).map(String::as_str) == Some(berth::engine::runtime::SHIM_ARG) {
-        // The shim must stay single-threaded: no runtime is built before it runs.
+        // The shim must stay single-threaded and quick to start: nothing else (no clap, no
+        // config, no runtime) is built before it runs.
         std::process::exit(berth::engine::runtime::shim::main(&args[2..]));
     }
     // Like other Unix tools (and Docker's CLI), end quietly when the reader of our output
@@ -13,5 +18,25 @@ fn main() {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
-    std::process::exit(berth::cli::run(args));
+    std::process::exit(front_end(&args));
+}
+
+/// Parses the command line and runs the dashboard or the command; gives the exit code.
+fn front_end(args: &[String]) -> i32 {
+    let parsed = match cli::parse_args(args) {
+        Ok(parsed) => parsed,
+        Err(code) => return code,
+    };
+    let opened = bootstrap::open(parsed.root, parsed.config);
+    bootstrap::exit_code(opened.and_then(|setup| match parsed.command {
+        // `berth --root DIR` with no command: the dashboard on DIR.
+        None => tui::run(setup.engine, &setup.config, &setup.config_path).map(|()| 0),
+        Some(command) => {
+            let ctx = cli::Ctx {
+                engine: setup.engine,
+                config: setup.config,
+            };
+            cli::dispatch(&ctx, command)
+        }
+    }))
 }

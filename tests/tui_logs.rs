@@ -335,8 +335,8 @@ fn saving_writes_a_real_containers_whole_log() {
         "-c",
         "i=0; while [ $i -lt 3000 ]; do echo line-$i; i=$((i+1)); done; echo Error-end",
     ]);
-    let ctx =
-        berth::cli::open(Some(b.root()), Some(b.scratch("cfg").join("none.yaml"))).expect("engine");
+    let ctx = berth::bootstrap::open(Some(b.root()), Some(b.scratch("cfg").join("none.yaml")))
+        .expect("engine");
     b.wait_until("the log to be written", Duration::from_secs(10), || {
         b.run(&["logs", "talk"]).stdout.contains("Error-end")
     });

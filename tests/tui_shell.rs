@@ -105,7 +105,7 @@ fn find(buf: &Buffer, needle: &str) -> Option<(u16, u16)> {
 async fn shell_pane_runs_a_real_shell_with_colours_resize_and_full_screen_programs() {
     let b = Berth::new();
     b.run_detached(&["--name", "box", "busybox", "sleep", "300"]);
-    let ctx = berth::cli::open(Some(b.root()), Some(b.scratch("cfg").join("none.yaml")))
+    let ctx = berth::bootstrap::open(Some(b.root()), Some(b.scratch("cfg").join("none.yaml")))
         .expect("open engine");
     let (tx, rx) = mpsc::unbounded_channel();
     let mut d = Dash {
@@ -238,7 +238,7 @@ async fn attach_kind_shows_a_containers_own_output() {
         "-c",
         "while true; do echo tick-$((1+1)); sleep 0.2; done",
     ]);
-    let ctx = berth::cli::open(Some(b.root()), Some(b.scratch("cfg").join("none.yaml")))
+    let ctx = berth::bootstrap::open(Some(b.root()), Some(b.scratch("cfg").join("none.yaml")))
         .expect("open engine");
     let (tx, rx) = mpsc::unbounded_channel();
     let mut d = Dash {

@@ -1,8 +1,9 @@
 //! The Docker-compatible command line: parses flags with clap, calls the engine, prints.
 //!
-//! One file per command group. Every command returns the process exit code; errors become
-//! one line on stderr and exit code 125 (Docker's code for its own errors) unless the
-//! engine says otherwise (126 not executable, 127 not found).
+//! One file per command group. Every command returns the process exit code; errors go back
+//! to the bootstrap (`crate::bootstrap::exit_code`), which prints them as one line on stderr
+//! with exit code 125 (Docker's code for its own errors) unless the engine says otherwise
+//! (126 not executable, 127 not found).
 
 pub mod build;
 pub mod container;
@@ -18,7 +19,7 @@ pub mod system;
 pub mod volume;
 
 use crate::config::Config;
-use crate::engine::{Engine, EngineError, EngineOptions};
+use crate::engine::Engine;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -143,97 +144,65 @@ pub struct Ctx {
     pub config: Config,
 }
 
-/// Parses `args` (argv including the program name), runs the command, returns the exit code.
-pub fn run(args: Vec<String>) -> i32 {
-    let cli = match parse::parse(&args) {
-        Ok(c) => c,
-        Err(e) => {
-            let code = match e.kind() {
-                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => 0,
-                _ => 125,
-            };
-            let _ = e.print();
-            return code;
-        }
-    };
-    match dispatch(cli) {
-        Ok(code) => code,
-        Err(e) => {
-            let code = e
-                .downcast_ref::<EngineError>()
-                .map(EngineError::exit_code)
-                .unwrap_or(125);
-            eprintln!("berth: {e:#}");
-            code
-        }
-    }
+/// Parses `args` (argv including the program name). On a parse error, or when `--help` or
+/// `--version` was asked for, prints clap's message and gives the exit code instead (0 for
+/// help and version, 125 otherwise).
+pub fn parse_args(args: &[String]) -> Result<Cli, i32> {
+    parse::parse(args).map_err(|e| {
+        let code = match e.kind() {
+            clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => 0,
+            _ => 125,
+        };
+        let _ = e.print();
+        code
+    })
 }
 
-/// Loads the configuration and opens the engine the flags point at.
-pub fn open(root: Option<PathBuf>, config: Option<PathBuf>) -> anyhow::Result<Ctx> {
-    let config_path = config.unwrap_or_else(crate::config::default_path);
-    let config = Config::load(&config_path).map_err(anyhow::Error::msg)?;
-    let root = root.unwrap_or_else(|| config.root.clone());
-    let options = EngineOptions {
-        log_max_size: config.logs.max_size_bytes().map_err(anyhow::Error::msg)?,
-        log_max_files: config.logs.max_files,
-        log_compress: config.logs.compress,
-        network_mtu: config.network.mtu,
-    };
-    let engine = Engine::open(&root, options)?;
-    Ok(Ctx { engine, config })
-}
-
-fn dispatch(cli: Cli) -> anyhow::Result<i32> {
-    let Some(command) = cli.command else {
-        // `berth --root DIR` with no command: the dashboard on DIR.
-        crate::tui::run_with_config(cli.root, cli.config)?;
-        return Ok(0);
-    };
-    let ctx = open(cli.root, cli.config)?;
+/// Runs one command on the engine and settings the bootstrap opened; gives the exit code.
+pub fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<i32> {
     match command {
-        Command::Container(c) => container::dispatch(&ctx, c),
-        Command::Image(c) => image::dispatch(&ctx, c),
-        Command::Volume(c) => volume::dispatch(&ctx, c),
-        Command::Network(c) => network::dispatch(&ctx, c),
-        Command::Port(a) => network::port(&ctx, a),
-        Command::System(c) => system::dispatch(&ctx, c),
-        Command::Run(a) => container::run::run(&ctx, a),
-        Command::Create(a) => container::run::create(&ctx, a),
-        Command::Start(a) => container::lifecycle::start(&ctx, a),
-        Command::Stop(a) => container::lifecycle::stop(&ctx, a),
-        Command::Restart(a) => container::lifecycle::restart(&ctx, a),
-        Command::Kill(a) => container::lifecycle::kill(&ctx, a),
-        Command::Rm(a) => container::lifecycle::rm(&ctx, a),
-        Command::Pause(a) => container::lifecycle::pause(&ctx, a),
-        Command::Unpause(a) => container::lifecycle::unpause(&ctx, a),
-        Command::Wait(a) => container::lifecycle::wait(&ctx, a),
-        Command::Rename(a) => container::lifecycle::rename(&ctx, a),
-        Command::Ps(a) => container::ps::ps(&ctx, a),
-        Command::Logs(a) => container::logs::logs(&ctx, a),
-        Command::Inspect(a) => container::inspect::inspect(&ctx, a),
-        Command::Diff(a) => container::files::diff(&ctx, a),
-        Command::Cp(a) => container::files::cp(&ctx, a),
-        Command::Export(a) => container::files::export(&ctx, a),
-        Command::Images(a) => image::images(&ctx, a),
-        Command::Import(a) => image::import(&ctx, a),
-        Command::Tag(a) => image::tag(&ctx, a),
-        Command::Rmi(a) => image::rmi(&ctx, a),
-        Command::Save(a) => image::save(&ctx, a),
-        Command::Load(a) => image::load(&ctx, a),
-        Command::History(a) => image::history(&ctx, a),
-        Command::Exec(a) => container::exec::exec(&ctx, a),
-        Command::Attach(a) => container::exec::attach(&ctx, a),
-        Command::Top(a) => container::top::top(&ctx, a),
-        Command::Stats(a) => container::stats::stats(&ctx, a),
-        Command::Events(a) => events::events(&ctx, a),
-        Command::Pull(a) => registry::pull(&ctx, a),
-        Command::Push(a) => registry::push(&ctx, a),
-        Command::Login(a) => registry::login(&ctx, a),
-        Command::Logout(a) => registry::logout(&ctx, a),
-        Command::Version(a) => system::version(&ctx, a),
-        Command::Info(a) => system::info(&ctx, a),
-        Command::Build(a) => build::build(&ctx, a),
-        Command::Builder(c) => build::builder(&ctx, c),
+        Command::Container(c) => container::dispatch(ctx, c),
+        Command::Image(c) => image::dispatch(ctx, c),
+        Command::Volume(c) => volume::dispatch(ctx, c),
+        Command::Network(c) => network::dispatch(ctx, c),
+        Command::Port(a) => network::port(ctx, a),
+        Command::System(c) => system::dispatch(ctx, c),
+        Command::Run(a) => container::run::run(ctx, a),
+        Command::Create(a) => container::run::create(ctx, a),
+        Command::Start(a) => container::lifecycle::start(ctx, a),
+        Command::Stop(a) => container::lifecycle::stop(ctx, a),
+        Command::Restart(a) => container::lifecycle::restart(ctx, a),
+        Command::Kill(a) => container::lifecycle::kill(ctx, a),
+        Command::Rm(a) => container::lifecycle::rm(ctx, a),
+        Command::Pause(a) => container::lifecycle::pause(ctx, a),
+        Command::Unpause(a) => container::lifecycle::unpause(ctx, a),
+        Command::Wait(a) => container::lifecycle::wait(ctx, a),
+        Command::Rename(a) => container::lifecycle::rename(ctx, a),
+        Command::Ps(a) => container::ps::ps(ctx, a),
+        Command::Logs(a) => container::logs::logs(ctx, a),
+        Command::Inspect(a) => container::inspect::inspect(ctx, a),
+        Command::Diff(a) => container::files::diff(ctx, a),
+        Command::Cp(a) => container::files::cp(ctx, a),
+        Command::Export(a) => container::files::export(ctx, a),
+        Command::Images(a) => image::images(ctx, a),
+        Command::Import(a) => image::import(ctx, a),
+        Command::Tag(a) => image::tag(ctx, a),
+        Command::Rmi(a) => image::rmi(ctx, a),
+        Command::Save(a) => image::save(ctx, a),
+        Command::Load(a) => image::load(ctx, a),
+        Command::History(a) => image::history(ctx, a),
+        Command::Exec(a) => container::exec::exec(ctx, a),
+        Command::Attach(a) => container::exec::attach(ctx, a),
+        Command::Top(a) => container::top::top(ctx, a),
+        Command::Stats(a) => container::stats::stats(ctx, a),
+        Command::Events(a) => events::events(ctx, a),
+        Command::Pull(a) => registry::pull(ctx, a),
+        Command::Push(a) => registry::push(ctx, a),
+        Command::Login(a) => registry::login(ctx, a),
+        Command::Logout(a) => registry::logout(ctx, a),
+        Command::Version(a) => system::version(ctx, a),
+        Command::Info(a) => system::info(ctx, a),
+        Command::Build(a) => build::build(ctx, a),
+        Command::Builder(c) => build::builder(ctx, c),
     }
 }

@@ -27,7 +27,8 @@ pub use error::{EngineError, Result};
 use std::path::Path;
 use store::Paths;
 
-/// Settings the engine takes from the configuration file.
+/// The engine's settings, given as values by whoever opens it (berth reads them from the
+/// configuration file).
 #[derive(Debug, Clone)]
 pub struct EngineOptions {
     /// Rotate a container's log when it reaches this many bytes (`logs.max_size`); `None`:
@@ -47,7 +48,7 @@ impl Default for EngineOptions {
             log_max_size: None,
             log_max_files: 1,
             log_compress: false,
-            network_mtu: crate::config::DEFAULT_NETWORK_MTU,
+            network_mtu: network::mtu::DEFAULT,
         }
     }
 }

@@ -47,22 +47,18 @@ pub mod update_run;
 mod update_shell;
 mod update_transfer;
 
+use crate::config::Config;
+use crate::engine::Engine;
 use app::{App, AppSettings};
 use keymap::Keymap;
-use std::path::PathBuf;
+use std::path::Path;
 use std::time::Duration;
 use theme::Theme;
 
-/// Opens the dashboard on the state root (or the configured one) until the user quits.
-pub fn run(root: Option<PathBuf>) -> anyhow::Result<()> {
-    run_with_config(root, None)
-}
-
-/// Like [`run`], with an explicit config file (`--config`).
-pub fn run_with_config(root: Option<PathBuf>, config: Option<PathBuf>) -> anyhow::Result<()> {
-    let config_path = config.clone().unwrap_or_else(crate::config::default_path);
-    let ctx = crate::cli::open(root, config)?;
-    let dash = &ctx.config.dashboard;
+/// Runs the dashboard on `engine` with the user's settings (`config`, read from
+/// `config_path`, whose folder holds the user's themes) until the user quits.
+pub fn run(engine: Engine, config: &Config, config_path: &Path) -> anyhow::Result<()> {
+    let dash = &config.dashboard;
     let keymap = Keymap::from_config(&dash.keys)
         .map_err(|e| anyhow::anyhow!("config '{}': {e}", config_path.display()))?;
     let theme_dir = config_path
@@ -79,8 +75,8 @@ pub fn run_with_config(root: Option<PathBuf>, config: Option<PathBuf>) -> anyhow
         log_tail: dash.log_tail,
         log_buffer: dash.log_buffer,
         command_log_file: app::command_log_path(),
-        default_network: ctx.config.network.default.clone(),
-        registries: ctx.config.registries.clone(),
+        default_network: config.network.default.clone(),
+        registries: config.registries.clone(),
     };
     let app = App::new(keymap, settings, chrono::Utc::now());
     let refresh = Duration::from_millis(dash.refresh_ms);
@@ -92,7 +88,7 @@ pub fn run_with_config(root: Option<PathBuf>, config: Option<PathBuf>) -> anyhow
         let mut guard = terminal::TerminalGuard::enter()?;
         rt.block_on(runner::run(
             &mut guard.terminal,
-            ctx.engine,
+            engine,
             app,
             theme,
             refresh,

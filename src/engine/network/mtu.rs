@@ -11,6 +11,11 @@ pub const OPTION: &str = "com.docker.network.driver.mtu";
 /// podman's short spelling of the same option.
 pub const SHORT_OPTION: &str = "mtu";
 
+/// The MTU of bridge networks made without an MTU option (config `network.mtu`'s default):
+/// container-to-container traffic never leaves the host, so the bridge and veths get
+/// loopback's kind of MTU (65520, under veth's ceiling of 65535).
+pub const DEFAULT: u32 = 65520;
+
 /// The MTUs accepted: IPv4's minimum up to veth's ceiling.
 pub const VALID: RangeInclusive<u32> = 68..=65535;
 

@@ -1,0 +1,113 @@
+//! Opening berth from the user's settings: the one place where the config file and the
+//! `--root`/`--config` flags become an [`Engine`], used by every front end.
+//!
+//! `main.rs` parses argv once and dispatches to the CLI, the dashboard or the shim; both
+//! front ends get their engine and settings from [`open`] and report a failure through
+//! [`exit_code`], so a bad config file reads the same whichever one is started.
+
+use crate::config::Config;
+use crate::engine::{Engine, EngineError, EngineOptions};
+use std::path::{Path, PathBuf};
+
+/// What a front end starts with: the engine on the chosen state root and the settings.
+pub struct Setup {
+    /// The engine on the chosen state root.
+    pub engine: Engine,
+    /// The loaded configuration.
+    pub config: Config,
+    /// The file the configuration was read from (or would have been: it may not exist).
+    pub config_path: PathBuf,
+}
+
+/// Loads the configuration (`config`, or the default file) and opens the engine on `root`
+/// (or the configured root).
+pub fn open(root: Option<PathBuf>, config: Option<PathBuf>) -> anyhow::Result<Setup> {
+    let config_path = config.unwrap_or_else(crate::config::default_path);
+    let config = load_config(&config_path).map_err(anyhow::Error::msg)?;
+    let root = root.unwrap_or_else(|| config.root.clone());
+    let engine = Engine::open(&root, engine_options(&config)?)?;
+    Ok(Setup {
+        engine,
+        config,
+        config_path,
+    })
+}
+
+/// Loads `path` and checks what only a front end can check (the dashboard's key bindings),
+/// so every command rejects a config file the dashboard would reject. Errors name the file.
+pub fn load_config(path: &Path) -> Result<Config, String> {
+    let config = Config::load(path)?;
+    crate::tui::keymap::Keymap::from_config(&config.dashboard.keys)
+        .map_err(|e| format!("config '{}': {e}", path.display()))?;
+    Ok(config)
+}
+
+/// The engine's settings from the configuration.
+fn engine_options(config: &Config) -> anyhow::Result<EngineOptions> {
+    Ok(EngineOptions {
+        log_max_size: config.logs.max_size_bytes().map_err(anyhow::Error::msg)?,
+        log_max_files: config.logs.max_files,
+        log_compress: config.logs.compress,
+        network_mtu: config.network.mtu,
+    })
+}
+
+/// The process exit code of a front end's result; an error becomes one line on stderr and
+/// exit code 125 (Docker's code for its own errors) unless the engine says otherwise.
+pub fn exit_code(result: anyhow::Result<i32>) -> i32 {
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            let code = e
+                .downcast_ref::<EngineError>()
+                .map(EngineError::exit_code)
+                .unwrap_or(125);
+            eprintln!("berth: {e:#}");
+            code
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_dashboard_actions_are_named_with_the_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("config.yaml");
+        std::fs::write(&p, "dashboard:\n  keys:\n    stopp: [x]\n").expect("write");
+        let err = load_config(&p).expect_err("unknown action");
+        assert!(
+            err.contains("dashboard.keys.stopp") && err.contains("config.yaml"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn example_config_documents_every_action() {
+        let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("config.example.yaml");
+        let text = std::fs::read_to_string(&example).expect("read config.example.yaml");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let live = dir.path().join("config.yaml");
+        // Settings are commented with "# ", prose with "## ".
+        let uncommented: String = text
+            .lines()
+            .filter(|l| !l.starts_with("##"))
+            .filter_map(|l| l.strip_prefix("# "))
+            .collect::<Vec<_>>()
+            .join("\n");
+        std::fs::write(&live, &uncommented).expect("write");
+        let cfg = load_config(&live).unwrap_or_else(|e| panic!("{e}\n---\n{uncommented}"));
+        for b in crate::tui::keymap::BINDINGS {
+            let keys = cfg.dashboard.keys.get(b.name);
+            let want: Vec<String> = b.keys.iter().map(|k| k.to_string()).collect();
+            assert_eq!(
+                keys,
+                Some(&want),
+                "config.example.yaml must list '{}' with its defaults",
+                b.name
+            );
+        }
+    }
+}
