@@ -4,9 +4,9 @@
 
 use super::centered;
 use super::prompt::non_text_keys;
+use crate::engine::container::human;
 use crate::tui::app::App;
 use crate::tui::build::{BuildForm, FIELDS};
-use crate::tui::human;
 use crate::tui::keymap::UserAction;
 use crate::tui::theme::{Role, Theme};
 use ratatui::buffer::Buffer;
