@@ -1,8 +1,8 @@
 //! What users see from `--format`, tables, human texts, `version` and `info`.
 
 use berth::cli::format::container::{PS_COLUMNS, PS_HEADERS, ps_item_at};
-use berth::cli::format::human::{ago_at, bytes_size, container_status_at, duration, size};
 use berth::cli::format::{render, write_list};
+use berth::engine::container::human::{ago_at, bytes_size, container_status_at, duration, size};
 use berth::engine::container::inspect::inspect_document;
 use berth::engine::container::{
     Container, ContainerConfig, ContainerState, Resources, RestartPolicy, Status,

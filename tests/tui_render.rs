@@ -478,7 +478,7 @@ fn top_pane_sorts_by_cpu_and_signals_after_a_confirmation() {
         .collect();
     assert!(order[0] < order[1] && order[1] < order[2], "{order:?}");
     assert!(
-        screen.contains("00:01:15") && screen.contains("48.8MiB"),
+        screen.contains("00:01:15") && screen.contains("48.83MiB"),
         "{screen}"
     );
     // The selected row (the busiest) is in the selection colours.

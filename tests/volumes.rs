@@ -157,7 +157,7 @@ fn prune_removes_anonymous_unless_all() {
         stdout(&o),
         format!(
             "Deleted Volumes:\n{anon_name}\n\nTotal reclaimed space: {}\n",
-            berth::cli::format::human::size(1000)
+            berth::engine::container::human::size(1000)
         )
     );
     assert_eq!(ls_rows(root, &[]), vec![("local".into(), "cache".into())]);

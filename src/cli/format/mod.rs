@@ -4,11 +4,12 @@
 //! API contract (the bodies may be improved, the signatures are relied on by every command):
 //! - `print_list(format, columns, items)`: Docker's `--format` semantics for list commands.
 //! - `render(template, value)`: one Go template applied to one JSON value.
-//! - `human::ago`, `human::duration`, `human::size`.
+//! - `human::ago`, `human::duration`, `human::size` (the engine's `container::human`, the one
+//!   place Docker's wording lives for the CLI and the dashboard alike).
 
 pub mod container;
 mod funcs;
-pub mod human;
+pub use crate::engine::container::human;
 pub mod inspect;
 mod rewrite;
 pub mod table;

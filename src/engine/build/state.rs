@@ -8,6 +8,7 @@ use crate::engine::image::Image;
 use crate::engine::image::blobs::digest_of;
 use crate::engine::image::import::go_arch;
 use crate::engine::image::layers::chain_ids;
+use crate::engine::image::manifest::{LayerDescriptor, oci_manifest};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
@@ -169,22 +170,16 @@ impl ImageState {
 
     /// The OCI manifest of this state.
     pub fn manifest(&self) -> Vec<u8> {
-        let config = self.config_bytes();
-        let m = json!({
-            "schemaVersion": 2,
-            "mediaType": "application/vnd.oci.image.manifest.v1+json",
-            "config": {
-                "mediaType": "application/vnd.oci.image.config.v1+json",
-                "digest": digest_of(&config),
-                "size": config.len(),
-            },
-            "layers": self.layers.iter().map(|l| json!({
-                "mediaType": l.media_type,
-                "digest": l.digest,
-                "size": l.size,
-            })).collect::<Vec<_>>(),
-        });
-        serde_json::to_vec(&m).unwrap_or_default()
+        let layers: Vec<LayerDescriptor> = self
+            .layers
+            .iter()
+            .map(|l| LayerDescriptor {
+                media_type: l.media_type.clone(),
+                digest: l.digest.clone(),
+                size: l.size,
+            })
+            .collect();
+        oci_manifest(&self.config_bytes(), &layers)
     }
 }
 

@@ -3,6 +3,7 @@
 pub mod config;
 pub mod devices;
 pub mod files;
+pub mod human;
 pub mod inspect;
 pub mod log_config;
 pub mod ports_text;

@@ -5,6 +5,7 @@ use super::blobs::TeeReader;
 use super::changes;
 use super::commit::{PendingImage, PendingLayer};
 use super::layers::{StagedLayer, decompress};
+use super::manifest::{LayerDescriptor, oci_manifest};
 use super::reference::Reference;
 use crate::engine::Engine;
 use crate::engine::error::{EngineError, Result};
@@ -95,22 +96,14 @@ impl Engine {
             .map_err(|e| EngineError::Other(format!("cannot build image config: {e}")))?;
         let config_bytes =
             serde_json::to_vec(&config).map_err(|e| EngineError::Other(e.to_string()))?;
-        let manifest = serde_json::json!({
-            "schemaVersion": 2,
-            "mediaType": "application/vnd.oci.image.manifest.v1+json",
-            "config": {
-                "mediaType": "application/vnd.oci.image.config.v1+json",
-                "digest": super::blobs::digest_of(&config_bytes),
-                "size": config_bytes.len(),
-            },
-            "layers": [{
-                "mediaType": "application/vnd.oci.image.layer.v1.tar",
-                "digest": staged.diff_id,
-                "size": layer_size,
+        let manifest_bytes = oci_manifest(
+            &config_bytes,
+            &[LayerDescriptor {
+                media_type: "application/vnd.oci.image.layer.v1.tar".into(),
+                digest: staged.diff_id.clone(),
+                size: layer_size,
             }],
-        });
-        let manifest_bytes =
-            serde_json::to_vec(&manifest).map_err(|e| EngineError::Other(e.to_string()))?;
+        );
         self.commit_image(
             PendingImage {
                 config: config_bytes,

@@ -10,11 +10,12 @@
 use super::blobs::{HashingReader, TeeReader, digest_of, hex_of};
 use super::commit::{PendingImage, PendingLayer};
 use super::layers::{StagedLayer, decompress};
+use super::manifest::{LayerDescriptor, oci_manifest};
 use super::reference::Reference;
 use super::unpack::clean_path;
 use crate::engine::Engine;
 use crate::engine::error::{EngineError, IoContext, Result};
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::collections::HashMap;
 use std::fs::{self, File};
 use std::io::{self, Read};
@@ -268,29 +269,18 @@ impl Engine {
                 staged.diff_id = diff_id;
                 staged
             };
-            descriptors.push(json!({
-                "mediaType": media_type(file_path)?,
-                "digest": blob.digest(),
-                "size": blob.size(),
-            }));
+            descriptors.push(LayerDescriptor {
+                media_type: media_type(file_path)?.to_string(),
+                digest: blob.digest(),
+                size: blob.size(),
+            });
             layers.push(PendingLayer {
                 blob,
                 expected,
                 staged,
             });
         }
-        let manifest = json!({
-            "schemaVersion": 2,
-            "mediaType": "application/vnd.oci.image.manifest.v1+json",
-            "config": {
-                "mediaType": "application/vnd.oci.image.config.v1+json",
-                "digest": digest_of(&config),
-                "size": config.len(),
-            },
-            "layers": descriptors,
-        });
-        let manifest =
-            serde_json::to_vec(&manifest).map_err(|e| EngineError::Other(e.to_string()))?;
+        let manifest = oci_manifest(&config, &descriptors);
         let id = self.commit_image(
             PendingImage {
                 config,

@@ -13,6 +13,7 @@ pub mod index;
 pub mod inspect;
 pub mod layers;
 pub mod load;
+pub mod manifest;
 pub mod reference;
 pub mod remove;
 pub mod save;

@@ -103,7 +103,7 @@ impl Engine {
             let desc = |annotations: Option<Value>| {
                 let mut d = json!({
                     "mediaType": manifest["mediaType"].as_str()
-                        .unwrap_or("application/vnd.oci.image.manifest.v1+json"),
+                        .unwrap_or(super::manifest::OCI_MANIFEST),
                     "digest": rec.manifest,
                     "size": manifest_raw.len(),
                 });

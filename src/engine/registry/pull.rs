@@ -23,8 +23,7 @@ use serde_json::Value;
 pub const OCI_INDEX: &str = "application/vnd.oci.image.index.v1+json";
 /// Docker's manifest list.
 pub const DOCKER_LIST: &str = "application/vnd.docker.distribution.manifest.list.v2+json";
-/// OCI image manifest.
-pub const OCI_MANIFEST: &str = "application/vnd.oci.image.manifest.v1+json";
+pub use crate::engine::image::manifest::OCI_MANIFEST;
 /// Docker's image manifest (schema 2).
 pub const DOCKER_MANIFEST: &str = "application/vnd.docker.distribution.manifest.v2+json";
 const ACCEPT: [&str; 4] = [OCI_INDEX, DOCKER_LIST, OCI_MANIFEST, DOCKER_MANIFEST];

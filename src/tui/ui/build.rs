@@ -3,10 +3,11 @@
 //! last lines of RUN output.
 
 use super::centered;
+use super::hints::hint_line;
 use super::prompt::non_text_keys;
+use crate::engine::container::human;
 use crate::tui::app::App;
 use crate::tui::build::{BuildForm, FIELDS};
-use crate::tui::human;
 use crate::tui::keymap::UserAction;
 use crate::tui::theme::{Role, Theme};
 use ratatui::buffer::Buffer;
@@ -53,23 +54,14 @@ pub fn render_form(app: &App, form: &BuildForm, theme: &Theme, area: Rect, buf: 
             theme.style(Role::Dim),
         )));
     }
-    lines.push(Line::from(vec![
-        Span::styled(
-            non_text_keys(app, UserAction::NextChoice),
-            theme.style(Role::HelpKey),
-        ),
-        Span::raw(" next field   "),
-        Span::styled(
-            non_text_keys(app, UserAction::Confirm),
-            theme.style(Role::HelpKey),
-        ),
-        Span::raw(" build   "),
-        Span::styled(
-            non_text_keys(app, UserAction::ClosePopup),
-            theme.style(Role::HelpKey),
-        ),
-        Span::raw(" cancel"),
-    ]));
+    lines.push(hint_line(
+        vec![
+            (non_text_keys(app, UserAction::NextChoice), "next field"),
+            (non_text_keys(app, UserAction::Confirm), "build"),
+            (non_text_keys(app, UserAction::ClosePopup), "cancel"),
+        ],
+        theme,
+    ));
     let rect = centered(area, width, lines.len() as u16 + 2);
     Clear.render(rect, buf);
     Paragraph::new(lines)

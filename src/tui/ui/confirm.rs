@@ -2,6 +2,7 @@
 //! and sending a signal to a process (the signal chosen in the popup).
 
 use super::centered;
+use super::hints::hint_line;
 use crate::tui::action::quote;
 use crate::tui::app::App;
 use crate::tui::keymap::UserAction;
@@ -20,12 +21,7 @@ pub(super) fn answer_line<'a>(app: &App, yes_does: &'a str, theme: &Theme) -> Li
         app.keymap.keys_text(UserAction::Cancel),
         app.keymap.keys_text(UserAction::ClosePopup)
     );
-    Line::from(vec![
-        Span::styled(yes, theme.style(Role::HelpKey)),
-        Span::raw(format!(" {yes_does}   ")),
-        Span::styled(no, theme.style(Role::HelpKey)),
-        Span::raw(" keep"),
-    ])
+    hint_line(vec![(yes, yes_does), (no, "keep")], theme)
 }
 
 /// A bordered dialog sized to `lines`, centred in `area`.

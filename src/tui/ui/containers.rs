@@ -6,8 +6,8 @@
 use super::columns::{self, Want};
 use super::{is_focused, pane_block};
 use crate::engine::container::Status;
+use crate::engine::container::human;
 use crate::tui::app::{App, Pane};
-use crate::tui::human;
 use crate::tui::metrics::spark;
 use crate::tui::theme::{Role, Theme};
 use ratatui::buffer::Buffer;
@@ -67,7 +67,7 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
             };
             let status = match app.pending.get(c.name()) {
                 Some(op) => format!("{}…", capitalized(op.doing_verb())),
-                None => human::status_text(c, app.now),
+                None => human::container_status_at(c, app.now),
             };
             [
                 c.config.short_id().to_string(),
@@ -188,7 +188,7 @@ fn spark_cell<'a>(app: &App, id: &str, m: Metric, theme: &Theme) -> Cell<'a> {
         Metric::Mem => (
             points.iter().map(|p| p.mem as f64).collect(),
             last.mem_limit as f64,
-            human::mem(last.mem),
+            human::bytes_size(last.mem),
             Role::ChartMemory,
         ),
     };

@@ -3,8 +3,8 @@
 //! (below the gauges of a running pull or push).
 
 use super::{is_focused, pane_block, tree};
+use crate::engine::container::human;
 use crate::tui::app::{App, Pane};
-use crate::tui::human;
 use crate::tui::images::ImagesFocus;
 use crate::tui::theme::{Role, Theme};
 use ratatui::buffer::Buffer;
@@ -76,12 +76,11 @@ fn render_list(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
             1 => Cell::from("in use by 1"),
             n => Cell::from(format!("in use by {n}")),
         };
-        let age = (app.now - r.image.created).num_seconds();
         Row::new([
             Cell::from(r.repository.clone()),
             Cell::from(r.tag.clone()),
             Cell::from(r.image.short_id().to_string()).style(theme.style(Role::Dim)),
-            Cell::from(format!("{} ago", human::duration(age))),
+            Cell::from(human::ago_at(r.image.created, app.now)),
             Cell::from(human::size(r.image.size)),
             in_use,
         ])
@@ -119,7 +118,7 @@ fn render_history(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let rows = row.history.iter().zip(&layers).map(|(h, layer)| {
         let created = h
             .created
-            .map(|t| format!("{} ago", human::duration((app.now - t).num_seconds())))
+            .map(|t| human::ago_at(t, app.now))
             .unwrap_or_default();
         let (layer, role) = match layer {
             Some(l) => (format!("{}", l + 1), Role::Text),

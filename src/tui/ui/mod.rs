@@ -7,6 +7,7 @@ pub mod command_log;
 pub mod confirm;
 pub mod containers;
 pub mod help;
+pub mod hints;
 pub mod images;
 pub mod layout;
 pub mod logline;

@@ -2,6 +2,7 @@
 //! network's name and subnet for `network create`.
 
 use super::centered;
+use super::hints::hint_line;
 use crate::tui::app::{App, Prompt, PromptKind};
 use crate::tui::keymap::UserAction;
 use crate::tui::theme::{Role, Theme};
@@ -60,18 +61,13 @@ pub fn render(app: &App, p: &Prompt, theme: &Theme, area: Rect, buf: &mut Buffer
             theme.style(Role::PromptInput),
         )]),
         Line::from(Span::styled(hint, theme.style(Role::Dim))),
-        Line::from(vec![
-            Span::styled(
-                non_text_keys(app, UserAction::Confirm),
-                theme.style(Role::HelpKey),
-            ),
-            Span::raw(" ok   "),
-            Span::styled(
-                non_text_keys(app, UserAction::ClosePopup),
-                theme.style(Role::HelpKey),
-            ),
-            Span::raw(" cancel"),
-        ]),
+        hint_line(
+            vec![
+                (non_text_keys(app, UserAction::Confirm), "ok"),
+                (non_text_keys(app, UserAction::ClosePopup), "cancel"),
+            ],
+            theme,
+        ),
     ];
     let rect = centered(area, width, lines.len() as u16 + 2);
     Clear.render(rect, buf);

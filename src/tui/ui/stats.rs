@@ -3,8 +3,8 @@
 //! keys scroll back.
 
 use super::{is_focused, pane_block};
+use crate::engine::container::human;
 use crate::tui::app::{App, Pane};
-use crate::tui::human;
 use crate::tui::metrics::Point;
 use crate::tui::theme::{Role, Theme};
 use ratatui::buffer::Buffer;
@@ -21,7 +21,10 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let c = app.selected_container();
     let when = match app.metrics.offset {
         0 => "live".to_string(),
-        n => format!("{} ago", human::duration(n as i64).to_lowercase()),
+        n => format!(
+            "{} ago",
+            human::duration(std::time::Duration::from_secs(n as u64)).to_lowercase()
+        ),
     };
     let title = match c {
         Some(c) => Line::from(format!(" Stats: {} ({when}) ", c.name())),
@@ -72,12 +75,12 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
     chart(
         format!(
             " Memory {} / {} ({:.1}%) ",
-            human::mem(last.mem),
-            human::mem(last.mem_limit),
+            human::bytes_size(last.mem),
+            human::bytes_size(last.mem_limit),
             last.mem_percent()
         ),
         &[("used", &mem, Role::ChartMemory)],
-        (last.mem_limit as f64, human::mem(last.mem_limit)),
+        (last.mem_limit as f64, human::bytes_size(last.mem_limit)),
         theme,
         mem_a,
         buf,

@@ -2,8 +2,8 @@
 //! in the chosen order (its column header is marked).
 
 use super::{is_focused, pane_block};
+use crate::engine::container::human;
 use crate::tui::app::{App, Pane};
-use crate::tui::human;
 use crate::tui::theme::{Role, Theme};
 use crate::tui::topview::TopSort;
 use ratatui::buffer::Buffer;
@@ -72,7 +72,7 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
             Cell::from(p.pid.to_string()),
             Cell::from(p.user.clone()),
             Cell::from(format!("{:.1}", p.cpu_percent)),
-            Cell::from(human::mem(p.rss_kb * 1024)),
+            Cell::from(human::bytes_size(p.rss_kb * 1024)),
             Cell::from(format!(
                 "{:02}:{:02}:{:02}",
                 secs / 3600,

@@ -4,8 +4,8 @@
 
 use super::images::sub_focused;
 use super::pane_block;
+use crate::engine::container::human;
 use crate::tui::app::App;
-use crate::tui::human;
 use crate::tui::images::{FileRow, ImagesFocus, TreeSlot, TreeView};
 use crate::tui::keymap::UserAction;
 use crate::tui::layertree::ChangeKind;
