@@ -15,7 +15,6 @@ pub mod bindings;
 pub mod build;
 mod build_task;
 mod build_update;
-pub mod human;
 pub mod images;
 pub mod keymap;
 pub mod keys;
