@@ -4,6 +4,7 @@
 //! Each container gets `berth/<id>` in every hierarchy it uses. Limits are written before
 //! the container's first process is let go, so it never runs unconstrained.
 
+use super::devicefilter::{self, DeviceRule};
 use crate::engine::container::Resources;
 use crate::engine::error::{EngineError, IoContext, Result};
 use crate::engine::store::FileLock;
@@ -71,9 +72,13 @@ impl Cgroup {
         self.layout
     }
 
-    /// Whether a device-access controller guards this cgroup (v1 `devices`).
+    /// Whether a device-access controller guards this cgroup: v1's `devices`, or on v2 the
+    /// eBPF device filter `create` attaches (it fails when it cannot).
     pub fn guards_devices(&self) -> bool {
-        self.dir("devices").is_some()
+        match self.layout {
+            Layout::V1 => self.dir("devices").is_some(),
+            Layout::V2 => !self.dirs.is_empty(),
+        }
     }
 
     fn dir(&self, controller: &str) -> Option<&Path> {
@@ -115,6 +120,15 @@ impl Cgroup {
             };
             if devices && !(inherited && made) {
                 write_device_rules(d)?;
+            }
+            if self.layout == Layout::V2 {
+                // v2 has no devices controller: the same rules as an eBPF program.
+                devicefilter::attach(d, &default_device_rules()).map_err(|e| {
+                    EngineError::Other(format!(
+                        "cannot guard device access in {}: {e}",
+                        d.display()
+                    ))
+                })?;
             }
         }
         match self.layout {
@@ -311,6 +325,14 @@ const DEFAULT_DEVICE_RULES: &[&str] = &[
     "c 10:200 rwm", // tun
 ];
 
+/// Docker's default device rules as the eBPF device filter takes them.
+fn default_device_rules() -> Vec<DeviceRule> {
+    DEFAULT_DEVICE_RULES
+        .iter()
+        .filter_map(|r| DeviceRule::parse(r))
+        .collect()
+}
+
 /// Whether `dir` (the v1 devices cgroup `berth/`) denies every device except Docker's
 /// default set, making it so when it does not yet. Serialised by a flock on the directory,
 /// so two first starts never interleave their writes. False when the rules cannot be set
@@ -380,6 +402,11 @@ mod tests {
         assert!(!device_rules_match("a *:* rwm\n"));
         lines.push("c 4:1 rwm");
         assert!(!device_rules_match(&lines.join("\n")));
+    }
+
+    #[test]
+    fn every_default_device_rule_reaches_the_v2_filter() {
+        assert_eq!(default_device_rules().len(), DEFAULT_DEVICE_RULES.len());
     }
 
     #[test]

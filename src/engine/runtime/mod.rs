@@ -7,6 +7,7 @@ pub mod cgroups;
 pub mod cleanup;
 pub mod client;
 pub mod console;
+pub mod devicefilter;
 pub mod exec;
 pub mod guard;
 pub mod idle;
