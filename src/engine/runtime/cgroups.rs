@@ -227,22 +227,56 @@ impl Cgroup {
         Ok(())
     }
 
-    /// Freezes (`pause`) or thaws (`unpause`) every process in the cgroup.
+    /// Freezes (`pause`) or thaws (`unpause`) every process in the cgroup, and waits until
+    /// the kernel says it is done (freezing is asynchronous: v1 shows `FREEZING`, v2's
+    /// `cgroup.events` says `frozen 0` until every task has stopped), as runc does. A freeze
+    /// that does not finish in a few seconds is undone and reported.
     pub fn set_frozen(&self, frozen: bool) -> Result<()> {
-        match self.layout {
+        let (d, file, value, state_file, done) = match self.layout {
             Layout::V1 => {
                 let d = self.dir("freezer").ok_or_else(|| {
                     EngineError::Other("the freezer cgroup controller is not mounted".into())
                 })?;
-                write(d, "freezer.state", if frozen { "FROZEN" } else { "THAWED" })
+                let (value, done) = if frozen {
+                    ("FROZEN", "FROZEN")
+                } else {
+                    ("THAWED", "THAWED")
+                };
+                (d, "freezer.state", value, "freezer.state", done)
             }
             Layout::V2 => {
                 let d = self
                     .dir("unified")
                     .ok_or_else(|| EngineError::Other("no cgroup".into()))?;
-                write(d, "cgroup.freeze", if frozen { "1" } else { "0" })
+                let (value, done) = if frozen {
+                    ("1", "frozen 1")
+                } else {
+                    ("0", "frozen 0")
+                };
+                (d, "cgroup.freeze", value, "cgroup.events", done)
             }
+        };
+        write(d, file, value)?;
+        let reached = || {
+            fs::read_to_string(d.join(state_file))
+                .map(|s| s.lines().any(|l| l.trim() == done))
+                // Unreadable: nothing to wait for.
+                .unwrap_or(true)
+        };
+        for _ in 0..500 {
+            if reached() {
+                return Ok(());
+            }
+            std::thread::sleep(Duration::from_millis(10));
         }
+        if frozen {
+            let _ = self.set_frozen(false);
+            return Err(EngineError::Other(format!(
+                "cannot pause: the processes in {} did not freeze within 5 seconds",
+                d.display()
+            )));
+        }
+        Ok(())
     }
 
     /// Whether the kernel's OOM killer has killed a process in this cgroup.
