@@ -5,7 +5,7 @@
 #[path = "common/container_harness.rs"]
 mod harness;
 
-use harness::{Berth, LineReader, alive, proc_state, wait_child};
+use harness::{Berth, LineReader, alive, cgroup_v2_frozen, proc_state, wait_child};
 use std::time::{Duration, Instant};
 
 const SECS10: Duration = Duration::from_secs(10);
@@ -186,8 +186,10 @@ fn pause_freezes_and_unpause_resumes() {
     b.ok(&["pause", "frozen"]);
     assert_eq!(b.status(&id), "paused");
     let pid = pid_of(&b, &id);
+    // Frozen tasks show as D (or T) under v1's freezer; under v2's the cgroup says
+    // `frozen 1` and its tasks show as sleeping.
     b.wait_until("the process to be frozen", SECS10, || {
-        matches!(proc_state(pid), Some('D') | Some('T'))
+        matches!(proc_state(pid), Some('D') | Some('T')) || cgroup_v2_frozen(&id)
     });
     let before = log_lines(&b, "frozen").len();
     std::thread::sleep(Duration::from_millis(600));

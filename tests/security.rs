@@ -542,3 +542,45 @@ fn devices_are_given_one_by_one_and_all_to_privileged() {
     assert_eq!(out.code, 125, "{out:?}");
     assert!(out.stderr.contains("not a device"), "{out:?}");
 }
+
+/// A block device of the host, as `major:minor` (the first in /sys/dev/block).
+fn a_host_disk() -> String {
+    std::fs::read_dir("/sys/dev/block")
+        .expect("/sys/dev/block")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .min()
+        .expect("a block device on the host")
+}
+
+#[test]
+fn a_container_can_make_device_nodes_but_not_open_the_hosts_disks() {
+    // As Docker: mknod is allowed (CAP_MKNOD, rule `b *:* m`), reading or writing a disk
+    // is not; on cgroup v1 the devices controller says so, on v2 berth's eBPF filter.
+    let b = Berth::new();
+    let (major, minor) = a_host_disk()
+        .split_once(':')
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .expect("major:minor");
+    let out = sh(
+        &b,
+        &[],
+        &format!(
+            "mknod /disk b {major} {minor} && echo made && head -c 512 /disk >/dev/null && \
+             echo read; echo null=$(echo hi >/dev/null && echo ok)"
+        ),
+    );
+    assert!(out.stdout.contains("made"), "mknod refused: {out:?}");
+    assert!(
+        !out.stdout.contains("read"),
+        "the host's disk was read: {out:?}"
+    );
+    assert!(
+        out.stderr.contains("Operation not permitted"),
+        "not refused by the device rules: {out:?}"
+    );
+    assert!(
+        out.stdout.contains("null=ok"),
+        "/dev/null unusable: {out:?}"
+    );
+}

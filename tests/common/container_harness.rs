@@ -447,6 +447,12 @@ pub fn cgroup_v1(controller: &str, id: &str) -> PathBuf {
         .join(id)
 }
 
+/// Whether container `id`'s cgroup is frozen (v2 layout; false on v1).
+pub fn cgroup_v2_frozen(id: &str) -> bool {
+    std::fs::read_to_string(format!("/sys/fs/cgroup/berth/{id}/cgroup.events"))
+        .is_ok_and(|s| s.lines().any(|l| l.trim() == "frozen 1"))
+}
+
 /// Every pid on the host.
 pub fn all_pids() -> Vec<i32> {
     std::fs::read_dir("/proc")

@@ -4,6 +4,7 @@
 //! Each container gets `berth/<id>` in every hierarchy it uses. Limits are written before
 //! the container's first process is let go, so it never runs unconstrained.
 
+use super::devicefilter::{self, DeviceRule};
 use crate::engine::container::Resources;
 use crate::engine::error::{EngineError, IoContext, Result};
 use crate::engine::store::FileLock;
@@ -41,6 +42,9 @@ pub struct Cgroup {
     layout: Layout,
     /// For v2 one directory; for v1 one per controller that is mounted.
     dirs: Vec<(String, PathBuf)>,
+    /// Device rules beyond Docker's defaults (`--device`; `a *:* rwm` for `--privileged`),
+    /// in the v1 `devices.allow` format; v2 puts them in its eBPF filter.
+    extra_devices: Vec<String>,
 }
 
 impl Cgroup {
@@ -63,7 +67,11 @@ impl Cgroup {
                 })
                 .collect(),
         };
-        Cgroup { layout, dirs }
+        Cgroup {
+            layout,
+            dirs,
+            extra_devices: Vec::new(),
+        }
     }
 
     /// The cgroup of the container `config` describes. A container given devices beyond
@@ -73,7 +81,12 @@ impl Cgroup {
     pub fn for_config(config: &crate::engine::container::ContainerConfig) -> Cgroup {
         let mut cg = Cgroup::for_container(&config.id);
         let sec = &config.security;
-        if sec.privileged || !sec.devices.is_empty() {
+        cg.extra_devices = if sec.privileged {
+            vec!["a *:* rwm".into()]
+        } else {
+            sec.devices.iter().map(|d| d.rule()).collect()
+        };
+        if !cg.extra_devices.is_empty() {
             for (controller, d) in cg.dirs.iter_mut() {
                 if controller == "devices" {
                     *d = Path::new(CGROUP_ROOT)
@@ -91,9 +104,13 @@ impl Cgroup {
         self.layout
     }
 
-    /// Whether a device-access controller guards this cgroup (v1 `devices`).
+    /// Whether a device-access controller guards this cgroup: v1's `devices`, or on v2 the
+    /// eBPF device filter `create` attaches (it fails when it cannot).
     pub fn guards_devices(&self) -> bool {
-        self.dir("devices").is_some()
+        match self.layout {
+            Layout::V1 => self.dir("devices").is_some(),
+            Layout::V2 => !self.dirs.is_empty(),
+        }
     }
 
     fn dir(&self, controller: &str) -> Option<&Path> {
@@ -139,27 +156,31 @@ impl Cgroup {
             if devices && !(inherited && made) {
                 write_device_rules(d)?;
             }
+            if devices {
+                for rule in &self.extra_devices {
+                    write(d, "devices.allow", rule)?;
+                }
+            }
+            if self.layout == Layout::V2 {
+                // v2 has no devices controller: the same rules as an eBPF program.
+                let mut rules = default_device_rules();
+                rules.extend(
+                    self.extra_devices
+                        .iter()
+                        .filter_map(|r| DeviceRule::parse(r)),
+                );
+                devicefilter::attach(d, &rules).map_err(|e| {
+                    EngineError::Other(format!(
+                        "cannot guard device access in {}: {e}",
+                        d.display()
+                    ))
+                })?;
+            }
         }
         match self.layout {
             Layout::V1 => self.apply_v1(res),
             Layout::V2 => self.apply_v2(res),
         }
-    }
-
-    /// Lets the container use more devices than Docker's defaults (`--device`, `a` for
-    /// `--privileged`): rules in the v1 `devices.allow` format. On cgroup v2 berth keeps no
-    /// device filter, so there is nothing to open.
-    pub fn allow_devices(&self, rules: &[String]) -> Result<()> {
-        if self.layout != Layout::V1 {
-            return Ok(());
-        }
-        let Some(d) = self.dir("devices") else {
-            return Ok(());
-        };
-        for rule in rules {
-            write(d, "devices.allow", rule)?;
-        }
-        Ok(())
     }
 
     /// A limit was asked for but its controller is not mounted: refuse rather than run the
@@ -252,22 +273,56 @@ impl Cgroup {
         Ok(())
     }
 
-    /// Freezes (`pause`) or thaws (`unpause`) every process in the cgroup.
+    /// Freezes (`pause`) or thaws (`unpause`) every process in the cgroup, and waits until
+    /// the kernel says it is done (freezing is asynchronous: v1 shows `FREEZING`, v2's
+    /// `cgroup.events` says `frozen 0` until every task has stopped), as runc does. A freeze
+    /// that does not finish in a few seconds is undone and reported.
     pub fn set_frozen(&self, frozen: bool) -> Result<()> {
-        match self.layout {
+        let (d, file, value, state_file, done) = match self.layout {
             Layout::V1 => {
                 let d = self.dir("freezer").ok_or_else(|| {
                     EngineError::Other("the freezer cgroup controller is not mounted".into())
                 })?;
-                write(d, "freezer.state", if frozen { "FROZEN" } else { "THAWED" })
+                let (value, done) = if frozen {
+                    ("FROZEN", "FROZEN")
+                } else {
+                    ("THAWED", "THAWED")
+                };
+                (d, "freezer.state", value, "freezer.state", done)
             }
             Layout::V2 => {
                 let d = self
                     .dir("unified")
                     .ok_or_else(|| EngineError::Other("no cgroup".into()))?;
-                write(d, "cgroup.freeze", if frozen { "1" } else { "0" })
+                let (value, done) = if frozen {
+                    ("1", "frozen 1")
+                } else {
+                    ("0", "frozen 0")
+                };
+                (d, "cgroup.freeze", value, "cgroup.events", done)
             }
+        };
+        write(d, file, value)?;
+        let reached = || {
+            fs::read_to_string(d.join(state_file))
+                .map(|s| s.lines().any(|l| l.trim() == done))
+                // Unreadable: nothing to wait for.
+                .unwrap_or(true)
+        };
+        for _ in 0..500 {
+            if reached() {
+                return Ok(());
+            }
+            std::thread::sleep(Duration::from_millis(10));
         }
+        if frozen {
+            let _ = self.set_frozen(false);
+            return Err(EngineError::Other(format!(
+                "cannot pause: the processes in {} did not freeze within 5 seconds",
+                d.display()
+            )));
+        }
+        Ok(())
     }
 
     /// Whether the kernel's OOM killer has killed a process in this cgroup.
@@ -379,6 +434,14 @@ const DEFAULT_DEVICE_RULES: &[&str] = &[
     "c 10:200 rwm", // tun
 ];
 
+/// Docker's default device rules as the eBPF device filter takes them.
+fn default_device_rules() -> Vec<DeviceRule> {
+    DEFAULT_DEVICE_RULES
+        .iter()
+        .filter_map(|r| DeviceRule::parse(r))
+        .collect()
+}
+
 /// Whether `dir` (the v1 devices cgroup `berth/`) denies every device except Docker's
 /// default set, making it so when it does not yet. Serialised by a flock on the directory,
 /// so two first starts never interleave their writes. False when the rules cannot be set
@@ -451,11 +514,17 @@ mod tests {
     }
 
     #[test]
+    fn every_default_device_rule_reaches_the_v2_filter() {
+        assert_eq!(default_device_rules().len(), DEFAULT_DEVICE_RULES.len());
+    }
+
+    #[test]
     fn a_limit_without_its_controller_is_refused_not_ignored() {
         // No hierarchy mounted, as under `ip netns exec` (a fresh /sys).
         let none = Cgroup {
             layout: Layout::V1,
             dirs: vec![],
+            extra_devices: vec![],
         };
         let res = Resources {
             memory: Some(32 << 20),
@@ -470,6 +539,7 @@ mod tests {
         let pids_only = Cgroup {
             layout: Layout::V1,
             dirs: vec![("pids".into(), PathBuf::from("/nonexistent"))],
+            extra_devices: vec![],
         };
         let res = Resources {
             pids_limit: Some(10),

@@ -8,6 +8,7 @@ pub mod cleanup;
 pub mod client;
 pub mod console;
 pub mod cpu_samples;
+pub mod devicefilter;
 pub mod exec;
 pub mod guard;
 pub mod idle;

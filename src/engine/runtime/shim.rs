@@ -160,13 +160,6 @@ impl Shim {
             cgroup
                 .create(&config.resources)
                 .map_err(|e| e.to_string())?;
-            let sec = &config.security;
-            let rules: Vec<String> = if sec.privileged {
-                vec!["a".into()]
-            } else {
-                sec.devices.iter().map(|d| d.rule()).collect()
-            };
-            cgroup.allow_devices(&rules).map_err(|e| e.to_string())?;
             let listener =
                 bind(&socket_path).map_err(|e| format!("bind {}: {e}", socket_path.display()))?;
             let rotation = config.log_config.rotation()?;

@@ -23,17 +23,37 @@ pub fn driver() -> Driver {
         Ok("overlay") | Ok("overlay2") => return Driver::Overlay,
         _ => {}
     }
-    let has_overlay = fs::read_to_string("/proc/filesystems")
+    let listed = fs::read_to_string("/proc/filesystems")
         .map(|f| {
             f.lines()
                 .any(|l| l.split_whitespace().last() == Some("overlay"))
         })
         .unwrap_or(false);
-    if has_overlay {
+    if listed || overlay_module_loads() {
         Driver::Overlay
     } else {
         Driver::Copy
     }
+}
+
+/// Whether the kernel can load overlayfs now: on a fresh Debian host it is a module that
+/// nothing has loaded yet, so it is missing from /proc/filesystems. `fsopen` asks for the
+/// filesystem type by name, which loads its module as a mount would.
+fn overlay_module_loads() -> bool {
+    // SAFETY: fsopen reads the NUL-terminated name; the descriptor it returns is closed.
+    let fd = unsafe {
+        libc::syscall(
+            libc::SYS_fsopen,
+            c"overlay".as_ptr(),
+            libc::c_uint::from(1u8), // FSOPEN_CLOEXEC
+        )
+    };
+    if fd < 0 {
+        return false;
+    }
+    // SAFETY: `fd` was just returned by the kernel and is not used elsewhere.
+    unsafe { libc::close(fd as i32) };
+    true
 }
 
 /// Where a copied root lives, if the container uses one.
