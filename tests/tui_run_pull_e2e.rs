@@ -31,11 +31,13 @@ fn running_a_missing_image_from_the_dashboard_pulls_it_with_the_gauge_then_start
     // Declared first, dropped last: the dashboard is gone before its containers are removed.
     let b = Berth::empty();
     let d = b.scratch("term");
+    // The harness's config (network.default: none): nothing made in the host's namespace.
     let dashboard = format!(
-        "env XDG_CONFIG_HOME={d} XDG_STATE_HOME={d} HOME={d} {bin} --root {root}",
+        "env XDG_CONFIG_HOME={d} XDG_STATE_HOME={d} HOME={d} {bin} --root {root} --config {config}",
         d = d.display(),
         bin = env!("CARGO_BIN_EXE_berth"),
         root = b.root().display(),
+        config = b.config_path().display(),
     );
     let t = Tmux::start(&d, 140, 40, &dashboard);
     t.wait_for("the dashboard", Duration::from_secs(10), |s| {
