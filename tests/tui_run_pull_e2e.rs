@@ -64,7 +64,7 @@ fn running_a_missing_image_from_the_dashboard_pulls_it_with_the_gauge_then_start
     for line in [
         format!("Unable to find image '{reference}' locally"),
         format!("berth pull {reference}"),
-        format!("berth run -d --name web {reference}"),
+        format!("berth run -d --network none --name web {reference}"),
     ] {
         assert!(
             done.contains(&line),
