@@ -496,9 +496,26 @@ fn runtime_escape_shapes_are_refused_or_confined() {
     b.ok(&["volume", "rm", "shared"]);
 }
 
+/// A character device of the host outside Docker's default set that opens without a
+/// capability of its own (the loop module's control node, or the first console's memory).
+fn spare_char_device() -> &'static str {
+    ["/dev/loop-control", "/dev/vcs"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists())
+        .expect("this test needs /dev/loop-control or /dev/vcs on the host")
+}
+
 #[test]
 fn devices_are_given_one_by_one_and_all_to_privileged() {
     let b = Berth::new();
+    let dev = spare_char_device();
+    let rdev = {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(dev).expect("stat").rdev()
+    };
+    let (major, minor) = (nix::sys::stat::major(rdev), nix::sys::stat::minor(rdev));
+    let ro = format!("{dev}:/dev/xk:r");
+    let rw = format!("{dev}:/dev/xk");
     // Open for reading and for writing, nothing read or written (dd count=0).
     let probe = "dd if=/dev/xk of=/dev/null count=0 2>/dev/null && echo read-ok; \
                  dd if=/dev/zero of=/dev/xk count=0 2>/dev/null && echo write-ok; true";
@@ -506,27 +523,22 @@ fn devices_are_given_one_by_one_and_all_to_privileged() {
     let out = sh(
         &b,
         &[],
-        &format!("mknod /dev/xk c 10 237 && echo made; {probe}"),
+        &format!("mknod /dev/xk c {major} {minor} && echo made; {probe}"),
     );
     assert_eq!(out.stdout, "made\n", "{out:?}");
     // --device HOST:CONTAINER:r: made, readable, not writable.
-    let out = sh(&b, &["--device", "/dev/loop-control:/dev/xk:r"], probe);
+    let out = sh(&b, &["--device", &ro], probe);
     assert_eq!(out.stdout, "read-ok\n", "{out:?}");
-    let out = sh(&b, &["--device", "/dev/loop-control:/dev/xk"], probe);
+    let out = sh(&b, &["--device", &rw], probe);
     assert_eq!(out.stdout, "read-ok\nwrite-ok\n", "{out:?}");
     // --privileged: every host device, usable.
     let out = sh(
         &b,
         &["--privileged"],
-        "test -c /dev/loop-control && dd if=/dev/loop-control of=/dev/null count=0 2>/dev/null && echo ok",
+        &format!("test -c {dev} && dd if={dev} of=/dev/null count=0 2>/dev/null && echo ok"),
     );
     assert_eq!(out.stdout, "ok\n", "{out:?}");
-    let id = b.ok(&[
-        "create",
-        "--device",
-        "/dev/loop-control:/dev/xk:r",
-        "busybox",
-    ]);
+    let id = b.ok(&["create", "--device", &ro, "busybox"]);
     let shown = b.ok(&[
         "inspect",
         "--format",
@@ -535,7 +547,9 @@ fn devices_are_given_one_by_one_and_all_to_privileged() {
     ]);
     assert_eq!(
         shown.trim(),
-        r#"[{"CgroupPermissions":"r","PathInContainer":"/dev/xk","PathOnHost":"/dev/loop-control"}]"#
+        format!(
+            r#"[{{"CgroupPermissions":"r","PathInContainer":"/dev/xk","PathOnHost":"{dev}"}}]"#
+        )
     );
     b.ok(&["rm", id.trim()]);
     let out = b.run(&["create", "--device", "/etc/passwd", "busybox"]);

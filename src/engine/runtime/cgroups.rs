@@ -161,7 +161,11 @@ impl Cgroup {
                     write(d, "devices.allow", rule)?;
                 }
             }
-            if self.layout == Layout::V2 {
+            // `--privileged` (`a *:* rwm`) on v2: every device, so no filter at all (a program
+            // that allows everything up front is refused by the verifier: its other rules
+            // would be unreachable).
+            let allow_all = self.extra_devices.iter().any(|r| r == "a *:* rwm");
+            if self.layout == Layout::V2 && !allow_all {
                 // v2 has no devices controller: the same rules as an eBPF program.
                 let mut rules = default_device_rules();
                 rules.extend(
