@@ -178,8 +178,13 @@ pub fn read_env_file(path: &str) -> Result<Vec<String>> {
 }
 
 /// Turns the flags into engine options, validating every value. `default_network` is
-/// used when `--network` is not given.
-pub fn options(a: &CreateArgs, default_network: &str) -> Result<CreateOptions> {
+/// used when `--network` is not given, `no_new_privileges` (the configured default) unless
+/// `--security-opt no-new-privileges=…` says otherwise.
+pub fn options(
+    a: &CreateArgs,
+    default_network: &str,
+    no_new_privileges: bool,
+) -> Result<CreateOptions> {
     let mut ports = Vec::new();
     for p in &a.publish {
         ports.push(crate::engine::network::ports::parse(p).map_err(anyhow::Error::msg)?);
@@ -247,7 +252,7 @@ pub fn options(a: &CreateArgs, default_network: &str) -> Result<CreateOptions> {
         dns: a.dns.clone(),
         extra_hosts: a.add_host.clone(),
         stop_timeout: a.stop_timeout,
-        security: a.security.to_config(false)?,
+        security: a.security.to_config(no_new_privileges)?,
         expose: a.expose.clone(),
         links: a.link.clone(),
         log_driver: a.log_driver.clone(),
@@ -265,10 +270,11 @@ pub fn options(a: &CreateArgs, default_network: &str) -> Result<CreateOptions> {
 /// `berth create`: pulls the image if `--pull` says so (progress on stderr), prints the new
 /// container's id.
 pub fn create(ctx: &Ctx, a: CreateArgs) -> Result<i32> {
-    let mut opts = options(&a, &ctx.config.network.default)?;
-    opts.security = a
-        .security
-        .to_config(ctx.config.security.no_new_privileges)?;
+    let opts = options(
+        &a,
+        &ctx.config.network.default,
+        ctx.config.security.no_new_privileges,
+    )?;
     let c = create_pulling(ctx, &opts, &a)?;
     println!("{}", c.config.id);
     Ok(0)
@@ -277,11 +283,11 @@ pub fn create(ctx: &Ctx, a: CreateArgs) -> Result<i32> {
 /// `berth run`: pull if `--pull` says so (progress on stderr), create, start, and (unless
 /// `-d`) stay attached until the container exits, returning its exit code.
 pub fn run(ctx: &Ctx, a: RunArgs) -> Result<i32> {
-    let mut opts = options(&a.create, &ctx.config.network.default)?;
-    opts.security = a
-        .create
-        .security
-        .to_config(ctx.config.security.no_new_privileges)?;
+    let opts = options(
+        &a.create,
+        &ctx.config.network.default,
+        ctx.config.security.no_new_privileges,
+    )?;
     let detach_keys = match &a.detach_keys {
         Some(k) => parse_detach_keys(k)?,
         None => DEFAULT_DETACH.to_vec(),
