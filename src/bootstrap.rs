@@ -86,18 +86,8 @@ mod tests {
 
     #[test]
     fn example_config_documents_every_action() {
-        let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("config.example.yaml");
-        let text = std::fs::read_to_string(&example).expect("read config.example.yaml");
         let dir = tempfile::tempdir().expect("tempdir");
-        let live = dir.path().join("config.yaml");
-        // Settings are commented with "# ", prose with "## ".
-        let uncommented: String = text
-            .lines()
-            .filter(|l| !l.starts_with("##"))
-            .filter_map(|l| l.strip_prefix("# "))
-            .collect::<Vec<_>>()
-            .join("\n");
-        std::fs::write(&live, &uncommented).expect("write");
+        let (live, uncommented) = crate::config::uncommented_example(dir.path());
         let cfg = load_config(&live).unwrap_or_else(|e| panic!("{e}\n---\n{uncommented}"));
         for b in crate::tui::keymap::BINDINGS {
             let keys = cfg.dashboard.keys.get(b.name);

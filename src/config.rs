@@ -211,6 +211,24 @@ impl Config {
     }
 }
 
+/// `config.example.yaml` with its settings uncommented (settings are commented with "# ",
+/// prose with "## "), written into `dir`: its path and text. For the tests that check the
+/// example against the loader (here and in `bootstrap`).
+#[cfg(test)]
+pub(crate) fn uncommented_example(dir: &Path) -> (PathBuf, String) {
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("config.example.yaml");
+    let text = std::fs::read_to_string(&example).expect("read config.example.yaml");
+    let uncommented: String = text
+        .lines()
+        .filter(|l| !l.starts_with("##"))
+        .filter_map(|l| l.strip_prefix("# "))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let live = dir.join("config.yaml");
+    std::fs::write(&live, &uncommented).expect("write");
+    (live, uncommented)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -264,15 +282,7 @@ mod tests {
         assert_eq!(cfg.dashboard.refresh_ms, 500);
         // Uncommented, it must parse too and give the defaults back.
         let dir = tempfile::tempdir().expect("tempdir");
-        let live = dir.path().join("config.yaml");
-        // Settings are commented with "# ", prose with "## ".
-        let uncommented: String = text
-            .lines()
-            .filter(|l| !l.starts_with("##"))
-            .filter_map(|l| l.strip_prefix("# "))
-            .collect::<Vec<_>>()
-            .join("\n");
-        std::fs::write(&live, &uncommented).expect("write");
+        let (live, uncommented) = super::uncommented_example(dir.path());
         let cfg = Config::load(&live).unwrap_or_else(|e| panic!("{e}\n---\n{uncommented}"));
         let defaults = Config::default();
         assert_eq!(cfg.root, defaults.root);
