@@ -67,9 +67,22 @@ impl Root {
 
     /// Opens `path` inside the root (`O_PATH`, or `flags`).
     pub fn open_in(&self, path: &str, flags: OFlag) -> Result<OwnedFd, Errno> {
+        self.open_how(path, how(flags))
+    }
+
+    /// `openat2` of `path` below the root with `how`. With RESOLVE_IN_ROOT the kernel
+    /// answers EAGAIN when a rename or mount anywhere raced the lookup: the call is made
+    /// again (bounded, as libpathrs does).
+    fn open_how(&self, path: &str, how: OpenHow) -> Result<OwnedFd, Errno> {
         let rel = components(path).join("/");
         let rel = if rel.is_empty() { ".".to_string() } else { rel };
-        openat2(&self.fd, rel.as_str(), how(flags))
+        let mut tries = 0;
+        loop {
+            match openat2(&self.fd, rel.as_str(), how) {
+                Err(Errno::EAGAIN) if tries < 128 => tries += 1,
+                other => return other,
+            }
+        }
     }
 
     /// Makes the directory `path` and its missing parents inside the root; returns it
@@ -136,9 +149,8 @@ impl Root {
         if let Some((_, parents)) = parts.split_last() {
             self.mkdir_all(&parents.join("/"))?;
         }
-        let made = openat2(
-            &self.fd,
-            parts.join("/").as_str(),
+        let made = self.open_how(
+            path,
             how(OFlag::O_CREAT | OFlag::O_RDONLY).mode(Mode::from_bits_truncate(0o644)),
         );
         match made {
