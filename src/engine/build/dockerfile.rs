@@ -36,6 +36,9 @@ pub fn read(opts: &BuildOptions, tree: &Tree) -> Result<(String, String), BuildE
             };
             let found = t.resolve(&rel, "Dockerfile").map_err(|e| match e {
                 BuildError::Source(m) => BuildError::Context(m.replace(" source ", " ")),
+                BuildError::SymlinkLoop { path, .. } => BuildError::Context(format!(
+                    "Dockerfile '{rel}': too many levels of symbolic links (ELOOP) at '{path}': expected a symlink that ends at a file"
+                )),
                 e => e,
             })?;
             found[0].host.clone()
