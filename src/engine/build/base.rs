@@ -3,6 +3,7 @@
 //! looking paths up in a state's layers (for COPY's destination and `--chown` names).
 
 use super::context::Tree;
+use super::error::BuildError;
 use super::progress::BuildEvent;
 use super::state::ImageState;
 use crate::engine::Engine;
@@ -155,15 +156,45 @@ pub fn read_file(engine: &Engine, state: &ImageState, rel: &str) -> String {
     String::new()
 }
 
+/// The largest uid or gid `--chown` accepts: 2^32-2 (`4294967295` is -1, "no id", to
+/// the kernel: chown(2) would leave the file root's).
+pub const MAX_ID: u64 = u32::MAX as u64 - 1;
+
+/// Refuses a numeric user or group (all digits, or a negative number) outside 0..=MAX_ID.
+fn check_id(kind: &str, part: &str) -> std::result::Result<(), BuildError> {
+    let digits = part.strip_prefix('-').unwrap_or(part);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(());
+    }
+    match part.parse::<u64>() {
+        Ok(n) if n <= MAX_ID => Ok(()),
+        _ => Err(BuildError::Owner(format!(
+            "{kind} id '{part}' is out of range: expected 0 to {MAX_ID}"
+        ))),
+    }
+}
+
 /// Resolves `--chown=user[:group]` against the image's passwd and group files.
 pub fn owner(
     engine: &Engine,
     state: &ImageState,
     spec: &str,
-) -> std::result::Result<(u64, u64), String> {
+) -> std::result::Result<(u64, u64), BuildError> {
+    let (user, group) = spec.split_once(':').unwrap_or((spec, ""));
+    check_id("user", user)?;
+    check_id("group", group)?;
     let passwd = read_file(engine, state, "etc/passwd");
     let group = read_file(engine, state, "etc/group");
-    let id = crate::engine::runtime::user::resolve(spec, &passwd, &group)?;
+    let id =
+        crate::engine::runtime::user::resolve(spec, &passwd, &group).map_err(BuildError::Owner)?;
+    let (uid, gid) = (u64::from(id.uid), u64::from(id.gid));
+    if uid > MAX_ID || gid > MAX_ID {
+        // A passwd or group entry of the image with id -1.
+        return Err(BuildError::Owner(format!(
+            "'{spec}' resolves to id {}: expected 0 to {MAX_ID}",
+            uid.max(gid)
+        )));
+    }
     // `--chown=user` alone: the group is the user's primary group if named, else the uid.
-    Ok((u64::from(id.uid), u64::from(id.gid)))
+    Ok((uid, gid))
 }

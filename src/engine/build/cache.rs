@@ -8,6 +8,7 @@ use super::state::ImageState;
 use crate::engine::Engine;
 use crate::engine::error::{IoContext, Result};
 use crate::engine::image::index::Index;
+use crate::engine::image::remove::GcScope;
 use crate::engine::store::write_record;
 use sha2::{Digest, Sha256};
 use std::fs;
@@ -16,6 +17,20 @@ use std::path::PathBuf;
 /// The cache directory of the engine's state root.
 pub fn dir(engine: &Engine) -> PathBuf {
     engine.paths().root.join("build-cache")
+}
+
+/// Every cache entry: its file and the state it holds (unreadable entries are skipped).
+fn entries(engine: &Engine) -> Vec<(PathBuf, ImageState)> {
+    let Ok(rd) = fs::read_dir(dir(engine)) else {
+        return Vec::new();
+    };
+    rd.filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .filter_map(|p| {
+            let state = serde_json::from_slice(&fs::read(&p).ok()?).ok()?;
+            Some((p, state))
+        })
+        .collect()
 }
 
 /// The cache key of `step` (its history text plus anything else it depends on) on `parent`.
@@ -80,10 +95,57 @@ impl Engine {
         let users = self.containers()?;
         let _lock = Index::lock(self.paths())?;
         let index = Index::load(self.paths())?;
-        let (layers, bytes) = self.collect_garbage(&index, &users)?;
+        let (layers, bytes) = self.collect_garbage(&index, &users, &GcScope::default())?;
         out.layers = layers;
         out.reclaimed = bytes;
         Ok(out)
+    }
+}
+
+impl Engine {
+    /// For `rmi` of an image whose layers were `removed` (chain ids; the image is already out
+    /// of `index`): forgets the cache entries that are its own parents — the steps whose
+    /// layers are a prefix of its layers — unless another image or another build's entry
+    /// builds on them, as Docker deletes an image's untagged parents that have no other
+    /// child. Returns what the garbage collection may delete (those layers) and must keep
+    /// (whatever the remaining entries use). Call with the index lock held.
+    pub(crate) fn forget_build_parents(
+        &self,
+        removed: &[String],
+        index: &Index,
+    ) -> Result<GcScope> {
+        let all = entries(self);
+        let is_prefix = |a: &[String], b: &[String]| b.starts_with(a);
+        let (own, others): (Vec<_>, Vec<_>) = all
+            .into_iter()
+            .map(|(p, s)| (p, s.chains(), s))
+            .partition(|(_, chains, _)| is_prefix(chains, removed));
+        let mut scope = GcScope {
+            only: Some(removed.iter().cloned().collect()),
+            ..GcScope::default()
+        };
+        let mut kept = others;
+        for (p, chains, state) in own {
+            let has_child = index.images.values().any(|r| is_prefix(&chains, &r.layers))
+                || kept
+                    .iter()
+                    .any(|(_, c, _)| c.len() > chains.len() && is_prefix(&chains, c));
+            if has_child {
+                kept.push((p, chains, state));
+            } else {
+                fs::remove_file(&p).at(&p)?;
+                if let Some(o) = scope.only.as_mut() {
+                    o.extend(chains);
+                }
+            }
+        }
+        for (_, chains, state) in kept {
+            scope.keep_layers.extend(chains);
+            scope
+                .keep_blobs
+                .extend(state.layers.iter().map(|l| l.digest.clone()));
+        }
+        Ok(scope)
     }
 }
 

@@ -3,9 +3,14 @@
 //! target leads out (absolute, or climbing above the top), are refused. Absolute sources
 //! are relative to the context, as in Docker.
 //!
-//! The same resolver reads earlier stages (`COPY --from`), where symlinks are followed the
-//! way the container would see them: clamped to that root instead of refused.
+//! The same resolver reads earlier stages (`COPY --from`), where `..` and symlinks are
+//! followed the way the container would see them: clamped to that root instead of refused
+//! (as Docker does: `COPY --from=stage ../../etc/passwd` copies the stage's file).
+//!
+//! Symlink chains are followed at most `MAX_SYMLINKS` times in all (the kernel's limit),
+//! so a link to itself ends in a clear ELOOP error naming the path.
 
+use super::error::BuildError;
 use super::ignore::{Ignore, fnmatch};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -32,25 +37,47 @@ pub struct Source {
     pub is_dir: bool,
 }
 
+/// The most symlinks one source path may go through, as Linux's `MAXSYMLINKS`.
+pub const MAX_SYMLINKS: u32 = 40;
+
 fn has_glob(s: &str) -> bool {
     s.contains(['*', '?', '['])
 }
 
 impl Tree {
     /// The context directory `root`, with its `.dockerignore` if any.
-    pub fn context(root: &Path) -> Result<Tree, String> {
-        let root = fs::canonicalize(root)
-            .map_err(|e| format!("cannot open build context '{}': {e}", root.display()))?;
+    pub fn context(root: &Path) -> Result<Tree, BuildError> {
+        let root = fs::canonicalize(root).map_err(|e| {
+            BuildError::Context(format!(
+                "cannot open build context '{}': {e}",
+                root.display()
+            ))
+        })?;
         if !root.is_dir() {
-            return Err(format!(
+            return Err(BuildError::Context(format!(
                 "build context '{}' is not a directory",
                 root.display()
-            ));
+            )));
         }
-        let ignore = match fs::read_to_string(root.join(".dockerignore")) {
-            Ok(t) => Ignore::parse(&t),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ignore::default(),
-            Err(e) => return Err(format!("cannot read .dockerignore: {e}")),
+        let tree = Tree {
+            root: Some(root.clone()),
+            ignore: Ignore::default(),
+            strict: true,
+        };
+        // `.dockerignore` is read only where it resolves inside the context.
+        let ignore = match tree.resolve(".dockerignore", "context") {
+            Ok(found) => {
+                let p = &found[0].host;
+                let t = fs::read_to_string(p)
+                    .map_err(|e| BuildError::Context(format!("cannot read .dockerignore: {e}")))?;
+                Ignore::parse(&t)
+            }
+            Err(BuildError::Source(_)) if !root.join(".dockerignore").exists() => Ignore::default(),
+            Err(e) => {
+                return Err(BuildError::Context(format!(
+                    "cannot read .dockerignore: {e}"
+                )));
+            }
         };
         Ok(Tree {
             root: Some(root),
@@ -84,26 +111,29 @@ impl Tree {
 
     /// The sources `pattern` names (a path or a glob). `what` is the instruction, for
     /// messages.
-    pub fn resolve(&self, pattern: &str, what: &str) -> Result<Vec<Source>, String> {
+    pub fn resolve(&self, pattern: &str, what: &str) -> Result<Vec<Source>, BuildError> {
+        let source = |m: String| BuildError::Source(m);
         let Some(root) = &self.root else {
-            return Err(format!(
+            return Err(source(format!(
                 "{what} source '{pattern}': there is no build context (the Dockerfile came from stdin)"
-            ));
+            )));
         };
         let mut parts: Vec<String> = Vec::new();
         for c in pattern.split('/') {
             match c {
                 "" | "." => {}
                 ".." => {
-                    if parts.pop().is_none() {
-                        return Err(format!(
+                    // A stage's root clamps `..` as the container would see it.
+                    if parts.pop().is_none() && self.strict {
+                        return Err(source(format!(
                             "{what} source '{pattern}' is outside the build context: expected a path inside it"
-                        ));
+                        )));
                     }
                 }
                 c => parts.push(c.to_string()),
             }
         }
+        let mut hops = MAX_SYMLINKS;
         // (path as named, path resolved), both relative to the root.
         let mut cur: Vec<(Vec<String>, Vec<String>)> = vec![(Vec::new(), Vec::new())];
         for part in &parts {
@@ -129,7 +159,7 @@ impl Tree {
                     n.push(name.clone());
                     let mut r = resolved.clone();
                     r.push(name);
-                    let r = self.follow(root, r, pattern, what)?;
+                    let r = self.follow(root, r, pattern, what, &mut hops)?;
                     next.push((n, r));
                 }
             }
@@ -142,9 +172,9 @@ impl Tree {
                 if has_glob(pattern) {
                     continue;
                 }
-                return Err(format!(
+                return Err(source(format!(
                     "{what} source '{pattern}' is excluded by .dockerignore"
-                ));
+                )));
             }
             let host = root.join(resolved.join("/"));
             match fs::metadata(&host) {
@@ -155,30 +185,32 @@ impl Tree {
                 }),
                 Err(_) if has_glob(pattern) => {}
                 Err(_) => {
-                    return Err(format!(
+                    return Err(source(format!(
                         "{what} source '{pattern}' not found in the build context: expected a file or directory inside it"
-                    ));
+                    )));
                 }
             }
         }
         if out.is_empty() {
-            return Err(format!(
+            return Err(source(format!(
                 "{what} source '{pattern}' matches no file in the build context"
-            ));
+            )));
         }
         Ok(out)
     }
 
     /// Follows symlinks at the end of `path` (whose parents are already resolved). Strict
-    /// trees refuse targets outside the root; others clamp them to it.
+    /// trees refuse targets outside the root; others clamp them to it. Every link followed,
+    /// here or in a target's middle, spends one of `hops`.
     fn follow(
         &self,
         root: &Path,
         mut path: Vec<String>,
         pattern: &str,
         what: &str,
-    ) -> Result<Vec<String>, String> {
-        for _ in 0..40 {
+        hops: &mut u32,
+    ) -> Result<Vec<String>, BuildError> {
+        loop {
             let host = root.join(path.join("/"));
             let Ok(m) = fs::symlink_metadata(&host) else {
                 return Ok(path);
@@ -186,12 +218,20 @@ impl Tree {
             if !m.file_type().is_symlink() {
                 return Ok(path);
             }
-            let target =
-                fs::read_link(&host).map_err(|e| format!("{what} source '{pattern}': {e}"))?;
+            if *hops == 0 {
+                return Err(BuildError::SymlinkLoop {
+                    what: what.to_string(),
+                    pattern: pattern.to_string(),
+                    path: path.join("/"),
+                });
+            }
+            *hops -= 1;
+            let target = fs::read_link(&host)
+                .map_err(|e| BuildError::Source(format!("{what} source '{pattern}': {e}")))?;
             let escape = || {
-                format!(
+                BuildError::Source(format!(
                     "{what} source '{pattern}' is a symlink leading outside the build context: expected a path inside it"
-                )
+                ))
             };
             let t = target.to_string_lossy().into_owned();
             let mut base: Vec<String> = if t.starts_with('/') {
@@ -202,9 +242,10 @@ impl Tree {
             } else {
                 path[..path.len() - 1].to_vec()
             };
-            for c in t.split('/') {
-                match c {
-                    "" | "." => {}
+            let comps: Vec<&str> = t.split('/').filter(|c| !c.is_empty()).collect();
+            for (i, c) in comps.iter().enumerate() {
+                match *c {
+                    "." => {}
                     ".." => {
                         if base.pop().is_none() && self.strict {
                             return Err(escape());
@@ -212,16 +253,16 @@ impl Tree {
                     }
                     c => {
                         base.push(c.to_string());
-                        // A link in the middle of the target must be followed too.
-                        base = self.follow(root, base, pattern, what)?;
+                        // A link in the middle of the target must be followed too; the
+                        // last component is followed by this loop.
+                        if i + 1 < comps.len() {
+                            base = self.follow(root, base, pattern, what, hops)?;
+                        }
                     }
                 }
             }
             path = base;
         }
-        Err(format!(
-            "{what} source '{pattern}': too many levels of symlinks"
-        ))
     }
 }
 
@@ -259,17 +300,19 @@ mod tests {
                 .host
                 .ends_with("src/a.txt")
         );
-        let e = t.resolve("../x", "COPY").expect_err("dotdot");
+        let e = t.resolve("../x", "COPY").expect_err("dotdot").to_string();
         assert!(e.contains("outside the build context"), "{e}");
         assert!(
             t.resolve("up", "COPY")
                 .expect_err("link out")
+                .to_string()
                 .contains("symlink leading outside")
         );
         assert!(t.resolve("abs", "COPY").is_err());
         assert!(
             t.resolve("src/skip.log", "COPY")
                 .expect_err("ignored")
+                .to_string()
                 .contains(".dockerignore")
         );
         assert!(t.resolve("nope", "COPY").is_err());
@@ -285,8 +328,40 @@ mod tests {
             "clamped to <root>/etc/passwd, which is absent"
         );
         assert!(
-            r.resolve("../../src/a.txt", "COPY").is_err(),
-            "dotdot above the root is still refused"
+            r.resolve("../../src/a.txt", "COPY").expect("clamped")[0]
+                .host
+                .ends_with("src/a.txt"),
+            "dotdot above a stage's root is clamped at it"
         );
+    }
+
+    #[test]
+    fn symlink_loops_end_in_eloop() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let ctx = dir.path();
+        std::os::unix::fs::symlink("loop", ctx.join("loop")).expect("link");
+        std::os::unix::fs::symlink("b/x", ctx.join("a")).expect("link");
+        std::os::unix::fs::symlink("a", ctx.join("b")).expect("link");
+        std::os::unix::fs::symlink("loop/x", ctx.join("deep")).expect("link");
+        for strict in [true, false] {
+            let t = if strict {
+                Tree::context(ctx).expect("context")
+            } else {
+                Tree::rootfs(ctx.to_path_buf())
+            };
+            for (src, at) in [
+                ("loop", "loop"),
+                ("a", "a"),
+                ("deep", "loop"),
+                ("loop/x", "loop"),
+            ] {
+                let e = t.resolve(src, "COPY").expect_err("a loop");
+                assert!(
+                    matches!(&e, BuildError::SymlinkLoop { path, .. } if path == at),
+                    "{src}: {e}"
+                );
+                assert!(e.to_string().contains("ELOOP"), "{e}");
+            }
+        }
     }
 }

@@ -166,7 +166,7 @@ pub(super) fn key_values(
     rest: &str,
     legacy: bool,
 ) -> Result<Vec<(String, String)>, ParseError> {
-    let w = words::split(rest, cx.escape).map_err(|e| cx.err(e))?;
+    let w = words::split(rest, cx.escape).map_err(|e| cx.err(e.to_string()))?;
     if legacy && !w.first().is_some_and(|f| f.contains('=')) {
         let (k, v) = match rest.find(char::is_whitespace) {
             Some(i) => (&rest[..i], rest[i..].trim()),

@@ -246,7 +246,7 @@ fn command(cx: &Ctx, rest: &str, heredocs: &[Heredoc]) -> Result<Command, ParseE
             .find(|(n, _)| n == name)
             .map(|(_, v)| v.clone())
     };
-    let split = |s: &str| words::split(s, cx.escape).map_err(|e| cx.err(e));
+    let split = |s: &str| words::split(s, cx.escape).map_err(|e| cx.err(e.to_string()));
     Ok(match k {
         "FROM" => {
             let w = split(rest)?;

@@ -80,3 +80,13 @@ fn durations() {
     assert_eq!(parse_duration("500ms"), Some(500_000_000));
     assert_eq!(parse_duration("x"), None);
 }
+
+#[test]
+fn a_byte_order_mark_before_the_first_instruction_is_dropped() {
+    let d = parse("\u{feff}FROM busybox\nRUN true\n", "Dockerfile").expect("parse");
+    assert_eq!(d.instructions[0].keyword, "FROM");
+    let d = parse("\u{feff}# escape=`\nFROM busybox\n", "Dockerfile").expect("directive");
+    assert_eq!(d.escape, '`');
+    // Only at the very start: elsewhere it is text.
+    assert!(parse("FROM busybox\n\u{feff}RUN true\n", "Dockerfile").is_err());
+}

@@ -50,8 +50,10 @@ pub struct LogicalLine {
     pub heredocs: Vec<Heredoc>,
 }
 
-/// Splits `src` into directives and logical lines. `file` names the file in errors.
+/// Splits `src` into directives and logical lines. `file` names the file in errors. A UTF-8
+/// byte order mark at the start is dropped, as Docker does.
 pub fn split(src: &str, file: &str) -> Result<(Directives, Vec<LogicalLine>), ParseError> {
+    let src = src.strip_prefix('\u{feff}').unwrap_or(src);
     let lines: Vec<&str> = src
         .split('\n')
         .map(|l| l.strip_suffix('\r').unwrap_or(l))

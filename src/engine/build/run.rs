@@ -168,7 +168,7 @@ fn frames(
     let mut buf = vec![0u8; 64 * 1024];
     loop {
         if cancel() {
-            return Err(super::executor::cancelled_error());
+            return Err(super::options::cancelled_error());
         }
         let n = match stream.read(&mut buf) {
             Ok(0) => return Ok(None),

@@ -94,8 +94,7 @@ impl Builder<'_> {
         let owner = match &c.chown {
             None => None,
             Some(o) => Some(
-                base::owner(self.engine, &stage.state, &x(o)?)
-                    .map_err(|e| self.perr(ins, format!("invalid --chown: {e}")))?,
+                base::owner(self.engine, &stage.state, &x(o)?).map_err(|e| self.perr(ins, e))?,
             ),
         };
         let mode = c

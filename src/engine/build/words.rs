@@ -1,11 +1,35 @@
 //! Words of an instruction: splitting on blanks with quotes kept (parse time), and
 //! expanding `$VAR`, `${VAR}`, `${VAR:-x}`, `${VAR:+x}` (and `-`, `+`, `:?`, `?`) with quote
 //! removal (build time, when ARG and ENV values are known), as Docker's shell lexer does.
+//!
+//! Expansion is bounded: a word may not grow past `MAX_EXPANDED_WORD` bytes (or its own
+//! length, for long literal text), and the ARG and ENV values of a stage may not total more
+//! than `MAX_STAGE_VARIABLES` — Linux's limits on one argument (`MAX_ARG_STRLEN`) and on a
+//! process's arguments and environment together (`ARG_MAX`), past which a RUN could not
+//! start anyway. A Dockerfile doubling a variable fails at the line that crosses the limit.
 
+use super::error::BuildError;
 use std::collections::BTreeMap;
 
+/// The longest expanded word, in bytes: Linux's `MAX_ARG_STRLEN` (32 pages).
+pub const MAX_EXPANDED_WORD: usize = 128 * 1024;
+
+/// The most bytes a stage's ARG and ENV names and values may total: Linux's usual `ARG_MAX`.
+pub const MAX_STAGE_VARIABLES: usize = 2 * 1024 * 1024;
+
+/// Checks that `vars` (a stage's variables) stay within `MAX_STAGE_VARIABLES`.
+pub fn check_total(vars: &BTreeMap<String, String>) -> Result<(), BuildError> {
+    let total: usize = vars.iter().map(|(k, v)| k.len() + v.len() + 2).sum();
+    if total > MAX_STAGE_VARIABLES {
+        return Err(BuildError::VariablesTooLong {
+            limit: MAX_STAGE_VARIABLES,
+        });
+    }
+    Ok(())
+}
+
 /// Splits `s` on unquoted blanks; quotes and escapes stay in the words for `expand`.
-pub fn split(s: &str, escape: char) -> Result<Vec<String>, String> {
+pub fn split(s: &str, escape: char) -> Result<Vec<String>, BuildError> {
     let mut out = Vec::new();
     let mut cur = String::new();
     let mut quote: Option<char> = None;
@@ -48,7 +72,9 @@ pub fn split(s: &str, escape: char) -> Result<Vec<String>, String> {
         }
     }
     if let Some(q) = quote {
-        return Err(format!("unterminated quote {q}: expected a closing {q}"));
+        return Err(BuildError::Syntax(format!(
+            "unterminated quote {q}: expected a closing {q}"
+        )));
     }
     if in_word {
         out.push(cur);
@@ -56,14 +82,20 @@ pub fn split(s: &str, escape: char) -> Result<Vec<String>, String> {
     Ok(out)
 }
 
-/// Expands variables from `vars` in `word` and removes its quotes and escapes.
-pub fn expand(word: &str, vars: &BTreeMap<String, String>, escape: char) -> Result<String, String> {
+/// Expands variables from `vars` in `word` and removes its quotes and escapes; refuses a
+/// result longer than `MAX_EXPANDED_WORD` bytes (or than `word` itself, if that is longer).
+pub fn expand(
+    word: &str,
+    vars: &BTreeMap<String, String>,
+    escape: char,
+) -> Result<String, BuildError> {
     let chars: Vec<char> = word.chars().collect();
     let mut p = Expander {
         chars: &chars,
         pos: 0,
         vars,
         escape,
+        limit: word.len().max(MAX_EXPANDED_WORD),
     };
     p.run(None)
 }
@@ -73,14 +105,24 @@ struct Expander<'a> {
     pos: usize,
     vars: &'a BTreeMap<String, String>,
     escape: char,
+    limit: usize,
+}
+
+fn syntax(msg: impl Into<String>) -> BuildError {
+    BuildError::Syntax(msg.into())
 }
 
 impl Expander<'_> {
     /// Expands until the end, or until `stop` (the `}` closing a `${...:-word}`).
-    fn run(&mut self, stop: Option<char>) -> Result<String, String> {
+    fn run(&mut self, stop: Option<char>) -> Result<String, BuildError> {
         let mut out = String::new();
         let mut dquote = false;
         while let Some(&c) = self.chars.get(self.pos) {
+            if out.len() > self.limit {
+                return Err(BuildError::ExpansionTooLong {
+                    limit: MAX_EXPANDED_WORD,
+                });
+            }
             if Some(c) == stop && !dquote {
                 return Ok(out);
             }
@@ -98,7 +140,7 @@ impl Expander<'_> {
             } else if c == '\'' && !dquote {
                 loop {
                     let Some(&n) = self.chars.get(self.pos) else {
-                        return Err("unterminated single quote: expected a closing '".into());
+                        return Err(syntax("unterminated single quote: expected a closing '"));
                     };
                     self.pos += 1;
                     if n == '\'' {
@@ -109,16 +151,27 @@ impl Expander<'_> {
             } else if c == '"' {
                 dquote = !dquote;
             } else if c == '$' {
-                out.push_str(&self.variable()?);
+                let v = self.variable()?;
+                if out.len() + v.len() > self.limit {
+                    return Err(BuildError::ExpansionTooLong {
+                        limit: MAX_EXPANDED_WORD,
+                    });
+                }
+                out.push_str(&v);
             } else {
                 out.push(c);
             }
         }
         if dquote {
-            return Err("unterminated double quote: expected a closing \"".into());
+            return Err(syntax("unterminated double quote: expected a closing \""));
         }
         if stop.is_some() {
-            return Err("missing '}' in a ${...} substitution".into());
+            return Err(syntax("missing '}' in a ${...} substitution"));
+        }
+        if out.len() > self.limit {
+            return Err(BuildError::ExpansionTooLong {
+                limit: MAX_EXPANDED_WORD,
+            });
         }
         Ok(out)
     }
@@ -137,7 +190,7 @@ impl Expander<'_> {
     }
 
     /// After a `$`.
-    fn variable(&mut self) -> Result<String, String> {
+    fn variable(&mut self) -> Result<String, BuildError> {
         if self.chars.get(self.pos) != Some(&'{') {
             let name = self.name();
             if name.is_empty() {
@@ -148,7 +201,9 @@ impl Expander<'_> {
         self.pos += 1;
         let name = self.name();
         if name.is_empty() {
-            return Err("bad substitution: expected a variable name after '${'".into());
+            return Err(syntax(
+                "bad substitution: expected a variable name after '${'",
+            ));
         }
         let value = self.vars.get(&name);
         let op: String = match self.chars.get(self.pos) {
@@ -164,9 +219,9 @@ impl Expander<'_> {
                         format!(":{c}")
                     }
                     _ => {
-                        return Err(format!(
+                        return Err(syntax(format!(
                             "unsupported modifier in '${{{name}:...}}': expected :-, :+ or :?"
-                        ));
+                        )));
                     }
                 }
             }
@@ -175,9 +230,9 @@ impl Expander<'_> {
                 c.to_string()
             }
             _ => {
-                return Err(format!(
+                return Err(syntax(format!(
                     "bad substitution '${{{name}...': expected '}}', :-, :+ or :?"
-                ));
+                )));
             }
         };
         let word = self.run(Some('}'))?;
@@ -216,11 +271,11 @@ impl Expander<'_> {
             }
             ":?" | "?" => {
                 if (op == ":?" && !nonempty) || (op == "?" && !set) {
-                    return Err(if word.is_empty() {
+                    return Err(syntax(if word.is_empty() {
                         format!("{name}: parameter not set")
                     } else {
                         format!("{name}: {word}")
-                    });
+                    }));
                 }
                 v
             }
@@ -269,5 +324,28 @@ mod tests {
         assert!(expand("${NOPE:?must be set}", &v, '\\').is_err());
         assert!(expand("${A", &v, '\\').is_err());
         assert_eq!(expand("`$A", &v, '`').expect("expand"), "$A");
+    }
+
+    #[test]
+    fn expansion_is_bounded() {
+        let mut v = vars();
+        v.insert("BIG".into(), "x".repeat(MAX_EXPANDED_WORD / 2 + 1));
+        assert!(expand("$BIG", &v, '\\').is_ok());
+        assert_eq!(
+            expand("$BIG$BIG", &v, '\\'),
+            Err(BuildError::ExpansionTooLong {
+                limit: MAX_EXPANDED_WORD
+            })
+        );
+        assert!(expand("${NOPE:-$BIG$BIG}", &v, '\\').is_err());
+        // Long literal text is not an expansion.
+        let literal = "y".repeat(MAX_EXPANDED_WORD + 10);
+        assert_eq!(expand(&literal, &v, '\\').expect("literal"), literal);
+        let mut many = BTreeMap::new();
+        for i in 0..20 {
+            many.insert(format!("V{i}"), "z".repeat(MAX_EXPANDED_WORD));
+        }
+        assert!(check_total(&many).is_err());
+        assert!(check_total(&v).is_ok());
     }
 }

@@ -29,6 +29,19 @@ impl std::fmt::Display for Removed {
     }
 }
 
+/// What a garbage collection may delete besides what no image or container uses: by
+/// default every such layer; `rmi` narrows it to the removed image's own layers and keeps
+/// what the build cache still holds.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct GcScope {
+    /// Only these layers (chain ids) may be deleted; None: any unused one.
+    pub only: Option<HashSet<String>>,
+    /// Layers (chain ids) to keep even if no image or container uses them.
+    pub keep_layers: HashSet<String>,
+    /// Blobs (`sha256:` digests) to keep even if no image uses them.
+    pub keep_blobs: HashSet<String>,
+}
+
 /// What `prune_images` did.
 #[derive(Debug, Clone, Default)]
 pub struct Pruned {
@@ -120,10 +133,14 @@ impl Engine {
             index.references.remove(t);
             out.push(Removed::Untagged(t.clone()));
         }
-        index.images.remove(&id);
+        let record = index.images.remove(&id);
         index.save(self.paths())?;
         out.push(Removed::Deleted(id));
-        let (layers, _) = self.collect_garbage(&index, &users)?;
+        // As Docker: the image and its own untagged parents (the build steps that made it)
+        // that nothing else uses; other images' layers and other builds' cache stay.
+        let own = record.map(|r| r.layers).unwrap_or_default();
+        let scope = self.forget_build_parents(&own, &index)?;
+        let (layers, _) = self.collect_garbage(&index, &users, &scope)?;
         out.extend(
             layers
                 .into_iter()
@@ -154,7 +171,7 @@ impl Engine {
             out.removed.push(Removed::Deleted(id));
         }
         index.save(self.paths())?;
-        let (layers, bytes) = self.collect_garbage(&index, &users)?;
+        let (layers, bytes) = self.collect_garbage(&index, &users, &GcScope::default())?;
         out.removed.extend(
             layers
                 .into_iter()
@@ -165,16 +182,17 @@ impl Engine {
     }
 
     /// Deletes blobs and layer directories that no image in `index` and no container in
-    /// `users` refers to. Call with the index lock held. Returns the removed chain ids and
-    /// the bytes their layers held.
+    /// `users` refers to, within `scope`. Call with the index lock held. Returns the removed
+    /// chain ids and the bytes their layers held.
     pub(crate) fn collect_garbage(
         &self,
         index: &Index,
         users: &[Container],
+        scope: &GcScope,
     ) -> Result<(Vec<String>, u64)> {
         let blobs = self.blobs();
-        let mut keep_blobs: HashSet<String> = HashSet::new();
-        let mut keep_layers: HashSet<String> = HashSet::new();
+        let mut keep_blobs: HashSet<String> = scope.keep_blobs.clone();
+        let mut keep_layers: HashSet<String> = scope.keep_layers.clone();
         for (id, rec) in &index.images {
             keep_blobs.insert(id.clone());
             keep_blobs.insert(rec.manifest.clone());
@@ -204,7 +222,9 @@ impl Engine {
         for e in std::fs::read_dir(&dir).map_err(|e| EngineError::io(&dir, e))? {
             let e = e.map_err(|e| EngineError::io(&dir, e))?;
             let name = e.file_name().to_string_lossy().into_owned();
-            if keep_layers.contains(&name) {
+            if keep_layers.contains(&name)
+                || scope.only.as_ref().is_some_and(|o| !o.contains(&name))
+            {
                 continue;
             }
             bytes += layer_size(self.paths(), &name);
