@@ -22,7 +22,20 @@ pub mod runtime;
 pub mod store;
 pub mod volume;
 
+mod event_stream;
+mod info;
+mod layer_tree;
+mod network_snapshot;
+mod session;
+
 pub use error::{EngineError, Result};
+pub use event_stream::{EventFilter, EventStream};
+pub use events::{Event, EventAction, EventType};
+pub use info::{HostInfo, SystemInfo};
+pub use layer_tree::{Change, ChangeKind, LayerTree, LayerTreeError, Version};
+pub use network_snapshot::NetworksSnapshot;
+pub use runtime::exec::ExecRequest;
+pub use session::{Frame, Session, SessionInput};
 
 use std::path::Path;
 use store::Paths;

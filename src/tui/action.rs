@@ -8,9 +8,9 @@ pub use super::op::{EngineOp, quote};
 
 use super::images::ImageRow;
 use super::keymap::UserAction;
-use super::layertree::LayerTree;
 use super::networks::NetworksSample;
 use super::shellview::ShellKind;
+use crate::engine::LayerTree;
 use crate::engine::container::Container;
 use crate::engine::observe::logs::LogLine;
 use crate::engine::observe::stats::StatsSample;

@@ -2,10 +2,10 @@
 //! selected image's history, the layer trees computed so far (cached per image id), and
 //! the file rows the tree panel shows for the selected layer.
 
-use super::layertree::{ChangeKind, LayerTree};
 use crate::engine::image::Image;
 use crate::engine::image::history::{self, HistoryRow};
 use crate::engine::image::reference::Reference;
+use crate::engine::{ChangeKind, LayerTree};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

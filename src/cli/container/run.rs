@@ -301,7 +301,7 @@ pub fn run(ctx: &Ctx, a: RunArgs) -> Result<i32> {
         println!("{}", c.config.id);
         return Ok(0);
     }
-    let stream = match ctx.engine.start_container_attached(c.id()) {
+    let session = match ctx.engine.start_attached(c.id()) {
         Ok(s) => s,
         Err(e) => {
             cleanup_failed_start(ctx, c.id(), opts.auto_remove);
@@ -310,8 +310,7 @@ pub fn run(ctx: &Ctx, a: RunArgs) -> Result<i32> {
     };
     attach_stream(
         ctx,
-        c.id(),
-        stream,
+        session,
         AttachOptions {
             stdin: opts.open_stdin,
             tty: opts.tty,

@@ -4,13 +4,39 @@
 //!
 //! Computed from the unpacked layer directories (overlay format: a 0/0 character device
 //! is a whiteout, `trusted.overlay.opaque=y` marks an opaque directory; the OCI `.wh.`
-//! names are understood too) by a background task, never while drawing. Symlinks are
-//! never followed.
+//! names are understood too); the dashboard asks for it on a background task, never
+//! while drawing. Symlinks are never followed.
 
+use crate::engine::Engine;
 use std::collections::BTreeMap;
 use std::fs;
 use std::os::unix::fs::{FileTypeExt, MetadataExt};
 use std::path::{Path, PathBuf};
+
+/// A layer directory could not be read.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot read '{}': {source}", path.display())]
+pub struct LayerTreeError {
+    /// The file or directory.
+    path: PathBuf,
+    /// Why.
+    source: std::io::Error,
+}
+
+fn unreadable(path: &Path) -> impl FnOnce(std::io::Error) -> LayerTreeError + '_ {
+    move |source| LayerTreeError {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+impl Engine {
+    /// The file tree of the image whose layers have these chain ids (bottom first).
+    pub fn layer_tree(&self, chain_ids: &[String]) -> Result<LayerTree, LayerTreeError> {
+        let dirs: Vec<PathBuf> = chain_ids.iter().map(|c| self.layer_dir(c)).collect();
+        LayerTree::compute(&dirs)
+    }
+}
 
 /// What a layer did to a path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,8 +107,14 @@ enum Node {
     Whiteout,
 }
 
-/// Analyses the layer directories `dirs` (bottom first).
-pub fn compute(dirs: &[PathBuf]) -> Result<LayerTree, String> {
+impl LayerTree {
+    /// Analyses the unpacked layer directories `dirs` (bottom first).
+    pub fn compute(dirs: &[PathBuf]) -> Result<LayerTree, LayerTreeError> {
+        compute(dirs)
+    }
+}
+
+fn compute(dirs: &[PathBuf]) -> Result<LayerTree, LayerTreeError> {
     let mut tree = LayerTree {
         layer_wasted: vec![0; dirs.len()],
         ..LayerTree::default()
@@ -203,16 +235,15 @@ fn bury(
 }
 
 /// Reads one layer directory recursively into `out` (relative path -> node).
-fn scan(root: &Path, rel: &Path, out: &mut BTreeMap<PathBuf, Node>) -> Result<(), String> {
+fn scan(root: &Path, rel: &Path, out: &mut BTreeMap<PathBuf, Node>) -> Result<(), LayerTreeError> {
     let dir = root.join(rel);
-    let read = fs::read_dir(&dir).map_err(|e| format!("cannot read '{}': {e}", dir.display()))?;
+    let read = fs::read_dir(&dir).map_err(unreadable(&dir))?;
     for entry in read {
-        let entry = entry.map_err(|e| format!("cannot read '{}': {e}", dir.display()))?;
+        let entry = entry.map_err(unreadable(&dir))?;
         let name = entry.file_name();
         let path = rel.join(&name);
         let full = root.join(&path);
-        let md = fs::symlink_metadata(&full)
-            .map_err(|e| format!("cannot read '{}': {e}", full.display()))?;
+        let md = fs::symlink_metadata(&full).map_err(unreadable(&full))?;
         let name = name.to_string_lossy();
         if name == ".wh..wh..opq" {
             out.insert(rel.to_path_buf(), Node::Dir { opaque: true });
