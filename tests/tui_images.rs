@@ -2,9 +2,9 @@
 //! made with mknod, an opaque directory with its xattr — we are root), history rows
 //! mapped to layers, and what the pane shows on a TestBackend, text and colours.
 
-use berth::engine::container::{Container, ContainerConfig, ContainerState, Status};
-use berth::engine::image::Image;
+use berth::engine::Image;
 use berth::engine::{ChangeKind, LayerTree};
+use berth::engine::{Container, ContainerConfig, ContainerState, Status};
 use berth::tui::action::{Action, Effect, EngineOp};
 use berth::tui::app::{App, AppSettings, Pane, Popup};
 use berth::tui::images::{ImagesFocus, rows_of};

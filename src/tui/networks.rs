@@ -2,11 +2,11 @@
 //! (rates from two successive samples of the containers' interface counters), and the DNS
 //! query log of each user network. A background watcher (`netwatch`) takes the samples.
 
+use crate::engine::Container;
+use crate::engine::DnsLogEntry;
 use crate::engine::Engine;
-use crate::engine::container::Container;
-use crate::engine::network::counters::IfBytes;
-use crate::engine::network::dnslog::DnsLogEntry;
-use crate::engine::network::{Endpoint, Network, attachments};
+use crate::engine::IfBytes;
+use crate::engine::{Endpoint, Network, attachments};
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 

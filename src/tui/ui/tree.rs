@@ -5,7 +5,7 @@
 use super::images::sub_focused;
 use super::pane_block;
 use crate::engine::ChangeKind;
-use crate::engine::container::human;
+use crate::engine::human;
 use crate::tui::app::App;
 use crate::tui::images::{FileRow, ImagesFocus, TreeSlot, TreeView};
 use crate::tui::keymap::UserAction;
