@@ -5,6 +5,13 @@
 //! the verb is large. Methods are synchronous: they do file and system-call work that finishes
 //! in milliseconds, and long operations report progress through a callback. The dashboard runs
 //! them on blocking tasks so rendering never waits on them.
+//!
+//! This file is the facade: every module is private, and what front ends may name is
+//! re-exported here: `Engine`, `EngineOptions`, the error types and the owned values the
+//! methods take and give. Front ends never see the state root's files or the shim's wire
+//! protocol: attach and exec are [`Session`]s of typed [`Frame`]s, the event journal is an
+//! [`EventStream`], and the rest are snapshots ([`SystemInfo`], [`LayerTree`],
+//! [`NetworksSnapshot`], ...).
 
 mod build;
 mod container;
