@@ -3,8 +3,8 @@
 //! mapped to layers, and what the pane shows on a TestBackend, text and colours.
 
 use berth::engine::Image;
-use berth::engine::{ChangeKind, LayerTree};
 use berth::engine::{Container, ContainerConfig, ContainerState, Status};
+use berth::engine::{LayerChangeKind as ChangeKind, LayerTree};
 use berth::tui::action::{Action, Effect, EngineOp};
 use berth::tui::app::{App, AppSettings, Pane, Popup};
 use berth::tui::images::{ImagesFocus, rows_of};

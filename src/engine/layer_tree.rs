@@ -40,7 +40,7 @@ impl Engine {
 
 /// What a layer did to a path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ChangeKind {
+pub enum LayerChangeKind {
     /// The path did not exist below.
     Added,
     /// The path existed below and this layer replaced it.
@@ -51,11 +51,11 @@ pub enum ChangeKind {
 
 /// One change of one layer.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Change {
+pub struct LayerChange {
     /// Path inside the image (relative, no leading `/`).
     pub path: PathBuf,
     /// Added, changed or removed.
-    pub kind: ChangeKind,
+    pub kind: LayerChangeKind,
     /// Bytes the layer stores for it (for a removal: the bytes it hides).
     pub size: u64,
     /// Whether it is a directory.
@@ -64,7 +64,7 @@ pub struct Change {
 
 /// One version of a path: put there by `layer`, hidden again by `gone_at` (if ever).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Version {
+pub struct PathVersion {
     /// Path inside the image.
     pub path: PathBuf,
     /// Size in bytes (0 for directories).
@@ -77,7 +77,7 @@ pub struct Version {
     pub gone_at: Option<usize>,
 }
 
-impl Version {
+impl PathVersion {
     /// Whether this version is what a container sees with layers `0..=top`.
     pub fn visible_at(&self, top: usize) -> bool {
         self.layer <= top && self.gone_at.is_none_or(|g| g > top)
@@ -88,9 +88,9 @@ impl Version {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LayerTree {
     /// Changes of each layer, bottom first, in tree order.
-    pub changes: Vec<Vec<Change>>,
+    pub changes: Vec<Vec<LayerChange>>,
     /// Every version of every path, in tree order (then by layer).
-    pub versions: Vec<Version>,
+    pub versions: Vec<PathVersion>,
     /// Bytes of file versions overwritten or removed by a later layer.
     pub wasted: u64,
     /// How many file versions that is.
@@ -121,7 +121,7 @@ fn compute(dirs: &[PathBuf]) -> Result<LayerTree, LayerTreeError> {
     };
     // Live versions by path: index into `versions`.
     let mut live: BTreeMap<PathBuf, usize> = BTreeMap::new();
-    let mut versions: Vec<Version> = Vec::new();
+    let mut versions: Vec<PathVersion> = Vec::new();
     for (layer, dir) in dirs.iter().enumerate() {
         let mut entries = BTreeMap::new();
         scan(dir, Path::new(""), &mut entries)?;
@@ -135,7 +135,7 @@ fn compute(dirs: &[PathBuf]) -> Result<LayerTree, LayerTreeError> {
                 for p in below {
                     let hidden = bury(&mut tree, &mut live, &mut versions, &p, layer, false);
                     if let Some((size, dir)) = hidden {
-                        changes.push(change(&p, ChangeKind::Removed, size, dir));
+                        changes.push(change(&p, LayerChangeKind::Removed, size, dir));
                     }
                 }
             }
@@ -144,7 +144,7 @@ fn compute(dirs: &[PathBuf]) -> Result<LayerTree, LayerTreeError> {
                     if let Some((size, dir)) =
                         bury(&mut tree, &mut live, &mut versions, path, layer, true)
                     {
-                        changes.push(change(path, ChangeKind::Removed, size, dir));
+                        changes.push(change(path, LayerChangeKind::Removed, size, dir));
                     }
                 }
                 Node::File(_) | Node::Dir { .. } => {
@@ -158,12 +158,12 @@ fn compute(dirs: &[PathBuf]) -> Result<LayerTree, LayerTreeError> {
                         Some(true) if dir => continue,
                         Some(was_dir) => {
                             bury(&mut tree, &mut live, &mut versions, path, layer, was_dir);
-                            changes.push(change(path, ChangeKind::Changed, size, dir));
+                            changes.push(change(path, LayerChangeKind::Changed, size, dir));
                         }
-                        None => changes.push(change(path, ChangeKind::Added, size, dir)),
+                        None => changes.push(change(path, LayerChangeKind::Added, size, dir)),
                     }
                     live.insert(path.clone(), versions.len());
-                    versions.push(Version {
+                    versions.push(PathVersion {
                         path: path.clone(),
                         size,
                         dir,
@@ -181,8 +181,8 @@ fn compute(dirs: &[PathBuf]) -> Result<LayerTree, LayerTreeError> {
     Ok(tree)
 }
 
-fn change(path: &Path, kind: ChangeKind, size: u64, dir: bool) -> Change {
-    Change {
+fn change(path: &Path, kind: LayerChangeKind, size: u64, dir: bool) -> LayerChange {
+    LayerChange {
         path: path.to_path_buf(),
         kind,
         size,
@@ -208,7 +208,7 @@ fn descendants<'a>(
 fn bury(
     tree: &mut LayerTree,
     live: &mut BTreeMap<PathBuf, usize>,
-    versions: &mut [Version],
+    versions: &mut [PathVersion],
     path: &Path,
     layer: usize,
     subtree: bool,

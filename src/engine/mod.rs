@@ -57,7 +57,7 @@ pub use image::import::{ImportOptions, go_arch};
 pub use image::reference::{Reference, RemoteReference};
 pub use image::remove::Removed;
 pub use info::{HostInfo, SystemInfo};
-pub use layer_tree::{Change, ChangeKind, LayerTree, LayerTreeError, Version};
+pub use layer_tree::{LayerChange, LayerChangeKind, LayerTree, LayerTreeError, PathVersion};
 pub use lifecycle::CreateOptions;
 pub use network::counters::IfBytes;
 pub use network::dnslog::{DnsLogEntry, Outcome};

@@ -4,8 +4,8 @@
 
 use crate::engine::Image;
 use crate::engine::Reference;
-use crate::engine::{ChangeKind, LayerTree};
 use crate::engine::{HistoryRow, history_rows};
+use crate::engine::{LayerChangeKind as ChangeKind, LayerTree};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

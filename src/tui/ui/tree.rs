@@ -4,7 +4,7 @@
 
 use super::images::sub_focused;
 use super::pane_block;
-use crate::engine::ChangeKind;
+use crate::engine::LayerChangeKind as ChangeKind;
 use crate::engine::human;
 use crate::tui::app::App;
 use crate::tui::images::{FileRow, ImagesFocus, TreeSlot, TreeView};
