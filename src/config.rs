@@ -18,7 +18,7 @@ pub struct Config {
     /// Dashboard settings.
     pub dashboard: DashboardConfig,
     /// Registries: insecure hosts, mirrors, extra CA certificates.
-    pub registries: crate::engine::registry::RegistryOptions,
+    pub registries: crate::engine::RegistryOptions,
     /// Networking settings.
     pub network: NetworkConfig,
     /// Defaults of every container's security settings.
@@ -51,8 +51,8 @@ pub struct NetworkConfig {
 impl Default for NetworkConfig {
     fn default() -> Self {
         NetworkConfig {
-            default: crate::engine::lifecycle::create::DEFAULT_NETWORK.into(),
-            mtu: crate::engine::network::mtu::DEFAULT,
+            default: crate::engine::DEFAULT_NETWORK.into(),
+            mtu: crate::engine::DEFAULT_MTU,
         }
     }
 }
@@ -103,7 +103,7 @@ pub struct DashboardConfig {
 impl Default for Config {
     fn default() -> Self {
         Config {
-            root: PathBuf::from(crate::engine::store::paths::DEFAULT_ROOT),
+            root: PathBuf::from(crate::engine::DEFAULT_ROOT),
             logs: LogConfig::default(),
             dashboard: DashboardConfig::default(),
             registries: Default::default(),
@@ -201,7 +201,7 @@ impl Config {
                 "must be at least 50 (milliseconds)",
             ));
         }
-        if !crate::engine::network::mtu::VALID.contains(&cfg.network.mtu) {
+        if !crate::engine::VALID_MTU.contains(&cfg.network.mtu) {
             return Err(at("network.mtu", "must be between 68 and 65535"));
         }
         if cfg.dashboard.log_buffer == 0 {

@@ -7,10 +7,10 @@ use berth::{bootstrap, cli, tui};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    if args.get(1).map(String::as_str) == Some(berth::engine::runtime::SHIM_ARG) {
+    if args.get(1).map(String::as_str) == Some(berth::engine::SHIM_ARG) {
         // The shim must stay single-threaded and quick to start: nothing else (no clap, no
         // config, no runtime) is built before it runs.
-        std::process::exit(berth::engine::runtime::shim::main(&args[2..]));
+        std::process::exit(berth::engine::shim_main(&args[2..]));
     }
     // Like other Unix tools (and Docker's CLI), end quietly when the reader of our output
     // goes away (`berth logs web | head`) instead of failing on a broken pipe.

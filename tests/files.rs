@@ -2,7 +2,10 @@
 //! directories, a read-write layer with an added file, a changed file and a whiteout).
 //! The overlay mounts these need work as root, which the test suite runs as.
 
-use berth::engine::container::{ContainerConfig, Resources, RestartPolicy};
+#[path = "common/records.rs"]
+mod records;
+
+use berth::engine::{ContainerConfig, Resources, RestartPolicy};
 use std::io::Write;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
@@ -31,7 +34,7 @@ fn fake_container(root: &Path) -> String {
     let top = root.join("layers").join(TOP).join("diff");
     write(&top.join("etc/motd"), "welcome\n");
 
-    let id = berth::engine::ids::random_id();
+    let id = records::random_id();
     let dir = root.join("containers").join(&id);
     let upper = dir.join("rw/upper");
     std::fs::create_dir_all(dir.join("rw/work")).expect("work");
@@ -79,7 +82,7 @@ fn fake_container(root: &Path) -> String {
         stop_signal: "SIGTERM".into(),
         ..Default::default()
     };
-    berth::engine::store::write_json(&dir.join("config.json"), &config).expect("config");
+    records::write_json(&dir.join("config.json"), &config).expect("config");
     id
 }
 
@@ -463,22 +466,21 @@ fn export_writes_the_merged_filesystem() {
 
 #[test]
 fn container_prune_removes_only_stopped_containers() {
-    use berth::engine::container::{ContainerState, Status};
+    use berth::engine::{ContainerState, Status};
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path();
     let stopped = fake_container(root);
     // A "running" container whose shim is this test process (alive, so not reconciled).
-    let running = berth::engine::ids::random_id();
+    let running = records::random_id();
     let src = root.join("containers").join(&stopped);
     let dst = root.join("containers").join(&running);
     std::fs::create_dir_all(&dst).expect("mkdir");
-    let mut config: ContainerConfig =
-        berth::engine::store::read_json(&src.join("config.json")).expect("config");
+    let mut config: ContainerConfig = records::read_json(&src.join("config.json")).expect("config");
     config.id = running.clone();
     config.name = "busy".into();
-    berth::engine::store::write_json(&dst.join("config.json"), &config).expect("config");
+    records::write_json(&dst.join("config.json"), &config).expect("config");
     let me = std::process::id() as i32;
-    let start = berth::engine::procfs::start_time(me).expect("start time");
+    let start = records::start_time(me).expect("start time");
     let state = ContainerState {
         status: Status::Running,
         pid: me,
@@ -487,7 +489,7 @@ fn container_prune_removes_only_stopped_containers() {
         shim_start: start,
         ..Default::default()
     };
-    berth::engine::store::write_json(&dst.join("state.json"), &state).expect("state");
+    records::write_json(&dst.join("state.json"), &state).expect("state");
 
     let engine = berth::engine::Engine::open(root, Default::default()).expect("open");
     let report = engine.prune_containers().expect("prune");

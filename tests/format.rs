@@ -2,12 +2,8 @@
 
 use berth::cli::format::container::{PS_COLUMNS, PS_HEADERS, ps_item_at};
 use berth::cli::format::{render, write_list};
-use berth::engine::container::human::{ago_at, bytes_size, container_status_at, duration, size};
-use berth::engine::container::inspect::inspect_document;
-use berth::engine::container::{
-    Container, ContainerConfig, ContainerState, Resources, RestartPolicy, Status,
-};
-use berth::engine::store::Paths;
+use berth::engine::human::{ago_at, bytes_size, container_status_at, duration, size};
+use berth::engine::{Container, ContainerConfig, ContainerState, Resources, RestartPolicy, Status};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use serde_json::json;
 use std::process::Command;
@@ -165,8 +161,11 @@ fn bad_template_is_one_line_error() {
 
 #[test]
 fn templates_on_the_inspect_document() {
-    let paths = Paths::new(std::path::Path::new("/var/lib/berth"));
-    let doc = inspect_document(&running_web(), &paths);
+    let engine = berth::engine::Engine::open_existing(
+        std::path::Path::new("/var/lib/berth"),
+        berth::engine::EngineOptions::default(),
+    );
+    let doc = engine.inspect_document(&running_web());
     let r = |t: &str| render(t, &doc).expect(t);
     assert_eq!(r("{{.State.Pid}}"), "4321");
     assert_eq!(r("{{.State.Status}} {{.State.Running}}"), "running true");

@@ -7,7 +7,7 @@
 mod registry_harness;
 
 use berth::engine::Engine;
-use berth::engine::registry::{Progress, PullOptions, RegistryOptions};
+use berth::engine::{Progress, PullOptions, RegistryOptions};
 use registry_harness::{Registry, big_layer};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

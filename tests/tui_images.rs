@@ -2,13 +2,13 @@
 //! made with mknod, an opaque directory with its xattr — we are root), history rows
 //! mapped to layers, and what the pane shows on a TestBackend, text and colours.
 
-use berth::engine::container::{Container, ContainerConfig, ContainerState, Status};
-use berth::engine::image::Image;
+use berth::engine::Image;
+use berth::engine::{Container, ContainerConfig, ContainerState, Status};
+use berth::engine::{LayerChangeKind as ChangeKind, LayerTree};
 use berth::tui::action::{Action, Effect, EngineOp};
 use berth::tui::app::{App, AppSettings, Pane, Popup};
 use berth::tui::images::{ImagesFocus, rows_of};
 use berth::tui::keymap::{Keymap, UserAction};
-use berth::tui::layertree::{ChangeKind, compute};
 use berth::tui::theme::{Role, Theme};
 use berth::tui::ui;
 use chrono::{DateTime, TimeZone, Utc};
@@ -79,7 +79,7 @@ fn layers(dir: &Path) -> Vec<PathBuf> {
 #[test]
 fn tree_has_changes_per_layer_merged_versions_and_wasted_space() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let tree = compute(&layers(dir.path())).expect("compute");
+    let tree = LayerTree::compute(&layers(dir.path())).expect("compute");
     let top: Vec<(String, ChangeKind, u64)> = tree.changes[1]
         .iter()
         .map(|c| (c.path.display().to_string(), c.kind, c.size))
@@ -195,7 +195,7 @@ fn images_app(dir: &Path) -> App {
             layers: img.layers.clone()
         }]
     );
-    let tree = compute(&layers(dir)).expect("compute");
+    let tree = LayerTree::compute(&layers(dir)).expect("compute");
     app.update(Action::TreeComputed {
         image_id: img.id.clone(),
         result: Ok(Arc::new(tree)),

@@ -4,8 +4,8 @@
 #[path = "common/container_harness.rs"]
 mod harness;
 
-use berth::engine::container::{Container, ContainerConfig, ContainerState, Status};
-use berth::engine::observe::logs::{LogLine, Stream};
+use berth::engine::{Container, ContainerConfig, ContainerState, Status};
+use berth::engine::{LogLine, Stream};
 use berth::tui::action::{Action, Effect};
 use berth::tui::app::{App, AppSettings};
 use berth::tui::keymap::Keymap;

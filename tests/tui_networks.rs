@@ -11,11 +11,12 @@ mod netns;
 #[path = "common/network_fixture.rs"]
 mod network_fixture;
 
-use berth::engine::container::{Container, PortBinding};
-use berth::engine::network::counters::IfBytes;
-use berth::engine::network::dnslog::{self, DnsLogEntry, Outcome};
-use berth::engine::network::{Network, store};
-use berth::engine::{Engine, EngineOptions};
+#[path = "common/records.rs"]
+mod records;
+
+use berth::engine::{
+    Container, DnsLogEntry, Engine, EngineOptions, IfBytes, Network, Outcome, PortBinding,
+};
 use berth::tui::action::Action;
 use berth::tui::app::{App, AppSettings, Pane};
 use berth::tui::keymap::Keymap;
@@ -228,14 +229,24 @@ fn sample_reads_records_and_dns_logs_from_a_state_root() {
     // No Linux bridge behind this record: removing it below touches no link of the host.
     app_net.bridge = String::new();
     engine.networks().expect("the built-in networks");
-    store::save(engine.paths(), &app_net).expect("save record");
+    let records = dir.path().join("networks");
+    records::write_json(&records.join(format!("{}.json", app_net.id)), &app_net)
+        .expect("save record");
     let client = &list[2];
     for (i, addrs) in [["10.80.0.2", "10.80.0.3"], ["10.80.0.3", "10.80.0.2"]]
         .iter()
         .enumerate()
     {
         let e = query(i as i64, client, "search", addrs);
-        dnslog::append(engine.paths(), &app_net.id, &e).expect("append");
+        let mut line = serde_json::to_vec(&e).expect("json");
+        line.push(b'\n');
+        let log = records.join(format!("{}.dns.jsonl", app_net.id));
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(log)
+            .expect("open log");
+        std::io::Write::write_all(&mut f, &line).expect("append");
     }
     let s = networks::sample(&engine).expect("sample");
     let names: Vec<&str> = s.networks.iter().map(|n| n.name.as_str()).collect();
@@ -279,7 +290,7 @@ fn sample_reads_records_and_dns_logs_from_a_state_root() {
     }
     // Removing the network takes its log along.
     engine.remove_network("app").expect("rm");
-    assert!(!dnslog::path(engine.paths(), &app_net.id).exists());
+    assert!(!records.join(format!("{}.dns.jsonl", app_net.id)).exists());
 }
 
 /// Inspect's address of `name` on its network.

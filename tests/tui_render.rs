@@ -1,10 +1,10 @@
 //! Render tests of the dashboard on ratatui's TestBackend: what a user would see, text
 //! and colours, for the states the panes can be in.
 
-use berth::engine::container::{Container, ContainerConfig, ContainerState, Status};
-use berth::engine::observe::logs::{LogLine, Stream};
-use berth::engine::observe::stats::StatsSample;
-use berth::engine::observe::top::ProcessInfo;
+use berth::engine::ProcessInfo;
+use berth::engine::StatsSample;
+use berth::engine::{Container, ContainerConfig, ContainerState, Status};
+use berth::engine::{LogLine, Stream};
 use berth::tui::action::{Action, Effect, EngineOp};
 use berth::tui::app::{App, AppSettings, Pane, Popup};
 use berth::tui::keymap::{BINDINGS, Keymap, UserAction};
@@ -528,8 +528,8 @@ fn top_pane_sorts_by_cpu_and_signals_after_a_confirmation() {
 
 #[test]
 fn containers_pane_shows_published_ports_and_networks_as_docker_ps() {
-    use berth::engine::container::PortBinding;
-    use berth::engine::network::membership::Memberships;
+    use berth::engine::Memberships;
+    use berth::engine::PortBinding;
     let theme = Theme::preset("default").expect("theme");
     let mut list = sample();
     list[0].config.net.ports = vec![PortBinding {

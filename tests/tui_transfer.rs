@@ -2,8 +2,8 @@
 //! per-layer gauges on a TestBackend, errors in one status line (tui_transfer_registry.rs
 //! runs the same task against a real registry).
 
-use berth::engine::image::Image;
-use berth::engine::registry::Progress;
+use berth::engine::Image;
+use berth::engine::Progress;
 use berth::tui::action::{Action, Effect};
 use berth::tui::app::{App, AppSettings, Level, Pane};
 use berth::tui::images::rows_of;

@@ -7,7 +7,7 @@
 mod registry_harness;
 
 use berth::engine::Engine;
-use berth::engine::registry::Progress;
+use berth::engine::Progress;
 use berth::tui::action::{Action, Effect};
 use berth::tui::app::{App, AppSettings, Pane};
 use berth::tui::keymap::Keymap;

@@ -1,5 +1,8 @@
 //! Volume lifecycle through the berth binary: create, ls, inspect, rm, prune.
 
+#[path = "common/records.rs"]
+mod records;
+
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
@@ -157,7 +160,7 @@ fn prune_removes_anonymous_unless_all() {
         stdout(&o),
         format!(
             "Deleted Volumes:\n{anon_name}\n\nTotal reclaimed space: {}\n",
-            berth::engine::container::human::size(1000)
+            berth::engine::human::size(1000)
         )
     );
     assert_eq!(ls_rows(root, &[]), vec![("local".into(), "cache".into())]);
@@ -180,10 +183,8 @@ fn prune_removes_anonymous_unless_all() {
 
 /// Records a stopped container on disk whose config mounts `volume` (no process needed).
 fn fake_container_using(root: &Path, volume: &str) -> String {
-    use berth::engine::container::{
-        ContainerConfig, MountKind, MountSpec, Resources, RestartPolicy,
-    };
-    let id = berth::engine::ids::random_id();
+    use berth::engine::{ContainerConfig, MountKind, MountSpec, Resources, RestartPolicy};
+    let id = records::random_id();
     let config = ContainerConfig {
         id: id.clone(),
         name: "user".into(),
@@ -207,7 +208,7 @@ fn fake_container_using(root: &Path, volume: &str) -> String {
     };
     let dir = root.join("containers").join(&id);
     std::fs::create_dir_all(&dir).expect("container dir");
-    berth::engine::store::write_json(&dir.join("config.json"), &config).expect("config");
+    records::write_json(&dir.join("config.json"), &config).expect("config");
     id
 }
 
@@ -228,7 +229,7 @@ fn volume_in_use_is_kept() {
         let err = stderr(&o);
         assert!(
             err.contains("volume 'used' is in use by container")
-                && err.contains(berth::engine::ids::short_id(&id)),
+                && err.contains(berth::engine::short_id(&id)),
             "{err}"
         );
     }

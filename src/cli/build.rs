@@ -5,9 +5,9 @@
 
 use super::Ctx;
 use super::format::human;
-use crate::engine::build::tar_context::looks_like_tar;
-use crate::engine::build::{BuildEvent, BuildOptions};
-use crate::engine::ids::short_id;
+use crate::engine::looks_like_tar;
+use crate::engine::short_id;
+use crate::engine::{BuildEvent, BuildOptions};
 use anyhow::{Result, bail};
 use clap::{Args, Subcommand};
 use std::collections::BTreeMap;

@@ -126,7 +126,7 @@ pub fn df(ctx: &Ctx, a: DfArgs) -> Result<i32> {
     Ok(0)
 }
 
-fn df_verbose(du: &crate::engine::disk_usage::DiskUsage) -> Result<i32> {
+fn df_verbose(du: &crate::engine::DiskUsage) -> Result<i32> {
     println!("Images space usage:\n");
     let cols = [
         Column {
@@ -292,7 +292,7 @@ pub fn prune(ctx: &Ctx, a: SystemPruneArgs) -> Result<i32> {
     let objects: Vec<String> = cache
         .keys
         .iter()
-        .map(|k| crate::engine::ids::short_id(k).to_string())
+        .map(|k| crate::engine::short_id(k).to_string())
         .collect();
     section("build cache objects", &objects);
     println!("Total reclaimed space: {}", human::size(reclaimed));

@@ -2,8 +2,8 @@
 
 use super::Ctx;
 use super::format::{self, Column};
-use crate::engine::network::ops::NetworkCreateOptions;
-use crate::engine::network::{Network, ports};
+use crate::engine::NetworkCreateOptions;
+use crate::engine::{Network, describe_port_binding};
 use clap::{Args, Subcommand};
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -200,7 +200,7 @@ pub fn print_firewall_warnings(ctx: &Ctx, key: &str) {
 fn list_item(n: &Network, no_trunc: bool) -> serde_json::Value {
     let labels: Vec<String> = n.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
     serde_json::json!({
-        "ID": if no_trunc { n.id.as_str() } else { crate::engine::ids::short_id(&n.id) },
+        "ID": if no_trunc { n.id.as_str() } else { crate::engine::short_id(&n.id) },
         "Name": n.name,
         "Driver": n.driver,
         "Scope": "local",
@@ -220,7 +220,7 @@ fn ls(ctx: &Ctx, a: LsArgs) -> anyhow::Result<i32> {
             let id = if a.no_trunc {
                 n.id.as_str()
             } else {
-                crate::engine::ids::short_id(&n.id)
+                crate::engine::short_id(&n.id)
             };
             writeln!(out, "{id}")?;
         }
@@ -331,7 +331,7 @@ pub fn port(ctx: &Ctx, a: PortArgs) -> anyhow::Result<i32> {
                 }
             }
             None => {
-                println!("{}", ports::describe(b));
+                println!("{}", describe_port_binding(b));
                 any = true;
             }
         }

@@ -5,9 +5,7 @@
 
 use super::Ctx;
 use super::format::{human, render};
-use crate::engine::container::Status;
-use crate::engine::runtime::cgroups::{self, Layout};
-use crate::engine::store::Paths;
+use crate::engine::HostInfo;
 use clap::{Args, Subcommand};
 use serde_json::{Value, json};
 
@@ -65,21 +63,9 @@ fn go_arch() -> &'static str {
     }
 }
 
-fn uname() -> (String, String, String) {
-    match nix::sys::utsname::uname() {
-        Ok(u) => (
-            u.release().to_string_lossy().into_owned(),
-            u.machine().to_string_lossy().into_owned(),
-            u.nodename().to_string_lossy().into_owned(),
-        ),
-        Err(_) => (String::new(), std::env::consts::ARCH.into(), String::new()),
-    }
-}
-
-/// The document `version --format` sees.
 fn version_value() -> Value {
     let version = env!("CARGO_PKG_VERSION");
-    let (kernel, _, _) = uname();
+    let kernel = HostInfo::probe().kernel_version;
     json!({
         "Client": {
             "Platform": {"Name": "berth"},
@@ -146,90 +132,28 @@ pub fn version(_ctx: &Ctx, a: VersionArgs) -> anyhow::Result<i32> {
 
 /// How many images the store holds: distinct targets of `images/index.json` (a map of
 /// references, or an OCI index with `manifests`). The one place that counts images.
-fn count_images(paths: &Paths) -> usize {
-    let path = paths.images().join("index.json");
-    let Ok(doc) = crate::engine::store::read_json::<Value>(&path) else {
-        return 0;
-    };
-    let mut targets: Vec<String> = match &doc {
-        Value::Object(o) if o.get("manifests").is_some_and(Value::is_array) => o["manifests"]
-            .as_array()
-            .map(|m| {
-                m.iter()
-                    .map(|d| d["digest"].as_str().unwrap_or_default().to_string())
-                    .collect()
-            })
-            .unwrap_or_default(),
-        Value::Object(o) => o.values().map(|v| v.to_string()).collect(),
-        Value::Array(a) => a.iter().map(Value::to_string).collect(),
-        _ => Vec::new(),
-    };
-    targets.sort();
-    targets.dedup();
-    targets.len()
-}
-
-fn os_release() -> String {
-    let text = std::fs::read_to_string("/etc/os-release").unwrap_or_default();
-    text.lines()
-        .find_map(|l| l.strip_prefix("PRETTY_NAME="))
-        .map(|v| v.trim_matches('"').to_string())
-        .unwrap_or_else(|| "Linux".to_string())
-}
-
-fn mem_total() -> u64 {
-    let text = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
-    text.lines()
-        .find_map(|l| l.strip_prefix("MemTotal:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-        .map(|kb| kb * 1024)
-        .unwrap_or(0)
-}
-
-fn storage_driver() -> &'static str {
-    let fs = std::fs::read_to_string("/proc/filesystems").unwrap_or_default();
-    if fs
-        .lines()
-        .any(|l| l.split_whitespace().last() == Some("overlay"))
-    {
-        "overlay2"
-    } else {
-        "vfs"
-    }
-}
-
-/// The document `info --format` sees (Docker's field names).
 fn info_value(ctx: &Ctx) -> anyhow::Result<Value> {
-    let containers = ctx.engine.containers()?;
-    let count =
-        |f: &dyn Fn(Status) -> bool| containers.iter().filter(|c| f(c.state.status)).count();
-    let running = count(&|s| matches!(s, Status::Running | Status::Restarting));
-    let paused = count(&|s| s == Status::Paused);
-    let (kernel, machine, hostname) = uname();
-    let cgroup_version = match cgroups::layout() {
-        Layout::V2 => "2",
-        Layout::V1 => "1",
-    };
-    let ncpu = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let info = ctx.engine.info()?;
+    let host = &info.host;
     Ok(json!({
         "ID": "",
-        "Containers": containers.len(),
-        "ContainersRunning": running,
-        "ContainersPaused": paused,
-        "ContainersStopped": containers.len() - running - paused,
-        "Images": count_images(ctx.engine.paths()),
-        "Driver": storage_driver(),
+        "Containers": info.containers,
+        "ContainersRunning": info.running,
+        "ContainersPaused": info.paused,
+        "ContainersStopped": info.stopped,
+        "Images": info.images,
+        "Driver": host.storage_driver,
         "LoggingDriver": "json-file",
         "CgroupDriver": "cgroupfs",
-        "CgroupVersion": cgroup_version,
-        "KernelVersion": kernel,
-        "OperatingSystem": os_release(),
+        "CgroupVersion": host.cgroup_version,
+        "KernelVersion": host.kernel_version,
+        "OperatingSystem": host.operating_system,
         "OSType": "linux",
-        "Architecture": machine,
-        "NCPU": ncpu,
-        "MemTotal": mem_total(),
-        "Name": hostname,
-        "DockerRootDir": ctx.engine.paths().root.to_string_lossy(),
+        "Architecture": host.architecture,
+        "NCPU": host.ncpu,
+        "MemTotal": host.mem_total,
+        "Name": host.hostname,
+        "DockerRootDir": info.root.to_string_lossy(),
         "ServerVersion": env!("CARGO_PKG_VERSION"),
         "Debug": false,
         "ExperimentalBuild": false,

@@ -3,7 +3,7 @@
 use super::Ctx;
 use super::format::{self, Column};
 use super::prompt::{confirm, print_prune_report};
-use crate::engine::volume::Volume;
+use crate::engine::Volume;
 use clap::{Args, Subcommand};
 use std::collections::BTreeMap;
 use std::io::Write;

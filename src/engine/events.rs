@@ -1,20 +1,170 @@
 //! The event journal: one JSON line per past-tense event, appended to `events.log` by every
-//! berth process, so any other process can follow what happened.
+//! berth process, so any other process can follow what happened (see `event_stream` for
+//! following it).
 
 use crate::engine::Engine;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use std::fmt;
 use std::io::Write;
+
+/// What kind of object an event is about (Docker's `Type`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EventType {
+    /// A container.
+    Container,
+    /// An image.
+    Image,
+    /// A volume.
+    Volume,
+    /// A network.
+    Network,
+}
+
+impl EventType {
+    /// Docker's word for it (`container`, `image`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventType::Container => "container",
+            EventType::Image => "image",
+            EventType::Volume => "volume",
+            EventType::Network => "network",
+        }
+    }
+
+    /// The type named `word`, if any.
+    pub fn parse(word: &str) -> Option<EventType> {
+        [
+            EventType::Container,
+            EventType::Image,
+            EventType::Volume,
+            EventType::Network,
+        ]
+        .into_iter()
+        .find(|t| t.as_str() == word)
+    }
+}
+
+impl fmt::Display for EventType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What happened (Docker's `Action`); actions berth does not know by name are kept as
+/// they were written.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(from = "String", into = "String")]
+pub enum EventAction {
+    /// A container was created, or a network.
+    Create,
+    /// A container's process started.
+    Start,
+    /// A container's process ended.
+    Die,
+    /// A container was stopped.
+    Stop,
+    /// A container was sent a signal.
+    Kill,
+    /// A container was paused.
+    Pause,
+    /// A container was unpaused.
+    Unpause,
+    /// A container was restarted (by hand or by its restart policy).
+    Restart,
+    /// A container's process was killed for lack of memory.
+    Oom,
+    /// A container or a network was removed.
+    Destroy,
+    /// A container was renamed.
+    Rename,
+    /// A process was started in a container.
+    ExecStart,
+    /// An image was tagged.
+    Tag,
+    /// An image lost a tag.
+    Untag,
+    /// An image was deleted.
+    Delete,
+    /// A container was connected to a network.
+    Connect,
+    /// A container was disconnected from a network.
+    Disconnect,
+    /// Any other action, as written.
+    Other(String),
+}
+
+/// The named actions and their words.
+const ACTIONS: [(EventAction, &str); 17] = [
+    (EventAction::Create, "create"),
+    (EventAction::Start, "start"),
+    (EventAction::Die, "die"),
+    (EventAction::Stop, "stop"),
+    (EventAction::Kill, "kill"),
+    (EventAction::Pause, "pause"),
+    (EventAction::Unpause, "unpause"),
+    (EventAction::Restart, "restart"),
+    (EventAction::Oom, "oom"),
+    (EventAction::Destroy, "destroy"),
+    (EventAction::Rename, "rename"),
+    (EventAction::ExecStart, "exec_start"),
+    (EventAction::Tag, "tag"),
+    (EventAction::Untag, "untag"),
+    (EventAction::Delete, "delete"),
+    (EventAction::Connect, "connect"),
+    (EventAction::Disconnect, "disconnect"),
+];
+
+impl EventAction {
+    /// Docker's word for it (`start`, `die`, `exec_start`, ...).
+    pub fn as_str(&self) -> &str {
+        match self {
+            EventAction::Other(s) => s,
+            named => ACTIONS
+                .iter()
+                .find(|(a, _)| a == named)
+                .map_or("", |(_, w)| w),
+        }
+    }
+}
+
+impl From<String> for EventAction {
+    fn from(word: String) -> EventAction {
+        ACTIONS
+            .iter()
+            .find(|(_, w)| *w == word)
+            .map_or(EventAction::Other(word), |(a, _)| a.clone())
+    }
+}
+
+impl From<EventAction> for String {
+    fn from(a: EventAction) -> String {
+        a.as_str().to_string()
+    }
+}
+
+impl fmt::Display for EventAction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for EventAction {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
 
 /// Something that happened to an object.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Event {
     /// When it happened.
     pub time: DateTime<Utc>,
-    /// `container`, `image`, `volume` or `network`.
-    pub kind: String,
-    /// `create`, `start`, `die`, `stop`, `kill`, `destroy`, `tag`, `delete`, ...
-    pub action: String,
+    /// What kind of object it happened to.
+    pub kind: EventType,
+    /// What happened.
+    pub action: EventAction,
     /// The object's id.
     pub id: String,
     /// Extra attributes (name, image, exitCode...).
@@ -23,12 +173,16 @@ pub struct Event {
 }
 
 impl Engine {
-    /// Appends an event to the journal. Failing to record an event never fails the operation.
-    pub fn emit(&self, kind: &str, action: &str, id: &str, attributes: &[(&str, &str)]) {
+    /// Appends an event to the journal. Failing to record an event never fails the
+    /// operation; an unknown `kind` is not recorded.
+    pub(crate) fn emit(&self, kind: &str, action: &str, id: &str, attributes: &[(&str, &str)]) {
+        let Some(kind) = EventType::parse(kind) else {
+            return;
+        };
         let event = Event {
             time: Utc::now(),
-            kind: kind.into(),
-            action: action.into(),
+            kind,
+            action: EventAction::from(action.to_string()),
             id: id.into(),
             attributes: attributes
                 .iter()
@@ -56,5 +210,22 @@ impl Engine {
             .filter_map(|l| serde_json::from_str::<Event>(l).ok())
             .filter(|e| since.is_none_or(|s| e.time >= s))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_keep_their_journal_words() {
+        let line = r#"{"time":"2024-01-02T03:04:05Z","kind":"container","action":"exec_start","id":"abc","attributes":{"name":"web"}}"#;
+        let e: Event = serde_json::from_str(line).expect("parse");
+        assert_eq!(e.kind, EventType::Container);
+        assert_eq!(e.action, EventAction::ExecStart);
+        assert_eq!(serde_json::to_string(&e).expect("json"), line);
+        let odd: EventAction = "prune".to_string().into();
+        assert_eq!(odd, EventAction::Other("prune".into()));
+        assert_eq!(odd.to_string(), "prune");
     }
 }

@@ -5,24 +5,96 @@
 //! the verb is large. Methods are synchronous: they do file and system-call work that finishes
 //! in milliseconds, and long operations report progress through a callback. The dashboard runs
 //! them on blocking tasks so rendering never waits on them.
+//!
+//! This file is the facade: every module is private, and what front ends may name is
+//! re-exported here: `Engine`, `EngineOptions`, the error types and the owned values the
+//! methods take and give. Front ends never see the state root's files or the shim's wire
+//! protocol: attach and exec are [`Session`]s of typed [`Frame`]s, the event journal is an
+//! [`EventStream`], and the rest are snapshots ([`SystemInfo`], [`LayerTree`],
+//! [`NetworksSnapshot`], ...).
 
-pub mod build;
-pub mod container;
-pub mod disk_usage;
-pub mod error;
-pub mod events;
-pub mod ids;
-pub mod image;
-pub mod lifecycle;
-pub mod network;
-pub mod observe;
-pub mod procfs;
-pub mod registry;
-pub mod runtime;
-pub mod store;
-pub mod volume;
+mod build;
+mod container;
+mod disk_usage;
+mod error;
+mod event_stream;
+mod events;
+mod ids;
+mod image;
+mod info;
+mod layer_tree;
+mod lifecycle;
+mod network;
+mod network_snapshot;
+mod observe;
+mod procfs;
+mod registry;
+mod runtime;
+mod session;
+mod store;
+mod volume;
 
+// The facade's surface: `Engine`, its options and errors, and the owned values its
+// methods take and give. Nothing else of the engine is reachable from outside.
+pub use build::tar_context::looks_like_tar;
+pub use build::{BuildEvent, BuildOptions, BuildOutcome, ParseError};
+pub use container::devices::parse as parse_device;
+pub use container::files::{CopyIn, CopyOptions, CopyOut};
+pub use container::human;
+pub use container::security::{SecurityConfig, apply_security_opt, normalize_capability};
+pub use container::{
+    Container, ContainerConfig, ContainerState, Link, LogConfig, MountKind, MountSpec, NetConfig,
+    PortBinding, Resources, RestartPolicy, Rotation, Status,
+};
+pub use disk_usage::{ContainerUsage, DiskUsage, ImageUsage, VolumeUsage};
 pub use error::{EngineError, Result};
+pub use event_stream::{EventFilter, EventStream};
+pub use events::{Event, EventAction, EventType};
+pub use ids::short_id;
+pub use image::Image;
+pub use image::history::{HistoryRow, rows as history_rows};
+pub use image::import::{ImportOptions, go_arch};
+pub use image::reference::{Reference, RemoteReference};
+pub use image::remove::Removed;
+pub use info::{HostInfo, SystemInfo};
+pub use layer_tree::{LayerChange, LayerChangeKind, LayerTree, LayerTreeError, PathVersion};
+pub use lifecycle::CreateOptions;
+pub use network::counters::IfBytes;
+pub use network::dnslog::{DnsLogEntry, Outcome};
+pub use network::membership::Memberships;
+pub use network::ops::NetworkCreateOptions;
+pub use network::ports::{describe as describe_port_binding, parse as parse_port_binding};
+pub use network::{Endpoint, Network, attachments};
+pub use network_snapshot::NetworksSnapshot;
+pub use observe::logs::{LogLine, LogOptions, Stream};
+pub use observe::stats::{StatsSample, host_memory, sample as sample_stats};
+pub use observe::top::ProcessInfo;
+pub use registry::credentials::normalize as normalize_registry;
+pub use registry::login::{login as registry_login, logout as registry_logout};
+pub use registry::pull::PullStatus;
+pub use registry::{
+    Credentials, Platform, Progress, PullOptions, PullPolicy, PullResult, PushOptions, PushResult,
+    RegistryOptions,
+};
+pub use runtime::exec::ExecRequest;
+pub use session::{Frame, Session, SessionInput};
+pub use volume::{PruneReport, Volume, parse_tmpfs_flag, parse_volume_flag};
+
+/// The network containers join when none is named (Docker's `bridge`).
+pub const DEFAULT_NETWORK: &str = lifecycle::create::DEFAULT_NETWORK;
+/// The state root when none is configured.
+pub const DEFAULT_ROOT: &str = store::paths::DEFAULT_ROOT;
+/// The MTU of bridge networks made without one.
+pub const DEFAULT_MTU: u32 = network::mtu::DEFAULT;
+/// The MTUs a bridge network accepts.
+pub const VALID_MTU: std::ops::RangeInclusive<u32> = network::mtu::VALID;
+/// The first argument that makes the berth binary a container's shim.
+pub const SHIM_ARG: &str = runtime::SHIM_ARG;
+
+/// Runs the berth binary as a container's shim (argv after [`SHIM_ARG`]); its exit code.
+pub fn shim_main(args: &[String]) -> i32 {
+    runtime::shim::main(args)
+}
 
 use std::path::Path;
 use store::Paths;
@@ -76,8 +148,12 @@ impl Engine {
             options,
         }
     }
+    /// Docker's `inspect` document of container `c`.
+    pub fn inspect_document(&self, c: &Container) -> serde_json::Value {
+        container::inspect::inspect_document(c, &self.paths)
+    }
     /// The layout of the state root.
-    pub fn paths(&self) -> &Paths {
+    pub(crate) fn paths(&self) -> &Paths {
         &self.paths
     }
     /// The options this engine was opened with.

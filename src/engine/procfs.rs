@@ -20,17 +20,6 @@ pub fn is_same_process(pid: i32, start: u64) -> bool {
     }
 }
 
-/// Whether `pid` is a zombie or gone.
-pub fn is_gone_or_zombie(pid: i32) -> bool {
-    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-        Ok(stat) => stat
-            .rfind(')')
-            .and_then(|i| stat[i + 2..].chars().next())
-            .is_none_or(|c| c == 'Z' || c == 'X'),
-        Err(_) => true,
-    }
-}
-
 /// Marks every descriptor from `first` up close-on-exec, so nothing the caller inherited
 /// (a shell's pipes, a test harness's files) leaks into a container. Descriptors still
 /// needed until the exec (an error pipe) keep working.

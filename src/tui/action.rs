@@ -8,13 +8,13 @@ pub use super::op::{EngineOp, quote};
 
 use super::images::ImageRow;
 use super::keymap::UserAction;
-use super::layertree::LayerTree;
 use super::networks::NetworksSample;
 use super::shellview::ShellKind;
-use crate::engine::container::Container;
-use crate::engine::observe::logs::LogLine;
-use crate::engine::observe::stats::StatsSample;
-use crate::engine::observe::top::ProcessInfo;
+use crate::engine::Container;
+use crate::engine::LayerTree;
+use crate::engine::LogLine;
+use crate::engine::ProcessInfo;
+use crate::engine::StatsSample;
 use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
 use std::path::PathBuf;
@@ -30,7 +30,7 @@ pub enum Action {
     /// A fresh container list, or why listing failed.
     ContainersListed(Result<Vec<Container>, String>),
     /// Which networks each container is on (sent with every container list).
-    NetworksOfContainers(crate::engine::network::membership::Memberships),
+    NetworksOfContainers(crate::engine::Memberships),
     /// Lines from the log follower of `generation`.
     LogLines {
         /// Which follower sent them (stale ones are ignored).
@@ -112,14 +112,14 @@ pub enum Action {
         why: String,
     },
     /// A progress report of the running build.
-    BuildProgress(crate::engine::build::BuildEvent),
+    BuildProgress(crate::engine::BuildEvent),
     /// The build ended: the image id, or why it failed.
     BuildFinished(Result<String, String>),
     /// A run (`EngineOp::RunImage`) found its image missing: the dashboard pulls it, then
     /// runs again.
     RunNeedsPull(EngineOp),
     /// A progress event of the running pull or push.
-    TransferProgress(crate::engine::registry::Progress),
+    TransferProgress(crate::engine::Progress),
     /// The pull or push ended: the status line, or the error.
     TransferFinished {
         /// Pull or push.
@@ -243,6 +243,6 @@ pub enum Effect {
         /// The reference.
         reference: String,
         /// Registry settings.
-        registries: crate::engine::registry::RegistryOptions,
+        registries: crate::engine::RegistryOptions,
     },
 }

@@ -9,7 +9,7 @@ use super::metrics::{HISTORY, Metrics};
 use super::networks::NetworksState;
 use super::shellview::ShellView;
 use super::topview::TopView;
-use crate::engine::container::Container;
+use crate::engine::Container;
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -198,7 +198,7 @@ pub struct AppSettings {
     /// (`network.default`).
     pub default_network: String,
     /// Registry settings for pulls and pushes (`registries:`).
-    pub registries: crate::engine::registry::RegistryOptions,
+    pub registries: crate::engine::RegistryOptions,
 }
 
 impl Default for AppSettings {
@@ -207,7 +207,7 @@ impl Default for AppSettings {
             log_tail: 500,
             log_buffer: 5000,
             command_log_file: command_log_path(),
-            default_network: crate::engine::lifecycle::create::DEFAULT_NETWORK.into(),
+            default_network: crate::engine::DEFAULT_NETWORK.into(),
             registries: Default::default(),
         }
     }
@@ -235,7 +235,7 @@ pub struct App {
     /// The last container list, newest first.
     pub containers: Vec<Container>,
     /// The networks of each container (the NETWORKS column).
-    pub memberships: crate::engine::network::membership::Memberships,
+    pub memberships: crate::engine::Memberships,
     /// Whether a list has arrived yet.
     pub listed: bool,
     /// Index of the selected container.

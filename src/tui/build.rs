@@ -2,7 +2,7 @@
 //! Dockerfile, tags, build args), and the steps as they stream in (cache hit, layer size,
 //! time), the command's last output lines, and the outcome.
 
-use crate::engine::build::BuildEvent;
+use crate::engine::BuildEvent;
 use std::collections::{BTreeMap, VecDeque};
 
 /// Lines of RUN output kept for the view.
@@ -180,7 +180,7 @@ impl BuildView {
                 }
             }
             BuildEvent::Running(id) => {
-                self.line(format!("running in {}", crate::engine::ids::short_id(&id)))
+                self.line(format!("running in {}", crate::engine::short_id(&id)))
             }
             BuildEvent::Output(data) => {
                 self.partial.push_str(&String::from_utf8_lossy(&data));

@@ -4,8 +4,8 @@
 use super::action::Action;
 use super::build::BuildRequest;
 use super::tasks::Tx;
+use crate::engine::BuildOptions;
 use crate::engine::Engine;
-use crate::engine::build::BuildOptions;
 use std::path::PathBuf;
 
 /// Starts `request` with RUN steps on `network`.

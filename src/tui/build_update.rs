@@ -7,7 +7,7 @@ use super::app::{App, Pane, Popup};
 use super::build::{BuildForm, BuildView};
 use super::images::ImagesFocus;
 use super::keys::Key;
-use crate::engine::build::BuildEvent;
+use crate::engine::BuildEvent;
 use crossterm::event::{KeyCode, KeyModifiers};
 
 impl App {
@@ -79,7 +79,7 @@ impl App {
             Ok(id) => {
                 self.info(format!(
                     "built {}",
-                    crate::engine::ids::short_id(id.trim_start_matches("sha256:"))
+                    crate::engine::short_id(id.trim_start_matches("sha256:"))
                 ));
                 if self.popup == Some(Popup::Building) {
                     self.popup = None;

@@ -2,10 +2,10 @@
 //! selected image's history, the layer trees computed so far (cached per image id), and
 //! the file rows the tree panel shows for the selected layer.
 
-use super::layertree::{ChangeKind, LayerTree};
-use crate::engine::image::Image;
-use crate::engine::image::history::{self, HistoryRow};
-use crate::engine::image::reference::Reference;
+use crate::engine::Image;
+use crate::engine::Reference;
+use crate::engine::{HistoryRow, history_rows};
+use crate::engine::{LayerChangeKind as ChangeKind, LayerTree};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -60,7 +60,7 @@ impl ImageRow {
 pub fn rows_of(images: Vec<Image>) -> Vec<ImageRow> {
     let mut out = Vec::new();
     for image in images {
-        let history = Arc::new(history::rows(&image));
+        let history = Arc::new(history_rows(&image));
         let image = Arc::new(image);
         let mut refs: Vec<Reference> = image
             .repo_tags

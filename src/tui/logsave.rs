@@ -5,7 +5,7 @@
 use super::logsearch::Pattern;
 use super::logview::LogEntry;
 use crate::engine::Engine;
-use crate::engine::observe::logs::{LogLine, LogOptions};
+use crate::engine::{LogLine, LogOptions};
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};

@@ -6,7 +6,7 @@
 //! letter ("smart case", as in vim and less).
 
 use super::logview::{LogEntry, LogView};
-use crate::engine::observe::logs::LogLine;
+use crate::engine::LogLine;
 
 /// A search pattern ready to match.
 #[derive(Debug, Clone)]
@@ -176,7 +176,7 @@ impl LogView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::observe::logs::Stream;
+    use crate::engine::Stream;
 
     fn line(t: &str, time: &str) -> LogLine {
         LogLine {

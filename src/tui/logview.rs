@@ -1,7 +1,7 @@
 //! The Logs pane's state: a bounded buffer of the selected container's lines, parsed from
 //! ANSI once on arrival, and the scroll position (follow, or N lines up from the end).
 
-use crate::engine::observe::logs::{LogLine, Stream};
+use crate::engine::{LogLine, Stream};
 use ansi_to_tui::IntoText;
 use ratatui::text::{Line, Span};
 use std::collections::VecDeque;

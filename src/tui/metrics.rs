@@ -2,7 +2,7 @@
 //! per-second rates of network and block I/O) made from successive engine samples, and
 //! how far back the charts are scrolled.
 
-use crate::engine::observe::stats::StatsSample;
+use crate::engine::StatsSample;
 use std::collections::{HashMap, VecDeque};
 
 /// Points kept per container: 10 minutes at one sample a second.

@@ -4,9 +4,9 @@
 //! (action.rs); `update` returns `Effect`s that the runner (runner.rs) performs, feeding
 //! results back as actions. Background tasks (tasks.rs) turn input, ticks, the container
 //! list, log lines, stats samples and process lists into actions. Panes (ui/) are pure
-//! render functions of the state; the layer trees of the Images pane are computed by a
-//! background task (layertree.rs); the Networks pane's samples (networks, endpoint
-//! counters, DNS query logs) by its watcher (netwatch.rs).
+//! render functions of the state; the layer trees of the Images pane come from
+//! `Engine::layer_tree` on a background task; the Networks pane's samples (networks,
+//! endpoint counters, DNS query logs) from its watcher (netwatch.rs).
 //! Keys (keymap.rs) and colours (theme.rs) are data from the config.
 
 pub mod action;
@@ -18,7 +18,6 @@ mod build_update;
 pub mod images;
 pub mod keymap;
 pub mod keys;
-pub mod layertree;
 pub mod logsave;
 pub mod logsearch;
 pub mod logview;

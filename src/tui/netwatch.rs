@@ -7,7 +7,7 @@ use super::action::{Action, EngineOp};
 use super::networks;
 use super::tasks::Tx;
 use crate::engine::Engine;
-use crate::engine::network::ops::NetworkCreateOptions;
+use crate::engine::NetworkCreateOptions;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Notify;

@@ -2,11 +2,11 @@
 //! (rates from two successive samples of the containers' interface counters), and the DNS
 //! query log of each user network. A background watcher (`netwatch`) takes the samples.
 
+use crate::engine::Container;
+use crate::engine::DnsLogEntry;
 use crate::engine::Engine;
-use crate::engine::container::Container;
-use crate::engine::network::counters::{self, IfBytes};
-use crate::engine::network::dnslog::DnsLogEntry;
-use crate::engine::network::{Endpoint, Network, attachments};
+use crate::engine::IfBytes;
+use crate::engine::{Endpoint, Network, attachments};
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 
@@ -18,42 +18,14 @@ pub const DNS_ROWS: usize = 200;
 const MIN_RATE_SECS: f64 = 0.5;
 
 /// One round of what the pane shows, read by the watcher.
-#[derive(Debug, Clone)]
-pub struct NetworksSample {
-    /// Every network (the engine's order).
-    pub networks: Vec<Network>,
-    /// Interface counters of the running containers: container id -> interface -> bytes.
-    pub counters: BTreeMap<String, BTreeMap<String, IfBytes>>,
-    /// The last DNS queries of each user network, oldest first, by network id.
-    pub dns: BTreeMap<String, Vec<DnsLogEntry>>,
-    /// When it was read.
-    pub at: DateTime<Utc>,
-}
+pub use crate::engine::NetworksSnapshot as NetworksSample;
 
 /// Reads one sample: the networks, the counters of every running container attached to
 /// one, and the DNS logs of the user networks.
 pub fn sample(engine: &Engine) -> Result<NetworksSample, String> {
-    let networks = engine.networks().map_err(|e| e.to_string())?;
-    let containers = engine.containers().map_err(|e| e.to_string())?;
-    let mut counters = BTreeMap::new();
-    for c in containers.iter().filter(|c| c.state.status.has_shim()) {
-        if networks.iter().any(|n| n.endpoints.contains_key(c.id())) {
-            counters.insert(c.id().to_string(), counters::interface_bytes(c.state.pid));
-        }
-    }
-    let mut dns = BTreeMap::new();
-    for n in networks.iter().filter(|n| n.is_user_bridge()) {
-        // A network removed since the listing just has no log.
-        if let Ok(log) = engine.network_dns_log(&n.id, DNS_ROWS) {
-            dns.insert(n.id.clone(), log);
-        }
-    }
-    Ok(NetworksSample {
-        networks,
-        counters,
-        dns,
-        at: Utc::now(),
-    })
+    engine
+        .networks_snapshot(DNS_ROWS)
+        .map_err(|e| e.to_string())
 }
 
 /// Counters by (container id, interface).

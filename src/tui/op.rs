@@ -110,7 +110,7 @@ impl EngineOp {
                 network,
             } => {
                 let mut s = String::from("berth run -d");
-                if network != crate::engine::lifecycle::create::DEFAULT_NETWORK {
+                if network != crate::engine::DEFAULT_NETWORK {
                     s.push_str(&format!(" --network {}", quote(network)));
                 }
                 if let Some(n) = name {

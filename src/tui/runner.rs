@@ -4,15 +4,14 @@
 use super::action::{Action, Effect, EngineOp};
 use super::app::App;
 use super::images;
-use super::layertree;
 use super::netwatch::{self, NetWatcher};
 use super::shell_task::ShellSessions;
 use super::tasks::{self, Follower, Tx};
 use super::theme::Theme;
 use super::transfer;
 use super::ui;
-use crate::engine::lifecycle::create::CreateOptions;
-use crate::engine::registry::PullPolicy;
+use crate::engine::CreateOptions;
+use crate::engine::PullPolicy;
 use crate::engine::{Engine, EngineError, Result as EngineResult};
 use crossterm::clipboard::CopyToClipboard;
 use ratatui::DefaultTerminal;
@@ -184,8 +183,10 @@ impl Runner {
             Effect::ComputeTree { image_id, layers } => {
                 let (engine, tx) = (self.engine.clone(), self.tx.clone());
                 tokio::task::spawn_blocking(move || {
-                    let dirs: Vec<_> = layers.iter().map(|c| engine.layer_dir(c)).collect();
-                    let result = layertree::compute(&dirs).map(Arc::new);
+                    let result = engine
+                        .layer_tree(&layers)
+                        .map(Arc::new)
+                        .map_err(|e| e.to_string());
                     let _ = tx.send(Action::TreeComputed { image_id, result });
                 });
             }
@@ -414,6 +415,20 @@ fn save(text: &str, path: &Path) -> Result<PathBuf, String> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(fail)?;
     }
-    crate::engine::store::write_atomic(path, text.as_bytes()).map_err(fail)?;
+    // A temporary file renamed over the target: never a half-written log.
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+    let tmp = path.with_file_name(format!(
+        ".{}.tmp.{}",
+        name.unwrap_or_default(),
+        std::process::id()
+    ));
+    let written = std::fs::File::create(&tmp).and_then(|mut f| {
+        std::io::Write::write_all(&mut f, text.as_bytes())?;
+        f.sync_all()
+    });
+    if let Err(e) = written.and_then(|()| std::fs::rename(&tmp, path)) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(fail(e));
+    }
     Ok(path.to_path_buf())
 }

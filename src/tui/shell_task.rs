@@ -10,11 +10,7 @@
 use super::action::{Action, Effect};
 use super::shellview::ShellKind;
 use super::tasks::Tx;
-use crate::engine::Engine;
-use crate::engine::runtime::exec::ExecRequest;
-use crate::engine::runtime::protocol::{FrameKind, encode, read_frame, resize_payload};
-use std::io::Write;
-use std::os::unix::net::UnixStream;
+use crate::engine::{Engine, ExecRequest, Frame, Session, SessionInput};
 use std::sync::Arc;
 use std::sync::mpsc as std_mpsc;
 use std::time::Duration;
@@ -33,10 +29,16 @@ enum Msg {
     Ended(Option<String>),
 }
 
+/// What the writer thread sends to the process.
+enum Input {
+    Bytes(Vec<u8>),
+    Resize(u16, u16),
+}
+
 /// A running session; dropping it closes the connection (the process goes on, as after
 /// a detach).
 pub struct ShellHandle {
-    input: std_mpsc::Sender<Vec<u8>>,
+    input: std_mpsc::Sender<Input>,
     ctl: mpsc::UnboundedSender<Msg>,
 }
 
@@ -101,27 +103,26 @@ impl ShellHandle {
         (rows, cols): (u16, u16),
         tx: Tx,
     ) -> ShellHandle {
-        let (input, input_rx) = std_mpsc::channel::<Vec<u8>>();
+        let (input, input_rx) = std_mpsc::channel::<Input>();
         let (ctl, ctl_rx) = mpsc::unbounded_channel();
         let parser = vt100::Parser::new(rows.max(1), cols.max(1), SCROLLBACK);
         tokio::spawn(parse(parser, ctl_rx, session, tx));
         let out = ctl.clone();
         // The first frame sets the pty's size before the shell draws its prompt.
-        let _ = input.send(encode(FrameKind::Resize, &resize_payload(rows, cols)));
+        let _ = input.send(Input::Resize(rows, cols));
         let spawned = std::thread::Builder::new()
             .name("berth-shell".into())
             .spawn(move || {
-                let (stream, crlf) = match connect(&engine, &container, kind) {
+                let (session, crlf) = match connect(&engine, &container, kind) {
                     Ok(s) => s,
                     Err(e) => {
                         let _ = out.send(Msg::Ended(Some(e)));
                         return;
                     }
                 };
-                if let Ok(w) = stream.try_clone() {
-                    std::thread::spawn(move || write_loop(w, input_rx));
-                }
-                let end = read_loop(stream, crlf, &out);
+                let w = session.input();
+                std::thread::spawn(move || write_loop(w, input_rx));
+                let end = read_loop(session, crlf, &out);
                 let _ = out.send(Msg::Ended(end));
             });
         if let Err(e) = spawned {
@@ -134,27 +135,21 @@ impl ShellHandle {
 
     /// Sends bytes typed in the pane to the process.
     pub fn input(&self, bytes: &[u8]) {
-        let _ = self.input.send(encode(FrameKind::Stdin, bytes));
+        let _ = self.input.send(Input::Bytes(bytes.to_vec()));
     }
 
     /// Resizes the emulator and the process's terminal.
     pub fn resize(&self, rows: u16, cols: u16) {
         let _ = self.ctl.send(Msg::Resize(rows, cols));
-        let _ = self
-            .input
-            .send(encode(FrameKind::Resize, &resize_payload(rows, cols)));
+        let _ = self.input.send(Input::Resize(rows, cols));
     }
 }
 
 /// Connects; also says whether output needs `\n` made `\r\n` (a container without a
 /// terminal writes bare line feeds, which a terminal would not return the cursor on).
-fn connect(
-    engine: &Engine,
-    container: &str,
-    kind: ShellKind,
-) -> Result<(UnixStream, bool), String> {
+fn connect(engine: &Engine, container: &str, kind: ShellKind) -> Result<(Session, bool), String> {
     let connected = match kind {
-        ShellKind::Exec => engine.exec_container(
+        ShellKind::Exec => engine.exec(
             container,
             &ExecRequest {
                 argv: vec!["sh".into()],
@@ -163,11 +158,11 @@ fn connect(
                 ..ExecRequest::default()
             },
         ),
-        ShellKind::Attach => engine.attach_container(container),
+        ShellKind::Attach => engine.attach(container),
     };
     let crlf =
         kind == ShellKind::Attach && engine.container(container).is_ok_and(|c| !c.config.tty);
-    connected.map(|(_, s)| (s, crlf)).map_err(|e| e.to_string())
+    connected.map(|s| (s, crlf)).map_err(|e| e.to_string())
 }
 
 /// `\n` as `\r\n`, for output that did not pass through a terminal.
@@ -182,32 +177,32 @@ fn add_cr(data: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Writes the queued frames until the session is dropped or the socket fails.
-fn write_loop(mut w: UnixStream, frames: std_mpsc::Receiver<Vec<u8>>) {
-    while let Ok(frame) = frames.recv() {
-        if w.write_all(&frame).is_err() {
+/// Writes the queued input until the session is dropped or the socket fails.
+fn write_loop(w: SessionInput, inputs: std_mpsc::Receiver<Input>) {
+    while let Ok(input) = inputs.recv() {
+        let sent = match input {
+            Input::Bytes(bytes) => w.send_input(&bytes),
+            Input::Resize(rows, cols) => w.resize(rows, cols),
+        };
+        if sent.is_err() {
             return;
         }
     }
     // The handle is gone (the dashboard closed the session): hang up like a detach.
-    let _ = w.shutdown(std::net::Shutdown::Both);
+    w.hang_up();
 }
 
 /// Reads output frames until the exit frame or the end; returns what to say about the end.
-fn read_loop(stream: UnixStream, crlf: bool, out: &mpsc::UnboundedSender<Msg>) -> Option<String> {
-    let mut reader = std::io::BufReader::with_capacity(64 * 1024, stream);
+fn read_loop(mut session: Session, crlf: bool, out: &mpsc::UnboundedSender<Msg>) -> Option<String> {
     loop {
-        match read_frame(&mut reader) {
-            Ok(Some((FrameKind::Stdout | FrameKind::Stderr, data))) => {
+        match session.recv() {
+            Ok(Some(Frame::Stdout(data) | Frame::Stderr(data))) => {
                 let data = if crlf { add_cr(&data) } else { data };
                 if out.send(Msg::Output(data)).is_err() {
                     return None;
                 }
             }
-            Ok(Some((FrameKind::Exit, code))) if code.len() == 4 => {
-                let code = i32::from_be_bytes([code[0], code[1], code[2], code[3]]);
-                return Some(format!("exited with code {code}"));
-            }
+            Ok(Some(Frame::Exit(code))) => return Some(format!("exited with code {code}")),
             Ok(Some(_)) => {}
             Ok(None) => return Some("the connection ended".into()),
             Err(e) => return Some(format!("the connection failed: {e}")),

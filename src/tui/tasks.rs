@@ -3,7 +3,7 @@
 
 use super::action::Action;
 use crate::engine::Engine;
-use crate::engine::observe::logs::{LogLine, LogOptions};
+use crate::engine::{LogLine, LogOptions};
 use crossterm::event::{Event, EventStream};
 use futures_core::Stream;
 use std::pin::Pin;
@@ -243,7 +243,7 @@ pub fn spawn_stats_sampler(engine: Engine, tx: Tx) -> tokio::task::JoinHandle<()
                     .map(|list| {
                         list.iter()
                             .filter(|c| c.state.status.has_shim())
-                            .map(crate::engine::observe::stats::sample)
+                            .map(crate::engine::sample_stats)
                             .collect::<Vec<_>>()
                     })
                     .unwrap_or_default()

@@ -1,7 +1,7 @@
 //! The Top pane's state: the selected container's processes, their order, the selected
 //! process (kept by pid across refreshes), and the signals offered for it.
 
-use crate::engine::observe::top::ProcessInfo;
+use crate::engine::ProcessInfo;
 
 /// The signals the signal popup offers, in order.
 pub const SIGNALS: &[&str] = &["TERM", "KILL", "INT", "HUP"];

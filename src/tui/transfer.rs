@@ -5,7 +5,7 @@
 use super::action::Action;
 use super::tasks::Tx;
 use crate::engine::Engine;
-use crate::engine::registry::{Progress, PullOptions, PushOptions, RegistryOptions};
+use crate::engine::{Progress, PullOptions, PushOptions, RegistryOptions};
 
 /// Which way the bytes go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -5,7 +5,7 @@ use super::action::{Action, Effect, EngineOp, quote};
 use super::app::{App, Pane, Popup};
 use super::keymap::{Scope, UserAction};
 use super::keys::Key;
-use crate::engine::container::Container;
+use crate::engine::Container;
 use crossterm::event::{KeyCode, KeyEventKind, KeyModifiers};
 
 impl App {

@@ -4,7 +4,7 @@
 use super::action::Effect;
 use super::app::{App, Popup, Prompt, PromptKind};
 use super::images::{ImageRow, ImagesFocus, TreeSlot, TreeView};
-use super::layertree::LayerTree;
+use crate::engine::LayerTree;
 use std::sync::Arc;
 
 impl App {

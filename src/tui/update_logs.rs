@@ -4,7 +4,7 @@
 use super::action::{Effect, quote};
 use super::app::{App, Pane, Popup, Prompt, PromptKind};
 use super::keymap::UserAction;
-use crate::engine::observe::logs::LogLine;
+use crate::engine::LogLine;
 
 impl App {
     /// `search_log`: asks for the text (the current search to edit).

@@ -5,7 +5,7 @@
 use super::action::{Effect, EngineOp, quote};
 use super::app::{App, Pane, Popup, Prompt, PromptKind};
 use super::networks::NetworksSample;
-use crate::engine::network::Network;
+use crate::engine::Network;
 
 impl App {
     pub(super) fn networks_sampled(

@@ -4,8 +4,8 @@
 
 use super::action::{Effect, quote};
 use super::app::{App, ContainerSort, Pane, Popup};
-use crate::engine::observe::stats::StatsSample;
-use crate::engine::observe::top::ProcessInfo;
+use crate::engine::ProcessInfo;
+use crate::engine::StatsSample;
 
 impl App {
     /// The watcher effects that make the running watchers match what is on screen: the

@@ -6,9 +6,9 @@ use super::app::{App, AppSettings, ContainerSort, Pane};
 use super::keymap::{Keymap, UserAction};
 use super::metrics::{Metrics, spark};
 use super::topview::TopSort;
-use crate::engine::container::{Container, Status};
-use crate::engine::observe::stats::StatsSample;
-use crate::engine::observe::top::ProcessInfo;
+use crate::engine::ProcessInfo;
+use crate::engine::StatsSample;
+use crate::engine::{Container, Status};
 use std::time::{Duration, Instant};
 
 fn container(n: u8, name: &str) -> Container {

@@ -5,7 +5,7 @@ use super::action::{Action, Effect, EngineOp};
 use super::app::{App, AppSettings, Pane, Popup, PromptKind};
 use super::keymap::Keymap;
 use super::transfer::TransferKind;
-use crate::engine::registry::Progress;
+use crate::engine::Progress;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 fn key(c: char) -> Action {

@@ -6,7 +6,7 @@ use super::app::{App, AppSettings, Pane};
 use super::keymap::{Keymap, UserAction};
 use super::shellview::ShellKind;
 use super::update_tests::container;
-use crate::engine::container::Status;
+use crate::engine::Status;
 use chrono::Utc;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::sync::Arc;

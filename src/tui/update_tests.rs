@@ -3,8 +3,8 @@
 use super::action::{Action, Effect, EngineOp};
 use super::app::{App, AppSettings, Pane, Popup};
 use super::keymap::{Keymap, UserAction};
-use crate::engine::container::{Container, ContainerConfig, ContainerState, Status};
-use crate::engine::observe::logs::{LogLine, Stream};
+use crate::engine::{Container, ContainerConfig, ContainerState, Status};
+use crate::engine::{LogLine, Stream};
 use chrono::{TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::BTreeMap;

@@ -4,7 +4,7 @@
 use super::action::Effect;
 use super::app::{App, Popup, Prompt, PromptKind};
 use super::transfer::{Transfer, TransferKind};
-use crate::engine::registry::Progress;
+use crate::engine::Progress;
 
 impl App {
     /// Opens the pull prompt (a reference).

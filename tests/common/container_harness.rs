@@ -240,7 +240,7 @@ impl Berth {
         match std::fs::read_to_string(&p) {
             Ok(text) => serde_json::from_str(&text).expect("state.json is JSON"),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && self.config_exists(id) => {
-                serde_json::to_value(berth::engine::container::ContainerState::default())
+                serde_json::to_value(berth::engine::ContainerState::default())
                     .expect("the default state serialises")
             }
             Err(e) => panic!("read {}: {e}", p.display()),

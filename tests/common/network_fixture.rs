@@ -3,9 +3,9 @@
 
 #![allow(dead_code)]
 
-use berth::engine::container::{Container, ContainerConfig, ContainerState, Status};
-use berth::engine::network::dnslog::{DnsLogEntry, Outcome};
-use berth::engine::network::{Endpoint, Network};
+use berth::engine::{Container, ContainerConfig, ContainerState, Status};
+use berth::engine::{DnsLogEntry, Outcome};
+use berth::engine::{Endpoint, Network};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use std::collections::BTreeMap;
 

@@ -3,15 +3,14 @@
 //! forward SIGINT/SIGTERM, detach on the detach keys, and return its exit code.
 
 use crate::cli::Ctx;
-use crate::engine::runtime::protocol::{FrameKind, read_frame, resize_payload, write_frame};
-use crate::engine::runtime::tty::size_of;
+use crate::engine::{Frame, Session, SessionInput};
 use anyhow::{Result, bail};
 use nix::sys::signal::{SigSet, Signal};
 use nix::sys::termios::{self, SetArg, Termios};
 use std::io::{IsTerminal, Read, Write};
-use std::os::unix::net::UnixStream;
+use std::os::fd::RawFd;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
 
 /// What to connect besides output.
 pub struct AttachOptions {
@@ -81,21 +80,27 @@ impl Drop for RawMode {
     }
 }
 
-fn send(writer: &Mutex<UnixStream>, kind: FrameKind, data: &[u8]) -> bool {
-    match writer.lock() {
-        Ok(mut w) => write_frame(&mut *w, kind, data).is_ok(),
-        Err(_) => false,
-    }
+/// The size (rows, columns) of the terminal on `fd`, if it is one.
+fn size_of(fd: RawFd) -> Option<(u16, u16)> {
+    let mut ws = libc::winsize {
+        ws_row: 0,
+        ws_col: 0,
+        ws_xpixel: 0,
+        ws_ypixel: 0,
+    };
+    // SAFETY: TIOCGWINSZ writes into the winsize struct we own.
+    let r = unsafe { libc::ioctl(fd, libc::TIOCGWINSZ, &mut ws) };
+    (r == 0 && ws.ws_row > 0).then_some((ws.ws_row, ws.ws_col))
 }
 
-fn send_size(writer: &Mutex<UnixStream>) {
+fn send_size(writer: &SessionInput) {
     if let Some((rows, cols)) = size_of(1).or_else(|| size_of(0)) {
-        send(writer, FrameKind::Resize, &resize_payload(rows, cols));
+        let _ = writer.resize(rows, cols);
     }
 }
 
 /// Signals: SIGWINCH resizes; SIGINT/SIGTERM go to the container (sig-proxy).
-fn handle_signals(ctx: &Ctx, id: &str, writer: Arc<Mutex<UnixStream>>, opts: &AttachOptions) {
+fn handle_signals(ctx: &Ctx, id: &str, writer: SessionInput, opts: &AttachOptions) {
     let mut set = SigSet::empty();
     set.add(Signal::SIGWINCH);
     if opts.sig_proxy {
@@ -122,7 +127,7 @@ fn handle_signals(ctx: &Ctx, id: &str, writer: Arc<Mutex<UnixStream>>, opts: &At
 }
 
 /// Copies stdin to the process, watching for the detach keys.
-fn pump_stdin(writer: Arc<Mutex<UnixStream>>, keys: Vec<u8>, detached: Arc<AtomicBool>) {
+fn pump_stdin(writer: SessionInput, keys: Vec<u8>, detached: Arc<AtomicBool>) {
     std::thread::spawn(move || {
         let mut buf = [0u8; 32 * 1024];
         let mut held: Vec<u8> = Vec::new();
@@ -130,7 +135,7 @@ fn pump_stdin(writer: Arc<Mutex<UnixStream>>, keys: Vec<u8>, detached: Arc<Atomi
         loop {
             let n = match input.read(&mut buf) {
                 Ok(0) | Err(_) => {
-                    send(&writer, FrameKind::CloseStdin, &[]);
+                    let _ = writer.close_stdin();
                     return;
                 }
                 Ok(n) => n,
@@ -141,9 +146,7 @@ fn pump_stdin(writer: Arc<Mutex<UnixStream>>, keys: Vec<u8>, detached: Arc<Atomi
                     held.push(b);
                     if held.len() == keys.len() {
                         detached.store(true, Ordering::SeqCst);
-                        if let Ok(w) = writer.lock() {
-                            let _ = w.shutdown(std::net::Shutdown::Both);
-                        }
+                        writer.hang_up();
                         return;
                     }
                 } else {
@@ -151,7 +154,7 @@ fn pump_stdin(writer: Arc<Mutex<UnixStream>>, keys: Vec<u8>, detached: Arc<Atomi
                     out.push(b);
                 }
             }
-            if !out.is_empty() && !send(&writer, FrameKind::Stdin, &out) {
+            if !out.is_empty() && writer.send_input(&out).is_err() {
                 return;
             }
         }
@@ -159,8 +162,10 @@ fn pump_stdin(writer: Arc<Mutex<UnixStream>>, keys: Vec<u8>, detached: Arc<Atomi
 }
 
 /// Copies frames until the exit frame; returns the process's exit code (0 after a detach).
-pub fn attach_stream(ctx: &Ctx, id: &str, stream: UnixStream, opts: AttachOptions) -> Result<i32> {
-    let writer = Arc::new(Mutex::new(stream.try_clone()?));
+pub fn attach_stream(ctx: &Ctx, mut session: Session, opts: AttachOptions) -> Result<i32> {
+    let id = session.container_id().to_string();
+    let id = id.as_str();
+    let writer = session.input();
     let detached = Arc::new(AtomicBool::new(false));
     handle_signals(ctx, id, writer.clone(), &opts);
     let _raw = RawMode::enable(opts.tty && opts.stdin);
@@ -175,29 +180,26 @@ pub fn attach_stream(ctx: &Ctx, id: &str, stream: UnixStream, opts: AttachOption
         };
         pump_stdin(writer.clone(), keys, detached.clone());
     }
-    let mut reader = std::io::BufReader::with_capacity(256 * 1024, stream);
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();
     loop {
-        let frame = match read_frame(&mut reader) {
+        let frame = match session.recv() {
             Ok(f) => f,
             Err(_) if detached.load(Ordering::SeqCst) => None,
             Err(e) => return Err(e.into()),
         };
         match frame {
-            Some((FrameKind::Stdout, data)) => {
+            Some(Frame::Stdout(data)) => {
                 let mut out = stdout.lock();
                 out.write_all(&data)?;
                 out.flush()?;
             }
-            Some((FrameKind::Stderr, data)) => {
+            Some(Frame::Stderr(data)) => {
                 let mut err = stderr.lock();
                 err.write_all(&data)?;
                 err.flush()?;
             }
-            Some((FrameKind::Exit, code)) if code.len() == 4 => {
-                return Ok(i32::from_be_bytes([code[0], code[1], code[2], code[3]]));
-            }
+            Some(Frame::Exit(code)) => return Ok(code),
             Some(_) => {}
             None if detached.load(Ordering::SeqCst) => {
                 drop(_raw);

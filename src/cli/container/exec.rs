@@ -2,8 +2,7 @@
 
 use super::attach::{AttachOptions, DEFAULT_DETACH, attach_stream, parse_detach_keys};
 use crate::cli::Ctx;
-use crate::engine::runtime::exec::ExecRequest;
-use crate::engine::runtime::protocol::{FrameKind, read_frame};
+use crate::engine::{ExecRequest, Frame};
 use anyhow::Result;
 use clap::Args;
 
@@ -88,24 +87,21 @@ pub fn exec(ctx: &Ctx, a: ExecArgs) -> Result<i32> {
         tty: a.tty,
         stdin: a.interactive && !a.detach,
     };
-    let (id, mut stream) = ctx.engine.exec_container(&a.container, &req)?;
+    let mut session = ctx.engine.exec(&a.container, &req)?;
     if a.detach {
         // Docker's `exec -d` returns once the process runs (or failed to start).
         loop {
-            match read_frame(&mut stream)? {
-                Some((FrameKind::Started, _)) | None => return Ok(0),
-                Some((FrameKind::Stderr, msg)) => eprint!("{}", String::from_utf8_lossy(&msg)),
-                Some((FrameKind::Exit, code)) if code.len() == 4 => {
-                    return Ok(i32::from_be_bytes([code[0], code[1], code[2], code[3]]));
-                }
-                Some(_) => {}
+            match session.recv()? {
+                Some(Frame::Started(_)) | None => return Ok(0),
+                Some(Frame::Stderr(msg)) => eprint!("{}", String::from_utf8_lossy(&msg)),
+                Some(Frame::Exit(code)) => return Ok(code),
+                Some(Frame::Stdout(_)) => {}
             }
         }
     }
     attach_stream(
         ctx,
-        &id,
-        stream,
+        session,
         AttachOptions {
             stdin: req.stdin,
             tty: a.tty,
@@ -118,12 +114,11 @@ pub fn exec(ctx: &Ctx, a: ExecArgs) -> Result<i32> {
 /// `berth attach`: the container's exit code (0 after detaching).
 pub fn attach(ctx: &Ctx, a: AttachArgs) -> Result<i32> {
     let detach_keys = keys(&a.detach_keys)?;
-    let (id, stream) = ctx.engine.attach_container(&a.container)?;
-    let c = ctx.engine.container(&id)?;
+    let session = ctx.engine.attach(&a.container)?;
+    let c = ctx.engine.container(session.container_id())?;
     attach_stream(
         ctx,
-        &id,
-        stream,
+        session,
         AttachOptions {
             stdin: !a.no_stdin && c.config.open_stdin,
             tty: c.config.tty,

@@ -3,7 +3,7 @@
 use crate::cli::Ctx;
 use crate::cli::format::human;
 use crate::cli::prompt::{confirm, print_prune_report};
-use crate::engine::container::files::{CopyIn, CopyOptions, CopyOut};
+use crate::engine::{CopyIn, CopyOptions, CopyOut};
 use clap::Args;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -182,7 +182,7 @@ pub fn prune(ctx: &Ctx, a: PruneArgs) -> anyhow::Result<i32> {
     for (id, err) in &report.failed {
         eprintln!(
             "berth: could not remove container '{}': {err}",
-            crate::engine::ids::short_id(id)
+            crate::engine::short_id(id)
         );
     }
     print_prune_report("Containers", &report.deleted, report.reclaimed);

@@ -3,7 +3,6 @@
 
 use crate::cli::Ctx;
 use crate::cli::format::print_inspect;
-use crate::engine::container::inspect::inspect_document;
 use anyhow::{Result, bail};
 use clap::Args;
 use serde_json::Value;
@@ -30,7 +29,7 @@ fn find(ctx: &Ctx, name: &str, kind: Option<&str>) -> Result<Value> {
     if want("container")
         && let Ok(c) = ctx.engine.container(name)
     {
-        return Ok(inspect_document(&c, ctx.engine.paths()));
+        return Ok(ctx.engine.inspect_document(&c));
     }
     if want("image")
         && let Ok(v) = ctx.engine.image_inspect(name)

@@ -105,11 +105,10 @@ pub fn start(ctx: &Ctx, a: StartArgs) -> Result<i32> {
             Some(k) => parse_detach_keys(k)?,
             None => DEFAULT_DETACH.to_vec(),
         };
-        let stream = ctx.engine.start_container_attached(c.id())?;
+        let session = ctx.engine.start_attached(c.id())?;
         return attach_stream(
             ctx,
-            c.id(),
-            stream,
+            session,
             AttachOptions {
                 stdin: a.interactive && c.config.open_stdin,
                 tty: c.config.tty,

@@ -1,7 +1,7 @@
 //! `logs`: print a container's output from its json-file log.
 
 use crate::cli::Ctx;
-use crate::engine::observe::logs::{LogOptions, Stream};
+use crate::engine::{LogOptions, Stream};
 use anyhow::{Result, anyhow};
 use chrono::{DateTime, Utc};
 use clap::Args;

@@ -3,7 +3,7 @@
 use crate::cli::Ctx;
 use crate::cli::format::container::{PS_COLUMNS, PS_HEADERS, ps_item};
 use crate::cli::format::print_list;
-use crate::engine::container::{Container, Status};
+use crate::engine::{Container, Status};
 use anyhow::{Result, bail};
 use clap::Args;
 
@@ -72,7 +72,7 @@ fn matches(c: &Container, f: &Filter) -> bool {
         "ancestor" => {
             c.config.image == f.value
                 || c.config.image_id == f.value
-                || crate::engine::ids::short_id(&c.config.image_id) == f.value
+                || crate::engine::short_id(&c.config.image_id) == f.value
                 || c.config.image.split(':').next() == Some(f.value.as_str())
         }
         _ => false,

@@ -3,11 +3,11 @@
 use super::attach::{AttachOptions, DEFAULT_DETACH, attach_stream, parse_detach_keys};
 use crate::cli::Ctx;
 use crate::cli::registry::pull;
+use crate::engine::CreateOptions;
 use crate::engine::EngineError;
-use crate::engine::container::{Container, Resources, RestartPolicy};
-use crate::engine::lifecycle::CreateOptions;
-use crate::engine::registry::PullPolicy;
-use crate::engine::volume::flag::{parse_tmpfs_flag, parse_volume_flag};
+use crate::engine::PullPolicy;
+use crate::engine::{Container, Resources, RestartPolicy};
+use crate::engine::{parse_tmpfs_flag, parse_volume_flag};
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{ArgAction, Args};
 
@@ -187,7 +187,7 @@ pub fn options(
 ) -> Result<CreateOptions> {
     let mut ports = Vec::new();
     for p in &a.publish {
-        ports.push(crate::engine::network::ports::parse(p).map_err(anyhow::Error::msg)?);
+        ports.push(crate::engine::parse_port_binding(p).map_err(anyhow::Error::msg)?);
     }
     for d in &a.dns {
         if d.parse::<std::net::IpAddr>().is_err() {
@@ -301,7 +301,7 @@ pub fn run(ctx: &Ctx, a: RunArgs) -> Result<i32> {
         println!("{}", c.config.id);
         return Ok(0);
     }
-    let stream = match ctx.engine.start_container_attached(c.id()) {
+    let session = match ctx.engine.start_attached(c.id()) {
         Ok(s) => s,
         Err(e) => {
             cleanup_failed_start(ctx, c.id(), opts.auto_remove);
@@ -310,8 +310,7 @@ pub fn run(ctx: &Ctx, a: RunArgs) -> Result<i32> {
     };
     attach_stream(
         ctx,
-        c.id(),
-        stream,
+        session,
         AttachOptions {
             stdin: opts.open_stdin,
             tty: opts.tty,

@@ -1,7 +1,7 @@
 //! `--cap-add`, `--cap-drop`, `--privileged` and `--security-opt` of `run`/`create`,
 //! checked and turned into the engine's security settings.
 
-use crate::engine::container::security::{self, SecurityConfig};
+use crate::engine::{SecurityConfig, apply_security_opt, normalize_capability};
 use anyhow::Result;
 use clap::Args;
 
@@ -34,8 +34,7 @@ impl SecurityArgs {
             names
                 .iter()
                 .map(|n| {
-                    security::normalize_capability(n)
-                        .map_err(|e| anyhow::anyhow!("invalid {flag}: {e}"))
+                    normalize_capability(n).map_err(|e| anyhow::anyhow!("invalid {flag}: {e}"))
                 })
                 .collect()
         };
@@ -48,10 +47,10 @@ impl SecurityArgs {
         };
         for d in &self.device {
             sec.devices
-                .push(crate::engine::container::devices::parse(d).map_err(anyhow::Error::msg)?);
+                .push(crate::engine::parse_device(d).map_err(anyhow::Error::msg)?);
         }
         for opt in &self.security_opt {
-            security::apply_security_opt(&mut sec, opt, |path| {
+            apply_security_opt(&mut sec, opt, |path| {
                 std::fs::read_to_string(path)
                     .map_err(|e| format!("opening seccomp profile ({path}) failed: {e}"))
             })

@@ -2,7 +2,7 @@
 
 use crate::cli::Ctx;
 use crate::cli::format::{Column, human, print_list};
-use crate::engine::observe::stats::StatsSample;
+use crate::engine::StatsSample;
 use anyhow::Result;
 use clap::Args;
 use serde_json::{Value, json};

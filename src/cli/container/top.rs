@@ -2,7 +2,7 @@
 
 use crate::cli::Ctx;
 use crate::cli::format::tabwriter;
-use crate::engine::observe::top::ProcessInfo;
+use crate::engine::ProcessInfo;
 use anyhow::{Result, bail};
 use chrono::Local;
 use clap::Args;
@@ -89,7 +89,7 @@ pub fn table(procs: &[ProcessInfo], style: &str, total_kb: u64) -> Result<String
 pub fn top(ctx: &Ctx, a: TopArgs) -> Result<i32> {
     let procs = ctx.engine.top(&a.container)?;
     let style = a.ps_options.join(" ");
-    let total_kb = crate::engine::observe::stats::host_memory() / 1024;
+    let total_kb = crate::engine::host_memory() / 1024;
     print!("{}", table(&procs, style.trim(), total_kb)?);
     Ok(0)
 }

@@ -2,7 +2,7 @@
 
 use super::Column;
 use super::human;
-use crate::engine::container::{Container, MountKind};
+use crate::engine::{Container, MountKind};
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 

@@ -9,7 +9,7 @@
 
 pub mod container;
 mod funcs;
-pub use crate::engine::container::human;
+pub use crate::engine::human;
 pub mod inspect;
 mod rewrite;
 pub mod table;

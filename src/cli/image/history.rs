@@ -3,7 +3,7 @@
 use super::HistoryArgs;
 use crate::cli::Ctx;
 use crate::cli::format::{Column, human, print_list};
-use crate::engine::ids::short_id;
+use crate::engine::short_id;
 use serde_json::json;
 
 const COLUMNS: &[Column] = &[

@@ -2,14 +2,14 @@
 
 use super::ImportArgs;
 use crate::cli::Ctx;
-use crate::engine::image::import::ImportOptions;
+use crate::engine::ImportOptions;
 use std::fs::File;
 use std::io::Read;
 
 /// `berth import TARBALL|- [REF] [-c CHANGE...] [-m MESSAGE]`: prints the new image id.
 pub fn import(ctx: &Ctx, a: ImportArgs) -> anyhow::Result<i32> {
     if let Some(p) = &a.platform {
-        let here = format!("linux/{}", crate::engine::image::import::go_arch());
+        let here = format!("linux/{}", crate::engine::go_arch());
         anyhow::ensure!(
             *p == here || *p == "linux",
             "unsupported platform '{p}': only '{here}' can be imported here"

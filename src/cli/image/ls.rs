@@ -3,8 +3,8 @@
 use super::ImagesArgs;
 use crate::cli::Ctx;
 use crate::cli::format::{Column, human, print_list};
-use crate::engine::image::Image;
-use crate::engine::image::reference::Reference;
+use crate::engine::Image;
+use crate::engine::Reference;
 use serde_json::{Value, json};
 
 const COLUMNS: &[Column] = &[

@@ -49,7 +49,7 @@ pub fn prune(ctx: &Ctx, a: PruneArgs) -> anyhow::Result<i32> {
 
 /// Docker's prune listing: `Deleted Images:` then `untagged: x` / `deleted: sha256:...`
 /// (lowercase, unlike `rmi`), and a blank line.
-pub fn print_deleted_images(removed: &[crate::engine::image::remove::Removed]) {
+pub fn print_deleted_images(removed: &[crate::engine::Removed]) {
     if removed.is_empty() {
         return;
     }

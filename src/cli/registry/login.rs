@@ -2,8 +2,7 @@
 
 use super::{LoginArgs, LogoutArgs, runtime};
 use crate::cli::Ctx;
-use crate::engine::registry::credentials::{self, Credentials};
-use crate::engine::registry::login;
+use crate::engine::{Credentials, normalize_registry, registry_login, registry_logout};
 use std::io::{BufRead, IsTerminal, Write};
 
 /// Runs `login`: checks the credentials with the registry, then saves them (mode 0600).
@@ -41,14 +40,14 @@ pub fn login(ctx: &Ctx, a: LoginArgs) -> anyhow::Result<i32> {
     );
     let creds = Credentials { username, password };
     let rt = runtime()?;
-    let file = rt.block_on(login::login(
+    let file = rt.block_on(registry_login(
         server.as_deref(),
         &creds,
         &ctx.config.registries,
     ))?;
     eprintln!(
         "Login to '{}' succeeded: credentials saved in '{}'",
-        credentials::normalize(&shown),
+        normalize_registry(&shown),
         file.display()
     );
     println!("Login Succeeded");
@@ -57,8 +56,8 @@ pub fn login(ctx: &Ctx, a: LoginArgs) -> anyhow::Result<i32> {
 
 /// Runs `logout`.
 pub fn logout(_ctx: &Ctx, a: LogoutArgs) -> anyhow::Result<i32> {
-    let host = credentials::normalize(a.server.as_deref().unwrap_or("docker.io"));
-    if login::logout(a.server.as_deref())? {
+    let host = normalize_registry(a.server.as_deref().unwrap_or("docker.io"));
+    if registry_logout(a.server.as_deref())? {
         println!("Removing login credentials for {host}");
     } else {
         println!("Not logged in to {host}");

@@ -3,7 +3,7 @@
 //! status changes are printed, one per line. `pull` and `push` draw on stdout; the pull
 //! that `run` and `create` make draws on stderr (their stdout is the container's).
 
-use crate::engine::registry::Progress;
+use crate::engine::Progress;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::collections::HashMap;
 use std::io::IsTerminal;

@@ -4,9 +4,9 @@
 use super::progress::{Direction, Out, Renderer};
 use super::{PullArgs, runtime};
 use crate::cli::Ctx;
-use crate::engine::image::reference::RemoteReference;
-use crate::engine::registry::pull::PullStatus;
-use crate::engine::registry::{Platform, PullOptions, PullPolicy, PullResult};
+use crate::engine::PullStatus;
+use crate::engine::RemoteReference;
+use crate::engine::{Platform, PullOptions, PullPolicy, PullResult};
 
 /// Runs `pull`.
 pub fn pull(ctx: &Ctx, a: PullArgs) -> anyhow::Result<i32> {

@@ -3,8 +3,8 @@
 use super::progress::{Direction, Out, Renderer};
 use super::{PushArgs, runtime};
 use crate::cli::Ctx;
-use crate::engine::image::reference::RemoteReference;
-use crate::engine::registry::PushOptions;
+use crate::engine::PushOptions;
+use crate::engine::RemoteReference;
 
 /// Runs `push`.
 pub fn push(ctx: &Ctx, a: PushArgs) -> anyhow::Result<i32> {

@@ -26,13 +26,13 @@ impl Engine {
 
     /// Attaches to a running container: the stream carries its output frames and takes
     /// stdin and resize frames (see `runtime::protocol`).
-    pub fn attach_container(&self, name_or_id: &str) -> Result<(String, UnixStream)> {
+    pub(crate) fn attach_container(&self, name_or_id: &str) -> Result<(String, UnixStream)> {
         self.connect_running(name_or_id)
     }
 
     /// Starts a process in a running container; the stream carries that process's output
     /// and, at the end, its exit code.
-    pub fn exec_container(
+    pub(crate) fn exec_container(
         &self,
         name_or_id: &str,
         req: &ExecRequest,

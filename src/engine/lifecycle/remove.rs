@@ -9,12 +9,6 @@ use crate::engine::{Engine, ids};
 use std::path::PathBuf;
 use std::time::Duration;
 
-/// Deletes a stopped container's files (and its anonymous volumes when asked): the
-/// directory is first renamed away so it disappears at once, then removed.
-pub fn delete_files(engine: &Engine, config: &ContainerConfig) {
-    delete_files_with(engine, config, false);
-}
-
 /// A container's directory once it is no longer in the state root: renamed into `tmp/`
 /// (the sweep deletes leftovers of a removal that was cut short), or already gone.
 pub struct Retired(Option<PathBuf>);

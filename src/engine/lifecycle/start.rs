@@ -16,7 +16,7 @@ impl Engine {
 
     /// Starts a container with a client attached before its process runs, so no output is
     /// missed; the stream carries the shim's frames (see `runtime::protocol`).
-    pub fn start_container_attached(&self, name_or_id: &str) -> Result<UnixStream> {
+    pub(crate) fn start_container_attached(&self, name_or_id: &str) -> Result<UnixStream> {
         self.start(name_or_id, true)?
             .ok_or_else(|| EngineError::Other("the shim gave no attach connection".into()))
     }

@@ -58,7 +58,7 @@ pub struct LineRef<'a> {
 
 impl LineRef<'_> {
     /// An owned copy.
-    pub fn to_line(&self) -> LogLine {
+    pub fn to_line(self) -> LogLine {
         LogLine {
             stream: self.stream,
             time: self.time.to_string(),

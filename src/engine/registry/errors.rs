@@ -10,8 +10,6 @@ pub enum Op {
     Pull,
     /// Pushing.
     Push,
-    /// Logging in.
-    Login,
 }
 
 /// Turns an `oci-client` error into one line naming `what` (a reference) on `host`.
@@ -108,9 +106,6 @@ pub fn request(r: &reqwest::Error, host: &str) -> EngineError {
 
 fn unauthorized(host: &str, what: &str, op: Op) -> String {
     match op {
-        Op::Login => {
-            format!("login to '{host}' failed: unauthorized: incorrect username or password")
-        }
         Op::Push => format!(
             "unauthorized: access to '{what}' on '{host}' denied: run 'berth login {host}' with an account that may push there"
         ),

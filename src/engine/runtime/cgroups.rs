@@ -253,14 +253,6 @@ impl Cgroup {
         Ok(())
     }
 
-    /// Moves process `pid` into the cgroup (every hierarchy).
-    pub fn add(&self, pid: i32) -> Result<()> {
-        for (_, d) in &self.dirs {
-            write(d, "cgroup.procs", &pid.to_string())?;
-        }
-        Ok(())
-    }
-
     /// Moves the calling process, which must be single-threaded (the container's first
     /// process before it execs), into the cgroup. On v1 it writes `0` to each hierarchy's
     /// `tasks`: the kernel then moves the writing thread itself without the global

@@ -8,7 +8,7 @@ use nix::fcntl::OFlag;
 use nix::pty::{grantpt, posix_openpt, ptsname_r, unlockpt};
 use nix::sys::socket::{ControlMessage, ControlMessageOwned, MsgFlags, recvmsg, sendmsg};
 use std::io::{IoSlice, IoSliceMut};
-use std::os::fd::{AsRawFd, FromRawFd, IntoRawFd, OwnedFd};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::os::unix::net::UnixStream;
 
 /// In the child, after pivot_root: a new terminal of the container's devpts. Sends the
@@ -62,11 +62,6 @@ pub fn receive(socket: &UnixStream) -> Result<OwnedFd, String> {
         }
     }
     Err("the container sent no terminal".into())
-}
-
-/// Keeps `fd` from being closed (it was handed to the standard streams).
-pub fn forget(fd: OwnedFd) {
-    let _ = fd.into_raw_fd();
 }
 
 use std::os::unix::fs::OpenOptionsExt;

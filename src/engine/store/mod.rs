@@ -6,9 +6,6 @@ pub mod paths;
 pub mod private;
 pub mod sweep;
 
-pub use atomic::{
-    overwrite, read_json, write_atomic, write_atomic_mode, write_json, write_record,
-    write_record_exchanged,
-};
+pub use atomic::{overwrite, read_json, write_json, write_record, write_record_exchanged};
 pub use lock::FileLock;
 pub use paths::Paths;

@@ -13,6 +13,6 @@ pub mod size;
 pub mod store;
 
 pub use flag::{parse_tmpfs_flag, parse_volume_flag};
-pub use model::{ANONYMOUS_LABEL, Volume, valid_volume_name};
+pub use model::Volume;
 pub use prune::PruneReport;
 pub use size::dir_size;

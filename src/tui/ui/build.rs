@@ -5,7 +5,7 @@
 use super::centered;
 use super::hints::hint_line;
 use super::prompt::non_text_keys;
-use crate::engine::container::human;
+use crate::engine::human;
 use crate::tui::app::App;
 use crate::tui::build::{BuildForm, FIELDS};
 use crate::tui::keymap::UserAction;
@@ -109,11 +109,10 @@ pub fn render_progress(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
                 .millis
                 .map(|ms| format!("{:.2}s", ms as f64 / 1000.0))
                 .unwrap_or_default();
-            let id = s
-                .id
-                .as_deref()
-                .map(|i| crate::engine::ids::short_id(i.trim_start_matches("sha256:")).to_string())
-                .unwrap_or_default();
+            let id =
+                s.id.as_deref()
+                    .map(|i| crate::engine::short_id(i.trim_start_matches("sha256:")).to_string())
+                    .unwrap_or_default();
             Line::from(vec![
                 Span::styled(
                     format!("{:>5} ", format!("{}/{}", s.number, s.total)),
@@ -163,7 +162,7 @@ pub fn render_progress(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::build::BuildEvent;
+    use crate::engine::BuildEvent;
     use crate::tui::app::{AppSettings, Popup};
     use crate::tui::build::BuildView;
     use crate::tui::keymap::Keymap;

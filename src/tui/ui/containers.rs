@@ -5,8 +5,8 @@
 
 use super::columns::{self, Want};
 use super::{is_focused, pane_block};
-use crate::engine::container::Status;
-use crate::engine::container::human;
+use crate::engine::Status;
+use crate::engine::human;
 use crate::tui::app::{App, Pane};
 use crate::tui::metrics::spark;
 use crate::tui::theme::{Role, Theme};

@@ -3,7 +3,7 @@
 //! (below the gauges of a running pull or push).
 
 use super::{is_focused, pane_block, tree};
-use crate::engine::container::human;
+use crate::engine::human;
 use crate::tui::app::{App, Pane};
 use crate::tui::images::ImagesFocus;
 use crate::tui::theme::{Role, Theme};

@@ -5,7 +5,7 @@
 
 use super::logline::{self, Decor};
 use super::{is_focused, pane_block};
-use crate::engine::observe::logs::Stream;
+use crate::engine::Stream;
 use crate::tui::app::{App, Pane};
 use crate::tui::theme::{Role, Theme};
 use ratatui::buffer::Buffer;

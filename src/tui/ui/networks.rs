@@ -3,9 +3,9 @@
 //! its DNS query log (who asked for which name, what they got back), newest last.
 
 use super::{is_focused, pane_block};
-use crate::engine::container::human;
-use crate::engine::network::Network;
-use crate::engine::network::dnslog::{DnsLogEntry, Outcome};
+use crate::engine::Network;
+use crate::engine::human;
+use crate::engine::{DnsLogEntry, Outcome};
 use crate::tui::app::{App, Pane};
 use crate::tui::networks::{EndpointIo, no_dns_reason};
 use crate::tui::theme::{Role, Theme};

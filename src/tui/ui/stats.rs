@@ -3,7 +3,7 @@
 //! keys scroll back.
 
 use super::{is_focused, pane_block};
-use crate::engine::container::human;
+use crate::engine::human;
 use crate::tui::app::{App, Pane};
 use crate::tui::metrics::Point;
 use crate::tui::theme::{Role, Theme};

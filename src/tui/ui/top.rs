@@ -2,7 +2,7 @@
 //! in the chosen order (its column header is marked).
 
 use super::{is_focused, pane_block};
-use crate::engine::container::human;
+use crate::engine::human;
 use crate::tui::app::{App, Pane};
 use crate::tui::theme::{Role, Theme};
 use crate::tui::topview::TopSort;

@@ -2,7 +2,7 @@
 //! is (waiting, downloading, extracting, done, already there), a gauge and bytes/total.
 
 use super::pane_block;
-use crate::engine::container::human;
+use crate::engine::human;
 use crate::tui::theme::{Role, Theme};
 use crate::tui::transfer::{LayerProgress, Phase, Transfer, TransferKind};
 use ratatui::buffer::Buffer;

@@ -4,11 +4,11 @@
 
 use super::images::sub_focused;
 use super::pane_block;
-use crate::engine::container::human;
+use crate::engine::LayerChangeKind as ChangeKind;
+use crate::engine::human;
 use crate::tui::app::App;
 use crate::tui::images::{FileRow, ImagesFocus, TreeSlot, TreeView};
 use crate::tui::keymap::UserAction;
-use crate::tui::layertree::ChangeKind;
 use crate::tui::theme::{Role, Theme};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};

@@ -14,5 +14,3 @@ pub mod resolve;
 pub mod rootfs;
 
 pub use copy::{CopyIn, CopyOptions, CopyOut};
-pub use diff::{Change, ChangeKind};
-pub use resolve::resolve_in_root;

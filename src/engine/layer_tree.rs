@@ -4,17 +4,43 @@
 //!
 //! Computed from the unpacked layer directories (overlay format: a 0/0 character device
 //! is a whiteout, `trusted.overlay.opaque=y` marks an opaque directory; the OCI `.wh.`
-//! names are understood too) by a background task, never while drawing. Symlinks are
-//! never followed.
+//! names are understood too); the dashboard asks for it on a background task, never
+//! while drawing. Symlinks are never followed.
 
+use crate::engine::Engine;
 use std::collections::BTreeMap;
 use std::fs;
 use std::os::unix::fs::{FileTypeExt, MetadataExt};
 use std::path::{Path, PathBuf};
 
+/// A layer directory could not be read.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot read '{}': {source}", path.display())]
+pub struct LayerTreeError {
+    /// The file or directory.
+    path: PathBuf,
+    /// Why.
+    source: std::io::Error,
+}
+
+fn unreadable(path: &Path) -> impl FnOnce(std::io::Error) -> LayerTreeError + '_ {
+    move |source| LayerTreeError {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+impl Engine {
+    /// The file tree of the image whose layers have these chain ids (bottom first).
+    pub fn layer_tree(&self, chain_ids: &[String]) -> Result<LayerTree, LayerTreeError> {
+        let dirs: Vec<PathBuf> = chain_ids.iter().map(|c| self.layer_dir(c)).collect();
+        LayerTree::compute(&dirs)
+    }
+}
+
 /// What a layer did to a path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ChangeKind {
+pub enum LayerChangeKind {
     /// The path did not exist below.
     Added,
     /// The path existed below and this layer replaced it.
@@ -25,11 +51,11 @@ pub enum ChangeKind {
 
 /// One change of one layer.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Change {
+pub struct LayerChange {
     /// Path inside the image (relative, no leading `/`).
     pub path: PathBuf,
     /// Added, changed or removed.
-    pub kind: ChangeKind,
+    pub kind: LayerChangeKind,
     /// Bytes the layer stores for it (for a removal: the bytes it hides).
     pub size: u64,
     /// Whether it is a directory.
@@ -38,7 +64,7 @@ pub struct Change {
 
 /// One version of a path: put there by `layer`, hidden again by `gone_at` (if ever).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Version {
+pub struct PathVersion {
     /// Path inside the image.
     pub path: PathBuf,
     /// Size in bytes (0 for directories).
@@ -51,7 +77,7 @@ pub struct Version {
     pub gone_at: Option<usize>,
 }
 
-impl Version {
+impl PathVersion {
     /// Whether this version is what a container sees with layers `0..=top`.
     pub fn visible_at(&self, top: usize) -> bool {
         self.layer <= top && self.gone_at.is_none_or(|g| g > top)
@@ -62,9 +88,9 @@ impl Version {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LayerTree {
     /// Changes of each layer, bottom first, in tree order.
-    pub changes: Vec<Vec<Change>>,
+    pub changes: Vec<Vec<LayerChange>>,
     /// Every version of every path, in tree order (then by layer).
-    pub versions: Vec<Version>,
+    pub versions: Vec<PathVersion>,
     /// Bytes of file versions overwritten or removed by a later layer.
     pub wasted: u64,
     /// How many file versions that is.
@@ -81,15 +107,21 @@ enum Node {
     Whiteout,
 }
 
-/// Analyses the layer directories `dirs` (bottom first).
-pub fn compute(dirs: &[PathBuf]) -> Result<LayerTree, String> {
+impl LayerTree {
+    /// Analyses the unpacked layer directories `dirs` (bottom first).
+    pub fn compute(dirs: &[PathBuf]) -> Result<LayerTree, LayerTreeError> {
+        compute(dirs)
+    }
+}
+
+fn compute(dirs: &[PathBuf]) -> Result<LayerTree, LayerTreeError> {
     let mut tree = LayerTree {
         layer_wasted: vec![0; dirs.len()],
         ..LayerTree::default()
     };
     // Live versions by path: index into `versions`.
     let mut live: BTreeMap<PathBuf, usize> = BTreeMap::new();
-    let mut versions: Vec<Version> = Vec::new();
+    let mut versions: Vec<PathVersion> = Vec::new();
     for (layer, dir) in dirs.iter().enumerate() {
         let mut entries = BTreeMap::new();
         scan(dir, Path::new(""), &mut entries)?;
@@ -103,7 +135,7 @@ pub fn compute(dirs: &[PathBuf]) -> Result<LayerTree, String> {
                 for p in below {
                     let hidden = bury(&mut tree, &mut live, &mut versions, &p, layer, false);
                     if let Some((size, dir)) = hidden {
-                        changes.push(change(&p, ChangeKind::Removed, size, dir));
+                        changes.push(change(&p, LayerChangeKind::Removed, size, dir));
                     }
                 }
             }
@@ -112,7 +144,7 @@ pub fn compute(dirs: &[PathBuf]) -> Result<LayerTree, String> {
                     if let Some((size, dir)) =
                         bury(&mut tree, &mut live, &mut versions, path, layer, true)
                     {
-                        changes.push(change(path, ChangeKind::Removed, size, dir));
+                        changes.push(change(path, LayerChangeKind::Removed, size, dir));
                     }
                 }
                 Node::File(_) | Node::Dir { .. } => {
@@ -126,12 +158,12 @@ pub fn compute(dirs: &[PathBuf]) -> Result<LayerTree, String> {
                         Some(true) if dir => continue,
                         Some(was_dir) => {
                             bury(&mut tree, &mut live, &mut versions, path, layer, was_dir);
-                            changes.push(change(path, ChangeKind::Changed, size, dir));
+                            changes.push(change(path, LayerChangeKind::Changed, size, dir));
                         }
-                        None => changes.push(change(path, ChangeKind::Added, size, dir)),
+                        None => changes.push(change(path, LayerChangeKind::Added, size, dir)),
                     }
                     live.insert(path.clone(), versions.len());
-                    versions.push(Version {
+                    versions.push(PathVersion {
                         path: path.clone(),
                         size,
                         dir,
@@ -149,8 +181,8 @@ pub fn compute(dirs: &[PathBuf]) -> Result<LayerTree, String> {
     Ok(tree)
 }
 
-fn change(path: &Path, kind: ChangeKind, size: u64, dir: bool) -> Change {
-    Change {
+fn change(path: &Path, kind: LayerChangeKind, size: u64, dir: bool) -> LayerChange {
+    LayerChange {
         path: path.to_path_buf(),
         kind,
         size,
@@ -176,7 +208,7 @@ fn descendants<'a>(
 fn bury(
     tree: &mut LayerTree,
     live: &mut BTreeMap<PathBuf, usize>,
-    versions: &mut [Version],
+    versions: &mut [PathVersion],
     path: &Path,
     layer: usize,
     subtree: bool,
@@ -203,16 +235,15 @@ fn bury(
 }
 
 /// Reads one layer directory recursively into `out` (relative path -> node).
-fn scan(root: &Path, rel: &Path, out: &mut BTreeMap<PathBuf, Node>) -> Result<(), String> {
+fn scan(root: &Path, rel: &Path, out: &mut BTreeMap<PathBuf, Node>) -> Result<(), LayerTreeError> {
     let dir = root.join(rel);
-    let read = fs::read_dir(&dir).map_err(|e| format!("cannot read '{}': {e}", dir.display()))?;
+    let read = fs::read_dir(&dir).map_err(unreadable(&dir))?;
     for entry in read {
-        let entry = entry.map_err(|e| format!("cannot read '{}': {e}", dir.display()))?;
+        let entry = entry.map_err(unreadable(&dir))?;
         let name = entry.file_name();
         let path = rel.join(&name);
         let full = root.join(&path);
-        let md = fs::symlink_metadata(&full)
-            .map_err(|e| format!("cannot read '{}': {e}", full.display()))?;
+        let md = fs::symlink_metadata(&full).map_err(unreadable(&full))?;
         let name = name.to_string_lossy();
         if name == ".wh..wh..opq" {
             out.insert(rel.to_path_buf(), Node::Dir { opaque: true });
