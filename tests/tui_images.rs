@@ -6,9 +6,9 @@ use berth::engine::container::{Container, ContainerConfig, ContainerState, Statu
 use berth::engine::image::Image;
 use berth::tui::action::{Action, Effect, EngineOp};
 use berth::tui::app::{App, AppSettings, Pane, Popup};
-use berth::tui::images::{ImagesFocus, rows_of};
 use berth::tui::keymap::{Keymap, UserAction};
-use berth::tui::layertree::{ChangeKind, compute};
+use berth::tui::panes::images::layertree::{ChangeKind, compute};
+use berth::tui::panes::images::state::{ImagesFocus, rows_of};
 use berth::tui::theme::{Role, Theme};
 use berth::tui::ui;
 use chrono::{DateTime, TimeZone, Utc};

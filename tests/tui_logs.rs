@@ -344,14 +344,15 @@ fn saving_writes_a_real_containers_whole_log() {
     let file = dir.join("talk.log");
     let names = vec!["talk".to_string()];
     let (path, n) =
-        berth::tui::logsave::save(&ctx.engine, &names, &file, false, None).expect("save");
+        berth::tui::panes::logs::save::save(&ctx.engine, &names, &file, false, None).expect("save");
     assert_eq!(path, file);
     assert_eq!(n, 3001, "the whole log, beyond the pane's buffer");
     let text = std::fs::read_to_string(&file).expect("saved file");
     assert!(text.starts_with("line-0\nline-1\n") && text.ends_with("line-2999\nError-end\n"));
     // Filtered (smart case) and timed.
-    let (_, n) = berth::tui::logsave::save(&ctx.engine, &names, &file, true, Some("line-29"))
-        .expect("save filtered");
+    let (_, n) =
+        berth::tui::panes::logs::save::save(&ctx.engine, &names, &file, true, Some("line-29"))
+            .expect("save filtered");
     assert_eq!(n, 111, "line-29 and line-290..line-2999");
     let text = std::fs::read_to_string(&file).expect("saved file");
     let first = text.lines().next().unwrap_or_default();
@@ -361,8 +362,9 @@ fn saving_writes_a_real_containers_whole_log() {
     );
     // No temporary file is left, and an unknown container writes nothing.
     let names = vec!["nope".to_string()];
-    let err = berth::tui::logsave::save(&ctx.engine, &names, &dir.join("x.log"), false, None)
-        .expect_err("unknown container");
+    let err =
+        berth::tui::panes::logs::save::save(&ctx.engine, &names, &dir.join("x.log"), false, None)
+            .expect_err("unknown container");
     assert!(err.contains("nope"), "{err}");
     let mut left: Vec<String> = std::fs::read_dir(&dir)
         .expect("dir")

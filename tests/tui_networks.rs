@@ -19,7 +19,7 @@ use berth::engine::{Engine, EngineOptions};
 use berth::tui::action::Action;
 use berth::tui::app::{App, AppSettings, Pane};
 use berth::tui::keymap::Keymap;
-use berth::tui::networks::{self, NetworksSample};
+use berth::tui::panes::networks::state::{self as networks, NetworksSample};
 use berth::tui::theme::{Role, Theme};
 use berth::tui::ui;
 use chrono::Duration;

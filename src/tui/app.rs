@@ -2,14 +2,14 @@
 //! (in `update.rs`); the panes draw it.
 
 use super::action::EngineOp;
-use super::images::ImagesState;
 use super::keymap::Keymap;
-use super::logview::LogView;
-use super::metrics::{HISTORY, Metrics};
-use super::networks::NetworksState;
-use super::shellview::ShellView;
-use super::topview::TopView;
 use crate::engine::container::Container;
+use crate::tui::panes::images::state::ImagesState;
+use crate::tui::panes::logs::state::LogView;
+use crate::tui::panes::networks::state::NetworksState;
+use crate::tui::panes::shell::state::ShellView;
+use crate::tui::panes::stats::state::{HISTORY, Metrics};
+use crate::tui::panes::top::state::TopView;
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -134,7 +134,7 @@ pub enum Popup {
     },
     /// "Send SIGNAL to process PID?", with the signal chosen from [`SIGNALS`].
     ///
-    /// [`SIGNALS`]: super::topview::SIGNALS
+    /// [`SIGNALS`]: crate::tui::panes::top::state::SIGNALS
     ConfirmSignal {
         /// The container.
         container: String,
@@ -162,7 +162,7 @@ pub enum Popup {
         connect: bool,
     },
     /// The build form.
-    Build(super::build::BuildForm),
+    Build(crate::tui::panes::build::state::BuildForm),
     /// The running (or last) build's steps.
     Building,
 }
@@ -278,13 +278,13 @@ pub struct App {
     /// The Shell pane's sessions.
     pub shell: ShellView,
     /// The running or last build.
-    pub build: super::build::BuildView,
+    pub build: crate::tui::panes::build::state::BuildView,
     /// The build form's last values.
-    pub build_form: super::build::BuildForm,
+    pub build_form: crate::tui::panes::build::state::BuildForm,
     /// The running pull or push, with its per-layer progress.
-    pub transfer: Option<super::transfer::Transfer>,
+    pub transfer: Option<crate::tui::panes::transfer::state::Transfer>,
     /// A run from the dashboard waiting for the pull of its missing image.
-    pub run_after_pull: Option<super::update_run::PendingRun>,
+    pub run_after_pull: Option<crate::tui::panes::images::run::PendingRun>,
 }
 
 impl App {

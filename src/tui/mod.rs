@@ -12,39 +12,17 @@
 pub mod action;
 pub mod app;
 pub mod bindings;
-pub mod build;
-mod build_task;
-mod build_update;
-pub mod images;
 pub mod keymap;
 pub mod keys;
-pub mod layertree;
-pub mod logsave;
-pub mod logsearch;
-pub mod logview;
-pub mod metrics;
-pub mod netwatch;
-pub mod networks;
 pub mod op;
+pub mod panes;
 pub mod runner;
-pub mod shell_keys;
-pub mod shell_task;
-pub mod shellview;
 pub mod tasks;
 pub mod terminal;
 pub mod theme;
-pub mod topview;
-pub mod transfer;
 pub mod ui;
 mod update;
-mod update_images;
-mod update_logs;
-mod update_networks;
-mod update_observe;
 mod update_popup;
-pub mod update_run;
-mod update_shell;
-mod update_transfer;
 
 use crate::config::Config;
 use crate::engine::Engine;
@@ -98,13 +76,5 @@ pub fn run(engine: Engine, config: &Config, config_path: &Path) -> anyhow::Resul
     result
 }
 
-#[cfg(test)]
-mod update_networks_tests;
-#[cfg(test)]
-mod update_observe_tests;
-#[cfg(test)]
-mod update_run_tests;
-#[cfg(test)]
-mod update_shell_tests;
 #[cfg(test)]
 mod update_tests;

@@ -3,17 +3,17 @@
 
 use super::action::{Action, Effect, EngineOp};
 use super::app::App;
-use super::images;
-use super::layertree;
-use super::netwatch::{self, NetWatcher};
-use super::shell_task::ShellSessions;
 use super::tasks::{self, Follower, Tx};
 use super::theme::Theme;
-use super::transfer;
 use super::ui;
 use crate::engine::lifecycle::create::CreateOptions;
 use crate::engine::registry::PullPolicy;
 use crate::engine::{Engine, EngineError, Result as EngineResult};
+use crate::tui::panes::images::layertree;
+use crate::tui::panes::images::state as images;
+use crate::tui::panes::networks::task::{self as netwatch, NetWatcher};
+use crate::tui::panes::shell::task::ShellSessions;
+use crate::tui::panes::transfer::state as transfer;
 use crossterm::clipboard::CopyToClipboard;
 use ratatui::DefaultTerminal;
 use std::path::{Path, PathBuf};
@@ -168,9 +168,12 @@ impl Runner {
                 }
             }
             Effect::Engine(op) => self.engine_call(op),
-            Effect::Build { request, network } => {
-                super::build_task::spawn(self.engine.clone(), request, network, self.tx.clone())
-            }
+            Effect::Build { request, network } => crate::tui::panes::build::task::spawn(
+                self.engine.clone(),
+                request,
+                network,
+                self.tx.clone(),
+            ),
             Effect::ListImages => {
                 let (engine, tx) = (self.engine.clone(), self.tx.clone());
                 tokio::task::spawn_blocking(move || {
@@ -279,7 +282,7 @@ impl Runner {
             } => {
                 let (engine, tx) = (self.engine.clone(), self.tx.clone());
                 tokio::task::spawn_blocking(move || {
-                    let saved = super::logsave::save(
+                    let saved = crate::tui::panes::logs::save::save(
                         &engine,
                         &containers,
                         &file,
@@ -399,7 +402,9 @@ fn call_engine(engine: &Engine, call: &EngineOp) -> EngineResult<()> {
         EngineOp::CreateNetwork { .. }
         | EngineOp::RemoveNetwork(_)
         | EngineOp::ConnectNetwork { .. }
-        | EngineOp::DisconnectNetwork { .. } => super::netwatch::call(engine, call),
+        | EngineOp::DisconnectNetwork { .. } => {
+            crate::tui::panes::networks::task::call(engine, call)
+        }
     }
 }
 

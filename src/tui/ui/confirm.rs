@@ -6,15 +6,15 @@ use super::hints::hint_line;
 use crate::tui::action::quote;
 use crate::tui::app::App;
 use crate::tui::keymap::UserAction;
+use crate::tui::panes::top::state::SIGNALS;
 use crate::tui::theme::{Role, Theme};
-use crate::tui::topview::SIGNALS;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Widget};
 
 /// The last line: the yes keys, what yes does, the no keys.
-pub(super) fn answer_line<'a>(app: &App, yes_does: &'a str, theme: &Theme) -> Line<'a> {
+pub(crate) fn answer_line<'a>(app: &App, yes_does: &'a str, theme: &Theme) -> Line<'a> {
     let yes = app.keymap.keys_text(UserAction::Confirm);
     let no = format!(
         "{}, {}",
@@ -25,7 +25,7 @@ pub(super) fn answer_line<'a>(app: &App, yes_does: &'a str, theme: &Theme) -> Li
 }
 
 /// A bordered dialog sized to `lines`, centred in `area`.
-pub(super) fn dialog(lines: Vec<Line>, theme: &Theme, area: Rect, buf: &mut Buffer) {
+pub(crate) fn dialog(lines: Vec<Line>, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let width = lines.iter().map(|l| l.width()).max().unwrap_or(20) as u16 + 4;
     let rect = centered(area, width, lines.len() as u16 + 2);
     Clear.render(rect, buf);
@@ -54,7 +54,7 @@ pub fn render(app: &App, name: &str, theme: &Theme, area: Rect, buf: &mut Buffer
 }
 
 /// The choices of a popup as `[ A ]  B  C`, the chosen one in the selection role.
-pub(super) fn choices<'a>(items: &[&'a str], chosen: usize, app: &App, theme: &Theme) -> Line<'a> {
+pub(crate) fn choices<'a>(items: &[&'a str], chosen: usize, app: &App, theme: &Theme) -> Line<'a> {
     let mut spans = Vec::new();
     for (i, item) in items.iter().enumerate() {
         let (text, role) = if i == chosen {

@@ -1,29 +1,26 @@
 //! Drawing: one pure function per pane, `render(app, theme, area, buf)`. Nothing here
 //! changes state or calls the engine.
 
-pub mod build;
 pub mod columns;
 pub mod command_log;
 pub mod confirm;
-pub mod containers;
 pub mod help;
 pub mod hints;
-pub mod images;
 pub mod layout;
-pub mod logline;
-pub mod logs;
-pub mod network_popups;
-pub mod networks;
 pub mod prompt;
-pub mod shell;
-pub mod stats;
 pub mod status;
-pub mod top;
-pub mod transfer;
-pub mod tree;
 
 use super::app::{App, Pane, Popup};
 use super::theme::{Role, Theme};
+use crate::tui::panes::build::view as build;
+use crate::tui::panes::containers::view as containers;
+use crate::tui::panes::images::view as images;
+use crate::tui::panes::logs::view as logs;
+use crate::tui::panes::networks::popups as network_popups;
+use crate::tui::panes::networks::view as networks;
+use crate::tui::panes::shell::view as shell;
+use crate::tui::panes::stats::view as stats;
+use crate::tui::panes::top::view as top;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::Line;

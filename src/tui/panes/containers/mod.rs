@@ -1,0 +1,3 @@
+//! The Containers pane: `docker ps -a` as a table, with each container's actions.
+
+pub mod view;

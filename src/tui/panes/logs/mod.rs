@@ -1,0 +1,9 @@
+//! The Logs pane: the buffer of the selected container's lines, search, filter, the
+//! merged view of several containers, saving, and the view.
+
+pub mod line;
+pub mod save;
+pub mod search;
+pub mod state;
+mod update;
+pub mod view;

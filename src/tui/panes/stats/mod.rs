@@ -1,0 +1,8 @@
+//! The Stats pane: live charts of the selected container, and the watchers' updates.
+
+pub mod state;
+mod update;
+pub mod view;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,5 @@
+//! Pulls and pushes from the dashboard: per-layer progress, the task, the gauges.
+
+pub mod state;
+mod update;
+pub mod view;
