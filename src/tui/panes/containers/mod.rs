@@ -1,3 +1,6 @@
 //! The Containers pane: `docker ps -a` as a table, with each container's actions.
 
 pub mod view;
+
+#[cfg(test)]
+mod tests;

@@ -9,4 +9,4 @@ mod update;
 pub mod view;
 
 #[cfg(test)]
-mod run_tests;
+mod tests;

@@ -7,3 +7,6 @@ pub mod search;
 pub mod state;
 mod update;
 pub mod view;
+
+#[cfg(test)]
+mod tests;

@@ -3,3 +3,6 @@
 pub mod state;
 mod update;
 pub mod view;
+
+#[cfg(test)]
+mod tests;

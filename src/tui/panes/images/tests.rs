@@ -2,15 +2,17 @@
 //! made with mknod, an opaque directory with its xattr — we are root), history rows
 //! mapped to layers, and what the pane shows on a TestBackend, text and colours.
 
-use berth::engine::container::{Container, ContainerConfig, ContainerState, Status};
-use berth::engine::image::Image;
-use berth::tui::action::{Action, Effect, EngineOp};
-use berth::tui::app::{App, AppSettings, Pane, Popup};
-use berth::tui::keymap::{Keymap, UserAction};
-use berth::tui::panes::images::layertree::{ChangeKind, compute};
-use berth::tui::panes::images::state::{ImagesFocus, rows_of};
-use berth::tui::theme::{Role, Theme};
-use berth::tui::ui;
+mod run;
+
+use crate::engine::container::{Container, ContainerConfig, ContainerState, Status};
+use crate::engine::image::Image;
+use crate::tui::action::{Action, Effect, EngineOp};
+use crate::tui::app::{App, AppSettings, Pane, Popup};
+use crate::tui::keymap::{Keymap, UserAction};
+use crate::tui::panes::images::layertree::{ChangeKind, compute};
+use crate::tui::panes::images::state::{ImagesFocus, rows_of};
+use crate::tui::theme::{Role, Theme};
+use crate::tui::ui;
 use chrono::{DateTime, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;

@@ -1,15 +1,15 @@
 //! Render tests of the dashboard on ratatui's TestBackend: what a user would see, text
 //! and colours, for the states the panes can be in.
 
-use berth::engine::container::{Container, ContainerConfig, ContainerState, Status};
-use berth::engine::observe::logs::{LogLine, Stream};
-use berth::engine::observe::stats::StatsSample;
-use berth::engine::observe::top::ProcessInfo;
-use berth::tui::action::{Action, Effect, EngineOp};
-use berth::tui::app::{App, AppSettings, Pane, Popup};
-use berth::tui::keymap::{BINDINGS, Keymap, UserAction};
-use berth::tui::theme::{Role, Theme};
-use berth::tui::ui;
+use crate::engine::container::{Container, ContainerConfig, ContainerState, Status};
+use crate::engine::observe::logs::{LogLine, Stream};
+use crate::engine::observe::stats::StatsSample;
+use crate::engine::observe::top::ProcessInfo;
+use crate::tui::action::{Action, Effect, EngineOp};
+use crate::tui::app::{App, AppSettings, Pane, Popup};
+use crate::tui::keymap::{BINDINGS, Keymap, UserAction};
+use crate::tui::theme::{Role, Theme};
+use crate::tui::ui;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
@@ -528,8 +528,8 @@ fn top_pane_sorts_by_cpu_and_signals_after_a_confirmation() {
 
 #[test]
 fn containers_pane_shows_published_ports_and_networks_as_docker_ps() {
-    use berth::engine::container::PortBinding;
-    use berth::engine::network::membership::Memberships;
+    use crate::engine::container::PortBinding;
+    use crate::engine::network::membership::Memberships;
     let theme = Theme::preset("default").expect("theme");
     let mut list = sample();
     list[0].config.net.ports = vec![PortBinding {

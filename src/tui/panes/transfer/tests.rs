@@ -2,15 +2,15 @@
 //! per-layer gauges on a TestBackend, errors in one status line (tui_transfer_registry.rs
 //! runs the same task against a real registry).
 
-use berth::engine::image::Image;
-use berth::engine::registry::Progress;
-use berth::tui::action::{Action, Effect};
-use berth::tui::app::{App, AppSettings, Level, Pane};
-use berth::tui::keymap::Keymap;
-use berth::tui::panes::images::state::rows_of;
-use berth::tui::panes::transfer::state::TransferKind;
-use berth::tui::theme::{Role, Theme};
-use berth::tui::ui;
+use crate::engine::image::Image;
+use crate::engine::registry::Progress;
+use crate::tui::action::{Action, Effect};
+use crate::tui::app::{App, AppSettings, Level, Pane};
+use crate::tui::keymap::Keymap;
+use crate::tui::panes::images::state::rows_of;
+use crate::tui::panes::transfer::state::TransferKind;
+use crate::tui::theme::{Role, Theme};
+use crate::tui::ui;
 use chrono::{DateTime, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
