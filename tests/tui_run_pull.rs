@@ -12,7 +12,7 @@ use berth::engine::Engine;
 use berth::tui::action::{Action, Effect, EngineOp};
 use berth::tui::app::{App, AppSettings, Pane};
 use berth::tui::keymap::Keymap;
-use berth::tui::panes::transfer::state as transfer;
+use berth::tui::panes::transfer::task as transfer;
 use berth::tui::runner;
 use container_harness::Berth;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};

@@ -3,13 +3,27 @@
 
 use crate::engine::Engine;
 use crate::engine::build::BuildOptions;
-use crate::tui::action::Action;
+use crate::tui::action::{Action, Effect};
 use crate::tui::panes::build::state::BuildRequest;
-use crate::tui::tasks::Tx;
+use crate::tui::tasks::{PaneTasks, Tx};
 use std::path::PathBuf;
 
+/// Performs the build effect (it keeps no task: a build runs to its end).
+#[derive(Default)]
+pub struct BuildTasks;
+
+impl PaneTasks for BuildTasks {
+    fn perform(&mut self, effect: Effect, engine: &Engine, tx: &Tx) -> Option<Effect> {
+        let Effect::Build { request, network } = effect else {
+            return Some(effect);
+        };
+        spawn(engine.clone(), request, network, tx.clone());
+        None
+    }
+}
+
 /// Starts `request` with RUN steps on `network`.
-pub fn spawn(engine: Engine, request: BuildRequest, network: String, tx: Tx) {
+fn spawn(engine: Engine, request: BuildRequest, network: String, tx: Tx) {
     tokio::task::spawn_blocking(move || {
         let opts = BuildOptions {
             context: Some(PathBuf::from(&request.context)),

@@ -4,6 +4,7 @@
 pub mod layertree;
 pub mod run;
 pub mod state;
+pub mod task;
 pub mod tree;
 mod update;
 pub mod view;

@@ -5,6 +5,7 @@ pub mod line;
 pub mod save;
 pub mod search;
 pub mod state;
+pub mod task;
 mod update;
 pub mod view;
 

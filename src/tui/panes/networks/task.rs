@@ -5,9 +5,9 @@
 
 use crate::engine::Engine;
 use crate::engine::network::ops::NetworkCreateOptions;
-use crate::tui::action::{Action, EngineOp};
+use crate::tui::action::{Action, Effect, EngineOp};
 use crate::tui::panes::networks::state as networks;
-use crate::tui::tasks::Tx;
+use crate::tui::tasks::{PaneTasks, Tx};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Notify;
@@ -19,6 +19,36 @@ pub struct NetWatcher {
     pub task: JoinHandle<()>,
     /// Wakes it for an immediate sample.
     pub now: Arc<Notify>,
+}
+
+/// The running watcher, if any: what the runner keeps to perform the pane's effects.
+#[derive(Default)]
+pub struct NetTasks(Option<NetWatcher>);
+
+impl PaneTasks for NetTasks {
+    fn perform(&mut self, effect: Effect, engine: &Engine, tx: &Tx) -> Option<Effect> {
+        match effect {
+            Effect::WatchNetworks(on) => {
+                self.stop();
+                if on {
+                    self.0 = Some(spawn(engine.clone(), tx.clone()));
+                }
+            }
+            Effect::RefreshNetworks => {
+                if let Some(w) = &self.0 {
+                    w.now.notify_one();
+                }
+            }
+            other => return Some(other),
+        }
+        None
+    }
+
+    fn stop(&mut self) {
+        if let Some(w) = self.0.take() {
+            w.task.abort();
+        }
+    }
 }
 
 /// Starts sampling into `tx`.

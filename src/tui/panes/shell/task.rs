@@ -12,7 +12,7 @@ use crate::engine::runtime::exec::ExecRequest;
 use crate::engine::runtime::protocol::{FrameKind, encode, read_frame, resize_payload};
 use crate::tui::action::{Action, Effect};
 use crate::tui::panes::shell::state::ShellKind;
-use crate::tui::tasks::Tx;
+use crate::tui::tasks::{PaneTasks, Tx};
 use std::io::Write;
 use std::os::unix::net::UnixStream;
 use std::sync::Arc;
@@ -43,6 +43,12 @@ pub struct ShellHandle {
 /// The open shell sessions, by id: what the runner keeps to perform the shell effects.
 #[derive(Default)]
 pub struct ShellSessions(Vec<(u64, ShellHandle)>);
+
+impl PaneTasks for ShellSessions {
+    fn perform(&mut self, effect: Effect, engine: &Engine, tx: &Tx) -> Option<Effect> {
+        ShellSessions::perform(self, effect, engine, tx)
+    }
+}
 
 impl ShellSessions {
     /// Performs `effect` when it is a shell one (open, input, resize, close) and gives

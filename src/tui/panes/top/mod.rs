@@ -1,4 +1,5 @@
 //! The Top pane: the selected container's processes.
 
 pub mod state;
+pub mod task;
 pub mod view;

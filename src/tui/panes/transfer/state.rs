@@ -1,11 +1,7 @@
 //! Pulls and pushes from the dashboard: the per-layer progress the Images pane draws as
-//! gauges, and the background task that runs the engine's pull or push and forwards its
-//! progress events as actions (so `update` and the panes never wait on the network).
+//! gauges (the task that feeds it is in `task.rs`).
 
-use crate::engine::Engine;
-use crate::engine::registry::{Progress, PullOptions, PushOptions, RegistryOptions};
-use crate::tui::action::Action;
-use crate::tui::tasks::Tx;
+use crate::engine::registry::Progress;
 
 /// Which way the bytes go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -159,63 +155,6 @@ impl Transfer {
             .filter(|l| !matches!(l.phase, Phase::Exists | Phase::Mounted(_)))
             .fold((0, 0), |(c, t), l| (c + l.current, t + l.total))
     }
-}
-
-/// Runs the pull or push of `reference` to the end, sending each progress event through
-/// `send` as [`Action::TransferProgress`]. Returns the line the status bar shows, or the
-/// engine's error (one line).
-pub async fn run(
-    engine: &Engine,
-    registries: RegistryOptions,
-    kind: TransferKind,
-    reference: &str,
-    send: impl Fn(Action),
-) -> Result<String, String> {
-    let forward = |p: Progress| send(Action::TransferProgress(p));
-    match kind {
-        TransferKind::Pull => {
-            let opts = PullOptions {
-                platform: None,
-                registries,
-            };
-            engine
-                .pull_image(reference, &opts, forward)
-                .await
-                .map(|r| format!("pulled '{}' ({})", r.reference, r.digest))
-        }
-        TransferKind::Push => {
-            let opts = PushOptions { registries };
-            engine
-                .push_image(reference, &opts, forward)
-                .await
-                .map(|r| format!("pushed '{reference}' ({})", r.digest))
-        }
-    }
-    .map_err(|e| e.to_string().replace('\n', " "))
-}
-
-/// Starts [`run`] in the background; its progress and then
-/// [`Action::TransferFinished`] arrive on `tx`. The engine's pull is driven on a blocking
-/// thread of the runtime (its progress callback is not `Send`), never on the UI task.
-pub fn spawn(
-    engine: Engine,
-    registries: RegistryOptions,
-    kind: TransferKind,
-    reference: String,
-    tx: Tx,
-) -> tokio::task::JoinHandle<()> {
-    let handle = tokio::runtime::Handle::current();
-    tokio::task::spawn_blocking(move || {
-        let progress_tx = tx.clone();
-        let result = handle.block_on(run(&engine, registries, kind, &reference, |a| {
-            let _ = progress_tx.send(a);
-        }));
-        let _ = tx.send(Action::TransferFinished {
-            kind,
-            reference,
-            result,
-        });
-    })
 }
 
 #[cfg(test)]
