@@ -14,6 +14,7 @@ pub mod app;
 pub mod bindings;
 pub mod keymap;
 pub mod keys;
+mod navigate;
 pub mod op;
 pub mod panes;
 pub mod runner;

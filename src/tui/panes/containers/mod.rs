@@ -1,5 +1,6 @@
 //! The Containers pane: `docker ps -a` as a table, with each container's actions.
 
+mod update;
 pub mod view;
 
 #[cfg(test)]

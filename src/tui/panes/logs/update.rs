@@ -235,4 +235,41 @@ impl App {
         }
         vec![]
     }
+
+    /// Lines from the log follower of `generation` (a stale one's are dropped).
+    pub(crate) fn log_lines(&mut self, generation: u64, lines: Vec<LogLine>) -> Vec<Effect> {
+        if generation == self.logs.generation {
+            self.logs.push(&lines);
+        }
+        vec![]
+    }
+
+    /// The log follower of `generation` stopped (with the error, if it failed).
+    pub(crate) fn log_ended(&mut self, generation: u64, error: Option<String>) -> Vec<Effect> {
+        if generation == self.logs.generation {
+            self.logs.ended = true;
+            self.logs.error = error;
+        }
+        vec![]
+    }
+
+    /// Starts following the selected container's log when the selection changed.
+    pub(crate) fn follow_selected(&mut self) -> Vec<Effect> {
+        let name = self.selected_container().map(|c| c.name().to_string());
+        // The merged view stays until it is left (merge_logs again).
+        if name == self.logs.container || !self.logs.merged.is_empty() {
+            return vec![];
+        }
+        self.restart_follow(name)
+    }
+
+    /// Follows `name`'s log (or none) as a new generation.
+    pub(crate) fn restart_follow(&mut self, name: Option<String>) -> Vec<Effect> {
+        let generation = self.logs.reset(name.clone());
+        vec![Effect::FollowLogs {
+            container: name,
+            generation,
+            tail: self.settings.log_tail,
+        }]
+    }
 }
