@@ -78,4 +78,6 @@ pub fn run(engine: Engine, config: &Config, config_path: &Path) -> anyhow::Resul
 }
 
 #[cfg(test)]
+mod testkit;
+#[cfg(test)]
 mod update_tests;

@@ -2,6 +2,8 @@
 //! TestBackend, driven by actions as the keys would), and what saving asks for
 //! (`tests/tui_logs_save.rs` saves a real container's log).
 
+mod ansi;
+
 use crate::engine::container::{Container, ContainerConfig, ContainerState, Status};
 use crate::engine::observe::logs::{LogLine, Stream};
 use crate::tui::action::{Action, Effect};

@@ -1,6 +1,8 @@
 //! Unit tests of the Stats/Top side of `App::update`: the bounded history ring, scroll
 //! back, sorting the container list and the processes, and when the watchers run.
 
+mod render;
+
 use crate::engine::container::{Container, Status};
 use crate::engine::observe::stats::StatsSample;
 use crate::engine::observe::top::ProcessInfo;

@@ -3,3 +3,6 @@
 pub mod state;
 pub mod task;
 pub mod view;
+
+#[cfg(test)]
+mod tests;
