@@ -11,15 +11,15 @@
 
 pub mod action;
 pub mod app;
-pub mod bindings;
+mod bindings;
 pub mod keymap;
-pub mod keys;
+pub(crate) mod keys;
 mod navigate;
-pub mod op;
+mod op;
 pub mod panes;
 pub mod runner;
-pub mod tasks;
-pub mod terminal;
+pub(crate) mod tasks;
+mod terminal;
 pub mod theme;
 pub mod ui;
 mod update;

@@ -1,14 +1,14 @@
 //! Drawing: one pure function per pane, `render(app, theme, area, buf)`. Nothing here
 //! changes state or calls the engine.
 
-pub mod columns;
-pub mod command_log;
-pub mod confirm;
-pub mod help;
-pub mod hints;
-pub mod layout;
-pub mod prompt;
-pub mod status;
+pub(crate) mod columns;
+pub(crate) mod command_log;
+pub(crate) mod confirm;
+pub(crate) mod help;
+pub(crate) mod hints;
+pub(crate) mod layout;
+pub(crate) mod prompt;
+pub(crate) mod status;
 
 use super::app::{App, Pane, Popup};
 use super::theme::{Role, Theme};

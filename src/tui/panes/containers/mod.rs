@@ -1,7 +1,7 @@
 //! The Containers pane: `docker ps -a` as a table, with each container's actions.
 
 mod update;
-pub mod view;
+pub(crate) mod view;
 
 #[cfg(test)]
 mod tests;

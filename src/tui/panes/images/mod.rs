@@ -1,13 +1,13 @@
 //! The Images pane: the image list, the selected image's history, its layer file tree, and
 //! the run of a typed image (pulled first when missing).
 
-pub mod layertree;
-pub mod run;
-pub mod state;
-pub mod task;
-pub mod tree;
+pub(crate) mod layertree;
+pub(crate) mod run;
+pub(crate) mod state;
+pub(crate) mod task;
+pub(crate) mod tree;
 mod update;
-pub mod view;
+pub(crate) mod view;
 
 #[cfg(test)]
 mod tests;

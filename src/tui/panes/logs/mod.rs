@@ -1,13 +1,13 @@
 //! The Logs pane: the buffer of the selected container's lines, search, filter, the
 //! merged view of several containers, saving, and the view.
 
-pub mod line;
+pub(crate) mod line;
 pub mod save;
-pub mod search;
-pub mod state;
-pub mod task;
+pub(crate) mod search;
+pub(crate) mod state;
+pub(crate) mod task;
 mod update;
-pub mod view;
+pub(crate) mod view;
 
 #[cfg(test)]
 mod tests;

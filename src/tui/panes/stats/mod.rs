@@ -1,9 +1,9 @@
 //! The Stats pane: live charts of the selected container, and the watchers' updates.
 
-pub mod state;
-pub mod task;
+pub(crate) mod state;
+pub(crate) mod task;
 mod update;
-pub mod view;
+pub(crate) mod view;
 
 #[cfg(test)]
 mod tests;

@@ -1,8 +1,8 @@
 //! The Top pane: the selected container's processes.
 
-pub mod state;
-pub mod task;
-pub mod view;
+pub(crate) mod state;
+pub(crate) mod task;
+pub(crate) mod view;
 
 #[cfg(test)]
 mod tests;

@@ -3,7 +3,7 @@
 pub mod state;
 pub mod task;
 mod update;
-pub mod view;
+pub(crate) mod view;
 
 #[cfg(test)]
 mod tests;
