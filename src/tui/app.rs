@@ -4,6 +4,8 @@
 use super::action::EngineOp;
 use super::keymap::Keymap;
 use crate::engine::container::Container;
+use crate::tui::panes::build::state::BuildState;
+use crate::tui::panes::containers::state::ContainersState;
 use crate::tui::panes::images::state::ImagesState;
 use crate::tui::panes::logs::state::LogView;
 use crate::tui::panes::networks::state::NetworksState;
@@ -232,22 +234,12 @@ pub struct App {
     pub keymap: Keymap,
     /// Settings.
     pub settings: AppSettings,
-    /// The last container list, newest first.
-    pub containers: Vec<Container>,
-    /// The networks of each container (the NETWORKS column).
-    pub memberships: crate::engine::network::membership::Memberships,
-    /// Whether a list has arrived yet.
-    pub listed: bool,
-    /// Index of the selected container.
-    pub selected: usize,
+    /// The Containers pane.
+    pub containers: ContainersState,
     /// The focused pane.
     pub focus: Pane,
     /// The pane under the container list (Logs, Stats or Top).
     pub detail: Pane,
-    /// The container list's order.
-    pub sort: ContainerSort,
-    /// Container ids in the engine's order (newest first), for sorting by age.
-    pub ps_order: Vec<String>,
     /// The Images pane.
     pub images: ImagesState,
     /// CPU, memory and I/O histories.
@@ -277,10 +269,8 @@ pub struct App {
     pub networks: NetworksState,
     /// The Shell pane's sessions.
     pub shell: ShellView,
-    /// The running or last build.
-    pub build: crate::tui::panes::build::state::BuildView,
-    /// The build form's last values.
-    pub build_form: crate::tui::panes::build::state::BuildForm,
+    /// The build popups: the running or last build, the form's last values.
+    pub build: BuildState,
     /// The running pull or push, with its per-layer progress.
     pub transfer: Option<crate::tui::panes::transfer::state::Transfer>,
     /// A run from the dashboard waiting for the pull of its missing image.
@@ -294,14 +284,9 @@ impl App {
             keymap,
             logs: LogView::new(settings.log_buffer),
             settings,
-            containers: Vec::new(),
-            memberships: Default::default(),
-            listed: false,
-            selected: 0,
+            containers: ContainersState::default(),
             focus: Pane::Containers,
             detail: Pane::Logs,
-            sort: ContainerSort::Age,
-            ps_order: Vec::new(),
             images: ImagesState::default(),
             metrics: Metrics::new(HISTORY),
             top: TopView::default(),
@@ -318,8 +303,7 @@ impl App {
                 width: 80,
                 ..ShellView::default()
             },
-            build: Default::default(),
-            build_form: Default::default(),
+            build: BuildState::default(),
             transfer: None,
             run_after_pull: None,
         }
@@ -327,7 +311,7 @@ impl App {
 
     /// The selected container, if any.
     pub fn selected_container(&self) -> Option<&Container> {
-        self.containers.get(self.selected)
+        self.containers.list.get(self.containers.selected)
     }
 
     /// Sets an informational status message.

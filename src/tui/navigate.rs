@@ -77,11 +77,15 @@ impl App {
             }
             return vec![];
         }
-        if self.containers.is_empty() {
+        if self.containers.list.is_empty() {
             return vec![];
         }
-        let last = self.containers.len() - 1;
-        self.selected = self.selected.saturating_add_signed(delta).min(last);
+        let last = self.containers.list.len() - 1;
+        self.containers.selected = self
+            .containers
+            .selected
+            .saturating_add_signed(delta)
+            .min(last);
         self.follow_selected()
     }
 }

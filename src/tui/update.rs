@@ -29,7 +29,7 @@ impl App {
             Action::User(a) => self.user(a),
             Action::ContainersListed(Ok(list)) => self.set_containers(list),
             Action::NetworksOfContainers(m) => {
-                self.memberships = m;
+                self.containers.memberships = m;
                 vec![]
             }
             Action::ContainersListed(Err(e)) => {

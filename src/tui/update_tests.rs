@@ -73,7 +73,7 @@ fn moving_selection_stays_in_range_and_follows_logs() {
     let mut a = app();
     listed(&mut a, &["web", "db", "cache"]);
     let fx = a.update(key('j'));
-    assert_eq!(a.selected, 1);
+    assert_eq!(a.containers.selected, 1);
     assert_eq!(follows(&fx), Some(Some("db".into())));
     a.update(Action::Key(KeyEvent::new(
         KeyCode::Down,
@@ -81,13 +81,13 @@ fn moving_selection_stays_in_range_and_follows_logs() {
     )));
     a.update(key('j'));
     a.update(key('j'));
-    assert_eq!(a.selected, 2, "stops at the last row");
+    assert_eq!(a.containers.selected, 2, "stops at the last row");
     a.update(key('k'));
-    assert_eq!(a.selected, 1);
+    assert_eq!(a.containers.selected, 1);
     a.update(key('g'));
-    assert_eq!(a.selected, 0);
+    assert_eq!(a.containers.selected, 0);
     a.update(key('G'));
-    assert_eq!(a.selected, 2);
+    assert_eq!(a.containers.selected, 2);
 }
 
 #[test]
@@ -211,7 +211,7 @@ fn tab_and_enter_move_focus_and_logs_scroll() {
     // With the logs focused, k scrolls the log and leaves the selection alone.
     a.update(key('k'));
     assert!(!a.logs.follow);
-    assert_eq!(a.selected, 0);
+    assert_eq!(a.containers.selected, 0);
     a.update(key('G'));
     assert!(a.logs.follow);
     // Tab goes on through Stats, Top, Images and Networks back to the list.

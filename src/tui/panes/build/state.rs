@@ -128,6 +128,15 @@ pub struct StepRow {
     pub failed: bool,
 }
 
+/// The build popups' state: the running or last build, and the form's last values.
+#[derive(Debug, Clone, Default)]
+pub struct BuildState {
+    /// The running or last build.
+    pub view: BuildView,
+    /// The build form's last values.
+    pub form: BuildForm,
+}
+
 /// A build running or done.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct BuildView {

@@ -13,11 +13,11 @@ use crossterm::event::{KeyCode, KeyModifiers};
 impl App {
     /// Opens the build form (the last one's values, when there was one).
     pub(crate) fn ask_build(&mut self) -> Vec<Effect> {
-        if self.build.running {
+        if self.build.view.running {
             self.popup = Some(Popup::Building);
             return vec![];
         }
-        let mut form = self.build_form.clone();
+        let mut form = self.build.form.clone();
         form.field = 0;
         self.popup = Some(Popup::Build(form));
         vec![]
@@ -53,9 +53,9 @@ impl App {
                 vec![]
             }
             Ok(req) => {
-                self.build_form = form;
+                self.build.form = form;
                 self.command_log.push(req.cli_line());
-                self.build = BuildView::start(req.clone());
+                self.build.view = BuildView::start(req.clone());
                 self.popup = Some(Popup::Building);
                 self.info(format!("building '{}'", req.context));
                 vec![Effect::Build {
@@ -68,13 +68,13 @@ impl App {
 
     /// A progress report of the running build.
     pub(crate) fn build_progress(&mut self, e: BuildEvent) -> Vec<Effect> {
-        self.build.event(e);
+        self.build.view.event(e);
         vec![]
     }
 
     /// The build ended: on success, show its image's layers.
     pub(crate) fn build_finished(&mut self, result: Result<String, String>) -> Vec<Effect> {
-        self.build.finish(result.clone());
+        self.build.view.finish(result.clone());
         match result {
             Ok(id) => {
                 self.info(format!(
@@ -97,7 +97,7 @@ impl App {
 
     /// After an image list: select the image a build just made, with its history.
     pub(crate) fn select_built_image(&mut self) -> Vec<Effect> {
-        let Some(id) = self.build.select_after.take() else {
+        let Some(id) = self.build.view.select_after.take() else {
             return vec![];
         };
         let im = &mut self.images;
@@ -168,12 +168,12 @@ mod tests {
             total: 1,
             text: "FROM busybox".into(),
         }));
-        assert_eq!(app.build.steps.len(), 1);
+        assert_eq!(app.build.view.steps.len(), 1);
         let effects = app.update(Action::BuildFinished(Ok("sha256:abc".into())));
         assert!(effects.contains(&Effect::ListImages));
         assert_eq!(app.focus, Pane::Images);
         assert_eq!(app.popup, None);
-        assert_eq!(app.build.select_after.as_deref(), Some("sha256:abc"));
+        assert_eq!(app.build.view.select_after.as_deref(), Some("sha256:abc"));
 
         // A failure keeps the view open with the error.
         key(&mut app, KeyCode::Char('b'));

@@ -71,7 +71,7 @@ pub fn render_form(app: &App, form: &BuildForm, theme: &Theme, area: Rect, buf: 
 
 /// Draws the running or last build: steps on top, output below, the outcome last.
 pub fn render_progress(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
-    let b = &app.build;
+    let b = &app.build.view;
     let rect = centered(
         area,
         area.width.saturating_sub(4).max(20),
@@ -231,7 +231,7 @@ mod tests {
             text: "RUN make".into(),
         });
         v.event(BuildEvent::Output(b"compiling...\n".to_vec()));
-        app.build = v;
+        app.build.view = v;
         app.popup = Some(Popup::Building);
         let s = screen(&app);
         assert!(s.contains("Build . "), "{s}");

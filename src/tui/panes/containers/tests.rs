@@ -41,7 +41,7 @@ fn status_cells_use_the_status_roles() {
     let theme = Theme::preset("default").expect("theme");
     let mut app = app_with(Keymap::default());
     // Select the last row so the rows checked below carry their own colours.
-    app.selected = 3;
+    app.containers.selected = 3;
     let buf = draw(&app, &theme, 120, 30);
     let role = |r: Role| theme.style(r).fg.expect("role has a colour");
     assert_eq!(fg_at(&buf, "Exited (137)"), role(Role::StatusExited));
@@ -65,7 +65,7 @@ fn status_cells_use_the_status_roles() {
 fn a_container_being_stopped_says_so_until_the_engine_returns() {
     let theme = Theme::preset("default").expect("theme");
     let mut app = app_with(Keymap::default());
-    app.selected = 3;
+    app.containers.selected = 3;
     app.update(Action::User(UserAction::GoTop));
     app.update(Action::User(UserAction::StopContainer));
     let buf = draw(&app, &theme, 120, 30);
@@ -75,7 +75,7 @@ fn a_container_being_stopped_says_so_until_the_engine_returns() {
     assert!(!screen.contains("Up 5 minutes"), "{screen}");
     assert!(screen.contains("stopping 'web'…"), "status bar: {screen}");
     assert!(screen.contains("berth stop web"), "command log: {screen}");
-    app.selected = 3;
+    app.containers.selected = 3;
     let buf = draw(&app, &theme, 120, 30);
     assert_eq!(
         fg_at(&buf, "Stopping…"),

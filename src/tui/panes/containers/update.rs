@@ -41,10 +41,10 @@ impl App {
     /// still there and the index in range when it is not.
     pub(crate) fn set_containers(&mut self, list: Vec<Container>) -> Vec<Effect> {
         let before = self.selected_container().map(|c| c.id().to_string());
-        self.ps_order = list.iter().map(|c| c.id().to_string()).collect();
-        self.containers = list;
-        self.listed = true;
-        let ids: Vec<&str> = self.containers.iter().map(|c| c.id()).collect();
+        self.containers.ps_order = list.iter().map(|c| c.id().to_string()).collect();
+        self.containers.list = list;
+        self.containers.listed = true;
+        let ids: Vec<&str> = self.containers.list.iter().map(|c| c.id()).collect();
         self.metrics.retain(&ids);
         self.sort_containers(before);
         let mut effects = self.follow_selected();

@@ -41,12 +41,12 @@ fn capitalized(word: &str) -> String {
 pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let title = Line::from(format!(
         " Containers ({}) · sorted by {} ",
-        app.containers.len(),
-        app.sort.label()
+        app.containers.list.len(),
+        app.containers.sort.label()
     ));
     let block = pane_block(title, is_focused(app, Pane::Containers), theme);
-    if app.containers.is_empty() {
-        let text = if app.listed {
+    if app.containers.list.is_empty() {
+        let text = if app.containers.listed {
             "no containers: create one with 'berth run -d --name web IMAGE'"
         } else {
             "loading…"
@@ -58,6 +58,7 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
     }
     let texts: Vec<[String; 6]> = app
         .containers
+        .list
         .iter()
         .map(|c| {
             let name = if app.logs.marked.iter().any(|m| m == c.name()) {
@@ -75,7 +76,7 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
                 c.config.image.clone(),
                 status,
                 c.config.ports_text(),
-                app.memberships.names_of(&c.config),
+                app.containers.memberships.names_of(&c.config),
             ]
         })
         .collect();
@@ -112,7 +113,7 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
             .map(|(_, h)| Cell::from(*h)),
     )
     .style(theme.style(Role::Header));
-    let rows = app.containers.iter().zip(&texts).map(|(c, t)| {
+    let rows = app.containers.list.iter().zip(&texts).map(|(c, t)| {
         let role = status_role(c.state.status);
         let status_role = if app.pending.contains_key(c.name()) {
             Role::StatusRestarting
@@ -150,7 +151,7 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         .row_highlight_style(theme.style(Role::Selection))
         .highlight_symbol("▶ ");
     // A local table state: ratatui scrolls it to show the selection; nothing is kept.
-    let mut state = TableState::default().with_selected(Some(app.selected));
+    let mut state = TableState::default().with_selected(Some(app.containers.selected));
     StatefulWidget::render(table, area, buf, &mut state);
 }
 

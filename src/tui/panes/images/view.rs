@@ -69,6 +69,7 @@ fn render_list(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let rows = im.rows.iter().map(|r| {
         let users = app
             .containers
+            .list
             .iter()
             .filter(|c| c.config.image_id == r.image.id)
             .count();

@@ -188,12 +188,13 @@ impl App {
         }
         let names: Vec<String> = if self.logs.marked.is_empty() {
             self.containers
+                .list
                 .iter()
                 .filter(|c| c.state.status.has_shim())
                 .map(|c| c.name().to_string())
                 .collect()
         } else {
-            let listed = |m: &String| self.containers.iter().any(|c| c.name() == m);
+            let listed = |m: &String| self.containers.list.iter().any(|c| c.name() == m);
             self.logs
                 .marked
                 .iter()

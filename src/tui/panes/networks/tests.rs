@@ -119,8 +119,9 @@ fn sample(nets: &[Network], at: DateTime<Utc>, rx: u64) -> Action {
 
 /// Selects the container named `name` in the list (the list is ordered newest first).
 fn select(a: &mut App, name: &str) {
-    a.selected = a
+    a.containers.selected = a
         .containers
+        .list
         .iter()
         .position(|c| c.name() == name)
         .expect("listed");
@@ -169,13 +170,13 @@ fn two_samples_give_rates_per_endpoint() {
     a.update(key('n'));
     a.update(sample(&nets, t0(), 1000));
     let app_net = nets[2].clone();
-    let rows = a.networks.endpoint_rows(&app_net, &a.containers);
+    let rows = a.networks.endpoint_rows(&app_net, &a.containers.list);
     assert_eq!(rows.len(), 2);
     assert_eq!(rows[0].name, "db");
     let io = rows[0].io.expect("io");
     assert_eq!((io.rx, io.tx, io.rx_rate), (1000, 500, None));
     a.update(sample(&nets, t0() + Duration::seconds(2), 5000));
-    let rows = a.networks.endpoint_rows(&app_net, &a.containers);
+    let rows = a.networks.endpoint_rows(&app_net, &a.containers.list);
     let io = rows[1].io.expect("io");
     assert_eq!(rows[1].container_id, list[0].id());
     assert_eq!(io.rx_rate, Some(2000.0));
@@ -184,17 +185,17 @@ fn two_samples_give_rates_per_endpoint() {
     // A refresh right after a sample updates totals and keeps the last interval's rates;
     // the next sample measures from the last full one.
     a.update(sample(&nets, t0() + Duration::milliseconds(2100), 9000));
-    let io = a.networks.endpoint_rows(&app_net, &a.containers)[1]
+    let io = a.networks.endpoint_rows(&app_net, &a.containers.list)[1]
         .io
         .expect("io");
     assert_eq!((io.rx, io.rx_rate), (9000, Some(2000.0)));
     a.update(sample(&nets, t0() + Duration::seconds(3), 9000));
-    let io = a.networks.endpoint_rows(&app_net, &a.containers)[1]
+    let io = a.networks.endpoint_rows(&app_net, &a.containers.list)[1]
         .io
         .expect("io");
     assert_eq!(io.rx_rate, Some(4000.0));
     // web's eth1 on the default bridge has no counters in this sample.
-    let rows = a.networks.endpoint_rows(&nets[0], &a.containers);
+    let rows = a.networks.endpoint_rows(&nets[0], &a.containers.list);
     assert!(
         rows.iter()
             .find(|r| r.name == "web")

@@ -137,6 +137,7 @@ impl App {
         }
         let mut containers: Vec<(String, String)> = self
             .containers
+            .list
             .iter()
             .filter(|c| n.endpoints.contains_key(c.id()) != connect)
             .filter(|c| !connect || c.config.on_berth_network())

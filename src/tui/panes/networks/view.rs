@@ -21,7 +21,7 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let selected = nets.current();
     // One line per endpoint, one more for each published port past its first.
     let lines: usize = selected.map_or(0, |n| {
-        nets.endpoint_rows(n, &app.containers)
+        nets.endpoint_rows(n, &app.containers.list)
             .iter()
             .map(|r| r.ports.len().max(1))
             .sum()
@@ -51,7 +51,7 @@ fn render_list(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let of = nets
         .for_container
         .as_ref()
-        .and_then(|id| app.containers.iter().find(|c| c.id() == id));
+        .and_then(|id| app.containers.list.iter().find(|c| c.id() == id));
     let title = match of {
         Some(c) => format!(
             " Networks ({}) · ● = networks of '{}' ",
@@ -172,7 +172,7 @@ fn render_topology(app: &App, n: &Network, theme: &Theme, area: Rect, buf: &mut 
     }
     title.push(' ');
     let block = pane_block(Line::from(title), false, theme);
-    let rows = app.networks.endpoint_rows(n, &app.containers);
+    let rows = app.networks.endpoint_rows(n, &app.containers.list);
     if rows.is_empty() {
         Paragraph::new(
             Line::from(format!(

@@ -93,13 +93,14 @@ fn cycle_sort_orders_containers_by_cpu_memory_name_and_back_to_age() {
     }
     let names = |a: &App| {
         a.containers
+            .list
             .iter()
             .map(|c| c.name().to_string())
             .collect::<Vec<_>>()
     };
     assert_eq!(names(&a), ["web", "db", "cache"]);
     user(&mut a, UserAction::CycleSort);
-    assert_eq!(a.sort, ContainerSort::Cpu);
+    assert_eq!(a.containers.sort, ContainerSort::Cpu);
     assert_eq!(names(&a), ["db", "cache", "web"]);
     assert_eq!(
         a.selected_container().map(|c| c.name()),
@@ -109,7 +110,7 @@ fn cycle_sort_orders_containers_by_cpu_memory_name_and_back_to_age() {
     user(&mut a, UserAction::CycleSort);
     assert_eq!(names(&a), ["cache", "db", "web"]);
     user(&mut a, UserAction::CycleSort);
-    assert_eq!(a.sort, ContainerSort::Name);
+    assert_eq!(a.containers.sort, ContainerSort::Name);
     assert_eq!(names(&a), ["cache", "db", "web"]);
     user(&mut a, UserAction::CycleSort);
     assert_eq!(names(&a), ["web", "db", "cache"], "age: the engine's order");

@@ -74,10 +74,13 @@ impl App {
             self.top.resort();
             self.info(format!("processes sorted by {}", self.top.sort.label()));
         } else {
-            self.sort = self.sort.next();
+            self.containers.sort = self.containers.sort.next();
             let keep = self.selected_container().map(|c| c.id().to_string());
             self.sort_containers(keep);
-            self.info(format!("containers sorted by {}", self.sort.label()));
+            self.info(format!(
+                "containers sorted by {}",
+                self.containers.sort.label()
+            ));
         }
         vec![]
     }
@@ -87,36 +90,43 @@ impl App {
         let metrics = &self.metrics;
         let cpu = |id: &str| metrics.latest(id).map_or(-1.0, |p| p.cpu);
         let mem = |id: &str| metrics.latest(id).map_or(0, |p| p.mem);
-        match self.sort {
+        match self.containers.sort {
             // The engine lists newest first: keep its order.
             ContainerSort::Age => {
-                let order = &self.ps_order;
+                let order = &self.containers.ps_order;
                 let at = |id: &str| order.iter().position(|o| o == id);
-                self.containers.sort_by_key(|c| at(c.id()));
+                self.containers.list.sort_by_key(|c| at(c.id()));
             }
-            ContainerSort::Name => self.containers.sort_by(|a, b| a.name().cmp(b.name())),
-            ContainerSort::Cpu => self.containers.sort_by(|a, b| {
+            ContainerSort::Name => self.containers.list.sort_by(|a, b| a.name().cmp(b.name())),
+            ContainerSort::Cpu => self.containers.list.sort_by(|a, b| {
                 cpu(b.id())
                     .total_cmp(&cpu(a.id()))
                     .then(a.name().cmp(b.name()))
             }),
             ContainerSort::Memory => self
                 .containers
+                .list
                 .sort_by(|a, b| mem(b.id()).cmp(&mem(a.id())).then(a.name().cmp(b.name()))),
         }
         if let Some(i) = keep
             .as_deref()
-            .and_then(|id| self.containers.iter().position(|c| c.id() == id))
+            .and_then(|id| self.containers.list.iter().position(|c| c.id() == id))
         {
-            self.selected = i;
+            self.containers.selected = i;
         }
-        self.selected = self.selected.min(self.containers.len().saturating_sub(1));
+        self.containers.selected = self
+            .containers
+            .selected
+            .min(self.containers.list.len().saturating_sub(1));
     }
 
     pub(crate) fn stats_sampled(&mut self, samples: Vec<StatsSample>) -> Vec<Effect> {
         let keep = self.selected_container().map(|c| c.id().to_string());
         self.metrics.push(samples, keep.as_deref());
-        if matches!(self.sort, ContainerSort::Cpu | ContainerSort::Memory) {
+        if matches!(
+            self.containers.sort,
+            ContainerSort::Cpu | ContainerSort::Memory
+        ) {
             self.sort_containers(keep);
         }
         vec![]

@@ -20,17 +20,17 @@ fn selection_survives_reordering_and_removal() {
         .enumerate()
         .map(|(i, n)| container(if *n == "new" { 9 } else { i as u8 }, n, Status::Running))
         .collect();
-    list[3] = a.containers[2].clone();
+    list[3] = a.containers.list[2].clone();
     a.update(Action::ContainersListed(Ok(list)));
     assert_eq!(a.selected_container().map(|c| c.name()), Some("cache"));
-    assert_eq!(a.selected, 3);
+    assert_eq!(a.containers.selected, 3);
     // The selected container disappears: the index stays in range.
     let fx = listed(&mut a, &["web"]);
-    assert_eq!(a.selected, 0);
+    assert_eq!(a.containers.selected, 0);
     assert_eq!(follows(&fx), Some(Some("web".into())));
     // Everything disappears: nothing selected, the follower stops.
     let fx = listed(&mut a, &[]);
-    assert_eq!(a.selected, 0);
+    assert_eq!(a.containers.selected, 0);
     assert!(a.selected_container().is_none());
     assert_eq!(follows(&fx), Some(None));
     assert!(a.update(key('s')).is_empty(), "nothing to stop");
@@ -54,7 +54,7 @@ fn remove_asks_first_then_emits_rm_force() {
     // Keys of the panes do nothing while the dialog is open.
     assert!(a.update(key('s')).is_empty());
     assert!(a.update(key('j')).is_empty());
-    assert_eq!(a.selected, 1);
+    assert_eq!(a.containers.selected, 1);
     let fx = a.update(key('y'));
     assert_eq!(
         fx,
