@@ -126,7 +126,7 @@ fn a_typed_missing_image_is_pulled_with_the_gauge_then_run() {
         "{done:?}"
     );
     app.update(done);
-    assert!(app.run_after_pull.is_none());
+    assert!(app.images.run_after_pull.is_none());
     let cs = engine.containers().expect("list");
     assert_eq!(cs.len(), 1, "one container");
     assert_eq!(cs[0].config.name, "web");

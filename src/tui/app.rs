@@ -273,8 +273,6 @@ pub struct App {
     pub build: BuildState,
     /// The running pull or push, with its per-layer progress.
     pub transfer: Option<crate::tui::panes::transfer::state::Transfer>,
-    /// A run from the dashboard waiting for the pull of its missing image.
-    pub run_after_pull: Option<crate::tui::panes::images::run::PendingRun>,
 }
 
 impl App {
@@ -305,7 +303,6 @@ impl App {
             },
             build: BuildState::default(),
             transfer: None,
-            run_after_pull: None,
         }
     }
 

@@ -59,7 +59,11 @@ impl App {
             return vec![];
         };
         let image = image.clone();
-        if let Some(p) = self.run_after_pull.take_if(|p| p.op == op && p.pulled) {
+        if let Some(p) = self
+            .images
+            .run_after_pull
+            .take_if(|p| p.op == op && p.pulled)
+        {
             self.command_log
                 .push(format!("#   failed: no such image: '{}'", p.image));
             self.error(format!(
@@ -79,7 +83,7 @@ impl App {
         }
         self.command_log
             .push(format!("#   Unable to find image '{image}' locally"));
-        self.run_after_pull = Some(PendingRun {
+        self.images.run_after_pull = Some(PendingRun {
             op,
             image: image.clone(),
             pulled: false,
@@ -90,6 +94,7 @@ impl App {
     /// A pull ended: the run waiting for it starts now, or is dropped when it failed.
     pub(crate) fn pull_for_run_finished(&mut self, reference: &str, ok: bool) -> Vec<Effect> {
         let Some(p) = self
+            .images
             .run_after_pull
             .take_if(|p| !p.pulled && p.image == reference)
         else {
@@ -99,12 +104,12 @@ impl App {
             return vec![];
         }
         let op = p.op.clone();
-        self.run_after_pull = Some(PendingRun { pulled: true, ..p });
+        self.images.run_after_pull = Some(PendingRun { pulled: true, ..p });
         self.start_op(op)
     }
 
     /// A run ended (started or failed): nothing waits for it any more.
     pub(crate) fn run_finished(&mut self, op: &EngineOp) {
-        self.run_after_pull.take_if(|p| p.op == *op);
+        self.images.run_after_pull.take_if(|p| p.op == *op);
     }
 }

@@ -161,6 +161,8 @@ pub struct ImagesState {
     pub trees: HashMap<String, TreeSlot>,
     /// What the file panel shows (rebuilt when the selection or view changes).
     pub files: Vec<FileRow>,
+    /// A run from the dashboard waiting for the pull of its missing image.
+    pub run_after_pull: Option<crate::tui::panes::images::run::PendingRun>,
 }
 
 impl Default for ImagesState {
@@ -176,6 +178,7 @@ impl Default for ImagesState {
             view: TreeView::Layer,
             trees: HashMap::new(),
             files: Vec::new(),
+            run_after_pull: None,
         }
     }
 }

@@ -117,7 +117,7 @@ fn a_missing_image_is_pulled_with_the_gauges_then_run() {
         .map(|s| s.text.clone())
         .unwrap_or_default();
     assert!(status.contains("no such image"), "{status}");
-    assert!(app.run_after_pull.is_none());
+    assert!(app.images.run_after_pull.is_none());
 }
 
 #[test]
@@ -132,7 +132,7 @@ fn a_failed_pull_runs_nothing() {
         result: Err("manifest for 'nothere:latest' not found".into()),
     });
     assert!(!fx.iter().any(|e| matches!(e, Effect::Engine(_))), "{fx:?}");
-    assert!(app.run_after_pull.is_none());
+    assert!(app.images.run_after_pull.is_none());
     let status = app
         .status
         .as_ref()
@@ -152,7 +152,7 @@ fn a_run_waits_for_no_other_pull() {
     assert!(app.transfer.is_some());
     let fx = app.update(Action::RunNeedsPull(run_op("busybox", None)));
     assert!(fx.is_empty(), "{fx:?}");
-    assert!(app.run_after_pull.is_none());
+    assert!(app.images.run_after_pull.is_none());
     let status = app
         .status
         .as_ref()
