@@ -1,13 +1,12 @@
 //! The dashboard: full-screen terminal UI over the engine, in the Elm style.
 //!
-//! `App` (app.rs) is the state, changed only by `App::update` (update.rs) from `Action`s
-//! (action.rs); `update` returns `Effect`s that the runner (runner.rs) performs, feeding
-//! results back as actions. Background tasks (tasks.rs) turn input, ticks, the container
-//! list, log lines, stats samples and process lists into actions. Panes (ui/) are pure
-//! render functions of the state; the layer trees of the Images pane are computed by a
-//! background task (layertree.rs); the Networks pane's samples (networks, endpoint
-//! counters, DNS query logs) by its watcher (netwatch.rs).
-//! Keys (keymap.rs) and colours (theme.rs) are data from the config.
+//! `App` (app.rs) is the state, one field per pane, changed only by `App::update`
+//! (update.rs) from `Action`s (action.rs); `update` returns `Effect`s that the runner
+//! (runner.rs) hands to the pane they belong to, whose background side performs them and
+//! feeds results back as actions. Each pane lives in `panes/<pane>/`: its state, its part
+//! of `update`, its view (a pure render of the state), its background task and its tests.
+//! What the panes share stays here: the frame (ui/), the keymap (keymap.rs) and colours
+//! (theme.rs), both data from the config, and the input, clock and signal tasks (tasks.rs).
 
 pub mod action;
 pub mod app;

@@ -1,5 +1,7 @@
-//! Drawing: one pure function per pane, `render(app, theme, area, buf)`. Nothing here
-//! changes state or calls the engine.
+//! Drawing: the frame every pane shares (layout, columns, hints, the help, prompt and
+//! confirmation popups, the command log strip, the status bar), and `render`, which puts
+//! each pane's view (`panes/<pane>/view.rs`, a pure function of the state) in its place.
+//! Nothing here changes state or calls the engine.
 
 pub(crate) mod columns;
 pub(crate) mod command_log;
