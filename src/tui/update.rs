@@ -5,6 +5,7 @@ use super::action::{Action, Effect, EngineOp};
 use super::app::{App, Pane, Popup};
 use super::keymap::{Scope, UserAction};
 use super::keys::Key;
+use super::panes::shell::state::ShellKind;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 impl App {
@@ -211,14 +212,12 @@ impl App {
             RunImageByName => self.ask_run_by_name(),
             BuildImage => self.ask_build(),
             ToggleTreeView => self.toggle_tree_view(),
-            NextChoice => self.choice_by(1),
-            PrevChoice => self.choice_by(-1),
             CreateNetwork => self.ask_create_network(),
             RemoveNetwork => self.ask_remove_network(),
             ConnectNetwork => self.ask_connect(true),
             DisconnectNetwork => self.ask_connect(false),
-            ExecShell => self.open_shell(crate::tui::panes::shell::state::ShellKind::Exec),
-            AttachContainer => self.open_shell(crate::tui::panes::shell::state::ShellKind::Attach),
+            ExecShell => self.open_shell(ShellKind::Exec),
+            AttachContainer => self.open_shell(ShellKind::Attach),
             LeaveShell => self.leave_shell(),
             SearchLog => self.ask_search(),
             NextMatch => self.jump_match(true),
@@ -231,26 +230,11 @@ impl App {
             MergeLogs => self.toggle_merged(),
             PullImage => self.ask_pull(),
             PushImage => self.push_selected(),
-            ToggleFollow => {
-                if self.logs.follow {
-                    self.logs.follow = false;
-                    self.info("log paused: new lines are kept but the view stays");
-                } else {
-                    self.logs.bottom();
-                    self.info("following the log");
-                }
-                vec![]
-            }
+            ToggleFollow => self.toggle_follow(),
             StopContainer => self.op(EngineOp::Stop),
             StartContainer => self.op(EngineOp::Start),
             RestartContainer => self.op(EngineOp::Restart),
-            RemoveContainer => {
-                match self.selected_container() {
-                    Some(c) => self.popup = Some(Popup::ConfirmRemove(c.name().to_string())),
-                    None => self.error("no container selected"),
-                }
-                vec![]
-            }
+            RemoveContainer => self.ask_remove(),
             _ => return None,
         };
         Some(effects)
@@ -288,6 +272,8 @@ impl App {
                 None => self.quit(),
             },
             ClosePopup | Cancel => self.close_popup(),
+            NextChoice => self.choice_by(1),
+            PrevChoice => self.choice_by(-1),
             Confirm => match self.popup.take() {
                 Some(Popup::ConfirmRemove(name)) => {
                     let op = EngineOp::Remove {

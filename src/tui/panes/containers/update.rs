@@ -4,7 +4,7 @@
 
 use crate::engine::container::Container;
 use crate::tui::action::{Effect, EngineOp};
-use crate::tui::app::App;
+use crate::tui::app::{App, Popup};
 
 impl App {
     /// Calls the engine on the selected container (`make` names the call).
@@ -83,5 +83,14 @@ impl App {
             effects.push(Effect::RefreshNetworks);
         }
         effects
+    }
+
+    /// `remove_container`: asks first (the popup names the container).
+    pub(crate) fn ask_remove(&mut self) -> Vec<Effect> {
+        match self.selected_container() {
+            Some(c) => self.popup = Some(Popup::ConfirmRemove(c.name().to_string())),
+            None => self.error("no container selected"),
+        }
+        vec![]
     }
 }

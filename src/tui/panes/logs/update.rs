@@ -273,4 +273,16 @@ impl App {
             tail: self.settings.log_tail,
         }]
     }
+
+    /// `toggle_follow`: pauses the view (new lines are still kept) or follows again.
+    pub(crate) fn toggle_follow(&mut self) -> Vec<Effect> {
+        if self.logs.follow {
+            self.logs.follow = false;
+            self.info("log paused: new lines are kept but the view stays");
+        } else {
+            self.logs.bottom();
+            self.info("following the log");
+        }
+        vec![]
+    }
 }
