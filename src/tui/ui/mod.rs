@@ -15,13 +15,16 @@ pub(crate) mod status;
 use super::app::{App, Pane, Popup};
 use super::theme::{Role, Theme};
 use crate::tui::panes::build::view as build;
+use crate::tui::panes::containers::popups as container_popups;
 use crate::tui::panes::containers::view as containers;
+use crate::tui::panes::images::popups as image_popups;
 use crate::tui::panes::images::view as images;
 use crate::tui::panes::logs::view as logs;
 use crate::tui::panes::networks::popups as network_popups;
 use crate::tui::panes::networks::view as networks;
 use crate::tui::panes::shell::view as shell;
 use crate::tui::panes::stats::view as stats;
+use crate::tui::panes::top::popups as top_popups;
 use crate::tui::panes::top::view as top;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -54,16 +57,18 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
     status::render(app, theme, status_bar, buf);
     match &app.popup {
         Some(Popup::Help) => help::render(app, theme, area, buf),
-        Some(Popup::ConfirmRemove(name)) => confirm::render(app, name, theme, area, buf),
+        Some(Popup::ConfirmRemove(name)) => {
+            container_popups::render_remove(app, name, theme, area, buf)
+        }
         Some(Popup::ConfirmRemoveImage { name, force }) => {
-            confirm::render_remove_image(app, name, *force, theme, area, buf)
+            image_popups::render_remove_image(app, name, *force, theme, area, buf)
         }
         Some(Popup::ConfirmSignal {
             container,
             pid,
             command,
             choice,
-        }) => confirm::render_signal(app, (container, *pid, command), *choice, theme, area, buf),
+        }) => top_popups::render_signal(app, (container, *pid, command), *choice, theme, area, buf),
         Some(Popup::Prompt(p)) => prompt::render(app, p, theme, area, buf),
         Some(p @ (Popup::ConfirmRemoveNetwork(_) | Popup::NetworkConnect { .. })) => {
             network_popups::render(app, p, theme, area, buf)

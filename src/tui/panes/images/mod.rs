@@ -2,6 +2,7 @@
 //! the run of a typed image (pulled first when missing).
 
 pub(crate) mod layertree;
+pub(crate) mod popups;
 pub(crate) mod run;
 pub(crate) mod state;
 pub(crate) mod task;
