@@ -20,7 +20,7 @@ use berth::engine::{
 use berth::tui::action::Action;
 use berth::tui::app::{App, AppSettings, Pane};
 use berth::tui::keymap::Keymap;
-use berth::tui::networks::{self, NetworksSample};
+use berth::tui::panes::networks::state::{self as networks, NetworksSample};
 use berth::tui::theme::{Role, Theme};
 use berth::tui::ui;
 use chrono::Duration;
@@ -131,8 +131,9 @@ fn pane_shows_topology_ports_rates_and_the_dns_log() {
     let mut app = App::new(Keymap::default(), AppSettings::default(), now());
     app.update(Action::ContainersListed(Ok(list.clone())));
     // Open from es1 in the Containers pane: its networks are marked, app is selected.
-    app.selected = app
+    app.containers.selected = app
         .containers
+        .list
         .iter()
         .position(|c| c.name() == "es1")
         .expect("es1");
@@ -375,8 +376,9 @@ fn round_robin_queries_show_in_the_engine_log_and_the_pane() {
     app.update(Action::ContainersListed(Ok(engine
         .containers()
         .expect("ps"))));
-    app.selected = app
+    app.containers.selected = app
         .containers
+        .list
         .iter()
         .position(|c| c.name() == "es1")
         .expect("es1");

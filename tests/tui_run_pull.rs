@@ -12,8 +12,8 @@ use berth::engine::Engine;
 use berth::tui::action::{Action, Effect, EngineOp};
 use berth::tui::app::{App, AppSettings, Pane};
 use berth::tui::keymap::Keymap;
+use berth::tui::panes::transfer::task as transfer;
 use berth::tui::runner;
-use berth::tui::transfer;
 use container_harness::Berth;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use registry_harness::Registry;
@@ -126,7 +126,7 @@ fn a_typed_missing_image_is_pulled_with_the_gauge_then_run() {
         "{done:?}"
     );
     app.update(done);
-    assert!(app.run_after_pull.is_none());
+    assert!(app.images.run_after_pull.is_none());
     let cs = engine.containers().expect("list");
     assert_eq!(cs.len(), 1, "one container");
     assert_eq!(cs[0].config.name, "web");

@@ -9,7 +9,7 @@ use berth::engine::Engine;
 use berth::tui::action::Action;
 use berth::tui::app::{App, AppSettings, Pane};
 use berth::tui::keymap::{Keymap, UserAction};
-use berth::tui::shell_task::ShellSessions;
+use berth::tui::panes::shell::task::ShellSessions;
 use berth::tui::theme::Theme;
 use berth::tui::ui;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};

@@ -11,7 +11,8 @@ use berth::engine::Progress;
 use berth::tui::action::{Action, Effect};
 use berth::tui::app::{App, AppSettings, Pane};
 use berth::tui::keymap::Keymap;
-use berth::tui::transfer::{self, TransferKind};
+use berth::tui::panes::transfer::state::TransferKind;
+use berth::tui::panes::transfer::task as transfer;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use registry_harness::{Registry, busybox_rootfs};
 

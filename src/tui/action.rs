@@ -6,15 +6,15 @@
 
 pub use super::op::{EngineOp, quote};
 
-use super::images::ImageRow;
 use super::keymap::UserAction;
-use super::networks::NetworksSample;
-use super::shellview::ShellKind;
 use crate::engine::Container;
 use crate::engine::LayerTree;
 use crate::engine::LogLine;
 use crate::engine::ProcessInfo;
 use crate::engine::StatsSample;
+use crate::tui::panes::images::state::ImageRow;
+use crate::tui::panes::networks::state::NetworksSample;
+use crate::tui::panes::shell::state::ShellKind;
 use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
 use std::path::PathBuf;
@@ -123,7 +123,7 @@ pub enum Action {
     /// The pull or push ended: the status line, or the error.
     TransferFinished {
         /// Pull or push.
-        kind: super::transfer::TransferKind,
+        kind: crate::tui::panes::transfer::state::TransferKind,
         /// What was asked for.
         reference: String,
         /// What the status bar says, or why it failed.
@@ -232,14 +232,14 @@ pub enum Effect {
     /// Build an image.
     Build {
         /// What to build.
-        request: super::build::BuildRequest,
+        request: crate::tui::panes::build::state::BuildRequest,
         /// The network of its RUN steps.
         network: String,
     },
     /// Pull or push `reference` in the background, sending progress back.
     Transfer {
         /// Pull or push.
-        kind: super::transfer::TransferKind,
+        kind: crate::tui::panes::transfer::state::TransferKind,
         /// The reference.
         reference: String,
         /// Registry settings.

@@ -2,14 +2,16 @@
 //! (in `update.rs`); the panes draw it.
 
 use super::action::EngineOp;
-use super::images::ImagesState;
 use super::keymap::Keymap;
-use super::logview::LogView;
-use super::metrics::{HISTORY, Metrics};
-use super::networks::NetworksState;
-use super::shellview::ShellView;
-use super::topview::TopView;
 use crate::engine::Container;
+use crate::tui::panes::build::state::BuildState;
+use crate::tui::panes::containers::state::ContainersState;
+use crate::tui::panes::images::state::ImagesState;
+use crate::tui::panes::logs::state::LogView;
+use crate::tui::panes::networks::state::NetworksState;
+use crate::tui::panes::shell::state::ShellView;
+use crate::tui::panes::stats::state::{HISTORY, Metrics};
+use crate::tui::panes::top::state::TopView;
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -134,7 +136,7 @@ pub enum Popup {
     },
     /// "Send SIGNAL to process PID?", with the signal chosen from [`SIGNALS`].
     ///
-    /// [`SIGNALS`]: super::topview::SIGNALS
+    /// [`SIGNALS`]: crate::tui::panes::top::state::SIGNALS
     ConfirmSignal {
         /// The container.
         container: String,
@@ -162,7 +164,7 @@ pub enum Popup {
         connect: bool,
     },
     /// The build form.
-    Build(super::build::BuildForm),
+    Build(crate::tui::panes::build::state::BuildForm),
     /// The running (or last) build's steps.
     Building,
 }
@@ -232,22 +234,12 @@ pub struct App {
     pub keymap: Keymap,
     /// Settings.
     pub settings: AppSettings,
-    /// The last container list, newest first.
-    pub containers: Vec<Container>,
-    /// The networks of each container (the NETWORKS column).
-    pub memberships: crate::engine::Memberships,
-    /// Whether a list has arrived yet.
-    pub listed: bool,
-    /// Index of the selected container.
-    pub selected: usize,
+    /// The Containers pane.
+    pub containers: ContainersState,
     /// The focused pane.
     pub focus: Pane,
     /// The pane under the container list (Logs, Stats or Top).
     pub detail: Pane,
-    /// The container list's order.
-    pub sort: ContainerSort,
-    /// Container ids in the engine's order (newest first), for sorting by age.
-    pub ps_order: Vec<String>,
     /// The Images pane.
     pub images: ImagesState,
     /// CPU, memory and I/O histories.
@@ -277,14 +269,10 @@ pub struct App {
     pub networks: NetworksState,
     /// The Shell pane's sessions.
     pub shell: ShellView,
-    /// The running or last build.
-    pub build: super::build::BuildView,
-    /// The build form's last values.
-    pub build_form: super::build::BuildForm,
+    /// The build popups: the running or last build, the form's last values.
+    pub build: BuildState,
     /// The running pull or push, with its per-layer progress.
-    pub transfer: Option<super::transfer::Transfer>,
-    /// A run from the dashboard waiting for the pull of its missing image.
-    pub run_after_pull: Option<super::update_run::PendingRun>,
+    pub transfer: Option<crate::tui::panes::transfer::state::Transfer>,
 }
 
 impl App {
@@ -294,14 +282,9 @@ impl App {
             keymap,
             logs: LogView::new(settings.log_buffer),
             settings,
-            containers: Vec::new(),
-            memberships: Default::default(),
-            listed: false,
-            selected: 0,
+            containers: ContainersState::default(),
             focus: Pane::Containers,
             detail: Pane::Logs,
-            sort: ContainerSort::Age,
-            ps_order: Vec::new(),
             images: ImagesState::default(),
             metrics: Metrics::new(HISTORY),
             top: TopView::default(),
@@ -318,16 +301,14 @@ impl App {
                 width: 80,
                 ..ShellView::default()
             },
-            build: Default::default(),
-            build_form: Default::default(),
+            build: BuildState::default(),
             transfer: None,
-            run_after_pull: None,
         }
     }
 
     /// The selected container, if any.
     pub fn selected_container(&self) -> Option<&Container> {
-        self.containers.get(self.selected)
+        self.containers.list.get(self.containers.selected)
     }
 
     /// Sets an informational status message.

@@ -1,49 +1,28 @@
 //! The dashboard: full-screen terminal UI over the engine, in the Elm style.
 //!
-//! `App` (app.rs) is the state, changed only by `App::update` (update.rs) from `Action`s
-//! (action.rs); `update` returns `Effect`s that the runner (runner.rs) performs, feeding
-//! results back as actions. Background tasks (tasks.rs) turn input, ticks, the container
-//! list, log lines, stats samples and process lists into actions. Panes (ui/) are pure
-//! render functions of the state; the layer trees of the Images pane come from
-//! `Engine::layer_tree` on a background task; the Networks pane's samples (networks,
-//! endpoint counters, DNS query logs) from its watcher (netwatch.rs).
-//! Keys (keymap.rs) and colours (theme.rs) are data from the config.
+//! `App` (app.rs) is the state, one field per pane, changed only by `App::update`
+//! (update.rs) from `Action`s (action.rs); `update` returns `Effect`s that the runner
+//! (runner.rs) hands to the pane they belong to, whose background side performs them and
+//! feeds results back as actions. Each pane lives in `panes/<pane>/`: its state, its part
+//! of `update`, its view (a pure render of the state), its background task and its tests.
+//! What the panes share stays here: the frame (ui/), the keymap (keymap.rs) and colours
+//! (theme.rs), both data from the config, and the input, clock and signal tasks (tasks.rs).
 
 pub mod action;
 pub mod app;
-pub mod bindings;
-pub mod build;
-mod build_task;
-mod build_update;
-pub mod images;
+mod bindings;
 pub mod keymap;
-pub mod keys;
-pub mod logsave;
-pub mod logsearch;
-pub mod logview;
-pub mod metrics;
-pub mod netwatch;
-pub mod networks;
-pub mod op;
+pub(crate) mod keys;
+mod navigate;
+mod op;
+pub mod panes;
 pub mod runner;
-pub mod shell_keys;
-pub mod shell_task;
-pub mod shellview;
-pub mod tasks;
-pub mod terminal;
+pub(crate) mod tasks;
+mod terminal;
 pub mod theme;
-pub mod topview;
-pub mod transfer;
 pub mod ui;
 mod update;
-mod update_images;
-mod update_logs;
-mod update_networks;
-mod update_observe;
 mod update_popup;
-pub mod update_run;
-mod update_shell;
-mod update_transfer;
 
 use crate::config::Config;
 use crate::engine::Engine;
@@ -98,12 +77,6 @@ pub fn run(engine: Engine, config: &Config, config_path: &Path) -> anyhow::Resul
 }
 
 #[cfg(test)]
-mod update_networks_tests;
-#[cfg(test)]
-mod update_observe_tests;
-#[cfg(test)]
-mod update_run_tests;
-#[cfg(test)]
-mod update_shell_tests;
+mod testkit;
 #[cfg(test)]
 mod update_tests;

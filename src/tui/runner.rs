@@ -3,12 +3,16 @@
 
 use super::action::{Action, Effect, EngineOp};
 use super::app::App;
-use super::images;
-use super::netwatch::{self, NetWatcher};
-use super::shell_task::ShellSessions;
-use super::tasks::{self, Follower, Tx};
+use super::panes::build::task::BuildTasks;
+use super::panes::images::task::ImageTasks;
+use super::panes::logs::task::LogTasks;
+use super::panes::networks::task::NetTasks;
+use super::panes::shell::task::ShellSessions;
+use super::panes::stats::task::StatsTask;
+use super::panes::top::task::TopTask;
+use super::panes::transfer::task::TransferTasks;
+use super::tasks::{self, PaneTasks, Tx};
 use super::theme::Theme;
-use super::transfer;
 use super::ui;
 use crate::engine::CreateOptions;
 use crate::engine::PullPolicy;
@@ -20,7 +24,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 use tokio::sync::{Notify, Semaphore};
-use tokio::task::JoinHandle;
 
 /// Most actions handled between two draws (a burst of log lines still redraws soon).
 const BATCH: usize = 2000;
@@ -55,18 +58,7 @@ pub async fn run(
     tasks::spawn_ticker(tx.clone());
     tasks::spawn_signals(tx.clone());
     let refresh_now = tasks::spawn_poller(engine.clone(), refresh, tx.clone());
-    let mut runner = Runner {
-        engine,
-        tx,
-        follower: None,
-        refresh_now,
-        sampler: None,
-        top: None,
-        networks: None,
-        shells: ShellSessions::default(),
-        merged: Vec::new(),
-        log_credit: Arc::new(Semaphore::new(LOG_BATCHES)),
-    };
+    let mut runner = Runner::new(engine, tx, refresh_now);
     let size = terminal.size()?;
     // The first update already starts watchers (the stats sampler): keep its effects.
     let mut pending = app.update(Action::Resize {
@@ -77,8 +69,7 @@ pub async fn run(
     loop {
         for effect in pending.drain(..) {
             if runner.perform(effect, terminal) {
-                runner.stop_follower();
-                runner.stop_watchers();
+                runner.stop();
                 return Ok(());
             }
         }
@@ -122,127 +113,49 @@ pub async fn run(
 struct Runner {
     engine: Engine,
     tx: Tx,
-    follower: Option<Follower>,
     refresh_now: Arc<Notify>,
-    sampler: Option<JoinHandle<()>>,
-    top: Option<JoinHandle<()>>,
-    networks: Option<NetWatcher>,
-    /// Open shell sessions by id.
-    shells: ShellSessions,
-    /// The followers of the merged log view.
-    merged: Vec<Follower>,
+    /// Each pane's background side, asked in turn to perform an effect.
+    panes: Vec<Box<dyn PaneTasks>>,
     /// Log batches sent but not yet handled, at most [`LOG_BATCHES`].
     log_credit: Arc<Semaphore>,
 }
 
 impl Runner {
-    /// Performs one effect; true means quit.
+    /// A runner whose panes have no task running yet.
+    fn new(engine: Engine, tx: Tx, refresh_now: Arc<Notify>) -> Runner {
+        let log_credit = Arc::new(Semaphore::new(LOG_BATCHES));
+        let panes: Vec<Box<dyn PaneTasks>> = vec![
+            Box::new(ShellSessions::default()),
+            Box::new(LogTasks::new(log_credit.clone())),
+            Box::new(ImageTasks),
+            Box::new(StatsTask::default()),
+            Box::new(TopTask::default()),
+            Box::new(NetTasks::default()),
+            Box::new(BuildTasks),
+            Box::new(TransferTasks),
+        ];
+        Runner {
+            engine,
+            tx,
+            refresh_now,
+            panes,
+            log_credit,
+        }
+    }
+
+    /// Performs one effect: the pane it belongs to, or the runner's own; true means quit.
     fn perform(&mut self, effect: Effect, terminal: &mut DefaultTerminal) -> bool {
-        let Some(effect) = self.shells.perform(effect, &self.engine, &self.tx) else {
-            return false;
-        };
+        let mut effect = effect;
+        for pane in &mut self.panes {
+            match pane.perform(effect, &self.engine, &self.tx) {
+                Some(other) => effect = other,
+                None => return false,
+            }
+        }
         match effect {
-            // Performed by `self.shells` above.
-            Effect::OpenShell { .. }
-            | Effect::ShellInput { .. }
-            | Effect::ShellResize { .. }
-            | Effect::CloseShell { .. } => {}
             Effect::Quit => return true,
             Effect::RefreshContainers => self.refresh_now.notify_one(),
-            Effect::FollowLogs {
-                container,
-                generation,
-                tail,
-            } => {
-                self.stop_follower();
-                if let Some(name) = container {
-                    self.follower = Some(Follower::start(
-                        self.engine.clone(),
-                        name,
-                        generation,
-                        tail,
-                        self.tx.clone(),
-                        self.log_credit.clone(),
-                    ));
-                }
-            }
             Effect::Engine(op) => self.engine_call(op),
-            Effect::Build { request, network } => {
-                super::build_task::spawn(self.engine.clone(), request, network, self.tx.clone())
-            }
-            Effect::ListImages => {
-                let (engine, tx) = (self.engine.clone(), self.tx.clone());
-                tokio::task::spawn_blocking(move || {
-                    let listed = engine
-                        .images()
-                        .map(images::rows_of)
-                        .map_err(|e| e.to_string());
-                    let _ = tx.send(Action::ImagesListed(listed));
-                });
-            }
-            Effect::ComputeTree { image_id, layers } => {
-                let (engine, tx) = (self.engine.clone(), self.tx.clone());
-                tokio::task::spawn_blocking(move || {
-                    let result = engine
-                        .layer_tree(&layers)
-                        .map(Arc::new)
-                        .map_err(|e| e.to_string());
-                    let _ = tx.send(Action::TreeComputed { image_id, result });
-                });
-            }
-            Effect::WatchStats(on) => {
-                if let Some(t) = self.sampler.take() {
-                    t.abort();
-                }
-                if on {
-                    self.sampler = Some(tasks::spawn_stats_sampler(
-                        self.engine.clone(),
-                        self.tx.clone(),
-                    ));
-                }
-            }
-            Effect::WatchTop {
-                container,
-                generation,
-            } => {
-                if let Some(t) = self.top.take() {
-                    t.abort();
-                }
-                if let Some(name) = container {
-                    self.top = Some(tasks::spawn_top_watcher(
-                        self.engine.clone(),
-                        name,
-                        generation,
-                        self.tx.clone(),
-                    ));
-                }
-            }
-            Effect::WatchNetworks(on) => {
-                if let Some(w) = self.networks.take() {
-                    w.task.abort();
-                }
-                if on {
-                    self.networks = Some(netwatch::spawn(self.engine.clone(), self.tx.clone()));
-                }
-            }
-            Effect::RefreshNetworks => {
-                if let Some(w) = &self.networks {
-                    w.now.notify_one();
-                }
-            }
-            Effect::Transfer {
-                kind,
-                reference,
-                registries,
-            } => {
-                transfer::spawn(
-                    self.engine.clone(),
-                    registries,
-                    kind,
-                    reference,
-                    self.tx.clone(),
-                );
-            }
             Effect::CopyCommandLog { text, file } => {
                 // OSC 52 goes to the terminal, which puts it on the clipboard.
                 let _ = crossterm::execute!(
@@ -254,61 +167,16 @@ impl Runner {
                     let _ = tx.send(Action::CommandLogSaved(save(&text, &file)));
                 });
             }
-            Effect::FollowMerged {
-                containers,
-                generation,
-                tail,
-            } => {
-                self.stop_follower();
-                for (source, name) in containers.into_iter().enumerate() {
-                    self.merged.push(Follower::start_source(
-                        self.engine.clone(),
-                        name,
-                        generation,
-                        Some(source),
-                        tail,
-                        self.tx.clone(),
-                        self.log_credit.clone(),
-                    ));
-                }
-            }
-            Effect::SaveLog {
-                containers,
-                file,
-                timestamps,
-                filter,
-            } => {
-                let (engine, tx) = (self.engine.clone(), self.tx.clone());
-                tokio::task::spawn_blocking(move || {
-                    let saved = super::logsave::save(
-                        &engine,
-                        &containers,
-                        &file,
-                        timestamps,
-                        filter.as_deref(),
-                    );
-                    let _ = tx.send(Action::LogSaved(saved));
-                });
-            }
+            // The panes' effects, performed above.
+            _ => {}
         }
         false
     }
 
-    fn stop_watchers(&mut self) {
-        for t in [self.sampler.take(), self.top.take()].into_iter().flatten() {
-            t.abort();
-        }
-        if let Some(w) = self.networks.take() {
-            w.task.abort();
-        }
-    }
-
-    fn stop_follower(&mut self) {
-        if let Some(f) = self.follower.take() {
-            f.stop();
-        }
-        for f in self.merged.drain(..) {
-            f.stop();
+    /// Stops every pane's background tasks.
+    fn stop(&mut self) {
+        for pane in &mut self.panes {
+            pane.stop();
         }
     }
 
@@ -400,7 +268,9 @@ fn call_engine(engine: &Engine, call: &EngineOp) -> EngineResult<()> {
         EngineOp::CreateNetwork { .. }
         | EngineOp::RemoveNetwork(_)
         | EngineOp::ConnectNetwork { .. }
-        | EngineOp::DisconnectNetwork { .. } => super::netwatch::call(engine, call),
+        | EngineOp::DisconnectNetwork { .. } => {
+            crate::tui::panes::networks::task::call(engine, call)
+        }
     }
 }
 

@@ -1,20 +1,29 @@
 //! Background work that feeds the app: terminal input, the periodic container list, the
-//! clock, signals, and the log follower. Each sends `Action`s; none touches the state.
+//! clock and signals (each sends `Action`s; none touches the state), and what every pane's
+//! background side offers the runner ([`PaneTasks`]).
 
-use super::action::Action;
+use super::action::{Action, Effect};
 use crate::engine::Engine;
-use crate::engine::{LogLine, LogOptions};
 use crossterm::event::{Event, EventStream};
 use futures_core::Stream;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
+use tokio::sync::Notify;
 use tokio::sync::mpsc::UnboundedSender;
-use tokio::sync::{Notify, Semaphore};
 
 /// The channel every task sends into.
 pub type Tx = UnboundedSender<Action>;
+
+/// A pane's background side, kept by the runner: it performs the effects that belong to
+/// its pane (starting and stopping its tasks) and hands any other effect back.
+pub trait PaneTasks {
+    /// Performs `effect` when it is this pane's (`None`); otherwise returns it.
+    fn perform(&mut self, effect: Effect, engine: &Engine, tx: &Tx) -> Option<Effect>;
+
+    /// Stops the pane's background tasks (the dashboard is leaving).
+    fn stop(&mut self) {}
+}
 
 /// Forwards key presses and resizes from crossterm's event stream (no polling loop).
 pub fn spawn_input(tx: Tx) {
@@ -100,183 +109,4 @@ pub fn spawn_signals(tx: Tx) {
             });
         }
     }
-}
-
-/// A running log follower; dropping the handle does not stop it, `stop` does.
-pub struct Follower {
-    stop: Arc<AtomicBool>,
-}
-
-impl Follower {
-    /// Follows `name`'s log on its own thread (the engine's reader blocks), tagging lines
-    /// with `generation`.
-    /// Each batch it sends takes a permit of `credit`; the runner gives one back per
-    /// batch it has handled, so a flood waits in the log file, not in the channel.
-    pub fn start(
-        engine: Engine,
-        name: String,
-        generation: u64,
-        tail: usize,
-        tx: Tx,
-        credit: Arc<Semaphore>,
-    ) -> Follower {
-        Follower::start_source(engine, name, generation, None, tail, tx, credit)
-    }
-
-    /// Like [`start`](Follower::start); with `source`, for the merged view: its lines come
-    /// as `MergedLogLines` from that source, and its end is not reported.
-    pub fn start_source(
-        engine: Engine,
-        name: String,
-        generation: u64,
-        source: Option<usize>,
-        tail: usize,
-        tx: Tx,
-        credit: Arc<Semaphore>,
-    ) -> Follower {
-        let stop = Arc::new(AtomicBool::new(false));
-        let flag = stop.clone();
-        // Bounded: a flood waits in the log file, not in memory.
-        let (lines_tx, lines_rx) = tokio::sync::mpsc::channel(QUEUED_LINES);
-        tokio::spawn(batch_lines(lines_rx, generation, source, tx, credit));
-        let spawned = std::thread::Builder::new()
-            .name("berth-logs".into())
-            .spawn(move || {
-                let opts = LogOptions {
-                    tail: Some(tail),
-                    follow: true,
-                    cancel: Some(flag.clone()),
-                    ..LogOptions::default()
-                };
-                let mut sink = |line| {
-                    !flag.load(Ordering::Relaxed) && lines_tx.blocking_send(Ok(line)).is_ok()
-                };
-                let result = engine.logs(&name, &opts, &mut sink);
-                if !flag.load(Ordering::Relaxed) {
-                    let _ = lines_tx.blocking_send(Err(result.err().map(|e| e.to_string())));
-                }
-            });
-        if spawned.is_err() {
-            stop.store(true, Ordering::Relaxed);
-        }
-        Follower { stop }
-    }
-
-    /// Stops the follower: its thread sends nothing more and ends within one poll of the
-    /// engine's reader (about 50 ms), even when the container stays silent.
-    pub fn stop(&self) {
-        self.stop.store(true, Ordering::Relaxed);
-    }
-}
-
-/// Lines a follower reads ahead of the app at most.
-const QUEUED_LINES: usize = 4096;
-
-/// What a follower thread passes on: a line, or its end (with the error, if any).
-type FollowerMsg = Result<LogLine, Option<String>>;
-
-/// Sends a follower's lines to the app in batches: all that queued up while the app was
-/// busy go as one action (a flood costs one update per batch, not per line), and a
-/// line that comes alone goes at once. Its end follows its last lines.
-async fn batch_lines(
-    mut rx: tokio::sync::mpsc::Receiver<FollowerMsg>,
-    generation: u64,
-    source: Option<usize>,
-    tx: Tx,
-    credit: Arc<Semaphore>,
-) {
-    const MOST: usize = 2000;
-    while let Some(first) = rx.recv().await {
-        let mut lines = Vec::new();
-        let mut end = None;
-        let mut next = first;
-        loop {
-            match next {
-                Ok(line) => lines.push(line),
-                Err(error) => end = Some(error),
-            }
-            if end.is_some() || lines.len() >= MOST {
-                break;
-            }
-            match rx.try_recv() {
-                Ok(m) => next = m,
-                Err(_) => break,
-            }
-        }
-        if !lines.is_empty() {
-            match credit.acquire().await {
-                Ok(permit) => permit.forget(),
-                Err(_) => return,
-            }
-            let action = match source {
-                None => Action::LogLines { generation, lines },
-                Some(source) => Action::MergedLogLines {
-                    generation,
-                    source,
-                    lines,
-                },
-            };
-            if tx.send(action).is_err() {
-                return;
-            }
-        }
-        if let Some(error) = end {
-            if source.is_none() {
-                let _ = tx.send(Action::LogEnded { generation, error });
-            }
-            return;
-        }
-    }
-}
-
-/// Samples the stats of every running container once a second until aborted (the
-/// runner aborts it when the container list leaves the screen).
-pub fn spawn_stats_sampler(engine: Engine, tx: Tx) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut interval = tokio::time::interval(Duration::from_secs(1));
-        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            interval.tick().await;
-            let e = engine.clone();
-            let sampled = tokio::task::spawn_blocking(move || {
-                e.containers()
-                    .map(|list| {
-                        list.iter()
-                            .filter(|c| c.state.status.has_shim())
-                            .map(crate::engine::sample_stats)
-                            .collect::<Vec<_>>()
-                    })
-                    .unwrap_or_default()
-            })
-            .await
-            .unwrap_or_default();
-            if tx.send(Action::StatsSampled(sampled)).is_err() {
-                return;
-            }
-        }
-    })
-}
-
-/// Lists `name`'s processes once a second, tagged with `generation`, until aborted.
-pub fn spawn_top_watcher(
-    engine: Engine,
-    name: String,
-    generation: u64,
-    tx: Tx,
-) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut interval = tokio::time::interval(Duration::from_secs(1));
-        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            interval.tick().await;
-            let (e, n) = (engine.clone(), name.clone());
-            let result = tokio::task::spawn_blocking(move || e.top(&n))
-                .await
-                .map_err(|e| format!("the process listing failed: {e}"))
-                .and_then(|r| r.map_err(|e| e.to_string()));
-            if tx.send(Action::TopListed { generation, result }).is_err() {
-                return;
-            }
-        }
-    })
 }

@@ -1,12 +1,12 @@
 //! `App::update`: the only place the dashboard's state changes. No I/O here: requests for
 //! the outside world are returned as `Effect`s.
 
-use super::action::{Action, Effect, EngineOp, quote};
+use super::action::{Action, Effect, EngineOp};
 use super::app::{App, Pane, Popup};
 use super::keymap::{Scope, UserAction};
 use super::keys::Key;
-use crate::engine::Container;
-use crossterm::event::{KeyCode, KeyEventKind, KeyModifiers};
+use super::panes::shell::state::ShellKind;
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 impl App {
     /// What to do when the dashboard opens.
@@ -26,71 +26,20 @@ impl App {
 
     fn apply(&mut self, action: Action) -> Vec<Effect> {
         match action {
-            Action::Key(ev) => {
-                if ev.kind == KeyEventKind::Release {
-                    return vec![];
-                }
-                if let Some(effects) = self.shell_key(&ev) {
-                    return effects;
-                }
-                let key = Key::from_event(&ev);
-                if key.code == KeyCode::Char('c') && key.mods == KeyModifiers::CONTROL {
-                    // Ctrl-C always leaves, whatever the keymap says.
-                    return vec![Effect::Quit];
-                }
-                if let Some(effects) = self.prompt_key(key) {
-                    return effects;
-                }
-                if let Some(effects) = self.build_form_key(key) {
-                    return effects;
-                }
-                match self.resolve(key) {
-                    Some(a) => self.user(a),
-                    None => vec![],
-                }
-            }
+            Action::Key(ev) => self.key(ev),
             Action::User(a) => self.user(a),
             Action::ContainersListed(Ok(list)) => self.set_containers(list),
             Action::NetworksOfContainers(m) => {
-                self.memberships = m;
+                self.containers.memberships = m;
                 vec![]
             }
             Action::ContainersListed(Err(e)) => {
                 self.error(format!("cannot list containers: {e}"));
                 vec![]
             }
-            Action::LogLines { generation, lines } => {
-                if generation == self.logs.generation {
-                    self.logs.push(&lines);
-                }
-                vec![]
-            }
-            Action::LogEnded { generation, error } => {
-                if generation == self.logs.generation {
-                    self.logs.ended = true;
-                    self.logs.error = error;
-                }
-                vec![]
-            }
-            Action::OpFinished { op, result } => {
-                self.pending.remove(&op.pending_key());
-                self.run_finished(&op);
-                match result {
-                    Ok(()) => self.info(format!("{} '{}'", op.done_verb(), op.name())),
-                    Err(e) => {
-                        self.command_log.push(format!("#   failed: {e}"));
-                        self.error(format!("{}: {e}", op.cli_line()));
-                    }
-                }
-                let mut effects = vec![Effect::RefreshContainers];
-                if op.touches_images() {
-                    effects.push(Effect::ListImages);
-                }
-                if op.touches_networks() {
-                    effects.push(Effect::RefreshNetworks);
-                }
-                effects
-            }
+            Action::LogLines { generation, lines } => self.log_lines(generation, lines),
+            Action::LogEnded { generation, error } => self.log_ended(generation, error),
+            Action::OpFinished { op, result } => self.op_finished(op, result),
             Action::ImagesListed(result) => {
                 let mut effects = self.images_listed(result);
                 effects.extend(self.select_built_image());
@@ -99,16 +48,8 @@ impl App {
             Action::TreeComputed { image_id, result } => self.tree_computed(image_id, result),
             Action::StatsSampled(samples) => self.stats_sampled(samples),
             Action::TopListed { generation, result } => self.top_listed(generation, result),
-            Action::CommandLogSaved(Ok(path)) => {
-                self.info(format!(
-                    "command log saved to '{}' and copied to the clipboard (OSC 52, {} lines)",
-                    path.display(),
-                    self.command_log.len()
-                ));
-                vec![]
-            }
-            Action::CommandLogSaved(Err(e)) => {
-                self.error(e);
+            Action::CommandLogSaved(result) => {
+                self.command_log_saved(result);
                 vec![]
             }
             Action::Tick(now) => {
@@ -139,6 +80,44 @@ impl App {
                 reference,
                 result,
             } => self.transfer_finished(kind, reference, result),
+        }
+    }
+
+    /// A key press: the Shell pane's keys first, Ctrl-C, a prompt or form being typed
+    /// in, then the keymap.
+    fn key(&mut self, ev: KeyEvent) -> Vec<Effect> {
+        if ev.kind == KeyEventKind::Release {
+            return vec![];
+        }
+        if let Some(effects) = self.shell_key(&ev) {
+            return effects;
+        }
+        let key = Key::from_event(&ev);
+        if key.code == KeyCode::Char('c') && key.mods == KeyModifiers::CONTROL {
+            // Ctrl-C always leaves, whatever the keymap says.
+            return vec![Effect::Quit];
+        }
+        if let Some(effects) = self.prompt_key(key) {
+            return effects;
+        }
+        if let Some(effects) = self.build_form_key(key) {
+            return effects;
+        }
+        match self.resolve(key) {
+            Some(a) => self.user(a),
+            None => vec![],
+        }
+    }
+
+    /// The command log was saved and copied, or saving failed.
+    fn command_log_saved(&mut self, result: Result<std::path::PathBuf, String>) {
+        match result {
+            Ok(path) => self.info(format!(
+                "command log saved to '{}' and copied to the clipboard (OSC 52, {} lines)",
+                path.display(),
+                self.command_log.len()
+            )),
+            Err(e) => self.error(e),
         }
     }
 
@@ -179,31 +158,13 @@ impl App {
         }
     }
 
-    fn page(&self) -> usize {
-        usize::from(self.height / 2).max(1)
-    }
-
     fn user(&mut self, a: UserAction) -> Vec<Effect> {
         use UserAction::*;
         if a != Quit {
             self.quit_armed = false;
         }
-        if self.popup == Some(Popup::Help) {
-            let page = self.page();
-            let s = &mut self.help_scroll;
-            match a {
-                MoveDown => *s = s.saturating_add(1),
-                MoveUp => *s = s.saturating_sub(1),
-                PageDown => *s = s.saturating_add(page),
-                PageUp => *s = s.saturating_sub(page),
-                GoTop => *s = 0,
-                // The render clamps it to the last screenful.
-                GoBottom => *s = usize::MAX / 2,
-                _ => {}
-            }
-            if matches!(a, MoveDown | MoveUp | PageDown | PageUp | GoTop | GoBottom) {
-                return vec![];
-            }
+        if self.popup == Some(Popup::Help) && self.scroll_help(a) {
+            return vec![];
         }
         let popup_action = matches!(
             a,
@@ -212,22 +173,37 @@ impl App {
         if self.popup.is_some() && !popup_action {
             return vec![];
         }
+        if let Some(effects) = self.navigate(a) {
+            return effects;
+        }
+        if let Some(effects) = self.pane_action(a) {
+            return effects;
+        }
+        self.app_action(a)
+    }
+
+    /// Moves scroll the help popup (true when `a` was one).
+    fn scroll_help(&mut self, a: UserAction) -> bool {
+        use UserAction::*;
+        let page = self.page();
+        let s = &mut self.help_scroll;
         match a {
-            MoveDown => self.move_by(1),
-            MoveUp => self.move_by(-1),
-            PageDown => self.move_by(self.page() as isize),
-            PageUp => self.move_by(-(self.page() as isize)),
-            GoTop => self.move_by(isize::MIN),
-            GoBottom => self.move_by(isize::MAX),
-            NextPane | PrevPane => {
-                let order = Pane::ORDER;
-                let i = order.iter().position(|p| *p == self.focus).unwrap_or(0);
-                let step = if a == NextPane { 1 } else { order.len() - 1 };
-                self.focus_pane(order[(i + step) % order.len()])
-            }
-            FocusStats => self.show_pane(Pane::Stats),
-            FocusTop => self.show_pane(Pane::Top),
-            FocusImages => self.show_pane(Pane::Images),
+            MoveDown => *s = s.saturating_add(1),
+            MoveUp => *s = s.saturating_sub(1),
+            PageDown => *s = s.saturating_add(page),
+            PageUp => *s = s.saturating_sub(page),
+            GoTop => *s = 0,
+            // The render clamps it to the last screenful.
+            GoBottom => *s = usize::MAX / 2,
+            _ => return false,
+        }
+        true
+    }
+
+    /// The actions of one pane (they act on its selection); `None` when `a` is not one.
+    fn pane_action(&mut self, a: UserAction) -> Option<Vec<Effect>> {
+        use UserAction::*;
+        let effects = match a {
             CycleSort => self.cycle_sort(),
             SignalProcess => self.ask_signal(),
             TagImage => self.ask_tag(),
@@ -236,17 +212,12 @@ impl App {
             RunImageByName => self.ask_run_by_name(),
             BuildImage => self.ask_build(),
             ToggleTreeView => self.toggle_tree_view(),
-            FocusLeft => self.images_focus_by(-1),
-            FocusRight => self.images_focus_by(1),
-            NextChoice => self.choice_by(1),
-            PrevChoice => self.choice_by(-1),
-            FocusNetworks => self.open_networks(),
             CreateNetwork => self.ask_create_network(),
             RemoveNetwork => self.ask_remove_network(),
             ConnectNetwork => self.ask_connect(true),
             DisconnectNetwork => self.ask_connect(false),
-            ExecShell => self.open_shell(super::shellview::ShellKind::Exec),
-            AttachContainer => self.open_shell(super::shellview::ShellKind::Attach),
+            ExecShell => self.open_shell(ShellKind::Exec),
+            AttachContainer => self.open_shell(ShellKind::Attach),
             LeaveShell => self.leave_shell(),
             SearchLog => self.ask_search(),
             NextMatch => self.jump_match(true),
@@ -259,39 +230,20 @@ impl App {
             MergeLogs => self.toggle_merged(),
             PullImage => self.ask_pull(),
             PushImage => self.push_selected(),
-            FocusLogs => {
-                self.focus = Pane::Logs;
-                self.detail = Pane::Logs;
-                if let Some(name) = self.selected_container().map(|c| c.name().to_string()) {
-                    self.logs.bottom();
-                    self.command_log.push(format!(
-                        "berth logs -f --tail {} {}",
-                        self.settings.log_tail,
-                        quote(&name)
-                    ));
-                }
-                vec![]
-            }
-            ToggleFollow => {
-                if self.logs.follow {
-                    self.logs.follow = false;
-                    self.info("log paused: new lines are kept but the view stays");
-                } else {
-                    self.logs.bottom();
-                    self.info("following the log");
-                }
-                vec![]
-            }
+            ToggleFollow => self.toggle_follow(),
             StopContainer => self.op(EngineOp::Stop),
             StartContainer => self.op(EngineOp::Start),
             RestartContainer => self.op(EngineOp::Restart),
-            RemoveContainer => {
-                match self.selected_container() {
-                    Some(c) => self.popup = Some(Popup::ConfirmRemove(c.name().to_string())),
-                    None => self.error("no container selected"),
-                }
-                vec![]
-            }
+            RemoveContainer => self.ask_remove(),
+            _ => return None,
+        };
+        Some(effects)
+    }
+
+    /// The dashboard's own actions: help, quit, the command log, popups answered.
+    fn app_action(&mut self, a: UserAction) -> Vec<Effect> {
+        use UserAction::*;
+        match a {
             CopyCommandLog => {
                 if self.command_log.is_empty() {
                     self.info(
@@ -320,6 +272,8 @@ impl App {
                 None => self.quit(),
             },
             ClosePopup | Cancel => self.close_popup(),
+            NextChoice => self.choice_by(1),
+            PrevChoice => self.choice_by(-1),
             Confirm => match self.popup.take() {
                 Some(Popup::ConfirmRemove(name)) => {
                     let op = EngineOp::Remove {
@@ -336,6 +290,8 @@ impl App {
                 Some(other) => self.confirm_popup(other),
                 None => vec![],
             },
+            // Moves and pane actions: handled by `navigate` and `pane_action`.
+            _ => vec![],
         }
     }
 
@@ -374,112 +330,5 @@ impl App {
             _ => {}
         }
         vec![]
-    }
-
-    fn op(&mut self, make: fn(String) -> EngineOp) -> Vec<Effect> {
-        match self.selected_container() {
-            Some(c) => {
-                let op = make(c.name().to_string());
-                self.start_op(op)
-            }
-            None => {
-                self.error("no container selected");
-                vec![]
-            }
-        }
-    }
-
-    pub(super) fn start_op(&mut self, op: EngineOp) -> Vec<Effect> {
-        if let Some(busy) = self.pending.get(&op.pending_key()) {
-            self.error(format!(
-                "'{}' is still {}: wait for it to finish",
-                op.name(),
-                busy.doing_verb()
-            ));
-            return vec![];
-        }
-        self.pending.insert(op.pending_key(), op.clone());
-        self.command_log.push(op.cli_line());
-        self.info(format!("{} '{}'…", op.doing_verb(), op.name()));
-        vec![Effect::Engine(op)]
-    }
-
-    fn move_by(&mut self, delta: isize) -> Vec<Effect> {
-        match self.focus {
-            Pane::Images => return self.images_move(delta),
-            Pane::Networks => return self.networks_move(delta),
-            Pane::Stats => {
-                // Up is back in time.
-                let id = self.selected_container().map(|c| c.id().to_string());
-                self.metrics.scroll(id.as_deref(), delta.saturating_neg());
-                return vec![];
-            }
-            Pane::Top => {
-                let last = self.top.procs.len().saturating_sub(1);
-                self.top.selected = self.top.selected.saturating_add_signed(delta).min(last);
-                return vec![];
-            }
-            Pane::Containers | Pane::Logs | Pane::Shell => {}
-        }
-        if self.focus == Pane::Logs {
-            match delta {
-                isize::MIN => self.logs.top(),
-                isize::MAX => self.logs.bottom(),
-                d if d < 0 => self.logs.scroll_up(d.unsigned_abs()),
-                d => self.logs.scroll_down(d.unsigned_abs()),
-            }
-            return vec![];
-        }
-        if self.containers.is_empty() {
-            return vec![];
-        }
-        let last = self.containers.len() - 1;
-        self.selected = self.selected.saturating_add_signed(delta).min(last);
-        self.follow_selected()
-    }
-
-    /// Takes a new container list, keeping the same container selected when it is
-    /// still there and the index in range when it is not.
-    fn set_containers(&mut self, list: Vec<Container>) -> Vec<Effect> {
-        let before = self.selected_container().map(|c| c.id().to_string());
-        self.ps_order = list.iter().map(|c| c.id().to_string()).collect();
-        self.containers = list;
-        self.listed = true;
-        let ids: Vec<&str> = self.containers.iter().map(|c| c.id()).collect();
-        self.metrics.retain(&ids);
-        self.sort_containers(before);
-        let mut effects = self.follow_selected();
-        // A log that ended because its container stopped resumes when it runs again.
-        let resume = effects.is_empty()
-            && self.logs.ended
-            && self.logs.error.is_none()
-            && self.logs.merged.is_empty();
-        if let Some(c) = self
-            .selected_container()
-            .filter(|c| resume && c.state.status.has_shim())
-        {
-            let name = c.name().to_string();
-            effects = self.restart_follow(Some(name));
-        }
-        effects
-    }
-
-    /// Starts following the selected container's log when the selection changed.
-    fn follow_selected(&mut self) -> Vec<Effect> {
-        let name = self.selected_container().map(|c| c.name().to_string());
-        // The merged view stays until it is left (merge_logs again).
-        if name == self.logs.container || !self.logs.merged.is_empty() {
-            return vec![];
-        }
-        self.restart_follow(name)
-    }
-
-    fn restart_follow(&mut self, name: Option<String>) -> Vec<Effect> {
-        let generation = self.logs.reset(name.clone());
-        vec![Effect::FollowLogs {
-            container: name,
-            generation,
-            tail: self.settings.log_tail,
-        }]
     }
 }

@@ -4,7 +4,7 @@
 use super::action::{Effect, EngineOp};
 use super::app::{App, Popup, PromptKind};
 use super::keys::Key;
-use super::topview::SIGNALS;
+use crate::tui::panes::top::state::SIGNALS;
 use crossterm::event::{KeyCode, KeyModifiers};
 
 impl App {
@@ -91,9 +91,10 @@ impl App {
                         self.popup = Some(Popup::Prompt(p));
                         vec![]
                     }
-                    PromptKind::Pull => {
-                        self.start_transfer(super::transfer::TransferKind::Pull, text)
-                    }
+                    PromptKind::Pull => self.start_transfer(
+                        crate::tui::panes::transfer::state::TransferKind::Pull,
+                        text,
+                    ),
                 }
             }
             p @ (Popup::ConfirmRemoveNetwork(_) | Popup::NetworkConnect { .. }) => {

@@ -1,29 +1,31 @@
-//! Drawing: one pure function per pane, `render(app, theme, area, buf)`. Nothing here
-//! changes state or calls the engine.
+//! Drawing: the frame every pane shares (layout, columns, hints, the help, prompt and
+//! confirmation popups, the command log strip, the status bar), and `render`, which puts
+//! each pane's view (`panes/<pane>/view.rs`, a pure function of the state) in its place.
+//! Nothing here changes state or calls the engine.
 
-pub mod build;
-pub mod columns;
-pub mod command_log;
-pub mod confirm;
-pub mod containers;
-pub mod help;
-pub mod hints;
-pub mod images;
-pub mod layout;
-pub mod logline;
-pub mod logs;
-pub mod network_popups;
-pub mod networks;
-pub mod prompt;
-pub mod shell;
-pub mod stats;
-pub mod status;
-pub mod top;
-pub mod transfer;
-pub mod tree;
+pub(crate) mod columns;
+pub(crate) mod command_log;
+pub(crate) mod confirm;
+pub(crate) mod help;
+pub(crate) mod hints;
+pub(crate) mod layout;
+pub(crate) mod prompt;
+pub(crate) mod status;
 
 use super::app::{App, Pane, Popup};
 use super::theme::{Role, Theme};
+use crate::tui::panes::build::view as build;
+use crate::tui::panes::containers::popups as container_popups;
+use crate::tui::panes::containers::view as containers;
+use crate::tui::panes::images::popups as image_popups;
+use crate::tui::panes::images::view as images;
+use crate::tui::panes::logs::view as logs;
+use crate::tui::panes::networks::popups as network_popups;
+use crate::tui::panes::networks::view as networks;
+use crate::tui::panes::shell::view as shell;
+use crate::tui::panes::stats::view as stats;
+use crate::tui::panes::top::popups as top_popups;
+use crate::tui::panes::top::view as top;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
@@ -55,16 +57,18 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
     status::render(app, theme, status_bar, buf);
     match &app.popup {
         Some(Popup::Help) => help::render(app, theme, area, buf),
-        Some(Popup::ConfirmRemove(name)) => confirm::render(app, name, theme, area, buf),
+        Some(Popup::ConfirmRemove(name)) => {
+            container_popups::render_remove(app, name, theme, area, buf)
+        }
         Some(Popup::ConfirmRemoveImage { name, force }) => {
-            confirm::render_remove_image(app, name, *force, theme, area, buf)
+            image_popups::render_remove_image(app, name, *force, theme, area, buf)
         }
         Some(Popup::ConfirmSignal {
             container,
             pid,
             command,
             choice,
-        }) => confirm::render_signal(app, (container, *pid, command), *choice, theme, area, buf),
+        }) => top_popups::render_signal(app, (container, *pid, command), *choice, theme, area, buf),
         Some(Popup::Prompt(p)) => prompt::render(app, p, theme, area, buf),
         Some(p @ (Popup::ConfirmRemoveNetwork(_) | Popup::NetworkConnect { .. })) => {
             network_popups::render(app, p, theme, area, buf)
@@ -108,3 +112,6 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
         height: h,
     }
 }
+
+#[cfg(test)]
+mod tests;

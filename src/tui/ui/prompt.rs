@@ -79,7 +79,7 @@ pub fn render(app: &App, p: &Prompt, theme: &Theme, area: Rect, buf: &mut Buffer
 }
 
 /// The keys of `action` that still act in a prompt (plain characters are typed).
-pub(super) fn non_text_keys(app: &App, action: UserAction) -> String {
+pub(crate) fn non_text_keys(app: &App, action: UserAction) -> String {
     app.keymap
         .keys(action)
         .iter()

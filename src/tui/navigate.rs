@@ -1,0 +1,91 @@
+//! `App::update` for moves and focus changes: the movement keys go to the focused pane
+//! (its list, its scroll position, its chart window), and the pane keys change the focus.
+
+use crate::tui::action::{Effect, quote};
+use crate::tui::app::{App, Pane};
+use crate::tui::keymap::UserAction;
+
+impl App {
+    /// Rows a page move goes (half the screen).
+    pub(crate) fn page(&self) -> usize {
+        usize::from(self.height / 2).max(1)
+    }
+
+    /// Moves and focus changes; `None` when `a` is neither.
+    pub(crate) fn navigate(&mut self, a: UserAction) -> Option<Vec<Effect>> {
+        use UserAction::*;
+        let effects = match a {
+            MoveDown => self.move_by(1),
+            MoveUp => self.move_by(-1),
+            PageDown => self.move_by(self.page() as isize),
+            PageUp => self.move_by(-(self.page() as isize)),
+            GoTop => self.move_by(isize::MIN),
+            GoBottom => self.move_by(isize::MAX),
+            NextPane | PrevPane => {
+                let order = Pane::ORDER;
+                let i = order.iter().position(|p| *p == self.focus).unwrap_or(0);
+                let step = if a == NextPane { 1 } else { order.len() - 1 };
+                self.focus_pane(order[(i + step) % order.len()])
+            }
+            FocusStats => self.show_pane(Pane::Stats),
+            FocusTop => self.show_pane(Pane::Top),
+            FocusImages => self.show_pane(Pane::Images),
+            FocusLeft => self.images_focus_by(-1),
+            FocusRight => self.images_focus_by(1),
+            FocusNetworks => self.open_networks(),
+            FocusLogs => {
+                self.focus = Pane::Logs;
+                self.detail = Pane::Logs;
+                if let Some(name) = self.selected_container().map(|c| c.name().to_string()) {
+                    self.logs.bottom();
+                    self.command_log.push(format!(
+                        "berth logs -f --tail {} {}",
+                        self.settings.log_tail,
+                        quote(&name)
+                    ));
+                }
+                vec![]
+            }
+            _ => return None,
+        };
+        Some(effects)
+    }
+
+    pub(crate) fn move_by(&mut self, delta: isize) -> Vec<Effect> {
+        match self.focus {
+            Pane::Images => return self.images_move(delta),
+            Pane::Networks => return self.networks_move(delta),
+            Pane::Stats => {
+                // Up is back in time.
+                let id = self.selected_container().map(|c| c.id().to_string());
+                self.metrics.scroll(id.as_deref(), delta.saturating_neg());
+                return vec![];
+            }
+            Pane::Top => {
+                let last = self.top.procs.len().saturating_sub(1);
+                self.top.selected = self.top.selected.saturating_add_signed(delta).min(last);
+                return vec![];
+            }
+            Pane::Containers | Pane::Logs | Pane::Shell => {}
+        }
+        if self.focus == Pane::Logs {
+            match delta {
+                isize::MIN => self.logs.top(),
+                isize::MAX => self.logs.bottom(),
+                d if d < 0 => self.logs.scroll_up(d.unsigned_abs()),
+                d => self.logs.scroll_down(d.unsigned_abs()),
+            }
+            return vec![];
+        }
+        if self.containers.list.is_empty() {
+            return vec![];
+        }
+        let last = self.containers.list.len() - 1;
+        self.containers.selected = self
+            .containers
+            .selected
+            .saturating_add_signed(delta)
+            .min(last);
+        self.follow_selected()
+    }
+}

@@ -1,0 +1,9 @@
+//! The Containers pane: `docker ps -a` as a table, with each container's actions.
+
+pub(crate) mod popups;
+pub(crate) mod state;
+mod update;
+pub(crate) mod view;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,12 @@
+//! The panes, one folder each: its state, `App::update` for it, its view (a pure render
+//! of the state), its background task and its tests.
+
+pub(crate) mod build;
+pub(crate) mod containers;
+pub(crate) mod images;
+pub mod logs;
+pub mod networks;
+pub mod shell;
+pub(crate) mod stats;
+pub(crate) mod top;
+pub mod transfer;

@@ -1,0 +1,9 @@
+//! The Stats pane: live charts of the selected container, and the watchers' updates.
+
+pub(crate) mod state;
+pub(crate) mod task;
+mod update;
+pub(crate) mod view;
+
+#[cfg(test)]
+mod tests;
