@@ -57,6 +57,12 @@ pub enum EngineError {
         /// The errno.
         source: nix::Error,
     },
+    /// A network operation failed (bad `-p`/`--subnet` values, netlink, nftables).
+    #[error(transparent)]
+    Network(#[from] crate::engine::network::NetworkError),
+    /// The runtime failed (mounts, cgroups, capabilities, seccomp, the shim).
+    #[error(transparent)]
+    Runtime(#[from] crate::engine::runtime::RuntimeError),
     /// Anything else, with its context.
     #[error("{0}")]
     Other(String),

@@ -163,7 +163,8 @@ pub fn owner(
 ) -> std::result::Result<(u64, u64), String> {
     let passwd = read_file(engine, state, "etc/passwd");
     let group = read_file(engine, state, "etc/group");
-    let id = crate::engine::runtime::user::resolve(spec, &passwd, &group)?;
+    let id =
+        crate::engine::runtime::user::resolve(spec, &passwd, &group).map_err(|e| e.to_string())?;
     // `--chown=user` alone: the group is the user's primary group if named, else the uid.
     Ok((u64::from(id.uid), u64::from(id.gid)))
 }

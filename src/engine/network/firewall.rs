@@ -24,6 +24,7 @@
 //! FORWARD DROP, ufw, firewalld); the legacy iptables backend only gets a warning
 //! (`legacy_iptables`).
 
+use super::error::{NetworkError, Result};
 use super::nft::{self, Op};
 use netlink_packet_core::{DefaultNla, NLM_F_APPEND, NLM_F_CREATE};
 use netlink_packet_netfilter::NetfilterProtoFamily;
@@ -318,7 +319,7 @@ pub(super) fn delete_chain(chain: &str) -> Op {
 
 /// Makes (or remakes) the chains of one network in one atomic batch, and turns on IPv4
 /// forwarding for a network with a way out.
-pub fn ensure(r: &Rules) -> Result<(), String> {
+pub fn ensure(r: &Rules) -> Result<()> {
     let (nat_rules, fwd_rules) = r.rules();
     let (nat, fwd) = (nat_chain(&r.bridge), fwd_chain(&r.bridge));
     // srcnat is priority 100, filter 0 (what `nft` calls them).
@@ -334,7 +335,8 @@ pub fn ensure(r: &Rules) -> Result<(), String> {
     if !r.internal {
         ops.extend(super::publish_nat::guard_ops(&r.bridge));
     }
-    nft::batch(FAMILY, ops).map_err(|(_, e)| format!("firewall rules for '{}': {e}", r.bridge))?;
+    nft::batch(FAMILY, ops)
+        .map_err(|e| NetworkError::firewall(format!("firewall rules for '{}'", r.bridge), e))?;
     if !r.internal {
         // After the guard chain is in place.
         super::publish_nat::enable_route_localnet(&r.bridge)?;
@@ -364,13 +366,18 @@ pub fn in_place(r: &Rules) -> bool {
 }
 
 /// Deletes the chains of `bridge`; missing ones are fine.
-pub fn remove(bridge: &str) -> Result<(), String> {
+pub fn remove(bridge: &str) -> Result<()> {
     let guard = super::publish_nat::guard_chain(bridge);
     for chain in [nat_chain(bridge), fwd_chain(bridge), guard] {
         match nft::batch(FAMILY, vec![flush(&chain), delete_chain(&chain)]) {
             Ok(()) => {}
-            Err((errno, _)) if errno == libc::ENOENT => {}
-            Err((_, e)) => return Err(format!("remove firewall rules of '{bridge}': {e}")),
+            Err(e) if e.errno() == libc::ENOENT => {}
+            Err(e) => {
+                return Err(NetworkError::firewall(
+                    format!("remove firewall rules of '{bridge}'"),
+                    e,
+                ));
+            }
         }
     }
     super::host_firewall::remove(bridge)
@@ -379,8 +386,9 @@ pub fn remove(bridge: &str) -> Result<(), String> {
 /// Deletes the chains of berth's table whose bridge is gone from the namespace (a crash
 /// between the steps of a removal, a bridge deleted by hand). Chains of bridges that
 /// exist stay, whichever state root made them: several roots may share a namespace.
-pub fn reconcile() -> Result<(), String> {
-    let mut stale: Vec<String> = nft::chains(FAMILY, TABLE)?
+pub fn reconcile() -> Result<()> {
+    let mut stale: Vec<String> = nft::chains(FAMILY, TABLE)
+        .map_err(|e| NetworkError::firewall(format!("list the chains of table '{TABLE}'"), e))?
         .iter()
         .filter_map(|c| bridge_of(c))
         .map(str::to_string)
@@ -397,12 +405,13 @@ pub fn reconcile() -> Result<(), String> {
 
 /// Turns on IPv4 forwarding (`/proc/sys/net/ipv4/ip_forward`, per network namespace: the
 /// caller's).
-pub fn enable_forwarding() -> Result<(), String> {
+pub fn enable_forwarding() -> Result<()> {
     const PATH: &str = "/proc/sys/net/ipv4/ip_forward";
     if std::fs::read_to_string(PATH).is_ok_and(|s| s.trim() == "1") {
         return Ok(());
     }
-    std::fs::write(PATH, "1").map_err(|e| format!("enable IPv4 forwarding ({PATH}): {e}"))
+    std::fs::write(PATH, "1")
+        .map_err(|e| NetworkError::io(format!("enable IPv4 forwarding ({PATH})"), e))
 }
 
 #[cfg(test)]

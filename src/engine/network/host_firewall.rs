@@ -35,6 +35,7 @@
 //! dropping; the legacy iptables backend (x_tables) is not changed: see
 //! `legacy_iptables` for the warning.
 
+use super::error::{NetworkError, Result};
 use super::firewall::{Expr, cmp, ct_established, ifname, meta, verdict};
 use super::nft::{self, Op, Raw};
 use netlink_packet_core::{DefaultNla, NLM_F_APPEND, NLM_F_CREATE};
@@ -215,17 +216,17 @@ fn rule_of(r: &Raw) -> Option<Rule> {
 }
 
 /// Every forward base chain of another table seeing IPv4.
-fn forward_chains() -> Result<Vec<Chain>, String> {
+fn forward_chains() -> Result<Vec<Chain>> {
     let all = nft::dump(
         NetfilterProtoFamily::Unspec,
         NfTablesMessage::GetChain(ChainMessage { attributes: vec![] }),
     )
-    .map_err(|(_, e)| e)?;
+    .map_err(|e| NetworkError::firewall("list forward chains", e))?;
     Ok(all.iter().filter_map(forward_chain).collect())
 }
 
 /// The rules of chain `c` (none when it is gone meanwhile).
-fn rules(c: &Chain) -> Result<Vec<Rule>, String> {
+fn rules(c: &Chain) -> Result<Vec<Rule>> {
     let msg = NfTablesMessage::GetRule(RuleMessage {
         attributes: vec![
             RuleAttribute::Table(c.table.clone()),
@@ -234,8 +235,11 @@ fn rules(c: &Chain) -> Result<Vec<Rule>, String> {
     });
     match nft::dump(c.family.into(), msg) {
         Ok(all) => Ok(all.iter().filter_map(rule_of).collect()),
-        Err((errno, _)) if errno == libc::ENOENT => Ok(vec![]),
-        Err((_, e)) => Err(format!("list rules of {}: {e}", c.name)),
+        Err(e) if e.errno() == libc::ENOENT => Ok(vec![]),
+        Err(e) => Err(NetworkError::firewall(
+            format!("list rules of {}", c.name),
+            e,
+        )),
     }
 }
 
@@ -341,14 +345,17 @@ fn delete(c: &Chain, handle: u64) -> Op {
 
 /// Sends `ops` on chain `c`; a chain or rule gone meanwhile (the other firewall
 /// reloading) is not an error.
-fn send(c: &Chain, ops: Vec<Op>) -> Result<(), String> {
+fn send(c: &Chain, ops: Vec<Op>) -> Result<()> {
     if ops.is_empty() {
         return Ok(());
     }
     match nft::batch(c.family.into(), ops) {
         Ok(()) => Ok(()),
-        Err((errno, _)) if errno == libc::ENOENT => Ok(()),
-        Err((_, e)) => Err(format!("accept rules in {} {}: {e}", c.table, c.name)),
+        Err(e) if e.errno() == libc::ENOENT => Ok(()),
+        Err(e) => Err(NetworkError::firewall(
+            format!("accept rules in {} {}", c.table, c.name),
+            e,
+        )),
     }
 }
 
@@ -370,7 +377,7 @@ fn remake(c: &Chain, rules: &[Rule], bridge: &str, stale: &[u64], xt: bool) -> V
 /// Makes sure every dropping forward chain of another table accepts `bridge`'s traffic:
 /// inserts berth's two rules where they are missing (one batch per chain), does nothing
 /// where they are in place.
-pub fn ensure(bridge: &str) -> Result<(), String> {
+pub fn ensure(bridge: &str) -> Result<()> {
     let want = tag(bridge);
     for c in forward_chains()? {
         let rules = rules(&c)?;
@@ -400,7 +407,7 @@ pub fn ensure(bridge: &str) -> Result<(), String> {
 
 /// Deletes berth's rules, in every forward chain of another table, whose bridge `gone`
 /// says is to go.
-fn remove_where(gone: impl Fn(&str) -> bool) -> Result<(), String> {
+fn remove_where(gone: impl Fn(&str) -> bool) -> Result<()> {
     for c in forward_chains()? {
         let ops: Vec<Op> = rules(&c)?
             .iter()
@@ -418,13 +425,13 @@ fn remove_where(gone: impl Fn(&str) -> bool) -> Result<(), String> {
 }
 
 /// Deletes berth's rules for `bridge` from the other tables.
-pub fn remove(bridge: &str) -> Result<(), String> {
+pub fn remove(bridge: &str) -> Result<()> {
     remove_where(|b| b == bridge)
 }
 
 /// Deletes berth's rules whose bridge no longer exists (a crash between the steps of a
 /// removal, a bridge deleted by hand).
-pub fn reconcile() -> Result<(), String> {
+pub fn reconcile() -> Result<()> {
     remove_where(|b| !super::netlink::link_exists(b))
 }
 

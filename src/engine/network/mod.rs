@@ -24,6 +24,8 @@ pub mod dns;
 pub mod dns_forward_tcp;
 pub mod dns_tcp;
 pub mod dnslog;
+pub mod endpoints;
+pub mod error;
 pub mod exposed;
 pub mod firewall;
 pub mod host_firewall;
@@ -45,6 +47,8 @@ pub mod publish_nat;
 pub mod service;
 pub mod setup;
 pub mod store;
+
+pub use error::NetworkError;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -45,10 +45,10 @@ pub struct ExecProcess {
     pub stdio: ShimStdio,
 }
 
-fn err(message: impl Into<String>) -> LaunchError {
+fn err(message: impl std::fmt::Display) -> LaunchError {
     LaunchError {
         code: 126,
-        message: message.into(),
+        message: message.to_string(),
     }
 }
 
@@ -182,7 +182,9 @@ fn enter_and_fork(
     err_w: &OwnedFd,
     console: Option<&std::os::unix::net::UnixStream>,
 ) -> Result<Pid, Failure> {
-    let f = |m: String| (126, m);
+    fn f(m: impl std::fmt::Display) -> (i32, String) {
+        (126, m.to_string())
+    }
     let _ = nix::sys::prctl::set_dumpable(false);
     let _ = nix::sys::prctl::set_pdeathsig(nix::sys::signal::Signal::SIGKILL);
     // This helper is a fork of the single-threaded shim: it can join by itself.
@@ -225,7 +227,9 @@ fn process(
     stdio: [i32; 3],
     console: Option<&std::os::unix::net::UnixStream>,
 ) -> Result<std::convert::Infallible, Failure> {
-    let f = |m: String| (126, m);
+    fn f(m: impl std::fmt::Display) -> (i32, String) {
+        (126, m.to_string())
+    }
     let spec = req.user.clone().unwrap_or_else(|| config.user.clone());
     let passwd = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
     let group = std::fs::read_to_string("/etc/group").unwrap_or_default();

@@ -63,10 +63,10 @@ pub struct Failure {
     pub message: String,
 }
 
-fn fail(message: impl Into<String>) -> Failure {
+fn fail(message: impl std::fmt::Display) -> Failure {
     Failure {
         code: 125,
-        message: message.into(),
+        message: message.to_string(),
     }
 }
 

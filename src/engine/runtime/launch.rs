@@ -115,10 +115,10 @@ pub struct LaunchError {
     pub message: String,
 }
 
-fn err(message: impl Into<String>) -> LaunchError {
+fn err(message: impl std::fmt::Display) -> LaunchError {
     LaunchError {
         code: 125,
-        message: message.into(),
+        message: message.to_string(),
     }
 }
 
@@ -310,7 +310,7 @@ pub fn launch(
     open_stdin: bool,
     tty: bool,
     host_network: bool,
-    on_placed: &mut dyn FnMut(Pid) -> Result<(), String>,
+    on_placed: &mut dyn FnMut(Pid) -> Result<(), super::error::RuntimeError>,
 ) -> Result<Launched, LaunchError> {
     let (sync_r, sync_w) = pipe()?;
     let (err_r, err_w) = pipe()?;
