@@ -146,6 +146,9 @@ pub enum NetworkError {
         /// What failed.
         source: Box<NetworkError>,
     },
+    /// A DNS log entry could not be encoded.
+    #[error("cannot encode a DNS log entry: {0}")]
+    DnsLogEncode(serde_json::Error),
     /// The helper thread that runs netlink requests panicked.
     #[error("netlink thread panicked")]
     ThreadPanicked,

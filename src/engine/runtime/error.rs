@@ -115,6 +115,13 @@ pub enum RuntimeError {
     /// The container's `--log-opt` values are refused.
     #[error("{0}")]
     LogOptions(String),
+    /// The shim ended before it said how the start went.
+    #[error("the shim exited before the container started; see {}", .0.display())]
+    ShimGone(PathBuf),
+    /// The shim reported that the container could not start (its one-line reason, made in
+    /// the shim's process).
+    #[error("{0}")]
+    StartFailed(String),
     /// The seccomp profile could not be read, compiled or installed.
     #[error(transparent)]
     Seccomp(#[from] SeccompError),
