@@ -25,36 +25,19 @@
 //! (`legacy_iptables`).
 
 use super::error::{NetworkError, Result};
-use super::nft::{self, Op};
-use netlink_packet_core::{DefaultNla, NLM_F_APPEND, NLM_F_CREATE};
-use netlink_packet_netfilter::NetfilterProtoFamily;
-use netlink_packet_netfilter::nftables::{
-    Bitwise, ChainAttribute, ChainMessage, Cmp, DataAttribute, ExpressionAttribute, Expressions,
-    Hook, InetHookNumber, ListAttribute, Meta, MetaKey, NfTablesMessage, Operator, Payload,
-    Register, RuleAttribute, RuleMessage, TableAttribute, TableMessage, Verdict, VerdictAttribute,
+use super::nft;
+pub(super) use super::nft_build::{
+    DADDR, Expr, NF_ACCEPT, NF_DROP, SADDR, addr_in, base_chain, cmp, ct_established, delete_chain,
+    flush, ifname, masquerade, meta, rule, saddr_in, table_msg, verdict,
 };
+use netlink_packet_netfilter::NetfilterProtoFamily;
+use netlink_packet_netfilter::nftables::{InetHookNumber, MetaKey, Operator};
 use std::net::Ipv4Addr;
 
 /// berth's table (family `ip`).
 pub const TABLE: &str = "berth";
 
 pub(super) const FAMILY: NetfilterProtoFamily = NetfilterProtoFamily::IPv4;
-pub(super) const NF_DROP: u32 = 0;
-const NF_ACCEPT: u32 = 1;
-/// `NFT_PAYLOAD_NETWORK_HEADER`.
-const NETWORK_HEADER: u32 = 1;
-/// `NFTA_CT_DREG`, `NFTA_CT_KEY`, `NFT_CT_STATE`.
-const CT_DREG: u16 = 1;
-const CT_KEY: u16 = 2;
-const CT_STATE: u32 = 0;
-/// `NFT_REG_1`.
-const REG1: u32 = 1;
-/// `NF_CT_STATE_BIT(IP_CT_ESTABLISHED) | NF_CT_STATE_BIT(IP_CT_RELATED)`.
-const ESTABLISHED_RELATED: u32 = 2 | 4;
-
-/// One nftables expression of a rule.
-pub(super) type Expr = ListAttribute<ExpressionAttribute>;
-
 /// The NAT chain's name of `bridge`.
 fn nat_chain(bridge: &str) -> String {
     format!("post-{bridge}")
@@ -71,104 +54,6 @@ fn bridge_of(chain: &str) -> Option<&str> {
         .strip_prefix("post-")
         .or_else(|| chain.strip_prefix("fwd-"))
         .or_else(|| chain.strip_prefix("guard-"))
-}
-
-/// An interface name as the kernel compares it: IFNAMSIZ bytes, zero-padded.
-pub(super) fn ifname(name: &str) -> Vec<u8> {
-    let mut v = name.as_bytes().to_vec();
-    v.resize(16, 0);
-    v
-}
-
-pub(super) fn meta(key: MetaKey) -> Expr {
-    Expressions::Meta(vec![
-        Meta::Key(key),
-        Meta::DestinationRegister(Register::Reg1),
-    ])
-    .into()
-}
-
-pub(super) fn cmp(op: Operator, data: Vec<u8>) -> Expr {
-    Expressions::Cmp(vec![
-        Cmp::SourceRegister(Register::Reg1),
-        Cmp::Op(op),
-        Cmp::Data(DataAttribute::Value(data)),
-    ])
-    .into()
-}
-
-pub(super) fn verdict(code: u32) -> Expr {
-    Expressions::Immediate(vec![
-        netlink_packet_netfilter::nftables::Immediate::DestinationRegister(Register::Verdict),
-        netlink_packet_netfilter::nftables::Immediate::Data(DataAttribute::Verdict(vec![
-            VerdictAttribute::Code(Verdict::Other(code)),
-        ])),
-    ])
-    .into()
-}
-
-/// Offsets of the source and destination addresses in the IPv4 header.
-pub(super) const SADDR: u32 = 12;
-pub(super) const DADDR: u32 = 16;
-
-/// `ip saddr <net>/<prefix>`.
-fn saddr_in(net: Ipv4Addr, prefix: u8) -> Vec<Expr> {
-    addr_in(SADDR, net, prefix)
-}
-
-/// `ip saddr|daddr <net>/<prefix>`, the address at `offset` ([`SADDR`] or [`DADDR`]).
-pub(super) fn addr_in(offset: u32, net: Ipv4Addr, prefix: u8) -> Vec<Expr> {
-    let mask = u32::MAX.checked_shl(32 - u32::from(prefix)).unwrap_or(0);
-    vec![
-        Expressions::Payload(vec![
-            Payload::DestinationRegister(Register::Reg1),
-            Payload::Base(NETWORK_HEADER),
-            Payload::Offset(offset),
-            Payload::Len(4),
-        ])
-        .into(),
-        Expressions::Bitwise(vec![
-            Bitwise::SourceRegister(Register::Reg1),
-            Bitwise::DestinationRegister(Register::Reg1),
-            Bitwise::Length(4),
-            Bitwise::Mask(DataAttribute::Value(mask.to_be_bytes().to_vec())),
-            Bitwise::Xor(DataAttribute::Value(vec![0; 4])),
-        ])
-        .into(),
-        cmp(
-            Operator::Equal,
-            (u32::from(net) & mask).to_be_bytes().to_vec(),
-        ),
-    ]
-}
-
-/// `ct state established,related` (the state is a host-order u32).
-pub(super) fn ct_established() -> Vec<Expr> {
-    vec![
-        Expressions::Other {
-            expression_type: "ct".into(),
-            attributes: vec![
-                DefaultNla::new(CT_DREG, REG1.to_be_bytes().to_vec()),
-                DefaultNla::new(CT_KEY, CT_STATE.to_be_bytes().to_vec()),
-            ],
-        }
-        .into(),
-        Expressions::Bitwise(vec![
-            Bitwise::SourceRegister(Register::Reg1),
-            Bitwise::DestinationRegister(Register::Reg1),
-            Bitwise::Length(4),
-            Bitwise::Mask(DataAttribute::Value(
-                ESTABLISHED_RELATED.to_ne_bytes().to_vec(),
-            )),
-            Bitwise::Xor(DataAttribute::Value(vec![0; 4])),
-        ])
-        .into(),
-        cmp(Operator::NotEqual, vec![0; 4]),
-    ]
-}
-
-pub(super) fn masquerade() -> Expr {
-    ListAttribute::Element(vec![ExpressionAttribute::Name("masq".into())])
 }
 
 /// What berth's table holds for one bridge network.
@@ -249,71 +134,6 @@ pub fn rules_for(bridge: &str, gateway: Ipv4Addr, prefix: u8, internal: bool) ->
         net: gateway,
         prefix,
         internal,
-    }
-}
-
-pub(super) fn table_msg() -> Op {
-    Op {
-        msg: NfTablesMessage::NewTable(TableMessage {
-            attributes: vec![TableAttribute::Name(TABLE.into())],
-        }),
-        flags: NLM_F_CREATE,
-    }
-}
-
-pub(super) fn base_chain(name: &str, kind: &str, hook: InetHookNumber, priority: i32) -> Op {
-    Op {
-        msg: NfTablesMessage::NewChain(ChainMessage {
-            attributes: vec![
-                ChainAttribute::Table(TABLE.into()),
-                ChainAttribute::Name(name.into()),
-                ChainAttribute::Hook(vec![
-                    Hook::Number(hook.into()),
-                    Hook::Priority(priority as u32),
-                ]),
-                ChainAttribute::Policy(NF_ACCEPT),
-                ChainAttribute::Type(kind.into()),
-            ],
-        }),
-        flags: NLM_F_CREATE,
-    }
-}
-
-/// Deletes every rule of `chain` (a rule message with no handle).
-pub(super) fn flush(chain: &str) -> Op {
-    Op {
-        msg: NfTablesMessage::DeleteRule(RuleMessage {
-            attributes: vec![
-                RuleAttribute::Table(TABLE.into()),
-                RuleAttribute::Chain(chain.into()),
-            ],
-        }),
-        flags: 0,
-    }
-}
-
-pub(super) fn rule(chain: &str, exprs: Vec<Expr>) -> Op {
-    Op {
-        msg: NfTablesMessage::NewRule(RuleMessage {
-            attributes: vec![
-                RuleAttribute::Table(TABLE.into()),
-                RuleAttribute::Chain(chain.into()),
-                RuleAttribute::Expressions(exprs),
-            ],
-        }),
-        flags: NLM_F_CREATE | NLM_F_APPEND,
-    }
-}
-
-pub(super) fn delete_chain(chain: &str) -> Op {
-    Op {
-        msg: NfTablesMessage::DeleteChain(ChainMessage {
-            attributes: vec![
-                ChainAttribute::Table(TABLE.into()),
-                ChainAttribute::Name(chain.into()),
-            ],
-        }),
-        flags: 0,
     }
 }
 

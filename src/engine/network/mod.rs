@@ -40,6 +40,7 @@ pub mod mtu;
 pub mod netcache;
 pub mod netlink;
 pub mod nft;
+pub mod nft_build;
 pub mod ops;
 pub mod ports;
 pub mod proxy;
