@@ -23,6 +23,7 @@ pub mod rootfs;
 pub mod seccomp;
 pub mod shim;
 pub mod spawn;
+pub mod stdio;
 pub mod storage;
 pub mod supervise;
 pub mod tty;
