@@ -37,6 +37,7 @@ use std::net::Ipv4Addr;
 /// berth's table (family `ip`).
 pub const TABLE: &str = "berth";
 
+/// berth's table is in the `ip` family.
 pub(super) const FAMILY: NetfilterProtoFamily = NetfilterProtoFamily::IPv4;
 /// The NAT chain's name of `bridge`.
 fn nat_chain(bridge: &str) -> String {

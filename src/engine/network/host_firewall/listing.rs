@@ -120,6 +120,7 @@ pub(super) fn udata_comment(mut v: &[u8]) -> Option<String> {
     None
 }
 
+/// A big-endian u32 attribute value.
 pub(super) fn be32(v: &[u8]) -> Option<u32> {
     Some(u32::from_be_bytes(v.get(..4)?.try_into().ok()?))
 }
@@ -171,6 +172,7 @@ pub(super) fn verdict_of(data: &[u8]) -> Option<Vec<(u16, Vec<u8>)>> {
     Some(nft::attrs(nft::attr(&d, DATA_VERDICT)?))
 }
 
+/// A rule of a dump, as far as berth needs to know it.
 pub(super) fn rule_of(r: &Raw) -> Option<Rule> {
     Some(Rule {
         handle: u64::from_be_bytes(r.attr(RULE_HANDLE)?.get(..8)?.try_into().ok()?),
