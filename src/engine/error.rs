@@ -57,6 +57,18 @@ pub enum EngineError {
         /// The errno.
         source: nix::Error,
     },
+    /// A network operation failed (bad `-p`/`--subnet` values, netlink, nftables).
+    #[error(transparent)]
+    Network(#[from] crate::engine::network::NetworkError),
+    /// A volume flag or operation was refused.
+    #[error(transparent)]
+    Volume(#[from] crate::engine::volume::VolumeError),
+    /// Watching or signalling a container's processes failed.
+    #[error(transparent)]
+    Observe(#[from] crate::engine::observe::ObserveError),
+    /// The runtime failed (mounts, cgroups, capabilities, seccomp, the shim).
+    #[error(transparent)]
+    Runtime(#[from] crate::engine::runtime::RuntimeError),
     /// Anything else, with its context.
     #[error("{0}")]
     Other(String),

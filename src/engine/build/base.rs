@@ -186,7 +186,7 @@ pub fn owner(
     let passwd = read_file(engine, state, "etc/passwd");
     let group = read_file(engine, state, "etc/group");
     let id =
-        crate::engine::runtime::user::resolve(spec, &passwd, &group).map_err(BuildError::Owner)?;
+        crate::engine::runtime::user::resolve(spec, &passwd, &group).map_err(|e| BuildError::Owner(e.to_string()))?;
     let (uid, gid) = (u64::from(id.uid), u64::from(id.gid));
     if uid > MAX_ID || gid > MAX_ID {
         // A passwd or group entry of the image with id -1.

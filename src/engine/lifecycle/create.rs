@@ -169,7 +169,7 @@ impl Engine {
             .filter_map(|k| exposed::parse_key(k))
             .collect();
         for e in &opts.expose {
-            exposed_ports.extend(exposed::parse_expose(e).map_err(EngineError::Invalid)?);
+            exposed_ports.extend(exposed::parse_expose(e)?);
         }
         let mut ports = opts.ports.clone();
         if opts.publish_all {
@@ -202,7 +202,7 @@ impl Engine {
             // (front ends warn when `publishes()` and the container's mode is `host`).
             ports.clear();
         }
-        let ports = crate::engine::network::ports::assign(ports).map_err(EngineError::Conflict)?;
+        let ports = crate::engine::network::ports::assign(ports)?;
 
         let (entrypoint, cmd) = match &opts.entrypoint {
             Some(ep) if ep.is_empty() => (Vec::new(), opts.cmd.clone()),

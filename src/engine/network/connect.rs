@@ -1,6 +1,7 @@
 //! Live attachment changes: `network connect` and `disconnect` of a container, which a
 //! running one sees at once (an interface added or removed, its /etc/hosts rewritten).
 
+use super::error::NetworkError;
 use super::ops::attach_for;
 use super::{hosts, netlink, store};
 use crate::engine::Engine;
@@ -48,14 +49,15 @@ impl Engine {
             return Ok(());
         };
         if c.state.status == Status::Running && c.state.pid > 0 {
-            let live = attach_for(&n, &e, c.id()).and_then(|a| {
-                netlink::setup_container(c.state.pid, vec![a], false)
-                    .map(|_| ())
-                    .map_err(|m| EngineError::Other(format!("cannot connect '{}': {m}", c.name())))
-            });
-            if let Err(err) = live {
+            let live = attach_for(&n, &e, c.id())
+                .and_then(|a| netlink::setup_container(c.state.pid, vec![a], false));
+            if let Err(source) = live {
                 self.detach_record(&n.id, c.id());
-                return Err(err);
+                return Err(NetworkError::ConnectFailed {
+                    container: c.name().to_string(),
+                    source: Box::new(source),
+                }
+                .into());
             }
             let _ = hosts::rewrite_hosts(self.paths(), &c.config);
         }
@@ -75,9 +77,12 @@ impl Engine {
             )));
         };
         if c.state.status == Status::Running {
-            netlink::delete_link(&netlink::host_veth_name(c.id(), &e.ifname)).map_err(|m| {
-                EngineError::Other(format!("cannot disconnect '{}': {m}", c.name()))
-            })?;
+            netlink::delete_link(&netlink::host_veth_name(c.id(), &e.ifname)).map_err(
+                |source| NetworkError::DisconnectFailed {
+                    container: c.name().to_string(),
+                    source: Box::new(source),
+                },
+            )?;
         }
         self.detach_record(&n.id, c.id());
         if c.state.status == Status::Running {

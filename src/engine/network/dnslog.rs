@@ -86,9 +86,7 @@ pub fn append(paths: &Paths, id: &str, entry: &DnsLogEntry) -> Result<()> {
     if std::fs::metadata(&p).is_ok_and(|m| m.len() >= MAX_BYTES) {
         rotate(paths, id)?;
     }
-    let mut line = serde_json::to_vec(entry).map_err(|e| {
-        crate::engine::EngineError::Other(format!("cannot encode a DNS log entry: {e}"))
-    })?;
+    let mut line = serde_json::to_vec(entry).map_err(super::NetworkError::DnsLogEncode)?;
     line.push(b'\n');
     let mut f = std::fs::OpenOptions::new()
         .append(true)

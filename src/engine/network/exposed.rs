@@ -1,13 +1,17 @@
 //! Exposed ports: the image's EXPOSE and `--expose`, as Docker keys them (`80/tcp`).
 
+use super::error::NetworkError;
 use std::collections::BTreeSet;
 
 /// A port and its protocol (`tcp` or `udp`).
 pub type PortProto = (u16, String);
 
 /// Parses one `--expose` value: `80`, `80/udp` or a range `8000-8010[/tcp]`.
-pub fn parse_expose(s: &str) -> Result<Vec<PortProto>, String> {
-    let bad = |why: &str| format!("invalid value '{s}' for --expose: {why}");
+pub fn parse_expose(s: &str) -> Result<Vec<PortProto>, NetworkError> {
+    let bad = |why: &str| NetworkError::InvalidExpose {
+        value: s.to_string(),
+        why: why.to_string(),
+    };
     let (spec, proto) = match s.rsplit_once('/') {
         Some((a, p)) => (a, p.to_ascii_lowercase()),
         None => (s, "tcp".to_string()),
@@ -15,7 +19,7 @@ pub fn parse_expose(s: &str) -> Result<Vec<PortProto>, String> {
     if proto != "tcp" && proto != "udp" {
         return Err(bad("the protocol must be tcp or udp"));
     }
-    let port = |p: &str| -> Result<u16, String> {
+    let port = |p: &str| -> Result<u16, NetworkError> {
         p.parse::<u16>()
             .ok()
             .filter(|n| *n > 0)
@@ -63,9 +67,9 @@ mod tests {
 
     #[test]
     fn expose_values() {
-        assert_eq!(parse_expose("80"), Ok(vec![(80, "tcp".into())]));
-        assert_eq!(parse_expose("53/udp"), Ok(vec![(53, "udp".into())]));
-        assert_eq!(parse_expose("8000-8002").map(|v| v.len()), Ok(3));
+        assert_eq!(parse_expose("80").ok(), Some(vec![(80, "tcp".into())]));
+        assert_eq!(parse_expose("53/udp").ok(), Some(vec![(53, "udp".into())]));
+        assert_eq!(parse_expose("8000-8002").map(|v| v.len()).ok(), Some(3));
         assert!(parse_expose("0").is_err());
         assert!(parse_expose("80/sctp").is_err());
         assert!(parse_expose("90-80").is_err());

@@ -24,36 +24,21 @@
 //! FORWARD DROP, ufw, firewalld); the legacy iptables backend only gets a warning
 //! (`legacy_iptables`).
 
-use super::nft::{self, Op};
-use netlink_packet_core::{DefaultNla, NLM_F_APPEND, NLM_F_CREATE};
-use netlink_packet_netfilter::NetfilterProtoFamily;
-use netlink_packet_netfilter::nftables::{
-    Bitwise, ChainAttribute, ChainMessage, Cmp, DataAttribute, ExpressionAttribute, Expressions,
-    Hook, InetHookNumber, ListAttribute, Meta, MetaKey, NfTablesMessage, Operator, Payload,
-    Register, RuleAttribute, RuleMessage, TableAttribute, TableMessage, Verdict, VerdictAttribute,
+use super::error::{NetworkError, Result};
+use super::nft;
+pub(super) use super::nft_build::{
+    DADDR, Expr, NF_ACCEPT, NF_DROP, SADDR, addr_in, base_chain, cmp, ct_established, delete_chain,
+    flush, ifname, masquerade, meta, rule, saddr_in, table_msg, verdict,
 };
+use netlink_packet_netfilter::NetfilterProtoFamily;
+use netlink_packet_netfilter::nftables::{InetHookNumber, MetaKey, Operator};
 use std::net::Ipv4Addr;
 
 /// berth's table (family `ip`).
 pub const TABLE: &str = "berth";
 
+/// berth's table is in the `ip` family.
 pub(super) const FAMILY: NetfilterProtoFamily = NetfilterProtoFamily::IPv4;
-pub(super) const NF_DROP: u32 = 0;
-const NF_ACCEPT: u32 = 1;
-/// `NFT_PAYLOAD_NETWORK_HEADER`.
-const NETWORK_HEADER: u32 = 1;
-/// `NFTA_CT_DREG`, `NFTA_CT_KEY`, `NFT_CT_STATE`.
-const CT_DREG: u16 = 1;
-const CT_KEY: u16 = 2;
-const CT_STATE: u32 = 0;
-/// `NFT_REG_1`.
-const REG1: u32 = 1;
-/// `NF_CT_STATE_BIT(IP_CT_ESTABLISHED) | NF_CT_STATE_BIT(IP_CT_RELATED)`.
-const ESTABLISHED_RELATED: u32 = 2 | 4;
-
-/// One nftables expression of a rule.
-pub(super) type Expr = ListAttribute<ExpressionAttribute>;
-
 /// The NAT chain's name of `bridge`.
 fn nat_chain(bridge: &str) -> String {
     format!("post-{bridge}")
@@ -70,104 +55,6 @@ fn bridge_of(chain: &str) -> Option<&str> {
         .strip_prefix("post-")
         .or_else(|| chain.strip_prefix("fwd-"))
         .or_else(|| chain.strip_prefix("guard-"))
-}
-
-/// An interface name as the kernel compares it: IFNAMSIZ bytes, zero-padded.
-pub(super) fn ifname(name: &str) -> Vec<u8> {
-    let mut v = name.as_bytes().to_vec();
-    v.resize(16, 0);
-    v
-}
-
-pub(super) fn meta(key: MetaKey) -> Expr {
-    Expressions::Meta(vec![
-        Meta::Key(key),
-        Meta::DestinationRegister(Register::Reg1),
-    ])
-    .into()
-}
-
-pub(super) fn cmp(op: Operator, data: Vec<u8>) -> Expr {
-    Expressions::Cmp(vec![
-        Cmp::SourceRegister(Register::Reg1),
-        Cmp::Op(op),
-        Cmp::Data(DataAttribute::Value(data)),
-    ])
-    .into()
-}
-
-pub(super) fn verdict(code: u32) -> Expr {
-    Expressions::Immediate(vec![
-        netlink_packet_netfilter::nftables::Immediate::DestinationRegister(Register::Verdict),
-        netlink_packet_netfilter::nftables::Immediate::Data(DataAttribute::Verdict(vec![
-            VerdictAttribute::Code(Verdict::Other(code)),
-        ])),
-    ])
-    .into()
-}
-
-/// Offsets of the source and destination addresses in the IPv4 header.
-pub(super) const SADDR: u32 = 12;
-pub(super) const DADDR: u32 = 16;
-
-/// `ip saddr <net>/<prefix>`.
-fn saddr_in(net: Ipv4Addr, prefix: u8) -> Vec<Expr> {
-    addr_in(SADDR, net, prefix)
-}
-
-/// `ip saddr|daddr <net>/<prefix>`, the address at `offset` ([`SADDR`] or [`DADDR`]).
-pub(super) fn addr_in(offset: u32, net: Ipv4Addr, prefix: u8) -> Vec<Expr> {
-    let mask = u32::MAX.checked_shl(32 - u32::from(prefix)).unwrap_or(0);
-    vec![
-        Expressions::Payload(vec![
-            Payload::DestinationRegister(Register::Reg1),
-            Payload::Base(NETWORK_HEADER),
-            Payload::Offset(offset),
-            Payload::Len(4),
-        ])
-        .into(),
-        Expressions::Bitwise(vec![
-            Bitwise::SourceRegister(Register::Reg1),
-            Bitwise::DestinationRegister(Register::Reg1),
-            Bitwise::Length(4),
-            Bitwise::Mask(DataAttribute::Value(mask.to_be_bytes().to_vec())),
-            Bitwise::Xor(DataAttribute::Value(vec![0; 4])),
-        ])
-        .into(),
-        cmp(
-            Operator::Equal,
-            (u32::from(net) & mask).to_be_bytes().to_vec(),
-        ),
-    ]
-}
-
-/// `ct state established,related` (the state is a host-order u32).
-pub(super) fn ct_established() -> Vec<Expr> {
-    vec![
-        Expressions::Other {
-            expression_type: "ct".into(),
-            attributes: vec![
-                DefaultNla::new(CT_DREG, REG1.to_be_bytes().to_vec()),
-                DefaultNla::new(CT_KEY, CT_STATE.to_be_bytes().to_vec()),
-            ],
-        }
-        .into(),
-        Expressions::Bitwise(vec![
-            Bitwise::SourceRegister(Register::Reg1),
-            Bitwise::DestinationRegister(Register::Reg1),
-            Bitwise::Length(4),
-            Bitwise::Mask(DataAttribute::Value(
-                ESTABLISHED_RELATED.to_ne_bytes().to_vec(),
-            )),
-            Bitwise::Xor(DataAttribute::Value(vec![0; 4])),
-        ])
-        .into(),
-        cmp(Operator::NotEqual, vec![0; 4]),
-    ]
-}
-
-pub(super) fn masquerade() -> Expr {
-    ListAttribute::Element(vec![ExpressionAttribute::Name("masq".into())])
 }
 
 /// What berth's table holds for one bridge network.
@@ -251,74 +138,9 @@ pub fn rules_for(bridge: &str, gateway: Ipv4Addr, prefix: u8, internal: bool) ->
     }
 }
 
-pub(super) fn table_msg() -> Op {
-    Op {
-        msg: NfTablesMessage::NewTable(TableMessage {
-            attributes: vec![TableAttribute::Name(TABLE.into())],
-        }),
-        flags: NLM_F_CREATE,
-    }
-}
-
-pub(super) fn base_chain(name: &str, kind: &str, hook: InetHookNumber, priority: i32) -> Op {
-    Op {
-        msg: NfTablesMessage::NewChain(ChainMessage {
-            attributes: vec![
-                ChainAttribute::Table(TABLE.into()),
-                ChainAttribute::Name(name.into()),
-                ChainAttribute::Hook(vec![
-                    Hook::Number(hook.into()),
-                    Hook::Priority(priority as u32),
-                ]),
-                ChainAttribute::Policy(NF_ACCEPT),
-                ChainAttribute::Type(kind.into()),
-            ],
-        }),
-        flags: NLM_F_CREATE,
-    }
-}
-
-/// Deletes every rule of `chain` (a rule message with no handle).
-pub(super) fn flush(chain: &str) -> Op {
-    Op {
-        msg: NfTablesMessage::DeleteRule(RuleMessage {
-            attributes: vec![
-                RuleAttribute::Table(TABLE.into()),
-                RuleAttribute::Chain(chain.into()),
-            ],
-        }),
-        flags: 0,
-    }
-}
-
-pub(super) fn rule(chain: &str, exprs: Vec<Expr>) -> Op {
-    Op {
-        msg: NfTablesMessage::NewRule(RuleMessage {
-            attributes: vec![
-                RuleAttribute::Table(TABLE.into()),
-                RuleAttribute::Chain(chain.into()),
-                RuleAttribute::Expressions(exprs),
-            ],
-        }),
-        flags: NLM_F_CREATE | NLM_F_APPEND,
-    }
-}
-
-pub(super) fn delete_chain(chain: &str) -> Op {
-    Op {
-        msg: NfTablesMessage::DeleteChain(ChainMessage {
-            attributes: vec![
-                ChainAttribute::Table(TABLE.into()),
-                ChainAttribute::Name(chain.into()),
-            ],
-        }),
-        flags: 0,
-    }
-}
-
 /// Makes (or remakes) the chains of one network in one atomic batch, and turns on IPv4
 /// forwarding for a network with a way out.
-pub fn ensure(r: &Rules) -> Result<(), String> {
+pub fn ensure(r: &Rules) -> Result<()> {
     let (nat_rules, fwd_rules) = r.rules();
     let (nat, fwd) = (nat_chain(&r.bridge), fwd_chain(&r.bridge));
     // srcnat is priority 100, filter 0 (what `nft` calls them).
@@ -334,7 +156,8 @@ pub fn ensure(r: &Rules) -> Result<(), String> {
     if !r.internal {
         ops.extend(super::publish_nat::guard_ops(&r.bridge));
     }
-    nft::batch(FAMILY, ops).map_err(|(_, e)| format!("firewall rules for '{}': {e}", r.bridge))?;
+    nft::batch(FAMILY, ops)
+        .map_err(|e| NetworkError::firewall(format!("firewall rules for '{}'", r.bridge), e))?;
     if !r.internal {
         // After the guard chain is in place.
         super::publish_nat::enable_route_localnet(&r.bridge)?;
@@ -364,13 +187,18 @@ pub fn in_place(r: &Rules) -> bool {
 }
 
 /// Deletes the chains of `bridge`; missing ones are fine.
-pub fn remove(bridge: &str) -> Result<(), String> {
+pub fn remove(bridge: &str) -> Result<()> {
     let guard = super::publish_nat::guard_chain(bridge);
     for chain in [nat_chain(bridge), fwd_chain(bridge), guard] {
         match nft::batch(FAMILY, vec![flush(&chain), delete_chain(&chain)]) {
             Ok(()) => {}
-            Err((errno, _)) if errno == libc::ENOENT => {}
-            Err((_, e)) => return Err(format!("remove firewall rules of '{bridge}': {e}")),
+            Err(e) if e.errno() == libc::ENOENT => {}
+            Err(e) => {
+                return Err(NetworkError::firewall(
+                    format!("remove firewall rules of '{bridge}'"),
+                    e,
+                ));
+            }
         }
     }
     super::host_firewall::remove(bridge)
@@ -379,8 +207,9 @@ pub fn remove(bridge: &str) -> Result<(), String> {
 /// Deletes the chains of berth's table whose bridge is gone from the namespace (a crash
 /// between the steps of a removal, a bridge deleted by hand). Chains of bridges that
 /// exist stay, whichever state root made them: several roots may share a namespace.
-pub fn reconcile() -> Result<(), String> {
-    let mut stale: Vec<String> = nft::chains(FAMILY, TABLE)?
+pub fn reconcile() -> Result<()> {
+    let mut stale: Vec<String> = nft::chains(FAMILY, TABLE)
+        .map_err(|e| NetworkError::firewall(format!("list the chains of table '{TABLE}'"), e))?
         .iter()
         .filter_map(|c| bridge_of(c))
         .map(str::to_string)
@@ -397,12 +226,13 @@ pub fn reconcile() -> Result<(), String> {
 
 /// Turns on IPv4 forwarding (`/proc/sys/net/ipv4/ip_forward`, per network namespace: the
 /// caller's).
-pub fn enable_forwarding() -> Result<(), String> {
+pub fn enable_forwarding() -> Result<()> {
     const PATH: &str = "/proc/sys/net/ipv4/ip_forward";
     if std::fs::read_to_string(PATH).is_ok_and(|s| s.trim() == "1") {
         return Ok(());
     }
-    std::fs::write(PATH, "1").map_err(|e| format!("enable IPv4 forwarding ({PATH}): {e}"))
+    std::fs::write(PATH, "1")
+        .map_err(|e| NetworkError::io(format!("enable IPv4 forwarding ({PATH})"), e))
 }
 
 #[cfg(test)]

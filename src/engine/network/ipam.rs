@@ -1,6 +1,7 @@
 //! IP address management: parsing subnets, checking overlaps, picking the next free /16 for a
 //! new network and the lowest free address in a network for a new endpoint.
 
+use super::error::NetworkError;
 use std::collections::BTreeSet;
 use std::net::Ipv4Addr;
 
@@ -15,8 +16,13 @@ pub struct Cidr {
 
 impl Cidr {
     /// Parses `a.b.c.d/n`; host bits must be zero (`what` names the flag in errors).
-    pub fn parse(s: &str, what: &str) -> Result<Cidr, String> {
-        let bad = || format!("invalid {what} '{s}': use an IPv4 CIDR such as 172.20.0.0/16");
+    pub fn parse(s: &str, what: &str) -> Result<Cidr, NetworkError> {
+        let invalid = |why: String| NetworkError::InvalidCidr {
+            what: what.to_string(),
+            value: s.to_string(),
+            why,
+        };
+        let bad = || invalid("use an IPv4 CIDR such as 172.20.0.0/16".into());
         let (a, p) = s.split_once('/').ok_or_else(bad)?;
         let addr: Ipv4Addr = a.parse().map_err(|_| bad())?;
         let prefix: u8 = p.parse().map_err(|_| bad())?;
@@ -25,10 +31,7 @@ impl Cidr {
         }
         let c = Cidr { addr, prefix };
         if c.network() != addr {
-            return Err(format!(
-                "invalid {what} '{s}': it should be {}/{prefix}",
-                c.network()
-            ));
+            return Err(invalid(format!("it should be {}/{prefix}", c.network())));
         }
         Ok(c)
     }
@@ -121,7 +124,9 @@ mod tests {
         assert!(Cidr::parse("10.1.0.0", "subnet").is_err());
         assert!(Cidr::parse("10.1.0.0/33", "subnet").is_err());
         assert!(Cidr::parse("300.1.0.0/16", "subnet").is_err());
-        let e = Cidr::parse("10.1.2.3/16", "subnet").expect_err("host bits");
+        let e = Cidr::parse("10.1.2.3/16", "subnet")
+            .expect_err("host bits")
+            .to_string();
         assert!(e.contains("10.1.0.0/16"), "{e}");
     }
 

@@ -24,6 +24,8 @@ pub mod dns;
 pub mod dns_forward_tcp;
 pub mod dns_tcp;
 pub mod dnslog;
+pub mod endpoints;
+pub mod error;
 pub mod exposed;
 pub mod firewall;
 pub mod host_firewall;
@@ -38,6 +40,7 @@ pub mod mtu;
 pub mod netcache;
 pub mod netlink;
 pub mod nft;
+pub mod nft_build;
 pub mod ops;
 pub mod ports;
 pub mod proxy;
@@ -45,6 +48,8 @@ pub mod publish_nat;
 pub mod service;
 pub mod setup;
 pub mod store;
+
+pub use error::NetworkError;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -8,6 +8,7 @@
 //! after `setns(2)` into `/proc/<pid>/ns/net` (a per-thread change).
 
 use super::dns_tcp::DnsSockets;
+use super::error::{NetworkError, Result};
 use futures_util::TryStreamExt;
 use rtnetlink::packet_route::link::{InfoData, InfoVeth, LinkAttribute, LinkFlags, LinkMessage};
 use rtnetlink::{
@@ -65,21 +66,21 @@ pub fn parse_mac(s: &str) -> Option<[u8; 6]> {
 }
 
 fn on_thread<T: Send + 'static>(
-    f: impl FnOnce(&tokio::runtime::Runtime) -> Result<T, String> + Send + 'static,
-) -> Result<T, String> {
+    f: impl FnOnce(&tokio::runtime::Runtime) -> Result<T> + Send + 'static,
+) -> Result<T> {
     std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_io()
             .build()
-            .map_err(|e| format!("netlink runtime: {e}"))?;
+            .map_err(|e| NetworkError::io("netlink runtime", e))?;
         f(&rt)
     })
     .join()
-    .map_err(|_| "netlink thread panicked".to_string())?
+    .map_err(|_| NetworkError::ThreadPanicked)?
 }
 
-fn connect() -> Result<Handle, String> {
-    let (conn, handle, _) = new_connection().map_err(|e| format!("netlink socket: {e}"))?;
+fn connect() -> Result<Handle> {
+    let (conn, handle, _) = new_connection().map_err(|e| NetworkError::io("netlink socket", e))?;
     tokio::spawn(conn);
     Ok(handle)
 }
@@ -117,7 +118,7 @@ async fn ensure_bridge_in(
     gateway: Ipv4Addr,
     prefix: u8,
     mtu: Option<u32>,
-) -> Result<(u32, bool), String> {
+) -> Result<(u32, bool)> {
     let (idx, made, ready) = match link_of(h, name).await {
         Some(l) => (l.header.index, false, up_with_mtu(&l, mtu)),
         None => {
@@ -125,11 +126,14 @@ async fn ensure_bridge_in(
             if let Err(e) = r
                 && !exists(&e)
             {
-                return Err(format!("create bridge '{name}': {e}"));
+                return Err(NetworkError::netlink(format!("create bridge '{name}'"), e));
             }
             let i = index_of(h, name)
                 .await
-                .ok_or_else(|| format!("bridge '{name}' vanished"))?;
+                .ok_or_else(|| NetworkError::LinkMissing {
+                    name: name.to_string(),
+                    place: "on the host",
+                })?;
             (i, true, false)
         }
     };
@@ -141,14 +145,17 @@ async fn ensure_bridge_in(
     if let Err(e) = r
         && !exists(&e)
     {
-        return Err(format!("address {gateway}/{prefix} on '{name}': {e}"));
+        return Err(NetworkError::netlink(
+            format!("address {gateway}/{prefix} on '{name}'"),
+            e,
+        ));
     }
     if !ready {
         h.link()
             .set(with_mtu(LinkUnspec::new_with_index(idx).up(), mtu).build())
             .execute()
             .await
-            .map_err(|e| format!("bring up '{name}': {e}"))?;
+            .map_err(|e| NetworkError::netlink(format!("bring up '{name}'"), e))?;
     }
     Ok((idx, made))
 }
@@ -166,12 +173,7 @@ fn with_mtu(
 
 /// Creates the bridge `name` with address `gateway/prefix` if missing, sets its MTU (when
 /// given) and brings it up.
-pub fn ensure_bridge(
-    name: &str,
-    gateway: Ipv4Addr,
-    prefix: u8,
-    mtu: Option<u32>,
-) -> Result<(), String> {
+pub fn ensure_bridge(name: &str, gateway: Ipv4Addr, prefix: u8, mtu: Option<u32>) -> Result<()> {
     let name = name.to_string();
     on_thread(move |rt| {
         rt.block_on(async {
@@ -196,7 +198,7 @@ pub fn link_exists(name: &str) -> bool {
 }
 
 /// Deletes the link `name` in the caller's namespace; a missing link is fine.
-pub fn delete_link(name: &str) -> Result<(), String> {
+pub fn delete_link(name: &str) -> Result<()> {
     let name = name.to_string();
     on_thread(move |rt| {
         rt.block_on(async {
@@ -206,7 +208,7 @@ pub fn delete_link(name: &str) -> Result<(), String> {
                     .del(i)
                     .execute()
                     .await
-                    .map_err(|e| format!("delete '{name}': {e}"))?;
+                    .map_err(|e| NetworkError::netlink(format!("delete '{name}'"), e))?;
             }
             Ok(())
         })
@@ -238,7 +240,7 @@ fn veth_pair(a: &Attach, br: u32, netns: RawFd) -> LinkMessage {
 
 /// Host side: the bridge (and its firewall chains when they are not in place yet) and the
 /// veth pair, its peer already inside the container's namespace.
-async fn host_side(h: &Handle, netns: RawFd, a: &Attach) -> Result<(), String> {
+async fn host_side(h: &Handle, netns: RawFd, a: &Attach) -> Result<()> {
     let (br, made) = ensure_bridge_in(h, &a.bridge, a.gateway, a.prefix, a.mtu).await?;
     let rules = a.rules();
     if made || !super::firewall::in_place(&rules) {
@@ -258,28 +260,31 @@ async fn host_side(h: &Handle, netns: RawFd, a: &Attach) -> Result<(), String> {
         let _ = h.link().del(i).execute().await;
         r = h.link().add(veth_pair(a, br, netns)).execute().await;
     }
-    r.map_err(|e| format!("create veth '{}': {e}", a.host_veth))
+    r.map_err(|e| NetworkError::netlink(format!("create veth '{}'", a.host_veth), e))
 }
 
 /// Container side (run after setns): address, up, default route; the requests that do not
 /// depend on each other are sent together.
-async fn container_side(h: &Handle, a: &Attach) -> Result<(), String> {
+async fn container_side(h: &Handle, a: &Attach) -> Result<()> {
     let idx = index_of(h, &a.ifname)
         .await
-        .ok_or_else(|| format!("'{}' did not arrive in the container", a.ifname))?;
+        .ok_or_else(|| NetworkError::LinkMissing {
+            name: a.ifname.clone(),
+            place: "in the container",
+        })?;
     let addr = async {
         h.address()
             .add(idx, IpAddr::V4(a.ip), a.prefix)
             .execute()
             .await
-            .map_err(|e| format!("address {}/{}: {e}", a.ip, a.prefix))
+            .map_err(|e| NetworkError::netlink(format!("address {}/{}", a.ip, a.prefix), e))
     };
     let up = async {
         h.link()
             .set(LinkUnspec::new_with_index(idx).up().build())
             .execute()
             .await
-            .map_err(|e| format!("bring up '{}': {e}", a.ifname))
+            .map_err(|e| NetworkError::netlink(format!("bring up '{}'", a.ifname), e))
     };
     futures_util::try_join!(addr, up)?;
     if a.default_route {
@@ -292,38 +297,48 @@ async fn container_side(h: &Handle, a: &Attach) -> Result<(), String> {
             )
             .execute()
             .await
-            .map_err(|e| format!("default route via {}: {e}", a.gateway))?;
+            .map_err(|e| NetworkError::netlink(format!("default route via {}", a.gateway), e))?;
     }
     Ok(())
 }
 
-async fn lo_up(h: &Handle) -> Result<(), String> {
-    let lo = index_of(h, "lo").await.ok_or("no loopback")?;
+async fn lo_up(h: &Handle) -> Result<()> {
+    let lo = index_of(h, "lo")
+        .await
+        .ok_or_else(|| NetworkError::LinkMissing {
+            name: "lo".into(),
+            place: "in the container",
+        })?;
     h.link()
         .set(LinkUnspec::new_with_index(lo).up().build())
         .execute()
         .await
-        .map_err(|e| format!("bring up lo: {e}"))
+        .map_err(|e| NetworkError::netlink("bring up lo", e))
 }
 
-fn open_netns(pid: i32) -> Result<std::fs::File, String> {
-    std::fs::File::open(format!("/proc/{pid}/ns/net"))
-        .map_err(|e| format!("open the container's network namespace: {e}"))
+fn open_netns(pid: i32) -> Result<std::fs::File> {
+    let path = format!("/proc/{pid}/ns/net");
+    std::fs::File::open(&path).map_err(|e| {
+        NetworkError::io(
+            format!("open the container's network namespace ({path})"),
+            e,
+        )
+    })
 }
 
-fn enter_netns(f: &std::fs::File) -> Result<(), String> {
-    nix::sched::setns(f.as_fd(), nix::sched::CloneFlags::CLONE_NEWNET)
-        .map_err(|e| format!("enter the container's network namespace: {e}"))
+fn enter_netns(f: &std::fs::File) -> Result<()> {
+    nix::sched::setns(f.as_fd(), nix::sched::CloneFlags::CLONE_NEWNET).map_err(|source| {
+        NetworkError::Sys {
+            what: "enter the container's network namespace".into(),
+            source,
+        }
+    })
 }
 
 /// Gives the container `pid` its interfaces (all of `attaches`), brings its loopback up,
 /// and with `dns` binds UDP and TCP sockets on 127.0.0.11:53 inside its namespace for the
 /// embedded DNS server. On error the host ends made so far are deleted.
-pub fn setup_container(
-    pid: i32,
-    attaches: Vec<Attach>,
-    dns: bool,
-) -> Result<Option<DnsSockets>, String> {
+pub fn setup_container(pid: i32, attaches: Vec<Attach>, dns: bool) -> Result<Option<DnsSockets>> {
     on_thread(move |rt| {
         rt.block_on(async {
             let netns = open_netns(pid)?;
@@ -347,18 +362,19 @@ pub fn setup_container(
                     for a in &attaches {
                         container_side(&h, a).await?;
                     }
-                    Ok::<(), String>(())
+                    Ok::<(), NetworkError>(())
                 };
                 futures_util::try_join!(lo_up(&h), links)?;
                 if dns {
                     let s = UdpSocket::bind("127.0.0.11:53")
-                        .map_err(|e| format!("bind the DNS server on 127.0.0.11:53: {e}"))?;
+                        .map_err(|e| NetworkError::io("bind the DNS server on 127.0.0.11:53", e))?;
                     s.set_nonblocking(true)
-                        .map_err(|e| format!("DNS socket: {e}"))?;
-                    let t = TcpListener::bind("127.0.0.11:53")
-                        .map_err(|e| format!("bind the DNS server on 127.0.0.11:53/tcp: {e}"))?;
+                        .map_err(|e| NetworkError::io("DNS socket", e))?;
+                    let t = TcpListener::bind("127.0.0.11:53").map_err(|e| {
+                        NetworkError::io("bind the DNS server on 127.0.0.11:53/tcp", e)
+                    })?;
                     t.set_nonblocking(true)
-                        .map_err(|e| format!("DNS socket: {e}"))?;
+                        .map_err(|e| NetworkError::io("DNS socket", e))?;
                     return Ok(Some(DnsSockets { udp: s, tcp: t }));
                 }
                 Ok(None)

@@ -35,15 +35,58 @@ pub struct Op {
     pub flags: u16,
 }
 
-fn socket() -> Result<Socket, String> {
-    let mut s = Socket::new(NETLINK_NETFILTER).map_err(|e| format!("nftables socket: {e}"))?;
-    s.bind_auto()
-        .map_err(|e| format!("nftables socket: bind: {e}"))?;
+/// Why an nftables request failed.
+#[derive(Debug, thiserror::Error)]
+pub enum NftError {
+    /// The netlink socket could not be made, set up or used.
+    #[error("nftables: {step}: {source}")]
+    Socket {
+        /// `socket`, `bind`, `connect`, `timeout`, `send`, `receive`.
+        step: &'static str,
+        /// The system's error.
+        source: std::io::Error,
+    },
+    /// The kernel refused the request.
+    #[error("nftables: {request}: {source}")]
+    Kernel {
+        /// `batch`, `list chains`, `dump`.
+        request: &'static str,
+        /// The kernel's errno (positive), e.g. `ENOENT` for a missing table or chain.
+        errno: i32,
+        /// The errno as an error.
+        source: std::io::Error,
+    },
+}
+
+impl NftError {
+    /// The kernel's errno for a refused request; 0 when the socket failed.
+    pub fn errno(&self) -> i32 {
+        match self {
+            NftError::Socket { .. } => 0,
+            NftError::Kernel { errno, .. } => *errno,
+        }
+    }
+    fn kernel(request: &'static str, errno: i32) -> NftError {
+        NftError::Kernel {
+            request,
+            errno,
+            source: std::io::Error::from_raw_os_error(errno),
+        }
+    }
+}
+
+fn sock_err(step: &'static str) -> impl FnOnce(std::io::Error) -> NftError {
+    move |source| NftError::Socket { step, source }
+}
+
+fn socket() -> Result<Socket, NftError> {
+    let mut s = Socket::new(NETLINK_NETFILTER).map_err(sock_err("socket"))?;
+    s.bind_auto().map_err(sock_err("bind"))?;
     s.connect(&SocketAddr::new(0, 0))
-        .map_err(|e| format!("nftables socket: connect: {e}"))?;
+        .map_err(sock_err("connect"))?;
     let tv = nix::sys::time::TimeVal::new(TIMEOUT.as_secs() as _, 0);
     nix::sys::socket::setsockopt(&s, nix::sys::socket::sockopt::ReceiveTimeout, &tv)
-        .map_err(|e| format!("nftables socket: timeout: {e}"))?;
+        .map_err(|e| sock_err("timeout")(e.into()))?;
     Ok(s)
 }
 
@@ -86,17 +129,17 @@ fn messages(buf: &[u8]) -> Vec<NetlinkMessage<NetfilterMessage>> {
     out
 }
 
-fn recv(s: &Socket) -> Result<Vec<u8>, String> {
+fn recv(s: &Socket) -> Result<Vec<u8>, NftError> {
     s.recv_from_full()
         .map(|(b, _)| b)
-        .map_err(|e| format!("nftables: no answer from the kernel: {e}"))
+        .map_err(sock_err("no answer from the kernel"))
 }
 
 /// Sends `ops` in `family` as one atomic batch: either all of them take effect or none.
-/// Returns the first error the kernel reported, e.g. `ENOENT` for a missing chain, as
-/// `Err((errno, text))`.
-pub fn batch(family: NetfilterProtoFamily, ops: Vec<Op>) -> Result<(), (i32, String)> {
-    let s = socket().map_err(|e| (0, e))?;
+/// Returns the first error the kernel reported, e.g. `ENOENT` for a missing chain (see
+/// [`NftError::errno`]).
+pub fn batch(family: NetfilterProtoFamily, ops: Vec<Op>) -> Result<(), NftError> {
+    let s = socket()?;
     let mut buf = frame(
         NetfilterProtoFamily::Unspec,
         SUBSYS_NFTABLES,
@@ -121,18 +164,16 @@ pub fn batch(family: NetfilterProtoFamily, ops: Vec<Op>) -> Result<(), (i32, Str
         0,
         n + 1,
     ));
-    s.send(&buf, 0)
-        .map_err(|e| (0, format!("nftables: send: {e}")))?;
+    s.send(&buf, 0).map_err(sock_err("send"))?;
     // Every message asked for an acknowledgement: one answer each, an error for the one
     // that failed (the kernel then undoes the whole batch).
     let mut seen = 0;
     while seen < n {
-        for m in messages(&recv(&s).map_err(|e| (0, e))?) {
+        for m in messages(&recv(&s)?) {
             if let NetlinkPayload::Error(e) = m.payload {
                 seen += 1;
                 if e.code.is_some() {
-                    let errno = -e.raw_code();
-                    return Err((errno, e.to_io().to_string()));
+                    return Err(NftError::kernel("batch", -e.raw_code()));
                 }
             }
         }
@@ -141,7 +182,7 @@ pub fn batch(family: NetfilterProtoFamily, ops: Vec<Op>) -> Result<(), (i32, Str
 }
 
 /// The names of the chains of table `table` in `family` (none when it does not exist).
-pub fn chains(family: NetfilterProtoFamily, table: &str) -> Result<Vec<String>, String> {
+pub fn chains(family: NetfilterProtoFamily, table: &str) -> Result<Vec<String>, NftError> {
     let s = socket()?;
     let req = frame(
         family,
@@ -152,15 +193,14 @@ pub fn chains(family: NetfilterProtoFamily, table: &str) -> Result<Vec<String>, 
         NLM_F_DUMP,
         1,
     );
-    s.send(&req, 0)
-        .map_err(|e| format!("nftables: send: {e}"))?;
+    s.send(&req, 0).map_err(sock_err("send"))?;
     let mut out = Vec::new();
     loop {
         for m in messages(&recv(&s)?) {
             match m.payload {
                 NetlinkPayload::Done(_) => return Ok(out),
                 NetlinkPayload::Error(e) if e.code.is_some() => {
-                    return Err(format!("nftables: list chains: {}", e.to_io()));
+                    return Err(NftError::kernel("list chains", -e.raw_code()));
                 }
                 NetlinkPayload::InnerMessage(NetfilterMessage {
                     inner: NetfilterMessageInner::NfTables(NfTablesMessage::NewChain(c)),
@@ -222,12 +262,12 @@ pub fn string(v: &[u8]) -> String {
 }
 
 /// Dumps what `msg` (a `Get*` message, its attributes a filter) asks for in `family`
-/// (`Unspec`: every family). Returns `Err((errno, text))` on the kernel's error, e.g.
-/// `ENOENT` when the table or chain filtered on does not exist.
-pub fn dump(family: NetfilterProtoFamily, msg: NfTablesMessage) -> Result<Vec<Raw>, (i32, String)> {
+/// (`Unspec`: every family). Fails with the kernel's error, e.g. `ENOENT` when the table
+/// or chain filtered on does not exist (see [`NftError::errno`]).
+pub fn dump(family: NetfilterProtoFamily, msg: NfTablesMessage) -> Result<Vec<Raw>, NftError> {
     const NLMSG_ERROR: u16 = 2;
     const NLMSG_DONE: u16 = 3;
-    let s = socket().map_err(|e| (0, e))?;
+    let s = socket()?;
     let req = frame(
         family,
         0,
@@ -235,11 +275,10 @@ pub fn dump(family: NetfilterProtoFamily, msg: NfTablesMessage) -> Result<Vec<Ra
         NLM_F_DUMP,
         1,
     );
-    s.send(&req, 0)
-        .map_err(|e| (0, format!("nftables: send: {e}")))?;
+    s.send(&req, 0).map_err(sock_err("send"))?;
     let mut out = Vec::new();
     loop {
-        let buf = recv(&s).map_err(|e| (0, e))?;
+        let buf = recv(&s)?;
         let mut off = 0;
         while off + 16 <= buf.len() {
             let word =
@@ -254,8 +293,7 @@ pub fn dump(family: NetfilterProtoFamily, msg: NfTablesMessage) -> Result<Vec<Ra
                 NLMSG_ERROR if len >= 20 => {
                     let errno = -(word(off + 16) as i32);
                     if errno != 0 {
-                        let e = std::io::Error::from_raw_os_error(errno);
-                        return Err((errno, format!("nftables: dump: {e}")));
+                        return Err(NftError::kernel("dump", errno));
                     }
                 }
                 _ if len >= 20 => out.push(Raw {

@@ -1,16 +1,18 @@
-//! The network operations of the engine: list, create, remove, prune, and recording
-//! containers' attachments (the live side of `network connect`/`disconnect` is in
-//! `connect`).
+//! The network operations of the engine: list, create, remove, prune (containers'
+//! endpoints are recorded in `endpoints`; the live side of `network connect`/`disconnect`
+//! is in `connect`).
 
+use super::error::NetworkError;
 use super::firewall;
 use super::ipam::{self, Cidr};
-use super::netlink::{self, Attach};
-use super::{Endpoint, Network, store};
+use super::netlink;
+use super::{Network, store};
 use crate::engine::error::{EngineError, Result};
-use crate::engine::store::Paths;
 use crate::engine::{Engine, ids};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
+
+pub use super::endpoints::{attach_for, release_container, rename_endpoints};
 
 /// What `network create` asks for.
 #[derive(Debug, Clone, Default)]
@@ -42,59 +44,10 @@ fn bridge_name(id: &str) -> String {
     format!("br-{}", ids::short_id(id))
 }
 
-/// The interface attachment for a container's endpoint on network `n`.
-pub fn attach_for(n: &Network, e: &Endpoint, container_id: &str) -> Result<Attach> {
-    let ip: Ipv4Addr = e
-        .ipv4
-        .parse()
-        .map_err(|_| invalid(format!("bad address '{}' in network '{}'", e.ipv4, n.name)))?;
-    let gateway: Ipv4Addr = n
-        .gateway
-        .as_deref()
-        .and_then(|g| g.parse().ok())
-        .ok_or_else(|| invalid(format!("network '{}' has no gateway", n.name)))?;
-    let mac = netlink::parse_mac(&e.mac).unwrap_or([2, 0x42, 0, 0, 0, 0]);
-    Ok(Attach {
-        bridge: n.bridge.clone(),
-        gateway,
-        prefix: n.prefix(),
-        ip,
-        mac,
-        ifname: e.ifname.clone(),
-        host_veth: netlink::host_veth_name(container_id, &e.ifname),
-        default_route: e.ifname == "eth0" && !n.internal,
-        internal: n.internal,
-        mtu: n.mtu,
-    })
-}
-
-/// Removes container `id` from every network record (its addresses become free).
-pub fn release_container(paths: &Paths, id: &str) {
-    let Ok(_l) = store::lock(paths) else { return };
-    for mut n in store::list_raw(paths) {
-        if n.endpoints.remove(id).is_some() {
-            let _ = store::save_endpoints(paths, &n);
-        }
-    }
-}
-
-/// Gives container `id`'s endpoints its new name, so the embedded DNS answers the new
-/// name (and no longer the old one) from then on.
-pub fn rename_endpoints(paths: &Paths, id: &str, name: &str) -> Result<()> {
-    let _l = store::lock(paths)?;
-    for mut n in store::list_raw(paths) {
-        if let Some(e) = n.endpoints.get_mut(id) {
-            e.container_name = name.to_string();
-            store::save(paths, &n)?;
-        }
-    }
-    Ok(())
-}
-
 impl Engine {
     /// Every record, the built-in ones written first if missing; the default network
     /// `bridge` is given the configured MTU (`network.mtu`) if its record has none.
-    fn builtin_networks(&self) -> Result<Vec<Network>> {
+    pub(super) fn builtin_networks(&self) -> Result<Vec<Network>> {
         let all = store::list(self.paths())?;
         if !all.iter().any(|n| n.name == "bridge" && n.mtu.is_none()) {
             return Ok(all);
@@ -138,14 +91,12 @@ impl Engine {
             .subnet
             .as_deref()
             .map(|s| Cidr::parse(s, "subnet"))
-            .transpose()
-            .map_err(invalid)?;
+            .transpose()?;
         let range = o
             .ip_range
             .as_deref()
             .map(|s| Cidr::parse(s, "ip-range"))
-            .transpose()
-            .map_err(invalid)?;
+            .transpose()?;
         let gateway: Option<Ipv4Addr> = o
             .gateway
             .as_deref()
@@ -154,9 +105,7 @@ impl Engine {
                     .map_err(|_| invalid(format!("invalid gateway '{g}': use an IPv4 address")))
             })
             .transpose()?;
-        let mtu = super::mtu::from_options(&o.options)
-            .map_err(invalid)?
-            .unwrap_or(self.options().network_mtu);
+        let mtu = super::mtu::from_options(&o.options)?.unwrap_or(self.options().network_mtu);
         if subnet.is_none() && (gateway.is_some() || range.is_some()) {
             return Err(invalid(
                 "--gateway and --ip-range need --subnet: give the subnet they belong to".into(),
@@ -237,10 +186,13 @@ impl Engine {
                     n.internal,
                 ))
             })
-            .map_err(|e| {
+            .map_err(|source| {
                 let _ = netlink::delete_link(&n.bridge);
                 let _ = firewall::remove(&n.bridge);
-                EngineError::Other(format!("cannot create network '{}': {e}", n.name))
+                NetworkError::CreateFailed {
+                    network: n.name.clone(),
+                    source: Box::new(source),
+                }
             })?;
         if let Err(e) = store::save(self.paths(), &n) {
             let _ = netlink::delete_link(&n.bridge);
@@ -299,8 +251,9 @@ impl Engine {
         if !n.bridge.is_empty() {
             firewall::remove(&n.bridge)
                 .and_then(|()| netlink::delete_link(&n.bridge))
-                .map_err(|e| {
-                    EngineError::Other(format!("cannot remove network '{}': {e}", n.name))
+                .map_err(|source| NetworkError::RemoveFailed {
+                    network: n.name.clone(),
+                    source: Box::new(source),
                 })?;
         }
         store::delete(self.paths(), &n.id)?;
@@ -320,105 +273,5 @@ impl Engine {
             }
         }
         Ok(gone)
-    }
-
-    /// Records container `id` (named `name`) on network `key` with an address (`ip` or
-    /// the next free one) and `aliases`. Host and none record nothing (None).
-    pub fn attach_record(
-        &self,
-        key: &str,
-        id: &str,
-        name: &str,
-        aliases: &[String],
-        ip: Option<&str>,
-    ) -> Result<Option<(Network, Endpoint)>> {
-        self.builtin_networks()?; // the built-in networks exist before the lock is taken
-        let _l = store::lock(self.paths())?;
-        let all = store::list_raw(self.paths());
-        let mut n = store::find(&all, key)?;
-        if n.driver != "bridge" {
-            if !aliases.is_empty() || ip.is_some() {
-                return Err(invalid(format!(
-                    "network-scoped aliases and --ip are only supported on user-defined networks, not on '{}'",
-                    n.name
-                )));
-            }
-            return Ok(None);
-        }
-        if n.name == "bridge" && (!aliases.is_empty() || ip.is_some()) {
-            return Err(invalid(
-                "network-scoped aliases and --ip are only supported on user-defined networks: create one with 'berth network create'".into(),
-            ));
-        }
-        if n.endpoints.contains_key(id) {
-            return Err(EngineError::Conflict(format!(
-                "container '{name}' is already connected to network '{}'",
-                n.name
-            )));
-        }
-        let subnet =
-            Cidr::parse(n.subnet.as_deref().unwrap_or_default(), "subnet").map_err(invalid)?;
-        let gateway: Ipv4Addr = n
-            .gateway
-            .as_deref()
-            .and_then(|g| g.parse().ok())
-            .unwrap_or_else(|| subnet.first_host());
-        let taken: BTreeSet<Ipv4Addr> = n
-            .endpoints
-            .values()
-            .filter_map(|e| e.ipv4.parse().ok())
-            .collect();
-        let addr = match ip {
-            Some(s) => {
-                let a: Ipv4Addr = s
-                    .parse()
-                    .map_err(|_| invalid(format!("invalid IP address '{s}'")))?;
-                if !subnet.contains(a)
-                    || a == gateway
-                    || a == subnet.network()
-                    || a == subnet.broadcast()
-                {
-                    return Err(invalid(format!(
-                        "address '{a}' is not a free host address of network '{}' ({subnet})",
-                        n.name
-                    )));
-                }
-                if taken.contains(&a) {
-                    return Err(EngineError::Conflict(format!(
-                        "address '{a}' is already in use on network '{}'",
-                        n.name
-                    )));
-                }
-                a
-            }
-            None => {
-                let range = n
-                    .ip_range
-                    .as_deref()
-                    .and_then(|r| Cidr::parse(r, "ip-range").ok());
-                ipam::allocate(&subnet, range.as_ref(), gateway, &taken).ok_or_else(|| {
-                    EngineError::Conflict(format!("no free address left on network '{}'", n.name))
-                })?
-            }
-        };
-        let used: BTreeSet<String> = super::attachments(&all, id)
-            .into_iter()
-            .map(|(_, e)| e.ifname)
-            .collect();
-        let ifname = (0..)
-            .map(|i| format!("eth{i}"))
-            .find(|f| !used.contains(f))
-            .unwrap_or_else(|| "eth0".into());
-        let e = Endpoint {
-            container_name: name.to_string(),
-            endpoint_id: ids::random_id(),
-            mac: ipam::mac_for(addr),
-            ipv4: addr.to_string(),
-            aliases: aliases.to_vec(),
-            ifname,
-        };
-        n.endpoints.insert(id.to_string(), e.clone());
-        store::save_endpoints(self.paths(), &n)?;
-        Ok(Some((n, e)))
     }
 }

@@ -1,12 +1,16 @@
 //! Published ports: parsing `-p` and choosing host ports.
 
+use super::error::NetworkError;
 use crate::engine::container::PortBinding;
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, UdpSocket};
 
 /// Parses Docker's `-p [ip:][host:]container[/proto]` (a missing host port is 0: any free
 /// port); a range is not supported.
-pub fn parse(s: &str) -> Result<PortBinding, String> {
-    let bad = |why: &str| format!("invalid port mapping '{s}': {why}");
+pub fn parse(s: &str) -> Result<PortBinding, NetworkError> {
+    let bad = |why: &str| NetworkError::InvalidPortMapping {
+        value: s.to_string(),
+        why: why.to_string(),
+    };
     let (spec, proto) = match s.rsplit_once('/') {
         Some((a, p)) => (a, p.to_ascii_lowercase()),
         None => (s, "tcp".to_string()),
@@ -24,7 +28,7 @@ pub fn parse(s: &str) -> Result<PortBinding, String> {
     if !ip.is_empty() && ip.parse::<Ipv4Addr>().is_err() {
         return Err(bad("the host address must be an IPv4 address"));
     }
-    let port = |p: &str| -> Result<u16, String> {
+    let port = |p: &str| -> Result<u16, NetworkError> {
         p.parse::<u16>()
             .ok()
             .filter(|n| *n > 0)
@@ -44,7 +48,7 @@ fn host_addr(b: &PortBinding, port: u16) -> SocketAddr {
 }
 
 /// Checks that every chosen host port is free now, and gives the ones left at 0 a free port.
-pub fn assign(mut ports: Vec<PortBinding>) -> Result<Vec<PortBinding>, String> {
+pub fn assign(mut ports: Vec<PortBinding>) -> Result<Vec<PortBinding>, NetworkError> {
     for i in 0..ports.len() {
         let b = ports[i].clone();
         let taken_here = ports[..i]
@@ -61,11 +65,11 @@ pub fn assign(mut ports: Vec<PortBinding>) -> Result<Vec<PortBinding>, String> {
         match probe(b.host_port) {
             Ok(p) if !taken_here => ports[i].host_port = p,
             _ => {
-                return Err(format!(
-                    "bind for {}/{} failed: port is already allocated",
-                    host_addr(&b, b.host_port),
-                    b.protocol
-                ));
+                return Err(NetworkError::PortUnavailable {
+                    address: host_addr(&b, b.host_port).to_string(),
+                    protocol: b.protocol.clone(),
+                    why: "port is already allocated".into(),
+                });
             }
         }
     }

@@ -16,6 +16,7 @@
 //!   to route 127.0.0.1 to it); this rule keeps containers from using that to reach the
 //!   host's loopback services.
 
+use super::error::NetworkError;
 use super::firewall::{
     DADDR, Expr, FAMILY, NF_DROP, SADDR, addr_in, base_chain, cmp, delete_chain, flush, ifname,
     masquerade, meta, rule, table_msg, verdict,
@@ -89,9 +90,9 @@ pub(super) fn guard_ops(bridge: &str) -> Vec<nft::Op> {
 
 /// Lets the kernel route 127.0.0.0/8 to `bridge` (needed for the DNAT; the guard chain
 /// drops such packets coming from the bridge).
-pub(super) fn enable_route_localnet(bridge: &str) -> Result<(), String> {
+pub(super) fn enable_route_localnet(bridge: &str) -> Result<(), NetworkError> {
     let path = format!("/proc/sys/net/ipv4/conf/{bridge}/route_localnet");
-    std::fs::write(&path, "1").map_err(|e| format!("cannot set {path}: {e}"))
+    std::fs::write(&path, "1").map_err(|e| NetworkError::io(format!("cannot set {path}"), e))
 }
 
 /// `ip daddr <host> meta l4proto <proto> th dport <port> dnat to <ip>:<ctr port>`.
@@ -155,7 +156,7 @@ fn loopback_of(p: &PortBinding) -> Option<Ipv4Addr> {
 
 /// Makes (or remakes) container `id`'s DNAT chain for `ports`, which reach it at `ip`.
 /// Nothing is made when no binding is reachable on loopback.
-pub fn publish(id: &str, ip: Ipv4Addr, ports: &[PortBinding]) -> Result<(), String> {
+pub fn publish(id: &str, ip: Ipv4Addr, ports: &[PortBinding]) -> Result<(), NetworkError> {
     let rules: Vec<Vec<Expr>> = ports
         .iter()
         .filter_map(|p| dnat_rule(loopback_of(p)?, p, ip))
@@ -171,7 +172,8 @@ pub fn publish(id: &str, ip: Ipv4Addr, ports: &[PortBinding]) -> Result<(), Stri
         flush(&c),
     ];
     ops.extend(rules.into_iter().map(|r| rule(&c, r)));
-    nft::batch(FAMILY, ops).map_err(|(_, e)| format!("published ports of {}: {e}", chain(id)))
+    nft::batch(FAMILY, ops)
+        .map_err(|e| NetworkError::firewall(format!("published ports of {}", chain(id)), e))
 }
 
 /// Deletes container `id`'s DNAT chain; a missing one is fine.

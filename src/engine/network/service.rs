@@ -10,6 +10,7 @@
 use super::dns::{self, Reply};
 use super::dns_forward_tcp::{Outcome, TcpForwarder};
 use super::dns_tcp::{DnsSockets, TcpDns};
+use super::error::NetworkError;
 use super::netcache::NetCache;
 use super::proxy::{Interest, Proxy};
 use super::{attachments, hosts, store};
@@ -81,7 +82,7 @@ impl Drop for Service {
 impl Service {
     /// Binds the published ports of `config` (to its address on its first network).
     /// Errors are one line, e.g. a port already in use.
-    pub fn start(paths: &Paths, config: &ContainerConfig) -> Result<Service, String> {
+    pub fn start(paths: &Paths, config: &ContainerConfig) -> Result<Service, NetworkError> {
         // A container on `none` or `host` is on no network of berth's and cannot be
         // connected to one: no records to read, no ports to serve, no DNS to forward.
         let own_network = config.on_berth_network();
@@ -101,20 +102,20 @@ impl Service {
             } else {
                 p.host_ip
                     .parse()
-                    .map_err(|_| format!("invalid host address '{}'", p.host_ip))?
+                    .map_err(|_| NetworkError::InvalidHostAddress(p.host_ip.clone()))?
             };
             let host = SocketAddr::new(host_ip, p.host_port);
             let target = SocketAddr::new(IpAddr::V4(ip), p.container_port);
             let proxy = Proxy::bind(&p.protocol, host, target).map_err(|e| {
-                format!(
-                    "bind for {host}/{} failed: {}",
-                    p.protocol,
-                    if e.kind() == std::io::ErrorKind::AddrInUse {
+                NetworkError::PortUnavailable {
+                    address: host.to_string(),
+                    protocol: p.protocol.clone(),
+                    why: if e.kind() == std::io::ErrorKind::AddrInUse {
                         "port is already allocated".to_string()
                     } else {
                         e.to_string()
-                    }
-                )
+                    },
+                }
             })?;
             proxies.push(proxy);
         }

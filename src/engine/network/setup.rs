@@ -2,6 +2,7 @@
 //! go-ahead, on every start.
 
 use super::dns_tcp::DnsSockets;
+use super::error::NetworkError;
 use super::{attachments, netlink, ops, store};
 use crate::engine::container::ContainerConfig;
 use crate::engine::store::Paths;
@@ -13,7 +14,7 @@ pub fn container(
     paths: &Paths,
     config: &ContainerConfig,
     pid: i32,
-) -> Result<Option<DnsSockets>, String> {
+) -> Result<Option<DnsSockets>, NetworkError> {
     if !config.on_berth_network() {
         return Ok(None);
     }
@@ -25,8 +26,8 @@ pub fn container(
     let dns = att.iter().any(|(n, _)| n.is_user_bridge());
     let list = att
         .iter()
-        .map(|(n, e)| ops::attach_for(n, e, &config.id).map_err(|e| e.to_string()))
-        .collect::<Result<Vec<_>, String>>()?;
+        .map(|(n, e)| ops::attach_for(n, e, &config.id))
+        .collect::<Result<Vec<_>, NetworkError>>()?;
     netlink::setup_container(pid, list, dns)
 }
 

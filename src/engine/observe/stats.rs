@@ -3,7 +3,7 @@
 
 use crate::engine::Engine;
 use crate::engine::container::Container;
-use crate::engine::error::{EngineError, Result};
+use crate::engine::error::Result;
 use crate::engine::runtime::cgroups::{Cgroup, Layout};
 use crate::engine::runtime::cpu_samples;
 use crate::engine::store::Paths;
@@ -225,10 +225,7 @@ impl Engine {
     pub fn container_pids(&self, name_or_id: &str) -> Result<Vec<i32>> {
         let c = self.container(name_or_id)?;
         if !c.state.status.has_shim() {
-            return Err(EngineError::Conflict(format!(
-                "container '{}' is not running",
-                c.name()
-            )));
+            return Err(super::ObserveError::NotRunning(c.name().to_string()).into());
         }
         let mut pids = Cgroup::for_container(c.id()).pids();
         pids.sort_unstable();

@@ -1,8 +1,9 @@
 //! The processes of a container, read from `/proc` for the pids in its cgroup: what
 //! `docker top` shows (UID PID PPID C STIME TTY TIME CMD), with host pids.
 
+use super::error::ObserveError;
 use crate::engine::Engine;
-use crate::engine::error::{EngineError, Result};
+use crate::engine::error::Result;
 use chrono::{DateTime, Local, TimeZone};
 use std::fs;
 
@@ -149,12 +150,20 @@ impl Engine {
     pub fn signal_process(&self, name_or_id: &str, pid: i32, signal: &str) -> Result<()> {
         let sig = crate::engine::lifecycle::signal::parse_signal(signal)?;
         if !self.container_pids(name_or_id)?.contains(&pid) {
-            return Err(EngineError::Conflict(format!(
-                "process {pid} is not in container '{name_or_id}' any more: refresh the process list"
-            )));
+            return Err(ObserveError::ProcessGone {
+                pid,
+                container: name_or_id.to_string(),
+            }
+            .into());
         }
-        nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), sig)
-            .map_err(|e| EngineError::Other(format!("cannot send {sig} to process {pid}: {e}")))
+        nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), sig).map_err(|source| {
+            ObserveError::Signal {
+                signal: sig,
+                pid,
+                source,
+            }
+            .into()
+        })
     }
 }
 

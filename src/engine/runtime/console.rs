@@ -4,6 +4,7 @@
 //! socket does. A terminal made by the shim would live on the host's devpts, where the
 //! container cannot name it (`tty` would say "not a tty").
 
+use super::error::{Result, RuntimeError};
 use nix::fcntl::OFlag;
 use nix::pty::{grantpt, posix_openpt, ptsname_r, unlockpt};
 use nix::sys::socket::{ControlMessage, ControlMessageOwned, MsgFlags, recvmsg, sendmsg};
@@ -13,18 +14,18 @@ use std::os::unix::net::UnixStream;
 
 /// In the child, after pivot_root: a new terminal of the container's devpts. Sends the
 /// master over `socket` and returns the slave.
-pub fn open_in_container(socket: &UnixStream) -> Result<OwnedFd, String> {
+pub fn open_in_container(socket: &UnixStream) -> Result<OwnedFd> {
     let master = posix_openpt(OFlag::O_RDWR | OFlag::O_NOCTTY | OFlag::O_CLOEXEC)
-        .map_err(|e| format!("open /dev/ptmx: {e}"))?;
-    grantpt(&master).map_err(|e| format!("grantpt: {e}"))?;
-    unlockpt(&master).map_err(|e| format!("unlockpt: {e}"))?;
-    let name = ptsname_r(&master).map_err(|e| format!("ptsname: {e}"))?;
+        .map_err(|e| RuntimeError::path("open", "/dev/ptmx", e))?;
+    grantpt(&master).map_err(|e| RuntimeError::call("grantpt", e))?;
+    unlockpt(&master).map_err(|e| RuntimeError::call("unlockpt", e))?;
+    let name = ptsname_r(&master).map_err(|e| RuntimeError::call("ptsname", e))?;
     let slave = std::fs::OpenOptions::new()
         .read(true)
         .write(true)
         .custom_flags(libc::O_NOCTTY)
         .open(&name)
-        .map_err(|e| format!("open {name}: {e}"))?;
+        .map_err(|e| RuntimeError::file("open", &name, e))?;
     let fds = [master.as_raw_fd()];
     let cmsg = [ControlMessage::ScmRights(&fds)];
     sendmsg::<()>(
@@ -34,12 +35,12 @@ pub fn open_in_container(socket: &UnixStream) -> Result<OwnedFd, String> {
         MsgFlags::empty(),
         None,
     )
-    .map_err(|e| format!("send the terminal to the shim: {e}"))?;
+    .map_err(|e| RuntimeError::call("send the terminal to the shim", e))?;
     Ok(OwnedFd::from(slave))
 }
 
 /// In the shim: receives the terminal master the child sent.
-pub fn receive(socket: &UnixStream) -> Result<OwnedFd, String> {
+pub fn receive(socket: &UnixStream) -> Result<OwnedFd> {
     let mut byte = [0u8; 1];
     let mut iov = [IoSliceMut::new(&mut byte)];
     let mut space = nix::cmsg_space!([std::os::fd::RawFd; 1]);
@@ -49,10 +50,10 @@ pub fn receive(socket: &UnixStream) -> Result<OwnedFd, String> {
         Some(&mut space),
         MsgFlags::MSG_CMSG_CLOEXEC,
     )
-    .map_err(|e| format!("receive the terminal: {e}"))?;
+    .map_err(|e| RuntimeError::call("receive the terminal", e))?;
     for c in msg
         .cmsgs()
-        .map_err(|e| format!("receive the terminal: {e}"))?
+        .map_err(|e| RuntimeError::call("receive the terminal", e))?
     {
         if let ControlMessageOwned::ScmRights(fds) = c
             && let Some(fd) = fds.first()
@@ -61,7 +62,7 @@ pub fn receive(socket: &UnixStream) -> Result<OwnedFd, String> {
             return Ok(unsafe { OwnedFd::from_raw_fd(*fd) });
         }
     }
-    Err("the container sent no terminal".into())
+    Err(RuntimeError::NoTerminal)
 }
 
 use std::os::unix::fs::OpenOptionsExt;

@@ -8,7 +8,7 @@
 //! open the berth binary through `/proc/PID/exe` before the exec replaces it.
 
 use super::cgroups::Cgroup;
-use super::init::find_executable;
+use super::init::{Failure, find_executable};
 use super::launch::{LaunchError, ShimStdio, stdio, tty_stdio};
 use super::privileges::Privileges;
 use super::user;
@@ -45,10 +45,10 @@ pub struct ExecProcess {
     pub stdio: ShimStdio,
 }
 
-fn err(message: impl Into<String>) -> LaunchError {
+fn err(message: impl std::fmt::Display) -> LaunchError {
     LaunchError {
         code: 126,
-        message: message.into(),
+        message: message.to_string(),
     }
 }
 
@@ -140,7 +140,13 @@ pub fn spawn(
     }
 }
 
-type Failure = (i32, String);
+/// A failure of the exec helper before the command runs: Docker's 126.
+fn f(m: impl std::fmt::Display) -> Failure {
+    Failure {
+        code: 126,
+        message: m.to_string(),
+    }
+}
 
 /// What the helper enters and runs.
 struct Target<'a> {
@@ -168,7 +174,7 @@ fn helper(
                 .map(super::supervise::exit_code)
                 .unwrap_or(255)
         }
-        Err((code, message)) => {
+        Err(Failure { code, message }) => {
             let _ = unistd::write(&err_w, format!("{code}\n{message}").as_bytes());
             code
         }
@@ -182,7 +188,6 @@ fn enter_and_fork(
     err_w: &OwnedFd,
     console: Option<&std::os::unix::net::UnixStream>,
 ) -> Result<Pid, Failure> {
-    let f = |m: String| (126, m);
     let _ = nix::sys::prctl::set_dumpable(false);
     let _ = nix::sys::prctl::set_pdeathsig(nix::sys::signal::Signal::SIGKILL);
     // This helper is a fork of the single-threaded shim: it can join by itself.
@@ -207,7 +212,7 @@ fn enter_and_fork(
         }
         Ok(ForkResult::Child) => match process(t.req, t.config, t.privileges, stdio, console) {
             Ok(never) => match never {},
-            Err((code, message)) => {
+            Err(Failure { code, message }) => {
                 let _ = unistd::write(err_w, format!("{code}\n{message}").as_bytes());
                 // SAFETY: leaving the forked child without running destructors.
                 unsafe { libc::_exit(code) }
@@ -225,7 +230,6 @@ fn process(
     stdio: [i32; 3],
     console: Option<&std::os::unix::net::UnixStream>,
 ) -> Result<std::convert::Infallible, Failure> {
-    let f = |m: String| (126, m);
     let spec = req.user.clone().unwrap_or_else(|| config.user.clone());
     let passwd = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
     let group = std::fs::read_to_string("/etc/group").unwrap_or_default();
@@ -262,7 +266,7 @@ fn process(
         .find_map(|e| e.strip_prefix("PATH="))
         .unwrap_or("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
         .to_string();
-    let exe = find_executable(&req.argv[0], &path_var).map_err(|fl| (fl.code, fl.message))?;
+    let exe = find_executable(&req.argv[0], &path_var)?;
     let slave = console
         .map(|sock| super::console::open_in_container(sock).map_err(f))
         .transpose()?;
@@ -276,8 +280,7 @@ fn process(
     if slave.is_some() {
         super::tty::make_controlling().map_err(f)?;
     }
-    let to_tuple = |fl: super::init::Failure| (fl.code, fl.message);
-    super::init::drop_privileges(&id, privileges).map_err(to_tuple)?;
-    super::init::seccomp_last(privileges).map_err(to_tuple)?;
-    Err(to_tuple(super::init::exec_program(&exe, &req.argv, &env)))
+    super::init::drop_privileges(&id, privileges)?;
+    super::init::seccomp_last(privileges)?;
+    Err(super::init::exec_program(&exe, &req.argv, &env))
 }

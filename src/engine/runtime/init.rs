@@ -6,6 +6,7 @@
 //! Errors are written to the error pipe as `code\nmessage` and the child exits with that
 //! code: 127 command not found, 126 not executable, 125 anything else.
 
+use super::error::RuntimeError;
 use super::privileges::Privileges;
 use super::rootfs::{self, RootfsPlan};
 use super::user;
@@ -63,10 +64,22 @@ pub struct Failure {
     pub message: String,
 }
 
-fn fail(message: impl Into<String>) -> Failure {
+impl From<RuntimeError> for Failure {
+    fn from(e: RuntimeError) -> Failure {
+        fail(e)
+    }
+}
+
+impl From<super::seccomp::SeccompError> for Failure {
+    fn from(e: super::seccomp::SeccompError) -> Failure {
+        fail(e)
+    }
+}
+
+fn fail(message: impl std::fmt::Display) -> Failure {
     Failure {
         code: 125,
-        message: message.into(),
+        message: message.to_string(),
     }
 }
 
@@ -91,8 +104,24 @@ fn dup_onto(fd: RawFd, target: RawFd) -> Result<(), Failure> {
     Ok(())
 }
 
+/// From clone to exec, as named stages; returns only on failure.
 fn setup_and_exec(plan: &InitPlan, fds: &ChildFds) -> Result<std::convert::Infallible, Failure> {
-    // Die with the shim; run with default signal handling and an empty mask.
+    reset_process_state();
+    build_container(plan)?;
+    let id = resolve_identity(&plan.user)?;
+    let env = process_env(plan, &id);
+    enter_working_dir(&plan.cwd, &id)?;
+    let exe = resolve_program(&plan.argv, &env)?;
+    wait_for_go_ahead(fds)?;
+    drop_privileges(&id, &plan.privileges)?;
+    attach_stdio(fds)?;
+    seccomp_last(&plan.privileges)?;
+    Err(exec_program(&exe, &plan.argv, &env))
+}
+
+/// Dies with the shim; default signal handling and an empty mask; not dumpable until the
+/// exec.
+fn reset_process_state() {
     let _ = nix::sys::prctl::set_pdeathsig(Signal::SIGKILL);
     // Until its exec this process is the berth binary: non-dumpable, so nothing in the
     // container can open it through /proc/PID/exe (the CVE-2019-5736 shape). exec resets it.
@@ -102,20 +131,30 @@ fn setup_and_exec(plan: &InitPlan, fds: &ChildFds) -> Result<std::convert::Infal
     unsafe {
         let _ = nix::sys::signal::signal(Signal::SIGPIPE, nix::sys::signal::SigHandler::SigDfl);
     }
+}
 
-    // Into the container's cgroup (its limits are written already) while the host's
-    // /sys/fs/cgroup is still in view. The root filesystem and the rest of the setup are
-    // built while the shim sets up the network and writes the record: only berth's own
-    // code runs before the go-ahead.
-    plan.cgroup.join_self().map_err(|e| fail(e.to_string()))?;
-    unistd::sethostname(&plan.hostname).map_err(|e| fail(format!("sethostname: {e}")))?;
-    rootfs::loopback_up().map_err(fail)?;
-    rootfs::setup(&plan.rootfs).map_err(fail)?;
+/// Into the container's cgroup (its limits are written already) while the host's
+/// /sys/fs/cgroup is still in view; then the hostname, loopback and root filesystem. They
+/// are built while the shim sets up the network and writes the record: only berth's own
+/// code runs before the go-ahead.
+fn build_container(plan: &InitPlan) -> Result<(), Failure> {
+    plan.cgroup.join_self()?;
+    unistd::sethostname(&plan.hostname).map_err(|e| RuntimeError::call("sethostname", e))?;
+    rootfs::loopback_up()?;
+    rootfs::setup(&plan.rootfs)?;
+    Ok(())
+}
 
+/// `--user` resolved with the container's own passwd and group files.
+fn resolve_identity(spec: &str) -> Result<user::Identity, Failure> {
     let passwd = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
     let group = std::fs::read_to_string("/etc/group").unwrap_or_default();
-    let id = user::resolve(&plan.user, &passwd, &group).map_err(fail)?;
+    Ok(user::resolve(spec, &passwd, &group)?)
+}
 
+/// The process's environment: the container's, with Docker's PATH, HOSTNAME and HOME
+/// where it sets none.
+fn process_env(plan: &InitPlan, id: &user::Identity) -> Vec<String> {
     let mut env = plan.env.clone();
     if !env.iter().any(|e| e.starts_with("PATH=")) {
         env.insert(
@@ -129,15 +168,15 @@ fn setup_and_exec(plan: &InitPlan, fds: &ChildFds) -> Result<std::convert::Infal
     if !env.iter().any(|e| e.starts_with("HOME=")) {
         env.push(format!("HOME={}", id.home));
     }
+    env
+}
 
-    let cwd = if plan.cwd.is_empty() {
-        "/"
-    } else {
-        plan.cwd.as_str()
-    };
-    // Opened inside the (new) root by the kernel, magic links refused: a working directory
-    // such as /proc/self/fd/N cannot lead to a descriptor of the host (CVE-2024-21626).
-    let root = super::inroot::Root::open(Path::new("/")).map_err(fail)?;
+/// Changes into the working directory, made (and given to the user) if missing. Opened
+/// inside the (new) root by the kernel, magic links refused: a working directory such as
+/// /proc/self/fd/N cannot lead to a descriptor of the host (CVE-2024-21626).
+fn enter_working_dir(cwd: &str, id: &user::Identity) -> Result<(), Failure> {
+    let cwd = if cwd.is_empty() { "/" } else { cwd };
+    let root = super::inroot::Root::open(Path::new("/"))?;
     let dir = match root.open_in(cwd, OFlag::O_PATH | OFlag::O_DIRECTORY) {
         Ok(fd) => fd,
         Err(nix::errno::Errno::ENOENT) => {
@@ -153,36 +192,38 @@ fn setup_and_exec(plan: &InitPlan, fds: &ChildFds) -> Result<std::convert::Infal
         }
         Err(e) => return Err(fail(format!("working directory '{cwd}': {e}"))),
     };
-    unistd::fchdir(&dir).map_err(|e| fail(format!("chdir to '{cwd}': {e}")))?;
-    drop((dir, root));
+    unistd::fchdir(&dir).map_err(|e| fail(format!("chdir to '{cwd}': {e}")))
+}
 
-    let program = plan
-        .argv
-        .first()
-        .ok_or_else(|| fail("no command specified"))?;
+/// The executable of the command, found in the environment's PATH.
+fn resolve_program(argv: &[String], env: &[String]) -> Result<String, Failure> {
+    let program = argv.first().ok_or_else(|| fail("no command specified"))?;
     let path_var = env
         .iter()
         .find_map(|e| e.strip_prefix("PATH="))
-        .unwrap_or("/usr/bin:/bin")
-        .to_string();
-    let exe = find_executable(program, &path_var)?;
+        .unwrap_or("/usr/bin:/bin");
+    find_executable(program, path_var)
+}
 
-    // Wait for the shim to have set up the network and written the record.
+/// Waits for the shim to have set up the network and written the record.
+fn wait_for_go_ahead(fds: &ChildFds) -> Result<(), Failure> {
     let mut go = [0u8; 1];
     match unistd::read(&fds.sync, &mut go) {
-        Ok(1) => {}
-        _ => return Err(fail("the shim went away before the container started")),
+        Ok(1) => Ok(()),
+        _ => Err(fail("the shim went away before the container started")),
     }
+}
 
-    drop_privileges(&id, &plan.privileges)?;
-
+/// The standard streams: the terminal made inside the container (`-t`, its master sent to
+/// the shim) or the pipes the shim made.
+fn attach_stdio(fds: &ChildFds) -> Result<(), Failure> {
     match &fds.console {
         Some(sock) => {
-            let slave = super::console::open_in_container(sock).map_err(fail)?;
+            let slave = super::console::open_in_container(sock)?;
             for n in 0..3 {
                 dup_onto(slave.as_raw_fd(), n)?;
             }
-            super::tty::make_controlling().map_err(fail)?;
+            super::tty::make_controlling()?;
         }
         None => {
             dup_onto(fds.stdin.as_raw_fd(), 0)?;
@@ -190,9 +231,7 @@ fn setup_and_exec(plan: &InitPlan, fds: &ChildFds) -> Result<std::convert::Infal
             dup_onto(fds.stderr.as_raw_fd(), 2)?;
         }
     }
-
-    seccomp_last(&plan.privileges)?;
-    Err(exec_program(&exe, &plan.argv, &env))
+    Ok(())
 }
 
 /// Takes the identity `id` and keeps only the capabilities of `p` (bounding set included):
@@ -204,9 +243,9 @@ pub fn drop_privileges(id: &user::Identity, p: &Privileges) -> Result<(), Failur
     if !p.no_new_privs
         && let Some(bpf) = &p.seccomp
     {
-        super::seccomp::install(bpf).map_err(fail)?;
+        super::seccomp::install(bpf)?;
     }
-    super::caps::limit_bounding(&p.caps).map_err(fail)?;
+    super::caps::limit_bounding(&p.caps)?;
     let gids: Vec<unistd::Gid> = id
         .groups
         .iter()
@@ -215,7 +254,7 @@ pub fn drop_privileges(id: &user::Identity, p: &Privileges) -> Result<(), Failur
     unistd::setgroups(&gids).map_err(|e| fail(format!("setgroups: {e}")))?;
     unistd::setgid(unistd::Gid::from_raw(id.gid)).map_err(|e| fail(format!("setgid: {e}")))?;
     unistd::setuid(unistd::Uid::from_raw(id.uid)).map_err(|e| fail(format!("setuid: {e}")))?;
-    super::caps::set_process_sets(&p.caps).map_err(fail)
+    Ok(super::caps::set_process_sets(&p.caps)?)
 }
 
 /// With no_new_privs asked for: sets it and installs the seccomp filter, the last thing
@@ -226,7 +265,7 @@ pub fn seccomp_last(p: &Privileges) -> Result<(), Failure> {
     }
     nix::sys::prctl::set_no_new_privs().map_err(|e| fail(format!("no_new_privs: {e}")))?;
     match &p.seccomp {
-        Some(bpf) => super::seccomp::install(bpf).map_err(fail),
+        Some(bpf) => Ok(super::seccomp::install(bpf)?),
         None => Ok(()),
     }
 }

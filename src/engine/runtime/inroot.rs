@@ -5,6 +5,7 @@
 //! and opened this way, and mounts are made on the opened descriptor
 //! (`/proc/self/fd/N`), never on a path resolved again.
 
+use super::error::{Result, RuntimeError};
 use nix::errno::Errno;
 use nix::fcntl::{OFlag, OpenHow, ResolveFlag, openat2};
 use nix::sys::stat::Mode;
@@ -43,37 +44,37 @@ fn components(path: &str) -> Vec<String> {
 
 impl Root {
     /// Opens the root directory at `path` (a path of the caller's own, not the container's).
-    pub fn open(path: &Path) -> Result<Root, String> {
+    pub fn open(path: &Path) -> Result<Root> {
         let fd = nix::fcntl::open(
             path,
             OFlag::O_PATH | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC,
             Mode::empty(),
         )
-        .map_err(|e| format!("open '{}': {e}", path.display()))?;
+        .map_err(|e| RuntimeError::path("open", path, e))?;
         Ok(Root {
             fd,
             shown: path.to_path_buf(),
         })
     }
 
-    fn err(&self, what: &str, path: &str, e: Errno) -> String {
-        let why = if e == Errno::ELOOP {
-            "too many symlinks, or a /proc magic link".to_string()
-        } else {
-            e.to_string()
-        };
-        format!("{what} '{path}' in '{}': {why}", self.shown.display())
+    fn err(&self, call: &'static str, path: &str, source: Errno) -> RuntimeError {
+        RuntimeError::InRoot {
+            call,
+            path: path.to_string(),
+            root: self.shown.clone(),
+            source,
+        }
     }
 
     /// Opens `path` inside the root (`O_PATH`, or `flags`).
-    pub fn open_in(&self, path: &str, flags: OFlag) -> Result<OwnedFd, Errno> {
+    pub fn open_in(&self, path: &str, flags: OFlag) -> std::result::Result<OwnedFd, Errno> {
         self.open_how(path, how(flags))
     }
 
     /// `openat2` of `path` below the root with `how`. With RESOLVE_IN_ROOT the kernel
     /// answers EAGAIN when a rename or mount anywhere raced the lookup: the call is made
     /// again (bounded, as libpathrs does).
-    fn open_how(&self, path: &str, how: OpenHow) -> Result<OwnedFd, Errno> {
+    fn open_how(&self, path: &str, how: OpenHow) -> std::result::Result<OwnedFd, Errno> {
         let rel = components(path).join("/");
         let rel = if rel.is_empty() { ".".to_string() } else { rel };
         let mut tries = 0;
@@ -88,11 +89,11 @@ impl Root {
     /// Makes the directory `path` and its missing parents inside the root; returns it
     /// opened (`O_PATH`). A dangling symlink on the way is followed as the kernel would
     /// (inside the root) and its target made.
-    pub fn mkdir_all(&self, path: &str) -> Result<OwnedFd, String> {
+    pub fn mkdir_all(&self, path: &str) -> Result<OwnedFd> {
         self.mkdir_all_depth(components(path), 0)
     }
 
-    fn mkdir_all_depth(&self, parts: Vec<String>, links: u32) -> Result<OwnedFd, String> {
+    fn mkdir_all_depth(&self, parts: Vec<String>, links: u32) -> Result<OwnedFd> {
         let mut dir = self
             .open_in(".", OFlag::O_PATH | OFlag::O_DIRECTORY)
             .map_err(|e| self.err("open", "/", e))?;
@@ -136,7 +137,7 @@ impl Root {
 
     /// A mount point at `path` inside the root: a directory, or an empty file when
     /// `file`; made if missing, returned opened (`O_PATH`).
-    pub fn mountpoint(&self, path: &str, file: bool) -> Result<OwnedFd, String> {
+    pub fn mountpoint(&self, path: &str, file: bool) -> Result<OwnedFd> {
         if !file {
             return self.mkdir_all(path);
         }

@@ -2,13 +2,15 @@
 //! cgroup placement, and the go-ahead.
 
 use super::cgroups::Cgroup;
+use super::error::RuntimeError;
 use super::init::{self, ChildFds, InitPlan};
 use super::privileges::Privileges;
 use super::rootfs::{PlannedMount, RootfsPlan};
+use super::stdio::pipe;
+pub use super::stdio::{ShimStdio, stdio, tty_stdio};
 use super::storage;
 use crate::engine::container::{ContainerConfig, MountKind};
 use crate::engine::store::Paths;
-use nix::fcntl::OFlag;
 use nix::sched::CloneFlags;
 use nix::unistd::{self, Pid};
 use std::os::fd::OwnedFd;
@@ -22,90 +24,6 @@ pub struct Launched {
     pub stdio: ShimStdio,
 }
 
-/// The child's side of a process's stdio: its fds 0, 1 and 2.
-pub struct ChildStdio {
-    /// The child's fd 0.
-    pub stdin: OwnedFd,
-    /// The child's fd 1.
-    pub stdout: OwnedFd,
-    /// The child's fd 2.
-    pub stderr: OwnedFd,
-}
-
-/// The shim's side of a process's stdio: pipes, or a terminal with `-t`.
-pub struct ShimStdio {
-    /// Where the child's input is written (with `-i`).
-    pub stdin: Option<OwnedFd>,
-    /// The child's output (the terminal with `-t`).
-    pub stdout: OwnedFd,
-    /// The child's error output (none with `-t`: both streams are the terminal).
-    pub stderr: Option<OwnedFd>,
-    /// The terminal master, for resizing.
-    pub pty: Option<OwnedFd>,
-}
-
-/// The shim's side of a `-t` process once its terminal master has arrived.
-pub fn tty_stdio(master: OwnedFd, open_stdin: bool) -> Result<ShimStdio, LaunchError> {
-    let dup = |fd: &OwnedFd| fd.try_clone().map_err(|e| err(format!("dup: {e}")));
-    Ok(ShimStdio {
-        stdin: if open_stdin {
-            Some(dup(&master)?)
-        } else {
-            None
-        },
-        stdout: dup(&master)?,
-        stderr: None,
-        pty: Some(master),
-    })
-}
-
-/// Pipes for a new process; with `tty`, placeholders (the child makes its terminal inside
-/// the container and sends the master: see `console`).
-pub fn stdio(open_stdin: bool, tty: bool) -> Result<(ChildStdio, ShimStdio), LaunchError> {
-    if tty {
-        let null = || {
-            std::fs::File::open("/dev/null")
-                .map(OwnedFd::from)
-                .map_err(|e| err(format!("open /dev/null: {e}")))
-        };
-        let child = ChildStdio {
-            stdin: null()?,
-            stdout: null()?,
-            stderr: null()?,
-        };
-        let shim = ShimStdio {
-            stdin: None,
-            stdout: null()?,
-            stderr: None,
-            pty: None,
-        };
-        return Ok((child, shim));
-    }
-    let (out_r, out_w) = pipe()?;
-    let (errout_r, errout_w) = pipe()?;
-    let (stdin_r, stdin_w) = if open_stdin {
-        let (r, w) = pipe()?;
-        (r, Some(w))
-    } else {
-        let null =
-            std::fs::File::open("/dev/null").map_err(|e| err(format!("open /dev/null: {e}")))?;
-        (OwnedFd::from(null), None)
-    };
-    Ok((
-        ChildStdio {
-            stdin: stdin_r,
-            stdout: out_w,
-            stderr: errout_w,
-        },
-        ShimStdio {
-            stdin: stdin_w,
-            stdout: out_r,
-            stderr: Some(errout_r),
-            pty: None,
-        },
-    ))
-}
-
 /// Why a launch failed, with Docker's exit code.
 #[derive(Debug, Clone)]
 pub struct LaunchError {
@@ -115,15 +33,17 @@ pub struct LaunchError {
     pub message: String,
 }
 
-fn err(message: impl Into<String>) -> LaunchError {
+fn err(message: impl std::fmt::Display) -> LaunchError {
     LaunchError {
         code: 125,
-        message: message.into(),
+        message: message.to_string(),
     }
 }
 
-fn pipe() -> Result<(OwnedFd, OwnedFd), LaunchError> {
-    unistd::pipe2(OFlag::O_CLOEXEC).map_err(|e| err(format!("pipe: {e}")))
+impl From<RuntimeError> for LaunchError {
+    fn from(e: RuntimeError) -> LaunchError {
+        err(e)
+    }
 }
 
 /// Files bind-mounted over /etc/hostname, /etc/hosts and /etc/resolv.conf, written now.
@@ -310,19 +230,54 @@ pub fn launch(
     open_stdin: bool,
     tty: bool,
     host_network: bool,
-    on_placed: &mut dyn FnMut(Pid) -> Result<(), String>,
+    on_placed: &mut dyn FnMut(Pid) -> Result<(), RuntimeError>,
 ) -> Result<Launched, LaunchError> {
+    let (fds, shim) = make_channels(open_stdin, tty)?;
+    let pid = clone_child(plan, fds, host_network)?;
+    // The child builds its root filesystem and joins its cgroup meanwhile (it only waits
+    // for the go-ahead to exec).
+    if let Err(e) = on_placed(pid) {
+        let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL);
+        let _ = nix::sys::wait::waitpid(pid, None);
+        // A child that failed first (a missing command) says why; that is the real error.
+        return Err(child_failure(&shim.error).unwrap_or_else(|| err(e)));
+    }
+    go_ahead(shim.sync);
+    // EOF on the error pipe means exec succeeded (close-on-exec) or the child died.
+    if let Some(failure) = child_failure(&shim.error) {
+        let _ = nix::sys::wait::waitpid(pid, None);
+        return Err(failure);
+    }
+    let stdio = match shim.console {
+        Some(sock) => tty_stdio(super::console::receive(&sock)?, open_stdin)?,
+        None => shim.stdio,
+    };
+    Ok(Launched { pid, stdio })
+}
+
+/// The ends the shim keeps: the go-ahead's write end, the error pipe's read end, its side
+/// of the stdio, and with `-t` the socket the terminal master arrives on.
+struct ShimSide {
+    sync: OwnedFd,
+    error: OwnedFd,
+    stdio: ShimStdio,
+    console: Option<std::os::unix::net::UnixStream>,
+}
+
+/// The go-ahead and error pipes, the stdio, and with `-t` the console socket pair: the
+/// child's ends ([`ChildFds`]) and the shim's.
+fn make_channels(open_stdin: bool, tty: bool) -> Result<(ChildFds, ShimSide), LaunchError> {
     let (sync_r, sync_w) = pipe()?;
     let (err_r, err_w) = pipe()?;
-    let (child, mut shim) = stdio(open_stdin, tty)?;
+    let (child, shim) = stdio(open_stdin, tty)?;
     let (console_shim, console_child) = if tty {
-        let (a, b) =
-            std::os::unix::net::UnixStream::pair().map_err(|e| err(format!("socketpair: {e}")))?;
+        let (a, b) = std::os::unix::net::UnixStream::pair()
+            .map_err(|e| RuntimeError::io("socketpair", e))?;
         (Some(a), Some(b))
     } else {
         (None, None)
     };
-    let fds = ChildFds {
+    let child = ChildFds {
         sync: sync_r,
         error: err_w,
         stdin: child.stdin,
@@ -330,6 +285,19 @@ pub fn launch(
         stderr: child.stderr,
         console: console_child,
     };
+    let shim = ShimSide {
+        sync: sync_w,
+        error: err_r,
+        stdio: shim,
+        console: console_shim,
+    };
+    Ok((child, shim))
+}
+
+/// clone(2) into new pid, mount, uts, ipc (and, without `host_network`, network)
+/// namespaces; the child runs [`init::child_main`]. The child's ends are closed here once
+/// it has its copies.
+fn clone_child(plan: &InitPlan, fds: ChildFds, host_network: bool) -> Result<Pid, LaunchError> {
     let mut flags = CloneFlags::CLONE_NEWPID
         | CloneFlags::CLONE_NEWNS
         | CloneFlags::CLONE_NEWUTS
@@ -348,30 +316,14 @@ pub fn launch(
             Some(libc::SIGCHLD),
         )
     }
-    .map_err(|e| err(format!("clone: {e}")))?;
+    .map_err(|e| RuntimeError::call("clone", e))?;
     drop(fds);
+    Ok(pid)
+}
 
-    // The child builds its root filesystem and joins its cgroup meanwhile (it only waits
-    // for the go-ahead to exec).
-    if let Err(message) = on_placed(pid) {
-        let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL);
-        let _ = nix::sys::wait::waitpid(pid, None);
-        // A child that failed first (a missing command) says why; that is the real error.
-        return Err(child_failure(&err_r).unwrap_or_else(|| err(message)));
-    }
-    let _ = unistd::write(&sync_w, b"g");
-    drop(sync_w);
-
-    // EOF on the error pipe means exec succeeded (close-on-exec) or the child died.
-    if let Some(failure) = child_failure(&err_r) {
-        let _ = nix::sys::wait::waitpid(pid, None);
-        return Err(failure);
-    }
-    if let Some(sock) = console_shim {
-        let master = super::console::receive(&sock).map_err(err)?;
-        shim = tty_stdio(master, open_stdin)?;
-    }
-    Ok(Launched { pid, stdio: shim })
+/// Lets the child go on to exec.
+fn go_ahead(sync: OwnedFd) {
+    let _ = unistd::write(&sync, b"g");
 }
 
 /// Reads the child's error pipe to its end (the child exec'd or died): the failure it

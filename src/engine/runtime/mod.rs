@@ -9,6 +9,7 @@ pub mod client;
 pub mod console;
 pub mod cpu_samples;
 pub mod devicefilter;
+pub mod error;
 pub mod exec;
 pub mod guard;
 pub mod idle;
@@ -22,10 +23,13 @@ pub mod rootfs;
 pub mod seccomp;
 pub mod shim;
 pub mod spawn;
+pub mod stdio;
 pub mod storage;
 pub mod supervise;
 pub mod tty;
 pub mod user;
+
+pub use error::RuntimeError;
 
 /// The hidden first argument that turns the berth binary into a shim.
 pub const SHIM_ARG: &str = "__shim";

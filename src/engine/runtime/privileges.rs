@@ -63,7 +63,7 @@ impl Privileges {
         sec: &SecurityConfig,
         guards_devices: bool,
         cache: &Path,
-    ) -> Result<Privileges, String> {
+    ) -> Result<Privileges, seccomp::SeccompError> {
         let caps = capabilities(sec, super::caps::container_set(guards_devices));
         let profile = match &sec.seccomp {
             _ if sec.privileged => None,

@@ -1,6 +1,7 @@
 //! Starting a shim from the engine and reading its report.
 
 use super::SHIM_ARG;
+use super::error::RuntimeError;
 use crate::engine::Engine;
 use crate::engine::error::{EngineError, Result};
 use std::io::{BufRead, BufReader};
@@ -21,13 +22,12 @@ fn shim_binary() -> PathBuf {
 /// Spawns the shim of container `id` and waits until its first process runs. With
 /// `attach`, connects to the shim before the process starts and returns the connection.
 pub fn spawn_shim(engine: &Engine, id: &str, attach: bool) -> Result<Option<UnixStream>> {
-    let (read_end, write_end) =
-        std::io::pipe().map_err(|e| EngineError::Other(format!("pipe: {e}")))?;
+    let (read_end, write_end) = std::io::pipe().map_err(|e| RuntimeError::io("pipe", e))?;
     // With `attach`, the shim gets its end of the attach connection as its stdin: no
     // connect/accept round trip (two processes to schedule) before the container starts.
     let (stream, shim_stdin) = if attach {
         let (mine, theirs) = UnixStream::pair()
-            .map_err(|e| EngineError::Other(format!("cannot attach to the container: {e}")))?;
+            .map_err(|e| RuntimeError::io("cannot attach to the container", e))?;
         (Some(mine), Stdio::from(std::os::fd::OwnedFd::from(theirs)))
     } else {
         (None, Stdio::null())
@@ -44,7 +44,7 @@ pub fn spawn_shim(engine: &Engine, id: &str, attach: bool) -> Result<Option<Unix
         .stderr(Stdio::null())
         .process_group(0)
         .spawn()
-        .map_err(|e| EngineError::Other(format!("cannot start the shim: {e}")))?;
+        .map_err(|e| RuntimeError::io("cannot start the shim", e))?;
     let report = read_report(engine, id, read_end);
     reap_in_background(child);
     report.map(|()| stream)
@@ -81,12 +81,11 @@ fn read_report(engine: &Engine, id: &str, read_end: std::io::PipeReader) -> Resu
         line.clear();
         let n = reader
             .read_line(&mut line)
-            .map_err(|e| EngineError::Other(format!("reading the shim's report: {e}")))?;
+            .map_err(|e| RuntimeError::io("reading the shim's report", e))?;
         if n == 0 {
-            return Err(EngineError::Other(format!(
-                "the shim exited before the container started; see {}",
-                engine.paths().container(id).join("shim.log").display()
-            )));
+            return Err(
+                RuntimeError::ShimGone(engine.paths().container(id).join("shim.log")).into(),
+            );
         }
         let text = line.trim_end();
         if text.starts_with("ok ") {
@@ -95,7 +94,7 @@ fn read_report(engine: &Engine, id: &str, read_end: std::io::PipeReader) -> Resu
             let (code, message) = rest.split_once(' ').unwrap_or(("125", rest));
             let code: i32 = code.parse().unwrap_or(125);
             return Err(if code == 125 {
-                EngineError::Other(message.to_string())
+                RuntimeError::StartFailed(message.to_string()).into()
             } else {
                 EngineError::Exec {
                     message: message.to_string(),

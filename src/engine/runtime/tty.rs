@@ -1,6 +1,7 @@
 //! Pseudo-terminals for `-t`: the container's (or exec'd process's) stdio is the slave side,
 //! the shim holds the master.
 
+use super::error::{Result, RuntimeError};
 use nix::pty::Winsize;
 use std::os::fd::{AsRawFd, OwnedFd};
 
@@ -17,13 +18,13 @@ pub fn set_size(fd: &OwnedFd, rows: u16, cols: u16) {
 }
 
 /// In the child: start a session and make fd 0 (the slave) its controlling terminal.
-pub fn make_controlling() -> Result<(), String> {
-    nix::unistd::setsid().map_err(|e| format!("setsid: {e}"))?;
+pub fn make_controlling() -> Result<()> {
+    nix::unistd::setsid().map_err(|e| RuntimeError::call("setsid", e))?;
     // SAFETY: TIOCSCTTY on fd 0 with argument 0 (do not steal).
     if unsafe { libc::ioctl(0, libc::TIOCSCTTY, 0) } < 0 {
-        return Err(format!(
-            "set controlling terminal: {}",
-            std::io::Error::last_os_error()
+        return Err(RuntimeError::io(
+            "set controlling terminal",
+            std::io::Error::last_os_error(),
         ));
     }
     Ok(())

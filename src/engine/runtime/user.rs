@@ -1,5 +1,7 @@
 //! Resolving `-u user[:group]` against the container's own /etc/passwd and /etc/group.
 
+use super::error::RuntimeError;
+
 /// The identity the container's process runs as.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Identity {
@@ -59,7 +61,7 @@ fn group_entries(group: &str) -> Vec<(String, u32, Vec<String>)> {
 
 /// Resolves `spec` (`""`, `name`, `uid`, `name:group`, `uid:gid`) with the contents of the
 /// container's passwd and group files. Numeric ids need no entry, as in Docker.
-pub fn resolve(spec: &str, passwd: &str, group: &str) -> Result<Identity, String> {
+pub fn resolve(spec: &str, passwd: &str, group: &str) -> Result<Identity, RuntimeError> {
     let (user, grp) = match spec.split_once(':') {
         Some((u, g)) => (u, Some(g)),
         None => (spec, None),
@@ -69,9 +71,12 @@ pub fn resolve(spec: &str, passwd: &str, group: &str) -> Result<Identity, String
     let user = if user.is_empty() { "0" } else { user };
     let entry = match user.parse::<u32>() {
         Ok(uid) => users.iter().find(|e| e.uid == uid),
-        Err(_) => Some(users.iter().find(|e| e.name == user).ok_or_else(|| {
-            format!("unable to find user {user}: no matching entries in passwd file")
-        })?),
+        Err(_) => Some(
+            users
+                .iter()
+                .find(|e| e.name == user)
+                .ok_or_else(|| RuntimeError::NoSuchUser(user.to_string()))?,
+        ),
     };
     let uid = match user.parse::<u32>() {
         Ok(u) => u,
@@ -85,9 +90,7 @@ pub fn resolve(spec: &str, passwd: &str, group: &str) -> Result<Identity, String
                 .iter()
                 .find(|(n, _, _)| n == g)
                 .map(|(_, id, _)| *id)
-                .ok_or_else(|| {
-                    format!("unable to find group {g}: no matching entries in group file")
-                })?,
+                .ok_or_else(|| RuntimeError::NoSuchGroup(g.to_string()))?,
         };
     }
     let supplementary = match (entry, grp) {

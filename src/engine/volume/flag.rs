@@ -1,5 +1,6 @@
 //! Parsing `-v` / `--volume` and `--tmpfs` values into mount specifications.
 
+use super::error::VolumeError;
 use super::model::valid_volume_name;
 use crate::engine::container::{MountKind, MountSpec};
 use std::path::{Component, Path};
@@ -8,7 +9,7 @@ use std::path::{Component, Path};
 /// exist), `NAME:CTR[:OPTS]` (a named volume), or `CTR` alone (an anonymous volume: kind
 /// `Volume` with an empty source, which create fills with a random name). OPTS are
 /// comma-separated: `ro`, `rw`, and the accepted-but-ignored `z`, `Z`, `nocopy`.
-pub fn parse_volume_flag(s: &str) -> Result<MountSpec, String> {
+pub fn parse_volume_flag(s: &str) -> Result<MountSpec, VolumeError> {
     let parts: Vec<&str> = s.split(':').collect();
     let (source, destination, opts) = match parts.as_slice() {
         [dst] => ("", *dst, ""),
@@ -16,9 +17,7 @@ pub fn parse_volume_flag(s: &str) -> Result<MountSpec, String> {
         [src, dst] => (*src, *dst, ""),
         [src, dst, opts] => (*src, *dst, *opts),
         _ => {
-            return Err(format!(
-                "invalid volume specification '{s}': use HOST-DIR:CONTAINER-DIR[:ro], NAME:CONTAINER-DIR[:ro] or CONTAINER-DIR"
-            ));
+            return Err(VolumeError::Specification(s.to_string()));
         }
     };
     check_destination(s, destination)?;
@@ -35,9 +34,10 @@ pub fn parse_volume_flag(s: &str) -> Result<MountSpec, String> {
     } else if valid_volume_name(source) {
         (MountKind::Volume, source.to_string())
     } else {
-        return Err(format!(
-            "invalid volume name '{source}' in '{s}': use 2 or more of [a-zA-Z0-9_.-] starting with a letter or digit, or an absolute path for a host directory"
-        ));
+        return Err(VolumeError::NameInFlag {
+            name: source.to_string(),
+            spec: s.to_string(),
+        });
     };
     Ok(MountSpec {
         kind,
@@ -50,7 +50,7 @@ pub fn parse_volume_flag(s: &str) -> Result<MountSpec, String> {
 
 /// Parses `--tmpfs CTR[:OPTS]`; OPTS are mount options such as `rw,noexec,size=64m,mode=1777`.
 /// `ro` makes it read-only; the other options are kept in `options`.
-pub fn parse_tmpfs_flag(s: &str) -> Result<MountSpec, String> {
+pub fn parse_tmpfs_flag(s: &str) -> Result<MountSpec, VolumeError> {
     let (destination, opts) = s.split_once(':').unwrap_or((s, ""));
     check_destination(s, destination)?;
     let mut read_only = false;
@@ -71,9 +71,10 @@ pub fn parse_tmpfs_flag(s: &str) -> Result<MountSpec, String> {
             }
             ("uid" | "gid" | "nr_inodes", false) if value.parse::<u64>().is_ok() => kept.push(opt),
             _ => {
-                return Err(format!(
-                    "invalid tmpfs option '{opt}' in '{s}': use ro, rw, exec, noexec, suid, nosuid, dev, nodev, size=N[kmg], mode=OCTAL, uid=N, gid=N"
-                ));
+                return Err(VolumeError::TmpfsOption {
+                    option: opt.to_string(),
+                    spec: s.to_string(),
+                });
             }
         }
     }
@@ -92,19 +93,20 @@ fn valid_size(v: &str) -> bool {
     v.len() - digits.len() <= 1 && !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
-fn check_destination(spec: &str, dst: &str) -> Result<(), String> {
+fn check_destination(spec: &str, dst: &str) -> Result<(), VolumeError> {
+    let invalid = |why| VolumeError::Destination {
+        destination: dst.to_string(),
+        spec: spec.to_string(),
+        why,
+    };
     if !dst.starts_with('/') {
-        return Err(format!(
-            "invalid mount destination '{dst}' in '{spec}': the path inside the container must be absolute"
-        ));
+        return Err(invalid("the path inside the container must be absolute"));
     }
     if Path::new(dst)
         .components()
         .all(|c| matches!(c, Component::RootDir | Component::CurDir))
     {
-        return Err(format!(
-            "invalid mount destination '{dst}' in '{spec}': cannot mount over the container's '/'"
-        ));
+        return Err(invalid("cannot mount over the container's '/'"));
     }
     Ok(())
 }
@@ -115,7 +117,7 @@ fn is_mode(opts: &str) -> bool {
 }
 
 /// Returns whether the mount is read-only.
-fn parse_mode(spec: &str, opts: &str) -> Result<bool, String> {
+fn parse_mode(spec: &str, opts: &str) -> Result<bool, VolumeError> {
     let mut read_only = false;
     for o in opts.split(',').filter(|o| !o.is_empty()) {
         match o {
@@ -123,9 +125,10 @@ fn parse_mode(spec: &str, opts: &str) -> Result<bool, String> {
             "rw" => read_only = false,
             "z" | "Z" | "nocopy" => {}
             _ => {
-                return Err(format!(
-                    "invalid mode '{o}' in volume specification '{spec}': use ro or rw"
-                ));
+                return Err(VolumeError::Mode {
+                    mode: o.to_string(),
+                    spec: spec.to_string(),
+                });
             }
         }
     }
@@ -133,19 +136,19 @@ fn parse_mode(spec: &str, opts: &str) -> Result<bool, String> {
 }
 
 /// Makes a bind source absolute (relative to the current directory) and checks it exists.
-fn bind_source(src: &str) -> Result<String, String> {
+fn bind_source(src: &str) -> Result<String, VolumeError> {
     let path = if src.starts_with('/') {
         Path::new(src).to_path_buf()
     } else {
         std::env::current_dir()
-            .map_err(|e| format!("cannot resolve '{src}': {e}"))?
+            .map_err(|source| VolumeError::Resolve {
+                source_path: src.to_string(),
+                source,
+            })?
             .join(src)
     };
     if std::fs::metadata(&path).is_err() {
-        return Err(format!(
-            "bind source path does not exist: '{}': create it first or check the spelling",
-            path.display()
-        ));
+        return Err(VolumeError::NoBindSource(path));
     }
     Ok(path.to_string_lossy().into_owned())
 }
@@ -167,32 +170,32 @@ mod tests {
     #[test]
     fn bind_named_and_anonymous() {
         assert_eq!(
-            parse_volume_flag("/tmp:/data"),
-            Ok(spec(MountKind::Bind, "/tmp", "/data", false))
+            parse_volume_flag("/tmp:/data").ok(),
+            Some(spec(MountKind::Bind, "/tmp", "/data", false))
         );
         assert_eq!(
-            parse_volume_flag("/tmp:/data:ro"),
-            Ok(spec(MountKind::Bind, "/tmp", "/data", true))
+            parse_volume_flag("/tmp:/data:ro").ok(),
+            Some(spec(MountKind::Bind, "/tmp", "/data", true))
         );
         assert_eq!(
-            parse_volume_flag("/tmp:/data:rw"),
-            Ok(spec(MountKind::Bind, "/tmp", "/data", false))
+            parse_volume_flag("/tmp:/data:rw").ok(),
+            Some(spec(MountKind::Bind, "/tmp", "/data", false))
         );
         assert_eq!(
-            parse_volume_flag("db:/var/lib/db"),
-            Ok(spec(MountKind::Volume, "db", "/var/lib/db", false))
+            parse_volume_flag("db:/var/lib/db").ok(),
+            Some(spec(MountKind::Volume, "db", "/var/lib/db", false))
         );
         assert_eq!(
-            parse_volume_flag("db:/var/lib/db:ro"),
-            Ok(spec(MountKind::Volume, "db", "/var/lib/db", true))
+            parse_volume_flag("db:/var/lib/db:ro").ok(),
+            Some(spec(MountKind::Volume, "db", "/var/lib/db", true))
         );
         assert_eq!(
-            parse_volume_flag("/cache"),
-            Ok(spec(MountKind::Volume, "", "/cache", false))
+            parse_volume_flag("/cache").ok(),
+            Some(spec(MountKind::Volume, "", "/cache", false))
         );
         assert_eq!(
-            parse_volume_flag("/cache:ro"),
-            Ok(spec(MountKind::Volume, "", "/cache", true))
+            parse_volume_flag("/cache:ro").ok(),
+            Some(spec(MountKind::Volume, "", "/cache", true))
         );
     }
 
@@ -205,15 +208,25 @@ mod tests {
 
     #[test]
     fn errors_are_clear() {
-        let e = parse_volume_flag("/tmp:data").expect_err("relative dst");
+        let e = parse_volume_flag("/tmp:data")
+            .expect_err("relative dst")
+            .to_string();
         assert!(e.contains("must be absolute"), "{e}");
-        let e = parse_volume_flag("/tmp:/").expect_err("root dst");
+        let e = parse_volume_flag("/tmp:/")
+            .expect_err("root dst")
+            .to_string();
         assert!(e.contains("'/'"), "{e}");
-        let e = parse_volume_flag("/definitely/not/here:/x").expect_err("missing source");
+        let e = parse_volume_flag("/definitely/not/here:/x")
+            .expect_err("missing source")
+            .to_string();
         assert!(e.contains("does not exist"), "{e}");
-        let e = parse_volume_flag("/tmp:/x:rx").expect_err("bad mode");
+        let e = parse_volume_flag("/tmp:/x:rx")
+            .expect_err("bad mode")
+            .to_string();
         assert!(e.contains("invalid mode 'rx'"), "{e}");
-        let e = parse_volume_flag("bad name:/x").expect_err("bad name");
+        let e = parse_volume_flag("bad name:/x")
+            .expect_err("bad name")
+            .to_string();
         assert!(e.contains("invalid volume name 'bad name'"), "{e}");
         assert!(parse_volume_flag("a:b:c:d").is_err());
         assert!(parse_volume_flag("relative").is_err());
@@ -232,7 +245,9 @@ mod tests {
         assert!(parse_tmpfs_flag("/ro:ro").expect("parse").read_only);
         assert!(parse_tmpfs_flag("tmp").is_err());
         assert!(parse_tmpfs_flag("/").is_err());
-        let e = parse_tmpfs_flag("/x:size=lots").expect_err("bad size");
+        let e = parse_tmpfs_flag("/x:size=lots")
+            .expect_err("bad size")
+            .to_string();
         assert!(e.contains("'size=lots'"), "{e}");
         assert!(parse_tmpfs_flag("/x:mode=999").is_err());
     }

@@ -6,12 +6,14 @@
 //! by `-v /path` without a name) carry Docker's label `com.docker.volume.anonymous`, which
 //! is how `volume prune` without `-a` tells them apart.
 
+pub mod error;
 pub mod flag;
 pub mod model;
 pub mod prune;
 pub mod size;
 pub mod store;
 
+pub use error::VolumeError;
 pub use flag::{parse_tmpfs_flag, parse_volume_flag};
 pub use model::Volume;
 pub use prune::PruneReport;

@@ -1,5 +1,6 @@
 //! Creating, finding and removing volumes under `volumes/`.
 
+use super::error::VolumeError;
 use super::model::{ANONYMOUS_LABEL, Volume, VolumeMeta, valid_volume_name};
 use crate::engine::Engine;
 use crate::engine::container::MountKind;
@@ -28,9 +29,7 @@ impl Engine {
             None => crate::engine::ids::random_id(),
         };
         if !valid_volume_name(&name) {
-            return Err(EngineError::Invalid(format!(
-                "invalid volume name '{name}': use 2 or more of [a-zA-Z0-9_.-] starting with a letter or digit (for a host directory, give an absolute path)"
-            )));
+            return Err(VolumeError::InvalidName(name).into());
         }
         let _lock = self.volumes_lock()?;
         if let Ok(v) = self.volume(&name) {
@@ -134,10 +133,11 @@ impl Engine {
         }
         let users = self.volume_users(name)?;
         if let Some(first) = users.first() {
-            return Err(EngineError::Conflict(format!(
-                "volume '{name}' is in use by container '{}': remove the container first",
-                crate::engine::ids::short_id(first)
-            )));
+            return Err(VolumeError::InUse {
+                name: name.to_string(),
+                container: crate::engine::ids::short_id(first).to_string(),
+            }
+            .into());
         }
         let dir = self.paths().volumes().join(name);
         let size = super::size::dir_size(&dir.join(DATA));

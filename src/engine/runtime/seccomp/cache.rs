@@ -36,7 +36,11 @@ fn key(profile: &Profile, caps: &CapsHashSet) -> String {
 
 /// The program for `profile` and `caps`: from `dir` when compiled before, else compiled
 /// and kept there (a failure to keep it is no failure: the program is still returned).
-pub fn compiled(dir: &Path, profile: &Profile, caps: &CapsHashSet) -> Result<Vec<u8>, String> {
+pub fn compiled(
+    dir: &Path,
+    profile: &Profile,
+    caps: &CapsHashSet,
+) -> Result<Vec<u8>, super::SeccompError> {
     let path = dir.join(format!("{}.bpf", key(profile, caps)));
     if let Ok(bytes) = std::fs::read(&path)
         && !bytes.is_empty()

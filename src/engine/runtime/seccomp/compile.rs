@@ -3,6 +3,7 @@
 //! in the shim before the container's process is cloned; that process only installs the
 //! bytes (`install`), so it never allocates or parses after its clone.
 
+use super::error::SeccompError;
 use super::profile::{Arg, Filter, Profile, Rule};
 use caps::CapsHashSet;
 use libseccomp::{
@@ -66,7 +67,7 @@ fn applies(rule: &Rule, caps: &[String], arch: &str, kernel: (u32, u32)) -> bool
     }
 }
 
-fn action(name: &str, errno: Option<u32>) -> Result<ScmpAction, String> {
+fn action(name: &str, errno: Option<u32>) -> Result<ScmpAction, SeccompError> {
     let errno = errno.unwrap_or(libc::EPERM as u32) as i32;
     Ok(match name {
         "SCMP_ACT_ALLOW" => ScmpAction::Allow,
@@ -76,11 +77,11 @@ fn action(name: &str, errno: Option<u32>) -> Result<ScmpAction, String> {
         "SCMP_ACT_TRAP" => ScmpAction::Trap,
         "SCMP_ACT_LOG" => ScmpAction::Log,
         "SCMP_ACT_TRACE" => ScmpAction::Trace(errno as u16),
-        other => return Err(format!("unknown seccomp action '{other}'")),
+        other => return Err(SeccompError::UnknownAction(other.to_string())),
     })
 }
 
-fn compare(a: &Arg) -> Result<ScmpArgCompare, String> {
+fn compare(a: &Arg) -> Result<ScmpArgCompare, SeccompError> {
     let (op, datum) = match a.op.as_str() {
         "SCMP_CMP_EQ" => (ScmpCompareOp::Equal, a.value),
         "SCMP_CMP_NE" => (ScmpCompareOp::NotEqual, a.value),
@@ -89,7 +90,7 @@ fn compare(a: &Arg) -> Result<ScmpArgCompare, String> {
         "SCMP_CMP_GE" => (ScmpCompareOp::GreaterEqual, a.value),
         "SCMP_CMP_GT" => (ScmpCompareOp::Greater, a.value),
         "SCMP_CMP_MASKED_EQ" => (ScmpCompareOp::MaskedEqual(a.value), a.value_two),
-        other => return Err(format!("unknown seccomp operator '{other}'")),
+        other => return Err(SeccompError::UnknownOperator(other.to_string())),
     };
     Ok(ScmpArgCompare::new(a.index, op, datum))
 }
@@ -113,8 +114,11 @@ fn extra_arches(profile: &Profile) -> Vec<ScmpArch> {
 
 /// Compiles `profile` for a container with `caps` to the BPF program the kernel takes
 /// (an array of `struct sock_filter`).
-pub fn compile(profile: &Profile, caps: &CapsHashSet) -> Result<Vec<u8>, String> {
-    let fail = |what: &str, e: libseccomp::error::SeccompError| format!("seccomp: {what}: {e}");
+pub fn compile(profile: &Profile, caps: &CapsHashSet) -> Result<Vec<u8>, SeccompError> {
+    let fail = |what: &str, source: libseccomp::error::SeccompError| SeccompError::Compile {
+        step: what.to_string(),
+        source,
+    };
     let default = action(&profile.default_action, profile.default_errno_ret)?;
     let mut ctx = ScmpFilterContext::new(default).map_err(|e| fail("new filter", e))?;
     // no_new_privs is the caller's choice (it installs the program itself).
@@ -167,16 +171,22 @@ pub fn compile(profile: &Profile, caps: &CapsHashSet) -> Result<Vec<u8>, String>
     let mut bytes = Vec::new();
     out.rewind()
         .and_then(|_| out.read_to_end(&mut bytes))
-        .map_err(|e| format!("seccomp: read the program back: {e}"))?;
+        .map_err(|source| SeccompError::Io {
+            step: "read the program back",
+            source,
+        })?;
     Ok(bytes)
 }
 
 /// An anonymous in-memory file for libseccomp to write the program into (its 2.5 API
 /// exports only to a file descriptor).
-fn memfd() -> Result<std::fs::File, String> {
+fn memfd() -> Result<std::fs::File, SeccompError> {
     let fd =
         nix::sys::memfd::memfd_create(c"berth-seccomp", nix::sys::memfd::MFdFlags::MFD_CLOEXEC)
-            .map_err(|e| format!("seccomp: memfd_create: {e}"))?;
+            .map_err(|e| SeccompError::Io {
+                step: "memfd_create",
+                source: e.into(),
+            })?;
     Ok(std::fs::File::from(fd))
 }
 

@@ -12,10 +12,10 @@ struct SockFprog {
 
 /// Installs `bpf` (an array of `struct sock_filter`) as a seccomp filter of this thread.
 /// Without no_new_privs the caller must hold CAP_SYS_ADMIN.
-pub fn install(bpf: &[u8]) -> Result<(), String> {
+pub fn install(bpf: &[u8]) -> Result<(), super::SeccompError> {
     let size = std::mem::size_of::<libc::sock_filter>();
     if bpf.is_empty() || !bpf.len().is_multiple_of(size) || bpf.len() / size > u16::MAX as usize {
-        return Err(format!("seccomp: a program of {} bytes", bpf.len()));
+        return Err(super::SeccompError::BadProgram(bpf.len()));
     }
     // Copied into properly aligned instructions (the bytes may sit at any address).
     let program: Vec<libc::sock_filter> = bpf
@@ -42,10 +42,7 @@ pub fn install(bpf: &[u8]) -> Result<(), String> {
         )
     };
     if rc != 0 {
-        return Err(format!(
-            "seccomp: install the filter: {}",
-            std::io::Error::last_os_error()
-        ));
+        return Err(super::SeccompError::Install(std::io::Error::last_os_error()));
     }
     Ok(())
 }

@@ -10,9 +10,11 @@
 pub mod cache;
 pub mod compile;
 pub mod default;
+pub mod error;
 pub mod install;
 pub mod profile;
 
 pub use compile::compile;
+pub use error::SeccompError;
 pub use install::install;
 pub use profile::Profile;

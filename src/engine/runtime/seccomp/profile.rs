@@ -1,6 +1,7 @@
 //! Docker's seccomp profile format (the JSON of `--security-opt seccomp=FILE`), read with
 //! serde and checked before anything is compiled, so a bad profile is refused at create.
 
+use super::error::SeccompError;
 use serde::{Deserialize, Serialize};
 
 /// A whole profile.
@@ -130,19 +131,18 @@ const OPS: &[&str] = &[
 
 impl Profile {
     /// Reads a profile from Docker's JSON, checking its actions and operators.
-    pub fn from_json(text: &str) -> Result<Profile, String> {
-        let p: Profile =
-            serde_json::from_str(text).map_err(|e| format!("invalid seccomp profile: {e}"))?;
+    pub fn from_json(text: &str) -> Result<Profile, SeccompError> {
+        let p: Profile = serde_json::from_str(text)?;
         p.check()?;
         Ok(p)
     }
 
-    fn check(&self) -> Result<(), String> {
+    fn check(&self) -> Result<(), SeccompError> {
         let action = |a: &str| {
             if ACTIONS.contains(&a) {
                 Ok(())
             } else {
-                Err(format!("invalid seccomp profile: unknown action '{a}'"))
+                Err(SeccompError::UnknownAction(a.to_string()))
             }
         };
         action(&self.default_action)?;
@@ -150,16 +150,10 @@ impl Profile {
             action(&r.action)?;
             for a in &r.args {
                 if !OPS.contains(&a.op.as_str()) {
-                    return Err(format!(
-                        "invalid seccomp profile: unknown operator '{}'",
-                        a.op
-                    ));
+                    return Err(SeccompError::UnknownOperator(a.op.clone()));
                 }
                 if a.index > 5 {
-                    return Err(format!(
-                        "invalid seccomp profile: argument index {} (0 to 5)",
-                        a.index
-                    ));
+                    return Err(SeccompError::ArgumentIndex(a.index));
                 }
             }
         }
@@ -185,7 +179,11 @@ mod tests {
         assert_eq!(p.syscalls[0].args[0].value_two, 1);
         assert_eq!(p.syscalls[0].includes.caps, ["CAP_SYS_ADMIN"]);
         let bad = Profile::from_json(r#"{"defaultAction":"SCMP_ACT_MAYBE"}"#);
-        assert!(bad.expect_err("refused").contains("SCMP_ACT_MAYBE"));
+        assert!(
+            bad.expect_err("refused")
+                .to_string()
+                .contains("SCMP_ACT_MAYBE")
+        );
         assert!(Profile::from_json("{").is_err());
     }
 }

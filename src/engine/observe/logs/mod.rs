@@ -1,19 +1,20 @@
 //! Reading a container's json-file log: tail, since, follow across rotations.
 
+mod files;
+mod follow;
+
+use files::{log_files, scan_lines, scan_reader};
+
 use crate::engine::Engine;
 use crate::engine::container::record::log_path;
 use crate::engine::error::{IoContext, Result};
-use crate::engine::runtime::logwriter::rotated_name;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use std::borrow::Cow;
 use std::fs::File;
-use std::io::{BufRead, BufReader, Seek, SeekFrom};
-use std::os::unix::fs::MetadataExt;
-use std::path::{Path, PathBuf};
+use std::io::BufReader;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
 
 /// Which stream a line came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,7 +88,7 @@ impl LogLine {
 
 /// Reads one json-file line: the fast reader for the writer's own shape, serde_json for
 /// anything else (kept in `owned`).
-fn read_line<'a>(
+pub(super) fn read_line<'a>(
     line: &'a [u8],
     scratch: &'a mut String,
     owned: &'a mut Option<LogLine>,
@@ -149,114 +150,6 @@ pub fn parse_line(line: &[u8]) -> Option<LogLine> {
         time: raw.time.into_owned(),
         text: raw.log.into_owned(),
     })
-}
-
-/// An open file of a container's log: rotated ones may be gzipped.
-struct LogFile {
-    path: PathBuf,
-    file: File,
-    gz: bool,
-}
-
-/// Opens `.N` (or `.N.gz` once compressed) of the log at `live`; `None` when neither is
-/// there.
-fn open_rotated(live: &Path, n: u32) -> Option<LogFile> {
-    // While `.N` is being compressed both exist: `.N` is whole, `.N.gz` maybe not yet.
-    for gz in [false, true] {
-        let path = rotated_name(live, n, gz);
-        if let Ok(file) = File::open(&path) {
-            return Some(LogFile { path, file, gz });
-        }
-    }
-    None
-}
-
-/// The log files of a container, opened, oldest first (`.log.2[.gz]`, `.log.1[.gz]`,
-/// `.log`). They are opened newest first and a file seen twice is kept once, so a
-/// rotation while they are being opened loses no file: each moves to the next name.
-fn log_files(live: &Path) -> Vec<LogFile> {
-    let mut files: Vec<LogFile> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    if let Ok(file) = File::open(live) {
-        if let Ok(m) = file.metadata() {
-            seen.insert(m.ino());
-        }
-        files.push(LogFile {
-            path: live.to_path_buf(),
-            file,
-            gz: false,
-        });
-    }
-    // While the writer shifts the rotated files up one name, one name at a time is
-    // missing: only two missing in a row end the list.
-    let mut missing = 0;
-    for n in 1.. {
-        let Some(f) = open_rotated(live, n) else {
-            missing += 1;
-            if missing == 2 {
-                break;
-            }
-            continue;
-        };
-        missing = 0;
-        if f.file.metadata().is_ok_and(|m| seen.insert(m.ino())) {
-            files.push(f);
-        }
-    }
-    files.reverse();
-    files
-}
-
-/// The first line of a log file (read from its start), to recognise it after a rotation.
-fn first_line(file: &mut File, gz: bool) -> Option<Vec<u8>> {
-    file.seek(SeekFrom::Start(0)).ok()?;
-    let mut line = Vec::new();
-    let n = if gz {
-        BufReader::new(flate2::read::GzDecoder::new(&*file)).read_until(b'\n', &mut line)
-    } else {
-        BufReader::new(&*file).read_until(b'\n', &mut line)
-    };
-    n.ok().filter(|&n| n > 0).map(|_| line)
-}
-
-/// Reads every complete line of a whole rotated file (gunzipping it if need be) into
-/// `line`; true when `line` asked to stop.
-fn scan_reader(f: LogFile, line: &mut dyn FnMut(&[u8]) -> bool) -> Result<bool> {
-    let LogFile { path, mut file, gz } = f;
-    file.seek(SeekFrom::Start(0)).at(&path)?;
-    let stopped = if gz {
-        let mut reader = BufReader::with_capacity(
-            256 * 1024,
-            flate2::read::GzDecoder::new(BufReader::with_capacity(64 * 1024, file)),
-        );
-        scan_lines(&mut reader, &path, line)?.1
-    } else {
-        scan_lines(&mut BufReader::with_capacity(256 * 1024, file), &path, line)?.1
-    };
-    Ok(stopped)
-}
-
-/// Calls `line` with every complete line of `reader` until it returns false; returns the
-/// bytes of the complete lines read (a partial last line is left for a follower) and
-/// whether `line` asked to stop.
-fn scan_lines(
-    reader: &mut dyn BufRead,
-    path: &Path,
-    line: &mut dyn FnMut(&[u8]) -> bool,
-) -> Result<(u64, bool)> {
-    let mut buf = Vec::with_capacity(512);
-    let mut consumed = 0u64;
-    loop {
-        buf.clear();
-        let n = reader.read_until(b'\n', &mut buf).at(path)?;
-        if n == 0 || buf.last() != Some(&b'\n') {
-            return Ok((consumed, false));
-        }
-        consumed += n as u64;
-        if !line(&buf) {
-            return Ok((consumed, true));
-        }
-    }
 }
 
 impl Engine {
@@ -348,124 +241,12 @@ impl Engine {
         }
         Ok(())
     }
-
-    /// Follows the live file from `start` (its open handle and the bytes already read).
-    /// When the writer rotates, what is left in the old file is read before the new one.
-    fn follow_log(
-        &self,
-        id: &str,
-        live: &Path,
-        start: Option<(File, u64)>,
-        opts: &LogOptions,
-        sink: &mut dyn FnMut(LineRef<'_>) -> bool,
-    ) -> Result<()> {
-        let (mut file, mut pos) = match start {
-            Some((f, p)) => (Some(f), p),
-            None => (None, 0),
-        };
-        let mut pending = Vec::new();
-        let mut scratch = String::new();
-        let mut owned = None;
-        let mut buf = Vec::new();
-        loop {
-            if opts.cancelled() {
-                return Ok(());
-            }
-            let running = self
-                .container(id)
-                .map(|c| c.state.status.has_shim())
-                .unwrap_or(false);
-            if file.is_none() {
-                file = File::open(live).ok();
-                pos = 0;
-            }
-            let mut grew = false;
-            if let Some(f) = file.as_mut() {
-                let len = f.metadata().at(live)?.len();
-                if len < pos {
-                    // Truncated in place (one file kept): start over.
-                    pos = 0;
-                    pending.clear();
-                }
-                if len > pos {
-                    grew = true;
-                    f.seek(SeekFrom::Start(pos)).at(live)?;
-                    let mut reader = BufReader::new(&*f);
-                    loop {
-                        buf.clear();
-                        let n = reader.read_until(b'\n', &mut buf).at(live)?;
-                        if n == 0 {
-                            break;
-                        }
-                        pos += n as u64;
-                        pending.extend_from_slice(&buf);
-                        if pending.last() == Some(&b'\n') {
-                            if let Some(line) = read_line(&pending, &mut scratch, &mut owned)
-                                && !sink(line)
-                            {
-                                return Ok(());
-                            }
-                            pending.clear();
-                            if opts.cancelled() {
-                                return Ok(());
-                            }
-                        }
-                    }
-                }
-            }
-            if grew {
-                continue;
-            }
-            // Nothing new in our file: if the writer rotated it away, read the files it
-            // rotated since (it may have rotated several times since we last looked),
-            // then go on with the new live file.
-            let ours = file
-                .as_ref()
-                .and_then(|f| f.metadata().ok())
-                .map(|m| m.ino());
-            let now = std::fs::metadata(live).ok().map(|m| m.ino());
-            if now.is_some() && ours != now {
-                let mark = file.as_mut().and_then(|f| first_line(f, false));
-                file = None;
-                pending.clear();
-                let mut files = log_files(live);
-                // (The live file can be missing for a moment: between the writer's
-                // rename and its new file.)
-                let live_now = files.pop_if(|f| f.path == live);
-                let newer = match files
-                    .iter_mut()
-                    .position(|f| mark.is_some() && first_line(&mut f.file, f.gz) == mark)
-                {
-                    Some(i) => files.split_off(i + 1),
-                    // Ours is gone (rotated past max-file): every file left is newer.
-                    None => files,
-                };
-                for f in newer {
-                    let mut on_line = |buf: &[u8]| {
-                        !opts.cancelled()
-                            && read_line(buf, &mut scratch, &mut owned).is_none_or(&mut *sink)
-                    };
-                    if scan_reader(f, &mut on_line)? {
-                        return Ok(());
-                    }
-                }
-                if let Some(l) = live_now {
-                    file = Some(l.file);
-                    pos = 0;
-                }
-                continue;
-            }
-            if !running {
-                return Ok(());
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     #[test]
     fn parses_docker_json_file_lines() {

@@ -4,14 +4,19 @@
 //! Each container gets `berth/<id>` in every hierarchy it uses. Limits are written before
 //! the container's first process is let go, so it never runs unconstrained.
 
+mod devices;
+mod freeze;
+mod limits;
+
 use super::devicefilter::{self, DeviceRule};
+use super::error::{Result, RuntimeError};
 use crate::engine::container::Resources;
-use crate::engine::error::{EngineError, IoContext, Result};
-use crate::engine::store::FileLock;
+use devices::{OWN_DEVICES, default_device_rules, parent_has_device_rules, write_device_rules};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+/// Where the cgroup hierarchies are mounted.
 const CGROUP_ROOT: &str = "/sys/fs/cgroup";
 /// v1 controllers berth uses (cpuset needs cpus/mems copied in and is not limited by berth).
 const V1_CONTROLLERS: &[&str] = &[
@@ -132,7 +137,7 @@ impl Cgroup {
             // creation, so they are set once on `berth/` rather than written (13 writes)
             // into every container's cgroup.
             if devices {
-                fs::create_dir_all(parent).at(parent)?;
+                fs::create_dir_all(parent).map_err(|e| RuntimeError::file("create", parent, e))?;
             }
             // Under `berth-devices/` the parent allows everything: the child gets Docker's
             // rules written, then its own devices (`allow_devices`).
@@ -142,7 +147,8 @@ impl Cgroup {
             // create_dir_all of it would cost a mkdir and a stat per hierarchy).
             let made = match fs::create_dir(d) {
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                    fs::create_dir_all(parent).at(parent)?;
+                    fs::create_dir_all(parent)
+                        .map_err(|e| RuntimeError::file("create", parent, e))?;
                     fs::create_dir(d)
                 }
                 other => other,
@@ -151,7 +157,7 @@ impl Cgroup {
                 Ok(()) => true,
                 // Left over from a crash (reconcile normally removes it).
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => false,
-                Err(e) => return Err(e).at(d),
+                Err(e) => return Err(RuntimeError::file("create", d, e)),
             };
             if devices && !(inherited && made) {
                 write_device_rules(d)?;
@@ -173,84 +179,11 @@ impl Cgroup {
                         .iter()
                         .filter_map(|r| DeviceRule::parse(r)),
                 );
-                devicefilter::attach(d, &rules).map_err(|e| {
-                    EngineError::Other(format!(
-                        "cannot guard device access in {}: {e}",
-                        d.display()
-                    ))
-                })?;
+                devicefilter::attach(d, &rules)
+                    .map_err(|e| RuntimeError::file("guard device access in", d, e))?;
             }
         }
-        match self.layout {
-            Layout::V1 => self.apply_v1(res),
-            Layout::V2 => self.apply_v2(res),
-        }
-    }
-
-    /// A limit was asked for but its controller is not mounted: refuse rather than run the
-    /// container unconstrained (e.g. under `ip netns exec`, which mounts a fresh /sys).
-    fn missing(controller: &str, flag: &str) -> EngineError {
-        EngineError::Other(format!(
-            "cannot apply {flag}: the cgroup '{controller}' controller is not mounted under {CGROUP_ROOT}"
-        ))
-    }
-
-    fn check_v1(&self, res: &Resources) -> Result<()> {
-        let wanted = [
-            (res.memory.is_some(), "memory", "--memory"),
-            (res.nano_cpus.is_some(), "cpu", "--cpus"),
-            (res.pids_limit.is_some(), "pids", "--pids-limit"),
-        ];
-        for (asked, controller, flag) in wanted {
-            if asked && self.dir(controller).is_none() {
-                return Err(Self::missing(controller, flag));
-            }
-        }
-        Ok(())
-    }
-
-    fn apply_v1(&self, res: &Resources) -> Result<()> {
-        self.check_v1(res)?;
-        if let (Some(mem), Some(d)) = (res.memory, self.dir("memory")) {
-            write(d, "memory.limit_in_bytes", &mem.to_string())?;
-            // Swap is limited to the same amount (no extra swap), as with `--memory-swap` = memory.
-            let _ = fs::write(d.join("memory.memsw.limit_in_bytes"), mem.to_string());
-        }
-        if let (Some(cpus), Some(d)) = (res.nano_cpus, self.dir("cpu")) {
-            write(d, "cpu.cfs_period_us", "100000")?;
-            write(d, "cpu.cfs_quota_us", &(cpus / 10_000).to_string())?;
-        }
-        if let (Some(pids), Some(d)) = (res.pids_limit, self.dir("pids")) {
-            let v = if pids <= 0 {
-                "max".to_string()
-            } else {
-                pids.to_string()
-            };
-            write(d, "pids.max", &v)?;
-        }
-        Ok(())
-    }
-
-    fn apply_v2(&self, res: &Resources) -> Result<()> {
-        let Some(d) = self.dir("unified") else {
-            return Ok(());
-        };
-        if let Some(mem) = res.memory {
-            write(d, "memory.max", &mem.to_string())?;
-            let _ = fs::write(d.join("memory.swap.max"), "0");
-        }
-        if let Some(cpus) = res.nano_cpus {
-            write(d, "cpu.max", &format!("{} 100000", cpus / 10_000))?;
-        }
-        if let Some(pids) = res.pids_limit {
-            let v = if pids <= 0 {
-                "max".to_string()
-            } else {
-                pids.to_string()
-            };
-            write(d, "pids.max", &v)?;
-        }
-        Ok(())
+        self.apply_limits(res, &mut limits::Kernel)
     }
 
     /// Moves the calling process, which must be single-threaded (the container's first
@@ -265,58 +198,6 @@ impl Cgroup {
         };
         for (_, d) in &self.dirs {
             write(d, file, "0")?;
-        }
-        Ok(())
-    }
-
-    /// Freezes (`pause`) or thaws (`unpause`) every process in the cgroup, and waits until
-    /// the kernel says it is done (freezing is asynchronous: v1 shows `FREEZING`, v2's
-    /// `cgroup.events` says `frozen 0` until every task has stopped), as runc does. A freeze
-    /// that does not finish in a few seconds is undone and reported.
-    pub fn set_frozen(&self, frozen: bool) -> Result<()> {
-        let (d, file, value, state_file, done) = match self.layout {
-            Layout::V1 => {
-                let d = self.dir("freezer").ok_or_else(|| {
-                    EngineError::Other("the freezer cgroup controller is not mounted".into())
-                })?;
-                let (value, done) = if frozen {
-                    ("FROZEN", "FROZEN")
-                } else {
-                    ("THAWED", "THAWED")
-                };
-                (d, "freezer.state", value, "freezer.state", done)
-            }
-            Layout::V2 => {
-                let d = self
-                    .dir("unified")
-                    .ok_or_else(|| EngineError::Other("no cgroup".into()))?;
-                let (value, done) = if frozen {
-                    ("1", "frozen 1")
-                } else {
-                    ("0", "frozen 0")
-                };
-                (d, "cgroup.freeze", value, "cgroup.events", done)
-            }
-        };
-        write(d, file, value)?;
-        let reached = || {
-            fs::read_to_string(d.join(state_file))
-                .map(|s| s.lines().any(|l| l.trim() == done))
-                // Unreadable: nothing to wait for.
-                .unwrap_or(true)
-        };
-        for _ in 0..500 {
-            if reached() {
-                return Ok(());
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        if frozen {
-            let _ = self.set_frozen(false);
-            return Err(EngineError::Other(format!(
-                "cannot pause: the processes in {} did not freeze within 5 seconds",
-                d.display()
-            )));
         }
         Ok(())
     }
@@ -410,73 +291,10 @@ pub fn parse_cpu_usage(layout: Layout, text: &str) -> Option<u64> {
     }
 }
 
-/// The v1 devices parent of containers with devices of their own (see `for_config`).
-const OWN_DEVICES: &str = "berth-devices";
-
-/// Docker's default device rules: the standard character devices, ptys, and mknod of any
-/// char/block device (which is useless without read/write access to it).
-const DEFAULT_DEVICE_RULES: &[&str] = &[
-    "c *:* m",
-    "b *:* m",
-    "c 1:3 rwm",    // null
-    "c 1:5 rwm",    // zero
-    "c 1:7 rwm",    // full
-    "c 1:8 rwm",    // random
-    "c 1:9 rwm",    // urandom
-    "c 5:0 rwm",    // tty
-    "c 5:1 rwm",    // console
-    "c 5:2 rwm",    // ptmx
-    "c 136:* rwm",  // pts
-    "c 10:200 rwm", // tun
-];
-
-/// Docker's default device rules as the eBPF device filter takes them.
-fn default_device_rules() -> Vec<DeviceRule> {
-    DEFAULT_DEVICE_RULES
-        .iter()
-        .filter_map(|r| DeviceRule::parse(r))
-        .collect()
-}
-
-/// Whether `dir` (the v1 devices cgroup `berth/`) denies every device except Docker's
-/// default set, making it so when it does not yet. Serialised by a flock on the directory,
-/// so two first starts never interleave their writes. False when the rules cannot be set
-/// there: the kernel refuses to change the default of a cgroup that has children (left by
-/// an older berth that wrote the rules per container), and then each child gets its own.
-fn parent_has_device_rules(dir: &Path) -> bool {
-    let Ok(_lock) = FileLock::directory(dir) else {
-        return false;
-    };
-    let list = || fs::read_to_string(dir.join("devices.list")).unwrap_or_default();
-    device_rules_match(&list()) || (write_device_rules(dir).is_ok() && device_rules_match(&list()))
-}
-
-/// Writes Docker's default device rules into the v1 devices cgroup `dir`.
-fn write_device_rules(dir: &Path) -> Result<()> {
-    write(dir, "devices.deny", "a")?;
-    for rule in DEFAULT_DEVICE_RULES {
-        write(dir, "devices.allow", rule)?;
-    }
-    Ok(())
-}
-
-/// Whether a `devices.list` holds exactly Docker's default rules (in any order).
-fn device_rules_match(list: &str) -> bool {
-    let mut have: Vec<&str> = list
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect();
-    let mut want: Vec<&str> = DEFAULT_DEVICE_RULES.to_vec();
-    have.sort_unstable();
-    want.sort_unstable();
-    have == want
-}
-
 fn enable_v2_controllers() -> Result<()> {
     let root = Path::new(CGROUP_ROOT);
     let berth = root.join("berth");
-    fs::create_dir_all(&berth).at(&berth)?;
+    fs::create_dir_all(&berth).map_err(|e| RuntimeError::file("create", &berth, e))?;
     for dir in [root, berth.as_path()] {
         let available = fs::read_to_string(root.join("cgroup.controllers")).unwrap_or_default();
         for c in ["memory", "pids", "cpu", "io"] {
@@ -488,59 +306,12 @@ fn enable_v2_controllers() -> Result<()> {
     Ok(())
 }
 
+/// Writes `value` into the control file `file` of `dir`.
 fn write(dir: &Path, file: &str, value: &str) -> Result<()> {
-    let p = dir.join(file);
-    fs::write(&p, value)
-        .map_err(|e| EngineError::Other(format!("cannot set {}={value}: {e}", p.display())))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn device_rules_are_recognised_in_any_order_and_nothing_else_is() {
-        let mut lines: Vec<&str> = DEFAULT_DEVICE_RULES.to_vec();
-        lines.reverse();
-        assert!(device_rules_match(&(lines.join("\n") + "\n")));
-        // The list of a fresh cgroup that allows everything, and a list with one rule more.
-        assert!(!device_rules_match("a *:* rwm\n"));
-        lines.push("c 4:1 rwm");
-        assert!(!device_rules_match(&lines.join("\n")));
-    }
-
-    #[test]
-    fn every_default_device_rule_reaches_the_v2_filter() {
-        assert_eq!(default_device_rules().len(), DEFAULT_DEVICE_RULES.len());
-    }
-
-    #[test]
-    fn a_limit_without_its_controller_is_refused_not_ignored() {
-        // No hierarchy mounted, as under `ip netns exec` (a fresh /sys).
-        let none = Cgroup {
-            layout: Layout::V1,
-            dirs: vec![],
-            extra_devices: vec![],
-        };
-        let res = Resources {
-            memory: Some(32 << 20),
-            ..Resources::default()
-        };
-        let e = none.check_v1(&res).expect_err("must refuse");
-        assert!(e.to_string().contains("--memory"), "{e}");
-        assert!(
-            none.check_v1(&Resources::default()).is_ok(),
-            "no limit, no need"
-        );
-        let pids_only = Cgroup {
-            layout: Layout::V1,
-            dirs: vec![("pids".into(), PathBuf::from("/nonexistent"))],
-            extra_devices: vec![],
-        };
-        let res = Resources {
-            pids_limit: Some(10),
-            ..Resources::default()
-        };
-        assert!(pids_only.check_v1(&res).is_ok());
-    }
+    let path = dir.join(file);
+    fs::write(&path, value).map_err(|source| RuntimeError::CgroupWrite {
+        path,
+        value: value.to_string(),
+        source,
+    })
 }
