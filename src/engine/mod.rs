@@ -20,9 +20,11 @@ pub mod procfs;
 pub mod registry;
 pub mod runtime;
 pub mod store;
+mod text;
 pub mod volume;
 
 pub use error::{EngineError, Result};
+pub use text::printable;
 
 use std::path::Path;
 use store::Paths;

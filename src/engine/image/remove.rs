@@ -204,10 +204,11 @@ impl Engine {
         for e in std::fs::read_dir(&dir).map_err(|e| EngineError::io(&dir, e))? {
             let e = e.map_err(|e| EngineError::io(&dir, e))?;
             let name = e.file_name().to_string_lossy().into_owned();
-            if keep_layers.contains(&name) {
+            if keep_layers.contains(&name) || name == super::links::LINKS_DIR {
                 continue;
             }
             bytes += layer_size(self.paths(), &name);
+            super::links::remove_link(self.paths(), &name);
             let p = e.path();
             std::fs::remove_dir_all(&p).map_err(|e| EngineError::io(&p, e))?;
             removed.push(name);

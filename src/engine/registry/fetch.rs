@@ -285,9 +285,22 @@ fn unpack(
         (result, drained)
     };
     let (result, drained) = unpacked;
-    // A lying blob is reported as such even when it also failed to unpack.
-    check(&want.digest, want.size, &blob.digest(), blob.size())?;
+    if blob.disk_full() {
+        // The download stays in `tmp/` to be resumed once there is room.
+        return Err(EngineError::Other(format!(
+            "no space left on the device of '{}' while downloading layer '{}': free some space and pull again",
+            paths.tmp().display(),
+            want.digest
+        )));
+    }
+    // An interrupted download keeps its bytes for the next pull (the blob's drop).
     drained.map_err(|e| EngineError::Other(format!("download failed: {e}")))?;
+    // All of it came: a lying blob is reported as such even when it also failed to unpack,
+    // and nothing of it is kept to resume.
+    if let Err(e) = check(&want.digest, want.size, &blob.digest(), blob.size()) {
+        blob.discard();
+        return Err(e);
+    }
     let (mut staged, got) = result?;
     if got != diff_id {
         return Err(EngineError::Invalid(format!(

@@ -33,8 +33,11 @@ pub struct RootfsPlan {
     /// Where the merged root is mounted (the shared `mnt/`, inside the container's mount
     /// namespace).
     pub rootfs: PathBuf,
-    /// Image layer dirs, bottom first.
+    /// Image layer dirs, bottom first: relative to `lower_base` (or absolute).
     pub lower: Vec<PathBuf>,
+    /// The directory the overlay is mounted from (the layers' short links): relative lower
+    /// dirs keep the mount options within one page.
+    pub lower_base: PathBuf,
     /// The read-write layer (`rw/upper`) and overlay work dir (`rw/work`).
     pub upper: PathBuf,
     /// Overlay work dir.
@@ -308,6 +311,8 @@ pub fn setup(plan: &RootfsPlan) -> Result<(), String> {
     match &plan.copied {
         Some(copy) => bind(copy, root, false)?,
         None => {
+            std::env::set_current_dir(&plan.lower_base)
+                .map_err(|e| err("chdir", &plan.lower_base, e))?;
             let overlay = |opts: &str| {
                 do_mount(
                     Some(Path::new("overlay")),
