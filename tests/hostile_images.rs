@@ -21,7 +21,10 @@ use std::os::unix::fs::MetadataExt;
 
 /// Loads a docker-save archive of `layers` (plain tars) tagged `tag`.
 fn load(b: &Berth, layers: &[Vec<u8>], tag: &str) -> Out {
-    load_raw(b, &legacy_archive(&config_for(layers, &["sh"]), layers, tag))
+    load_raw(
+        b,
+        &legacy_archive(&config_for(layers, &["sh"]), layers, tag),
+    )
 }
 
 fn load_raw(b: &Berth, archive: &[u8]) -> Out {
@@ -119,7 +122,11 @@ fn gnu_sparse_files_are_unpacked_with_their_content_as_sparse_files() {
         if let Ok(md) = std::fs::metadata(&f) {
             found = true;
             assert_eq!(md.len(), real);
-            assert!(md.blocks() * 512 < real / 2, "not sparse: {} blocks", md.blocks());
+            assert!(
+                md.blocks() * 512 < real / 2,
+                "not sparse: {} blocks",
+                md.blocks()
+            );
         }
     }
     assert!(found, "the sparse file is in no layer");
@@ -133,7 +140,11 @@ fn a_pax_sparse_file_is_refused_not_emptied() {
         ("GNU.sparse.major", b"1"),
         ("GNU.sparse.minor", b"0"),
     ]));
-    layer.extend(entry(tar::EntryType::Regular, "GNUSparseFile.0/f", b"1\n0\n512\n"));
+    layer.extend(entry(
+        tar::EntryType::Regular,
+        "GNUSparseFile.0/f",
+        b"1\n0\n512\n",
+    ));
     let out = load(&b, &[close_tar(layer)], "paxsparse:1");
     assert_eq!(out.code, 125, "{out:?}");
     assert!(out.stderr.contains("sparse"), "{out:?}");

@@ -142,7 +142,13 @@ impl SmallFs {
     pub fn tmpfs(dir: &Path, size: &str) -> SmallFs {
         std::fs::create_dir_all(dir).expect("mkdir");
         let ok = Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &format!("size={size},mode=0700"), "tmpfs"])
+            .args([
+                "-t",
+                "tmpfs",
+                "-o",
+                &format!("size={size},mode=0700"),
+                "tmpfs",
+            ])
             .arg(dir)
             .status()
             .expect("mount");
