@@ -277,3 +277,25 @@ fn an_oversized_xattr_is_not_reported_as_a_full_disk() {
     );
     assert!(!out.stderr.contains("No space left"), "{out:?}");
 }
+
+#[test]
+fn a_build_goes_past_its_45th_layer() {
+    let b = Berth::new();
+    let dir = b.scratch("deep-build");
+    let mut dockerfile = String::from("FROM busybox:latest\n");
+    for i in 1..=60 {
+        dockerfile.push_str(&format!("RUN echo {i} > /step{i}\n"));
+    }
+    std::fs::write(dir.join("Dockerfile"), dockerfile).expect("Dockerfile");
+    let out = b.run(&[
+        "build",
+        "-q",
+        "-t",
+        "deep:build",
+        dir.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let out = b.run(&["run", "--rm", "deep:build", "cat", "/step1", "/step60"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(out.stdout, "1\n60\n");
+}

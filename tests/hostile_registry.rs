@@ -227,3 +227,27 @@ fn disk_full_while_downloading_is_not_a_size_mismatch() {
         "{out:?}"
     );
 }
+
+#[test]
+fn a_manifest_over_4_mib_is_refused_by_pull() {
+    // The registry package refuses to store it: served by a registry of fixed documents.
+    let pad = "x".repeat(4 * 1024 * 1024);
+    let m = serde_json::to_vec(&serde_json::json!({
+        "schemaVersion": 2, "mediaType": OCI_MANIFEST,
+        "config": {"mediaType": "application/vnd.oci.image.config.v1+json",
+                   "digest": sha(b"{}"), "size": 2},
+        "layers": [],
+        "annotations": {"pad": pad},
+    }))
+    .expect("json");
+    let docs = HashMap::from([(
+        "/v2/big/manifests/1".to_string(),
+        (OCI_MANIFEST.to_string(), m),
+    )]);
+    let reg = StaticRegistry::serve(docs);
+    let b = Berth::empty();
+    let out = b.run(&["pull", &format!("{}/big:1", reg.host)]);
+    assert_eq!(out.code, 125, "{out:?}");
+    assert!(out.stderr.contains("4 MiB"), "{out:?}");
+    assert_eq!(blob_count(&b), 0, "something was fetched");
+}

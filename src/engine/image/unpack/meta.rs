@@ -88,7 +88,7 @@ pub(super) fn set_xattr(fd: BorrowedFd<'_>, key: &str, value: &[u8]) -> Result<(
         // ext4 answers ENOSPC for a value larger than its xattr space, not only on a full
         // disk: tell the two apart by the room left.
         let room = nix::sys::statvfs::fstatvfs(fd)
-            .map(|s| s.blocks_available() as u64 * s.fragment_size() as u64)
+            .map(|s| s.blocks_available().saturating_mul(s.fragment_size()))
             .unwrap_or(0);
         let too_large = matches!(e, Errno::E2BIG | Errno::ERANGE)
             || (e == Errno::ENOSPC && room > value.len() as u64 + 1024 * 1024);
