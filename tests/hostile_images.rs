@@ -59,6 +59,15 @@ fn an_image_of_125_layers_runs() {
     ]);
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(out.stdout, "124\nlayer 1\nlayer 124\n");
+    // Each layer has its short link while it exists, and loses it with the image.
+    let links = || {
+        std::fs::read_dir(b.root().join("l"))
+            .map(|rd| rd.count())
+            .unwrap_or(0)
+    };
+    assert_eq!(links(), 125);
+    b.ok(&["rmi", "deep:125"]);
+    assert_eq!(links(), 0, "links of removed layers are left");
 }
 
 #[test]

@@ -1,6 +1,6 @@
-//! Short names for layers, as Docker's overlay2 has them: `layers/l/<short>` is a symlink to
-//! `../<chain-id>/diff`, and `layers/<chain-id>/link` holds `<short>`. The overlay mount is
-//! made from `layers/l/` with these relative names, so the lower dirs of an image of
+//! Short names for layers, as Docker's overlay2 has them: `l/<short>` is a symlink to
+//! `../layers/<chain-id>/diff`, and `layers/<chain-id>/link` holds `<short>`. The overlay
+//! mount is made from `l/` with these relative names, so the lower dirs of an image of
 //! [`MAX_LAYERS`] layers fit the one page the kernel takes for mount options (full paths
 //! overflow it past about 44 layers).
 //!
@@ -14,8 +14,6 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-/// The directory of the short links, under `layers/`.
-pub const LINKS_DIR: &str = "l";
 /// The marker file beside `diff/` of a layer whose root is opaque.
 pub const ROOT_OPAQUE_FILE: &str = "root-opaque";
 /// The file beside `diff/` holding the layer's short name.
@@ -25,9 +23,9 @@ const SHORT_LEN: usize = 20;
 /// The most layers an image may have, Docker's limit (its overlay2 driver's too).
 pub const MAX_LAYERS: usize = 125;
 
-/// `layers/l/`.
+/// `l/`, beside `layers/` (which holds only layers, by chain id).
 pub fn links_dir(paths: &Paths) -> PathBuf {
-    paths.layers().join(LINKS_DIR)
+    paths.layer_links()
 }
 
 fn valid_short(name: &str) -> bool {
@@ -45,7 +43,7 @@ fn read_short(layer: &Path) -> Option<String> {
 pub fn ensure_link(paths: &Paths, chain_id: &str) -> Result<String> {
     let layer = paths.layers().join(chain_id);
     let links = links_dir(paths);
-    let target = Path::new("..").join(chain_id).join("diff");
+    let target = Path::new("../layers").join(chain_id).join("diff");
     if let Some(name) = read_short(&layer) {
         let link = links.join(&name);
         if fs::symlink_metadata(&link).is_err() {

@@ -204,7 +204,7 @@ impl Engine {
         for e in std::fs::read_dir(&dir).map_err(|e| EngineError::io(&dir, e))? {
             let e = e.map_err(|e| EngineError::io(&dir, e))?;
             let name = e.file_name().to_string_lossy().into_owned();
-            if keep_layers.contains(&name) || name == super::links::LINKS_DIR {
+            if keep_layers.contains(&name) {
                 continue;
             }
             bytes += layer_size(self.paths(), &name);

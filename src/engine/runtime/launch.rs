@@ -259,7 +259,7 @@ pub fn plan(
             options: m.options.clone(),
         });
     }
-    // Short names relative to `layers/l/`, where the overlay is mounted from.
+    // Short names relative to `l/`, where the overlay is mounted from.
     let mut lower = crate::engine::image::links::lower_dirs(paths, &config.layers)
         .map_err(|e| err(e.to_string()))?;
     lower.push(init_layer(paths)?);
