@@ -97,6 +97,17 @@ fn a_root_level_opaque_whiteout_hides_every_lower_layer() {
     let names: Vec<&str> = out.stdout.lines().collect();
     assert!(names.contains(&"mine"), "{names:?}");
     assert!(!names.contains(&"secret"), "a lower layer shows: {names:?}");
+    // Nor through the files of a container that is not running.
+    b.ok(&["create", "--name", "opq", "opaque:1"]);
+    let dest = b.scratch("cp");
+    assert_eq!(
+        b.run(&["cp", "opq:/mine", dest.to_str().expect("utf-8")])
+            .code,
+        0
+    );
+    let out = b.run(&["cp", "opq:/secret", dest.to_str().expect("utf-8")]);
+    assert_ne!(out.code, 0, "{out:?}");
+    assert!(!dest.join("secret").exists());
 }
 
 #[test]

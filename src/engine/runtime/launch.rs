@@ -218,8 +218,7 @@ fn copied_root(
     if storage::driver() == storage::Driver::Overlay {
         return Ok(None);
     }
-    let mut dirs: Vec<PathBuf> = config
-        .layers
+    let mut dirs: Vec<PathBuf> = crate::engine::image::links::visible(paths, &config.layers)
         .iter()
         .map(|l| layers.join(l).join("diff"))
         .collect();
