@@ -210,6 +210,17 @@ fn a_blob_whose_size_was_lied_about_fails_the_same_way_every_time() {
     let second = pull(&b, &reg, "liar:1");
     assert_eq!(second.code, 125, "{second:?}");
     assert_eq!(first.stderr, second.stderr);
+    // A partial kept by an older berth (all the bytes the registry has) is not resumed
+    // into a raw range error: the download starts over and fails the same way.
+    let partial = b.root().join("tmp").join(format!(
+        "partial-{}",
+        sha(layer).trim_start_matches("sha256:")
+    ));
+    std::fs::write(&partial, layer).expect("plant a partial");
+    let third = pull(&b, &reg, "liar:1");
+    assert_eq!(third.code, 125, "{third:?}");
+    assert_eq!(first.stderr, third.stderr);
+    assert!(!partial.exists(), "the bad partial stays");
 }
 
 #[test]

@@ -169,8 +169,7 @@ async fn attempt(job: &Job<'_>, resume: bool, resumed: &mut bool) -> Result<(Pen
     if !resume && blob.resumed_at() > 0 {
         blob.restart()?;
     }
-    let offset = blob.resumed_at();
-    *resumed = offset > 0;
+    let mut offset = blob.resumed_at();
     // Asked as a range even from 0: a 206 answer streams without oci-client's own digest
     // check, which would hash every byte a second time (ours covers the whole blob). A
     // registry that ignores ranges answers 200 with the whole blob, checked by both.
@@ -182,11 +181,29 @@ async fn attempt(job: &Job<'_>, resume: bool, resumed: &mut bool) -> Result<(Pen
                 .map_err(map)?,
         )
     } else {
-        client
+        match client
             .pull_blob_stream_partial(image, &want.descriptor(), offset, None)
             .await
-            .map_err(map)?
+        {
+            Ok(r) => r,
+            // The registry refuses the rest (416: the kept bytes are not a prefix of what
+            // it has): start over rather than fail on every later pull.
+            Err(e) if offset > 0 => {
+                tracing::warn!(
+                    "resuming '{}' was refused ({e}): fetching it whole",
+                    want.digest
+                );
+                blob.restart()?;
+                offset = 0;
+                client
+                    .pull_blob_stream_partial(image, &want.descriptor(), 0, None)
+                    .await
+                    .map_err(map)?
+            }
+            Err(e) => return Err(map(e)),
+        }
     };
+    *resumed = offset > 0;
     let (mut stream, prefix) = match response {
         BlobResponse::Partial(s) if offset > 0 => {
             progress(Progress::Resumed {
