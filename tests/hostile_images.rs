@@ -319,3 +319,23 @@ fn a_build_goes_past_its_45th_layer() {
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(out.stdout, "1\n60\n");
 }
+
+#[test]
+fn an_image_without_layers_runs_in_a_fresh_root() {
+    // No layer has made the short-link directory yet: the mount is made from it anyway.
+    let b = Berth::empty();
+    let out = load(&b, &[], "nolayers:1");
+    assert_eq!(out.code, 0, "{out:?}");
+    let out = b.run(&[
+        "run",
+        "--rm",
+        "-v",
+        "/bin/busybox:/busybox:ro",
+        "nolayers:1",
+        "/busybox",
+        "echo",
+        "ran",
+    ]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(out.stdout, "ran\n");
+}

@@ -112,6 +112,9 @@ pub fn lower_dirs(paths: &Paths, chains: &[String]) -> Result<Vec<PathBuf>> {
     if shown.len() > MAX_LAYERS {
         return Err(too_many_layers(shown.len()));
     }
+    // The mount is made from there even for an image without layers.
+    let links = links_dir(paths);
+    fs::create_dir_all(&links).at(&links)?;
     shown
         .iter()
         .map(|c| ensure_link(paths, c).map(PathBuf::from))
