@@ -62,7 +62,7 @@ pub fn exit_code(result: anyhow::Result<i32>) -> i32 {
                 .downcast_ref::<EngineError>()
                 .map(EngineError::exit_code)
                 .unwrap_or(125);
-            eprintln!("berth: {e:#}");
+            eprintln!("berth: {}", crate::engine::printable(&format!("{e:#}")));
             code
         }
     }

@@ -283,7 +283,7 @@ fn rm(ctx: &Ctx, a: RmArgs) -> anyhow::Result<i32> {
             Ok(_) => println!("{name}"),
             Err(e) if a.force && ctx.engine.network(name).is_err() => drop(e),
             Err(e) => {
-                eprintln!("berth: {e}");
+                eprintln!("berth: {}", crate::engine::printable(&e.to_string()));
                 code = 1;
             }
         }

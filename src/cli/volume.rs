@@ -249,7 +249,7 @@ fn rm(ctx: &Ctx, a: RmArgs) -> anyhow::Result<i32> {
         match ctx.engine.remove_volume(name, a.force) {
             Ok(()) => println!("{name}"),
             Err(e) => {
-                eprintln!("berth: {e}");
+                eprintln!("berth: {}", crate::engine::printable(&e.to_string()));
                 code = 1;
             }
         }

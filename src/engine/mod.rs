@@ -32,6 +32,7 @@ mod registry;
 mod runtime;
 mod session;
 mod store;
+mod text;
 mod volume;
 
 // The facade's surface: `Engine`, its options and errors, and the owned values its
@@ -95,6 +96,7 @@ pub const SHIM_ARG: &str = runtime::SHIM_ARG;
 pub fn shim_main(args: &[String]) -> i32 {
     runtime::shim::main(args)
 }
+pub use text::printable;
 
 use std::path::Path;
 use store::Paths;

@@ -315,7 +315,7 @@ impl App {
     pub fn info(&mut self, text: impl Into<String>) {
         self.status = Some(Message {
             level: Level::Info,
-            text: text.into(),
+            text: crate::engine::printable(&text.into()).into_owned(),
         });
     }
 
@@ -323,7 +323,7 @@ impl App {
     pub fn error(&mut self, text: impl Into<String>) {
         self.status = Some(Message {
             level: Level::Error,
-            text: text.into(),
+            text: crate::engine::printable(&text.into()).into_owned(),
         });
     }
 }

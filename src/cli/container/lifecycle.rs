@@ -86,7 +86,7 @@ fn each(names: &[String], mut op: impl FnMut(&str) -> EngineResult<()>) -> Resul
         match op(n) {
             Ok(()) => println!("{n}"),
             Err(e) => {
-                eprintln!("berth: {e}");
+                eprintln!("berth: {}", crate::engine::printable(&e.to_string()));
                 code = 1;
             }
         }
@@ -159,7 +159,7 @@ pub fn wait(ctx: &Ctx, a: NamesArgs) -> Result<i32> {
         match ctx.engine.wait_container(n) {
             Ok(c) => println!("{c}"),
             Err(e) => {
-                eprintln!("berth: {e}");
+                eprintln!("berth: {}", crate::engine::printable(&e.to_string()));
                 code = 1;
             }
         }

@@ -141,7 +141,7 @@ pub struct RunArgs {
 
 /// Parses `--pull` (Docker's message for anything else).
 fn parse_pull_policy(s: &str) -> Result<PullPolicy, String> {
-    s.parse()
+    s.parse::<PullPolicy>().map_err(|e| e.to_string())
 }
 
 /// Parses Docker's memory sizes: `32m`, `1g`, `512k`, `1024` (bytes); at least 6 MiB.

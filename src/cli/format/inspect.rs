@@ -29,7 +29,7 @@ pub fn print_inspect<E: std::fmt::Display>(
         match find(name) {
             Ok(v) => docs.push(v),
             Err(e) => {
-                eprintln!("berth: {e}");
+                eprintln!("berth: {}", crate::engine::printable(&e.to_string()));
                 code = 1;
             }
         }

@@ -58,7 +58,7 @@ pub fn history(ctx: &Ctx, a: HistoryArgs) -> anyhow::Result<i32> {
             Some(t) => t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             None => "N/A".into(),
         };
-        let created_by = r.created_by.replace(['\n', '\t'], " ");
+        let created_by = crate::engine::printable(&r.created_by).replace(['\n', '\t'], " ");
         let created_by = if a.no_trunc {
             created_by
         } else {
@@ -75,7 +75,7 @@ pub fn history(ctx: &Ctx, a: HistoryArgs) -> anyhow::Result<i32> {
             "CreatedAt": r.created.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)).unwrap_or_default(),
             "CreatedBy": created_by,
             "Size": size,
-            "Comment": r.comment,
+            "Comment": crate::engine::printable(&r.comment),
         }));
     }
     if !a.quiet {

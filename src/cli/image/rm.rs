@@ -23,7 +23,7 @@ pub fn rmi(ctx: &Ctx, a: RmiArgs) -> anyhow::Result<i32> {
                 }
             }
             Err(e) => {
-                eprintln!("berth: {e}");
+                eprintln!("berth: {}", crate::engine::printable(&e.to_string()));
                 code = e.exit_code();
             }
         }

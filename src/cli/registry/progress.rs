@@ -44,6 +44,7 @@ impl Out {
 
     /// Prints one line.
     pub fn line(self, s: &str) {
+        let s = crate::engine::printable(s);
         match self {
             Out::Stdout => println!("{s}"),
             Out::Stderr => eprintln!("{s}"),

@@ -126,7 +126,10 @@ pub fn rootfs(engine: &Engine, state: &ImageState) -> Result<Rootfs> {
         tree: Tree::rootfs(dir.join("rw").join("rootfs")),
         scratch: Some(dir.clone()),
     };
-    let layers: Vec<PathBuf> = chains.iter().map(|c| engine.layer_dir(c)).collect();
+    let layers: Vec<PathBuf> = crate::engine::image::links::visible(engine.paths(), &chains)
+        .iter()
+        .map(|c| engine.layer_dir(c))
+        .collect();
     crate::engine::runtime::storage::copy_layers(&layers, &dir).at(&dir)?;
     Ok(out)
 }
@@ -135,7 +138,10 @@ pub fn rootfs(engine: &Engine, state: &ImageState) -> Result<Rootfs> {
 /// has it, unless a whiteout hides it.
 pub fn lookup(engine: &Engine, state: &ImageState, rel: &str) -> Option<fs::Metadata> {
     let rel = rel.trim_start_matches('/');
-    for c in state.chains().iter().rev() {
+    for c in crate::engine::image::links::visible(engine.paths(), &state.chains())
+        .iter()
+        .rev()
+    {
         if let Ok(m) = fs::symlink_metadata(engine.layer_dir(c).join(rel)) {
             if m.file_type().is_char_device() && m.rdev() == 0 {
                 return None;
@@ -148,7 +154,10 @@ pub fn lookup(engine: &Engine, state: &ImageState, rel: &str) -> Option<fs::Meta
 
 /// Reads a file of the image (topmost layer that has it).
 pub fn read_file(engine: &Engine, state: &ImageState, rel: &str) -> String {
-    for c in state.chains().iter().rev() {
+    for c in crate::engine::image::links::visible(engine.paths(), &state.chains())
+        .iter()
+        .rev()
+    {
         if let Ok(s) = fs::read_to_string(engine.layer_dir(c).join(rel)) {
             return s;
         }
@@ -185,8 +194,8 @@ pub fn owner(
     check_id("group", group)?;
     let passwd = read_file(engine, state, "etc/passwd");
     let group = read_file(engine, state, "etc/group");
-    let id =
-        crate::engine::runtime::user::resolve(spec, &passwd, &group).map_err(|e| BuildError::Owner(e.to_string()))?;
+    let id = crate::engine::runtime::user::resolve(spec, &passwd, &group)
+        .map_err(|e| BuildError::Owner(e.to_string()))?;
     let (uid, gid) = (u64::from(id.uid), u64::from(id.gid));
     if uid > MAX_ID || gid > MAX_ID {
         // A passwd or group entry of the image with id -1.

@@ -103,6 +103,7 @@ impl Blobs {
             resumable: None,
             flushed: 0,
             synced: None,
+            write_errno: None,
         })
     }
 }
@@ -124,6 +125,8 @@ pub struct BlobWriter {
     flushed: u64,
     /// The size when the file was last synced to disk (by [`BlobWriter::sync`]).
     synced: Option<u64>,
+    /// The errno of a failed write (the disk full while downloading).
+    write_errno: Option<i32>,
 }
 
 impl BlobWriter {
@@ -164,6 +167,15 @@ impl BlobWriter {
         fs::rename(&self.path, &dest).at(&dest)?;
         Ok((digest, self.size))
     }
+    /// Whether a write failed because the disk (or the quota) is full.
+    pub fn disk_full(&self) -> bool {
+        matches!(self.write_errno, Some(libc::ENOSPC) | Some(libc::EDQUOT))
+    }
+    /// Drops the blob and its file, even a resumable one: its content failed verification,
+    /// so there is nothing to resume.
+    pub fn discard(mut self) {
+        self.resumable = None;
+    }
     /// The temporary file (for error messages).
     pub fn tmp_path(&self) -> &Path {
         &self.path
@@ -177,7 +189,12 @@ impl Write for BlobWriter {
             .as_mut()
             .ok_or_else(|| io::Error::other("blob already committed"))?;
         let already = self.skip.saturating_sub(self.size).min(buf.len() as u64) as usize;
-        let n = if already > 0 { already } else { f.write(buf)? };
+        let n = if already > 0 {
+            already
+        } else {
+            f.write(buf)
+                .inspect_err(|e| self.write_errno = e.raw_os_error())?
+        };
         self.hasher.update(&buf[..n]);
         self.size += n as u64;
         // (Bytes re-read from a partial download are below `flushed`.)

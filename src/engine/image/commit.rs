@@ -82,8 +82,7 @@ impl Engine {
             layers,
             repo_digests,
         };
-        let config: oci_spec::image::ImageConfiguration = serde_json::from_slice(&img.config)
-            .map_err(|e| EngineError::Invalid(format!("invalid image config: {e}")))?;
+        let config = super::document::parse_config(&img.config, "the image")?;
         let diff_ids = config.rootfs().diff_ids().clone();
         if diff_ids.len() != img.layers.len() {
             return Err(EngineError::Invalid(format!(

@@ -3,7 +3,7 @@
 //! A layer is unpacked into a staging directory under `tmp/` and renamed into place only once
 //! it is complete and its digest checked, so a half-unpacked layer never appears in `layers/`.
 
-use super::unpack;
+use super::{links, unpack};
 use crate::engine::error::{EngineError, IoContext, Result};
 use crate::engine::store::Paths;
 use sha2::{Digest, Sha256};
@@ -56,6 +56,8 @@ pub struct StagedLayer {
     pub diff_id: String,
     /// Size of its files.
     pub size: u64,
+    /// It has an opaque marker at its root: the layers below it are hidden.
+    pub root_opaque: bool,
 }
 
 impl StagedLayer {
@@ -71,8 +73,11 @@ impl StagedLayer {
             dir: Some(dir),
             diff_id: String::new(),
             size: 0,
+            root_opaque: false,
         };
-        staged.size = unpack::unpack(reader, &diff)?.size;
+        let unpacked = unpack::unpack(reader, &diff)?;
+        staged.size = unpacked.size;
+        staged.root_opaque = unpacked.root_opaque;
         Ok(staged)
     }
 
@@ -88,11 +93,16 @@ impl StagedLayer {
         }
         let size_file = dir.join(SIZE_FILE);
         fs::write(&size_file, self.size.to_string()).at(&size_file)?;
+        if self.root_opaque {
+            let marker = dir.join(links::ROOT_OPAQUE_FILE);
+            fs::write(&marker, b"").at(&marker)?;
+        }
         if dest.exists() {
             // A leftover without diff/ (should not happen): replace it.
             fs::remove_dir_all(&dest).at(&dest)?;
         }
         fs::rename(&dir, &dest).at(&dest)?;
+        links::ensure_link(paths, chain_id)?;
         Ok(())
     }
 }

@@ -9,6 +9,7 @@
 
 use super::blobs::{HashingReader, TeeReader, digest_of, hex_of};
 use super::commit::{PendingImage, PendingLayer};
+use super::document::{self, Kind};
 use super::layers::{StagedLayer, decompress};
 use super::manifest::{LayerDescriptor, oci_manifest};
 use super::reference::Reference;
@@ -143,7 +144,7 @@ fn entries(spool: &Spool) -> Result<Vec<Entry>> {
                     .as_str()
                     .ok_or_else(|| bad("manifest.json entry without Config"))?
                     .to_string();
-                let layers = e["Layers"]
+                let layers: Vec<String> = e["Layers"]
                     .as_array()
                     .into_iter()
                     .flatten()
@@ -153,6 +154,7 @@ fn entries(spool: &Spool) -> Result<Vec<Entry>> {
                             .ok_or_else(|| bad("bad Layers"))
                     })
                     .collect::<Result<_>>()?;
+                document::check_layer_count(layers.len(), &config)?;
                 let refs = e["RepoTags"]
                     .as_array()
                     .into_iter()
@@ -171,7 +173,10 @@ fn entries(spool: &Spool) -> Result<Vec<Entry>> {
         return Err(bad("neither manifest.json nor index.json found"));
     }
     // A plain OCI layout.
-    let index: Value = serde_json::from_slice(&spool.read("index.json")?).map_err(bad)?;
+    let (kind, index) = document::classify(&spool.read("index.json")?, "index.json")?;
+    if kind != Kind::Index {
+        return Err(bad("index.json is not an image index"));
+    }
     let blob_path = |d: &str| -> Result<String> { Ok(format!("blobs/sha256/{}", hex_of(d)?)) };
     let mut out = Vec::new();
     for desc in index["manifests"].as_array().into_iter().flatten() {
@@ -184,7 +189,13 @@ fn entries(spool: &Spool) -> Result<Vec<Entry>> {
                 "manifest '{digest}' does not match its digest"
             )));
         }
-        let m: Value = serde_json::from_slice(&raw).map_err(bad)?;
+        let (kind, m) = document::classify(&raw, digest)?;
+        if kind != Kind::Manifest {
+            return Err(bad(format!(
+                "'{digest}' is a nested index, which berth cannot load"
+            )));
+        }
+        document::check_image_manifest(&m, digest)?;
         let config = blob_path(m["config"]["digest"].as_str().unwrap_or_default())?;
         let layers = m["layers"]
             .as_array()

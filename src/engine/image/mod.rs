@@ -7,11 +7,13 @@
 pub mod blobs;
 pub mod changes;
 pub mod commit;
+pub mod document;
 pub mod history;
 pub mod import;
 pub mod index;
 pub mod inspect;
 pub mod layers;
+pub mod links;
 pub mod load;
 pub mod manifest;
 pub mod reference;

@@ -228,6 +228,7 @@ impl Engine {
                 continue;
             }
             bytes += layer_size(self.paths(), &name);
+            super::links::remove_link(self.paths(), &name);
             let p = e.path();
             std::fs::remove_dir_all(&p).map_err(|e| EngineError::io(&p, e))?;
             removed.push(name);

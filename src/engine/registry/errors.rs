@@ -74,6 +74,25 @@ pub fn map(e: OciDistributionError, host: &str, what: &str, op: Op) -> EngineErr
     EngineError::Other(msg)
 }
 
+/// Whether the registry said it does not have what was asked.
+pub fn is_not_found(e: &OciDistributionError) -> bool {
+    use OciDistributionError as E;
+    match e {
+        E::ImageManifestNotFoundError(_) => true,
+        E::ServerError { code, .. } => *code == 404,
+        E::RegistryError { envelope, .. } => envelope.errors.iter().any(|e| {
+            matches!(
+                e.code,
+                OciErrorCode::ManifestUnknown
+                    | OciErrorCode::NameUnknown
+                    | OciErrorCode::NotFound
+                    | OciErrorCode::BlobUnknown
+            )
+        }),
+        _ => false,
+    }
+}
+
 /// Connection-level failures: TLS, unreachable, timeouts.
 pub fn request(r: &reqwest::Error, host: &str) -> EngineError {
     let chain = chain(r);

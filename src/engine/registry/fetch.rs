@@ -169,8 +169,7 @@ async fn attempt(job: &Job<'_>, resume: bool, resumed: &mut bool) -> Result<(Pen
     if !resume && blob.resumed_at() > 0 {
         blob.restart()?;
     }
-    let offset = blob.resumed_at();
-    *resumed = offset > 0;
+    let mut offset = blob.resumed_at();
     // Asked as a range even from 0: a 206 answer streams without oci-client's own digest
     // check, which would hash every byte a second time (ours covers the whole blob). A
     // registry that ignores ranges answers 200 with the whole blob, checked by both.
@@ -182,11 +181,29 @@ async fn attempt(job: &Job<'_>, resume: bool, resumed: &mut bool) -> Result<(Pen
                 .map_err(map)?,
         )
     } else {
-        client
+        match client
             .pull_blob_stream_partial(image, &want.descriptor(), offset, None)
             .await
-            .map_err(map)?
+        {
+            Ok(r) => r,
+            // The registry refuses the rest (416: the kept bytes are not a prefix of what
+            // it has): start over rather than fail on every later pull.
+            Err(e) if offset > 0 => {
+                tracing::warn!(
+                    "resuming '{}' was refused ({e}): fetching it whole",
+                    want.digest
+                );
+                blob.restart()?;
+                offset = 0;
+                client
+                    .pull_blob_stream_partial(image, &want.descriptor(), 0, None)
+                    .await
+                    .map_err(map)?
+            }
+            Err(e) => return Err(map(e)),
+        }
     };
+    *resumed = offset > 0;
     let (mut stream, prefix) = match response {
         BlobResponse::Partial(s) if offset > 0 => {
             progress(Progress::Resumed {
@@ -285,9 +302,22 @@ fn unpack(
         (result, drained)
     };
     let (result, drained) = unpacked;
-    // A lying blob is reported as such even when it also failed to unpack.
-    check(&want.digest, want.size, &blob.digest(), blob.size())?;
+    if blob.disk_full() {
+        // The download stays in `tmp/` to be resumed once there is room.
+        return Err(EngineError::Other(format!(
+            "no space left on the device of '{}' while downloading layer '{}': free some space and pull again",
+            paths.tmp().display(),
+            want.digest
+        )));
+    }
+    // An interrupted download keeps its bytes for the next pull (the blob's drop).
     drained.map_err(|e| EngineError::Other(format!("download failed: {e}")))?;
+    // All of it came: a lying blob is reported as such even when it also failed to unpack,
+    // and nothing of it is kept to resume.
+    if let Err(e) = check(&want.digest, want.size, &blob.digest(), blob.size()) {
+        blob.discard();
+        return Err(e);
+    }
     let (mut staged, got) = result?;
     if got != diff_id {
         return Err(EngineError::Invalid(format!(

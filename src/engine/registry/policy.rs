@@ -18,17 +18,20 @@ pub enum PullPolicy {
     Never,
 }
 
-impl FromStr for PullPolicy {
-    type Err = String;
+/// A `--pull` value that is none of Docker's.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid pull option: '{0}': must be one of \"always\", \"missing\" or \"never\"")]
+pub struct InvalidPullPolicy(pub String);
 
-    fn from_str(s: &str) -> std::result::Result<PullPolicy, String> {
+impl FromStr for PullPolicy {
+    type Err = InvalidPullPolicy;
+
+    fn from_str(s: &str) -> std::result::Result<PullPolicy, InvalidPullPolicy> {
         match s {
             "missing" => Ok(PullPolicy::Missing),
             "always" => Ok(PullPolicy::Always),
             "never" => Ok(PullPolicy::Never),
-            _ => Err(format!(
-                "invalid pull option: '{s}': must be one of \"always\", \"missing\" or \"never\""
-            )),
+            _ => Err(InvalidPullPolicy(s.to_string())),
         }
     }
 }
@@ -68,7 +71,10 @@ mod tests {
         assert_eq!("missing".parse(), Ok(PullPolicy::Missing));
         assert_eq!("always".parse(), Ok(PullPolicy::Always));
         assert_eq!("never".parse(), Ok(PullPolicy::Never));
-        let e = "sometimes".parse::<PullPolicy>().expect_err("refused");
+        let e = "sometimes"
+            .parse::<PullPolicy>()
+            .expect_err("refused")
+            .to_string();
         assert!(e.contains("'sometimes'") && e.contains("\"never\""), "{e}");
         assert_eq!(PullPolicy::default(), PullPolicy::Missing);
     }

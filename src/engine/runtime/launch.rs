@@ -138,8 +138,7 @@ fn copied_root(
     if storage::driver() == storage::Driver::Overlay {
         return Ok(None);
     }
-    let mut dirs: Vec<PathBuf> = config
-        .layers
+    let mut dirs: Vec<PathBuf> = crate::engine::image::links::visible(paths, &config.layers)
         .iter()
         .map(|l| layers.join(l).join("diff"))
         .collect();
@@ -179,15 +178,14 @@ pub fn plan(
             options: m.options.clone(),
         });
     }
-    let mut lower: Vec<PathBuf> = config
-        .layers
-        .iter()
-        .map(|l| paths.layers().join(l).join("diff"))
-        .collect();
+    // Short names relative to `l/`, where the overlay is mounted from.
+    let mut lower = crate::engine::image::links::lower_dirs(paths, &config.layers)
+        .map_err(|e| err(e.to_string()))?;
     lower.push(init_layer(paths)?);
     let rootfs = RootfsPlan {
         rootfs: paths.rootfs_mountpoint(),
         lower,
+        lower_base: crate::engine::image::links::links_dir(paths),
         upper: dir.join("rw").join("upper"),
         work: dir.join("rw").join("work"),
         empty: dir.join("rw").join("empty"),

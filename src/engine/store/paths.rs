@@ -45,6 +45,11 @@ impl Paths {
     pub fn layers(&self) -> PathBuf {
         self.root.join("layers")
     }
+    /// `l/` — a short symlink per layer (`l/<short>` -> `../layers/<chain-id>/diff`), the
+    /// directory overlay mounts are made from (see `image::links`).
+    pub fn layer_links(&self) -> PathBuf {
+        self.root.join("l")
+    }
     /// `images/` — the image index.
     pub fn images(&self) -> PathBuf {
         self.root.join("images")

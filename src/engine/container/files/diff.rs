@@ -58,13 +58,12 @@ impl Engine {
     pub fn container_diff(&self, name_or_id: &str) -> Result<Vec<Change>> {
         let c = self.container(name_or_id)?;
         let upper = self.paths().container(c.id()).join("rw").join("upper");
-        let lowers: Vec<PathBuf> = c
-            .config
-            .layers
-            .iter()
-            .rev()
-            .map(|l| self.layer_dir(l))
-            .collect();
+        let lowers: Vec<PathBuf> =
+            crate::engine::image::links::visible(self.paths(), &c.config.layers)
+                .iter()
+                .rev()
+                .map(|l| self.layer_dir(l))
+                .collect();
         let mut walk = DiffWalk {
             upper: &upper,
             lowers: &lowers,

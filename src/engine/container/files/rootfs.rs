@@ -53,7 +53,11 @@ impl Engine {
             drop(lock);
             return out;
         }
-        let mut layers: Vec<PathBuf> = c.config.layers.iter().map(|l| self.layer_dir(l)).collect();
+        let mut layers: Vec<PathBuf> =
+            crate::engine::image::links::visible(self.paths(), &c.config.layers)
+                .iter()
+                .map(|l| self.layer_dir(l))
+                .collect();
         // The shared init layer (containers made before it was shared have their own).
         let own_init = dir.join("rw").join("init");
         let init = if own_init.is_dir() {

@@ -55,6 +55,7 @@ impl Blobs {
             resumable: Some((size, lock)),
             flushed: have,
             synced: None,
+            write_errno: None,
         }))
     }
     /// Deletes a blob (missing is fine).

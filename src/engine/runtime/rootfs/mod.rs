@@ -40,8 +40,11 @@ pub struct RootfsPlan {
     /// Where the merged root is mounted (the shared `mnt/`, inside the container's mount
     /// namespace).
     pub rootfs: PathBuf,
-    /// Image layer dirs, bottom first.
+    /// Image layer dirs, bottom first: relative to `lower_base` (or absolute).
     pub lower: Vec<PathBuf>,
+    /// The directory the overlay is mounted from (the layers' short links): relative lower
+    /// dirs keep the mount options within one page.
+    pub lower_base: PathBuf,
     /// The read-write layer (`rw/upper`) and overlay work dir (`rw/work`).
     pub upper: PathBuf,
     /// Overlay work dir.
@@ -127,6 +130,7 @@ fn mount_overlay(m: &mut dyn Mounter, plan: &RootfsPlan) -> Result<()> {
         plan.upper.display(),
         plan.work.display()
     );
+    m.change_dir(&plan.lower_base)?;
     let mut overlay = |opts: &str| {
         m.mount(
             Some(Path::new("overlay")),

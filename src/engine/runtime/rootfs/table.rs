@@ -33,6 +33,8 @@ pub trait Mounter {
     fn make_dir(&mut self, path: &Path) -> Result<()>;
     /// What `path` is, without following a final symlink; None when it does not exist.
     fn kind(&mut self, path: &Path) -> Option<Kind>;
+    /// Makes `path` the working directory (relative overlay lower dirs start there).
+    fn change_dir(&mut self, path: &Path) -> Result<()>;
 }
 
 /// The calls themselves, in the caller's mount namespace.
@@ -52,6 +54,9 @@ impl Mounter for Kernel {
     }
     fn make_dir(&mut self, path: &Path) -> Result<()> {
         fs::create_dir_all(path).map_err(|e| RuntimeError::file("create", path, e))
+    }
+    fn change_dir(&mut self, path: &Path) -> Result<()> {
+        std::env::set_current_dir(path).map_err(|e| RuntimeError::file("chdir", path, e))
     }
     fn kind(&mut self, path: &Path) -> Option<Kind> {
         let md = fs::symlink_metadata(path).ok()?;
@@ -263,6 +268,9 @@ mod tests {
         }
         fn kind(&mut self, path: &Path) -> Option<Kind> {
             self.paths.get(path).copied()
+        }
+        fn change_dir(&mut self, _path: &Path) -> Result<()> {
+            Ok(())
         }
     }
 

@@ -108,7 +108,7 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         let by = im
             .current()
             .and_then(|r| r.instruction(f.layer))
-            .map(|h| h.created_by.clone())
+            .map(|h| crate::engine::printable(&h.created_by).into_owned())
             .unwrap_or_else(|| "(no history)".into());
         let line = Line::from(vec![
             Span::styled(format!("/{}", f.path.display()), theme.style(Role::Text)),

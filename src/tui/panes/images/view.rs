@@ -129,7 +129,7 @@ fn render_history(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         Row::new([
             Cell::from(layer),
             Cell::from(created),
-            Cell::from(h.created_by.clone()),
+            Cell::from(crate::engine::printable(&h.created_by).into_owned()),
             Cell::from(human::size(h.size)),
         ])
         .style(theme.style(role))

@@ -78,7 +78,8 @@ impl App {
         match result {
             Ok(line) => self.info(line),
             Err(e) => {
-                self.command_log.push(format!("#   failed: {e}"));
+                self.command_log
+                    .push(format!("#   failed: {}", crate::engine::printable(&e)));
                 self.error(format!("{}: {e}", kind.cli_line(&reference)));
             }
         }
@@ -87,5 +88,32 @@ impl App {
             effects.extend(self.pull_for_run_finished(&reference, pulled));
         }
         effects
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TransferKind;
+    use crate::tui::action::Action;
+    use crate::tui::app::{App, AppSettings};
+    use crate::tui::keymap::Keymap;
+
+    #[test]
+    fn a_registry_error_is_shown_without_its_control_characters() {
+        let mut a = App::new(
+            Keymap::default(),
+            AppSettings::default(),
+            chrono::Utc::now(),
+        );
+        a.update(Action::TransferFinished {
+            kind: TransferKind::Pull,
+            reference: "evil:1".into(),
+            result: Err("not a tar: \u{1b}[2J\u{1b}]0;pwned\u{7}".into()),
+        });
+        let msg = a.status.clone().expect("message");
+        assert!(msg.text.ends_with("not a tar: [2J]0;pwned"), "{}", msg.text);
+        for line in &a.command_log {
+            assert!(!line.chars().any(char::is_control), "{line:?}");
+        }
     }
 }
