@@ -48,14 +48,10 @@ impl SecurityArgs {
         };
         for d in &self.device {
             sec.devices
-                .push(crate::engine::container::devices::parse(d).map_err(anyhow::Error::msg)?);
+                .push(crate::engine::container::devices::parse(d)?);
         }
         for opt in &self.security_opt {
-            security::apply_security_opt(&mut sec, opt, |path| {
-                std::fs::read_to_string(path)
-                    .map_err(|e| format!("opening seccomp profile ({path}) failed: {e}"))
-            })
-            .map_err(anyhow::Error::msg)?;
+            security::apply_security_opt(&mut sec, opt, |path| std::fs::read_to_string(path))?;
         }
         Ok(sec)
     }

@@ -2,6 +2,7 @@
 
 pub mod config;
 pub mod devices;
+pub mod error;
 pub mod files;
 pub mod human;
 pub mod inspect;
@@ -15,6 +16,7 @@ pub mod state;
 pub use config::{
     ContainerConfig, Link, MountKind, MountSpec, NetConfig, PortBinding, Resources, RestartPolicy,
 };
+pub use error::ContainerError;
 pub use log_config::{LogConfig, Rotation};
 pub use record::Container;
 pub use state::{ContainerState, Status};

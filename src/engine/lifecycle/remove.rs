@@ -4,7 +4,7 @@ use crate::engine::container::record::files;
 use crate::engine::container::{ContainerConfig, MountKind};
 use crate::engine::error::{EngineError, IoContext, Result};
 use crate::engine::runtime::cgroups::Cgroup;
-use crate::engine::store::{FileLock, Paths, read_json, write_record};
+use crate::engine::store::{Paths, read_json, write_record};
 use crate::engine::{Engine, ids};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -62,10 +62,16 @@ fn delete_files_with(engine: &Engine, config: &ContainerConfig, volumes: bool) {
     let retired = retire(engine, config);
     purge(engine.paths(), config, retired);
     if volumes {
-        for m in config.mounts.iter().filter(|m| m.kind == MountKind::Volume) {
-            if engine.volume(&m.source).is_ok_and(|v| v.is_anonymous()) {
-                let _ = engine.remove_volume(&m.source, false);
-            }
+        remove_anonymous_volumes(engine, config);
+    }
+}
+
+/// Removes the anonymous volumes of a removed container (`rm -v`, and `run --rm` as
+/// Docker does); named volumes stay, and so does a volume another container still uses.
+pub fn remove_anonymous_volumes(engine: &Engine, config: &ContainerConfig) {
+    for m in config.mounts.iter().filter(|m| m.kind == MountKind::Volume) {
+        if engine.volume(&m.source).is_ok_and(|v| v.is_anonymous()) {
+            let _ = engine.remove_volume(&m.source, false);
         }
     }
 }
@@ -117,8 +123,7 @@ impl Engine {
                 "invalid container name '{new_name}': only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"
             )));
         }
-        let names_lock = self.paths().containers().join(super::create::NAMES_LOCK);
-        let _lock = FileLock::exclusive(&names_lock).at(&names_lock)?;
+        let _lock = self.names_lock()?;
         let c = self.container(name_or_id)?;
         if c.config.name == new_name {
             return Err(EngineError::Invalid(format!(

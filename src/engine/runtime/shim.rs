@@ -162,7 +162,7 @@ impl Shim {
                 .map_err(|e| e.to_string())?;
             let listener =
                 bind(&socket_path).map_err(|e| format!("bind {}: {e}", socket_path.display()))?;
-            let rotation = config.log_config.rotation()?;
+            let rotation = config.log_config.rotation().map_err(|e| e.to_string())?;
             let log = LogWriter::open(&log_path(&paths, &id), rotation)
                 .map_err(|e| format!("open log: {e}"))?;
             Ok((listener, log))
@@ -369,6 +369,10 @@ impl Shim {
         let retired = config
             .auto_remove
             .then(|| crate::engine::lifecycle::remove::retire_exited(&self.engine, &config));
+        if config.auto_remove {
+            // As in Docker, `--rm` takes the anonymous volumes too (named ones stay).
+            crate::engine::lifecycle::remove::remove_anonymous_volumes(&self.engine, &config);
+        }
         if let Some(code) = final_code {
             supervise::send_exit(&mut clients, code);
         }
