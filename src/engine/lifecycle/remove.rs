@@ -32,7 +32,13 @@ pub fn retire(engine: &Engine, config: &ContainerConfig) -> Retired {
 /// deleting a host end here would wait for RCU grace periods), so none is looked for.
 pub fn retire_exited(engine: &Engine, config: &ContainerConfig) -> Retired {
     let dir = engine.paths().container(&config.id);
-    let trash = engine.paths().tmp().join(format!("removing-{}", config.id));
+    let trash = engine
+        .paths()
+        .tmp()
+        .join(crate::engine::store::sweep::owned(&format!(
+            "removing-{}",
+            config.id
+        )));
     let retired = if std::fs::rename(&dir, &trash).is_ok() {
         Retired(Some(trash))
     } else {

@@ -38,7 +38,10 @@ impl Engine {
     /// is one (see `container::spares`: no inode to allocate).
     pub(crate) fn write_new_container(&self, config: &ContainerConfig) -> Result<()> {
         let id = &config.id;
-        let scratch = self.paths().tmp().join(format!("create-{id}"));
+        let scratch = self
+            .paths()
+            .tmp()
+            .join(crate::engine::store::sweep::owned(&format!("create-{id}")));
         let built = (|| -> Result<()> {
             if !crate::engine::container::spares::take(self.paths(), &scratch, id) {
                 for d in ["rw/upper", "rw/work"] {
