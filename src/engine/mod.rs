@@ -23,6 +23,7 @@ pub mod store;
 pub mod volume;
 
 pub use error::{EngineError, Result};
+pub use lifecycle::BootReport;
 
 use std::path::Path;
 use store::Paths;

@@ -12,6 +12,14 @@ pub fn start_time(pid: i32) -> Option<u64> {
     rest.split_whitespace().nth(19)?.parse().ok()
 }
 
+/// This boot of the kernel (`/proc/sys/kernel/random/boot_id`): a pid and start time
+/// recorded under another boot id name a process that no longer exists.
+pub fn boot_id() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/random/boot_id")
+        .map(|s| s.trim().to_string())
+        .unwrap_or_default()
+}
+
 /// Whether `pid` is alive and is still the process that started at `start` ticks.
 pub fn is_same_process(pid: i32, start: u64) -> bool {
     match start_time(pid) {

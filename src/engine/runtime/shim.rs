@@ -226,6 +226,7 @@ impl Shim {
                                 s.pid_start = pid_start;
                                 s.shim_pid = me;
                                 s.shim_start = my_start;
+                                s.boot_id = procfs::boot_id();
                                 s.started_at = Some(chrono::Utc::now());
                                 s.exit_code = 0;
                                 s.error.clear();
