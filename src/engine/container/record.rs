@@ -135,6 +135,24 @@ impl Engine {
         Ok(out)
     }
 
+    /// Finds a container and takes the lock that serialises what changes its life: start,
+    /// rm, rename, network connect and disconnect (the `rw/` directory's flock, see
+    /// [`lock_start`]). The container is read again under the lock, so a removal that won
+    /// the race gives `no such container` rather than a half-done operation.
+    pub(crate) fn lock_container(&self, name_or_id: &str) -> Result<(FileLock, Container)> {
+        let gone = || EngineError::NoSuchContainer(name_or_id.to_string());
+        let c = self.container(name_or_id)?;
+        let lock = match lock_start(self.paths(), c.id()) {
+            Ok(l) => l,
+            Err(_) if !self.paths().container(c.id()).join(files::CONFIG).exists() => {
+                return Err(gone());
+            }
+            Err(e) => return Err(e),
+        };
+        let c = load(self.paths(), c.id()).map_err(|_| gone())?;
+        Ok((lock, self.reconcile(c)))
+    }
+
     /// Finds a container by full id, name, or unique id prefix.
     pub fn container(&self, name_or_id: &str) -> Result<Container> {
         let key = name_or_id.strip_prefix('/').unwrap_or(name_or_id);

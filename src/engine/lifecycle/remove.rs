@@ -86,7 +86,9 @@ impl Engine {
     /// Removes a container; a running one only with `force` (killed first).
     /// With `volumes`, its anonymous volumes go too.
     pub fn remove_container(&self, name_or_id: &str, force: bool, volumes: bool) -> Result<()> {
-        let c = self.container(name_or_id)?;
+        // Under the container's lock: a start, rename or network change of it finishes
+        // first (and one waiting for the lock then finds it gone).
+        let (_lock, c) = self.lock_container(name_or_id)?;
         if c.state.status.has_shim() {
             if !force {
                 return Err(EngineError::Conflict(format!(
@@ -129,8 +131,8 @@ impl Engine {
                 "invalid container name '{new_name}': only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"
             )));
         }
-        let _lock = self.names_lock()?;
-        let c = self.container(name_or_id)?;
+        let _names = self.names_lock()?;
+        let (_lock, c) = self.lock_container(name_or_id)?;
         if c.config.name == new_name {
             return Err(EngineError::Invalid(format!(
                 "renaming a container with the same name as its current name: '{new_name}'"
