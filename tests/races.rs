@@ -160,6 +160,15 @@ fn eight_processes_racing_on_the_same_names_leave_consistent_records() {
     let ids = b.container_ids();
     let mut names = BTreeSet::new();
     for id in &ids {
+        let dir = b.container_dir(id);
+        if !dir.join("config.json").exists() {
+            let listing = std::process::Command::new("ls")
+                .args(["-laR"])
+                .arg(&dir)
+                .output()
+                .map(|o| String::from_utf8_lossy(&o.stdout).into_owned());
+            panic!("container directory without a record: {listing:?}");
+        }
         let c = b.config(id);
         assert!(
             names.insert(c["name"].as_str().expect("name").to_string()),
@@ -243,5 +252,6 @@ fn eight_processes_racing_on_the_same_names_leave_consistent_records() {
             "{net} still lists endpoints"
         );
     }
-    ns.ok(&b, &["volume", "rm", "rv0", "rv1"]);
+    ns.ok(&b, &["volume", "rm", "-f", "rv0", "rv1"]);
+    assert_eq!(ns.ok(&b, &["volume", "ls", "-q"]), "");
 }
