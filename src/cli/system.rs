@@ -21,6 +21,10 @@ pub enum SystemCommand {
     Prune(super::disk::SystemPruneArgs),
     /// Get real time events from berth.
     Events(super::events::EventsArgs),
+    /// After the host started: record containers whose supervisor is gone as exited and
+    /// start those with restart policy always or unless-stopped (run once by the
+    /// berth-restart.service systemd unit).
+    Boot,
 }
 
 /// `berth version`
@@ -49,7 +53,21 @@ pub fn dispatch(ctx: &Ctx, cmd: SystemCommand) -> anyhow::Result<i32> {
         SystemCommand::Df(a) => super::disk::df(ctx, a),
         SystemCommand::Prune(a) => super::disk::prune(ctx, a),
         SystemCommand::Events(a) => super::events::events(ctx, a),
+        SystemCommand::Boot => boot(ctx),
     }
+}
+
+/// `system boot`: prints the name of each container started again, one line per failure
+/// on stderr; exit 1 if any failed.
+fn boot(ctx: &Ctx) -> anyhow::Result<i32> {
+    let report = ctx.engine.boot()?;
+    for name in &report.started {
+        println!("{name}");
+    }
+    for (name, e) in &report.failed {
+        eprintln!("berth: cannot start container '{name}': {e}");
+    }
+    Ok(if report.failed.is_empty() { 0 } else { 1 })
 }
 
 /// Go's names for the architecture (`amd64`, `arm64`), as `docker version` prints them.

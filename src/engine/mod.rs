@@ -96,6 +96,7 @@ pub const SHIM_ARG: &str = runtime::SHIM_ARG;
 pub fn shim_main(args: &[String]) -> i32 {
     runtime::shim::main(args)
 }
+pub use lifecycle::BootReport;
 pub use text::printable;
 
 use std::path::Path;

@@ -12,11 +12,30 @@ pub fn start_time(pid: i32) -> Option<u64> {
     rest.split_whitespace().nth(19)?.parse().ok()
 }
 
+/// This boot of the kernel (`/proc/sys/kernel/random/boot_id`): a pid and start time
+/// recorded under another boot id name a process that no longer exists.
+pub fn boot_id() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/random/boot_id")
+        .map(|s| s.trim().to_string())
+        .unwrap_or_default()
+}
+
 /// Whether `pid` is alive and is still the process that started at `start` ticks.
 pub fn is_same_process(pid: i32, start: u64) -> bool {
     match start_time(pid) {
         Some(s) => start == 0 || s == start,
         None => false,
+    }
+}
+
+/// Whether `pid` is a zombie or gone.
+pub fn is_gone_or_zombie(pid: i32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Ok(stat) => stat
+            .rfind(')')
+            .and_then(|i| stat[i + 2..].chars().next())
+            .is_none_or(|c| c == 'Z' || c == 'X'),
+        Err(_) => true,
     }
 }
 

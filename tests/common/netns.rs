@@ -45,6 +45,25 @@ impl NetNs {
         ns
     }
 
+    /// Replaces the namespace by a fresh one of the same name (loopback up): what a reboot
+    /// does to the network (bridges, veths and nftables rules gone).
+    pub fn reset(&self) {
+        let ok = Command::new("ip")
+            .args(["netns", "del", &self.name])
+            .status()
+            .expect("run ip netns del")
+            .success();
+        assert!(ok, "ip netns del {} failed", self.name);
+        let ok = Command::new("ip")
+            .args(["netns", "add", &self.name])
+            .status()
+            .expect("run ip netns add")
+            .success();
+        assert!(ok, "ip netns add {} failed", self.name);
+        let lo = self.host(&["ip", "link", "set", "lo", "up"]);
+        assert_eq!(lo.code, 0, "bring lo up: {lo:?}");
+    }
+
     /// The namespace file.
     pub fn path(&self) -> PathBuf {
         PathBuf::from("/run/netns").join(&self.name)

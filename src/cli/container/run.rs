@@ -238,7 +238,7 @@ pub fn options(
             nano_cpus: a.cpus.as_deref().map(parse_cpus).transpose()?,
             pids_limit: a.pids_limit,
         },
-        restart: RestartPolicy::parse(&a.restart).map_err(anyhow::Error::msg)?,
+        restart: RestartPolicy::parse(&a.restart)?,
         auto_remove: a.rm,
         network: Some(
             a.network

@@ -46,15 +46,10 @@ impl SecurityArgs {
             ..SecurityConfig::default()
         };
         for d in &self.device {
-            sec.devices
-                .push(crate::engine::parse_device(d).map_err(anyhow::Error::msg)?);
+            sec.devices.push(crate::engine::parse_device(d)?);
         }
         for opt in &self.security_opt {
-            apply_security_opt(&mut sec, opt, |path| {
-                std::fs::read_to_string(path)
-                    .map_err(|e| format!("opening seccomp profile ({path}) failed: {e}"))
-            })
-            .map_err(anyhow::Error::msg)?;
+            apply_security_opt(&mut sec, opt, |path| std::fs::read_to_string(path))?;
         }
         Ok(sec)
     }

@@ -1,5 +1,6 @@
 //! What a container was asked to be: stored once at create time as `config.json`.
 
+use super::error::ContainerError;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -54,25 +55,30 @@ pub struct RestartPolicy {
 
 impl RestartPolicy {
     /// Parses Docker's `--restart` value.
-    pub fn parse(s: &str) -> Result<RestartPolicy, String> {
+    pub fn parse(s: &str) -> Result<RestartPolicy, ContainerError> {
+        let bad = |why: &str| ContainerError::RestartPolicy {
+            value: s.to_string(),
+            why: why.to_string(),
+        };
         let (name, count) = match s.split_once(':') {
             Some((n, c)) => (n, Some(c)),
             None => (s, None),
         };
+        let policy = |name: &str, max_retry| RestartPolicy {
+            name: name.into(),
+            max_retry,
+        };
         match (name, count) {
-            ("" | "no", None) => Ok(RestartPolicy { name: "no".into(), max_retry: 0 }),
-            ("always" | "unless-stopped", None) => Ok(RestartPolicy { name: name.into(), max_retry: 0 }),
-            ("on-failure", None) => Ok(RestartPolicy { name: name.into(), max_retry: 0 }),
+            ("" | "no", None) => Ok(policy("no", 0)),
+            ("always" | "unless-stopped" | "on-failure", None) => Ok(policy(name, 0)),
             ("on-failure", Some(c)) => c
                 .parse::<u32>()
-                .map(|n| RestartPolicy { name: name.into(), max_retry: n })
-                .map_err(|_| format!("invalid restart policy '{s}': the count after 'on-failure:' must be a whole number")),
-            ("always" | "unless-stopped" | "no", Some(_)) => Err(format!(
-                "invalid restart policy '{s}': only 'on-failure' takes a maximum retry count"
-            )),
-            _ => Err(format!(
-                "invalid restart policy '{s}': use no, always, on-failure[:N] or unless-stopped"
-            )),
+                .map(|n| policy(name, n))
+                .map_err(|_| bad("the count after 'on-failure:' must be a whole number")),
+            ("always" | "unless-stopped" | "no", Some(_)) => {
+                Err(bad("only 'on-failure' takes a maximum retry count"))
+            }
+            _ => Err(bad("use no, always, on-failure[:N] or unless-stopped")),
         }
     }
 

@@ -1,6 +1,7 @@
 //! `--device HOST[:CONTAINER[:PERMS]]`: host device nodes given to a container, checked
 //! and recorded at create (kind, major and minor numbers, as the host has them then).
 
+use super::error::ContainerError;
 use serde::{Deserialize, Serialize};
 use std::os::unix::fs::{FileTypeExt, MetadataExt};
 
@@ -29,8 +30,11 @@ impl Device {
 }
 
 /// Parses a `--device` value and looks the node up on the host.
-pub fn parse(spec: &str) -> Result<Device, String> {
-    let bad = |why: &str| format!("invalid --device '{spec}': {why}");
+pub fn parse(spec: &str) -> Result<Device, ContainerError> {
+    let bad = |why: &str| ContainerError::Device {
+        spec: spec.to_string(),
+        why: why.to_string(),
+    };
     let mut parts = spec.split(':');
     let host = parts.next().unwrap_or_default().to_string();
     let mut container = host.clone();
@@ -133,6 +137,7 @@ mod tests {
         assert!(
             parse("/etc/passwd")
                 .expect_err("file")
+                .to_string()
                 .contains("not a device")
         );
         assert!(parse("/dev/null:/x:rwx").is_err());

@@ -2,6 +2,7 @@
 //! them: `max-size` (rotate at this size; unset: never), `max-file` (files kept, the live
 //! one included) and `compress` (gzip the rotated files).
 
+use super::error::ContainerError;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -53,16 +54,19 @@ impl Default for Rotation {
 impl LogConfig {
     /// The rotation the options ask for, or Docker's error for an unknown option or a bad
     /// value.
-    pub fn rotation(&self) -> Result<Rotation, String> {
+    pub fn rotation(&self) -> Result<Rotation, ContainerError> {
+        let bad = |m: String| ContainerError::LogOption(m);
         if self.driver != JSON_FILE {
-            return Err(format!(
+            return Err(bad(format!(
                 "log driver '{}' is not supported: berth has only the json-file driver",
                 self.driver
-            ));
+            )));
         }
         for key in self.options.keys() {
             if !matches!(key.as_str(), "max-size" | "max-file" | "compress") {
-                return Err(format!("unknown log opt '{key}' for json-file log driver"));
+                return Err(bad(format!(
+                    "unknown log opt '{key}' for json-file log driver"
+                )));
             }
         }
         let mut r = Rotation::default();
@@ -70,9 +74,9 @@ impl LogConfig {
             r.max_size = match v.trim() {
                 "-1" => None,
                 s => match parse_human_size(s) {
-                    Some(0) => return Err("max-size must be a positive number".into()),
+                    Some(0) => return Err(bad("max-size must be a positive number".into())),
                     Some(n) => Some(n),
-                    None => return Err(format!("invalid size: '{v}'")),
+                    None => return Err(bad(format!("invalid size: '{v}'"))),
                 },
             };
         }
@@ -80,20 +84,23 @@ impl LogConfig {
             let n: i64 = v
                 .trim()
                 .parse()
-                .map_err(|_| format!("strconv.Atoi: parsing \"{v}\": invalid syntax"))?;
+                .map_err(|_| bad(format!("strconv.Atoi: parsing \"{v}\": invalid syntax")))?;
             if n < 1 {
-                return Err("max-file cannot be less than 1".into());
+                return Err(bad("max-file cannot be less than 1".into()));
             }
             r.max_files = u32::try_from(n).unwrap_or(u32::MAX);
         }
         if let Some(v) = self.options.get("compress") {
-            r.compress = parse_bool(v)
-                .ok_or_else(|| format!("strconv.ParseBool: parsing \"{v}\": invalid syntax"))?;
+            r.compress = parse_bool(v).ok_or_else(|| {
+                bad(format!(
+                    "strconv.ParseBool: parsing \"{v}\": invalid syntax"
+                ))
+            })?;
             if r.compress && (r.max_files < 2 || r.max_size.is_none()) {
-                return Err(
+                return Err(bad(
                     "compress cannot be true when max-file is less than 2 or max-size is not set"
                         .into(),
-                );
+                ));
             }
         }
         Ok(r)
@@ -184,7 +191,7 @@ mod tests {
 
     #[test]
     fn dockers_errors() {
-        let err = |o: &[(&str, &str)]| opts(o).rotation().expect_err("invalid");
+        let err = |o: &[(&str, &str)]| opts(o).rotation().expect_err("invalid").to_string();
         assert_eq!(
             err(&[("max-sise", "1m")]),
             "unknown log opt 'max-sise' for json-file log driver"

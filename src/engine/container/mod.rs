@@ -2,6 +2,7 @@
 
 pub mod config;
 pub mod devices;
+pub mod error;
 pub mod files;
 pub mod human;
 pub mod inspect;

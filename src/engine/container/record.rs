@@ -46,6 +46,30 @@ pub fn load(paths: &Paths, id: &str) -> Result<Container> {
     Ok(Container { config, state })
 }
 
+/// Whether the shim recorded in `s` still runs. A zombie is gone: it only waits for its
+/// parent (init, which may take a while on a busy host) to reap it.
+fn shim_alive(s: &ContainerState) -> bool {
+    procfs::is_same_process(s.shim_pid, s.shim_start) && !procfs::is_gone_or_zombie(s.shim_pid)
+}
+
+/// Records that a container's shim is gone. After a reboot (another boot id) the exit is
+/// unknown: 255, as Docker records it; otherwise the container died with its shim
+/// (SIGKILL, through PDEATHSIG): 137.
+fn mark_dead_shim(s: &mut ContainerState) {
+    let rebooted = !s.boot_id.is_empty() && s.boot_id != procfs::boot_id();
+    s.status = Status::Exited;
+    s.pid = 0;
+    s.shim_pid = 0;
+    s.finished_at = Some(chrono::Utc::now());
+    if rebooted {
+        s.exit_code = 255;
+        s.error = "the host restarted while the container ran; container marked exited".into();
+    } else {
+        s.exit_code = 137;
+        s.error = "the container's supervisor (shim) died; container marked exited".into();
+    }
+}
+
 /// Reads a state record; a missing one is the default (`created`). The writer exchanges
 /// two files' names, so a reader whose read straddles two writes could in theory see one
 /// being rewritten: a record that does not parse is read once more.
@@ -111,6 +135,24 @@ impl Engine {
         Ok(out)
     }
 
+    /// Finds a container and takes the lock that serialises what changes its life: start,
+    /// rm, rename, network connect and disconnect (the `rw/` directory's flock, see
+    /// [`lock_start`]). The container is read again under the lock, so a removal that won
+    /// the race gives `no such container` rather than a half-done operation.
+    pub(crate) fn lock_container(&self, name_or_id: &str) -> Result<(FileLock, Container)> {
+        let gone = || EngineError::NoSuchContainer(name_or_id.to_string());
+        let c = self.container(name_or_id)?;
+        let lock = match lock_start(self.paths(), c.id()) {
+            Ok(l) => l,
+            Err(_) if !self.paths().container(c.id()).join(files::CONFIG).exists() => {
+                return Err(gone());
+            }
+            Err(e) => return Err(e),
+        };
+        let c = load(self.paths(), c.id()).map_err(|_| gone())?;
+        Ok((lock, self.reconcile(c)))
+    }
+
     /// Finds a container by full id, name, or unique id prefix.
     pub fn container(&self, name_or_id: &str) -> Result<Container> {
         let key = name_or_id.strip_prefix('/').unwrap_or(name_or_id);
@@ -137,19 +179,14 @@ impl Engine {
         if !c.state.status.has_shim() {
             return c;
         }
-        if procfs::is_same_process(c.state.shim_pid, c.state.shim_start) {
+        if shim_alive(&c.state) {
             return c;
         }
         // The shim is gone: its container died with it (PDEATHSIG), or a reboot took both.
         crate::engine::runtime::cleanup::after_shim_death(self.paths(), &c.config);
         if let Ok(state) = update_state(self.paths(), c.id(), |s| {
-            if s.status.has_shim() && !procfs::is_same_process(s.shim_pid, s.shim_start) {
-                s.status = Status::Exited;
-                s.exit_code = 137;
-                s.pid = 0;
-                s.shim_pid = 0;
-                s.finished_at = Some(chrono::Utc::now());
-                s.error = "the container's supervisor (shim) died; container marked exited".into();
+            if s.status.has_shim() && !shim_alive(s) {
+                mark_dead_shim(s);
             }
         }) {
             c.state = state;

@@ -3,6 +3,7 @@
 //! no-new-privileges). The runtime turns it into capabilities and a filter
 //! (`runtime::privileges`).
 
+use super::error::ContainerError;
 use serde::{Deserialize, Serialize};
 
 /// The seccomp filter of a container.
@@ -59,7 +60,7 @@ impl SecurityConfig {
 
 /// `net_admin`, `CAP_NET_ADMIN`, `all` -> `CAP_NET_ADMIN` / `ALL`; an unknown name is an
 /// error naming it.
-pub fn normalize_capability(name: &str) -> Result<String, String> {
+pub fn normalize_capability(name: &str) -> Result<String, ContainerError> {
     let upper = name.trim().to_ascii_uppercase();
     if upper == "ALL" {
         return Ok(upper);
@@ -71,7 +72,7 @@ pub fn normalize_capability(name: &str) -> Result<String, String> {
     };
     full.parse::<caps::Capability>()
         .map(|c| c.to_string())
-        .map_err(|_| format!("unknown capability: \"{full}\""))
+        .map_err(|_| ContainerError::UnknownCapability(full))
 }
 
 /// Applies one `--security-opt` value to `sec`. `read_file` reads a seccomp profile's
@@ -81,8 +82,16 @@ pub fn normalize_capability(name: &str) -> Result<String, String> {
 pub fn apply_security_opt(
     sec: &mut SecurityConfig,
     opt: &str,
-    read_file: impl Fn(&str) -> Result<String, String>,
-) -> Result<(), String> {
+    read_file: impl Fn(&str) -> std::io::Result<String>,
+) -> Result<(), ContainerError> {
+    let bad = |why: &str| ContainerError::SecurityOpt {
+        opt: opt.to_string(),
+        why: why.to_string(),
+    };
+    let profile_error = |path: &str, why: String| ContainerError::SeccompProfile {
+        path: path.to_string(),
+        why,
+    };
     let (key, value) = match opt.split_once(['=', ':']) {
         Some((k, v)) => (k, Some(v)),
         None => (opt, None),
@@ -90,21 +99,21 @@ pub fn apply_security_opt(
     match (key, value) {
         ("no-new-privileges", None) => sec.no_new_privileges = true,
         ("no-new-privileges", Some(v)) => {
-            sec.no_new_privileges = v.parse::<bool>().map_err(|_| {
-                format!("invalid --security-opt '{opt}': no-new-privileges takes true or false")
-            })?;
+            sec.no_new_privileges = v
+                .parse::<bool>()
+                .map_err(|_| bad("no-new-privileges takes true or false"))?;
         }
         ("seccomp", Some("unconfined")) => sec.seccomp = Seccomp::Unconfined,
         ("seccomp", Some(path)) if !path.is_empty() => {
-            let text = read_file(path)?;
+            let text = read_file(path).map_err(|e| profile_error(path, e.to_string()))?;
             crate::engine::runtime::seccomp::Profile::from_json(&text)
-                .map_err(|e| format!("opening seccomp profile ({path}) failed: {e}"))?;
+                .map_err(|e| profile_error(path, e.to_string()))?;
             sec.seccomp = Seccomp::Profile(text);
         }
         ("apparmor" | "label", Some(_)) => {}
         _ => {
-            return Err(format!(
-                "invalid --security-opt: \"{opt}\" (use seccomp=unconfined, seccomp=FILE or no-new-privileges)"
+            return Err(bad(
+                "use seccomp=unconfined, seccomp=FILE or no-new-privileges[=true|false]",
             ));
         }
     }
@@ -128,13 +137,13 @@ mod tests {
         assert_eq!(normalize_capability("all"), Ok("ALL".into()));
         assert_eq!(
             normalize_capability("fly"),
-            Err("unknown capability: \"CAP_FLY\"".into())
+            Err(ContainerError::UnknownCapability("CAP_FLY".into()))
         );
     }
 
     #[test]
     fn security_opts_as_docker_takes_them() {
-        let none = |_: &str| Err::<String, String>("no files here".into());
+        let none = |_: &str| Err::<String, _>(std::io::Error::other("no files here"));
         let mut s = SecurityConfig::default();
         apply_security_opt(&mut s, "no-new-privileges", none).expect("nnp");
         assert!(s.no_new_privileges);

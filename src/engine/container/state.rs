@@ -64,6 +64,10 @@ pub struct ContainerState {
     pub shim_pid: i32,
     /// Start time of the shim in clock ticks since boot.
     pub shim_start: u64,
+    /// The kernel boot the shim ran in (see `procfs::boot_id`): a container recorded
+    /// running under another boot died in a reboot.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub boot_id: String,
     /// Exit code of the last run.
     pub exit_code: i32,
     /// When the last run started.

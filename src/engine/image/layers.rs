@@ -66,7 +66,10 @@ impl StagedLayer {
     pub fn unpack(paths: &Paths, reader: impl Read) -> Result<StagedLayer> {
         let dir = paths
             .tmp()
-            .join(format!("layer-{}", &crate::engine::ids::random_id()[..16]));
+            .join(crate::engine::store::sweep::owned(&format!(
+                "layer-{}",
+                &crate::engine::ids::random_id()[..16]
+            )));
         let diff = dir.join("diff");
         fs::create_dir_all(&diff).at(&diff)?;
         let mut staged = StagedLayer {

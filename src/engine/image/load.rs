@@ -232,7 +232,10 @@ impl Engine {
         let dir = self
             .paths()
             .tmp()
-            .join(format!("load-{}", &crate::engine::ids::random_id()[..16]));
+            .join(crate::engine::store::sweep::owned(&format!(
+                "load-{}",
+                &crate::engine::ids::random_id()[..16]
+            )));
         let spool = Spool::read_from(input, dir)?;
         let mut out = Vec::new();
         for e in entries(&spool)? {

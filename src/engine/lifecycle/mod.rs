@@ -1,6 +1,8 @@
 //! Container lifecycle verbs, one file each, all adding methods to `Engine`.
 
 pub mod attach;
+pub mod boot;
+pub use boot::BootReport;
 pub mod create;
 pub use create::CreateOptions;
 pub mod remove;

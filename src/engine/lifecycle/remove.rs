@@ -4,10 +4,16 @@ use crate::engine::container::record::files;
 use crate::engine::container::{ContainerConfig, MountKind};
 use crate::engine::error::{EngineError, IoContext, Result};
 use crate::engine::runtime::cgroups::Cgroup;
-use crate::engine::store::{FileLock, Paths, read_json, write_record};
+use crate::engine::store::{Paths, read_json, write_record};
 use crate::engine::{Engine, ids};
 use std::path::PathBuf;
 use std::time::Duration;
+
+/// Deletes a stopped container's files (and its anonymous volumes when asked): the
+/// directory is first renamed away so it disappears at once, then removed.
+pub fn delete_files(engine: &Engine, config: &ContainerConfig) {
+    delete_files_with(engine, config, false);
+}
 
 /// A container's directory once it is no longer in the state root: renamed into `tmp/`
 /// (the sweep deletes leftovers of a removal that was cut short), or already gone.
@@ -26,7 +32,13 @@ pub fn retire(engine: &Engine, config: &ContainerConfig) -> Retired {
 /// deleting a host end here would wait for RCU grace periods), so none is looked for.
 pub fn retire_exited(engine: &Engine, config: &ContainerConfig) -> Retired {
     let dir = engine.paths().container(&config.id);
-    let trash = engine.paths().tmp().join(format!("removing-{}", config.id));
+    let trash = engine
+        .paths()
+        .tmp()
+        .join(crate::engine::store::sweep::owned(&format!(
+            "removing-{}",
+            config.id
+        )));
     let retired = if std::fs::rename(&dir, &trash).is_ok() {
         Retired(Some(trash))
     } else {
@@ -56,10 +68,16 @@ fn delete_files_with(engine: &Engine, config: &ContainerConfig, volumes: bool) {
     let retired = retire(engine, config);
     purge(engine.paths(), config, retired);
     if volumes {
-        for m in config.mounts.iter().filter(|m| m.kind == MountKind::Volume) {
-            if engine.volume(&m.source).is_ok_and(|v| v.is_anonymous()) {
-                let _ = engine.remove_volume(&m.source, false);
-            }
+        remove_anonymous_volumes(engine, config);
+    }
+}
+
+/// Removes the anonymous volumes of a removed container (`rm -v`, and `run --rm` as
+/// Docker does); named volumes stay, and so does a volume another container still uses.
+pub fn remove_anonymous_volumes(engine: &Engine, config: &ContainerConfig) {
+    for m in config.mounts.iter().filter(|m| m.kind == MountKind::Volume) {
+        if engine.volume(&m.source).is_ok_and(|v| v.is_anonymous()) {
+            let _ = engine.remove_volume(&m.source, false);
         }
     }
 }
@@ -68,7 +86,9 @@ impl Engine {
     /// Removes a container; a running one only with `force` (killed first).
     /// With `volumes`, its anonymous volumes go too.
     pub fn remove_container(&self, name_or_id: &str, force: bool, volumes: bool) -> Result<()> {
-        let c = self.container(name_or_id)?;
+        // Under the container's lock: a start, rename or network change of it finishes
+        // first (and one waiting for the lock then finds it gone).
+        let (_lock, c) = self.lock_container(name_or_id)?;
         if c.state.status.has_shim() {
             if !force {
                 return Err(EngineError::Conflict(format!(
@@ -111,9 +131,8 @@ impl Engine {
                 "invalid container name '{new_name}': only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"
             )));
         }
-        let names_lock = self.paths().containers().join(super::create::NAMES_LOCK);
-        let _lock = FileLock::exclusive(&names_lock).at(&names_lock)?;
-        let c = self.container(name_or_id)?;
+        let _names = self.names_lock()?;
+        let (_lock, c) = self.lock_container(name_or_id)?;
         if c.config.name == new_name {
             return Err(EngineError::Invalid(format!(
                 "renaming a container with the same name as its current name: '{new_name}'"

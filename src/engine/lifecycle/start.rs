@@ -22,10 +22,8 @@ impl Engine {
     }
 
     fn start(&self, name_or_id: &str, attach: bool) -> Result<Option<UnixStream>> {
-        let c = self.container(name_or_id)?;
+        let (_lock, c) = self.lock_container(name_or_id)?;
         let dir = self.paths().container(c.id());
-        let _lock = crate::engine::container::record::lock_start(self.paths(), c.id())?;
-        let c = self.container(c.id())?;
         match c.state.status {
             Status::Running | Status::Restarting if !attach => return Ok(None),
             Status::Paused => {

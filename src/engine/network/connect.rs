@@ -26,7 +26,9 @@ impl Engine {
         aliases: &[String],
         ip: Option<&str>,
     ) -> Result<()> {
-        let c = self.container(container)?;
+        // Under the container's lock: it cannot start, stop being recorded or be removed
+        // while its endpoint is added (no endpoint of a removed container is left).
+        let (_lock, c) = self.lock_container(container)?;
         if !c.config.on_berth_network() {
             return Err(EngineError::Conflict(format!(
                 "container '{}' uses the '{}' network and cannot join others",
@@ -67,7 +69,7 @@ impl Engine {
 
     /// `network disconnect`: detaches a container; a running one loses the interface now.
     pub fn disconnect_network(&self, network: &str, container: &str) -> Result<()> {
-        let c = self.container(container)?;
+        let (_lock, c) = self.lock_container(container)?;
         let n = self.network(network)?;
         let Some(e) = n.endpoints.get(c.id()).cloned() else {
             return Err(EngineError::Conflict(format!(

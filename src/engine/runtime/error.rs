@@ -76,6 +76,16 @@ pub enum RuntimeError {
     /// `--user` names a user the container's /etc/passwd does not have.
     #[error("unable to find user {0}: no matching entries in passwd file")]
     NoSuchUser(String),
+    /// `--user` resolves to an id Linux cannot take (above 2^31-1; 4294967295 is -1).
+    #[error("user '{spec}' resolves to id {id}: uids and gids must be in range 0-{max}")]
+    IdOutOfRange {
+        /// The `--user` value.
+        spec: String,
+        /// The id it resolved to.
+        id: u32,
+        /// The largest id allowed.
+        max: u64,
+    },
     /// `--user` names a group the container's /etc/group does not have.
     #[error("unable to find group {0}: no matching entries in group file")]
     NoSuchGroup(String),

@@ -190,7 +190,12 @@ fn enter_working_dir(cwd: &str, id: &user::Identity) -> Result<(), Failure> {
             );
             fd
         }
-        Err(e) => return Err(fail(format!("working directory '{cwd}': {e}"))),
+        Err(nix::errno::Errno::ELOOP) => {
+            return Err(fail(format!(
+                "the working directory '{cwd}' is invalid: it leads through a /proc magic link or too many symlinks"
+            )));
+        }
+        Err(e) => return Err(fail(format!("working directory '{cwd}': {}", e.desc()))),
     };
     unistd::fchdir(&dir).map_err(|e| fail(format!("chdir to '{cwd}': {e}")))
 }

@@ -101,6 +101,19 @@ pub fn resolve(spec: &str, passwd: &str, group: &str) -> Result<Identity, Runtim
             .collect(),
         _ => Vec::new(),
     };
+    // Linux takes ids up to 2^31-1; above (4294967295 is -1), setgid/setuid say EINVAL.
+    let max = crate::engine::lifecycle::create::MAX_ID;
+    if let Some(bad) = [uid, gid]
+        .into_iter()
+        .chain(supplementary.iter().copied())
+        .find(|&i| u64::from(i) > max)
+    {
+        return Err(RuntimeError::IdOutOfRange {
+            spec: spec.to_string(),
+            id: bad,
+            max,
+        });
+    }
     Ok(Identity {
         uid,
         gid,

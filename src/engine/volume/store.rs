@@ -32,8 +32,17 @@ impl Engine {
             return Err(VolumeError::InvalidName(name).into());
         }
         let _lock = self.volumes_lock()?;
+        self.create_volume_locked(name, labels).map(|(v, _)| v)
+    }
+
+    /// `create_volume` with the volumes lock held; also says whether the volume is new.
+    fn create_volume_locked(
+        &self,
+        name: String,
+        labels: BTreeMap<String, String>,
+    ) -> Result<(Volume, bool)> {
         if let Ok(v) = self.volume(&name) {
-            return Ok(v);
+            return Ok((v, false));
         }
         let dir = self.paths().volumes().join(&name);
         let data = dir.join(DATA);
@@ -52,10 +61,13 @@ impl Engine {
             return Err(EngineError::io(path, e));
         }
         tracing::debug!(volume = %name, "created volume");
-        Ok(Volume {
-            meta,
-            mountpoint: data,
-        })
+        Ok((
+            Volume {
+                meta,
+                mountpoint: data,
+            },
+            true,
+        ))
     }
 
     /// Creates an anonymous volume (random name, Docker's anonymous label).
@@ -156,23 +168,35 @@ impl Engine {
     /// exist (as `docker run` does). An empty `name` creates an anonymous volume; its name
     /// is the parent directory's name of the returned path.
     pub fn volume_for_mount(&self, name: &str) -> Result<PathBuf> {
-        let v = if name.is_empty() {
-            self.create_anonymous_volume()?
+        let _lock = self.volumes_lock()?;
+        self.volume_for_mount_locked(name).map(|(_, data, _)| data)
+    }
+
+    /// The volume to mount for `-v name:/path`, created if it does not exist (as `docker run`
+    /// does; an empty `name` makes an anonymous volume), with the volumes lock held (see
+    /// `volumes_lock`): its name, its data directory and whether this call made it.
+    pub(crate) fn volume_for_mount_locked(&self, name: &str) -> Result<(String, PathBuf, bool)> {
+        let (v, new) = if name.is_empty() {
+            let labels = BTreeMap::from([(ANONYMOUS_LABEL.to_string(), String::new())]);
+            self.create_volume_locked(crate::engine::ids::random_id(), labels)?
         } else {
-            match self.volume(name) {
-                Ok(v) => v,
-                Err(EngineError::NoSuchVolume(_)) => {
-                    self.create_volume(Some(name), BTreeMap::new())?
-                }
-                Err(e) => return Err(e),
+            if !valid_volume_name(name) {
+                return Err(invalid_name(name));
             }
+            self.create_volume_locked(name.to_string(), BTreeMap::new())?
         };
-        Ok(v.mountpoint)
+        Ok((v.meta.name, v.mountpoint, new))
     }
 
     /// Takes the lock serialising volume creation and removal.
-    pub(super) fn volumes_lock(&self) -> Result<FileLock> {
+    pub(crate) fn volumes_lock(&self) -> Result<FileLock> {
         let path = self.paths().volumes().join(LOCK);
         FileLock::exclusive(&path).at(path)
     }
+}
+
+fn invalid_name(name: &str) -> EngineError {
+    EngineError::Invalid(format!(
+        "invalid volume name '{name}': use 2 or more of [a-zA-Z0-9_.-] starting with a letter or digit (for a host directory, give an absolute path)"
+    ))
 }

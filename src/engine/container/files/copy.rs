@@ -143,7 +143,7 @@ fn wants_follow(shown: &str, follow_link: bool) -> bool {
 }
 
 /// Runs `write` on a new thread feeding a pipe that `read` consumes on this one.
-fn pipe_through<T>(
+pub(crate) fn pipe_through<T>(
     write: impl FnOnce(&mut dyn Write) -> Result<u64> + Send,
     read: impl FnOnce(&mut dyn Read) -> Result<T>,
 ) -> Result<T> {

@@ -159,7 +159,7 @@ impl Shim {
             .config
             .log_config
             .rotation()
-            .map_err(RuntimeError::LogOptions)?;
+            .map_err(|e| RuntimeError::LogOptions(e.to_string()))?;
         let log_file = log_path(&self.paths, &self.id);
         let log = LogWriter::open(&log_file, rotation)
             .map_err(|e| RuntimeError::file("open log", &log_file, e))?;
@@ -199,6 +199,7 @@ impl Shim {
                             s.pid_start = pid_start;
                             s.shim_pid = me;
                             s.shim_start = my_start;
+                            s.boot_id = procfs::boot_id();
                             s.started_at = Some(Utc::now());
                             s.exit_code = 0;
                             s.error.clear();
@@ -382,6 +383,10 @@ impl Shim {
             .config
             .auto_remove
             .then(|| crate::engine::lifecycle::remove::retire_exited(&self.engine, &self.config));
+        if self.config.auto_remove {
+            // As in Docker, `--rm` takes the anonymous volumes too (named ones stay).
+            crate::engine::lifecycle::remove::remove_anonymous_volumes(&self.engine, &self.config);
+        }
         if let Some(code) = final_code {
             supervise::send_exit(clients, code);
         }
