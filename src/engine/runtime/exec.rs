@@ -233,7 +233,7 @@ fn process(
     let spec = req.user.clone().unwrap_or_else(|| config.user.clone());
     let passwd = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
     let group = std::fs::read_to_string("/etc/group").unwrap_or_default();
-    let id = user::resolve(&spec, &passwd, &group).map_err(f)?;
+    let id = user::resolve_for_process(&spec, &passwd, &group).map_err(f)?;
     let mut env = config.env.clone();
     for e in &req.env {
         let key = e.split('=').next().unwrap_or_default();

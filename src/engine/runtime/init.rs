@@ -149,7 +149,7 @@ fn build_container(plan: &InitPlan) -> Result<(), Failure> {
 fn resolve_identity(spec: &str) -> Result<user::Identity, Failure> {
     let passwd = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
     let group = std::fs::read_to_string("/etc/group").unwrap_or_default();
-    Ok(user::resolve(spec, &passwd, &group)?)
+    Ok(user::resolve_for_process(spec, &passwd, &group)?)
 }
 
 /// The process's environment: the container's, with Docker's PATH, HOSTNAME and HOME

@@ -59,6 +59,30 @@ fn group_entries(group: &str) -> Vec<(String, u32, Vec<String>)> {
         .collect()
 }
 
+/// [`resolve`] for a process to run as: the ids must also be ones Linux lets a process take
+/// (up to 2^31-1; above, and 4294967295 is -1, setgid/setuid say EINVAL). A file's owner
+/// (a build's `COPY --chown`) may be any id but -1, so the build uses [`resolve`].
+pub fn resolve_for_process(
+    spec: &str,
+    passwd: &str,
+    group: &str,
+) -> Result<Identity, RuntimeError> {
+    let id = resolve(spec, passwd, group)?;
+    let max = crate::engine::lifecycle::create::MAX_ID;
+    if let Some(bad) = [id.uid, id.gid]
+        .into_iter()
+        .chain(id.groups.iter().copied())
+        .find(|&i| u64::from(i) > max)
+    {
+        return Err(RuntimeError::IdOutOfRange {
+            spec: spec.to_string(),
+            id: bad,
+            max,
+        });
+    }
+    Ok(id)
+}
+
 /// Resolves `spec` (`""`, `name`, `uid`, `name:group`, `uid:gid`) with the contents of the
 /// container's passwd and group files. Numeric ids need no entry, as in Docker.
 pub fn resolve(spec: &str, passwd: &str, group: &str) -> Result<Identity, RuntimeError> {
@@ -101,19 +125,6 @@ pub fn resolve(spec: &str, passwd: &str, group: &str) -> Result<Identity, Runtim
             .collect(),
         _ => Vec::new(),
     };
-    // Linux takes ids up to 2^31-1; above (4294967295 is -1), setgid/setuid say EINVAL.
-    let max = crate::engine::lifecycle::create::MAX_ID;
-    if let Some(bad) = [uid, gid]
-        .into_iter()
-        .chain(supplementary.iter().copied())
-        .find(|&i| u64::from(i) > max)
-    {
-        return Err(RuntimeError::IdOutOfRange {
-            spec: spec.to_string(),
-            id: bad,
-            max,
-        });
-    }
     Ok(Identity {
         uid,
         gid,
