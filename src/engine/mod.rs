@@ -11,6 +11,8 @@ pub mod container;
 pub mod disk_usage;
 pub mod error;
 pub mod events;
+#[cfg(any(test, feature = "fuzzing"))]
+pub mod fuzzing;
 pub mod ids;
 pub mod image;
 pub mod lifecycle;
