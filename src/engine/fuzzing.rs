@@ -223,3 +223,13 @@ impl Drop for Scratch {
         let _ = std::fs::remove_dir_all(&self.base);
     }
 }
+
+/// The property tests' case count: `default` (small enough for CI), or `PROPTEST_CASES`
+/// from the environment when set, for a longer run by hand.
+#[cfg(test)]
+pub(crate) fn cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}

@@ -308,7 +308,7 @@ mod tests {
         }
 
         proptest! {
-            #![proptest_config(ProptestConfig::with_cases(256))]
+            #![proptest_config(ProptestConfig::with_cases(crate::engine::fuzzing::cases(256)))]
             /// Any template is rewritten, parsed and rendered, or refused, without a panic.
             #[test]
             fn any_template_renders_or_fails_cleanly(

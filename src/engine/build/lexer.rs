@@ -324,7 +324,7 @@ mod tests {
         }
 
         proptest! {
-            #![proptest_config(ProptestConfig::with_cases(256))]
+            #![proptest_config(ProptestConfig::with_cases(crate::engine::fuzzing::cases(256)))]
             #[test]
             fn any_dockerfile_parses_or_fails_cleanly(
                 pieces in prop::collection::vec(piece(), 0..60)

@@ -346,7 +346,7 @@ mod tests {
         }
 
         proptest! {
-            #![proptest_config(ProptestConfig::with_cases(512))]
+            #![proptest_config(ProptestConfig::with_cases(crate::engine::fuzzing::cases(512)))]
             #[test]
             fn references_round_trip(s in reference()) {
                 crate::engine::fuzzing::reference(s.as_bytes());

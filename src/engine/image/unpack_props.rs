@@ -64,7 +64,7 @@ fn tar_of(entries: &[Entry]) -> Vec<u8> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(128))]
+    #![proptest_config(ProptestConfig::with_cases(crate::engine::fuzzing::cases(128)))]
     #[test]
     fn nothing_lands_outside_the_layer(entries in prop::collection::vec(entry(), 1..8)) {
         crate::engine::fuzzing::layer_unpack(&tar_of(&entries));

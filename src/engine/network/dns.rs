@@ -316,7 +316,7 @@ mod tests {
         }
 
         proptest! {
-            #![proptest_config(ProptestConfig::with_cases(256))]
+            #![proptest_config(ProptestConfig::with_cases(crate::engine::fuzzing::cases(256)))]
             #[test]
             fn every_reply_parses_back(q in query_bytes()) {
                 crate::engine::fuzzing::dns(&q);

@@ -200,7 +200,7 @@ mod tests {
         use proptest::prelude::*;
 
         proptest! {
-            #![proptest_config(ProptestConfig::with_cases(512))]
+            #![proptest_config(ProptestConfig::with_cases(crate::engine::fuzzing::cases(512)))]
             /// Every line the log writer (serde_json) writes is read by the fast reader,
             /// the same as serde_json reads it.
             #[test]
