@@ -23,8 +23,11 @@ struct Action<'a> {
     left_trim: bool,
     /// `-}}` trims the text after.
     right_trim: bool,
-    /// The action without delimiters, trim markers and surrounding blanks.
+    /// The action without delimiters, trim markers and surrounding blanks (a comment:
+    /// the whole action, braces included).
     inner: &'a str,
+    /// A comment (`{{/* ... */}}`), copied verbatim.
+    comment: bool,
 }
 
 /// Rewrites `src` as described in the module documentation. Text outside actions is kept
@@ -52,7 +55,7 @@ pub fn lexer_trap(src: &str) -> Option<&'static str> {
         let Some(a) = next_action(src, pos) else {
             return Some("unclosed action");
         };
-        if !a.inner.starts_with("{{") && bare_non_ascii(&src[a.start..a.end]) {
+        if !a.comment && bare_non_ascii(&src[a.start..a.end]) {
             return Some("non-ASCII character outside a string in an action");
         }
         pos = a.end;
@@ -97,6 +100,7 @@ fn next_action(src: &str, from: usize) -> Option<Action<'_>> {
             left_trim: false,
             right_trim: false,
             inner: &src[start..end],
+            comment: true,
         });
     }
     while i + 1 < bytes.len() || (quote.is_some() && i < bytes.len()) {
@@ -134,6 +138,7 @@ fn next_action(src: &str, from: usize) -> Option<Action<'_>> {
                         left_trim,
                         right_trim,
                         inner: inner.trim(),
+                        comment: false,
                     });
                 }
             }
@@ -153,8 +158,8 @@ fn close(trim: bool) -> &'static str {
 
 fn rewrite_action(a: &Action<'_>, counter: &mut usize) -> String {
     let inner = a.inner;
-    if inner.starts_with("{{") {
-        return inner.to_string(); // a comment, copied verbatim
+    if a.comment {
+        return inner.to_string();
     }
     let first = inner
         .split(|c: char| c.is_whitespace() || c == '(')
@@ -250,6 +255,15 @@ mod tests {
             rewrite("{{range $k, $v := .N}}{{end}}"),
             "{{$__keys0 := keys (.N)}}{{range $__i0, $v := values (.N)}}{{$k := index $__keys0 $__i0}}{{end}}"
         );
+    }
+
+    /// Found by fuzzing: an action whose text starts with `{{` was taken for a comment,
+    /// copied without its delimiters and not checked for what gtmpl cannot lex.
+    #[test]
+    fn an_action_starting_with_braces_is_not_a_comment() {
+        assert_eq!(rewrite("{{{{x}}"), "{{{{x | __print}}");
+        let crash = "{{{{{{ra\u{e652} ge..s}{{range  $kL}}ze";
+        assert!(lexer_trap(crash).is_some());
     }
 
     #[test]
