@@ -19,6 +19,8 @@ mod disk_usage;
 mod error;
 mod event_stream;
 mod events;
+#[cfg(any(test, feature = "fuzzing"))]
+pub mod fuzzing;
 mod ids;
 mod image;
 mod info;

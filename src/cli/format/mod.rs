@@ -11,7 +11,7 @@ pub mod container;
 mod funcs;
 pub use crate::engine::human;
 pub mod inspect;
-mod rewrite;
+pub(crate) mod rewrite;
 pub mod table;
 pub mod tabwriter;
 pub mod template;

@@ -23,8 +23,11 @@ struct Action<'a> {
     left_trim: bool,
     /// `-}}` trims the text after.
     right_trim: bool,
-    /// The action without delimiters, trim markers and surrounding blanks.
+    /// The action without delimiters, trim markers and surrounding blanks (a comment:
+    /// the whole action, braces included).
     inner: &'a str,
+    /// A comment (`{{/* ... */}}`), copied verbatim.
+    comment: bool,
 }
 
 /// Rewrites `src` as described in the module documentation. Text outside actions is kept
@@ -40,6 +43,43 @@ pub fn rewrite(src: &str) -> String {
     }
     out.push_str(&src[pos..]);
     out
+}
+
+/// Why gtmpl (0.7) cannot be given `src`, if so: its lexer loops forever on an action left
+/// open at the end of the text (`{{json .`), and panics on a non-ASCII character in an
+/// action outside a string or comment (`{{é}}`: it steps back one byte, not one character).
+/// Both were found by fuzzing; Go refuses the first too, and Docker's fields are ASCII.
+pub fn lexer_trap(src: &str) -> Option<&'static str> {
+    let mut pos = 0;
+    while src[pos..].contains("{{") {
+        let Some(a) = next_action(src, pos) else {
+            return Some("unclosed action");
+        };
+        if !a.comment && bare_non_ascii(&src[a.start..a.end]) {
+            return Some("non-ASCII character outside a string in an action");
+        }
+        pos = a.end;
+    }
+    None
+}
+
+/// Whether `action` has a non-ASCII character outside its quoted strings.
+fn bare_non_ascii(action: &str) -> bool {
+    let mut quote: Option<char> = None;
+    let mut chars = action.chars();
+    while let Some(c) = chars.next() {
+        match quote {
+            Some(q) if c == '\\' && q != '`' => {
+                chars.next();
+            }
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if matches!(c, '"' | '`' | '\'') => quote = Some(c),
+            None if !c.is_ascii() => return true,
+            None => {}
+        }
+    }
+    false
 }
 
 fn next_action(src: &str, from: usize) -> Option<Action<'_>> {
@@ -60,6 +100,7 @@ fn next_action(src: &str, from: usize) -> Option<Action<'_>> {
             left_trim: false,
             right_trim: false,
             inner: &src[start..end],
+            comment: true,
         });
     }
     while i + 1 < bytes.len() || (quote.is_some() && i < bytes.len()) {
@@ -97,6 +138,7 @@ fn next_action(src: &str, from: usize) -> Option<Action<'_>> {
                         left_trim,
                         right_trim,
                         inner: inner.trim(),
+                        comment: false,
                     });
                 }
             }
@@ -116,8 +158,8 @@ fn close(trim: bool) -> &'static str {
 
 fn rewrite_action(a: &Action<'_>, counter: &mut usize) -> String {
     let inner = a.inner;
-    if inner.starts_with("{{") {
-        return inner.to_string(); // a comment, copied verbatim
+    if a.comment {
+        return inner.to_string();
     }
     let first = inner
         .split(|c: char| c.is_whitespace() || c == '(')
@@ -215,11 +257,85 @@ mod tests {
         );
     }
 
+    /// Found by fuzzing: an action whose text starts with `{{` was taken for a comment,
+    /// copied without its delimiters and not checked for what gtmpl cannot lex.
+    #[test]
+    fn an_action_starting_with_braces_is_not_a_comment() {
+        assert_eq!(rewrite("{{{{x}}"), "{{{{x | __print}}");
+        let crash = "{{{{{{ra\u{e652} ge..s}{{range  $kL}}ze";
+        assert!(lexer_trap(crash).is_some());
+    }
+
     #[test]
     fn braces_inside_strings_do_not_end_actions() {
         assert_eq!(
             rewrite(r#"{{printf "}}" .X}}"#),
             r#"{{printf "}}" .X | __print}}"#
         );
+    }
+
+    mod props {
+        use proptest::prelude::*;
+
+        fn piece() -> impl Strategy<Value = &'static str> {
+            prop::sample::select(vec![
+                "{{",
+                "}}",
+                "{{-",
+                "-}}",
+                " ",
+                "\n",
+                ".",
+                ".State",
+                ".Config.Labels",
+                "$",
+                "$k",
+                "$v",
+                ",",
+                ":=",
+                "=",
+                "==",
+                "range",
+                "if",
+                "else",
+                "end",
+                "with",
+                "define",
+                "template",
+                "\"a\"",
+                "\"",
+                "`",
+                "'",
+                "\\",
+                "|",
+                "(",
+                ")",
+                "/*",
+                "*/",
+                "json",
+                "index",
+                "printf",
+                "len",
+                "x",
+                "é",
+            ])
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(crate::engine::fuzzing::cases(256)))]
+            /// Any template is rewritten, parsed and rendered, or refused, without a panic.
+            #[test]
+            fn any_template_renders_or_fails_cleanly(
+                pieces in prop::collection::vec(piece(), 0..30)
+            ) {
+                crate::fuzzing::go_template(pieces.concat().as_bytes());
+            }
+
+            /// Text without actions is kept byte for byte.
+            #[test]
+            fn text_without_actions_is_kept(s in "[^{]*") {
+                prop_assert_eq!(super::rewrite(&s), s);
+            }
+        }
     }
 }

@@ -20,8 +20,12 @@ impl Template {
     pub fn parse(source: &str) -> Result<Template> {
         let mut inner = gtmpl::Template::default();
         inner.add_funcs(funcs::FUNCS);
+        let rewritten = rewrite::rewrite(source);
+        if let Some(why) = rewrite::lexer_trap(&rewritten) {
+            return Err(invalid(source, why));
+        }
         inner
-            .parse(rewrite::rewrite(source))
+            .parse(rewritten)
             .map_err(|e| invalid(source, &e.to_string()))?;
         Ok(Template {
             source: source.to_string(),
@@ -63,6 +67,29 @@ mod tests {
             "NetworkSettings": {"IPAddress": "", "Networks": {"none": {"IPAddress": "10.0.0.2"}}},
             "Ratio": 1.5
         })
+    }
+
+    /// Found by fuzzing: gtmpl's lexer looped forever on an open action at the end and
+    /// panicked (on its own thread, printing to stderr) on a non-ASCII character in one.
+    #[test]
+    fn templates_gtmpl_cannot_lex_are_refused() {
+        for (bad, why) in [
+            ("{{json .", "unclosed action"),
+            ("x {{- ", "unclosed action"),
+            ("{{.Id}} {{1", "unclosed action"),
+            ("{{é}}", "non-ASCII character"),
+            ("{{ .Id→}}", "non-ASCII character"),
+        ] {
+            let e = Template::parse(bad).err().expect("refused").to_string();
+            assert!(
+                e.starts_with(&format!("invalid format template '{bad}': {why}")),
+                "{e}"
+            );
+        }
+        assert_eq!(
+            render("{{\"é\"}} {{/* é */}}→", &doc()).expect("render"),
+            "é →"
+        );
     }
 
     #[test]

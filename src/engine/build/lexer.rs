@@ -271,4 +271,68 @@ mod tests {
         // Here-strings and shifts are not heredocs.
         assert!(heredoc_markers("RUN cat <<<x").is_empty());
     }
+
+    /// Dockerfile-like text (keywords, quotes, escapes, substitutions, heredocs, comments,
+    /// continuations) never panics the parser, and instructions keep their order and lines.
+    mod props {
+        use proptest::prelude::*;
+
+        fn piece() -> impl Strategy<Value = &'static str> {
+            prop::sample::select(vec![
+                "FROM ",
+                "RUN ",
+                "COPY ",
+                "ADD ",
+                "ARG ",
+                "ENV ",
+                "CMD ",
+                "LABEL ",
+                "USER ",
+                "WORKDIR ",
+                "HEALTHCHECK ",
+                "ONBUILD ",
+                "# escape=`",
+                "# syntax=x",
+                "#",
+                "\\",
+                "`",
+                "\n",
+                "\r\n",
+                " ",
+                "\t",
+                "\"",
+                "'",
+                "$",
+                "${A",
+                "${A:-",
+                "}",
+                "$A",
+                "=",
+                "[",
+                "]",
+                ",",
+                "<<EOF",
+                "<<-'X'",
+                "EOF",
+                "\tX",
+                "--from=a",
+                "--chown=1:1",
+                "a",
+                "/b",
+                "..",
+                "\u{feff}",
+                "é",
+            ])
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(crate::engine::fuzzing::cases(256)))]
+            #[test]
+            fn any_dockerfile_parses_or_fails_cleanly(
+                pieces in prop::collection::vec(piece(), 0..60)
+            ) {
+                crate::engine::fuzzing::dockerfile(pieces.concat().as_bytes());
+            }
+        }
+    }
 }

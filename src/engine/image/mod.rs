@@ -20,6 +20,8 @@ pub mod reference;
 pub mod remove;
 pub mod save;
 pub mod unpack;
+#[cfg(test)]
+mod unpack_props;
 
 use crate::engine::Engine;
 use crate::engine::error::{EngineError, Result};

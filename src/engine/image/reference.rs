@@ -46,8 +46,7 @@ impl Reference {
     /// The full name as a registry sees it: `docker.io/library/busybox`.
     pub fn full_name(&self) -> String {
         let first = self.name.split('/').next().unwrap_or_default();
-        let has_domain = self.name.contains('/')
-            && (first.contains('.') || first.contains(':') || first == "localhost");
+        let has_domain = self.name.contains('/') && is_domain(first);
         if has_domain {
             self.name.clone()
         } else if self.name.contains('/') {
@@ -155,7 +154,14 @@ fn familiar(name: &str) -> String {
     let mut n = name;
     for prefix in ["docker.io/", "index.docker.io/", "registry-1.docker.io/"] {
         if let Some(rest) = n.strip_prefix(prefix) {
-            n = rest;
+            // `docker.io/reg.example.com/x` is the Hub repository `reg.example.com/x`: the
+            // prefix stays, or the short form would name the host `reg.example.com`.
+            if !rest
+                .split_once('/')
+                .is_some_and(|(first, _)| is_domain(first))
+            {
+                n = rest;
+            }
             break;
         }
     }
@@ -164,6 +170,11 @@ fn familiar(name: &str) -> String {
         Some(rest) if !rest.contains('/') => rest.to_string(),
         _ => n.to_string(),
     }
+}
+
+/// Whether a name's first component names a registry host (Docker's rule).
+fn is_domain(first: &str) -> bool {
+    first.contains('.') || first.contains(':') || first == "localhost"
 }
 
 fn valid_tag(tag: &str) -> bool {
@@ -185,10 +196,7 @@ fn validate_name(name: &str) -> std::result::Result<(), &'static str> {
             return Err("empty path component");
         }
         // The first component may be a registry host (`localhost:5000`, `Reg.example.com`).
-        let is_domain = i == 0
-            && parts.len() > 1
-            && (part.contains('.') || part.contains(':') || *part == "localhost");
-        if is_domain {
+        if i == 0 && parts.len() > 1 && is_domain(part) {
             if !part
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'))
@@ -252,6 +260,21 @@ mod tests {
         assert_eq!(r.full_name(), "docker.io/me/app");
     }
 
+    /// Found by the property test: the Hub prefix was dropped before a host-like first
+    /// component, so the short name named another registry and did not parse back.
+    #[test]
+    fn hub_repositories_named_like_hosts_keep_the_hub_prefix() {
+        let r = Reference::parse("docker.io/docker.io/x").expect("valid");
+        assert_eq!(r.full_name(), "docker.io/docker.io/x");
+        assert_eq!(Reference::parse(&r.to_string()).expect("reparse"), r);
+        let r = Reference::parse("index.docker.io/localhost/x:1").expect("valid");
+        assert_eq!(
+            (r.domain().as_str(), r.path().as_str()),
+            ("index.docker.io", "localhost/x")
+        );
+        assert_eq!(p("docker.io/a.b"), "a.b:latest");
+    }
+
     #[test]
     fn remote_references_keep_digests_and_hosts() {
         let d = format!("sha256:{}", "ab".repeat(32));
@@ -284,6 +307,55 @@ mod tests {
             "a:b:c",
         ] {
             assert!(Reference::parse(bad).is_err(), "{bad} accepted");
+        }
+    }
+
+    /// A parsed reference re-formats (short and full names) to an equal reference.
+    mod props {
+        use proptest::prelude::*;
+
+        fn reference() -> impl Strategy<Value = String> {
+            let domain = prop::sample::select(vec![
+                "",
+                "docker.io/",
+                "index.docker.io/",
+                "registry-1.docker.io/",
+                "library/",
+                "localhost/",
+                "localhost:5000/",
+                "reg.example.com/",
+                "Reg.Example.com:443/",
+            ]);
+            (
+                domain.clone(),
+                domain,
+                "[a-z0-9]([a-z0-9._-]{0,6}[a-z0-9])?(/[a-z0-9]{1,4}){0,2}",
+            )
+                .prop_flat_map(|(d1, d2, path)| {
+                    (
+                        Just(format!("{d1}{d2}{path}")),
+                        prop::option::of("[A-Za-z0-9_][A-Za-z0-9_.-]{0,8}"),
+                        prop::option::of("[0-9a-f]{64}"),
+                    )
+                })
+                .prop_map(|(name, tag, digest)| {
+                    let tag = tag.map(|t| format!(":{t}")).unwrap_or_default();
+                    let digest = digest.map(|d| format!("@sha256:{d}")).unwrap_or_default();
+                    format!("{name}{tag}{digest}")
+                })
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(crate::engine::fuzzing::cases(512)))]
+            #[test]
+            fn references_round_trip(s in reference()) {
+                crate::engine::fuzzing::reference(s.as_bytes());
+            }
+
+            #[test]
+            fn any_text_is_parsed_or_refused(s in "[a-zA-Z0-9./:@_-]{0,40}") {
+                crate::engine::fuzzing::reference(s.as_bytes());
+            }
         }
     }
 }

@@ -273,4 +273,69 @@ mod tests {
         assert_eq!(m.metadata.response_code, ResponseCode::NoError);
         assert!(m.answers.is_empty());
     }
+
+    /// Queries of every shape get replies that parse back (`fuzzing::dns`), and damaged
+    /// ones are answered, forwarded or dropped without a panic.
+    mod props {
+        use super::*;
+        use hickory_proto::op::Edns;
+        use proptest::prelude::*;
+        use proptest::sample::Index;
+
+        fn query_bytes() -> impl Strategy<Value = Vec<u8>> {
+            let types = prop::sample::select(vec![
+                RecordType::A,
+                RecordType::AAAA,
+                RecordType::MX,
+                RecordType::TXT,
+                RecordType::ANY,
+                RecordType::SRV,
+            ]);
+            let name = "[a-z0-9_-]{1,30}(\\.[a-z0-9-]{1,20}){0,3}\\.?";
+            let edns = prop::option::of(0u16..4096);
+            (
+                any::<u16>(),
+                prop::collection::vec((name, types), 0..3),
+                any::<bool>(),
+                edns,
+            )
+                .prop_filter_map("a valid name", |(id, qs, rd, edns)| {
+                    let mut m = Message::query();
+                    m.metadata.id = id;
+                    m.metadata.recursion_desired = rd;
+                    for (name, t) in qs {
+                        m.add_query(Query::query(Name::from_ascii(&name).ok()?, t));
+                    }
+                    if let Some(size) = edns {
+                        let mut e = Edns::new();
+                        e.set_max_payload(size);
+                        m.set_edns(e);
+                    }
+                    m.to_vec().ok()
+                })
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(crate::engine::fuzzing::cases(256)))]
+            #[test]
+            fn every_reply_parses_back(q in query_bytes()) {
+                crate::engine::fuzzing::dns(&q);
+            }
+
+            #[test]
+            fn damaged_queries_never_panic(
+                mut q in query_bytes(),
+                flips in prop::collection::vec((any::<Index>(), any::<u8>()), 1..4),
+                cut in any::<Index>(),
+            ) {
+                for (at, byte) in flips {
+                    let i = at.index(q.len());
+                    q[i] = byte;
+                }
+                let keep = cut.index(q.len() + 1);
+                crate::engine::fuzzing::dns(&q);
+                crate::engine::fuzzing::dns(&q[..keep]);
+            }
+        }
+    }
 }

@@ -41,7 +41,7 @@ pub fn parse<'a>(line: &'a [u8], scratch: &'a mut String) -> Option<Fields<'a>> 
 
 /// A string without escapes up to its closing quote; returns it and what follows the quote.
 fn plain(s: &[u8]) -> Option<(&str, &[u8])> {
-    let end = s.iter().position(|&b| b == b'"' || b == b'\\')?;
+    let end = s.iter().position(|&b| stops(b))?;
     if s[end] != b'"' {
         return None;
     }
@@ -51,19 +51,25 @@ fn plain(s: &[u8]) -> Option<(&str, &[u8])> {
 /// A JSON string body up to its closing quote, unescaped (into `scratch` when it has
 /// escapes); returns it and what follows the quote.
 fn string<'a>(s: &'a [u8], scratch: &'a mut String) -> Option<(&'a str, &'a [u8])> {
-    let first = s.iter().position(|&b| b == b'"' || b == b'\\')?;
+    let first = s.iter().position(|&b| stops(b))?;
     if s[first] == b'"' {
         return Some((std::str::from_utf8(&s[..first]).ok()?, &s[first + 1..]));
+    }
+    if s[first] != b'\\' {
+        return None;
     }
     scratch.clear();
     let mut bytes = std::mem::take(scratch).into_bytes();
     let mut i = 0;
     loop {
-        let run = s[i..].iter().position(|&b| b == b'"' || b == b'\\')?;
+        let run = s[i..].iter().position(|&b| stops(b))?;
         bytes.extend_from_slice(&s[i..i + run]);
         i += run;
         if s[i] == b'"' {
             break;
+        }
+        if s[i] != b'\\' {
+            return None;
         }
         let esc = *s.get(i + 1)?;
         i += 2;
@@ -100,6 +106,12 @@ fn string<'a>(s: &'a [u8], scratch: &'a mut String) -> Option<(&'a str, &'a [u8]
     }
     *scratch = String::from_utf8(bytes).ok()?;
     Some((scratch.as_str(), &s[i + 1..]))
+}
+
+/// Where a scan of a JSON string stops: its closing quote, an escape, or a control
+/// character (JSON has none raw in a string: the line is not the writer's, serde decides).
+fn stops(b: u8) -> bool {
+    b == b'"' || b == b'\\' || b < 0x20
 }
 
 fn hex4(h: &[u8]) -> Option<u32> {
@@ -169,6 +181,10 @@ mod tests {
             br#"{"log":"half \ud83d","stream":"stdout","time":"t"}"#,
             br#"{"log":"cut"#,
             b"not json",
+            // Raw control characters (found by the property test): not JSON, serde refuses.
+            b"{\"log\":\"\r\",\"stream\":\"stderr\",\"time\":\"t\"}",
+            b"{\"log\":\"a\\n\tb\",\"stream\":\"stdout\",\"time\":\"t\"}",
+            b"{\"log\":\"a\",\"stream\":\"stdout\",\"time\":\"t\x01\"}",
         ] {
             let mut scratch = String::new();
             assert!(
@@ -177,6 +193,38 @@ mod tests {
                 String::from_utf8_lossy(line)
             );
             assert!(same_as_serde(line));
+        }
+    }
+
+    mod props {
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(crate::engine::fuzzing::cases(512)))]
+            /// Every line the log writer (serde_json) writes is read by the fast reader,
+            /// the same as serde_json reads it.
+            #[test]
+            fn the_writers_lines_take_the_fast_path(text in any::<String>(), err in any::<bool>()) {
+                let stream = if err { "stderr" } else { "stdout" };
+                let line = serde_json::to_vec(&serde_json::json!({
+                    "log": text, "stream": stream, "time": "2026-12-05T09:00:00.000000001Z"
+                })).expect("encode");
+                let mut scratch = String::new();
+                let fast = super::parse(&line, &mut scratch).expect("the fast reader reads it");
+                prop_assert_eq!(fast.text, text.as_str());
+                crate::engine::fuzzing::json_log(&line);
+            }
+
+            /// Hand-made lines with escapes, quotes and raw control characters: the fast
+            /// reader accepts only what serde_json reads the same way.
+            #[test]
+            fn fast_reader_agrees_with_serde(
+                body in r#"([a-z"/ é]|\\[nrtbf"/\\x]|\\u[0-9a-fA-F]{0,4}|\\u[dD][89abAB][0-9a-f]{2}|[\x00-\x1f])*"#,
+                stream in "stdout|stderr|other",
+            ) {
+                let line = format!(r#"{{"log":"{body}","stream":"{stream}","time":"t"}}"#);
+                crate::engine::fuzzing::json_log(line.as_bytes());
+            }
         }
     }
 }
