@@ -477,7 +477,7 @@ fn restart_unless_stopped_restarts_failures_and_successes() {
 fn wait_and_logs_of_finished_and_auto_removed_containers() {
     let b = Berth::new();
     // wait on a --rm container reports its code even though it is removed when it ends.
-    let id = b.run_detached(&["--rm", "busybox", "sh", "-c", "sleep 0.3; exit 5"]);
+    let id = b.run_detached(&["--rm", "busybox", "sh", "-c", "sleep 1.5; exit 5"]);
     assert_eq!(b.ok(&["wait", &id]), "5\n");
     assert!(
         !b.container_dir(&id).exists(),

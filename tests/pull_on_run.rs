@@ -316,3 +316,33 @@ fn a_pull_that_fails_after_resolving_leaves_no_container_and_no_layer() {
         "a bad download is not kept"
     );
 }
+
+/// On a host without CA certificates (a bare Debian without `ca-certificates`), a pull is
+/// one clear error with exit 125, not a panic of the HTTP client: berth runs in a mount
+/// namespace of its own where /etc/ssl is an empty tmpfs.
+#[test]
+fn a_host_without_ca_certificates_gets_a_clear_error() {
+    let b = Berth::new();
+    let berth = b.cmd(&[]).get_program().to_owned();
+    let args: Vec<String> = b
+        .cmd(&["run", "--network", "none", "127.0.0.1:1/nowhere:1"])
+        .get_args()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let out = std::process::Command::new("unshare")
+        .args(["-m", "--propagation", "private", "sh", "-c"])
+        .arg(r#"mount -t tmpfs none /etc/ssl && exec "$0" "$@""#)
+        .arg(&berth)
+        .args(&args)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run unshare");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(125), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(
+        stderr.contains("cannot set up the registry client") && stderr.contains("ca-certificates"),
+        "{stderr}"
+    );
+    assert_eq!(b.ok(&["ps", "-aq"]), "");
+}

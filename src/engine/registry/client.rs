@@ -106,7 +106,23 @@ pub async fn oci_client(host: &str, opts: &RegistryOptions) -> Result<oci_client
         user_agent: concat!("berth/", env!("CARGO_PKG_VERSION")),
         ..Default::default()
     };
-    Ok(oci_client::Client::new(config))
+    // `Client::new` falls back to a default client when the config fails, and that one
+    // panics where no CA certificate is installed: take the error instead.
+    oci_client::Client::try_from(config).map_err(|e| setup_failed(&e))
+}
+
+/// A client that could not be built: the whole chain of causes (reqwest's own text is
+/// just "builder error"), with the usual reason on a bare host.
+fn setup_failed(e: &dyn std::error::Error) -> EngineError {
+    let mut why = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        why = format!("{why}: {s}");
+        source = s.source();
+    }
+    EngineError::Other(format!(
+        "cannot set up the registry client: {why} (is the ca-certificates package installed?)"
+    ))
 }
 
 /// The credentials saved for `host`, as `oci-client` takes them.
@@ -146,8 +162,7 @@ pub fn http_client(opts: &RegistryOptions) -> Result<reqwest::Client> {
         })?;
         b = b.add_root_certificate(cert);
     }
-    b.build()
-        .map_err(|e| EngineError::Other(format!("cannot set up the HTTP client: {e}")))
+    b.build().map_err(|e| setup_failed(&e))
 }
 
 #[cfg(test)]
