@@ -1,0 +1,48 @@
+//! What every request handler shares: the engine, the registry settings, attach clients
+//! waiting for their container to start, and the exit codes seen.
+
+use super::error::ApiError;
+use super::exits::Exits;
+use crate::engine::{Engine, RegistryOptions, Session, SessionInput};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use tokio::sync::oneshot;
+
+/// The service's shared state (cheap to clone).
+#[derive(Clone)]
+pub struct Api {
+    /// The engine on the service's state root.
+    pub engine: Engine,
+    /// Registry settings for pulls.
+    pub registries: RegistryOptions,
+    /// Exit codes of containers this service started or attached to.
+    pub exits: Exits,
+    /// Attach clients of containers not running yet: handed the session when the
+    /// container is started (`docker run` attaches before it starts).
+    pub pending: Arc<Mutex<HashMap<String, oneshot::Sender<Session>>>>,
+    /// Inputs of live attach sessions, for `resize`.
+    pub inputs: Arc<Mutex<HashMap<String, SessionInput>>>,
+}
+
+impl Api {
+    /// A new state over `engine`.
+    pub fn new(engine: Engine, registries: RegistryOptions) -> Api {
+        Api {
+            engine,
+            registries,
+            exits: Exits::default(),
+            pending: Arc::default(),
+            inputs: Arc::default(),
+        }
+    }
+
+    /// Runs an engine call on a blocking thread.
+    pub async fn blocking<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Engine) -> crate::engine::Result<T> + Send + 'static,
+    {
+        let engine = self.engine.clone();
+        Ok(tokio::task::spawn_blocking(move || f(&engine)).await??)
+    }
+}
