@@ -1,0 +1,270 @@
+//! The Docker Engine API served by `berth system service`, driven by the real docker CLI
+//! (Docker's 28.x client, or Debian's `docker.io`; its daemon is never used). Each test has
+//! its own state root and socket; the service is a child killed by pid at the end, also on
+//! failure. Containers run with `--network none` (no bridges outside a namespace).
+
+#[path = "common/container_harness.rs"]
+mod container_harness;
+#[path = "common/registry_harness.rs"]
+mod registry_harness;
+
+use container_harness::{Berth, Out};
+use registry_harness::Registry;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A running `berth system service` on a private socket.
+struct Service {
+    child: Child,
+    sock: PathBuf,
+    docker_config: PathBuf,
+}
+
+impl Service {
+    /// Starts the service for `b`'s root and waits until its socket answers.
+    fn start(b: &Berth) -> Service {
+        let dir = b.scratch("api");
+        let sock = dir.join("docker.sock");
+        let uri = format!("unix://{}", sock.display());
+        let child = b
+            .cmd(&["system", "service", "--time", "0", &uri])
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("spawn berth system service");
+        let s = Service {
+            child,
+            sock,
+            docker_config: b.scratch("docker-config"),
+        };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while std::os::unix::net::UnixStream::connect(&s.sock).is_err() {
+            assert!(Instant::now() < deadline, "the API socket never answered");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        s
+    }
+
+    /// Runs the docker CLI against the service.
+    fn docker(&self, args: &[&str]) -> Out {
+        let o = Command::new("docker")
+            .env("DOCKER_HOST", format!("unix://{}", self.sock.display()))
+            .env("DOCKER_CONFIG", &self.docker_config)
+            .env_remove("DOCKER_CONTEXT")
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .expect("run the docker CLI (scripts/test installs docker.io when it is missing)");
+        Out {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+
+    /// Runs the docker CLI and asserts it succeeded; its stdout.
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.docker(args);
+        assert_eq!(out.code, 0, "docker {args:?} failed: {out:?}");
+        out.stdout
+    }
+}
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        // Our own child, by pid.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn docker_version_info_ps_and_images_speak_to_berth() {
+    let b = Berth::new();
+    let s = Service::start(&b);
+    let v = s.ok(&[
+        "version",
+        "--format",
+        "{{.Server.APIVersion}} {{.Server.Os}}",
+    ]);
+    assert_eq!(v.trim(), "1.47 linux");
+    // The same counts as berth's own `info` (no containers yet).
+    let info = s.ok(&[
+        "info",
+        "--format",
+        "{{.Images}} {{.Containers}} {{.OSType}}",
+    ]);
+    let own = b.ok(&["info", "--format", "{{.Images}} {{.Containers}}"]);
+    assert_eq!(info.trim(), format!("{} linux", own.trim()));
+    assert!(info.ends_with(" 0 linux\n"), "{info}");
+    let ps = s.ok(&["ps", "-a"]);
+    assert_eq!(ps.lines().count(), 1, "only the header: {ps}");
+    assert!(ps.starts_with("CONTAINER ID"), "{ps}");
+    let images = s.ok(&["images", "--format", "{{.Repository}}:{{.Tag}}"]);
+    assert_eq!(images.trim(), "busybox:latest");
+    // Unknown objects are Docker's 404s ("No such container" in either client's words).
+    let gone = s.docker(&["rm", "nothing-here"]);
+    assert_ne!(gone.code, 0);
+    assert!(
+        gone.stderr.to_lowercase().contains("no such container"),
+        "{gone:?}"
+    );
+}
+
+#[test]
+fn docker_run_rm_prints_the_output_and_gives_the_exit_code() {
+    let b = Berth::new();
+    let s = Service::start(&b);
+    let out = s.docker(&["run", "--rm", "--network", "none", "busybox", "echo", "hi"]);
+    assert_eq!((out.code, out.stdout.as_str()), (0, "hi\n"), "{out:?}");
+    let out = s.docker(&[
+        "run",
+        "--rm",
+        "--network",
+        "none",
+        "busybox",
+        "sh",
+        "-c",
+        "echo oops >&2; exit 3",
+    ]);
+    assert_eq!(out.code, 3, "{out:?}");
+    assert!(
+        out.stderr.contains("oops"),
+        "stderr is demultiplexed: {out:?}"
+    );
+    // --rm: nothing is left, as berth's own CLI sees it.
+    let ps = b.ok(&["ps", "-aq"]);
+    assert_eq!(ps.trim(), "", "the --rm containers are gone");
+}
+
+#[test]
+fn docker_run_d_logs_inspect_stop_rm() {
+    let b = Berth::new();
+    let s = Service::start(&b);
+    let id = s.ok(&[
+        "run",
+        "-d",
+        "--name",
+        "web",
+        "--network",
+        "none",
+        "--label",
+        "tier=front",
+        "busybox",
+        "sh",
+        "-c",
+        "trap 'exit 0' TERM; echo out; echo err >&2; while true; do sleep 1; done",
+    ]);
+    let id = id.trim().to_string();
+    assert_eq!(id.len(), 64, "run -d prints the id: {id}");
+    assert_eq!(b.id_of("web"), id, "berth's own records see it");
+    b.wait_until("both lines in the log", Duration::from_secs(20), || {
+        let l = s.docker(&["logs", "web"]);
+        l.stdout == "out\n" && l.stderr == "err\n"
+    });
+    let status = s.ok(&["inspect", "--format", "{{.State.Status}}", "web"]);
+    assert_eq!(status.trim(), "running");
+    let ps = s.ok(&[
+        "ps",
+        "--filter",
+        "label=tier=front",
+        "--format",
+        "{{.Names}} {{.Status}}",
+    ]);
+    assert!(ps.starts_with("web Up"), "{ps}");
+    let ps = s.ok(&["ps", "--filter", "name=nomatch", "-q"]);
+    assert_eq!(ps.trim(), "");
+    // The last line only (stderr's), with its time.
+    let stamped = s.docker(&["logs", "-t", "--tail", "1", "web"]);
+    assert_eq!(stamped.stdout, "", "{stamped:?}");
+    assert!(
+        stamped.stderr.ends_with("Z err\n") && stamped.stderr.starts_with("20"),
+        "{stamped:?}"
+    );
+
+    assert_eq!(s.ok(&["stop", "web"]).trim(), "web");
+    let status = s.ok(&[
+        "inspect",
+        "--format",
+        "{{.State.Status}} {{.State.ExitCode}}",
+        "web",
+    ]);
+    assert_eq!(status.trim(), "exited 0");
+    assert_eq!(s.ok(&["rm", "web"]).trim(), "web");
+    assert_eq!(s.ok(&["ps", "-aq"]).trim(), "");
+    b.assert_no_leftovers(&id);
+}
+
+#[test]
+fn docker_rm_of_a_running_container_is_a_conflict_unless_forced() {
+    let b = Berth::new();
+    let s = Service::start(&b);
+    let id = s.ok(&["run", "-d", "--network", "none", "busybox", "sleep", "100"]);
+    let refused = s.docker(&["rm", id.trim()]);
+    assert_ne!(refused.code, 0, "{refused:?}");
+    assert!(
+        refused.stderr.contains("Error response from daemon"),
+        "{refused:?}"
+    );
+    s.ok(&["rm", "-f", id.trim()]);
+    assert_eq!(s.ok(&["ps", "-aq"]).trim(), "");
+}
+
+#[test]
+fn docker_pull_rmi_and_image_inspect_against_a_loopback_registry() {
+    let b = Berth::new();
+    let s = Service::start(&b);
+    let reg = Registry::plain();
+    let reference = format!("{}/api/busybox:v1", reg.host);
+    b.ok(&["tag", "busybox:latest", &reference]);
+    b.ok(&["push", &reference]);
+    let id = s.ok(&["image", "inspect", "--format", "{{.Id}}", "busybox:latest"]);
+
+    let removed = s.ok(&["rmi", &reference]);
+    assert!(
+        removed.contains(&format!("Untagged: {reference}")),
+        "{removed}"
+    );
+    let pulled = s.ok(&["pull", &reference]);
+    assert!(
+        pulled.contains("Status: Downloaded newer image for"),
+        "{pulled}"
+    );
+    let images = s.ok(&["images", "--format", "{{.Repository}}:{{.Tag}}"]);
+    assert!(images.contains(&reference), "{images}");
+    let again = s.ok(&["image", "inspect", "--format", "{{.Id}}", &reference]);
+    assert_eq!(again, id, "the pulled image is the pushed one");
+
+    let missing = s.docker(&["pull", &format!("{}/api/nothing:v1", reg.host)]);
+    assert_ne!(missing.code, 0, "{missing:?}");
+}
+
+#[test]
+fn tcp_is_refused_and_the_idle_service_exits_by_itself() {
+    let b = Berth::empty();
+    let out = b.run(&["system", "service", "tcp://127.0.0.1:2375"]);
+    assert_eq!(out.code, 125, "{out:?}");
+    assert!(out.stderr.contains("only on a unix socket"), "{out:?}");
+
+    let sock = b.scratch("idle").join("d.sock");
+    let uri = format!("unix://{}", sock.display());
+    let mut child = b
+        .cmd(&["system", "service", "--time", "1", &uri])
+        .spawn()
+        .expect("spawn");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let status = loop {
+        if let Some(st) = child.try_wait().expect("try_wait") {
+            break st;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the service did not exit after its idle time");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(status.success(), "{status:?}");
+    assert!(!sock.exists(), "the socket is removed on exit");
+}
