@@ -268,3 +268,71 @@ fn tcp_is_refused_and_the_idle_service_exits_by_itself() {
     assert!(status.success(), "{status:?}");
     assert!(!sock.exists(), "the socket is removed on exit");
 }
+
+#[test]
+fn docker_exec_gives_output_stdin_and_exit_code() {
+    let b = Berth::new();
+    let s = Service::start(&b);
+    let id = s.ok(&["run", "-d", "--network", "none", "busybox", "sleep", "100"]);
+    let id = id.trim();
+    let out = s.docker(&["exec", id, "sh", "-c", "echo in-exec; echo e >&2; exit 4"]);
+    assert_eq!(out.code, 4, "{out:?}");
+    assert_eq!(
+        (out.stdout.as_str(), out.stderr.as_str()),
+        ("in-exec\n", "e\n")
+    );
+    let mut child = Command::new("docker")
+        .env("DOCKER_HOST", format!("unix://{}", s.sock.display()))
+        .env("DOCKER_CONFIG", &s.docker_config)
+        .args(["exec", "-i", id, "cat"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("docker exec -i");
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().expect("stdin");
+        stdin.write_all(b"piped\n").expect("write stdin");
+    }
+    let out = child.wait_with_output().expect("wait");
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "piped\n");
+    s.ok(&["rm", "-f", id]);
+}
+
+#[test]
+fn docker_volume_and_network_commands_see_berths_objects() {
+    let b = Berth::new();
+    let s = Service::start(&b);
+    assert_eq!(s.ok(&["volume", "create", "data"]).trim(), "data");
+    assert_eq!(s.ok(&["volume", "ls", "-q"]).trim(), "data");
+    assert_eq!(
+        b.ok(&["volume", "ls", "-q"]).trim(),
+        "data",
+        "berth sees it"
+    );
+    let v = s.ok(&[
+        "volume",
+        "inspect",
+        "--format",
+        "{{.Name}} {{.Driver}}",
+        "data",
+    ]);
+    assert_eq!(v.trim(), "data local");
+    s.ok(&["volume", "rm", "data"]);
+    assert_eq!(s.ok(&["volume", "ls", "-q"]).trim(), "");
+    assert_ne!(s.docker(&["volume", "inspect", "data"]).code, 0);
+
+    let names = s.ok(&["network", "ls", "--format", "{{.Name}}"]);
+    let mut names: Vec<&str> = names.lines().collect();
+    names.sort();
+    assert_eq!(names, ["bridge", "host", "none"]);
+    let none = s.ok(&[
+        "network",
+        "inspect",
+        "--format",
+        "{{.Name}} {{.Driver}}",
+        "none",
+    ]);
+    assert_eq!(none.trim(), "none null");
+}

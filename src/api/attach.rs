@@ -4,26 +4,15 @@
 //! `docker run` attaches before it starts the container: such a client waits in
 //! `Api::pending` until `start` hands it the session of `Engine::start_attached`.
 
-use super::body::{Handled, full, multiplexed};
-use super::error::ApiError;
+use super::body::Handled;
+use super::hijack::{Streams, pump, switching};
 use super::route::Target;
 use super::state::Api;
-use crate::engine::{Frame, Session, Status};
-use bytes::Bytes;
+use crate::engine::{Session, Status};
+use hyper::Request;
 use hyper::body::Incoming;
-use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::sync::{mpsc, oneshot};
-
-/// Which streams the client asked for.
-#[derive(Debug, Clone, Copy)]
-struct Streams {
-    stdin: bool,
-    stdout: bool,
-    stderr: bool,
-    tty: bool,
-}
+use tokio::sync::oneshot;
 
 /// Where the session comes from: now (the container runs) or at its start.
 enum Source {
@@ -69,95 +58,10 @@ pub async fn attach(api: &Api, id: &str, t: &Target, mut req: Request<Incoming>)
                 Err(_) => return,
             },
         };
-        pump(&api, &full_id, session, io, streams).await;
+        let exits = api.exits.clone();
+        let key = full_id.clone();
+        let on_exit = move |code| exits.record(&key, code);
+        pump(&api, &full_id, session, io, streams, on_exit).await;
     });
-    let kind = if streams.tty {
-        "application/vnd.docker.raw-stream"
-    } else {
-        "application/vnd.docker.multiplexed-stream"
-    };
-    Response::builder()
-        .status(StatusCode::SWITCHING_PROTOCOLS)
-        .header("Connection", "Upgrade")
-        .header("Upgrade", "tcp")
-        .header("Content-Type", kind)
-        .body(full(Bytes::new()))
-        .map_err(|e| ApiError::internal(e.to_string()))
-}
-
-/// Moves bytes between the hijacked socket and the session until the process ends or
-/// the client hangs up; records the exit code for `wait`.
-async fn pump<S>(api: &Api, id: &str, mut session: Session, io: S, streams: Streams)
-where
-    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Send + 'static,
-{
-    let (mut rd, mut wr) = tokio::io::split(io);
-    let input = session.input();
-    if let Ok(mut m) = api.inputs.lock() {
-        m.insert(id.to_string(), input.clone());
-    }
-    let (out_tx, mut out_rx) = mpsc::channel::<Frame>(64);
-    let exits = api.exits.clone();
-    let key = id.to_string();
-    std::thread::spawn(move || {
-        while let Ok(Some(frame)) = session.recv() {
-            if let Frame::Exit(code) = frame {
-                exits.record(&key, code);
-                break;
-            }
-            if out_tx.blocking_send(frame).is_err() {
-                break;
-            }
-        }
-    });
-    let reader = streams.stdin.then(|| {
-        let input = input.clone();
-        tokio::spawn(async move {
-            let mut buf = vec![0u8; 32 * 1024];
-            loop {
-                match rd.read(&mut buf).await {
-                    Ok(0) | Err(_) => {
-                        let _ = input.close_stdin();
-                        break;
-                    }
-                    Ok(n) => {
-                        if input.send_input(&buf[..n]).is_err() {
-                            break;
-                        }
-                    }
-                }
-            }
-        })
-    });
-    while let Some(frame) = out_rx.recv().await {
-        let chunk = match frame {
-            Frame::Stdout(b) if streams.stdout => {
-                if streams.tty {
-                    Bytes::from(b)
-                } else {
-                    multiplexed(1, &b)
-                }
-            }
-            Frame::Stderr(b) if streams.stderr => {
-                if streams.tty {
-                    Bytes::from(b)
-                } else {
-                    multiplexed(2, &b)
-                }
-            }
-            _ => continue,
-        };
-        if wr.write_all(&chunk).await.is_err() {
-            break;
-        }
-        let _ = wr.flush().await;
-    }
-    let _ = wr.shutdown().await;
-    if let Some(r) = reader {
-        r.abort();
-    }
-    if let Ok(mut m) = api.inputs.lock() {
-        m.remove(id);
-    }
-    input.hang_up();
+    switching(streams.tty)
 }

@@ -4,7 +4,7 @@
 use super::body::{Reply, error};
 use super::error::ApiError;
 use super::state::Api;
-use super::{containers, images, system};
+use super::{containers, exec, images, networks, system, volumes};
 use hyper::body::Incoming;
 use hyper::{Method, Request};
 use std::collections::HashMap;
@@ -112,6 +112,20 @@ pub async fn handle(api: Api, req: Request<Incoming>) -> Reply {
             super::attach::attach(&api, id, &t, req).await
         }
         (&Method::POST, ["containers", id, "resize"]) => containers::resize(&api, id, &t).await,
+        (&Method::POST, ["containers", id, "exec"]) => {
+            exec::create(&api, id, req.into_body()).await
+        }
+        (&Method::POST, ["exec", id, "start"]) => exec::start(&api, id, req).await,
+        (&Method::GET, ["exec", id, "json"]) => exec::inspect(&api, id).await,
+        (&Method::POST, ["exec", id, "resize"]) => exec::resize(&api, id, &t).await,
+        (&Method::GET, ["networks"]) => networks::list(&api, &t).await,
+        (&Method::POST, ["networks", "create"]) => networks::create(&api, req.into_body()).await,
+        (&Method::GET, ["networks", id]) => networks::inspect(&api, id).await,
+        (&Method::DELETE, ["networks", id]) => networks::remove(&api, id).await,
+        (&Method::GET, ["volumes"]) => volumes::list(&api).await,
+        (&Method::POST, ["volumes", "create"]) => volumes::create(&api, req.into_body()).await,
+        (&Method::GET, ["volumes", name]) => volumes::inspect(&api, name).await,
+        (&Method::DELETE, ["volumes", name]) => volumes::remove(&api, name, &t).await,
         (&Method::GET, ["images", "json"]) => images::list(&api).await,
         (&Method::POST, ["images", "create"]) => super::pull::pull(&api, &t).await,
         (&Method::GET, ["images", name @ .., "json"]) if !name.is_empty() => {

@@ -82,7 +82,8 @@ pub async fn run(engine: Engine, opts: ServiceOptions) -> anyhow::Result<()> {
                 });
             }
             _ = tick.tick() => {
-                if !idle.is_zero() && activity.idle_for().is_some_and(|d| d >= idle) {
+                let quiet = api.hijacked.load(Ordering::SeqCst) == 0;
+                if !idle.is_zero() && quiet && activity.idle_for().is_some_and(|d| d >= idle) {
                     break;
                 }
             }

@@ -3,8 +3,9 @@
 
 use super::error::ApiError;
 use super::exits::Exits;
-use crate::engine::{Engine, RegistryOptions, Session, SessionInput};
+use crate::engine::{Engine, ExecRequest, RegistryOptions, Session, SessionInput};
 use std::collections::HashMap;
+use std::sync::atomic::AtomicUsize;
 use std::sync::{Arc, Mutex};
 use tokio::sync::oneshot;
 
@@ -20,8 +21,25 @@ pub struct Api {
     /// Attach clients of containers not running yet: handed the session when the
     /// container is started (`docker run` attaches before it starts).
     pub pending: Arc<Mutex<HashMap<String, oneshot::Sender<Session>>>>,
-    /// Inputs of live attach sessions, for `resize`.
+    /// Inputs of live attach and exec sessions (by container or exec id), for `resize`.
     pub inputs: Arc<Mutex<HashMap<String, SessionInput>>>,
+    /// Exec instances made by `POST /containers/{id}/exec`.
+    pub execs: Arc<Mutex<HashMap<String, ExecEntry>>>,
+    /// Hijacked connections open (attach, exec): the service is not idle while any is.
+    pub hijacked: Arc<AtomicUsize>,
+}
+
+/// An exec instance: what to run where, and what became of it.
+#[derive(Debug, Clone)]
+pub struct ExecEntry {
+    /// The container's full id.
+    pub container: String,
+    /// The process to start.
+    pub request: ExecRequest,
+    /// Whether it was started and has not ended.
+    pub running: bool,
+    /// Its exit code once it ended.
+    pub exit_code: Option<i32>,
 }
 
 impl Api {
@@ -33,6 +51,8 @@ impl Api {
             exits: Exits::default(),
             pending: Arc::default(),
             inputs: Arc::default(),
+            execs: Arc::default(),
+            hijacked: Arc::default(),
         }
     }
 
