@@ -336,3 +336,40 @@ fn docker_volume_and_network_commands_see_berths_objects() {
     ]);
     assert_eq!(none.trim(), "none null");
 }
+
+#[test]
+fn a_socket_activated_service_serves_the_socket_systemd_passes() {
+    let b = Berth::empty();
+    let sock = b.scratch("activated").join("d.sock");
+    // systemd's own tool: listens, then execs berth with LISTEN_FDS=1 on the first client.
+    let mut cmd = Command::new("systemd-socket-activate");
+    cmd.arg("-l")
+        .arg(&sock)
+        .arg(env!("CARGO_BIN_EXE_berth"))
+        .arg("--root")
+        .arg(b.root())
+        .arg("--config")
+        .arg(b.config_path())
+        .args(["system", "service", "--time", "0"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    let child = cmd
+        .spawn()
+        .expect("systemd-socket-activate (package systemd)");
+    let s = Service {
+        child,
+        sock: sock.clone(),
+        docker_config: b.scratch("docker-config"),
+    };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !sock.exists() {
+        assert!(
+            Instant::now() < deadline,
+            "systemd-socket-activate never listened"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let v = s.ok(&["version", "--format", "{{.Server.APIVersion}}"]);
+    assert_eq!(v.trim(), "1.47");
+    assert_eq!(s.ok(&["ps", "-aq"]).trim(), "");
+}
