@@ -3,81 +3,18 @@
 //! its own state root and socket; the service is a child killed by pid at the end, also on
 //! failure. Containers run with `--network none` (no bridges outside a namespace).
 
+#[path = "common/api_service.rs"]
+mod api_service;
 #[path = "common/container_harness.rs"]
-mod container_harness;
+mod harness;
 #[path = "common/registry_harness.rs"]
 mod registry_harness;
 
-use container_harness::{Berth, Out};
+use api_service::Service;
+use harness::Berth;
 use registry_harness::Registry;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-/// A running `berth system service` on a private socket.
-struct Service {
-    child: Child,
-    sock: PathBuf,
-    docker_config: PathBuf,
-}
-
-impl Service {
-    /// Starts the service for `b`'s root and waits until its socket answers.
-    fn start(b: &Berth) -> Service {
-        let dir = b.scratch("api");
-        let sock = dir.join("docker.sock");
-        let uri = format!("unix://{}", sock.display());
-        let child = b
-            .cmd(&["system", "service", "--time", "0", &uri])
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("spawn berth system service");
-        let s = Service {
-            child,
-            sock,
-            docker_config: b.scratch("docker-config"),
-        };
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while std::os::unix::net::UnixStream::connect(&s.sock).is_err() {
-            assert!(Instant::now() < deadline, "the API socket never answered");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        s
-    }
-
-    /// Runs the docker CLI against the service.
-    fn docker(&self, args: &[&str]) -> Out {
-        let o = Command::new("docker")
-            .env("DOCKER_HOST", format!("unix://{}", self.sock.display()))
-            .env("DOCKER_CONFIG", &self.docker_config)
-            .env_remove("DOCKER_CONTEXT")
-            .args(args)
-            .stdin(Stdio::null())
-            .output()
-            .expect("run the docker CLI (scripts/test installs docker.io when it is missing)");
-        Out {
-            code: o.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-        }
-    }
-
-    /// Runs the docker CLI and asserts it succeeded; its stdout.
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.docker(args);
-        assert_eq!(out.code, 0, "docker {args:?} failed: {out:?}");
-        out.stdout
-    }
-}
-
-impl Drop for Service {
-    fn drop(&mut self) {
-        // Our own child, by pid.
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 #[test]
 fn docker_version_info_ps_and_images_speak_to_berth() {
