@@ -173,6 +173,21 @@ fn docker_pull_rmi_and_image_inspect_against_a_loopback_registry() {
     let again = s.ok(&["image", "inspect", "--format", "{{.Id}}", &reference]);
     assert_eq!(again, id, "the pulled image is the pushed one");
 
+    // `docker run` of an image that is not here: create's 404, a pull, create again.
+    s.ok(&["rmi", &reference]);
+    let out = s.docker(&[
+        "run",
+        "--rm",
+        "--network",
+        "none",
+        &reference,
+        "echo",
+        "pulled",
+    ]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(out.stdout, "pulled\n");
+    assert!(out.stderr.contains("Unable to find image"), "{out:?}");
+
     let missing = s.docker(&["pull", &format!("{}/api/nothing:v1", reg.host)]);
     assert_ne!(missing.code, 0, "{missing:?}");
 }
@@ -309,4 +324,89 @@ fn a_socket_activated_service_serves_the_socket_systemd_passes() {
     let v = s.ok(&["version", "--format", "{{.Server.APIVersion}}"]);
     assert_eq!(v.trim(), "1.47");
     assert_eq!(s.ok(&["ps", "-aq"]).trim(), "");
+}
+
+#[test]
+fn docker_logs_follow_kill_wait_and_restart() {
+    let b = Berth::new();
+    let s = Service::start(&b);
+    let id = s.ok(&[
+        "run",
+        "-d",
+        "--network",
+        "none",
+        "busybox",
+        "sh",
+        "-c",
+        "echo a; sleep 1; echo b",
+    ]);
+    let id = id.trim();
+    // -f ends when the container does, with every line.
+    assert_eq!(s.ok(&["logs", "-f", id]), "a\nb\n");
+    assert_eq!(s.ok(&["wait", id]).trim(), "0");
+    s.ok(&["start", id]);
+    s.ok(&["kill", id]);
+    assert_eq!(s.ok(&["wait", id]).trim(), "137");
+    let again = s.docker(&["kill", id]);
+    assert_ne!(
+        again.code, 0,
+        "killing a stopped container fails: {again:?}"
+    );
+    s.ok(&["restart", "-t", "1", id]);
+    let st = s.ok(&["inspect", "--format", "{{.State.Status}}", id]);
+    assert_eq!(st.trim(), "running");
+    s.ok(&["rm", "-f", id]);
+}
+
+#[test]
+fn docker_run_it_gets_a_terminal() {
+    let b = Berth::new();
+    let s = Service::start(&b);
+    // script(1) gives the docker CLI a pty, as a user's terminal would.
+    let line = "docker run -it --rm --network none busybox sh -c 'tty; echo done'";
+    let out = Command::new("script")
+        .args(["-qec", line, "/dev/null"])
+        .env("DOCKER_HOST", format!("unix://{}", s.sock.display()))
+        .env("DOCKER_CONFIG", &s.docker_config)
+        .stdin(Stdio::null())
+        .output()
+        .expect("script (util-linux)");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{out:?}");
+    assert!(text.contains("/dev/pts/0"), "{text}");
+    assert!(
+        text.contains("done\r\n"),
+        "the tty's line endings: {text:?}"
+    );
+}
+
+#[test]
+fn bad_requests_get_dockers_json_errors() {
+    use std::io::{Read, Write};
+    let b = Berth::empty();
+    let s = Service::start(&b);
+    let ask = |req: &str| -> String {
+        let mut c = std::os::unix::net::UnixStream::connect(&s.sock).expect("connect");
+        c.write_all(req.as_bytes()).expect("write");
+        let mut out = String::new();
+        c.read_to_string(&mut out).expect("read");
+        out
+    };
+    let bad = ask(
+        "POST /v1.47/containers/create HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\
+         Content-Type: application/json\r\nContent-Length: 4\r\n\r\n{bad",
+    );
+    assert!(bad.starts_with("HTTP/1.1 400"), "{bad}");
+    assert!(bad.contains(r#"{"message":"invalid JSON"#), "{bad}");
+    let unknown = ask("GET /v1.47/no/such/thing HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assert!(unknown.starts_with("HTTP/1.1 404"), "{unknown}");
+    assert!(
+        unknown.contains(r#""message":"page not found"#),
+        "{unknown}"
+    );
+    let missing = ask("GET /containers/nope/json HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assert!(missing.starts_with("HTTP/1.1 404"), "{missing}");
+    let ping = ask("HEAD /_ping HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assert!(ping.starts_with("HTTP/1.1 200"), "{ping}");
+    assert!(ping.to_lowercase().contains("api-version: 1.47"), "{ping}");
 }
