@@ -51,13 +51,14 @@ pub async fn attach(api: &Api, id: &str, t: &Target, mut req: Request<Incoming>)
                 return;
             }
         };
+        // A client waiting for the start keeps the service from idling out.
+        api.activity.opened();
         let session = match source {
-            Source::Now(s) => s,
-            Source::AtStart(rx) => match rx.await {
-                Ok(s) => s,
-                Err(_) => return,
-            },
+            Source::Now(s) => Some(s),
+            Source::AtStart(rx) => rx.await.ok(),
         };
+        api.activity.closed();
+        let Some(session) = session else { return };
         let exits = api.exits.clone();
         let key = full_id.clone();
         let on_exit = move |code| exits.record(&key, code);

@@ -8,7 +8,6 @@ use super::state::Api;
 use crate::engine::{Frame, Session};
 use bytes::Bytes;
 use hyper::{Response, StatusCode};
-use std::sync::atomic::Ordering;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::mpsc;
 
@@ -53,7 +52,7 @@ pub async fn pump<S>(
 ) where
     S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Send + 'static,
 {
-    api.hijacked.fetch_add(1, Ordering::SeqCst);
+    api.activity.opened();
     let (mut rd, mut wr) = tokio::io::split(io);
     let input = session.input();
     if let Ok(mut m) = api.inputs.lock() {
@@ -121,5 +120,5 @@ pub async fn pump<S>(
         m.remove(id);
     }
     input.hang_up();
-    api.hijacked.fetch_sub(1, Ordering::SeqCst);
+    api.activity.closed();
 }

@@ -8,32 +8,8 @@ use crate::engine::Engine;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use tokio::net::UnixListener;
-
-/// Open connections and the time the last one closed.
-#[derive(Default)]
-struct Activity {
-    open: AtomicUsize,
-    last: std::sync::Mutex<Option<Instant>>,
-}
-
-impl Activity {
-    fn idle_for(&self) -> Option<Duration> {
-        if self.open.load(Ordering::SeqCst) > 0 {
-            return None;
-        }
-        self.last.lock().ok()?.map(|t| t.elapsed())
-    }
-    fn closed(&self) {
-        if let Ok(mut l) = self.last.lock() {
-            *l = Some(Instant::now());
-        }
-        self.open.fetch_sub(1, Ordering::SeqCst);
-    }
-}
 
 /// Serves until `opts.idle_secs` pass without an open connection (never when 0).
 pub async fn run(engine: Engine, opts: ServiceOptions) -> anyhow::Result<()> {
@@ -47,10 +23,7 @@ pub async fn run(engine: Engine, opts: ServiceOptions) -> anyhow::Result<()> {
     std_listener.set_nonblocking(true)?;
     let listener = UnixListener::from_std(std_listener)?;
     let api = Api::new(engine, opts.registries.clone());
-    let activity = Arc::new(Activity::default());
-    if let Ok(mut l) = activity.last.lock() {
-        *l = Some(Instant::now());
-    }
+    let activity = api.activity.clone();
     let idle = Duration::from_secs(opts.idle_secs);
     let mut tick = tokio::time::interval(Duration::from_millis(250));
     let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
@@ -64,7 +37,7 @@ pub async fn run(engine: Engine, opts: ServiceOptions) -> anyhow::Result<()> {
                         continue;
                     }
                 };
-                activity.open.fetch_add(1, Ordering::SeqCst);
+                activity.opened();
                 let api = api.clone();
                 let activity = activity.clone();
                 tokio::spawn(async move {
@@ -82,8 +55,7 @@ pub async fn run(engine: Engine, opts: ServiceOptions) -> anyhow::Result<()> {
                 });
             }
             _ = tick.tick() => {
-                let quiet = api.hijacked.load(Ordering::SeqCst) == 0;
-                if !idle.is_zero() && quiet && activity.idle_for().is_some_and(|d| d >= idle) {
+                if !idle.is_zero() && activity.idle_for().is_some_and(|d| d >= idle) {
                     break;
                 }
             }

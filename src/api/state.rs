@@ -5,8 +5,9 @@ use super::error::ApiError;
 use super::exits::Exits;
 use crate::engine::{Engine, ExecRequest, RegistryOptions, Session, SessionInput};
 use std::collections::HashMap;
-use std::sync::atomic::AtomicUsize;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 use tokio::sync::oneshot;
 
 /// The service's shared state (cheap to clone).
@@ -25,8 +26,46 @@ pub struct Api {
     pub inputs: Arc<Mutex<HashMap<String, SessionInput>>>,
     /// Exec instances made by `POST /containers/{id}/exec`.
     pub execs: Arc<Mutex<HashMap<String, ExecEntry>>>,
-    /// Hijacked connections open (attach, exec): the service is not idle while any is.
-    pub hijacked: Arc<AtomicUsize>,
+    /// Open connections, hijacked ones included: the idle timer of `--time`.
+    pub activity: Arc<Activity>,
+}
+
+/// Open connections (HTTP ones and hijacked attach/exec streams, which outlive their HTTP
+/// connection) and when the last one closed.
+#[derive(Debug)]
+pub struct Activity {
+    open: AtomicUsize,
+    last: Mutex<Instant>,
+}
+
+impl Default for Activity {
+    fn default() -> Self {
+        Activity {
+            open: AtomicUsize::new(0),
+            last: Mutex::new(Instant::now()),
+        }
+    }
+}
+
+impl Activity {
+    /// A connection or stream opened.
+    pub fn opened(&self) {
+        self.open.fetch_add(1, Ordering::SeqCst);
+    }
+    /// A connection or stream closed.
+    pub fn closed(&self) {
+        if let Ok(mut l) = self.last.lock() {
+            *l = Instant::now();
+        }
+        self.open.fetch_sub(1, Ordering::SeqCst);
+    }
+    /// How long nothing has been open; `None` while something is.
+    pub fn idle_for(&self) -> Option<Duration> {
+        if self.open.load(Ordering::SeqCst) > 0 {
+            return None;
+        }
+        self.last.lock().ok().map(|t| t.elapsed())
+    }
 }
 
 /// An exec instance: what to run where, and what became of it.
@@ -52,7 +91,7 @@ impl Api {
             pending: Arc::default(),
             inputs: Arc::default(),
             execs: Arc::default(),
-            hijacked: Arc::default(),
+            activity: Arc::default(),
         }
     }
 
