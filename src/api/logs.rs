@@ -74,7 +74,17 @@ pub async fn logs(api: &Api, id: &str, t: &Target) -> Handled {
     });
     let engine = api.engine.clone();
     let id = c.id().to_string();
+    let follow = opts.follow;
+    // Headers leave once the reader holds the log: at its first line or its end (a client
+    // such as docker-py removes the container right after the headers and reads later).
+    let (ready_tx, ready_rx) = tokio::sync::oneshot::channel::<()>();
+    let mut ready_tx = Some(ready_tx);
     tokio::task::spawn_blocking(move || {
+        let mut ready = || {
+            if let Some(r) = ready_tx.take() {
+                let _ = r.send(());
+            }
+        };
         let _ = engine.logs(&id, &opts, &mut |line| {
             if until.is_some_and(|u| line.timestamp().is_some_and(|t| t > u)) {
                 return false;
@@ -101,11 +111,20 @@ pub async fn logs(api: &Api, id: &str, t: &Target) -> Handled {
             } else {
                 multiplexed(kind, text.as_bytes())
             };
-            tx.blocking_send(chunk).is_ok()
+            let sent = tx.blocking_send(chunk).is_ok();
+            ready();
+            sent
         });
+        ready();
         drop(tx);
         let _ = done_tx.send(());
     });
+    if follow {
+        // A follower of a quiet container may wait long for a line: headers go anyway.
+        let _ = tokio::time::timeout(std::time::Duration::from_millis(500), ready_rx).await;
+    } else {
+        let _ = ready_rx.await;
+    }
     Ok(reply)
 }
 
