@@ -11,6 +11,7 @@ mod netns;
 use api_service::Service;
 use harness::Berth;
 use netns::NetNs;
+use std::time::Duration;
 
 #[test]
 fn docker_network_create_run_on_it_and_rm() {
@@ -47,6 +48,41 @@ fn docker_network_create_run_on_it_and_rm() {
     ]);
     assert_eq!(out.code, 0, "{out:?}");
     assert!(out.stdout.contains("inet 172.18.0."), "{out:?}");
+    // A published port (HostConfig.PortBindings), reached from the namespace's loopback.
+    s.ok(&[
+        "run",
+        "-d",
+        "--network",
+        "app",
+        "--name",
+        "web",
+        "-p",
+        "127.0.0.1:18080:80",
+        "-v",
+        "/etc:/site:ro",
+        "busybox",
+        "httpd",
+        "-f",
+        "-p",
+        "80",
+        "-h",
+        "/site",
+    ]);
+    let row = s.ok(&[
+        "ps",
+        "--format",
+        "{{.Names}} {{.Networks}} {{.Ports}} {{.Mounts}}",
+    ]);
+    assert_eq!(row.trim(), "web app 127.0.0.1:18080->80/tcp /etc", "{row}");
+    b.wait_until(
+        "the published port answers",
+        Duration::from_secs(20),
+        || {
+            let got = ns.host(&["busybox", "wget", "-qO-", "http://127.0.0.1:18080/hostname"]);
+            got.code == 0 && !got.stdout.is_empty()
+        },
+    );
+    s.ok(&["rm", "-f", "web"]);
     s.ok(&["network", "rm", "app"]);
     let names = s.ok(&["network", "ls", "--format", "{{.Name}}"]);
     assert!(!names.lines().any(|n| n == "app"), "{names}");

@@ -5,7 +5,7 @@ use super::body::{Handled, empty, ok_json};
 use super::error::ApiError;
 use super::route::Target;
 use super::state::Api;
-use crate::engine::{Container, Status, human};
+use crate::engine::{Container, MountKind, Status, human};
 use hyper::StatusCode;
 use serde_json::{Value, json};
 
@@ -48,8 +48,8 @@ fn passes(c: &Container, key: &str, value: &str) -> Result<bool, ApiError> {
     })
 }
 
-/// The list entry Docker gives for a container.
-fn summary(c: &Container) -> Value {
+/// The list entry Docker gives for a container; `networks`: its networks' names.
+fn summary(c: &Container, networks: &str) -> Value {
     let ports: Vec<Value> = c
         .config
         .net
@@ -61,6 +61,25 @@ fn summary(c: &Container) -> Value {
                 "PrivatePort": p.container_port,
                 "PublicPort": p.host_port,
                 "Type": p.protocol,
+            })
+        })
+        .collect();
+    let mounts: Vec<Value> = c
+        .config
+        .mounts
+        .iter()
+        .map(|m| {
+            let kind = match m.kind {
+                MountKind::Bind => "bind",
+                MountKind::Volume => "volume",
+                MountKind::Tmpfs => "tmpfs",
+            };
+            json!({
+                "Type": kind,
+                "Name": if kind == "volume" { m.source.as_str() } else { "" },
+                "Source": m.source,
+                "Destination": m.destination,
+                "RW": !m.read_only,
             })
         })
         .collect();
@@ -76,9 +95,20 @@ fn summary(c: &Container) -> Value {
         "State": c.state.status.as_str(),
         "Status": human::container_status(c),
         "HostConfig": { "NetworkMode": c.config.network_mode },
-        "NetworkSettings": { "Networks": {} },
-        "Mounts": [],
+        "NetworkSettings": { "Networks": networks_of(networks) },
+        "Mounts": mounts,
     })
+}
+
+/// `{"bridge": {}, "front": {}}` from `bridge,front`.
+fn networks_of(names: &str) -> Value {
+    Value::Object(
+        names
+            .split(',')
+            .filter(|n| !n.is_empty())
+            .map(|n| (n.to_string(), json!({})))
+            .collect(),
+    )
 }
 
 /// `GET /containers/json?all&filters&limit`.
@@ -90,7 +120,9 @@ pub async fn list(api: &Api, t: &Target) -> Handled {
         .and_then(|l| l.parse::<i64>().ok())
         .filter(|l| *l > 0)
         .map(|l| l as usize);
-    let mut cs = api.blocking(|e| e.containers()).await?;
+    let (mut cs, memberships) = api
+        .blocking(|e| Ok((e.containers()?, e.network_memberships())))
+        .await?;
     cs.sort_by_key(|c| std::cmp::Reverse(c.config.created));
     let mut out = Vec::new();
     for c in &cs {
@@ -112,7 +144,7 @@ pub async fn list(api: &Api, t: &Target) -> Handled {
             keep &= any;
         }
         if keep {
-            out.push(summary(c));
+            out.push(summary(c, &memberships.names_of(&c.config)));
         }
         if limit.is_some_and(|l| out.len() >= l) {
             break;
