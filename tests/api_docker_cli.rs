@@ -410,3 +410,51 @@ fn bad_requests_get_dockers_json_errors() {
     assert!(ping.starts_with("HTTP/1.1 200"), "{ping}");
     assert!(ping.to_lowercase().contains("api-version: 1.47"), "{ping}");
 }
+
+#[test]
+fn docker_pause_rename_top_tag_history_and_prune() {
+    let b = Berth::new();
+    let s = Service::start(&b);
+    s.ok(&[
+        "run",
+        "-d",
+        "--network",
+        "none",
+        "--name",
+        "t1",
+        "busybox",
+        "sleep",
+        "100",
+    ]);
+    let top = s.ok(&["top", "t1"]);
+    assert!(top.starts_with("UID") && top.contains("sleep 100"), "{top}");
+    s.ok(&["pause", "t1"]);
+    let st = s.ok(&["inspect", "--format", "{{.State.Status}}", "t1"]);
+    assert_eq!(st.trim(), "paused");
+    s.ok(&["unpause", "t1"]);
+    s.ok(&["rename", "t1", "t2"]);
+    assert_eq!(s.ok(&["ps", "--format", "{{.Names}}"]).trim(), "t2");
+    assert_eq!(b.ok(&["ps", "--format", "{{.Names}}"]).trim(), "t2");
+    s.ok(&["rm", "-f", "t2"]);
+
+    s.ok(&["tag", "busybox", "mybox:1"]);
+    let tags = s.ok(&["images", "--format", "{{.Repository}}:{{.Tag}}"]);
+    assert!(tags.lines().any(|l| l == "mybox:1"), "{tags}");
+    let hist = s.ok(&["history", "--format", "{{.Size}}", "mybox:1"]);
+    assert_eq!(hist.lines().count(), 1, "one layer: {hist}");
+
+    s.ok(&["run", "--network", "none", "busybox", "true"]);
+    let pruned = s.ok(&["container", "prune", "-f"]);
+    assert!(pruned.contains("Deleted Containers:"), "{pruned}");
+    assert_eq!(s.ok(&["ps", "-aq"]).trim(), "");
+    s.ok(&["volume", "create", "junk"]);
+    // `-a` came with API 1.42; older clients (docker.io 20.10) prune every unused volume.
+    let mut pruned = s.docker(&["volume", "prune", "-af"]);
+    if pruned.code != 0 && pruned.stderr.contains("unknown shorthand flag") {
+        pruned = s.docker(&["volume", "prune", "-f"]);
+    }
+    assert_eq!(pruned.code, 0, "{pruned:?}");
+    let pruned = pruned.stdout;
+    assert!(pruned.contains("junk"), "{pruned}");
+    s.ok(&["rmi", "mybox:1"]);
+}

@@ -279,3 +279,30 @@ pub async fn resize(api: &Api, id: &str, t: &Target) -> Handled {
     .await?;
     empty(StatusCode::OK)
 }
+
+/// `POST /containers/{id}/pause`.
+pub async fn pause(api: &Api, id: &str) -> Handled {
+    let id = id.to_string();
+    api.blocking(move |e| e.pause_container(&id)).await?;
+    empty(StatusCode::NO_CONTENT)
+}
+
+/// `POST /containers/{id}/unpause`.
+pub async fn unpause(api: &Api, id: &str) -> Handled {
+    let id = id.to_string();
+    api.blocking(move |e| e.unpause_container(&id)).await?;
+    empty(StatusCode::NO_CONTENT)
+}
+
+/// `POST /containers/{id}/rename?name=`.
+pub async fn rename(api: &Api, id: &str, t: &Target) -> Handled {
+    let name = t
+        .get("name")
+        .filter(|n| !n.is_empty())
+        .ok_or_else(|| ApiError::bad_request("rename needs a new name"))?
+        .to_string();
+    let id = id.to_string();
+    api.blocking(move |e| e.rename_container(&id, &name))
+        .await?;
+    empty(StatusCode::NO_CONTENT)
+}

@@ -1,9 +1,11 @@
 //! Images: list, inspect, remove. Pull (`POST /images/create`) is in `pull.rs`.
 
-use super::body::{Handled, ok_json};
+use super::body::{Handled, empty, ok_json};
+use super::error::ApiError;
 use super::route::Target;
 use super::state::Api;
 use crate::engine::{Image, Removed};
+use hyper::StatusCode;
 use serde_json::{Value, json};
 
 /// The list entry Docker gives for an image.
@@ -50,6 +52,41 @@ pub async fn remove(api: &Api, name: &str, t: &Target) -> Handled {
         .map(|r| match r {
             Removed::Untagged(s) => json!({ "Untagged": s }),
             Removed::Deleted(s) => json!({ "Deleted": s }),
+        })
+        .collect();
+    ok_json(&Value::Array(out))
+}
+
+/// `POST /images/{name}/tag?repo&tag`: 201.
+pub async fn tag(api: &Api, name: &str, t: &Target) -> Handled {
+    let repo = t
+        .get("repo")
+        .filter(|r| !r.is_empty())
+        .ok_or_else(|| ApiError::bad_request("tag needs a repository (repo=)"))?;
+    let target = match t.get("tag").filter(|s| !s.is_empty()) {
+        Some(tag) => format!("{repo}:{tag}"),
+        None => repo.to_string(),
+    };
+    let source = name.to_string();
+    api.blocking(move |e| e.tag_image(&source, &target)).await?;
+    empty(StatusCode::CREATED)
+}
+
+/// `GET /images/{name}/history`: newest layer first, as Docker lists them.
+pub async fn history(api: &Api, name: &str) -> Handled {
+    let name = name.to_string();
+    let rows = api.blocking(move |e| e.image_history(&name)).await?;
+    let out: Vec<Value> = rows
+        .iter()
+        .map(|r| {
+            json!({
+                "Id": r.id.clone().unwrap_or_else(|| "<missing>".into()),
+                "Created": r.created.map(|t| t.timestamp()).unwrap_or(0),
+                "CreatedBy": r.created_by,
+                "Tags": Value::Null,
+                "Size": r.size,
+                "Comment": r.comment,
+            })
         })
         .collect();
     ok_json(&Value::Array(out))

@@ -23,11 +23,13 @@ mod images;
 mod listen;
 mod logs;
 mod networks;
+mod prune;
 mod pull;
 mod route;
 mod server;
 mod state;
 mod system;
+mod top;
 mod volumes;
 mod wait;
 

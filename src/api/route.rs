@@ -4,7 +4,7 @@
 use super::body::{Reply, error};
 use super::error::ApiError;
 use super::state::Api;
-use super::{containers, exec, images, networks, system, volumes};
+use super::{containers, exec, images, networks, prune, system, volumes};
 use hyper::body::Incoming;
 use hyper::{Method, Request};
 use std::collections::HashMap;
@@ -15,6 +15,8 @@ pub struct Target {
     pub path: String,
     /// Query parameters, percent-decoded (a repeated key keeps the last value).
     pub query: HashMap<String, String>,
+    /// The API version of a `/v1.xx/` path (major, minor); `None` without a prefix.
+    pub version: Option<(u32, u32)>,
 }
 
 impl Target {
@@ -33,7 +35,23 @@ impl Target {
                     .collect()
             })
             .unwrap_or_default();
-        Target { path, query }
+        let version = uri
+            .path()
+            .strip_prefix("/v")
+            .and_then(|r| r.split('/').next())
+            .and_then(|v| v.split_once('.'))
+            .and_then(|(a, b)| Some((a.parse().ok()?, b.parse().ok()?)));
+        Target {
+            path,
+            query,
+            version,
+        }
+    }
+
+    /// Whether the client speaks an API older than `major.minor` (a path without a
+    /// version speaks the newest).
+    pub fn older_than(&self, major: u32, minor: u32) -> bool {
+        self.version.is_some_and(|v| v < (major, minor))
     }
 
     /// A query parameter.
@@ -112,6 +130,14 @@ pub async fn handle(api: Api, req: Request<Incoming>) -> Reply {
             super::attach::attach(&api, id, &t, req).await
         }
         (&Method::POST, ["containers", id, "resize"]) => containers::resize(&api, id, &t).await,
+        (&Method::POST, ["containers", id, "pause"]) => containers::pause(&api, id).await,
+        (&Method::POST, ["containers", id, "unpause"]) => containers::unpause(&api, id).await,
+        (&Method::POST, ["containers", id, "rename"]) => containers::rename(&api, id, &t).await,
+        (&Method::GET, ["containers", id, "top"]) => super::top::top(&api, id).await,
+        (&Method::POST, ["containers", "prune"]) => prune::containers(&api).await,
+        (&Method::POST, ["images", "prune"]) => prune::images(&api, &t).await,
+        (&Method::POST, ["volumes", "prune"]) => prune::volumes(&api, &t).await,
+        (&Method::POST, ["networks", "prune"]) => prune::networks(&api).await,
         (&Method::POST, ["containers", id, "exec"]) => {
             exec::create(&api, id, req.into_body()).await
         }
@@ -128,6 +154,12 @@ pub async fn handle(api: Api, req: Request<Incoming>) -> Reply {
         (&Method::DELETE, ["volumes", name]) => volumes::remove(&api, name, &t).await,
         (&Method::GET, ["images", "json"]) => images::list(&api).await,
         (&Method::POST, ["images", "create"]) => super::pull::pull(&api, &t).await,
+        (&Method::GET, ["images", name @ .., "history"]) if !name.is_empty() => {
+            images::history(&api, &name.join("/")).await
+        }
+        (&Method::POST, ["images", name @ .., "tag"]) if !name.is_empty() => {
+            images::tag(&api, &name.join("/"), &t).await
+        }
         (&Method::GET, ["images", name @ .., "json"]) if !name.is_empty() => {
             images::inspect(&api, &name.join("/")).await
         }
@@ -162,6 +194,8 @@ mod tests {
                 .expect("uri"),
         );
         assert_eq!(t.path, "/containers/json");
+        assert_eq!(t.version, Some((1, 47)));
+        assert!(t.older_than(1, 48) && !t.older_than(1, 42));
         assert!(t.flag("all"));
         assert_eq!(t.get("filters"), Some(r#"{"name":["a"]}"#));
     }
