@@ -12,7 +12,7 @@ use std::process::Command;
 
 /// The SDK calls; each prints one line the test checks.
 const SCRIPT: &str = r#"
-import docker, sys
+import docker, sys, time
 c = docker.DockerClient(base_url=sys.argv[1], version="auto")
 print("ping", c.ping(), c.version()["ApiVersion"])
 print("run", c.containers.run("busybox", ["echo", "hi"], network_mode="none", remove=True))
@@ -20,6 +20,10 @@ ct = c.containers.run("busybox", ["sh", "-c", "echo x; exec sleep 30"], network_
                       detach=True, name="py1", labels={"via": "sdk"})
 print("list", [x.name for x in c.containers.list(filters={"label": "via=sdk"})])
 print("status", c.containers.get("py1").attrs["State"]["Status"])
+for _ in range(200):  # its line is out before it is killed
+    if ct.logs():
+        break
+    time.sleep(0.1)
 ct.kill()
 print("wait", ct.wait()["StatusCode"])
 print("logs", ct.logs())
