@@ -458,3 +458,55 @@ fn docker_pause_rename_top_tag_history_and_prune() {
     assert!(pruned.contains("junk"), "{pruned}");
     s.ok(&["rmi", "mybox:1"]);
 }
+
+#[test]
+fn docker_events_replays_the_journal_with_filters() {
+    let b = Berth::new();
+    let s = Service::start(&b);
+    let secs = || {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("clock")
+            .as_secs()
+    };
+    let since = secs().to_string();
+    s.ok(&[
+        "run",
+        "--rm",
+        "--network",
+        "none",
+        "--name",
+        "ev1",
+        "busybox",
+        "true",
+    ]);
+    s.ok(&[
+        "run",
+        "--network",
+        "none",
+        "--name",
+        "ev2",
+        "busybox",
+        "true",
+    ]);
+    // Whole seconds: `until` one past now takes in everything recorded so far.
+    let until = (secs() + 1).to_string();
+    let window = ["events", "--since", &since, "--until", &until];
+    let actions = s.ok(&[
+        &window[..],
+        &["--filter", "container=ev1", "--format", "{{.Action}}"],
+    ]
+    .concat());
+    assert_eq!(actions, "create\nstart\ndie\ndestroy\n");
+    let starts = s.ok(&[
+        &window[..],
+        &[
+            "--filter",
+            "event=start",
+            "--format",
+            "{{.Actor.Attributes.name}}",
+        ],
+    ]
+    .concat());
+    assert_eq!(starts, "ev1\nev2\n");
+}

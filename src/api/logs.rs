@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Docker's `since`/`until`: Unix seconds, with an optional fraction.
-fn unix_time(s: &str) -> Result<DateTime<Utc>, ApiError> {
+pub fn unix_time(s: &str) -> Result<DateTime<Utc>, ApiError> {
     let bad = || ApiError::bad_request(format!("invalid time '{s}': expected Unix seconds"));
     let (secs, frac) = s.split_once('.').unwrap_or((s, "0"));
     let secs: i64 = secs.parse().map_err(|_| bad())?;

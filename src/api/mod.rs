@@ -16,6 +16,7 @@ mod body;
 mod containers;
 mod create;
 mod error;
+mod events;
 mod exec;
 mod exits;
 mod hijack;
