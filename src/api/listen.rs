@@ -36,7 +36,7 @@ pub enum ListenError {
 }
 
 /// The socket path of a `unix://` URI.
-pub fn socket_path(uri: &str) -> Result<PathBuf, ListenError> {
+fn socket_path(uri: &str) -> Result<PathBuf, ListenError> {
     if uri.starts_with("tcp://") || uri.starts_with("http://") || uri.starts_with("https://") {
         return Err(ListenError::Tcp(uri.to_string()));
     }
@@ -46,22 +46,50 @@ pub fn socket_path(uri: &str) -> Result<PathBuf, ListenError> {
     }
 }
 
+/// Where the service listens, and the socket file it made (removed on exit; none when
+/// systemd passed the socket).
+pub struct Listening {
+    /// The listening socket.
+    pub listener: std::os::unix::net::UnixListener,
+    /// The socket file this process bound.
+    pub made: Option<PathBuf>,
+}
+
+/// The socket systemd passed, else a new one bound at `uri` (default [`DEFAULT_URI`]).
+/// Call it before any thread exists (it clears systemd's variables).
+pub fn open(uri: Option<&str>) -> Result<Listening, ListenError> {
+    if let Some(listener) = activated() {
+        return Ok(Listening {
+            listener,
+            made: None,
+        });
+    }
+    let path = socket_path(uri.unwrap_or(DEFAULT_URI))?;
+    Ok(Listening {
+        listener: bind(&path)?,
+        made: Some(path),
+    })
+}
+
 /// The listener systemd passed, when this process is the one it was meant for.
-pub fn activated() -> Option<std::os::unix::net::UnixListener> {
+fn activated() -> Option<std::os::unix::net::UnixListener> {
     let pid: u32 = std::env::var("LISTEN_PID").ok()?.parse().ok()?;
     let fds: i32 = std::env::var("LISTEN_FDS").ok()?.parse().ok()?;
     if pid != std::process::id() || fds < 1 {
         return None;
     }
     // Children (shims) must not take the socket for theirs.
-    // SAFETY: single-threaded at this point (before the runtime is built).
+    // SAFETY: `open` runs before the runtime (or any other thread) exists.
     unsafe {
         std::env::remove_var("LISTEN_PID");
         std::env::remove_var("LISTEN_FDS");
         std::env::remove_var("LISTEN_FDNAMES");
     }
+    // SAFETY: systemd's protocol: fd 3 is open in this process (checked by LISTEN_PID).
+    let fd = unsafe { std::os::fd::BorrowedFd::borrow_raw(LISTEN_FDS_START) };
+    // Not inherited by the shims this service starts.
     let _ = nix::fcntl::fcntl(
-        unsafe { std::os::fd::BorrowedFd::borrow_raw(LISTEN_FDS_START) },
+        fd,
         nix::fcntl::FcntlArg::F_SETFD(nix::fcntl::FdFlag::FD_CLOEXEC),
     );
     // SAFETY: systemd's protocol: fd 3 is a listening socket handed to this process.
@@ -70,7 +98,7 @@ pub fn activated() -> Option<std::os::unix::net::UnixListener> {
 
 /// Binds the socket at `path`: its directory made if missing, a stale socket file
 /// replaced (a live one refused), mode 0660.
-pub fn bind(path: &Path) -> Result<std::os::unix::net::UnixListener, ListenError> {
+fn bind(path: &Path) -> Result<std::os::unix::net::UnixListener, ListenError> {
     let io = |source| ListenError::Io {
         path: path.to_path_buf(),
         source,

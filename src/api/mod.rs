@@ -51,9 +51,11 @@ pub struct ServiceOptions {
 
 /// Serves the Docker Engine API until the idle time passes (or forever); the exit code.
 pub fn serve(engine: Engine, opts: ServiceOptions) -> anyhow::Result<i32> {
+    // Before any thread exists: taking systemd's socket clears its variables.
+    let listening = listen::open(opts.uri.as_deref())?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(server::run(engine, opts))?;
+    runtime.block_on(server::run(engine, opts, listening))?;
     Ok(0)
 }

@@ -2,7 +2,7 @@
 //! and the idle timer of `--time`.
 
 use super::ServiceOptions;
-use super::listen::{DEFAULT_URI, activated, bind, socket_path};
+use super::listen::Listening;
 use super::state::Api;
 use crate::engine::Engine;
 use hyper::server::conn::http1;
@@ -12,14 +12,11 @@ use std::time::Duration;
 use tokio::net::UnixListener;
 
 /// Serves until `opts.idle_secs` pass without an open connection (never when 0).
-pub async fn run(engine: Engine, opts: ServiceOptions) -> anyhow::Result<()> {
-    let (std_listener, path) = match activated() {
-        Some(l) => (l, None),
-        None => {
-            let path = socket_path(opts.uri.as_deref().unwrap_or(DEFAULT_URI))?;
-            (bind(&path)?, Some(path))
-        }
-    };
+pub async fn run(engine: Engine, opts: ServiceOptions, listening: Listening) -> anyhow::Result<()> {
+    let Listening {
+        listener: std_listener,
+        made: path,
+    } = listening;
     std_listener.set_nonblocking(true)?;
     let listener = UnixListener::from_std(std_listener)?;
     let api = Api::new(engine, opts.registries.clone());
