@@ -510,3 +510,34 @@ fn docker_events_replays_the_journal_with_filters() {
     .concat());
     assert_eq!(starts, "ev1\nev2\n");
 }
+
+#[test]
+fn docker_stats_no_stream_reads_the_container() {
+    let b = Berth::new();
+    let s = Service::start(&b);
+    s.ok(&[
+        "run",
+        "-d",
+        "--network",
+        "none",
+        "--name",
+        "st",
+        "-m",
+        "64m",
+        "busybox",
+        "sleep",
+        "100",
+    ]);
+    let row = s.ok(&[
+        "stats",
+        "--no-stream",
+        "--format",
+        "{{.Name}} {{.PIDs}} {{.MemUsage}}",
+        "st",
+    ]);
+    assert!(
+        row.starts_with("st 1 ") && row.trim_end().ends_with("/ 64MiB"),
+        "{row}"
+    );
+    s.ok(&["rm", "-f", "st"]);
+}

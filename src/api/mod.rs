@@ -29,6 +29,7 @@ mod pull;
 mod route;
 mod server;
 mod state;
+mod stats;
 mod system;
 mod top;
 mod volumes;

@@ -135,6 +135,7 @@ pub async fn handle(api: Api, req: Request<Incoming>) -> Reply {
         (&Method::POST, ["containers", id, "unpause"]) => containers::unpause(&api, id).await,
         (&Method::POST, ["containers", id, "rename"]) => containers::rename(&api, id, &t).await,
         (&Method::GET, ["containers", id, "top"]) => super::top::top(&api, id).await,
+        (&Method::GET, ["containers", id, "stats"]) => super::stats::stats(&api, id, &t).await,
         (&Method::POST, ["containers", "prune"]) => prune::containers(&api).await,
         (&Method::POST, ["images", "prune"]) => prune::images(&api, &t).await,
         (&Method::POST, ["volumes", "prune"]) => prune::volumes(&api, &t).await,
