@@ -1,9 +1,10 @@
 //! The `berth` binary, and its one bootstrap: argv is parsed once here and goes to the shim
 //! (`berth __shim`, the per-container supervisor re-executed by the engine), the dashboard
-//! (no command) or the Docker-compatible CLI. Both front ends get their engine from
-//! `berth::bootstrap::open`.
+//! (no command), the Docker Engine API (`berth system service`) or the Docker-compatible
+//! CLI. Every front end gets its engine from `berth::bootstrap::open`.
 
-use berth::{bootstrap, cli, tui};
+use berth::cli::{Command, system::SystemCommand};
+use berth::{api, bootstrap, cli, tui};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -31,6 +32,15 @@ fn front_end(args: &[String]) -> i32 {
     bootstrap::exit_code(opened.and_then(|setup| match parsed.command {
         // `berth --root DIR` with no command: the dashboard on DIR.
         None => tui::run(setup.engine, &setup.config, &setup.config_path).map(|()| 0),
+        // `berth system service`: the Docker Engine API, the third front end.
+        Some(Command::System(SystemCommand::Service(a))) => api::serve(
+            setup.engine,
+            api::ServiceOptions {
+                uri: a.uri,
+                idle_secs: a.time,
+                registries: setup.config.registries.clone(),
+            },
+        ),
         Some(command) => {
             let ctx = cli::Ctx {
                 engine: setup.engine,

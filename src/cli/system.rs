@@ -1,4 +1,4 @@
-//! System commands: version, info, system info.
+//! System commands: version, info, system info (and the flags of `system service`).
 //!
 //! Both print Docker's layout; `--format` sees the same field names Docker's templates use
 //! (`{{.Client.Version}}`, `{{.ServerVersion}}`, `{{.Containers}}`, `{{json .}}`).
@@ -25,6 +25,19 @@ pub enum SystemCommand {
     /// start those with restart policy always or unless-stopped (run once by the
     /// berth-restart.service systemd unit).
     Boot,
+    /// Serve the Docker Engine API on a unix socket (for the docker CLI and SDKs).
+    Service(ServiceArgs),
+}
+
+/// `berth system service [--time SECONDS] [URI]` (podman's shape). The binary's `main`
+/// runs it (the API is a front end of its own, not a CLI command).
+#[derive(Debug, Args)]
+pub struct ServiceArgs {
+    /// Seconds without a client before the service exits (0: never).
+    #[arg(short, long, default_value_t = 5)]
+    pub time: u64,
+    /// Where to listen (default unix:///run/berth/docker.sock).
+    pub uri: Option<String>,
 }
 
 /// `berth version`
@@ -54,6 +67,9 @@ pub fn dispatch(ctx: &Ctx, cmd: SystemCommand) -> anyhow::Result<i32> {
         SystemCommand::Prune(a) => super::disk::prune(ctx, a),
         SystemCommand::Events(a) => super::events::events(ctx, a),
         SystemCommand::Boot => boot(ctx),
+        SystemCommand::Service(_) => {
+            anyhow::bail!("'system service' is run by the berth binary itself, not the CLI")
+        }
     }
 }
 

@@ -1,0 +1,62 @@
+//! `berth system service`: the Docker Engine API on a unix socket, a third front end over
+//! the engine facade beside the CLI and the dashboard.
+//!
+//! It is a thin translator: each request becomes `Engine` calls (run on blocking threads,
+//! since the engine is synchronous) and the answer is Docker's JSON, Docker's multiplexed
+//! stream or Docker's JSON progress stream. It keeps no state of its own beyond the
+//! connections it serves: containers are owned by their shims and keep running when the
+//! service exits, and `berth ps` sees what API clients made.
+//!
+//! The server is hyper 1 (with hyper-util's tokio glue) on tokio's `UnixListener`, routed by
+//! hand in `route.rs`: the routes are a match on path segments, and the hijacked `attach`
+//! connection is hyper's own upgrade (what axum would hand us too), so no router crate.
+
+mod attach;
+mod body;
+mod containers;
+mod create;
+mod error;
+mod events;
+mod exec;
+mod exits;
+mod hijack;
+mod images;
+mod listen;
+mod logs;
+mod networks;
+mod prune;
+mod pull;
+mod route;
+mod server;
+mod state;
+mod stats;
+mod system;
+mod top;
+mod volumes;
+mod wait;
+
+pub use listen::{DEFAULT_URI, ListenError};
+
+use crate::engine::{Engine, RegistryOptions};
+
+/// What `berth system service` was asked for.
+#[derive(Debug, Clone)]
+pub struct ServiceOptions {
+    /// Where to listen: `unix:///path` (default [`DEFAULT_URI`]).
+    pub uri: Option<String>,
+    /// Idle seconds (no open connection) before the service exits; 0: never.
+    pub idle_secs: u64,
+    /// Registry settings for pulls (the configuration's `registries:`).
+    pub registries: RegistryOptions,
+}
+
+/// Serves the Docker Engine API until the idle time passes (or forever); the exit code.
+pub fn serve(engine: Engine, opts: ServiceOptions) -> anyhow::Result<i32> {
+    // Before any thread exists: taking systemd's socket clears its variables.
+    let listening = listen::open(opts.uri.as_deref())?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(server::run(engine, opts, listening))?;
+    Ok(0)
+}

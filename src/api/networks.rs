@@ -1,0 +1,110 @@
+//! Networks: list, inspect, create, remove, with Docker's documents (`network_document`
+//! is what `berth network inspect` prints).
+
+use super::body::{Handled, empty, json, ok_json};
+use super::containers::filters;
+use super::create::read_json;
+use super::route::Target;
+use super::state::Api;
+use crate::engine::NetworkCreateOptions;
+use hyper::StatusCode;
+use hyper::body::Incoming;
+use serde::Deserialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// `GET /networks?filters` (name, id, driver).
+pub async fn list(api: &Api, t: &Target) -> Handled {
+    let filters = filters(t)?;
+    let docs = api
+        .blocking(|e| {
+            e.networks()?
+                .iter()
+                .map(|n| e.network_document(&n.id))
+                .collect::<crate::engine::Result<Vec<Value>>>()
+        })
+        .await?;
+    let keep = |d: &Value| {
+        let s = |k: &str| d[k].as_str().unwrap_or_default().to_string();
+        let mut keys: Vec<&str> = filters.iter().map(|(k, _)| k.as_str()).collect();
+        keys.dedup();
+        keys.iter().all(|key| {
+            filters
+                .iter()
+                .filter(|(k, _)| k == key)
+                .any(|(_, v)| match *key {
+                    "name" => s("Name").contains(v.as_str()),
+                    "id" => s("Id").starts_with(v.as_str()),
+                    "driver" => s("Driver") == *v,
+                    _ => true,
+                })
+        })
+    };
+    ok_json(&Value::Array(docs.into_iter().filter(keep).collect()))
+}
+
+/// `GET /networks/{id}`.
+pub async fn inspect(api: &Api, id: &str) -> Handled {
+    let id = id.to_string();
+    let doc = api.blocking(move |e| e.network_document(&id)).await?;
+    ok_json(&doc)
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+struct CreateBody {
+    name: String,
+    driver: Option<String>,
+    internal: Option<bool>,
+    labels: Option<BTreeMap<String, String>>,
+    options: Option<BTreeMap<String, String>>,
+    #[serde(rename = "IPAM")]
+    ipam: Option<Ipam>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+struct Ipam {
+    config: Option<Vec<IpamConfig>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+struct IpamConfig {
+    subnet: Option<String>,
+    gateway: Option<String>,
+    #[serde(rename = "IPRange")]
+    ip_range: Option<String>,
+}
+
+/// `POST /networks/create`: 201 with the id.
+pub async fn create(api: &Api, body: Incoming) -> Handled {
+    let b: CreateBody = read_json(body).await?;
+    let pool = b
+        .ipam
+        .and_then(|i| i.config)
+        .and_then(|c| c.into_iter().next())
+        .unwrap_or_default();
+    let opts = NetworkCreateOptions {
+        name: b.name,
+        driver: b.driver.filter(|d| !d.is_empty()),
+        subnet: pool.subnet.filter(|s| !s.is_empty()),
+        gateway: pool.gateway.filter(|s| !s.is_empty()),
+        ip_range: pool.ip_range.filter(|s| !s.is_empty()),
+        internal: b.internal.unwrap_or(false),
+        labels: b.labels.unwrap_or_default(),
+        options: b.options.unwrap_or_default(),
+    };
+    let n = api.blocking(move |e| e.create_network(&opts)).await?;
+    Ok(json(
+        StatusCode::CREATED,
+        &serde_json::json!({ "Id": n.id, "Warning": "" }),
+    ))
+}
+
+/// `DELETE /networks/{id}`.
+pub async fn remove(api: &Api, id: &str) -> Handled {
+    let id = id.to_string();
+    api.blocking(move |e| e.remove_network(&id)).await?;
+    empty(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,95 @@
+//! `berth system service` as a child of a test, on a private socket, and the docker CLI
+//! pointed at it (`DOCKER_HOST`, a private `DOCKER_CONFIG`). Killed by pid when dropped.
+
+#![allow(dead_code)]
+
+use super::harness::{Berth, Out};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A running `berth system service` on a private socket.
+pub struct Service {
+    /// The service process (ours, killed by pid on drop).
+    pub child: Child,
+    /// Its socket.
+    pub sock: PathBuf,
+    /// The docker CLI's config directory (private to the test).
+    pub docker_config: PathBuf,
+}
+
+impl Service {
+    /// Starts the service for `b`'s root and waits until its socket answers.
+    pub fn start(b: &Berth) -> Service {
+        Service::start_in(b, None)
+    }
+
+    /// [`Service::start`] inside network namespace `netns` (a path under /run/netns), for
+    /// tests that make bridges.
+    pub fn start_in(b: &Berth, netns: Option<&Path>) -> Service {
+        let dir = b.scratch("api");
+        let sock = dir.join("docker.sock");
+        let uri = format!("unix://{}", sock.display());
+        let berth = b.cmd(&["system", "service", "--time", "0", &uri]);
+        let mut cmd = match netns {
+            // nsenter execs berth (no fork for a network namespace): the child is berth.
+            Some(ns) => {
+                let mut c = Command::new("nsenter");
+                c.arg(format!("--net={}", ns.display()))
+                    .arg(berth.get_program())
+                    .args(berth.get_args());
+                c
+            }
+            None => berth,
+        };
+        let child = cmd
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("spawn berth system service");
+        let s = Service {
+            child,
+            sock,
+            docker_config: b.scratch("docker-config"),
+        };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while std::os::unix::net::UnixStream::connect(&s.sock).is_err() {
+            assert!(Instant::now() < deadline, "the API socket never answered");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        s
+    }
+
+    /// Runs the docker CLI against the service.
+    pub fn docker(&self, args: &[&str]) -> Out {
+        let o = Command::new("docker")
+            .env("DOCKER_HOST", format!("unix://{}", self.sock.display()))
+            .env("DOCKER_CONFIG", &self.docker_config)
+            .env_remove("DOCKER_CONTEXT")
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .expect("run the docker CLI (scripts/test installs docker.io when it is missing)");
+        Out {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+
+    /// Runs the docker CLI and asserts it succeeded; its stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.docker(args);
+        assert_eq!(out.code, 0, "docker {args:?} failed: {out:?}");
+        out.stdout
+    }
+}
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        // Our own child, by pid.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
