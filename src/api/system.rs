@@ -69,32 +69,5 @@ pub async fn version(api: &Api) -> Handled {
 /// `GET /info`: the counts and the host, with Docker's field names.
 pub async fn info(api: &Api) -> Handled {
     let info = api.blocking(|e| e.info()).await?;
-    let host = &info.host;
-    ok_json(&json!({
-        "ID": "",
-        "Containers": info.containers,
-        "ContainersRunning": info.running,
-        "ContainersPaused": info.paused,
-        "ContainersStopped": info.stopped,
-        "Images": info.images,
-        "Driver": host.storage_driver,
-        "LoggingDriver": "json-file",
-        "CgroupDriver": "cgroupfs",
-        "CgroupVersion": host.cgroup_version,
-        "KernelVersion": host.kernel_version,
-        "OperatingSystem": host.operating_system,
-        "OSType": "linux",
-        "Architecture": host.architecture,
-        "NCPU": host.ncpu,
-        "MemTotal": host.mem_total,
-        "Name": host.hostname,
-        "DockerRootDir": info.root.to_string_lossy(),
-        "ServerVersion": env!("CARGO_PKG_VERSION"),
-        "IndexServerAddress": "https://index.docker.io/v1/",
-        "Plugins": { "Volume": ["local"], "Network": ["bridge", "host", "none"], "Log": ["json-file"] },
-        "SecurityOptions": ["name=seccomp,profile=builtin"],
-        "Swarm": { "LocalNodeState": "inactive" },
-        "Debug": false,
-        "ExperimentalBuild": false,
-    }))
+    ok_json(&info.docker_document())
 }

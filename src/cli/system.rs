@@ -164,34 +164,9 @@ pub fn version(_ctx: &Ctx, a: VersionArgs) -> anyhow::Result<i32> {
     Ok(0)
 }
 
-/// How many images the store holds: distinct targets of `images/index.json` (a map of
-/// references, or an OCI index with `manifests`). The one place that counts images.
+/// Docker's `info` document, for `--format` and the table.
 fn info_value(ctx: &Ctx) -> anyhow::Result<Value> {
-    let info = ctx.engine.info()?;
-    let host = &info.host;
-    Ok(json!({
-        "ID": "",
-        "Containers": info.containers,
-        "ContainersRunning": info.running,
-        "ContainersPaused": info.paused,
-        "ContainersStopped": info.stopped,
-        "Images": info.images,
-        "Driver": host.storage_driver,
-        "LoggingDriver": "json-file",
-        "CgroupDriver": "cgroupfs",
-        "CgroupVersion": host.cgroup_version,
-        "KernelVersion": host.kernel_version,
-        "OperatingSystem": host.operating_system,
-        "OSType": "linux",
-        "Architecture": host.architecture,
-        "NCPU": host.ncpu,
-        "MemTotal": host.mem_total,
-        "Name": host.hostname,
-        "DockerRootDir": info.root.to_string_lossy(),
-        "ServerVersion": env!("CARGO_PKG_VERSION"),
-        "Debug": false,
-        "ExperimentalBuild": false,
-    }))
+    Ok(ctx.engine.info()?.docker_document())
 }
 
 /// `berth info`

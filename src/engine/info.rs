@@ -69,6 +69,45 @@ pub struct SystemInfo {
     pub host: HostInfo,
 }
 
+impl SystemInfo {
+    /// The document Docker's `GET /info` returns (field names and shapes as Docker's):
+    /// what `berth info --format` reads and what the Engine API serves.
+    pub fn docker_document(&self) -> Value {
+        let host = &self.host;
+        serde_json::json!({
+            "ID": "",
+            "Containers": self.containers,
+            "ContainersRunning": self.running,
+            "ContainersPaused": self.paused,
+            "ContainersStopped": self.stopped,
+            "Images": self.images,
+            "Driver": host.storage_driver,
+            "LoggingDriver": "json-file",
+            "CgroupDriver": "cgroupfs",
+            "CgroupVersion": host.cgroup_version,
+            "KernelVersion": host.kernel_version,
+            "OperatingSystem": host.operating_system,
+            "OSType": "linux",
+            "Architecture": host.architecture,
+            "NCPU": host.ncpu,
+            "MemTotal": host.mem_total,
+            "Name": host.hostname,
+            "DockerRootDir": self.root.to_string_lossy(),
+            "ServerVersion": env!("CARGO_PKG_VERSION"),
+            "IndexServerAddress": "https://index.docker.io/v1/",
+            "Plugins": {
+                "Volume": ["local"],
+                "Network": ["bridge", "host", "none"],
+                "Log": ["json-file"],
+            },
+            "SecurityOptions": ["name=seccomp,profile=builtin"],
+            "Swarm": { "LocalNodeState": "inactive" },
+            "Debug": false,
+            "ExperimentalBuild": false,
+        })
+    }
+}
+
 impl Engine {
     /// What `berth info` shows.
     pub fn info(&self) -> Result<SystemInfo> {
