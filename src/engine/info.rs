@@ -139,27 +139,9 @@ fn uname() -> (String, String, String) {
     }
 }
 
+/// Images in the store, dangling ones included (as Docker's `info` counts them).
 fn count_images(paths: &Paths) -> usize {
-    let path = paths.images().join("index.json");
-    let Ok(doc) = crate::engine::store::read_json::<Value>(&path) else {
-        return 0;
-    };
-    let mut targets: Vec<String> = match &doc {
-        Value::Object(o) if o.get("manifests").is_some_and(Value::is_array) => o["manifests"]
-            .as_array()
-            .map(|m| {
-                m.iter()
-                    .map(|d| d["digest"].as_str().unwrap_or_default().to_string())
-                    .collect()
-            })
-            .unwrap_or_default(),
-        Value::Object(o) => o.values().map(|v| v.to_string()).collect(),
-        Value::Array(a) => a.iter().map(Value::to_string).collect(),
-        _ => Vec::new(),
-    };
-    targets.sort();
-    targets.dedup();
-    targets.len()
+    crate::engine::image::index::Index::load(paths).map_or(0, |index| index.images.len())
 }
 
 fn os_release() -> String {
