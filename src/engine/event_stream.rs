@@ -161,15 +161,31 @@ impl Engine {
 mod tests {
     use super::*;
     use crate::engine::EngineOptions;
+    use crate::engine::events::{EventAction, EventType};
 
     #[test]
     fn a_stream_replays_matching_events_since_and_ends_at_until() {
         let dir = tempfile::tempdir().expect("tempdir");
         let engine = Engine::open(dir.path(), EngineOptions::default()).expect("open");
         let before = Utc::now();
-        engine.emit("container", "start", "aaa", &[("name", "web")]);
-        engine.emit("network", "create", "nnn", &[("name", "front")]);
-        engine.emit("container", "die", "bbb", &[("name", "db")]);
+        engine.emit(
+            EventType::Container,
+            EventAction::Start,
+            "aaa",
+            &[("name", "web")],
+        );
+        engine.emit(
+            EventType::Network,
+            EventAction::Create,
+            "nnn",
+            &[("name", "front")],
+        );
+        engine.emit(
+            EventType::Container,
+            EventAction::Die,
+            "bbb",
+            &[("name", "db")],
+        );
         let filter =
             EventFilter::parse(&["type=container".into(), "container=web".into()]).expect("filter");
         let got: Vec<Event> = engine

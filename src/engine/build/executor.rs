@@ -13,6 +13,7 @@ use super::options::{BuildOptions, BuildOutcome, cancelled_error};
 use super::progress::BuildEvent;
 use crate::engine::Engine;
 use crate::engine::error::{EngineError, Result};
+use crate::engine::events::{EventAction, EventType};
 use crate::engine::image::commit::LayerSource;
 use crate::engine::image::reference::Reference;
 use std::collections::{BTreeMap, HashSet};
@@ -204,7 +205,12 @@ impl Builder<'_> {
             refs,
         )?;
         for r in refs {
-            engine.emit("image", "tag", &id, &[("name", &r.to_string())]);
+            engine.emit(
+                EventType::Image,
+                EventAction::Tag,
+                &id,
+                &[("name", &r.to_string())],
+            );
         }
         Ok(id)
     }

@@ -2,6 +2,7 @@
 
 use crate::engine::Engine;
 use crate::engine::error::{EngineError, Result};
+use crate::engine::events::{EventAction, EventType};
 use crate::engine::runtime::exec::ExecRequest;
 use crate::engine::runtime::protocol::{FrameKind, write_frame};
 use std::os::unix::net::UnixStream;
@@ -49,8 +50,8 @@ impl Engine {
             .map(|c| c.config.name)
             .unwrap_or_default();
         self.emit(
-            "container",
-            "exec_start",
+            EventType::Container,
+            EventAction::ExecStart,
             &id,
             &[("name", &name), ("execCommand", &req.argv.join(" "))],
         );

@@ -3,6 +3,7 @@
 use crate::engine::container::record::files;
 use crate::engine::container::{ContainerConfig, MountKind};
 use crate::engine::error::{EngineError, IoContext, Result};
+use crate::engine::events::{EventAction, EventType};
 use crate::engine::runtime::cgroups::Cgroup;
 use crate::engine::store::{Paths, read_json, write_record};
 use crate::engine::{Engine, ids};
@@ -47,8 +48,8 @@ pub fn retire_exited(engine: &Engine, config: &ContainerConfig) -> Retired {
     };
     crate::engine::network::ops::release_container(engine.paths(), &config.id);
     engine.emit(
-        "container",
-        "destroy",
+        EventType::Container,
+        EventAction::Destroy,
         &config.id,
         &[("name", &config.name)],
     );
@@ -154,8 +155,8 @@ impl Engine {
         write_record(&path, &config).at(&path)?;
         crate::engine::network::ops::rename_endpoints(self.paths(), c.id(), new_name)?;
         self.emit(
-            "container",
-            "rename",
+            EventType::Container,
+            EventAction::Rename,
             c.id(),
             &[("name", new_name), ("oldName", &old)],
         );

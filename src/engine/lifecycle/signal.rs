@@ -3,6 +3,7 @@
 use crate::engine::container::record::{self, files, update_state};
 use crate::engine::container::{Container, Status};
 use crate::engine::error::{EngineError, Result};
+use crate::engine::events::{EventAction, EventType};
 use crate::engine::runtime::cgroups::Cgroup;
 use crate::engine::runtime::protocol::{FrameKind, read_frame};
 use crate::engine::{Engine, procfs};
@@ -86,7 +87,12 @@ impl Engine {
                 )));
             }
         }
-        self.emit("container", "stop", c.id(), &[("name", c.name())]);
+        self.emit(
+            EventType::Container,
+            EventAction::Stop,
+            c.id(),
+            &[("name", c.name())],
+        );
         Ok(())
     }
 
@@ -109,8 +115,8 @@ impl Engine {
         }
         let sig_s = (sig as i32).to_string();
         self.emit(
-            "container",
-            "kill",
+            EventType::Container,
+            EventAction::Kill,
             c.id(),
             &[("name", c.name()), ("signal", &sig_s)],
         );
@@ -137,7 +143,12 @@ impl Engine {
                 s.status = Status::Paused
             }
         })?;
-        self.emit("container", "pause", c.id(), &[("name", c.name())]);
+        self.emit(
+            EventType::Container,
+            EventAction::Pause,
+            c.id(),
+            &[("name", c.name())],
+        );
         Ok(())
     }
 
@@ -156,7 +167,12 @@ impl Engine {
                 s.status = Status::Running
             }
         })?;
-        self.emit("container", "unpause", c.id(), &[("name", c.name())]);
+        self.emit(
+            EventType::Container,
+            EventAction::Unpause,
+            c.id(),
+            &[("name", c.name())],
+        );
         Ok(())
     }
 

@@ -7,6 +7,7 @@ use super::{hosts, netlink, store};
 use crate::engine::Engine;
 use crate::engine::container::Status;
 use crate::engine::error::{EngineError, Result};
+use crate::engine::events::{EventAction, EventType};
 
 impl Engine {
     fn detach_record(&self, net_id: &str, id: &str) {
@@ -63,7 +64,12 @@ impl Engine {
             }
             let _ = hosts::rewrite_hosts(self.paths(), &c.config);
         }
-        self.emit("network", "connect", &n.id, &[("container", c.id())]);
+        self.emit(
+            EventType::Network,
+            EventAction::Connect,
+            &n.id,
+            &[("container", c.id())],
+        );
         Ok(())
     }
 
@@ -90,7 +96,12 @@ impl Engine {
         if c.state.status == Status::Running {
             let _ = hosts::rewrite_hosts(self.paths(), &c.config);
         }
-        self.emit("network", "disconnect", &n.id, &[("container", c.id())]);
+        self.emit(
+            EventType::Network,
+            EventAction::Disconnect,
+            &n.id,
+            &[("container", c.id())],
+        );
         Ok(())
     }
 }

@@ -8,6 +8,7 @@ use super::ipam::{self, Cidr};
 use super::netlink;
 use super::{Network, store};
 use crate::engine::error::{EngineError, Result};
+use crate::engine::events::{EventAction, EventType};
 use crate::engine::{Engine, ids};
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
@@ -200,7 +201,12 @@ impl Engine {
             return Err(e);
         }
         let _ = firewall::reconcile();
-        self.emit("network", "create", &n.id, &[("name", &n.name)]);
+        self.emit(
+            EventType::Network,
+            EventAction::Create,
+            &n.id,
+            &[("name", &n.name)],
+        );
         Ok(n)
     }
 
@@ -259,7 +265,12 @@ impl Engine {
         store::delete(self.paths(), &n.id)?;
         let _ = firewall::reconcile();
         super::dnslog::remove(self.paths(), &n.id);
-        self.emit("network", "destroy", &n.id, &[("name", &n.name)]);
+        self.emit(
+            EventType::Network,
+            EventAction::Destroy,
+            &n.id,
+            &[("name", &n.name)],
+        );
         Ok(n)
     }
 

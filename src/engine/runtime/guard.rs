@@ -6,6 +6,7 @@ use super::cgroups::Cgroup;
 use crate::engine::Engine;
 use crate::engine::container::record::update_state;
 use crate::engine::container::{ContainerConfig, Status};
+use crate::engine::events::{EventAction, EventType};
 
 /// The text of a panic payload (`panic!` with a literal or a formatted message).
 pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
@@ -45,8 +46,8 @@ pub fn record_panic(engine: &Engine, config: &ContainerConfig, message: &str) {
     });
     let code = code.to_string();
     engine.emit(
-        "container",
-        "die",
+        EventType::Container,
+        EventAction::Die,
         id,
         &[("name", &config.name), ("exitCode", &code)],
     );

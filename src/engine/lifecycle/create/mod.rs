@@ -24,6 +24,7 @@ use crate::engine::container::{
     Container, ContainerConfig, ContainerState, NetConfig, RestartPolicy,
 };
 use crate::engine::error::{EngineError, Result};
+use crate::engine::events::{EventAction, EventType};
 use crate::engine::{Engine, ids};
 use std::collections::BTreeMap;
 
@@ -111,8 +112,8 @@ impl Engine {
         };
         self.fill_new_volumes(&container, &new_volumes)?;
         self.emit(
-            "container",
-            "create",
+            EventType::Container,
+            EventAction::Create,
             &id,
             &[
                 ("name", &container.config.name),

@@ -12,6 +12,7 @@ use super::super::supervise::{self, Client, ExecContext, Run};
 use super::{Held, bind, release};
 use crate::engine::container::record::{self, files, log_path, update_state};
 use crate::engine::container::{Container, ContainerConfig, Status};
+use crate::engine::events::{EventAction, EventType};
 use crate::engine::network::service::Service;
 use crate::engine::store::Paths;
 use crate::engine::{Engine, procfs};
@@ -110,8 +111,8 @@ impl Shim {
             if first {
                 self.report(&format!("ok {}", launched.pid));
                 self.engine.emit(
-                    "container",
-                    "start",
+                    EventType::Container,
+                    EventAction::Start,
                     &self.id,
                     &[("name", &self.config.name)],
                 );
@@ -323,14 +324,18 @@ impl Shim {
         let name = self.config.name.as_str();
         let code_s = code.to_string();
         self.engine.emit(
-            "container",
-            "die",
+            EventType::Container,
+            EventAction::Die,
             &self.id,
             &[("name", name), ("exitCode", &code_s)],
         );
         if oom {
-            self.engine
-                .emit("container", "oom", &self.id, &[("name", name)]);
+            self.engine.emit(
+                EventType::Container,
+                EventAction::Oom,
+                &self.id,
+                &[("name", name)],
+            );
         }
         restart.then_some(restarts)
     }
@@ -359,8 +364,8 @@ impl Shim {
         }
         let _ = update_state(&self.paths, &self.id, |s| s.restart_count += 1);
         self.engine.emit(
-            "container",
-            "restart",
+            EventType::Container,
+            EventAction::Restart,
             &self.id,
             &[("name", &self.config.name)],
         );
