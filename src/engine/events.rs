@@ -3,6 +3,7 @@
 //! following it).
 
 use crate::engine::Engine;
+use crate::engine::engine_event::EngineEvent;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -179,23 +180,8 @@ pub struct Event {
 impl Engine {
     /// Appends an event to the journal. Failing to record an event never fails the
     /// operation.
-    pub(crate) fn emit(
-        &self,
-        kind: EventType,
-        action: EventAction,
-        id: &str,
-        attributes: &[(&str, &str)],
-    ) {
-        let event = Event {
-            time: Utc::now(),
-            kind,
-            action,
-            id: id.into(),
-            attributes: attributes
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-        };
+    pub(crate) fn emit(&self, event: EngineEvent<'_>) {
+        let event = event.into_event();
         let Ok(mut line) = serde_json::to_vec(&event) else {
             return;
         };
@@ -251,12 +237,10 @@ mod tests {
             ),
         )
         .expect("write");
-        engine.emit(
-            EventType::Container,
-            EventAction::Start,
-            "abc",
-            &[("name", "web")],
-        );
+        engine.emit(EngineEvent::ContainerStart {
+            id: "abc",
+            name: "web",
+        });
         let got = engine.events_since(None);
         assert_eq!(got.len(), 1);
         assert_eq!(got[0].id, "abc");

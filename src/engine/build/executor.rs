@@ -12,8 +12,8 @@ use super::instruction::{self, Command, Instruction};
 use super::options::{BuildOptions, BuildOutcome, cancelled_error};
 use super::progress::BuildEvent;
 use crate::engine::Engine;
+use crate::engine::engine_event::EngineEvent;
 use crate::engine::error::{EngineError, Result};
-use crate::engine::events::{EventAction, EventType};
 use crate::engine::image::commit::LayerSource;
 use crate::engine::image::reference::Reference;
 use std::collections::{BTreeMap, HashSet};
@@ -205,12 +205,10 @@ impl Builder<'_> {
             refs,
         )?;
         for r in refs {
-            engine.emit(
-                EventType::Image,
-                EventAction::Tag,
-                &id,
-                &[("name", &r.to_string())],
-            );
+            engine.emit(EngineEvent::ImageTag {
+                id: &id,
+                name: &r.to_string(),
+            });
         }
         Ok(id)
     }

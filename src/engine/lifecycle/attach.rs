@@ -1,8 +1,8 @@
 //! `attach` and `exec`: connections to a running container's shim.
 
 use crate::engine::Engine;
+use crate::engine::engine_event::EngineEvent;
 use crate::engine::error::{EngineError, Result};
-use crate::engine::events::{EventAction, EventType};
 use crate::engine::runtime::exec::ExecRequest;
 use crate::engine::runtime::protocol::{FrameKind, write_frame};
 use std::os::unix::net::UnixStream;
@@ -49,12 +49,11 @@ impl Engine {
             .container(&id)
             .map(|c| c.config.name)
             .unwrap_or_default();
-        self.emit(
-            EventType::Container,
-            EventAction::ExecStart,
-            &id,
-            &[("name", &name), ("execCommand", &req.argv.join(" "))],
-        );
+        self.emit(EngineEvent::ContainerExecStart {
+            id: &id,
+            name: &name,
+            command: &req.argv.join(" "),
+        });
         Ok((id, s))
     }
 }

@@ -2,8 +2,8 @@
 
 use crate::engine::container::record::{self, files, update_state};
 use crate::engine::container::{Container, Status};
+use crate::engine::engine_event::EngineEvent;
 use crate::engine::error::{EngineError, Result};
-use crate::engine::events::{EventAction, EventType};
 use crate::engine::runtime::cgroups::Cgroup;
 use crate::engine::runtime::protocol::{FrameKind, read_frame};
 use crate::engine::{Engine, procfs};
@@ -87,12 +87,10 @@ impl Engine {
                 )));
             }
         }
-        self.emit(
-            EventType::Container,
-            EventAction::Stop,
-            c.id(),
-            &[("name", c.name())],
-        );
+        self.emit(EngineEvent::ContainerStop {
+            id: c.id(),
+            name: c.name(),
+        });
         Ok(())
     }
 
@@ -113,13 +111,11 @@ impl Engine {
         if c.state.status == Status::Paused && sig == Signal::SIGKILL {
             let _ = Cgroup::for_container(c.id()).set_frozen(false);
         }
-        let sig_s = (sig as i32).to_string();
-        self.emit(
-            EventType::Container,
-            EventAction::Kill,
-            c.id(),
-            &[("name", c.name()), ("signal", &sig_s)],
-        );
+        self.emit(EngineEvent::ContainerKill {
+            id: c.id(),
+            name: c.name(),
+            signal: sig as i32,
+        });
         Ok(())
     }
 
@@ -143,12 +139,10 @@ impl Engine {
                 s.status = Status::Paused
             }
         })?;
-        self.emit(
-            EventType::Container,
-            EventAction::Pause,
-            c.id(),
-            &[("name", c.name())],
-        );
+        self.emit(EngineEvent::ContainerPause {
+            id: c.id(),
+            name: c.name(),
+        });
         Ok(())
     }
 
@@ -167,12 +161,10 @@ impl Engine {
                 s.status = Status::Running
             }
         })?;
-        self.emit(
-            EventType::Container,
-            EventAction::Unpause,
-            c.id(),
-            &[("name", c.name())],
-        );
+        self.emit(EngineEvent::ContainerUnpause {
+            id: c.id(),
+            name: c.name(),
+        });
         Ok(())
     }
 

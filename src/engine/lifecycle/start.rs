@@ -3,8 +3,8 @@
 use crate::engine::Engine;
 use crate::engine::container::Status;
 use crate::engine::container::record::files;
+use crate::engine::engine_event::EngineEvent;
 use crate::engine::error::{EngineError, Result};
-use crate::engine::events::{EventAction, EventType};
 use crate::engine::runtime::spawn::spawn_shim;
 use std::os::unix::net::UnixStream;
 
@@ -59,12 +59,10 @@ impl Engine {
         self.stop_container(name_or_id, timeout)?;
         self.start_container(name_or_id)?;
         let c = self.container(name_or_id)?;
-        self.emit(
-            EventType::Container,
-            EventAction::Restart,
-            c.id(),
-            &[("name", c.name())],
-        );
+        self.emit(EngineEvent::ContainerRestart {
+            id: c.id(),
+            name: c.name(),
+        });
         Ok(())
     }
 }

@@ -6,8 +6,8 @@ use super::ops::attach_for;
 use super::{hosts, netlink, store};
 use crate::engine::Engine;
 use crate::engine::container::Status;
+use crate::engine::engine_event::EngineEvent;
 use crate::engine::error::{EngineError, Result};
-use crate::engine::events::{EventAction, EventType};
 
 impl Engine {
     fn detach_record(&self, net_id: &str, id: &str) {
@@ -64,12 +64,10 @@ impl Engine {
             }
             let _ = hosts::rewrite_hosts(self.paths(), &c.config);
         }
-        self.emit(
-            EventType::Network,
-            EventAction::Connect,
-            &n.id,
-            &[("container", c.id())],
-        );
+        self.emit(EngineEvent::NetworkConnect {
+            id: &n.id,
+            container: c.id(),
+        });
         Ok(())
     }
 
@@ -96,12 +94,10 @@ impl Engine {
         if c.state.status == Status::Running {
             let _ = hosts::rewrite_hosts(self.paths(), &c.config);
         }
-        self.emit(
-            EventType::Network,
-            EventAction::Disconnect,
-            &n.id,
-            &[("container", c.id())],
-        );
+        self.emit(EngineEvent::NetworkDisconnect {
+            id: &n.id,
+            container: c.id(),
+        });
         Ok(())
     }
 }

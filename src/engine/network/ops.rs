@@ -7,8 +7,8 @@ use super::firewall;
 use super::ipam::{self, Cidr};
 use super::netlink;
 use super::{Network, store};
+use crate::engine::engine_event::EngineEvent;
 use crate::engine::error::{EngineError, Result};
-use crate::engine::events::{EventAction, EventType};
 use crate::engine::{Engine, ids};
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
@@ -201,12 +201,10 @@ impl Engine {
             return Err(e);
         }
         let _ = firewall::reconcile();
-        self.emit(
-            EventType::Network,
-            EventAction::Create,
-            &n.id,
-            &[("name", &n.name)],
-        );
+        self.emit(EngineEvent::NetworkCreate {
+            id: &n.id,
+            name: &n.name,
+        });
         Ok(n)
     }
 
@@ -265,12 +263,10 @@ impl Engine {
         store::delete(self.paths(), &n.id)?;
         let _ = firewall::reconcile();
         super::dnslog::remove(self.paths(), &n.id);
-        self.emit(
-            EventType::Network,
-            EventAction::Destroy,
-            &n.id,
-            &[("name", &n.name)],
-        );
+        self.emit(EngineEvent::NetworkDestroy {
+            id: &n.id,
+            name: &n.name,
+        });
         Ok(n)
     }
 

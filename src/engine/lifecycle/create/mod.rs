@@ -23,8 +23,8 @@ pub use options::{CreateOptions, DEFAULT_NETWORK};
 use crate::engine::container::{
     Container, ContainerConfig, ContainerState, NetConfig, RestartPolicy,
 };
+use crate::engine::engine_event::EngineEvent;
 use crate::engine::error::{EngineError, Result};
-use crate::engine::events::{EventAction, EventType};
 use crate::engine::{Engine, ids};
 use std::collections::BTreeMap;
 
@@ -111,15 +111,11 @@ impl Engine {
             state: ContainerState::default(),
         };
         self.fill_new_volumes(&container, &new_volumes)?;
-        self.emit(
-            EventType::Container,
-            EventAction::Create,
-            &id,
-            &[
-                ("name", &container.config.name),
-                ("image", &container.config.image),
-            ],
-        );
+        self.emit(EngineEvent::ContainerCreate {
+            id: &id,
+            name: &container.config.name,
+            image: &container.config.image,
+        });
         Ok(container)
     }
 }
