@@ -161,15 +161,26 @@ impl Engine {
 mod tests {
     use super::*;
     use crate::engine::EngineOptions;
+    use crate::engine::engine_event::EngineEvent;
 
     #[test]
     fn a_stream_replays_matching_events_since_and_ends_at_until() {
         let dir = tempfile::tempdir().expect("tempdir");
         let engine = Engine::open(dir.path(), EngineOptions::default()).expect("open");
         let before = Utc::now();
-        engine.emit("container", "start", "aaa", &[("name", "web")]);
-        engine.emit("network", "create", "nnn", &[("name", "front")]);
-        engine.emit("container", "die", "bbb", &[("name", "db")]);
+        engine.emit(EngineEvent::ContainerStart {
+            id: "aaa",
+            name: "web",
+        });
+        engine.emit(EngineEvent::NetworkCreate {
+            id: "nnn",
+            name: "front",
+        });
+        engine.emit(EngineEvent::ContainerDie {
+            id: "bbb",
+            name: "db",
+            exit_code: 0,
+        });
         let filter =
             EventFilter::parse(&["type=container".into(), "container=web".into()]).expect("filter");
         let got: Vec<Event> = engine

@@ -3,6 +3,7 @@
 //! following it).
 
 use crate::engine::Engine;
+use crate::engine::engine_event::EngineEvent;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -52,10 +53,10 @@ impl fmt::Display for EventType {
     }
 }
 
-/// What happened (Docker's `Action`); actions berth does not know by name are kept as
-/// they were written.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(from = "String", into = "String")]
+/// What happened (Docker's `Action`). A journal line with an action berth does not know
+/// (written by another version) does not parse, so readers skip it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub enum EventAction {
     /// A container was created, or a network.
     Create,
@@ -91,8 +92,6 @@ pub enum EventAction {
     Connect,
     /// A container was disconnected from a network.
     Disconnect,
-    /// Any other action, as written.
-    Other(String),
 }
 
 /// The named actions and their words.
@@ -118,23 +117,29 @@ const ACTIONS: [(EventAction, &str); 17] = [
 
 impl EventAction {
     /// Docker's word for it (`start`, `die`, `exec_start`, ...).
-    pub fn as_str(&self) -> &str {
-        match self {
-            EventAction::Other(s) => s,
-            named => ACTIONS
-                .iter()
-                .find(|(a, _)| a == named)
-                .map_or("", |(_, w)| w),
-        }
+    pub fn as_str(self) -> &'static str {
+        ACTIONS
+            .iter()
+            .find(|(a, _)| *a == self)
+            .map_or("", |(_, w)| w)
+    }
+
+    /// The action named `word`, if berth knows it.
+    pub fn parse(word: &str) -> Option<EventAction> {
+        ACTIONS.iter().find(|(_, w)| *w == word).map(|(a, _)| *a)
     }
 }
 
-impl From<String> for EventAction {
-    fn from(word: String) -> EventAction {
-        ACTIONS
-            .iter()
-            .find(|(_, w)| *w == word)
-            .map_or(EventAction::Other(word), |(a, _)| a.clone())
+/// A journal word that names no action berth knows.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown event action '{0}'")]
+pub struct UnknownAction(pub String);
+
+impl TryFrom<String> for EventAction {
+    type Error = UnknownAction;
+
+    fn try_from(word: String) -> Result<EventAction, UnknownAction> {
+        EventAction::parse(&word).ok_or(UnknownAction(word))
     }
 }
 
@@ -174,21 +179,9 @@ pub struct Event {
 
 impl Engine {
     /// Appends an event to the journal. Failing to record an event never fails the
-    /// operation; an unknown `kind` is not recorded.
-    pub(crate) fn emit(&self, kind: &str, action: &str, id: &str, attributes: &[(&str, &str)]) {
-        let Some(kind) = EventType::parse(kind) else {
-            return;
-        };
-        let event = Event {
-            time: Utc::now(),
-            kind,
-            action: EventAction::from(action.to_string()),
-            id: id.into(),
-            attributes: attributes
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-        };
+    /// operation.
+    pub(crate) fn emit(&self, event: EngineEvent<'_>) {
+        let event = event.into_event();
         let Ok(mut line) = serde_json::to_vec(&event) else {
             return;
         };
@@ -224,8 +217,37 @@ mod tests {
         assert_eq!(e.kind, EventType::Container);
         assert_eq!(e.action, EventAction::ExecStart);
         assert_eq!(serde_json::to_string(&e).expect("json"), line);
-        let odd: EventAction = "prune".to_string().into();
-        assert_eq!(odd, EventAction::Other("prune".into()));
-        assert_eq!(odd.to_string(), "prune");
+        assert_eq!(EventAction::ExecStart.to_string(), "exec_start");
+        for (action, word) in ACTIONS {
+            assert_eq!(EventAction::parse(word), Some(action));
+            assert_eq!(action.as_str(), word);
+        }
+    }
+
+    #[test]
+    fn journal_lines_with_unknown_actions_are_skipped() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let engine =
+            Engine::open(dir.path(), crate::engine::EngineOptions::default()).expect("open");
+        std::fs::write(
+            engine.paths().events(),
+            concat!(
+                r#"{"time":"2024-01-02T03:04:05Z","kind":"container","action":"prune","id":"old","attributes":{}}"#,
+                "\n"
+            ),
+        )
+        .expect("write");
+        engine.emit(EngineEvent::ContainerStart {
+            id: "abc",
+            name: "web",
+        });
+        let got = engine.events_since(None);
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].id, "abc");
+        assert_eq!(got[0].action, EventAction::Start);
+        assert_eq!(
+            got[0].attributes.get("name").map(String::as_str),
+            Some("web")
+        );
     }
 }

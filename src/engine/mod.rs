@@ -16,6 +16,7 @@
 mod build;
 mod container;
 mod disk_usage;
+mod engine_event;
 mod error;
 mod event_stream;
 mod events;

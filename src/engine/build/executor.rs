@@ -12,6 +12,7 @@ use super::instruction::{self, Command, Instruction};
 use super::options::{BuildOptions, BuildOutcome, cancelled_error};
 use super::progress::BuildEvent;
 use crate::engine::Engine;
+use crate::engine::engine_event::EngineEvent;
 use crate::engine::error::{EngineError, Result};
 use crate::engine::image::commit::LayerSource;
 use crate::engine::image::reference::Reference;
@@ -204,7 +205,10 @@ impl Builder<'_> {
             refs,
         )?;
         for r in refs {
-            engine.emit("image", "tag", &id, &[("name", &r.to_string())]);
+            engine.emit(EngineEvent::ImageTag {
+                id: &id,
+                name: &r.to_string(),
+            });
         }
         Ok(id)
     }

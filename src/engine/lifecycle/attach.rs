@@ -1,6 +1,7 @@
 //! `attach` and `exec`: connections to a running container's shim.
 
 use crate::engine::Engine;
+use crate::engine::engine_event::EngineEvent;
 use crate::engine::error::{EngineError, Result};
 use crate::engine::runtime::exec::ExecRequest;
 use crate::engine::runtime::protocol::{FrameKind, write_frame};
@@ -48,12 +49,11 @@ impl Engine {
             .container(&id)
             .map(|c| c.config.name)
             .unwrap_or_default();
-        self.emit(
-            "container",
-            "exec_start",
-            &id,
-            &[("name", &name), ("execCommand", &req.argv.join(" "))],
-        );
+        self.emit(EngineEvent::ContainerExecStart {
+            id: &id,
+            name: &name,
+            command: &req.argv.join(" "),
+        });
         Ok((id, s))
     }
 }

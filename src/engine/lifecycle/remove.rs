@@ -2,6 +2,7 @@
 
 use crate::engine::container::record::files;
 use crate::engine::container::{ContainerConfig, MountKind};
+use crate::engine::engine_event::EngineEvent;
 use crate::engine::error::{EngineError, IoContext, Result};
 use crate::engine::runtime::cgroups::Cgroup;
 use crate::engine::store::{Paths, read_json, write_record};
@@ -46,12 +47,10 @@ pub fn retire_exited(engine: &Engine, config: &ContainerConfig) -> Retired {
         Retired(None)
     };
     crate::engine::network::ops::release_container(engine.paths(), &config.id);
-    engine.emit(
-        "container",
-        "destroy",
-        &config.id,
-        &[("name", &config.name)],
-    );
+    engine.emit(EngineEvent::ContainerDestroy {
+        id: &config.id,
+        name: &config.name,
+    });
     retired
 }
 
@@ -153,12 +152,11 @@ impl Engine {
         let old = std::mem::replace(&mut config.name, new_name.to_string());
         write_record(&path, &config).at(&path)?;
         crate::engine::network::ops::rename_endpoints(self.paths(), c.id(), new_name)?;
-        self.emit(
-            "container",
-            "rename",
-            c.id(),
-            &[("name", new_name), ("oldName", &old)],
-        );
+        self.emit(EngineEvent::ContainerRename {
+            id: c.id(),
+            name: new_name,
+            old_name: &old,
+        });
         Ok(())
     }
 }

@@ -2,6 +2,7 @@
 
 use crate::engine::container::record::{self, files, update_state};
 use crate::engine::container::{Container, Status};
+use crate::engine::engine_event::EngineEvent;
 use crate::engine::error::{EngineError, Result};
 use crate::engine::runtime::cgroups::Cgroup;
 use crate::engine::runtime::protocol::{FrameKind, read_frame};
@@ -86,7 +87,10 @@ impl Engine {
                 )));
             }
         }
-        self.emit("container", "stop", c.id(), &[("name", c.name())]);
+        self.emit(EngineEvent::ContainerStop {
+            id: c.id(),
+            name: c.name(),
+        });
         Ok(())
     }
 
@@ -107,13 +111,11 @@ impl Engine {
         if c.state.status == Status::Paused && sig == Signal::SIGKILL {
             let _ = Cgroup::for_container(c.id()).set_frozen(false);
         }
-        let sig_s = (sig as i32).to_string();
-        self.emit(
-            "container",
-            "kill",
-            c.id(),
-            &[("name", c.name()), ("signal", &sig_s)],
-        );
+        self.emit(EngineEvent::ContainerKill {
+            id: c.id(),
+            name: c.name(),
+            signal: sig as i32,
+        });
         Ok(())
     }
 
@@ -137,7 +139,10 @@ impl Engine {
                 s.status = Status::Paused
             }
         })?;
-        self.emit("container", "pause", c.id(), &[("name", c.name())]);
+        self.emit(EngineEvent::ContainerPause {
+            id: c.id(),
+            name: c.name(),
+        });
         Ok(())
     }
 
@@ -156,7 +161,10 @@ impl Engine {
                 s.status = Status::Running
             }
         })?;
-        self.emit("container", "unpause", c.id(), &[("name", c.name())]);
+        self.emit(EngineEvent::ContainerUnpause {
+            id: c.id(),
+            name: c.name(),
+        });
         Ok(())
     }
 

@@ -3,6 +3,7 @@
 use crate::engine::Engine;
 use crate::engine::container::Status;
 use crate::engine::container::record::files;
+use crate::engine::engine_event::EngineEvent;
 use crate::engine::error::{EngineError, Result};
 use crate::engine::runtime::spawn::spawn_shim;
 use std::os::unix::net::UnixStream;
@@ -58,7 +59,10 @@ impl Engine {
         self.stop_container(name_or_id, timeout)?;
         self.start_container(name_or_id)?;
         let c = self.container(name_or_id)?;
-        self.emit("container", "restart", c.id(), &[("name", c.name())]);
+        self.emit(EngineEvent::ContainerRestart {
+            id: c.id(),
+            name: c.name(),
+        });
         Ok(())
     }
 }

@@ -6,6 +6,7 @@ use super::ops::attach_for;
 use super::{hosts, netlink, store};
 use crate::engine::Engine;
 use crate::engine::container::Status;
+use crate::engine::engine_event::EngineEvent;
 use crate::engine::error::{EngineError, Result};
 
 impl Engine {
@@ -63,7 +64,10 @@ impl Engine {
             }
             let _ = hosts::rewrite_hosts(self.paths(), &c.config);
         }
-        self.emit("network", "connect", &n.id, &[("container", c.id())]);
+        self.emit(EngineEvent::NetworkConnect {
+            id: &n.id,
+            container: c.id(),
+        });
         Ok(())
     }
 
@@ -90,7 +94,10 @@ impl Engine {
         if c.state.status == Status::Running {
             let _ = hosts::rewrite_hosts(self.paths(), &c.config);
         }
-        self.emit("network", "disconnect", &n.id, &[("container", c.id())]);
+        self.emit(EngineEvent::NetworkDisconnect {
+            id: &n.id,
+            container: c.id(),
+        });
         Ok(())
     }
 }

@@ -7,6 +7,7 @@ use super::firewall;
 use super::ipam::{self, Cidr};
 use super::netlink;
 use super::{Network, store};
+use crate::engine::engine_event::EngineEvent;
 use crate::engine::error::{EngineError, Result};
 use crate::engine::{Engine, ids};
 use std::collections::BTreeMap;
@@ -200,7 +201,10 @@ impl Engine {
             return Err(e);
         }
         let _ = firewall::reconcile();
-        self.emit("network", "create", &n.id, &[("name", &n.name)]);
+        self.emit(EngineEvent::NetworkCreate {
+            id: &n.id,
+            name: &n.name,
+        });
         Ok(n)
     }
 
@@ -259,7 +263,10 @@ impl Engine {
         store::delete(self.paths(), &n.id)?;
         let _ = firewall::reconcile();
         super::dnslog::remove(self.paths(), &n.id);
-        self.emit("network", "destroy", &n.id, &[("name", &n.name)]);
+        self.emit(EngineEvent::NetworkDestroy {
+            id: &n.id,
+            name: &n.name,
+        });
         Ok(n)
     }
 

@@ -6,6 +6,7 @@ use super::cgroups::Cgroup;
 use crate::engine::Engine;
 use crate::engine::container::record::update_state;
 use crate::engine::container::{ContainerConfig, Status};
+use crate::engine::engine_event::EngineEvent;
 
 /// The text of a panic payload (`panic!` with a literal or a formatted message).
 pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
@@ -43,13 +44,11 @@ pub fn record_panic(engine: &Engine, config: &ContainerConfig, message: &str) {
         s.shim_pid = 0;
         s.error = error.clone();
     });
-    let code = code.to_string();
-    engine.emit(
-        "container",
-        "die",
+    engine.emit(EngineEvent::ContainerDie {
         id,
-        &[("name", &config.name), ("exitCode", &code)],
-    );
+        name: &config.name,
+        exit_code: code,
+    });
 }
 
 #[cfg(test)]

@@ -23,6 +23,7 @@ pub use options::{CreateOptions, DEFAULT_NETWORK};
 use crate::engine::container::{
     Container, ContainerConfig, ContainerState, NetConfig, RestartPolicy,
 };
+use crate::engine::engine_event::EngineEvent;
 use crate::engine::error::{EngineError, Result};
 use crate::engine::{Engine, ids};
 use std::collections::BTreeMap;
@@ -110,15 +111,11 @@ impl Engine {
             state: ContainerState::default(),
         };
         self.fill_new_volumes(&container, &new_volumes)?;
-        self.emit(
-            "container",
-            "create",
-            &id,
-            &[
-                ("name", &container.config.name),
-                ("image", &container.config.image),
-            ],
-        );
+        self.emit(EngineEvent::ContainerCreate {
+            id: &id,
+            name: &container.config.name,
+            image: &container.config.image,
+        });
         Ok(container)
     }
 }

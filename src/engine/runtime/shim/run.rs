@@ -12,6 +12,7 @@ use super::super::supervise::{self, Client, ExecContext, Run};
 use super::{Held, bind, release};
 use crate::engine::container::record::{self, files, log_path, update_state};
 use crate::engine::container::{Container, ContainerConfig, Status};
+use crate::engine::engine_event::EngineEvent;
 use crate::engine::network::service::Service;
 use crate::engine::store::Paths;
 use crate::engine::{Engine, procfs};
@@ -109,12 +110,10 @@ impl Shim {
             };
             if first {
                 self.report(&format!("ok {}", launched.pid));
-                self.engine.emit(
-                    "container",
-                    "start",
-                    &self.id,
-                    &[("name", &self.config.name)],
-                );
+                self.engine.emit(EngineEvent::ContainerStart {
+                    id: &self.id,
+                    name: &self.config.name,
+                });
             }
             first = false;
             let code = self.supervise(&mut held, &mut clients, launched, &privileges);
@@ -321,16 +320,14 @@ impl Shim {
             }
         });
         let name = self.config.name.as_str();
-        let code_s = code.to_string();
-        self.engine.emit(
-            "container",
-            "die",
-            &self.id,
-            &[("name", name), ("exitCode", &code_s)],
-        );
+        self.engine.emit(EngineEvent::ContainerDie {
+            id: &self.id,
+            name,
+            exit_code: code,
+        });
         if oom {
             self.engine
-                .emit("container", "oom", &self.id, &[("name", name)]);
+                .emit(EngineEvent::ContainerOom { id: &self.id, name });
         }
         restart.then_some(restarts)
     }
@@ -358,12 +355,10 @@ impl Shim {
             std::thread::sleep(Duration::from_millis(20));
         }
         let _ = update_state(&self.paths, &self.id, |s| s.restart_count += 1);
-        self.engine.emit(
-            "container",
-            "restart",
-            &self.id,
-            &[("name", &self.config.name)],
-        );
+        self.engine.emit(EngineEvent::ContainerRestart {
+            id: &self.id,
+            name: &self.config.name,
+        });
         true
     }
 
