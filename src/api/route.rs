@@ -149,6 +149,12 @@ pub async fn handle(api: Api, req: Request<Incoming>) -> Reply {
         (&Method::GET, ["networks"]) => networks::list(&api, &t).await,
         (&Method::POST, ["networks", "create"]) => networks::create(&api, req.into_body()).await,
         (&Method::GET, ["networks", id]) => networks::inspect(&api, id).await,
+        (&Method::POST, ["networks", id, "connect"]) => {
+            networks::connect(&api, id, req.into_body()).await
+        }
+        (&Method::POST, ["networks", id, "disconnect"]) => {
+            networks::disconnect(&api, id, req.into_body()).await
+        }
         (&Method::DELETE, ["networks", id]) => networks::remove(&api, id).await,
         (&Method::GET, ["volumes"]) => volumes::list(&api).await,
         (&Method::POST, ["volumes", "create"]) => volumes::create(&api, req.into_body()).await,
