@@ -134,6 +134,11 @@ pub async fn handle(api: Api, req: Request<Incoming>) -> Reply {
         (&Method::POST, ["containers", id, "pause"]) => containers::pause(&api, id).await,
         (&Method::POST, ["containers", id, "unpause"]) => containers::unpause(&api, id).await,
         (&Method::POST, ["containers", id, "rename"]) => containers::rename(&api, id, &t).await,
+        (&Method::HEAD, ["containers", id, "archive"]) => super::archive::stat(&api, id, &t).await,
+        (&Method::GET, ["containers", id, "archive"]) => super::archive::get(&api, id, &t).await,
+        (&Method::PUT, ["containers", id, "archive"]) => {
+            super::archive::put(&api, id, &t, req.into_body()).await
+        }
         (&Method::GET, ["containers", id, "top"]) => super::top::top(&api, id).await,
         (&Method::GET, ["containers", id, "stats"]) => super::stats::stats(&api, id, &t).await,
         (&Method::POST, ["containers", "prune"]) => prune::containers(&api).await,

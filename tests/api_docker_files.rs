@@ -1,0 +1,65 @@
+//! The Docker Engine API's container filesystem endpoints driven by the docker CLI:
+//! `docker cp` both ways (`/containers/{id}/archive`). Containers run with
+//! `--network none`.
+
+#[path = "common/api_service.rs"]
+mod api_service;
+#[path = "common/container_harness.rs"]
+mod harness;
+
+use api_service::Service;
+use harness::Berth;
+
+#[test]
+fn docker_cp_copies_files_and_directories_both_ways() {
+    let b = Berth::new();
+    let s = Service::start(&b);
+    s.ok(&[
+        "run",
+        "-d",
+        "--network",
+        "none",
+        "--name",
+        "box",
+        "busybox",
+        "sh",
+        "-c",
+        "mkdir -p /data/sub && echo inside > /data/sub/f && echo top > /data/t && sleep 300",
+    ]);
+    b.wait_until(
+        "the files exist",
+        std::time::Duration::from_secs(20),
+        || b.run(&["exec", "box", "cat", "/data/sub/f"]).code == 0,
+    );
+    // Out of the container: a file onto a new name, a directory into a new one.
+    let host = b.scratch("host");
+    let file = host.join("copied.txt");
+    s.ok(&["cp", "box:/data/t", file.to_str().expect("utf-8")]);
+    assert_eq!(
+        std::fs::read_to_string(&file).expect("copied file"),
+        "top\n"
+    );
+    let dir = host.join("tree");
+    s.ok(&["cp", "box:/data", dir.to_str().expect("utf-8")]);
+    assert_eq!(
+        std::fs::read_to_string(dir.join("sub/f")).expect("copied tree"),
+        "inside\n"
+    );
+    // Into the container: onto a new name, and into an existing directory.
+    let src = host.join("hello.txt");
+    std::fs::write(&src, "hello from the host\n").expect("write");
+    s.ok(&["cp", src.to_str().expect("utf-8"), "box:/data/renamed.txt"]);
+    s.ok(&["cp", src.to_str().expect("utf-8"), "box:/data/sub"]);
+    let got = s.ok(&[
+        "exec",
+        "box",
+        "cat",
+        "/data/renamed.txt",
+        "/data/sub/hello.txt",
+    ]);
+    assert_eq!(got, "hello from the host\nhello from the host\n");
+    // A missing source is an error with a non-zero exit.
+    let missing = s.docker(&["cp", "box:/nope", host.to_str().expect("utf-8")]);
+    assert_ne!(missing.code, 0, "{missing:?}");
+    s.ok(&["rm", "-f", "box"]);
+}
