@@ -63,3 +63,54 @@ fn docker_cp_copies_files_and_directories_both_ways() {
     assert_ne!(missing.code, 0, "{missing:?}");
     s.ok(&["rm", "-f", "box"]);
 }
+
+#[test]
+fn docker_diff_lists_changes_and_docker_export_writes_the_filesystem() {
+    let b = Berth::new();
+    let s = Service::start(&b);
+    s.ok(&[
+        "run",
+        "--network",
+        "none",
+        "--name",
+        "box",
+        "busybox",
+        "sh",
+        "-c",
+        "echo new > /added && rm /bin/uname && touch /etc/passwd",
+    ]);
+    let diff = s.ok(&["diff", "box"]);
+    let lines: Vec<&str> = diff.lines().collect();
+    assert!(lines.contains(&"A /added"), "{diff}");
+    assert!(lines.contains(&"D /bin/uname"), "{diff}");
+    assert!(lines.contains(&"C /etc/passwd"), "{diff}");
+    assert_eq!(diff, b.ok(&["diff", "box"]), "the same as berth's own diff");
+    let tar = b.scratch("out").join("box.tar");
+    s.ok(&["export", "-o", tar.to_str().expect("utf-8"), "box"]);
+    let list = std::process::Command::new("tar")
+        .arg("-tf")
+        .arg(&tar)
+        .output()
+        .expect("run tar");
+    assert!(list.status.success(), "{list:?}");
+    let names = String::from_utf8_lossy(&list.stdout);
+    assert!(
+        names.lines().any(|n| n.trim_start_matches("./") == "added"),
+        "{names}"
+    );
+    assert!(
+        names
+            .lines()
+            .any(|n| n.trim_start_matches("./") == "bin/sh"),
+        "{names}"
+    );
+    assert!(
+        !names
+            .lines()
+            .any(|n| n.trim_start_matches("./") == "bin/uname"),
+        "{names}"
+    );
+    let missing = s.docker(&["export", "-o", tar.to_str().expect("utf-8"), "nope"]);
+    assert_ne!(missing.code, 0, "{missing:?}");
+    s.ok(&["rm", "box"]);
+}

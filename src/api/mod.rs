@@ -20,6 +20,7 @@ mod error;
 mod events;
 mod exec;
 mod exits;
+mod export;
 mod hijack;
 mod images;
 mod listen;

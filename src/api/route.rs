@@ -139,6 +139,8 @@ pub async fn handle(api: Api, req: Request<Incoming>) -> Reply {
         (&Method::PUT, ["containers", id, "archive"]) => {
             super::archive::put(&api, id, &t, req.into_body()).await
         }
+        (&Method::GET, ["containers", id, "export"]) => super::export::export(&api, id).await,
+        (&Method::GET, ["containers", id, "changes"]) => super::export::changes(&api, id).await,
         (&Method::GET, ["containers", id, "top"]) => super::top::top(&api, id).await,
         (&Method::GET, ["containers", id, "stats"]) => super::stats::stats(&api, id, &t).await,
         (&Method::POST, ["containers", "prune"]) => prune::containers(&api).await,
