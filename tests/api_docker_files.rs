@@ -114,3 +114,52 @@ fn docker_diff_lists_changes_and_docker_export_writes_the_filesystem() {
     assert_ne!(missing.code, 0, "{missing:?}");
     s.ok(&["rm", "box"]);
 }
+
+#[test]
+fn docker_system_df_counts_what_berth_counts() {
+    let b = Berth::new();
+    let s = Service::start(&b);
+    s.ok(&["volume", "create", "data"]);
+    s.ok(&[
+        "run",
+        "-d",
+        "--network",
+        "none",
+        "--name",
+        "up",
+        "-v",
+        "data:/data",
+        "busybox",
+        "sh",
+        "-c",
+        "head -c 300000 /dev/zero > /big && sleep 300",
+    ]);
+    s.ok(&[
+        "run",
+        "--network",
+        "none",
+        "--name",
+        "done",
+        "busybox",
+        "true",
+    ]);
+    b.wait_until(
+        "the running container wrote its file",
+        std::time::Duration::from_secs(20),
+        || b.run(&["exec", "up", "test", "-s", "/big"]).code == 0,
+    );
+    let format = "{{.Type}} {{.TotalCount}} {{.Active}}";
+    let theirs = s.ok(&["system", "df", "--format", format]);
+    let ours = b.ok(&["system", "df", "--format", format]);
+    assert_eq!(
+        theirs.lines().take(3).collect::<Vec<_>>(),
+        ["Images 1 1", "Containers 2 1", "Local Volumes 1 1"],
+        "{theirs}"
+    );
+    assert_eq!(theirs, ours, "the same counts as berth's own system df");
+    // The running container's 300000 written bytes, in the docker CLI's units.
+    let sizes = s.ok(&["system", "df", "--format", "{{.Type}}: {{.Size}}"]);
+    assert!(sizes.contains("Containers: 300kB"), "{sizes}");
+    assert!(!sizes.contains("Images: 0B"), "{sizes}");
+    s.ok(&["rm", "-f", "up", "done"]);
+}

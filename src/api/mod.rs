@@ -16,6 +16,7 @@ mod attach;
 mod body;
 mod containers;
 mod create;
+mod df;
 mod error;
 mod events;
 mod exec;

@@ -114,6 +114,7 @@ pub async fn handle(api: Api, req: Request<Incoming>) -> Reply {
         (&Method::GET | &Method::HEAD, ["_ping"]) => system::ping(m),
         (&Method::GET, ["version"]) => system::version(&api).await,
         (&Method::GET, ["info"]) => system::info(&api).await,
+        (&Method::GET, ["system", "df"]) => super::df::df(&api).await,
         (&Method::GET, ["events"]) => super::events::events(&api, &t).await,
         (&Method::GET, ["containers", "json"]) => containers::list(&api, &t).await,
         (&Method::POST, ["containers", "create"]) => {
