@@ -92,3 +92,61 @@ fn docker_network_create_run_on_it_and_rm() {
         ns.links()
     );
 }
+
+#[test]
+fn docker_network_connect_with_alias_and_disconnect() {
+    let b = Berth::new();
+    b.docker_defaults();
+    let ns = NetNs::new();
+    let s = Service::start_in(&b, Some(&ns.path()));
+    s.ok(&["network", "create", "front"]);
+    s.ok(&["network", "create", "back"]);
+    s.ok(&[
+        "run",
+        "-d",
+        "--network",
+        "front",
+        "--name",
+        "db",
+        "busybox",
+        "sleep",
+        "300",
+    ]);
+    s.ok(&["network", "connect", "--alias", "store", "back", "db"]);
+    let nets = s.ok(&[
+        "inspect",
+        "--format",
+        "{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}",
+        "db",
+    ]);
+    assert_eq!(nets.trim(), "back front", "{nets}");
+    let addrs = s.ok(&["exec", "db", "ip", "-4", "addr"]);
+    assert!(addrs.contains("inet 172.19.0."), "{addrs}");
+    // The alias resolves for another container on `back`.
+    let out = s.docker(&[
+        "run",
+        "--rm",
+        "--network",
+        "back",
+        "busybox",
+        "nslookup",
+        "store",
+    ]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("172.19.0."), "{out:?}");
+    s.ok(&["network", "disconnect", "back", "db"]);
+    let nets = s.ok(&[
+        "inspect",
+        "--format",
+        "{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}",
+        "db",
+    ]);
+    assert_eq!(nets.trim(), "front", "{nets}");
+    let addrs = s.ok(&["exec", "db", "ip", "-4", "addr"]);
+    assert!(!addrs.contains("inet 172.19.0."), "{addrs}");
+    // Disconnecting again is Docker's error, non-zero.
+    let again = s.docker(&["network", "disconnect", "back", "db"]);
+    assert_ne!(again.code, 0, "{again:?}");
+    s.ok(&["rm", "-f", "db"]);
+    s.ok(&["network", "rm", "front", "back"]);
+}

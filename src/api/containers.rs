@@ -49,7 +49,7 @@ fn passes(c: &Container, key: &str, value: &str) -> Result<bool, ApiError> {
 }
 
 /// The list entry Docker gives for a container; `networks`: its networks' names.
-fn summary(c: &Container, networks: &str) -> Value {
+pub(super) fn summary(c: &Container, networks: &str) -> Value {
     let ports: Vec<Value> = c
         .config
         .net

@@ -9,7 +9,7 @@ use hyper::StatusCode;
 use serde_json::{Value, json};
 
 /// The list entry Docker gives for an image.
-fn summary(i: &Image) -> Value {
+pub(super) fn summary(i: &Image) -> Value {
     let labels = i
         .config
         .config()

@@ -11,14 +11,17 @@
 //! hand in `route.rs`: the routes are a match on path segments, and the hijacked `attach`
 //! connection is hyper's own upgrade (what axum would hand us too), so no router crate.
 
+mod archive;
 mod attach;
 mod body;
 mod containers;
 mod create;
+mod df;
 mod error;
 mod events;
 mod exec;
 mod exits;
+mod export;
 mod hijack;
 mod images;
 mod listen;

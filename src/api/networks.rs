@@ -1,5 +1,5 @@
-//! Networks: list, inspect, create, remove, with Docker's documents (`network_document`
-//! is what `berth network inspect` prints).
+//! Networks: list, inspect, create, remove, connect, disconnect, with Docker's documents
+//! (`network_document` is what `berth network inspect` prints).
 
 use super::body::{Handled, empty, json, ok_json};
 use super::containers::filters;
@@ -107,4 +107,57 @@ pub async fn remove(api: &Api, id: &str) -> Handled {
     let id = id.to_string();
     api.blocking(move |e| e.remove_network(&id)).await?;
     empty(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+struct ConnectBody {
+    container: String,
+    endpoint_config: Option<EndpointConfig>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+struct EndpointConfig {
+    aliases: Option<Vec<String>>,
+    #[serde(rename = "IPAMConfig")]
+    ipam_config: Option<EndpointIpam>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct EndpointIpam {
+    #[serde(rename = "IPv4Address")]
+    ipv4_address: Option<String>,
+}
+
+/// `POST /networks/{id}/connect`: `Container` with `EndpointConfig.Aliases` and
+/// `EndpointConfig.IPAMConfig.IPv4Address`.
+pub async fn connect(api: &Api, id: &str, body: Incoming) -> Handled {
+    let b: ConnectBody = read_json(body).await?;
+    let endpoint = b.endpoint_config.unwrap_or_default();
+    let aliases = endpoint.aliases.unwrap_or_default();
+    let ip = endpoint
+        .ipam_config
+        .and_then(|i| i.ipv4_address)
+        .filter(|s| !s.is_empty());
+    let id = id.to_string();
+    api.blocking(move |e| e.connect_network(&id, &b.container, &aliases, ip.as_deref()))
+        .await?;
+    empty(StatusCode::OK)
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+struct DisconnectBody {
+    container: String,
+}
+
+/// `POST /networks/{id}/disconnect`.
+pub async fn disconnect(api: &Api, id: &str, body: Incoming) -> Handled {
+    let b: DisconnectBody = read_json(body).await?;
+    let id = id.to_string();
+    api.blocking(move |e| e.disconnect_network(&id, &b.container))
+        .await?;
+    empty(StatusCode::OK)
 }

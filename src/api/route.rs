@@ -114,6 +114,7 @@ pub async fn handle(api: Api, req: Request<Incoming>) -> Reply {
         (&Method::GET | &Method::HEAD, ["_ping"]) => system::ping(m),
         (&Method::GET, ["version"]) => system::version(&api).await,
         (&Method::GET, ["info"]) => system::info(&api).await,
+        (&Method::GET, ["system", "df"]) => super::df::df(&api).await,
         (&Method::GET, ["events"]) => super::events::events(&api, &t).await,
         (&Method::GET, ["containers", "json"]) => containers::list(&api, &t).await,
         (&Method::POST, ["containers", "create"]) => {
@@ -134,6 +135,13 @@ pub async fn handle(api: Api, req: Request<Incoming>) -> Reply {
         (&Method::POST, ["containers", id, "pause"]) => containers::pause(&api, id).await,
         (&Method::POST, ["containers", id, "unpause"]) => containers::unpause(&api, id).await,
         (&Method::POST, ["containers", id, "rename"]) => containers::rename(&api, id, &t).await,
+        (&Method::HEAD, ["containers", id, "archive"]) => super::archive::stat(&api, id, &t).await,
+        (&Method::GET, ["containers", id, "archive"]) => super::archive::get(&api, id, &t).await,
+        (&Method::PUT, ["containers", id, "archive"]) => {
+            super::archive::put(&api, id, &t, req.into_body()).await
+        }
+        (&Method::GET, ["containers", id, "export"]) => super::export::export(&api, id).await,
+        (&Method::GET, ["containers", id, "changes"]) => super::export::changes(&api, id).await,
         (&Method::GET, ["containers", id, "top"]) => super::top::top(&api, id).await,
         (&Method::GET, ["containers", id, "stats"]) => super::stats::stats(&api, id, &t).await,
         (&Method::POST, ["containers", "prune"]) => prune::containers(&api).await,
@@ -149,6 +157,12 @@ pub async fn handle(api: Api, req: Request<Incoming>) -> Reply {
         (&Method::GET, ["networks"]) => networks::list(&api, &t).await,
         (&Method::POST, ["networks", "create"]) => networks::create(&api, req.into_body()).await,
         (&Method::GET, ["networks", id]) => networks::inspect(&api, id).await,
+        (&Method::POST, ["networks", id, "connect"]) => {
+            networks::connect(&api, id, req.into_body()).await
+        }
+        (&Method::POST, ["networks", id, "disconnect"]) => {
+            networks::disconnect(&api, id, req.into_body()).await
+        }
         (&Method::DELETE, ["networks", id]) => networks::remove(&api, id).await,
         (&Method::GET, ["volumes"]) => volumes::list(&api).await,
         (&Method::POST, ["volumes", "create"]) => volumes::create(&api, req.into_body()).await,

@@ -12,5 +12,7 @@ pub mod extract;
 pub mod prune;
 pub mod resolve;
 pub mod rootfs;
+pub mod stat;
 
 pub use copy::{CopyIn, CopyOptions, CopyOut};
+pub use stat::PathStat;
