@@ -100,6 +100,9 @@ pub fn shim_main(args: &[String]) -> i32 {
     runtime::shim::main(args)
 }
 pub use lifecycle::BootReport;
+/// Writes a file atomically (a temporary sibling, fsync, rename): for a front end saving a
+/// file of the user's, never half-written.
+pub use store::atomic::write_atomic;
 pub use text::printable;
 
 use std::path::Path;

@@ -286,19 +286,6 @@ fn save(text: &str, path: &Path) -> Result<PathBuf, String> {
         std::fs::create_dir_all(dir).map_err(fail)?;
     }
     // A temporary file renamed over the target: never a half-written log.
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
-    let tmp = path.with_file_name(format!(
-        ".{}.tmp.{}",
-        name.unwrap_or_default(),
-        std::process::id()
-    ));
-    let written = std::fs::File::create(&tmp).and_then(|mut f| {
-        std::io::Write::write_all(&mut f, text.as_bytes())?;
-        f.sync_all()
-    });
-    if let Err(e) = written.and_then(|()| std::fs::rename(&tmp, path)) {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(fail(e));
-    }
+    crate::engine::write_atomic(path, text.as_bytes()).map_err(fail)?;
     Ok(path.to_path_buf())
 }
