@@ -25,6 +25,8 @@ pub struct StatsSample {
     pub memory_usage: u64,
     /// The memory limit (the host's memory when unlimited).
     pub memory_limit: u64,
+    /// Whether the container has a memory limit of its own (below the host's memory).
+    pub memory_limited: bool,
     /// Bytes received on the container's interfaces (loopback excluded).
     pub net_rx: u64,
     /// Bytes sent on the container's interfaces (loopback excluded).
@@ -202,6 +204,7 @@ pub fn sample(c: &Container) -> StatsSample {
             }
         }
     }
+    s.memory_limited = s.memory_limit < host;
     if c.state.pid > 0 {
         (s.net_rx, s.net_tx) = net_bytes(c.state.pid);
     }

@@ -1,5 +1,6 @@
 //! The Stats pane: live charts of the selected container, and the watchers' updates.
 
+mod scale;
 pub(crate) mod state;
 pub(crate) mod task;
 mod update;

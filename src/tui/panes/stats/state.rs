@@ -15,8 +15,10 @@ pub struct Point {
     pub cpu: f64,
     /// Memory in use, bytes.
     pub mem: u64,
-    /// The memory limit, bytes.
+    /// The memory limit, bytes (the host's memory when the container has none).
     pub mem_limit: u64,
+    /// Whether the container has a memory limit of its own.
+    pub mem_limited: bool,
     /// Bytes received per second.
     pub rx: f64,
     /// Bytes sent per second.
@@ -93,6 +95,7 @@ impl Metrics {
                     cpu: s.cpu_percent(prev),
                     mem: s.memory_usage,
                     mem_limit: s.memory_limit,
+                    mem_limited: s.memory_limited,
                     rx: rate(s.net_rx, prev.net_rx),
                     tx: rate(s.net_tx, prev.net_tx),
                     read: rate(s.block_read, prev.block_read),

@@ -1,9 +1,11 @@
 //! The Stats pane: live charts of the selected container's CPU, memory (against its
-//! limit), network and block I/O rates, over a window of the history that the movement
+//! limit), network and block I/O rates, each scaled to its data (a memory limit close to
+//! the data drawn as a line), over a window of the history that the movement
 //! keys scroll back.
 
 use crate::engine::human;
 use crate::tui::app::{App, Pane};
+use crate::tui::panes::stats::scale;
 use crate::tui::panes::stats::state::Point;
 use crate::tui::theme::{Role, Theme};
 use crate::tui::ui::{is_focused, pane_block};
@@ -61,32 +63,46 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
             .map(|(i, p)| (i as f64 - (n - 1) as f64, f(p)))
             .collect()
     };
+    let peak = |sets: &[&Vec<(f64, f64)>]| {
+        sets.iter()
+            .flat_map(|d| d.iter().map(|p| p.1))
+            .fold(0.0, f64::max)
+    };
     let cpu = series(|p| p.cpu);
-    let cpu_max = cpu.iter().map(|d| d.1).fold(100.0, f64::max);
     chart(
         format!(" CPU {:.1}% ", last.cpu),
         &[("cpu", &cpu, Role::ChartCpu)],
-        (cpu_max, format!("{cpu_max:.0}%")),
+        Scale::new(peak(&[&cpu]), 1.0, None, scale::round_ceiling, percent),
         theme,
         cpu_a,
         buf,
     );
     let mem = series(|p| p.mem as f64);
-    chart(
-        format!(
-            " Memory {} / {} ({:.1}%) ",
+    let limit = last.mem_limited.then_some(last.mem_limit as f64);
+    let mem_title = match limit {
+        Some(_) => format!(
+            " Memory {} / {} limit ({:.1}%) ",
             human::bytes_size(last.mem),
             human::bytes_size(last.mem_limit),
             last.mem_percent()
         ),
+        None => format!(" Memory {} (no limit) ", human::bytes_size(last.mem)),
+    };
+    chart(
+        mem_title,
         &[("used", &mem, Role::ChartMemory)],
-        (last.mem_limit as f64, human::bytes_size(last.mem_limit)),
+        Scale::new(
+            peak(&[&mem]),
+            1024.0,
+            limit,
+            scale::power_of_two_ceiling,
+            |v| human::bytes_size(v as u64),
+        ),
         theme,
         mem_a,
         buf,
     );
     let (rx, tx) = (series(|p| p.rx), series(|p| p.tx));
-    let net_max = rx.iter().chain(&tx).map(|d| d.1).fold(1.0, f64::max);
     chart(
         format!(
             " Net rx {} tx {} ",
@@ -94,13 +110,18 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
             human::rate(last.tx)
         ),
         &[("rx", &rx, Role::ChartRx), ("tx", &tx, Role::ChartTx)],
-        (net_max, human::rate(net_max)),
+        Scale::new(
+            peak(&[&rx, &tx]),
+            1.0,
+            None,
+            scale::round_ceiling,
+            human::rate,
+        ),
         theme,
         net_a,
         buf,
     );
     let (rd, wr) = (series(|p| p.read), series(|p| p.write));
-    let blk_max = rd.iter().chain(&wr).map(|d| d.1).fold(1.0, f64::max);
     chart(
         format!(
             " Block I/O read {} write {} ",
@@ -111,11 +132,52 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
             ("read", &rd, Role::ChartRead),
             ("write", &wr, Role::ChartWrite),
         ],
-        (blk_max, human::rate(blk_max)),
+        Scale::new(
+            peak(&[&rd, &wr]),
+            1.0,
+            None,
+            scale::round_ceiling,
+            human::rate,
+        ),
         theme,
         blk_a,
         buf,
     );
+}
+
+/// A percentage for an axis label: one decimal below 10%.
+fn percent(v: f64) -> String {
+    if v < 10.0 {
+        format!("{v:.1}%")
+    } else {
+        format!("{v:.0}%")
+    }
+}
+
+/// A chart's y axis: its top, its labels, and the limit line when the limit is drawn.
+struct Scale {
+    top: f64,
+    labels: [String; 3],
+    limit: Option<f64>,
+}
+
+impl Scale {
+    /// The scale for data peaking at `peak` (at least `floor` high), with `limit` drawn
+    /// when it is close enough to the data; `fmt` writes an axis value.
+    fn new(
+        peak: f64,
+        floor: f64,
+        limit: Option<f64>,
+        round: fn(f64) -> f64,
+        fmt: impl Fn(f64) -> String,
+    ) -> Scale {
+        let (top, drawn) = scale::y_top(peak, floor, limit, round);
+        Scale {
+            top,
+            labels: ["0".to_string(), fmt(top / 2.0), fmt(top)],
+            limit: limit.filter(|_| drawn),
+        }
+    }
 }
 
 fn hint(buf: &mut Buffer, inner: Rect, text: &str, theme: &Theme) {
@@ -128,16 +190,22 @@ fn hint(buf: &mut Buffer, inner: Rect, text: &str, theme: &Theme) {
 /// A named line of a chart and its role.
 type Series<'a> = (&'a str, &'a Vec<(f64, f64)>, Role);
 
-/// One chart: its datasets over the window, y from 0 to `max` (labelled `label`).
+/// One chart: its datasets over the window on `scale`, the limit (if drawn) as a line in
+/// the error colour.
 fn chart(
     title: String,
     sets: &[Series],
-    (max, label): (f64, String),
+    scale: Scale,
     theme: &Theme,
     area: Rect,
     buf: &mut Buffer,
 ) {
-    let datasets = sets
+    let span = WINDOW as f64 - 1.0;
+    let limit_line: Vec<(f64, f64)> = scale
+        .limit
+        .map(|l| vec![(-span, l), (0.0, l)])
+        .unwrap_or_default();
+    let mut datasets: Vec<Dataset> = sets
         .iter()
         .map(|(name, data, role)| {
             Dataset::default()
@@ -148,8 +216,17 @@ fn chart(
                 .data(data)
         })
         .collect();
+    if !limit_line.is_empty() {
+        datasets.push(
+            Dataset::default()
+                .name("limit")
+                .marker(Marker::Braille)
+                .graph_type(GraphType::Line)
+                .style(theme.style(Role::Error))
+                .data(&limit_line),
+        );
+    }
     let dim = theme.style(Role::Dim);
-    let span = WINDOW as f64 - 1.0;
     Chart::new(datasets)
         .block(
             Block::bordered()
@@ -164,8 +241,8 @@ fn chart(
         )
         .y_axis(
             Axis::default()
-                .bounds([0.0, max.max(1.0)])
-                .labels(["0".to_string(), label])
+                .bounds([0.0, scale.top])
+                .labels(scale.labels)
                 .style(dim),
         )
         .render(area, buf);

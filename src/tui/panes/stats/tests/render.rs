@@ -22,6 +22,7 @@ fn sampled(app: &mut App) {
             cpu_total_ns: i * 250_000_000,
             memory_usage: ((i + 1) * 10) << 20,
             memory_limit: 100 << 20,
+            memory_limited: true,
             net_rx: i * 2000,
             running: true,
             at: Some(t0 + std::time::Duration::from_secs(i)),
@@ -68,7 +69,7 @@ fn stats_pane_charts_scroll_back_and_list_sparklines() {
     for text in [
         "Stats: web (live)",
         "CPU 25.0%",
-        "Memory 50MiB / 100MiB (50.0%)",
+        "Memory 50MiB / 100MiB limit (50.0%)",
         "Net rx 2kB/s tx 0B/s",
         "Block I/O read 0B/s write 0B/s",
         "berth stats web",
@@ -88,4 +89,51 @@ fn stats_pane_charts_scroll_back_and_list_sparklines() {
     assert!(screen.contains("Memory 30MiB"), "{screen}");
     app.update(Action::User(UserAction::GoBottom));
     assert_eq!(app.metrics.offset, 0);
+}
+
+/// A small container on a big host: the memory chart follows its 880 KiB, not the host's
+/// memory (where the line would lie flat on the axis), and the title says there is no
+/// limit.
+#[test]
+fn memory_chart_is_scaled_to_the_data_not_the_host() {
+    let theme = Theme::preset("default").expect("theme");
+    let mut app = app_with(Keymap::default());
+    let id = app.containers.list[0].id().to_string();
+    let t0 = std::time::Instant::now();
+    for i in 0..5u64 {
+        app.update(Action::StatsSampled(vec![StatsSample {
+            id: id.clone(),
+            name: "web".into(),
+            memory_usage: 880 << 10,
+            memory_limit: 23 << 30,
+            memory_limited: false,
+            running: true,
+            at: Some(t0 + std::time::Duration::from_secs(i)),
+            ..Default::default()
+        }]));
+    }
+    app.update(Action::User(UserAction::FocusStats));
+    let buf = draw(&app, &theme, 120, 40);
+    let (mx, title_y) = find(&buf, "Memory 880KiB (no limit)");
+    let mem_fg = theme.style(Role::ChartMemory).fg.expect("fg");
+    // The chart's x axis labels sit on the row below its plot area.
+    let axis_y = (title_y..buf.area.height)
+        .find(|&y| rows(&buf)[y as usize].contains("-120s"))
+        .expect("x axis under the memory chart");
+    let line_ys: Vec<u16> = (title_y..axis_y)
+        .filter(|&y| {
+            (mx.saturating_sub(10)..buf.area.width).any(|x| {
+                let c = &buf[(x, y)];
+                c.fg == mem_fg
+                    && c.symbol()
+                        .chars()
+                        .any(|ch| ('\u{2801}'..='\u{28ff}').contains(&ch))
+            })
+        })
+        .collect();
+    let top = *line_ys.first().expect("a memory line");
+    assert!(
+        top < title_y + (axis_y - title_y) / 2,
+        "the line should sit in the upper half (rows {title_y}..{axis_y}), is at {top}"
+    );
 }
