@@ -243,3 +243,38 @@ fn volume_in_use_is_kept() {
     );
     assert_eq!(ls_rows(root, &[]), vec![("local".into(), "used".into())]);
 }
+
+/// `inspect` without `--type` finds volumes and networks too (as `docker inspect`
+/// does); a name that is nothing is Docker's `no such object`, exit 1; a bad `--type`
+/// names the kinds.
+#[test]
+fn top_level_inspect_finds_any_kind_of_object() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    assert!(berth(root, &["volume", "create", "data"]).status.success());
+    let o = berth(
+        root,
+        &["inspect", "--format", "{{.Name}} {{.Driver}}", "data"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o).trim(), "data local");
+    // The default networks exist in every state root, without any device made.
+    let o = berth(
+        root,
+        &["inspect", "--format", "{{.Name}} {{.Driver}}", "none"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o).trim(), "none null");
+    let o = berth(root, &["inspect", "nothing-here"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stderr(&o).trim(), "berth: no such object: 'nothing-here'");
+    let o = berth(root, &["inspect", "--type", "network", "data"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("network"), "{}", stderr(&o));
+    let o = berth(root, &["inspect", "--type", "pod", "data"]);
+    assert_eq!(o.status.code(), Some(125));
+    assert_eq!(
+        stderr(&o).trim(),
+        "berth: invalid --type 'pod': use container, image, network or volume"
+    );
+}

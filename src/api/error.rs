@@ -41,7 +41,8 @@ impl From<EngineError> for ApiError {
         let status = match &e {
             EngineError::NoSuchContainer(_)
             | EngineError::NoSuchImage(_)
-            | EngineError::NoSuchVolume(_) => StatusCode::NOT_FOUND,
+            | EngineError::NoSuchVolume(_)
+            | EngineError::NoSuchObject(_) => StatusCode::NOT_FOUND,
             EngineError::NameInUse { .. } | EngineError::Conflict(_) => StatusCode::CONFLICT,
             EngineError::Invalid(_) | EngineError::Ambiguous(_) => StatusCode::BAD_REQUEST,
             _ => StatusCode::INTERNAL_SERVER_ERROR,

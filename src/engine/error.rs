@@ -14,6 +14,9 @@ pub enum EngineError {
     /// No volume has this name.
     #[error("no such volume: '{0}'")]
     NoSuchVolume(String),
+    /// No container, image, network or volume matches (`inspect` of any kind).
+    #[error("no such object: '{0}'")]
+    NoSuchObject(String),
     /// A prefix matches more than one object.
     #[error("multiple objects match '{0}': use more characters of the id")]
     Ambiguous(String),

@@ -129,6 +129,15 @@ pub enum Action {
         /// What the status bar says, or why it failed.
         result: Result<String, String>,
     },
+    /// The document of `name` for the Inspect view, or why it could not be read.
+    Inspected {
+        /// What kind of object it is.
+        kind: crate::engine::ObjectKind,
+        /// The name it was asked for.
+        name: String,
+        /// The document.
+        result: Result<serde_json::Value, String>,
+    },
 }
 
 /// Something the runner must do.
@@ -245,4 +254,14 @@ pub enum Effect {
         /// Registry settings.
         registries: crate::engine::RegistryOptions,
     },
+    /// Read the document of `name` (of `kind`, or the first kind that has one) for the
+    /// Inspect view.
+    Inspect {
+        /// Container, image, network or volume; any when none.
+        kind: Option<crate::engine::ObjectKind>,
+        /// The name or id.
+        name: String,
+    },
+    /// Copy `text` to the clipboard (OSC 52).
+    CopyText(String),
 }

@@ -273,6 +273,8 @@ pub struct App {
     pub build: BuildState,
     /// The running pull or push, with its per-layer progress.
     pub transfer: Option<crate::tui::panes::transfer::state::Transfer>,
+    /// The Inspect view, when open (over the panes, before any popup).
+    pub inspect: Option<crate::tui::panes::inspect::state::InspectView>,
 }
 
 impl App {
@@ -303,6 +305,7 @@ impl App {
             },
             build: BuildState::default(),
             transfer: None,
+            inspect: None,
         }
     }
 

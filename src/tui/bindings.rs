@@ -105,6 +105,13 @@ pub const BINDINGS: &[Binding] = &[
         "follow new log lines on/off"
     ),
     b!(
+        Inspect,
+        "inspect",
+        ["I"],
+        Main,
+        "inspect the selected container, image or network (JSON tree)"
+    ),
+    b!(
         StopContainer,
         "stop_container",
         ["s"],

@@ -81,6 +81,8 @@ pub enum UserAction {
     FocusLeft,
     /// Move to the panel on the right (Images pane).
     FocusRight,
+    /// Open the JSON of the selected container, image or network as a folded tree.
+    Inspect,
     /// Show or hide the help.
     Help,
     /// Leave the dashboard.

@@ -5,6 +5,7 @@ use super::action::{Action, Effect, EngineOp};
 use super::app::App;
 use super::panes::build::task::BuildTasks;
 use super::panes::images::task::ImageTasks;
+use super::panes::inspect::task::InspectTasks;
 use super::panes::logs::task::LogTasks;
 use super::panes::networks::task::NetTasks;
 use super::panes::shell::task::ShellSessions;
@@ -133,6 +134,7 @@ impl Runner {
             Box::new(NetTasks::default()),
             Box::new(BuildTasks),
             Box::new(TransferTasks),
+            Box::new(InspectTasks),
         ];
         Runner {
             engine,
@@ -166,6 +168,12 @@ impl Runner {
                 tokio::task::spawn_blocking(move || {
                     let _ = tx.send(Action::CommandLogSaved(save(&text, &file)));
                 });
+            }
+            Effect::CopyText(text) => {
+                let _ = crossterm::execute!(
+                    terminal.backend_mut(),
+                    CopyToClipboard::to_clipboard_from(text.as_bytes())
+                );
             }
             // The panes' effects, performed above.
             _ => {}

@@ -80,6 +80,7 @@ impl App {
                 reference,
                 result,
             } => self.transfer_finished(kind, reference, result),
+            Action::Inspected { kind, name, result } => self.inspected(kind, name, result),
         }
     }
 
@@ -96,6 +97,9 @@ impl App {
         if key.code == KeyCode::Char('c') && key.mods == KeyModifiers::CONTROL {
             // Ctrl-C always leaves, whatever the keymap says.
             return vec![Effect::Quit];
+        }
+        if let Some(effects) = self.inspect_key(key) {
+            return effects;
         }
         if let Some(effects) = self.prompt_key(key) {
             return effects;
@@ -230,6 +234,7 @@ impl App {
             MergeLogs => self.toggle_merged(),
             PullImage => self.ask_pull(),
             PushImage => self.push_selected(),
+            Inspect => self.open_inspect(),
             ToggleFollow => self.toggle_follow(),
             StopContainer => self.op(EngineOp::Stop),
             StartContainer => self.op(EngineOp::Start),

@@ -1,9 +1,10 @@
 //! `inspect` / `container inspect`: Docker-shaped JSON for containers (and, at top level,
-//! images and volumes), or a Go template per object.
+//! images, networks and volumes), or a Go template per object.
 
 use crate::cli::Ctx;
 use crate::cli::format::print_inspect;
-use anyhow::{Result, bail};
+use crate::engine::ObjectKind;
+use anyhow::Result;
 use clap::Args;
 use serde_json::Value;
 
@@ -13,7 +14,7 @@ pub struct InspectArgs {
     /// Format output using a custom template.
     #[arg(short, long)]
     pub format: Option<String>,
-    /// Only look for this type of object: container, image or volume.
+    /// Only look for this type of object: container, image, network or volume.
     #[arg(long = "type")]
     pub kind: Option<String>,
     /// Display total file sizes (accepted; sizes are not computed yet).
@@ -24,27 +25,8 @@ pub struct InspectArgs {
     pub names: Vec<String>,
 }
 
-fn find(ctx: &Ctx, name: &str, kind: Option<&str>) -> Result<Value> {
-    let want = |k: &str| kind.is_none_or(|x| x == k);
-    if want("container")
-        && let Ok(c) = ctx.engine.container(name)
-    {
-        return Ok(ctx.engine.inspect_document(&c));
-    }
-    if want("image")
-        && let Ok(v) = ctx.engine.image_inspect(name)
-    {
-        return Ok(v);
-    }
-    if want("volume")
-        && let Ok(v) = ctx.engine.volume(name)
-    {
-        return Ok(v.inspect_json());
-    }
-    match kind {
-        Some(k) => bail!("no such {k}: '{name}'"),
-        None => bail!("no such object: '{name}'"),
-    }
+fn find(ctx: &Ctx, name: &str, kind: Option<ObjectKind>) -> Result<Value> {
+    Ok(ctx.engine.inspect_object(name, kind)?.1)
 }
 
 /// Prints the documents (or the template applied to each); exits 1 if any name was not
@@ -55,11 +37,12 @@ pub fn print_documents(
     kind: Option<&str>,
     format: Option<&str>,
 ) -> Result<i32> {
-    if let Some(k) = kind
-        && !matches!(k, "container" | "image" | "volume")
-    {
-        bail!("invalid --type '{k}': use container, image or volume");
-    }
+    let kind = match kind {
+        Some(k) => Some(ObjectKind::parse(k).ok_or_else(|| {
+            anyhow::anyhow!("invalid --type '{k}': use container, image, network or volume")
+        })?),
+        None => None,
+    };
     print_inspect(names, format, |n| find(ctx, n, kind))
 }
 

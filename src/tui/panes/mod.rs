@@ -4,6 +4,7 @@
 pub(crate) mod build;
 pub(crate) mod containers;
 pub(crate) mod images;
+pub(crate) mod inspect;
 pub mod logs;
 pub mod networks;
 pub mod shell;

@@ -19,6 +19,7 @@ use crate::tui::panes::containers::popups as container_popups;
 use crate::tui::panes::containers::view as containers;
 use crate::tui::panes::images::popups as image_popups;
 use crate::tui::panes::images::view as images;
+use crate::tui::panes::inspect::view as inspect;
 use crate::tui::panes::logs::view as logs;
 use crate::tui::panes::networks::popups as network_popups;
 use crate::tui::panes::networks::view as networks;
@@ -77,6 +78,14 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         Some(Popup::Building) => build::render_progress(app, theme, area, buf),
         None => {}
     }
+    if let Some(view) = &app.inspect {
+        // Over the panes and the command log; the status bar stays visible.
+        let over = Rect {
+            height: area.height.saturating_sub(status_bar.height),
+            ..area
+        };
+        inspect::render(view, theme, over, buf);
+    }
 }
 
 /// A pane's frame: title and border in the focused or plain roles.
@@ -96,9 +105,9 @@ pub fn pane_block<'a>(title: Line<'a>, focused: bool, theme: &Theme) -> Block<'a
         .title(title.style(theme.style(t)))
 }
 
-/// Whether `pane` has the focus (and no popup hides it).
+/// Whether `pane` has the focus (and no popup or Inspect view hides it).
 pub fn is_focused(app: &App, pane: Pane) -> bool {
-    app.focus == pane && app.popup.is_none()
+    app.focus == pane && app.popup.is_none() && app.inspect.is_none()
 }
 
 /// A `w` x `h` rectangle centred in `area` (shrunk to fit).
