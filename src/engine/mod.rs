@@ -84,6 +84,7 @@ pub use registry::{
 };
 pub use runtime::exec::ExecRequest;
 pub use session::{Frame, Session, SessionInput};
+pub use volume::overview::VolumeOverview;
 pub use volume::{PruneReport, Volume, parse_tmpfs_flag, parse_volume_flag};
 
 /// The network containers join when none is named (Docker's `bridge`).

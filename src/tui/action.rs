@@ -129,6 +129,8 @@ pub enum Action {
         /// What the status bar says, or why it failed.
         result: Result<String, String>,
     },
+    /// A fresh volume list with sizes and users, or why reading failed.
+    VolumesListed(Result<Vec<crate::engine::VolumeOverview>, String>),
     /// The document of `name` for the Inspect view, or why it could not be read.
     Inspected {
         /// What kind of object it is.
@@ -264,4 +266,8 @@ pub enum Effect {
     },
     /// Copy `text` to the clipboard (OSC 52).
     CopyText(String),
+    /// List the volumes every two seconds (true), or stop (false).
+    WatchVolumes(bool),
+    /// List the volumes now (after a change).
+    RefreshVolumes,
 }

@@ -33,17 +33,20 @@ pub enum Pane {
     Networks,
     /// A shell in (or attached to) the selected container; every key goes to it.
     Shell,
+    /// Volumes, their sizes and users (takes the whole screen).
+    Volumes,
 }
 
 impl Pane {
     /// The order `next_pane` goes through.
-    pub const ORDER: [Pane; 6] = [
+    pub const ORDER: [Pane; 7] = [
         Pane::Containers,
         Pane::Logs,
         Pane::Stats,
         Pane::Top,
         Pane::Images,
         Pane::Networks,
+        Pane::Volumes,
     ];
 
     /// Whether the pane shows under the container list (one of them at a time).
@@ -109,6 +112,8 @@ pub enum PromptKind {
     Search,
     /// A reference to pull (`berth pull REF`).
     Pull,
+    /// The name of a new volume (`berth volume create NAME`).
+    CreateVolume,
 }
 
 /// A one-line text prompt.
@@ -167,6 +172,10 @@ pub enum Popup {
     Build(crate::tui::panes::build::state::BuildForm),
     /// The running (or last) build's steps.
     Building,
+    /// "Remove volume NAME?" waiting for yes or no.
+    ConfirmRemoveVolume(String),
+    /// "Remove the N unused anonymous volumes?" (`volume prune`).
+    ConfirmPruneVolumes(usize),
 }
 
 /// How a status-bar message reads.
@@ -273,6 +282,8 @@ pub struct App {
     pub build: BuildState,
     /// The running pull or push, with its per-layer progress.
     pub transfer: Option<crate::tui::panes::transfer::state::Transfer>,
+    /// The Volumes pane.
+    pub volumes: crate::tui::panes::volumes::state::VolumesState,
     /// The Inspect view, when open (over the panes, before any popup).
     pub inspect: Option<crate::tui::panes::inspect::state::InspectView>,
 }
@@ -305,6 +316,7 @@ impl App {
             },
             build: BuildState::default(),
             transfer: None,
+            volumes: Default::default(),
             inspect: None,
         }
     }

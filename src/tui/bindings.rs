@@ -105,6 +105,34 @@ pub const BINDINGS: &[Binding] = &[
         "follow new log lines on/off"
     ),
     b!(
+        FocusVolumes,
+        "focus_volumes",
+        ["V"],
+        Main,
+        "the Volumes pane: sizes, users; create, remove, prune"
+    ),
+    b!(
+        CreateVolume,
+        "create_volume",
+        ["a"],
+        Volumes,
+        "create a volume (asks for its name)"
+    ),
+    b!(
+        RemoveVolume,
+        "remove_volume",
+        ["d"],
+        Volumes,
+        "remove the selected volume (asks first)"
+    ),
+    b!(
+        PruneVolumes,
+        "prune_volumes",
+        ["p"],
+        Volumes,
+        "remove the anonymous volumes no container uses (asks first)"
+    ),
+    b!(
         Inspect,
         "inspect",
         ["I"],

@@ -22,6 +22,8 @@ pub enum Scope {
     Shell,
     /// The Logs pane has the focus (its bindings come before the panes' ones).
     Logs,
+    /// The Volumes pane has the focus (its bindings come before the panes' ones).
+    Volumes,
 }
 
 /// What a user can ask for with a key. The config name is the snake_case of the variant.
@@ -83,6 +85,14 @@ pub enum UserAction {
     FocusRight,
     /// Open the JSON of the selected container, image or network as a folded tree.
     Inspect,
+    /// Show the Volumes pane.
+    FocusVolumes,
+    /// Create a volume (asks for its name).
+    CreateVolume,
+    /// Remove the selected volume (asks first).
+    RemoveVolume,
+    /// Remove the anonymous volumes no container uses (asks first).
+    PruneVolumes,
     /// Show or hide the help.
     Help,
     /// Leave the dashboard.

@@ -33,6 +33,7 @@ impl App {
             FocusLeft => self.images_focus_by(-1),
             FocusRight => self.images_focus_by(1),
             FocusNetworks => self.open_networks(),
+            FocusVolumes => self.open_volumes(),
             FocusLogs => {
                 self.focus = Pane::Logs;
                 self.detail = Pane::Logs;
@@ -55,6 +56,7 @@ impl App {
         match self.focus {
             Pane::Images => return self.images_move(delta),
             Pane::Networks => return self.networks_move(delta),
+            Pane::Volumes => return self.volumes_move(delta),
             Pane::Stats => {
                 // Up is back in time.
                 let id = self.selected_container().map(|c| c.id().to_string());

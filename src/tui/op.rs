@@ -74,6 +74,12 @@ pub enum EngineOp {
         /// The container.
         container: String,
     },
+    /// `Engine::create_volume(name)`.
+    CreateVolume(String),
+    /// `Engine::remove_volume(name)`.
+    RemoveVolume(String),
+    /// `Engine::prune_volumes(false)`: the anonymous volumes no container uses.
+    PruneVolumes,
 }
 
 impl EngineOp {
@@ -146,6 +152,9 @@ impl EngineOp {
                     quote(container)
                 )
             }
+            EngineOp::CreateVolume(n) => format!("berth volume create {}", quote(n)),
+            EngineOp::RemoveVolume(n) => format!("berth volume rm {}", quote(n)),
+            EngineOp::PruneVolumes => "berth volume prune -f".to_string(),
         }
     }
 
@@ -161,6 +170,8 @@ impl EngineOp {
             EngineOp::CreateNetwork { name, .. } | EngineOp::RemoveNetwork(name) => name.clone(),
             EngineOp::ConnectNetwork { container, .. }
             | EngineOp::DisconnectNetwork { container, .. } => container.clone(),
+            EngineOp::CreateVolume(n) | EngineOp::RemoveVolume(n) => n.clone(),
+            EngineOp::PruneVolumes => "unused volumes".to_string(),
         }
     }
 
@@ -176,6 +187,9 @@ impl EngineOp {
             EngineOp::Signal { .. } => format!("process {}", self.name()),
             EngineOp::CreateNetwork { name, .. } | EngineOp::RemoveNetwork(name) => {
                 format!("network {name}")
+            }
+            EngineOp::CreateVolume(_) | EngineOp::RemoveVolume(_) | EngineOp::PruneVolumes => {
+                format!("volume {}", self.name())
             }
             _ => self.name(),
         }
@@ -200,6 +214,17 @@ impl EngineOp {
         )
     }
 
+    /// Whether the volume list changes with it (removing a container frees its volumes).
+    pub fn touches_volumes(&self) -> bool {
+        matches!(
+            self,
+            EngineOp::CreateVolume(_)
+                | EngineOp::RemoveVolume(_)
+                | EngineOp::PruneVolumes
+                | EngineOp::Remove { .. }
+        )
+    }
+
     /// Past tense for the status bar (`stopped`).
     pub fn done_verb(&self) -> &'static str {
         match self {
@@ -214,6 +239,9 @@ impl EngineOp {
             EngineOp::RemoveNetwork(_) => "removed network",
             EngineOp::ConnectNetwork { .. } => "connected",
             EngineOp::DisconnectNetwork { .. } => "disconnected",
+            EngineOp::CreateVolume(_) => "created volume",
+            EngineOp::RemoveVolume(_) => "removed volume",
+            EngineOp::PruneVolumes => "pruned",
         }
     }
 
@@ -231,6 +259,9 @@ impl EngineOp {
             EngineOp::RemoveNetwork(_) => "removing network",
             EngineOp::ConnectNetwork { .. } => "connecting",
             EngineOp::DisconnectNetwork { .. } => "disconnecting",
+            EngineOp::CreateVolume(_) => "creating volume",
+            EngineOp::RemoveVolume(_) => "removing volume",
+            EngineOp::PruneVolumes => "pruning",
         }
     }
 }

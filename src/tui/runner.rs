@@ -12,6 +12,7 @@ use super::panes::shell::task::ShellSessions;
 use super::panes::stats::task::StatsTask;
 use super::panes::top::task::TopTask;
 use super::panes::transfer::task::TransferTasks;
+use super::panes::volumes::task::VolumeTasks;
 use super::tasks::{self, PaneTasks, Tx};
 use super::theme::Theme;
 use super::ui;
@@ -135,6 +136,7 @@ impl Runner {
             Box::new(BuildTasks),
             Box::new(TransferTasks),
             Box::new(InspectTasks),
+            Box::new(VolumeTasks::default()),
         ];
         Runner {
             engine,
@@ -278,6 +280,9 @@ fn call_engine(engine: &Engine, call: &EngineOp) -> EngineResult<()> {
         | EngineOp::ConnectNetwork { .. }
         | EngineOp::DisconnectNetwork { .. } => {
             crate::tui::panes::networks::task::call(engine, call)
+        }
+        EngineOp::CreateVolume(_) | EngineOp::RemoveVolume(_) | EngineOp::PruneVolumes => {
+            crate::tui::panes::volumes::task::call(engine, call)
         }
     }
 }

@@ -81,6 +81,7 @@ impl App {
                 result,
             } => self.transfer_finished(kind, reference, result),
             Action::Inspected { kind, name, result } => self.inspected(kind, name, result),
+            Action::VolumesListed(result) => self.volumes_listed(result),
         }
     }
 
@@ -136,6 +137,10 @@ impl App {
             None if self.focus == Pane::Networks => self
                 .keymap
                 .lookup(key, Scope::Networks)
+                .or_else(|| self.keymap.lookup(key, Scope::Main)),
+            None if self.focus == Pane::Volumes => self
+                .keymap
+                .lookup(key, Scope::Volumes)
                 .or_else(|| self.keymap.lookup(key, Scope::Main)),
             None if self.focus == Pane::Logs => self
                 .keymap
@@ -235,6 +240,9 @@ impl App {
             PullImage => self.ask_pull(),
             PushImage => self.push_selected(),
             Inspect => self.open_inspect(),
+            CreateVolume => self.ask_create_volume(),
+            RemoveVolume => self.ask_remove_volume(),
+            PruneVolumes => self.ask_prune_volumes(),
             ToggleFollow => self.toggle_follow(),
             StopContainer => self.op(EngineOp::Stop),
             StartContainer => self.op(EngineOp::Start),
@@ -332,6 +340,7 @@ impl App {
             }
             Some(Popup::ConfirmSignal { pid, .. }) => self.info(format!("no signal sent to {pid}")),
             Some(Popup::ConfirmRemoveNetwork(name)) => self.info(format!("kept network '{name}'")),
+            Some(Popup::ConfirmRemoveVolume(name)) => self.info(format!("kept volume '{name}'")),
             _ => {}
         }
         vec![]

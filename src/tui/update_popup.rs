@@ -84,6 +84,7 @@ impl App {
                     }),
                     PromptKind::RunByName => self.run_by_name_from(p),
                     PromptKind::CreateNetwork => self.create_network_from(p),
+                    PromptKind::CreateVolume => self.create_volume_from(p),
                     // Not trimmed: spaces may be what is searched for.
                     PromptKind::Search => self.search_log(&p.input),
                     PromptKind::Pull if text.is_empty() => {
@@ -101,6 +102,8 @@ impl App {
                 self.confirm_network_popup(p)
             }
             Popup::Build(form) => self.confirm_build(form),
+            Popup::ConfirmRemoveVolume(name) => self.start_op(EngineOp::RemoveVolume(name)),
+            Popup::ConfirmPruneVolumes(_) => self.start_op(EngineOp::PruneVolumes),
             other => {
                 self.popup = Some(other);
                 vec![]

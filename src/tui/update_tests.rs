@@ -214,13 +214,14 @@ fn tab_and_enter_move_focus_and_logs_scroll() {
     assert_eq!(a.containers.selected, 0);
     a.update(key('G'));
     assert!(a.logs.follow);
-    // Tab goes on through Stats, Top, Images and Networks back to the list.
+    // Tab goes on through Stats, Top, Images, Networks and Volumes back to the list.
     let tab = || Action::Key(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE));
     for want in [
         Pane::Stats,
         Pane::Top,
         Pane::Images,
         Pane::Networks,
+        Pane::Volumes,
         Pane::Containers,
     ] {
         a.update(tab());

@@ -9,6 +9,7 @@
 pub mod error;
 pub mod flag;
 pub mod model;
+pub mod overview;
 pub mod prune;
 pub mod size;
 pub mod store;

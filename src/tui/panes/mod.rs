@@ -11,3 +11,4 @@ pub mod shell;
 pub(crate) mod stats;
 pub(crate) mod top;
 pub mod transfer;
+pub(crate) mod volumes;

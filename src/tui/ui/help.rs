@@ -24,9 +24,16 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         crate::tui::app::Pane::Images => Some(Scope::Images),
         crate::tui::app::Pane::Networks => Some(Scope::Networks),
         crate::tui::app::Pane::Logs => Some(Scope::Logs),
+        crate::tui::app::Pane::Volumes => Some(Scope::Volumes),
         _ => None,
     };
-    let mut order = vec![Scope::Main, Scope::Logs, Scope::Images, Scope::Networks];
+    let mut order = vec![
+        Scope::Main,
+        Scope::Logs,
+        Scope::Images,
+        Scope::Networks,
+        Scope::Volumes,
+    ];
     if let Some(first) = own {
         order.retain(|s| *s != first);
         order.insert(0, first);
@@ -39,6 +46,7 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
             Scope::Popup => "popups",
             Scope::Networks => "networks pane",
             Scope::Logs => "logs pane",
+            Scope::Volumes => "volumes pane",
             Scope::Shell => "shell pane (other keys go to the shell)",
         };
         lines.push(Line::from(Span::styled(heading, theme.style(Role::Header))));

@@ -27,6 +27,7 @@ use crate::tui::panes::shell::view as shell;
 use crate::tui::panes::stats::view as stats;
 use crate::tui::panes::top::popups as top_popups;
 use crate::tui::panes::top::view as top;
+use crate::tui::panes::volumes::view as volumes;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
@@ -40,6 +41,8 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         images::render(app, theme, main, buf);
     } else if app.focus == Pane::Networks {
         networks::render(app, theme, main, buf);
+    } else if app.focus == Pane::Volumes {
+        volumes::render(app, theme, main, buf);
     } else {
         let [list, mut detail] = layout::list_and_detail(app, area, main);
         containers::render(app, theme, list, buf);
@@ -76,6 +79,9 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         }
         Some(Popup::Build(form)) => build::render_form(app, form, theme, area, buf),
         Some(Popup::Building) => build::render_progress(app, theme, area, buf),
+        Some(p @ (Popup::ConfirmRemoveVolume(_) | Popup::ConfirmPruneVolumes(_))) => {
+            volumes::render_popup(app, p, theme, area, buf)
+        }
         None => {}
     }
     if let Some(view) = &app.inspect {

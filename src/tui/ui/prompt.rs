@@ -40,6 +40,11 @@ pub fn render(app: &App, p: &Prompt, theme: &Theme, area: Rect, buf: &mut Buffer
             "Search the log for:".to_string(),
             "text; lowercase matches any case (empty: clear)".to_string(),
         ),
+        PromptKind::CreateVolume => (
+            " Create volume ",
+            "New volume (berth volume create NAME):".to_string(),
+            "e.g. data (letters, digits, _ . -)".to_string(),
+        ),
         PromptKind::Pull => (
             " Pull ",
             "Image to pull (berth pull):".to_string(),

@@ -82,6 +82,9 @@ impl App {
         if op.touches_networks() {
             effects.push(Effect::RefreshNetworks);
         }
+        if op.touches_volumes() {
+            effects.push(Effect::RefreshVolumes);
+        }
         effects
     }
 

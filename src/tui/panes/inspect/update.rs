@@ -19,6 +19,10 @@ impl App {
                 .images
                 .current()
                 .map(|r| (ObjectKind::Image, r.target())),
+            Pane::Volumes => self
+                .volumes
+                .current()
+                .map(|v| (ObjectKind::Volume, v.volume.name().to_string())),
             Pane::Networks => self
                 .networks
                 .current()

@@ -154,9 +154,9 @@ fn opening_from_a_container_marks_its_networks_and_runs_the_watcher() {
     reordered.reverse();
     a.update(sample(&reordered, t0() + Duration::seconds(1), 1000));
     assert_eq!(a.networks.current().map(|n| n.name.as_str()), Some("host"));
-    // Leaving stops the watcher.
+    // Leaving (tab goes on to the Volumes pane) stops the watcher.
     let effects = a.update(Action::User(UserAction::NextPane));
-    assert_eq!(a.focus, Pane::Containers);
+    assert_eq!(a.focus, Pane::Volumes);
     assert!(
         effects.contains(&Effect::WatchNetworks(false)),
         "{effects:?}"

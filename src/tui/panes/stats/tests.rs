@@ -188,6 +188,13 @@ fn top_watcher_runs_only_while_visible_and_processes_sort() {
     );
     assert!(!fx.contains(&Effect::WatchStats(true)), "{fx:?}");
     let fx = user(&mut a, UserAction::NextPane);
+    assert_eq!(
+        a.focus,
+        Pane::Volumes,
+        "the Volumes pane fills the screen too"
+    );
+    assert!(!fx.contains(&Effect::WatchStats(true)), "{fx:?}");
+    let fx = user(&mut a, UserAction::NextPane);
     assert_eq!(a.focus, Pane::Containers);
     assert!(fx.contains(&Effect::WatchStats(true)), "{fx:?}");
     assert!(fx.iter().any(|e| matches!(
