@@ -217,6 +217,23 @@ fn history_config_and_run_follow_the_dockerfile() {
         rows[7], "/bin/sh -c #(nop)  ENV GREETING=hello NAME=the world|0B",
         "{hist}"
     );
+    // Each step's comment names its Dockerfile line (the --label step has none).
+    let comments = b.ok(&["history", "--format", "{{.Comment}}", "cfg:1"]);
+    let comments: Vec<&str> = comments.lines().collect();
+    assert_eq!(
+        comments[..8],
+        [
+            "",
+            "Dockerfile:8",
+            "Dockerfile:7",
+            "Dockerfile:6",
+            "Dockerfile:5",
+            "Dockerfile:4",
+            "Dockerfile:3",
+            "Dockerfile:2"
+        ],
+        "{comments:?}"
+    );
 }
 
 #[test]

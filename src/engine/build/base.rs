@@ -26,6 +26,9 @@ pub struct Stage {
     pub base_id: String,
     /// ARG values in scope.
     pub args: BTreeMap<String, String>,
+    /// `Dockerfile:12`: where the instruction being run is (new history entries name it
+    /// in their comment, as BuildKit names its frontend there).
+    pub source: String,
 }
 
 impl Stage {

@@ -34,7 +34,7 @@ impl Builder<'_> {
             None => {
                 let mut s = stage.state.clone();
                 apply(&mut s);
-                s.add_history(&created_by, true);
+                s.add_history(&created_by, true, &stage.source);
                 cache::put(self.engine, &key, &s)?;
                 s
             }
@@ -77,7 +77,7 @@ impl Builder<'_> {
                 let made = make(self, &stage.state)?;
                 let mut s = stage.state.clone();
                 s.push_layer(made.layer);
-                s.add_history(&created_by, false);
+                s.add_history(&created_by, false, &stage.source);
                 cache::put(self.engine, &key, &s)?;
                 (s, made.size)
             }

@@ -53,6 +53,7 @@ impl Builder<'_> {
             state,
             base_id,
             args: BTreeMap::new(),
+            source: String::new(),
         };
         (self.progress)(BuildEvent::StepDone {
             id: stage.state.id(),

@@ -141,10 +141,15 @@ impl ImageState {
         }
     }
 
-    /// Appends a history entry, with `created` set to now.
-    pub fn add_history(&mut self, created_by: &str, empty_layer: bool) {
+    /// Appends a history entry, with `created` set to now and `source` (`Dockerfile:12`,
+    /// where the step was when it was built; a cache hit keeps the entry it had) as its
+    /// comment.
+    pub fn add_history(&mut self, created_by: &str, empty_layer: bool, source: &str) {
         let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Nanos, true);
         let mut h = json!({"created": now, "created_by": created_by});
+        if !source.is_empty() {
+            h["comment"] = json!(source);
+        }
         if empty_layer {
             h["empty_layer"] = json!(true);
         }
@@ -203,7 +208,7 @@ mod tests {
         s.set_env("A", "1");
         s.set_env("A", "2");
         assert_eq!(s.env(), vec!["A=2"]);
-        s.add_history("/bin/sh -c #(nop)  ENV A=2", true);
+        s.add_history("/bin/sh -c #(nop)  ENV A=2", true, "Dockerfile:3");
         s.push_layer(LayerRef {
             diff_id: format!("sha256:{}", "a".repeat(64)),
             digest: format!("sha256:{}", "a".repeat(64)),
@@ -213,6 +218,7 @@ mod tests {
         assert_ne!(s.id(), id0);
         assert_eq!(s.chains(), vec!["a".repeat(64)]);
         assert_eq!(s.config["history"][0]["empty_layer"], json!(true));
+        assert_eq!(s.config["history"][0]["comment"], json!("Dockerfile:3"));
         assert_eq!(s.shell(), vec!["/bin/sh", "-c"]);
         let m: Value = serde_json::from_slice(&s.manifest()).expect("manifest");
         assert_eq!(m["layers"][0]["size"], json!(1024));

@@ -39,6 +39,11 @@ impl Builder<'_> {
 
     /// Runs instruction `ins` (not FROM) on `stage`.
     pub fn step(&mut self, stage: &mut Stage, ins: &Instruction) -> Result<()> {
+        // Line 0: made from flags (`--label`), not from the Dockerfile.
+        stage.source = match ins.line {
+            0 => String::new(),
+            n => format!("{}:{n}", self.file),
+        };
         let vars = stage.vars();
         words::check_total(&vars).map_err(|e| self.perr(ins, e))?;
         let nop = format!("{} #(nop) ", stage.state.shell().join(" "));

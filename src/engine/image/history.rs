@@ -22,6 +22,17 @@ pub struct HistoryRow {
     pub empty_layer: bool,
 }
 
+impl HistoryRow {
+    /// Where berth's builder made the step: its comment `Dockerfile:12` (the file's name
+    /// and the instruction's line when the layer was built); `None` for other comments.
+    pub fn source(&self) -> Option<&str> {
+        let (file, line) = self.comment.rsplit_once(':')?;
+        let numeric = !line.is_empty() && line.bytes().all(|b| b.is_ascii_digit());
+        (numeric && !file.is_empty() && !file.contains(char::is_whitespace))
+            .then_some(&*self.comment)
+    }
+}
+
 /// The history rows of `image`, newest first.
 pub fn rows(image: &Image) -> Vec<HistoryRow> {
     let parse = |s: &Option<String>| {

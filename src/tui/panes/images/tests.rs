@@ -87,7 +87,7 @@ fn image(layers: usize) -> Image {
         "history": [
             {"created": "2026-03-01T10:00:00Z", "created_by": "ADD rootfs.tar /"},
             {"created": "2026-03-01T10:00:00Z", "created_by": "ENV A=1", "empty_layer": true},
-            {"created": "2026-03-01T11:00:00Z", "created_by": "RUN echo hi > /etc/hosts"},
+            {"created": "2026-03-01T11:00:00Z", "created_by": "RUN echo hi > /etc/hosts", "comment": "Dockerfile:4"},
             {"created": "2026-03-01T11:00:00Z", "created_by": "CMD [\"sh\"]", "empty_layer": true}
         ]
     });
@@ -252,7 +252,7 @@ fn file_tree_shows_changes_sizes_origin_and_wasted_space() {
         "+ usr/",
         "+   new",
         "wasted: 1.01kB in 3 files overwritten or removed later (layer 2: 0B)",
-        "/etc/hosts from layer 2: RUN echo hi > /etc/hosts",
+        "/etc/hosts from layer 2 (Dockerfile:4): RUN echo hi > /etc/hosts",
     ] {
         assert!(text.contains(want), "'{want}' missing:\n{text}");
     }

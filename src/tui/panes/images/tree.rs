@@ -105,14 +105,18 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
             Some(ChangeKind::Removed) => "removed by",
             _ => "from",
         };
-        let by = im
-            .current()
-            .and_then(|r| r.instruction(f.layer))
+        let step = im.current().and_then(|r| r.instruction(f.layer));
+        let by = step
             .map(|h| crate::engine::printable(&h.created_by).into_owned())
             .unwrap_or_else(|| "(no history)".into());
+        // Images berth built name the Dockerfile line of each step.
+        let source = step
+            .and_then(|h| h.source())
+            .map(|s| format!(" ({})", crate::engine::printable(s)))
+            .unwrap_or_default();
         let line = Line::from(vec![
             Span::styled(format!("/{}", f.path.display()), theme.style(Role::Text)),
-            Span::styled(format!(" {how} layer {}: ", f.layer + 1), dim),
+            Span::styled(format!(" {how} layer {}{source}: ", f.layer + 1), dim),
             Span::styled(by, theme.style(Role::Text)),
         ]);
         buf.set_line(info.x, info.y, &line, info.width);
