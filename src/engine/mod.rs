@@ -44,6 +44,7 @@ mod volume;
 pub use build::tar_context::looks_like_tar;
 pub use build::{BuildEvent, BuildOptions, BuildOutcome, ParseError};
 pub use container::devices::parse as parse_device;
+pub use container::files::diff::{Change as FileChange, ChangeKind as FileChangeKind};
 pub use container::files::{CopyIn, CopyOptions, CopyOut, PathStat};
 pub use container::human;
 pub use container::security::{SecurityConfig, apply_security_opt, normalize_capability};

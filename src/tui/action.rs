@@ -129,6 +129,13 @@ pub enum Action {
         /// What the status bar says, or why it failed.
         result: Result<String, String>,
     },
+    /// The changes of the container watched by the Changes watcher of `generation`.
+    ChangesListed {
+        /// Which watcher sent them (stale ones are ignored).
+        generation: u64,
+        /// The changes, or why reading them failed.
+        result: Result<Vec<crate::engine::FileChange>, String>,
+    },
     /// A fresh volume list with sizes and users, or why reading failed.
     VolumesListed(Result<Vec<crate::engine::VolumeOverview>, String>),
     /// The document of `name` for the Inspect view, or why it could not be read.
@@ -266,6 +273,13 @@ pub enum Effect {
     },
     /// Copy `text` to the clipboard (OSC 52).
     CopyText(String),
+    /// Stop the current Changes watcher; read `container`'s changes each second (if any).
+    WatchChanges {
+        /// Container name, or none to just stop.
+        container: Option<String>,
+        /// Tag for the lists it sends.
+        generation: u64,
+    },
     /// List the volumes every two seconds (true), or stop (false).
     WatchVolumes(bool),
     /// List the volumes now (after a change).

@@ -35,6 +35,8 @@ pub enum Pane {
     Shell,
     /// Volumes, their sizes and users (takes the whole screen).
     Volumes,
+    /// The selected container's changed files (`berth diff`, live).
+    Changes,
 }
 
 impl Pane {
@@ -51,7 +53,7 @@ impl Pane {
 
     /// Whether the pane shows under the container list (one of them at a time).
     pub fn is_detail(self) -> bool {
-        matches!(self, Pane::Logs | Pane::Stats | Pane::Top)
+        matches!(self, Pane::Logs | Pane::Stats | Pane::Top | Pane::Changes)
     }
 }
 
@@ -282,6 +284,8 @@ pub struct App {
     pub build: BuildState,
     /// The running pull or push, with its per-layer progress.
     pub transfer: Option<crate::tui::panes::transfer::state::Transfer>,
+    /// The Changes pane.
+    pub changes: crate::tui::panes::changes::state::ChangesView,
     /// The Volumes pane.
     pub volumes: crate::tui::panes::volumes::state::VolumesState,
     /// The Inspect view, when open (over the panes, before any popup).
@@ -317,6 +321,7 @@ impl App {
             build: BuildState::default(),
             transfer: None,
             volumes: Default::default(),
+            changes: Default::default(),
             inspect: None,
         }
     }

@@ -105,6 +105,13 @@ pub const BINDINGS: &[Binding] = &[
         "follow new log lines on/off"
     ),
     b!(
+        FocusChanges,
+        "focus_changes",
+        ["D"],
+        Main,
+        "show the container's changed files live (berth diff)"
+    ),
+    b!(
         FocusVolumes,
         "focus_volumes",
         ["V"],

@@ -87,6 +87,8 @@ pub enum UserAction {
     Inspect,
     /// Show the Volumes pane.
     FocusVolumes,
+    /// Show the selected container's changed files under the list.
+    FocusChanges,
     /// Create a volume (asks for its name).
     CreateVolume,
     /// Remove the selected volume (asks first).

@@ -34,6 +34,7 @@ impl App {
             FocusRight => self.images_focus_by(1),
             FocusNetworks => self.open_networks(),
             FocusVolumes => self.open_volumes(),
+            FocusChanges => self.show_pane(Pane::Changes),
             FocusLogs => {
                 self.focus = Pane::Logs;
                 self.detail = Pane::Logs;
@@ -57,6 +58,11 @@ impl App {
             Pane::Images => return self.images_move(delta),
             Pane::Networks => return self.networks_move(delta),
             Pane::Volumes => return self.volumes_move(delta),
+            Pane::Changes => {
+                let last = self.changes.list.len().saturating_sub(1);
+                self.changes.scroll = self.changes.scroll.saturating_add_signed(delta).min(last);
+                return vec![];
+            }
             Pane::Stats => {
                 // Up is back in time.
                 let id = self.selected_container().map(|c| c.id().to_string());

@@ -4,6 +4,7 @@
 use super::action::{Action, Effect, EngineOp};
 use super::app::App;
 use super::panes::build::task::BuildTasks;
+use super::panes::changes::task::ChangesTask;
 use super::panes::images::task::ImageTasks;
 use super::panes::inspect::task::InspectTasks;
 use super::panes::logs::task::LogTasks;
@@ -137,6 +138,7 @@ impl Runner {
             Box::new(TransferTasks),
             Box::new(InspectTasks),
             Box::new(VolumeTasks::default()),
+            Box::new(ChangesTask::default()),
         ];
         Runner {
             engine,

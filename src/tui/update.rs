@@ -82,6 +82,7 @@ impl App {
             } => self.transfer_finished(kind, reference, result),
             Action::Inspected { kind, name, result } => self.inspected(kind, name, result),
             Action::VolumesListed(result) => self.volumes_listed(result),
+            Action::ChangesListed { generation, result } => self.changes_listed(generation, result),
         }
     }
 

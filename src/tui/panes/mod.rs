@@ -2,6 +2,7 @@
 //! of the state), its background task and its tests.
 
 pub(crate) mod build;
+pub(crate) mod changes;
 pub(crate) mod containers;
 pub(crate) mod images;
 pub(crate) mod inspect;

@@ -15,6 +15,7 @@ pub(crate) mod status;
 use super::app::{App, Pane, Popup};
 use super::theme::{Role, Theme};
 use crate::tui::panes::build::view as build;
+use crate::tui::panes::changes::view as changes;
 use crate::tui::panes::containers::popups as container_popups;
 use crate::tui::panes::containers::view as containers;
 use crate::tui::panes::images::popups as image_popups;
@@ -54,6 +55,7 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         match app.detail {
             Pane::Stats => stats::render(app, theme, detail, buf),
             Pane::Top => top::render(app, theme, detail, buf),
+            Pane::Changes => changes::render(app, theme, detail, buf),
             _ => logs::render(app, theme, detail, buf),
         }
     }

@@ -51,6 +51,9 @@ pub struct Change {
     pub kind: ChangeKind,
     /// The path, e.g. `/etc/hosts`.
     pub path: PathBuf,
+    /// Bytes of a regular file's new content in the read-write layer (0 for
+    /// directories, links, deletions).
+    pub size: u64,
 }
 
 impl Engine {
@@ -124,7 +127,16 @@ impl DiffWalk<'_> {
                 if kind != ChangeKind::Modified {
                     self.mark_parent(&ctr);
                 }
-                self.out.push(Change { kind, path: ctr });
+                let size = match kind {
+                    ChangeKind::Deleted => 0,
+                    _ if meta.is_file() => meta.len(),
+                    _ => 0,
+                };
+                self.out.push(Change {
+                    kind,
+                    path: ctr,
+                    size,
+                });
             }
             if meta.is_dir() {
                 self.dir(&rel, hidden || opaque)?;
@@ -140,6 +152,7 @@ impl DiffWalk<'_> {
             self.out.push(Change {
                 kind: ChangeKind::Modified,
                 path: parent.to_path_buf(),
+                size: 0,
             });
         }
     }

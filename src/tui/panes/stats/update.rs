@@ -34,6 +34,7 @@ impl App {
         }
         effects.extend(self.sync_networks_watcher());
         effects.extend(self.sync_volumes_watcher());
+        effects.extend(self.sync_changes_watcher());
         effects
     }
 
@@ -57,6 +58,7 @@ impl App {
         let line = match (pane, name) {
             (Pane::Stats, Some(n)) => Some(format!("berth stats {n}")),
             (Pane::Top, Some(n)) => Some(format!("berth top {n}")),
+            (Pane::Changes, Some(n)) => Some(format!("berth diff {n}")),
             (Pane::Images, _) => Some("berth images".to_string()),
             _ => None,
         };
