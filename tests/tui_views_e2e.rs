@@ -39,7 +39,7 @@ fn changes_volumes_and_inspect_views_at_80x24() {
     t.wait_for("the container list", Duration::from_secs(10), |s| {
         s.contains("writer")
     });
-    t.keys(&["D"]);
+    t.type_text("D");
     t.wait_for("the early file", Duration::from_secs(10), |s| {
         s.contains("A /early.txt") && s.contains("Changes: writer")
     });
