@@ -167,6 +167,22 @@ pub enum Popup {
     Build(crate::tui::panes::build::state::BuildForm),
     /// The running (or last) build's steps.
     Building,
+    /// What a command run from the palette printed (scrolled like the help).
+    Output {
+        /// The command line.
+        title: String,
+        /// Its output, standard output first.
+        lines: Vec<String>,
+        /// Whether it failed.
+        failed: bool,
+    },
+}
+
+impl Popup {
+    /// Whether the movement keys scroll it (the help, a command's output).
+    pub fn scrolls(&self) -> bool {
+        matches!(self, Popup::Help | Popup::Output { .. })
+    }
 }
 
 /// How a status-bar message reads.
@@ -201,6 +217,8 @@ pub struct AppSettings {
     pub default_network: String,
     /// Registry settings for pulls and pushes (`registries:`).
     pub registries: crate::engine::RegistryOptions,
+    /// What the palette's commands get before their own words (`--root R --config C`).
+    pub cli_args: Vec<String>,
 }
 
 impl Default for AppSettings {
@@ -211,6 +229,7 @@ impl Default for AppSettings {
             command_log_file: command_log_path(),
             default_network: crate::engine::DEFAULT_NETWORK.into(),
             registries: Default::default(),
+            cli_args: Vec::new(),
         }
     }
 }
@@ -273,6 +292,10 @@ pub struct App {
     pub build: BuildState,
     /// The running pull or push, with its per-layer progress.
     pub transfer: Option<crate::tui::panes::transfer::state::Transfer>,
+    /// The command palette.
+    pub palette: crate::tui::panes::palette::state::PaletteState,
+    /// Terminal columns (for mouse hits).
+    pub width: u16,
 }
 
 impl App {
@@ -303,12 +326,17 @@ impl App {
             },
             build: BuildState::default(),
             transfer: None,
+            palette: Default::default(),
+            width: 80,
         }
     }
 
-    /// The selected container, if any.
+    /// The selected container, if any (none when the list filter hides it).
     pub fn selected_container(&self) -> Option<&Container> {
-        self.containers.list.get(self.containers.selected)
+        self.containers
+            .list
+            .get(self.containers.selected)
+            .filter(|c| self.containers.shows(c))
     }
 
     /// Sets an informational status message.

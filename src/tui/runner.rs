@@ -7,6 +7,7 @@ use super::panes::build::task::BuildTasks;
 use super::panes::images::task::ImageTasks;
 use super::panes::logs::task::LogTasks;
 use super::panes::networks::task::NetTasks;
+use super::panes::palette::task::PaletteTasks;
 use super::panes::shell::task::ShellSessions;
 use super::panes::stats::task::StatsTask;
 use super::panes::top::task::TopTask;
@@ -42,7 +43,10 @@ const FRAME: Duration = Duration::from_millis(16);
 /// Actions drawn at once: keys, and the Shell pane's screens (their task already sends
 /// at most one a frame).
 fn urgent(a: &Action) -> bool {
-    matches!(a, Action::Key(_) | Action::ShellScreen { .. })
+    matches!(
+        a,
+        Action::Key(_) | Action::Mouse(_) | Action::ShellScreen { .. }
+    )
 }
 
 /// Runs the dashboard until the user quits.
@@ -133,6 +137,7 @@ impl Runner {
             Box::new(NetTasks::default()),
             Box::new(BuildTasks),
             Box::new(TransferTasks),
+            Box::new(PaletteTasks),
         ];
         Runner {
             engine,

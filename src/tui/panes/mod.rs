@@ -6,6 +6,7 @@ pub(crate) mod containers;
 pub(crate) mod images;
 pub mod logs;
 pub mod networks;
+pub(crate) mod palette;
 pub mod shell;
 pub(crate) mod stats;
 pub(crate) mod top;

@@ -54,7 +54,11 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         }
     }
     command_log::render(app, theme, cmds, buf);
-    status::render(app, theme, status_bar, buf);
+    if app.palette.open {
+        crate::tui::panes::palette::view::render_line(app, theme, status_bar, buf);
+    } else {
+        status::render(app, theme, status_bar, buf);
+    }
     match &app.popup {
         Some(Popup::Help) => help::render(app, theme, area, buf),
         Some(Popup::ConfirmRemove(name)) => {
@@ -75,6 +79,17 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         }
         Some(Popup::Build(form)) => build::render_form(app, form, theme, area, buf),
         Some(Popup::Building) => build::render_progress(app, theme, area, buf),
+        Some(Popup::Output {
+            title,
+            lines,
+            failed,
+        }) => crate::tui::panes::palette::view::render_output(
+            app,
+            (title, lines, *failed),
+            theme,
+            area,
+            buf,
+        ),
         None => {}
     }
 }

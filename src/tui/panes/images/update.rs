@@ -13,9 +13,10 @@ impl App {
         match result {
             Ok(rows) => {
                 let before = im
-                    .current()
+                    .rows
+                    .get(im.selected)
                     .map(|r| (r.reference.clone(), r.image.id.clone()));
-                let changed_image = im.current().map(|r| r.image.id.clone());
+                let changed_image = im.rows.get(im.selected).map(|r| r.image.id.clone());
                 im.rows = rows;
                 im.listed = true;
                 im.error = None;
@@ -27,6 +28,10 @@ impl App {
                     im.selected = i;
                 }
                 im.selected = im.selected.min(im.rows.len().saturating_sub(1));
+                // With a filter, the selection stays on a row that shows.
+                if let Some(i) = crate::tui::filter::step(&im.visible(), im.selected, 0) {
+                    im.selected = i;
+                }
                 let ids: Vec<String> = im.rows.iter().map(|r| r.image.id.clone()).collect();
                 im.trees.retain(|id, _| ids.contains(id));
                 if im.current().map(|r| r.image.id.clone()) != changed_image {
@@ -82,7 +87,8 @@ impl App {
             |at: usize, len: usize| at.saturating_add_signed(delta).min(len.saturating_sub(1));
         match im.focus {
             ImagesFocus::List => {
-                let at = step(im.selected, im.rows.len());
+                let at = crate::tui::filter::step(&im.visible(), im.selected, delta)
+                    .unwrap_or(im.selected);
                 if at != im.selected {
                     im.selected = at;
                     im.history_selected = 0;
