@@ -189,9 +189,7 @@ impl Default for ImagesState {
 impl ImagesState {
     /// The selected row (none when the filter hides it).
     pub fn current(&self) -> Option<&ImageRow> {
-        self.rows
-            .get(self.selected)
-            .filter(|r| self.filter.keeps(&Self::texts(r)))
+        self.rows.get(self.selected).filter(|r| self.shows(r))
     }
 
     /// What the filter looks at in a row: repository, tag, short id.
@@ -203,10 +201,16 @@ impl ImagesState {
         ]
     }
 
+    /// Whether the filter lets `r` through (always, without a filter; the row's
+    /// texts are only built while filtering).
+    pub fn shows(&self, r: &ImageRow) -> bool {
+        !self.filter.is_active() || self.filter.keeps(&Self::texts(r))
+    }
+
     /// The rows the filter lets through.
     pub fn visible(&self) -> Vec<usize> {
         (0..self.rows.len())
-            .filter(|i| self.filter.keeps(&Self::texts(&self.rows[*i])))
+            .filter(|i| self.shows(&self.rows[*i]))
             .collect()
     }
 

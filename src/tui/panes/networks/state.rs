@@ -95,9 +95,7 @@ pub struct NetworksState {
 impl NetworksState {
     /// The selected network (none when the filter hides it).
     pub fn current(&self) -> Option<&Network> {
-        self.networks
-            .get(self.selected)
-            .filter(|n| self.filter.keeps(&Self::texts(n)))
+        self.networks.get(self.selected).filter(|n| self.shows(n))
     }
 
     /// What the filter looks at in a row: name, driver, subnet, gateway.
@@ -110,10 +108,16 @@ impl NetworksState {
         ]
     }
 
+    /// Whether the filter lets `n` through (always, without a filter; the row's
+    /// texts are only built while filtering).
+    pub fn shows(&self, n: &Network) -> bool {
+        !self.filter.is_active() || self.filter.keeps(&Self::texts(n))
+    }
+
     /// The rows the filter lets through.
     pub fn visible(&self) -> Vec<usize> {
         (0..self.networks.len())
-            .filter(|i| self.filter.keeps(&Self::texts(&self.networks[*i])))
+            .filter(|i| self.shows(&self.networks[*i]))
             .collect()
     }
 

@@ -80,9 +80,7 @@ impl Default for TopView {
 impl TopView {
     /// The selected process (none when the filter hides it).
     pub fn current(&self) -> Option<&ProcessInfo> {
-        self.procs
-            .get(self.selected)
-            .filter(|p| self.filter.keeps(&Self::texts(p)))
+        self.procs.get(self.selected).filter(|p| self.shows(p))
     }
 
     /// What the filter looks at in a row: pid, user, command.
@@ -90,10 +88,16 @@ impl TopView {
         [p.pid.to_string(), p.user.clone(), p.command.clone()]
     }
 
+    /// Whether the filter lets `p` through (always, without a filter; the row's
+    /// texts are only built while filtering).
+    pub fn shows(&self, p: &ProcessInfo) -> bool {
+        !self.filter.is_active() || self.filter.keeps(&Self::texts(p))
+    }
+
     /// The rows the filter lets through.
     pub fn visible(&self) -> Vec<usize> {
         (0..self.procs.len())
-            .filter(|i| self.filter.keeps(&Self::texts(&self.procs[*i])))
+            .filter(|i| self.shows(&self.procs[*i]))
             .collect()
     }
 
