@@ -159,13 +159,13 @@ impl App {
             Spot::Images(ImagesFocus::List) => {
                 let im = &self.images;
                 if let Some(i) = pick(im.visible(), im.selected) {
-                    let at = im.visible().iter().position(|v| *v == i).unwrap_or(0) as isize;
-                    let now = im
-                        .visible()
-                        .iter()
-                        .position(|v| *v == im.selected)
-                        .unwrap_or(0) as isize;
-                    return self.images_move(at - now);
+                    return self.images_select(i);
+                }
+            }
+            Spot::Images(ImagesFocus::History) => {
+                let n = self.images.current().map_or(0, |r| r.history.len());
+                if let Some(i) = pick((0..n).collect(), self.images.history_selected) {
+                    self.images_select_history(i);
                 }
             }
             Spot::NetworkList => {

@@ -89,17 +89,9 @@ impl App {
                 self.follow_selected()
             }
             Pane::Images => {
-                let im = &mut self.images;
-                match step(&im.visible(), im.selected, 0) {
-                    Some(i) if i != im.selected => {
-                        im.selected = i;
-                        im.history_selected = 0;
-                        im.file_selected = 0;
-                    }
-                    _ => {}
-                }
-                im.rebuild_files();
-                self.ensure_tree()
+                let im = &self.images;
+                let i = step(&im.visible(), im.selected, 0).unwrap_or(im.selected);
+                self.images_select(i)
             }
             Pane::Networks => {
                 let nets = &mut self.networks;

@@ -89,13 +89,7 @@ impl App {
             ImagesFocus::List => {
                 let at = crate::tui::filter::step(&im.visible(), im.selected, delta)
                     .unwrap_or(im.selected);
-                if at != im.selected {
-                    im.selected = at;
-                    im.history_selected = 0;
-                    im.file_selected = 0;
-                    im.rebuild_files();
-                }
-                return self.ensure_tree();
+                return self.images_select(at);
             }
             ImagesFocus::History => {
                 let n = im.current().map_or(0, |r| r.history.len());
@@ -106,6 +100,29 @@ impl App {
             ImagesFocus::Files => im.file_selected = step(im.file_selected, im.files.len()),
         }
         vec![]
+    }
+
+    /// Selects image row `i` (its history and files from the top) and asks for its tree.
+    pub(crate) fn images_select(&mut self, i: usize) -> Vec<Effect> {
+        let im = &mut self.images;
+        if i != im.selected {
+            im.selected = i;
+            im.history_selected = 0;
+            im.file_selected = 0;
+        }
+        im.rebuild_files();
+        self.ensure_tree()
+    }
+
+    /// Selects history row `i` of the selected image (its layer's files from the top).
+    pub(crate) fn images_select_history(&mut self, i: usize) {
+        let im = &mut self.images;
+        let n = im.current().map_or(0, |r| r.history.len());
+        if i < n {
+            im.history_selected = i;
+            im.file_selected = 0;
+            im.rebuild_files();
+        }
     }
 
     pub(crate) fn images_focus_by(&mut self, delta: isize) -> Vec<Effect> {

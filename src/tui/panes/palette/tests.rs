@@ -114,6 +114,24 @@ fn tab_completes_views_commands_subcommands_and_names() {
 }
 
 #[test]
+fn a_password_is_neither_logged_nor_kept() {
+    let mut app = app_with(Keymap::default());
+    type_line(&mut app, "login -u me -p secret localhost:5000");
+    let fx = press(&mut app, KeyCode::Enter);
+    assert_eq!(
+        app.command_log.last().map(String::as_str),
+        Some("berth login -u me -p '***' localhost:5000")
+    );
+    assert!(
+        fx.iter().any(
+            |e| matches!(e, Effect::RunCommand { argv, .. } if argv.contains(&"secret".to_string()))
+        ),
+        "{fx:?}"
+    );
+    assert!(app.palette.history.is_empty());
+}
+
+#[test]
 fn history_goes_back_and_forth_and_keeps_the_draft() {
     let mut p = PaletteState::default();
     p.remember("images");

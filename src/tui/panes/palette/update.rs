@@ -11,6 +11,32 @@ use crate::tui::keys::Key;
 use crate::tui::panes::shell::state::ShellKind;
 use crossterm::event::{KeyCode, KeyModifiers};
 
+/// `words` with the value of `-p`/`--password` replaced by `***` (the command log is
+/// copied and saved), and whether one was.
+pub(crate) fn masked(words: &[String]) -> (Vec<String>, bool) {
+    let mut out = Vec::with_capacity(words.len());
+    let mut hide_next = false;
+    let mut hid = false;
+    for w in words {
+        if hide_next {
+            out.push("***".to_string());
+            hide_next = false;
+            hid = true;
+        } else if w == "-p" || w == "--password" {
+            hide_next = words.first().is_some_and(|f| f == "login");
+            out.push(w.clone());
+        } else if let Some(rest) = w.strip_prefix("--password=")
+            && !rest.is_empty()
+        {
+            out.push("--password=***".to_string());
+            hid = true;
+        } else {
+            out.push(w.clone());
+        }
+    }
+    (out, hid)
+}
+
 impl App {
     /// `command_palette`: opens the prompt at the bottom.
     pub(crate) fn open_palette(&mut self) -> Vec<Effect> {
@@ -90,7 +116,11 @@ impl App {
         if line.is_empty() {
             return vec![];
         }
-        self.palette.remember(&line);
+        let meant = meaning(&line);
+        // A password typed in a line is not kept (nor saved).
+        if !matches!(&meant, Meaning::Command(w) if masked(w).1) {
+            self.palette.remember(&line);
+        }
         let mut effects = Vec::new();
         if let Some(file) = self.palette.history_file.clone() {
             effects.push(Effect::SaveHistory {
@@ -98,7 +128,7 @@ impl App {
                 file,
             });
         }
-        match meaning(&line) {
+        match meant {
             Meaning::View(v) => effects.extend(self.open_view(v)),
             Meaning::NotAvailable(why) => self.error(why),
             Meaning::Invalid(why) => self.error(format!(":{line}: {why}")),
@@ -171,7 +201,7 @@ impl App {
     /// Runs `berth WORDS` in the background, recorded in the command log.
     fn run_command(&mut self, words: Vec<String>) -> Vec<Effect> {
         let line = std::iter::once("berth".to_string())
-            .chain(words.iter().map(|w| quote(w)))
+            .chain(masked(&words).0.iter().map(|w| quote(w)))
             .collect::<Vec<_>>()
             .join(" ");
         self.command_log.push(line.clone());

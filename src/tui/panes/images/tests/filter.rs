@@ -48,6 +48,19 @@ fn the_image_list_filters_and_takes_clicks() {
         modifiers: KeyModifiers::NONE,
     }));
     assert_eq!(app.images.focus, ImagesFocus::History);
+    // A click on a history row selects that step.
+    let (x, y) = at(&lines, "RUN echo hi");
+    app.update(Action::Mouse(MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column: x,
+        row: y,
+        modifiers: KeyModifiers::NONE,
+    }));
+    let step = app
+        .images
+        .current()
+        .map(|r| r.history[app.images.history_selected].created_by.clone());
+    assert_eq!(step.as_deref(), Some("RUN echo hi > /etc/hosts"));
     // `/` narrows the list as typed.
     app.update(key('/'));
     for c in "latest".chars() {
