@@ -15,6 +15,11 @@ use tmux::Tmux;
 
 const SECS: Duration = Duration::from_secs(15);
 
+/// tmux's view of the mouse modes the program in the pane asked for: SGR encoding,
+/// presses (1000), presses and drags (1002), every motion (1003).
+const MOUSE_MODES: &str =
+    "#{mouse_sgr_flag} #{mouse_standard_flag} #{mouse_button_flag} #{mouse_all_flag}";
+
 /// The dashboard on the test's root in a shell line (its state and config folders in the
 /// test's scratch directory `term`), then the exit status.
 fn dashboard_line(b: &Berth) -> String {
@@ -88,6 +93,8 @@ fn mouse_clicks_select_and_focus_and_the_wheel_moves() {
     }
     let t = Tmux::start(&b.scratch("tmux"), 120, 40, &dashboard_line(&b));
     let screen = t.wait_for("three containers", SECS, |s| s.contains("Containers (3)"));
+    // The terminal was asked for presses and the wheel in SGR form, never for motion.
+    assert_eq!(t.format(MOUSE_MODES), "1 1 0 0");
     // Newest first: gamma is selected; a click on alpha's row selects it.
     mouse(&t, 0, spot(&screen, "alpha"));
     let screen = t.wait_for("alpha selected", SECS, |s| {
@@ -116,6 +123,30 @@ fn mouse_clicks_select_and_focus_and_the_wheel_moves() {
     t.wait_for("the dashboard to quit", SECS, |s| {
         s.contains("dashboard exited: 0")
     });
+    // The terminal is given its mouse back.
+    assert_eq!(t.format(MOUSE_MODES), "0 0 0 0");
+}
+
+#[test]
+fn mouse_false_leaves_the_mouse_to_the_terminal() {
+    let b = Berth::new();
+    b.set_config(&format!(
+        "{}dashboard:\n  mouse: false\n",
+        harness::OFF_THE_HOST_NETWORK
+    ));
+    for name in ["alpha", "beta"] {
+        sleeper(&b, name);
+    }
+    let t = Tmux::start(&b.scratch("tmux"), 120, 40, &dashboard_line(&b));
+    let screen = t.wait_for("two containers", SECS, |s| s.contains("Containers (2)"));
+    assert_eq!(t.format(MOUSE_MODES), "0 0 0 0");
+    // A report sent anyway is not acted on: beta (the newest) stays selected.
+    mouse(&t, 0, spot(&screen, "alpha"));
+    t.keys(&["q"]);
+    let screen = t.wait_for("the dashboard to quit", SECS, |s| {
+        s.contains("dashboard exited: 0")
+    });
+    assert!(!screen.contains("Logs: alpha"), "{screen}");
 }
 
 #[test]

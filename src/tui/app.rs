@@ -219,6 +219,8 @@ pub struct AppSettings {
     pub registries: crate::engine::RegistryOptions,
     /// What the palette's commands get before their own words (`--root R --config C`).
     pub cli_args: Vec<String>,
+    /// Whether mouse events are acted on (`dashboard.mouse`).
+    pub mouse: bool,
 }
 
 impl Default for AppSettings {
@@ -230,6 +232,7 @@ impl Default for AppSettings {
             default_network: crate::engine::DEFAULT_NETWORK.into(),
             registries: Default::default(),
             cli_args: Vec::new(),
+            mouse: true,
         }
     }
 }

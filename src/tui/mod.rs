@@ -58,6 +58,7 @@ pub fn run(engine: Engine, config: &Config, config_path: &Path) -> anyhow::Resul
         command_log_file: app::command_log_path(),
         default_network: config.network.default.clone(),
         registries: config.registries.clone(),
+        mouse: dash.mouse,
         cli_args: vec![
             "--root".into(),
             config.root.display().to_string(),

@@ -51,7 +51,7 @@ impl App {
             MouseEventKind::Down(MouseButton::Left) => 0,
             _ => return vec![],
         };
-        if self.palette.open {
+        if self.palette.open || !self.settings.mouse {
             return vec![];
         }
         if let Some(p) = &self.popup {

@@ -56,6 +56,10 @@ fn clicks_select_rows_and_focus_panes() {
     mouse(&mut app, MouseEventKind::Up(MouseButton::Left), at);
     click(&mut app, (119, 29));
     assert_eq!(app.containers.selected, before);
+    // With `dashboard.mouse: false` a report (which the terminal should not send) is ignored.
+    app.settings.mouse = false;
+    click(&mut app, find(&buf, "web"));
+    assert_eq!(app.containers.selected, before);
 }
 
 #[test]
