@@ -43,6 +43,9 @@ fn typing_narrows_the_container_list_and_esc_clears_it() {
         assert!(s.contains("fresh") && s.contains("frozen"), "{s}");
         assert!(!s.contains(" web ") && !s.contains(" job "), "{s}");
     }
+    // A wide screen's status bar names the filter and the palette; a narrow one has no room.
+    assert!(screen(&app, 200, 60).contains("? help  / filter  : commands  q, ctrl-c quit"));
+    assert!(!screen(&app, 80, 24).contains(": commands"));
     // The match is highlighted in the row.
     let buf = draw(&app, &theme, 120, 30);
     let (x, y) = find(&buf, "frozen");
