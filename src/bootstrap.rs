@@ -23,9 +23,11 @@ pub struct Setup {
 /// (or the configured root).
 pub fn open(root: Option<PathBuf>, config: Option<PathBuf>) -> anyhow::Result<Setup> {
     let config_path = config.unwrap_or_else(crate::config::default_path);
-    let config = load_config(&config_path).map_err(anyhow::Error::msg)?;
+    let mut config = load_config(&config_path).map_err(anyhow::Error::msg)?;
     let root = root.unwrap_or_else(|| config.root.clone());
     let engine = Engine::open(&root, engine_options(&config)?)?;
+    // The root in use (the dashboard's command palette hands it to the commands it runs).
+    config.root = root;
     Ok(Setup {
         engine,
         config,

@@ -98,6 +98,8 @@ pub struct DashboardConfig {
     pub log_tail: usize,
     /// How many log lines the Logs pane keeps (older ones are dropped).
     pub log_buffer: usize,
+    /// Whether the dashboard takes the mouse (clicks select and focus, the wheel scrolls).
+    pub mouse: bool,
 }
 
 impl Default for Config {
@@ -131,6 +133,7 @@ impl Default for DashboardConfig {
             keys: BTreeMap::new(),
             log_tail: 500,
             log_buffer: 5000,
+            mouse: true,
         }
     }
 }
@@ -294,6 +297,7 @@ mod tests {
         assert_eq!(cfg.dashboard.refresh_ms, defaults.dashboard.refresh_ms);
         assert_eq!(cfg.dashboard.log_tail, defaults.dashboard.log_tail);
         assert_eq!(cfg.dashboard.log_buffer, defaults.dashboard.log_buffer);
+        assert_eq!(cfg.dashboard.mouse, defaults.dashboard.mouse);
         assert_eq!(cfg.network.default, defaults.network.default);
         assert_eq!(cfg.network.mtu, defaults.network.mtu);
     }

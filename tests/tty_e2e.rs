@@ -149,8 +149,9 @@ fn dashboard_merges_logs_searches_filters_and_saves() {
             || screen.contains("Logs: alpha + beta (merged"),
         "{screen}"
     );
-    // Search, then keep only the matching lines.
-    t.keys(&["/"]);
+    // Search (in the Logs pane: on the list `/` filters the list), then keep only the
+    // matching lines.
+    t.keys(&["Tab", "/"]);
     t.type_text("banana");
     t.keys(&["Enter"]);
     t.wait_for("the search", SECS, |s| {

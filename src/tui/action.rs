@@ -120,6 +120,15 @@ pub enum Action {
     RunNeedsPull(EngineOp),
     /// A progress event of the running pull or push.
     TransferProgress(crate::engine::Progress),
+    /// A mouse press or wheel turn (motion and releases are dropped by the input task).
+    Mouse(crossterm::event::MouseEvent),
+    /// A command line run from the palette ended: what it printed, or why it could not run.
+    CommandFinished {
+        /// The command line (`berth rm -f x`).
+        line: String,
+        /// Its output and exit code.
+        result: Result<crate::tui::panes::palette::state::CommandOutput, String>,
+    },
     /// The pull or push ended: the status line, or the error.
     TransferFinished {
         /// Pull or push.
@@ -253,6 +262,20 @@ pub enum Effect {
         request: crate::tui::panes::build::state::BuildRequest,
         /// The network of its RUN steps.
         network: String,
+    },
+    /// Run `berth ARGV` (a palette command) in the background, its output captured.
+    RunCommand {
+        /// The arguments after the program name (`--root R --config C rm -f x`).
+        argv: Vec<String>,
+        /// The command line as the command log shows it.
+        line: String,
+    },
+    /// Save the palette's history to `file`.
+    SaveHistory {
+        /// One line per entry.
+        text: String,
+        /// Where.
+        file: PathBuf,
     },
     /// Pull or push `reference` in the background, sending progress back.
     Transfer {

@@ -178,6 +178,22 @@ pub enum Popup {
     ConfirmRemoveVolume(String),
     /// "Remove the N unused anonymous volumes?" (`volume prune`).
     ConfirmPruneVolumes(usize),
+    /// What a command run from the palette printed (scrolled like the help).
+    Output {
+        /// The command line.
+        title: String,
+        /// Its output, standard output first.
+        lines: Vec<String>,
+        /// Whether it failed.
+        failed: bool,
+    },
+}
+
+impl Popup {
+    /// Whether the movement keys scroll it (the help, a command's output).
+    pub fn scrolls(&self) -> bool {
+        matches!(self, Popup::Help | Popup::Output { .. })
+    }
 }
 
 /// How a status-bar message reads.
@@ -212,6 +228,10 @@ pub struct AppSettings {
     pub default_network: String,
     /// Registry settings for pulls and pushes (`registries:`).
     pub registries: crate::engine::RegistryOptions,
+    /// What the palette's commands get before their own words (`--root R --config C`).
+    pub cli_args: Vec<String>,
+    /// Whether mouse events are acted on (`dashboard.mouse`).
+    pub mouse: bool,
 }
 
 impl Default for AppSettings {
@@ -222,6 +242,8 @@ impl Default for AppSettings {
             command_log_file: command_log_path(),
             default_network: crate::engine::DEFAULT_NETWORK.into(),
             registries: Default::default(),
+            cli_args: Vec::new(),
+            mouse: true,
         }
     }
 }
@@ -290,6 +312,10 @@ pub struct App {
     pub volumes: crate::tui::panes::volumes::state::VolumesState,
     /// The Inspect view, when open (over the panes, before any popup).
     pub inspect: Option<crate::tui::panes::inspect::state::InspectView>,
+    /// The command palette.
+    pub palette: crate::tui::panes::palette::state::PaletteState,
+    /// Terminal columns (for mouse hits).
+    pub width: u16,
 }
 
 impl App {
@@ -323,12 +349,17 @@ impl App {
             volumes: Default::default(),
             changes: Default::default(),
             inspect: None,
+            palette: Default::default(),
+            width: 80,
         }
     }
 
-    /// The selected container, if any.
+    /// The selected container, if any (none when the list filter hides it).
     pub fn selected_container(&self) -> Option<&Container> {
-        self.containers.list.get(self.containers.selected)
+        self.containers
+            .list
+            .get(self.containers.selected)
+            .filter(|c| self.containers.shows(c))
     }
 
     /// Sets an informational status message.

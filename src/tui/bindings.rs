@@ -306,10 +306,24 @@ pub const BINDINGS: &[Binding] = &[
         "leave the Shell pane (the process keeps running)"
     ),
     b!(
+        FilterList,
+        "filter_list",
+        ["/"],
+        Main,
+        "filter the list as you type (smart case; enter keeps, esc clears)"
+    ),
+    b!(
+        CommandPalette,
+        "command_palette",
+        [":"],
+        Main,
+        "command palette: a view by name or a berth command (tab completes)"
+    ),
+    b!(
         SearchLog,
         "search_log",
         ["/"],
-        Main,
+        Logs,
         "search the log (smart case)"
     ),
     b!(NextMatch, "next_match", ["n"], Logs, "next (older) match"),

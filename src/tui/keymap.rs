@@ -125,6 +125,10 @@ pub enum UserAction {
     AttachContainer,
     /// Leave the Shell pane; the process keeps running.
     LeaveShell,
+    /// Filter the focused list as the query is typed (the log is searched elsewhere).
+    FilterList,
+    /// Open the command palette (a view by name, or a berth command line).
+    CommandPalette,
     /// Search the log (asks for the text).
     SearchLog,
     /// The next (older) match.

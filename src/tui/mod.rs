@@ -11,8 +11,10 @@
 pub mod action;
 pub mod app;
 mod bindings;
+mod filter;
 pub mod keymap;
 pub(crate) mod keys;
+mod mouse;
 mod navigate;
 mod op;
 pub mod panes;
@@ -22,12 +24,14 @@ mod terminal;
 pub mod theme;
 pub mod ui;
 mod update;
+mod update_filter;
 mod update_popup;
 
 use crate::config::Config;
 use crate::engine::Engine;
 use app::{App, AppSettings};
 use keymap::Keymap;
+use panes::palette::state::PaletteState;
 use std::path::Path;
 use std::time::Duration;
 use theme::Theme;
@@ -54,15 +58,25 @@ pub fn run(engine: Engine, config: &Config, config_path: &Path) -> anyhow::Resul
         command_log_file: app::command_log_path(),
         default_network: config.network.default.clone(),
         registries: config.registries.clone(),
+        mouse: dash.mouse,
+        cli_args: vec![
+            "--root".into(),
+            config.root.display().to_string(),
+            "--config".into(),
+            config_path.display().to_string(),
+        ],
     };
-    let app = App::new(keymap, settings, chrono::Utc::now());
+    let mut app = App::new(keymap, settings, chrono::Utc::now());
+    let history = palette_history_path();
+    app.palette.history = PaletteState::load_history(&history);
+    app.palette.history_file = Some(history);
     let refresh = Duration::from_millis(dash.refresh_ms);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()?;
     let result = {
-        let mut guard = terminal::TerminalGuard::enter()?;
+        let mut guard = terminal::TerminalGuard::enter(dash.mouse)?;
         rt.block_on(runner::run(
             &mut guard.terminal,
             engine,
@@ -74,6 +88,12 @@ pub fn run(engine: Engine, config: &Config, config_path: &Path) -> anyhow::Resul
     // Log followers may still sleep in the engine's reader: do not wait for them.
     rt.shutdown_background();
     result
+}
+
+/// Where the palette's history is kept: beside the command log.
+fn palette_history_path() -> std::path::PathBuf {
+    let log = app::command_log_path();
+    log.with_file_name("palette-history")
 }
 
 #[cfg(test)]

@@ -70,8 +70,10 @@ impl App {
                 return vec![];
             }
             Pane::Top => {
-                let last = self.top.procs.len().saturating_sub(1);
-                self.top.selected = self.top.selected.saturating_add_signed(delta).min(last);
+                let top = &mut self.top;
+                if let Some(i) = crate::tui::filter::step(&top.visible(), top.selected, delta) {
+                    top.selected = i;
+                }
                 return vec![];
             }
             Pane::Containers | Pane::Logs | Pane::Shell => {}
@@ -85,15 +87,11 @@ impl App {
             }
             return vec![];
         }
-        if self.containers.list.is_empty() {
-            return vec![];
+        let list = &mut self.containers;
+        match crate::tui::filter::step(&list.visible(), list.selected, delta) {
+            Some(i) => list.selected = i,
+            None => return vec![],
         }
-        let last = self.containers.list.len() - 1;
-        self.containers.selected = self
-            .containers
-            .selected
-            .saturating_add_signed(delta)
-            .min(last);
         self.follow_selected()
     }
 }

@@ -9,6 +9,7 @@ use super::panes::images::task::ImageTasks;
 use super::panes::inspect::task::InspectTasks;
 use super::panes::logs::task::LogTasks;
 use super::panes::networks::task::NetTasks;
+use super::panes::palette::task::PaletteTasks;
 use super::panes::shell::task::ShellSessions;
 use super::panes::stats::task::StatsTask;
 use super::panes::top::task::TopTask;
@@ -45,7 +46,10 @@ const FRAME: Duration = Duration::from_millis(16);
 /// Actions drawn at once: keys, and the Shell pane's screens (their task already sends
 /// at most one a frame).
 fn urgent(a: &Action) -> bool {
-    matches!(a, Action::Key(_) | Action::ShellScreen { .. })
+    matches!(
+        a,
+        Action::Key(_) | Action::Mouse(_) | Action::ShellScreen { .. }
+    )
 }
 
 /// Runs the dashboard until the user quits.
@@ -139,6 +143,7 @@ impl Runner {
             Box::new(InspectTasks),
             Box::new(VolumeTasks::default()),
             Box::new(ChangesTask::default()),
+            Box::new(PaletteTasks),
         ];
         Runner {
             engine,

@@ -4,7 +4,7 @@
 
 use super::action::{Action, Effect};
 use crate::engine::Engine;
-use crossterm::event::{Event, EventStream};
+use crossterm::event::{Event, EventStream, MouseButton, MouseEvent, MouseEventKind};
 use futures_core::Stream;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -34,6 +34,9 @@ pub fn spawn_input(tx: Tx) {
             let action = match next {
                 Some(Ok(Event::Key(k))) => Action::Key(k),
                 Some(Ok(Event::Resize(width, height))) => Action::Resize { width, height },
+                // Presses and the wheel only: releases (and any motion a terminal sends
+                // anyway) are dropped here, before they could cost a redraw.
+                Some(Ok(Event::Mouse(m))) if wanted(&m) => Action::Mouse(m),
                 Some(Ok(_)) => continue,
                 Some(Err(_)) | None => Action::Quit,
             };
@@ -43,6 +46,16 @@ pub fn spawn_input(tx: Tx) {
             }
         }
     });
+}
+
+/// Whether the dashboard acts on mouse event `m`: a left press or the wheel.
+fn wanted(m: &MouseEvent) -> bool {
+    matches!(
+        m.kind,
+        MouseEventKind::Down(MouseButton::Left)
+            | MouseEventKind::ScrollUp
+            | MouseEventKind::ScrollDown
+    )
 }
 
 /// Lists containers every `every`, and at once when `now` is notified.

@@ -56,8 +56,11 @@ impl App {
                 self.now = now;
                 vec![]
             }
+            Action::Mouse(m) => self.mouse(m),
+            Action::CommandFinished { line, result } => self.command_finished(line, result),
             Action::Resize { width, height } => {
                 self.height = height;
+                self.width = width;
                 self.shell.width = width;
                 vec![]
             }
@@ -109,6 +112,12 @@ impl App {
         if let Some(effects) = self.build_form_key(key) {
             return effects;
         }
+        if let Some(effects) = self.palette_key(key) {
+            return effects;
+        }
+        if let Some(effects) = self.filter_key(key) {
+            return effects;
+        }
         match self.resolve(key) {
             Some(a) => self.user(a),
             None => vec![],
@@ -150,7 +159,7 @@ impl App {
             None => self.keymap.lookup(key, Scope::Main),
             Some(p) => match self.keymap.lookup(key, Scope::Popup) {
                 Some(a) => Some(a),
-                None if *p == Popup::Help => match self.keymap.lookup(key, Scope::Main) {
+                None if p.scrolls() => match self.keymap.lookup(key, Scope::Main) {
                     Some(UserAction::Help | UserAction::Quit) => Some(UserAction::ClosePopup),
                     // Moves scroll a help taller than the screen.
                     Some(
@@ -168,12 +177,12 @@ impl App {
         }
     }
 
-    fn user(&mut self, a: UserAction) -> Vec<Effect> {
+    pub(crate) fn user(&mut self, a: UserAction) -> Vec<Effect> {
         use UserAction::*;
         if a != Quit {
             self.quit_armed = false;
         }
-        if self.popup == Some(Popup::Help) && self.scroll_help(a) {
+        if self.popup.as_ref().is_some_and(Popup::scrolls) && self.scroll_help(a) {
             return vec![];
         }
         let popup_action = matches!(
@@ -230,6 +239,8 @@ impl App {
             AttachContainer => self.open_shell(ShellKind::Attach),
             LeaveShell => self.leave_shell(),
             SearchLog => self.ask_search(),
+            FilterList => self.start_filter(),
+            CommandPalette => self.open_palette(),
             NextMatch => self.jump_match(true),
             PrevMatch => self.jump_match(false),
             FilterLog => self.toggle_filter(),
@@ -301,6 +312,7 @@ impl App {
                     self.popup = Some(other);
                     vec![]
                 }
+                Some(Popup::Output { .. }) => vec![],
                 Some(other) => self.confirm_popup(other),
                 None => vec![],
             },
@@ -320,6 +332,12 @@ impl App {
                 self.transfer
                     .iter()
                     .map(|t| format!("{} '{}'", t.kind.doing(), t.reference)),
+            )
+            .chain(
+                self.palette
+                    .running
+                    .iter()
+                    .map(|l| format!("running '{l}'")),
             )
             .collect::<Vec<_>>();
         if busy.is_empty() || self.quit_armed {

@@ -8,6 +8,7 @@ pub(crate) mod images;
 pub(crate) mod inspect;
 pub mod logs;
 pub mod networks;
+pub(crate) mod palette;
 pub mod shell;
 pub(crate) mod stats;
 pub(crate) mod top;

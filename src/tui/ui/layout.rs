@@ -16,7 +16,12 @@ pub fn rows(area: Rect) -> [Rect; 3] {
 
 /// The container list over the detail pane, in the panes' row `main` of `area`.
 pub fn list_and_detail(app: &App, area: Rect, main: Rect) -> [Rect; 2] {
-    let wanted = app.containers.list.len().max(1) as u16 + 3;
+    let shown = if app.containers.filter.is_active() {
+        app.containers.visible().len()
+    } else {
+        app.containers.list.len()
+    };
+    let wanted = shown.max(1) as u16 + 3;
     let list_h = wanted.clamp(5, (area.height * 2 / 5).max(5));
     Layout::vertical([Constraint::Length(list_h), Constraint::Min(3)]).areas(main)
 }

@@ -60,7 +60,11 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         }
     }
     command_log::render(app, theme, cmds, buf);
-    status::render(app, theme, status_bar, buf);
+    if app.palette.open {
+        crate::tui::panes::palette::view::render_line(app, theme, status_bar, buf);
+    } else {
+        status::render(app, theme, status_bar, buf);
+    }
     match &app.popup {
         Some(Popup::Help) => help::render(app, theme, area, buf),
         Some(Popup::ConfirmRemove(name)) => {
@@ -84,6 +88,17 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         Some(p @ (Popup::ConfirmRemoveVolume(_) | Popup::ConfirmPruneVolumes(_))) => {
             volumes::render_popup(app, p, theme, area, buf)
         }
+        Some(Popup::Output {
+            title,
+            lines,
+            failed,
+        }) => crate::tui::panes::palette::view::render_output(
+            app,
+            (title, lines, *failed),
+            theme,
+            area,
+            buf,
+        ),
         None => {}
     }
     if let Some(view) = &app.inspect {

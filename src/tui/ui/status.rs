@@ -7,6 +7,9 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
+/// From this many columns the hints name the filter and the palette too.
+const WIDE: u16 = 160;
+
 /// Draws the one-line status bar.
 pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let bar = theme.style(Role::StatusBar);
@@ -16,6 +19,15 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         format!(
             " {} leaves the shell ",
             app.keymap.keys_text(UserAction::LeaveShell)
+        )
+    } else if area.width >= WIDE {
+        // Room for the filter and the palette, which a new user would not guess.
+        format!(
+            " {} help  {} filter  {} commands  {} quit ",
+            app.keymap.keys_text(UserAction::Help),
+            app.keymap.keys_text(UserAction::FilterList),
+            app.keymap.keys_text(UserAction::CommandPalette),
+            app.keymap.keys_text(UserAction::Quit)
         )
     } else {
         format!(

@@ -22,7 +22,7 @@ fn help_popup_lists_every_binding() {
     assert_eq!(app.popup, Some(Popup::Help));
     // Every binding fits on a screen this tall (shorter ones cut the list, wider ones
     // show it in columns).
-    let buf = draw(&app, &theme, 120, 70);
+    let buf = draw(&app, &theme, 120, 90);
     let screen = rows(&buf).join("\n");
     for b in BINDINGS {
         let line = rows(&buf)

@@ -19,6 +19,39 @@ pub struct ContainersState {
     pub sort: ContainerSort,
     /// Container ids in the engine's order (newest first), for sorting by age.
     pub ps_order: Vec<String>,
+    /// The `/` filter over the list.
+    pub filter: crate::tui::filter::ListFilter,
+}
+
+impl ContainersState {
+    /// What the filter looks at in a row: short id, name, image, status, ports, networks.
+    pub fn texts(&self, c: &Container) -> [String; 6] {
+        [
+            c.config.short_id().to_string(),
+            c.name().to_string(),
+            c.config.image.clone(),
+            format!("{:?}", c.state.status).to_lowercase(),
+            c.config.ports_text(),
+            self.memberships.names_of(&c.config),
+        ]
+    }
+
+    /// Whether the filter lets `c` through (always, without a filter).
+    pub fn shows(&self, c: &Container) -> bool {
+        !self.filter.is_active() || self.filter.keeps(&self.texts(c))
+    }
+
+    /// The rows the filter lets through.
+    pub fn visible(&self) -> Vec<usize> {
+        (0..self.list.len())
+            .filter(|i| self.shows(&self.list[*i]))
+            .collect()
+    }
+
+    /// The id of the selected row, shown or not.
+    pub fn selected_id(&self) -> Option<String> {
+        self.list.get(self.selected).map(|c| c.id().to_string())
+    }
 }
 
 impl Default for ContainersState {
@@ -30,6 +63,7 @@ impl Default for ContainersState {
             selected: 0,
             sort: ContainerSort::Age,
             ps_order: Vec::new(),
+            filter: Default::default(),
         }
     }
 }

@@ -1,6 +1,8 @@
 //! Render tests of the Containers pane on ratatui's TestBackend: what a user would see,
 //! text and colours, for the states containers can be in.
 
+mod filter;
+mod mouse;
 mod update;
 
 use crate::tui::action::{Action, EngineOp};

@@ -40,7 +40,7 @@ impl App {
     /// Takes a new container list, keeping the same container selected when it is
     /// still there and the index in range when it is not.
     pub(crate) fn set_containers(&mut self, list: Vec<Container>) -> Vec<Effect> {
-        let before = self.selected_container().map(|c| c.id().to_string());
+        let before = self.containers.selected_id();
         self.containers.ps_order = list.iter().map(|c| c.id().to_string()).collect();
         self.containers.list = list;
         self.containers.listed = true;

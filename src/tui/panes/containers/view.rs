@@ -6,12 +6,14 @@
 use crate::engine::Status;
 use crate::engine::human;
 use crate::tui::app::{App, Pane};
+use crate::tui::filter::highlight;
 use crate::tui::panes::stats::state::spark;
 use crate::tui::theme::{Role, Theme};
 use crate::tui::ui::columns::{self, Want};
 use crate::tui::ui::{is_focused, pane_block};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, StatefulWidget, Table, TableState, Widget};
 
@@ -39,14 +41,19 @@ fn capitalized(word: &str) -> String {
 /// Draws the container list; a container the dashboard is changing shows what is being
 /// done to it (`Stopping…`) in its STATUS cell until the engine call returns.
 pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    let filter = &app.containers.filter;
+    let visible = app.containers.visible();
     let title = Line::from(format!(
-        " Containers ({}) · sorted by {} ",
-        app.containers.list.len(),
-        app.containers.sort.label()
+        " Containers ({}) · sorted by {}{} ",
+        filter.count(visible.len(), app.containers.list.len()),
+        app.containers.sort.label(),
+        filter.title_suffix()
     ));
     let block = pane_block(title, is_focused(app, Pane::Containers), theme);
-    if app.containers.list.is_empty() {
-        let text = if app.containers.listed {
+    if visible.is_empty() {
+        let text = if !app.containers.list.is_empty() {
+            "no container matches the filter (esc clears it)"
+        } else if app.containers.listed {
             "no containers: create one with 'berth run -d --name web IMAGE'"
         } else {
             "loading…"
@@ -56,9 +63,9 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
             .render(area, buf);
         return;
     }
-    let texts: Vec<[String; 6]> = app
-        .containers
-        .list
+    let rows_shown: Vec<&crate::engine::Container> =
+        visible.iter().map(|i| &app.containers.list[*i]).collect();
+    let texts: Vec<[String; 6]> = rows_shown
         .iter()
         .map(|c| {
             let name = if app.logs.marked.iter().any(|m| m == c.name()) {
@@ -113,21 +120,27 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
             .map(|(_, h)| Cell::from(*h)),
     )
     .style(theme.style(Role::Header));
-    let rows = app.containers.list.iter().zip(&texts).map(|(c, t)| {
+    let hit = theme.style(Role::SearchMatch);
+    let rows = rows_shown.iter().zip(&texts).map(|(c, t)| {
         let role = status_role(c.state.status);
         let status_role = if app.pending.contains_key(c.name()) {
             Role::StatusRestarting
         } else {
             role
         };
-        let text = |i: usize| columns::cut(&t[i], widths[i].unwrap_or(0));
+        // Each cell cut to its column, the filter's match highlighted in it.
+        let text = |i: usize, base: Style| {
+            let cut = columns::cut(&t[i], widths[i].unwrap_or(0));
+            Cell::from(highlight(&cut, &filter.query, base, hit))
+        };
+        let plain = Style::default();
         let cells: [(usize, Cell); 8] = [
-            (0, Cell::from(text(0)).style(theme.style(Role::Dim))),
-            (1, Cell::from(text(1))),
-            (2, Cell::from(text(2))),
-            (3, Cell::from(text(3)).style(theme.style(status_role))),
-            (4, Cell::from(text(4))),
-            (5, Cell::from(text(5)).style(theme.style(Role::Dim))),
+            (0, text(0, theme.style(Role::Dim))),
+            (1, text(1, plain)),
+            (2, text(2, plain)),
+            (3, text(3, theme.style(status_role))),
+            (4, text(4, plain)),
+            (5, text(5, theme.style(Role::Dim))),
             (6, spark_cell(app, c.id(), Metric::Cpu, theme)),
             (7, spark_cell(app, c.id(), Metric::Mem, theme)),
         ];
@@ -151,7 +164,8 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         .row_highlight_style(theme.style(Role::Selection))
         .highlight_symbol("▶ ");
     // A local table state: ratatui scrolls it to show the selection; nothing is kept.
-    let mut state = TableState::default().with_selected(Some(app.containers.selected));
+    let at = visible.iter().position(|i| *i == app.containers.selected);
+    let mut state = TableState::default().with_selected(at);
     StatefulWidget::render(table, area, buf, &mut state);
 }
 

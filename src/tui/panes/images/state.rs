@@ -163,6 +163,8 @@ pub struct ImagesState {
     pub files: Vec<FileRow>,
     /// A run from the dashboard waiting for the pull of its missing image.
     pub run_after_pull: Option<crate::tui::panes::images::run::PendingRun>,
+    /// The `/` filter over the image list.
+    pub filter: crate::tui::filter::ListFilter,
 }
 
 impl Default for ImagesState {
@@ -179,14 +181,37 @@ impl Default for ImagesState {
             trees: HashMap::new(),
             files: Vec::new(),
             run_after_pull: None,
+            filter: Default::default(),
         }
     }
 }
 
 impl ImagesState {
-    /// The selected row.
+    /// The selected row (none when the filter hides it).
     pub fn current(&self) -> Option<&ImageRow> {
-        self.rows.get(self.selected)
+        self.rows.get(self.selected).filter(|r| self.shows(r))
+    }
+
+    /// What the filter looks at in a row: repository, tag, short id.
+    pub fn texts(r: &ImageRow) -> [String; 3] {
+        [
+            r.repository.clone(),
+            r.tag.clone(),
+            r.image.short_id().to_string(),
+        ]
+    }
+
+    /// Whether the filter lets `r` through (always, without a filter; the row's
+    /// texts are only built while filtering).
+    pub fn shows(&self, r: &ImageRow) -> bool {
+        !self.filter.is_active() || self.filter.keeps(&Self::texts(r))
+    }
+
+    /// The rows the filter lets through.
+    pub fn visible(&self) -> Vec<usize> {
+        (0..self.rows.len())
+            .filter(|i| self.shows(&self.rows[*i]))
+            .collect()
     }
 
     /// The selected image's tree, when computed.

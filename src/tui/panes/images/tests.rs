@@ -2,6 +2,7 @@
 //! made with mknod, an opaque directory with its xattr — we are root), history rows
 //! mapped to layers, and what the pane shows on a TestBackend, text and colours.
 
+mod filter;
 mod run;
 mod tree;
 

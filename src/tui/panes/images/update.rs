@@ -13,9 +13,10 @@ impl App {
         match result {
             Ok(rows) => {
                 let before = im
-                    .current()
+                    .rows
+                    .get(im.selected)
                     .map(|r| (r.reference.clone(), r.image.id.clone()));
-                let changed_image = im.current().map(|r| r.image.id.clone());
+                let changed_image = im.rows.get(im.selected).map(|r| r.image.id.clone());
                 im.rows = rows;
                 im.listed = true;
                 im.error = None;
@@ -27,6 +28,10 @@ impl App {
                     im.selected = i;
                 }
                 im.selected = im.selected.min(im.rows.len().saturating_sub(1));
+                // With a filter, the selection stays on a row that shows.
+                if let Some(i) = crate::tui::filter::step(&im.visible(), im.selected, 0) {
+                    im.selected = i;
+                }
                 let ids: Vec<String> = im.rows.iter().map(|r| r.image.id.clone()).collect();
                 im.trees.retain(|id, _| ids.contains(id));
                 if im.current().map(|r| r.image.id.clone()) != changed_image {
@@ -82,14 +87,9 @@ impl App {
             |at: usize, len: usize| at.saturating_add_signed(delta).min(len.saturating_sub(1));
         match im.focus {
             ImagesFocus::List => {
-                let at = step(im.selected, im.rows.len());
-                if at != im.selected {
-                    im.selected = at;
-                    im.history_selected = 0;
-                    im.file_selected = 0;
-                    im.rebuild_files();
-                }
-                return self.ensure_tree();
+                let at = crate::tui::filter::step(&im.visible(), im.selected, delta)
+                    .unwrap_or(im.selected);
+                return self.images_select(at);
             }
             ImagesFocus::History => {
                 let n = im.current().map_or(0, |r| r.history.len());
@@ -100,6 +100,29 @@ impl App {
             ImagesFocus::Files => im.file_selected = step(im.file_selected, im.files.len()),
         }
         vec![]
+    }
+
+    /// Selects image row `i` (its history and files from the top) and asks for its tree.
+    pub(crate) fn images_select(&mut self, i: usize) -> Vec<Effect> {
+        let im = &mut self.images;
+        if i != im.selected {
+            im.selected = i;
+            im.history_selected = 0;
+            im.file_selected = 0;
+        }
+        im.rebuild_files();
+        self.ensure_tree()
+    }
+
+    /// Selects history row `i` of the selected image (its layer's files from the top).
+    pub(crate) fn images_select_history(&mut self, i: usize) {
+        let im = &mut self.images;
+        let n = im.current().map_or(0, |r| r.history.len());
+        if i < n {
+            im.history_selected = i;
+            im.file_selected = 0;
+            im.rebuild_files();
+        }
     }
 
     pub(crate) fn images_focus_by(&mut self, delta: isize) -> Vec<Effect> {

@@ -4,34 +4,46 @@
 
 use crate::engine::human;
 use crate::tui::app::{App, Pane};
+use crate::tui::filter::highlight;
 use crate::tui::panes::images::state::ImagesFocus;
 use crate::tui::panes::images::tree;
 use crate::tui::theme::{Role, Theme};
 use crate::tui::ui::{is_focused, pane_block};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::{Cell, Paragraph, Row, StatefulWidget, Table, TableState, Widget};
 
 /// Draws the whole Images pane into `area`.
 pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
-    let wanted = app.images.rows.len().max(1) as u16 + 3;
+    let [list, gauges, history, files] = areas(app, area);
+    if let Some(t) = &app.transfer {
+        crate::tui::panes::transfer::view::render(t, theme, gauges, buf);
+    }
+    render_list(app, theme, list, buf);
+    render_history(app, theme, history, buf);
+    tree::render(app, theme, files, buf);
+}
+
+/// Where the parts of the pane go in `area`: the list, a running pull's or push's gauges
+/// (empty when none runs), the history and the file tree.
+pub fn areas(app: &App, area: Rect) -> [Rect; 4] {
+    let wanted = app.images.visible().len().max(1) as u16 + 3;
     let list_h = wanted.clamp(5, (area.height * 2 / 5).max(5));
     let [list, mut below] =
         Layout::vertical([Constraint::Length(list_h), Constraint::Min(3)]).areas(area);
+    let mut gauges = Rect::new(below.x, below.y, below.width, 0);
     if let Some(t) = &app.transfer {
         // A running pull or push takes the top of the lower half (at most all of it).
         let h = crate::tui::panes::transfer::view::height(t).min(below.height);
-        let [gauges, rest] =
-            Layout::vertical([Constraint::Length(h), Constraint::Min(0)]).areas(below);
-        crate::tui::panes::transfer::view::render(t, theme, gauges, buf);
+        let [g, rest] = Layout::vertical([Constraint::Length(h), Constraint::Min(0)]).areas(below);
+        gauges = g;
         below = rest;
     }
     let [history, files] =
         Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(below);
-    render_list(app, theme, list, buf);
-    render_history(app, theme, history, buf);
-    tree::render(app, theme, files, buf);
+    [list, gauges, history, files]
 }
 
 /// Whether the sub-panel `f` of the Images pane has the focus.
@@ -41,10 +53,19 @@ pub fn sub_focused(app: &App, f: ImagesFocus) -> bool {
 
 fn render_list(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let im = &app.images;
-    let title = Line::from(format!(" Images ({}) ", im.rows.len()));
+    let visible = im.visible();
+    let title = Line::from(format!(
+        " Images ({}){} ",
+        im.filter.count(visible.len(), im.rows.len()),
+        im.filter.title_suffix()
+    ));
     let block = pane_block(title, sub_focused(app, ImagesFocus::List), theme);
-    if im.rows.is_empty() {
+    if visible.is_empty() {
         let (text, role) = match (&im.error, im.listed) {
+            _ if !im.rows.is_empty() => (
+                "no image matches the filter (esc clears it)".to_string(),
+                Role::Dim,
+            ),
             (Some(e), _) => (format!("cannot list images: {e}"), Role::Error),
             (None, true) => (
                 "no images: pull one with 'berth pull busybox'".to_string(),
@@ -66,7 +87,10 @@ fn render_list(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         "CONTAINERS",
     ])
     .style(theme.style(Role::Header));
-    let rows = im.rows.iter().map(|r| {
+    let q = &im.filter.query;
+    let hit = theme.style(Role::SearchMatch);
+    let mark = |text: &str, base: Style| Cell::from(highlight(text, q, base, hit));
+    let rows = visible.iter().map(|i| &im.rows[*i]).map(|r| {
         let users = app
             .containers
             .list
@@ -79,9 +103,9 @@ fn render_list(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
             n => Cell::from(format!("in use by {n}")),
         };
         Row::new([
-            Cell::from(r.repository.clone()),
-            Cell::from(r.tag.clone()),
-            Cell::from(r.image.short_id().to_string()).style(theme.style(Role::Dim)),
+            mark(&r.repository, Style::default()),
+            mark(&r.tag, Style::default()),
+            mark(r.image.short_id(), theme.style(Role::Dim)),
             Cell::from(human::ago_at(r.image.created, app.now)),
             Cell::from(human::size(r.image.size)),
             in_use,
@@ -101,7 +125,8 @@ fn render_list(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         .block(block)
         .row_highlight_style(theme.style(Role::Selection))
         .highlight_symbol("▶ ");
-    let mut state = TableState::default().with_selected(Some(im.selected));
+    let at = visible.iter().position(|i| *i == im.selected);
+    let mut state = TableState::default().with_selected(at);
     StatefulWidget::render(table, area, buf, &mut state);
 }
 

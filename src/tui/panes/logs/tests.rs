@@ -69,7 +69,9 @@ fn key(a: &mut App, c: char) -> Vec<Effect> {
     )))
 }
 
+/// `/` in the Logs pane (on a list it filters the list).
 fn search(a: &mut App, text: &str) {
+    a.focus = crate::tui::app::Pane::Logs;
     key(a, '/');
     for c in text.chars() {
         key(a, c);

@@ -88,17 +88,42 @@ pub struct NetworksState {
     base: Option<(DateTime<Utc>, Counters)>,
     /// Whether the watcher runs.
     pub watching: bool,
+    /// The `/` filter over the networks.
+    pub filter: crate::tui::filter::ListFilter,
 }
 
 impl NetworksState {
-    /// The selected network.
+    /// The selected network (none when the filter hides it).
     pub fn current(&self) -> Option<&Network> {
-        self.networks.get(self.selected)
+        self.networks.get(self.selected).filter(|n| self.shows(n))
+    }
+
+    /// What the filter looks at in a row: name, driver, subnet, gateway.
+    pub fn texts(n: &Network) -> [String; 4] {
+        [
+            n.name.clone(),
+            n.driver.clone(),
+            n.subnet.clone().unwrap_or_default(),
+            n.gateway.clone().unwrap_or_default(),
+        ]
+    }
+
+    /// Whether the filter lets `n` through (always, without a filter; the row's
+    /// texts are only built while filtering).
+    pub fn shows(&self, n: &Network) -> bool {
+        !self.filter.is_active() || self.filter.keeps(&Self::texts(n))
+    }
+
+    /// The rows the filter lets through.
+    pub fn visible(&self) -> Vec<usize> {
+        (0..self.networks.len())
+            .filter(|i| self.shows(&self.networks[*i]))
+            .collect()
     }
 
     /// Takes a new sample: keeps the same network selected, and turns counters into rates.
     pub fn apply(&mut self, s: NetworksSample) {
-        let keep = self.current().map(|n| n.id.clone());
+        let keep = self.networks.get(self.selected).map(|n| n.id.clone());
         let secs = self
             .base
             .as_ref()

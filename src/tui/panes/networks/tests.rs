@@ -354,3 +354,39 @@ fn connect_and_disconnect_choose_the_container() {
     a.update(key('c'));
     assert!(a.popup.is_none());
 }
+
+#[test]
+fn the_network_list_filters_and_keeps_its_selection_across_samples() {
+    let (mut a, _list, nets) = setup();
+    a.update(key('n'));
+    a.update(sample(&nets, t0(), 1000));
+    a.update(key('/'));
+    for c in "o".chars() {
+        a.update(key(c));
+    }
+    // Only host has an "o" (name, driver, subnet or gateway): the selection moves off app.
+    let shown: Vec<String> = a
+        .networks
+        .visible()
+        .iter()
+        .map(|i| a.networks.networks[*i].name.clone())
+        .collect();
+    assert_eq!(shown, vec!["host".to_string()]);
+    let picked = a
+        .networks
+        .current()
+        .map(|n| n.name.clone())
+        .expect("a network shown");
+    assert!(shown.contains(&picked));
+    a.update(Action::Key(KeyEvent::new(
+        KeyCode::Enter,
+        KeyModifiers::NONE,
+    )));
+    // A new sample in another order keeps the same network.
+    let mut reordered = nets.clone();
+    reordered.reverse();
+    a.update(sample(&reordered, t0() + Duration::seconds(1), 1000));
+    assert_eq!(a.networks.current().map(|n| n.name.clone()), Some(picked));
+    a.update(Action::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)));
+    assert_eq!(a.networks.visible().len(), nets.len());
+}

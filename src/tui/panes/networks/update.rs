@@ -16,6 +16,10 @@ impl App {
             Ok(s) => {
                 let first = !self.networks.listed;
                 self.networks.apply(s);
+                let nets = &mut self.networks;
+                if let Some(i) = crate::tui::filter::step(&nets.visible(), nets.selected, 0) {
+                    nets.selected = i;
+                }
                 // Opened from a container before the first sample: select its network now.
                 if first && let Some(id) = self.networks.for_container.clone() {
                     self.networks.select_container(&id);
@@ -62,12 +66,10 @@ impl App {
     }
 
     pub(crate) fn networks_move(&mut self, delta: isize) -> Vec<Effect> {
-        let last = self.networks.networks.len().saturating_sub(1);
-        self.networks.selected = self
-            .networks
-            .selected
-            .saturating_add_signed(delta)
-            .min(last);
+        let nets = &mut self.networks;
+        if let Some(i) = crate::tui::filter::step(&nets.visible(), nets.selected, delta) {
+            nets.selected = i;
+        }
         vec![]
     }
 

@@ -6,35 +6,21 @@ use crate::engine::Network;
 use crate::engine::human;
 use crate::engine::{DnsLogEntry, Outcome};
 use crate::tui::app::{App, Pane};
+use crate::tui::filter::highlight;
 use crate::tui::panes::networks::state::{EndpointIo, no_dns_reason};
 use crate::tui::theme::{Role, Theme};
 use crate::tui::ui::{is_focused, pane_block};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, StatefulWidget, Table, TableState, Widget, Wrap};
 
 /// Draws the whole Networks pane into `area`.
 pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
-    let nets = &app.networks;
-    let list_h = (nets.networks.len().max(1) as u16 + 3).clamp(5, (area.height / 3).max(5));
-    let selected = nets.current();
-    // One line per endpoint, one more for each published port past its first.
-    let lines: usize = selected.map_or(0, |n| {
-        nets.endpoint_rows(n, &app.containers.list)
-            .iter()
-            .map(|r| r.ports.len().max(1))
-            .sum()
-    });
-    let topo_h = (lines.max(1) as u16 + 3).clamp(5, (area.height / 3).max(5));
-    let [list, topo, dns] = Layout::vertical([
-        Constraint::Length(list_h),
-        Constraint::Length(topo_h),
-        Constraint::Min(3),
-    ])
-    .areas(area);
+    let [list, topo, dns] = areas(app, area);
     render_list(app, theme, list, buf);
-    match selected {
+    match app.networks.current() {
         Some(n) => {
             render_topology(app, n, theme, topo, buf);
             render_dns(app, n, theme, dns, buf);
@@ -46,23 +32,50 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
     }
 }
 
+/// Where the parts of the pane go in `area`: the list, the topology, the DNS log.
+pub fn areas(app: &App, area: Rect) -> [Rect; 3] {
+    let nets = &app.networks;
+    let list_h = (nets.visible().len().max(1) as u16 + 3).clamp(5, (area.height / 3).max(5));
+    let selected = nets.current();
+    // One line per endpoint, one more for each published port past its first.
+    let lines: usize = selected.map_or(0, |n| {
+        nets.endpoint_rows(n, &app.containers.list)
+            .iter()
+            .map(|r| r.ports.len().max(1))
+            .sum()
+    });
+    let topo_h = (lines.max(1) as u16 + 3).clamp(5, (area.height / 3).max(5));
+    Layout::vertical([
+        Constraint::Length(list_h),
+        Constraint::Length(topo_h),
+        Constraint::Min(3),
+    ])
+    .areas(area)
+}
+
 fn render_list(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let nets = &app.networks;
     let of = nets
         .for_container
         .as_ref()
         .and_then(|id| app.containers.list.iter().find(|c| c.id() == id));
+    let visible = nets.visible();
+    let count = nets.filter.count(visible.len(), nets.networks.len());
+    let suffix = nets.filter.title_suffix();
     let title = match of {
         Some(c) => format!(
-            " Networks ({}) · ● = networks of '{}' ",
-            nets.networks.len(),
+            " Networks ({count}) · ● = networks of '{}'{suffix} ",
             c.name()
         ),
-        None => format!(" Networks ({}) ", nets.networks.len()),
+        None => format!(" Networks ({count}){suffix} "),
     };
     let block = pane_block(Line::from(title), is_focused(app, Pane::Networks), theme);
-    if nets.networks.is_empty() {
+    if visible.is_empty() {
         let (text, role) = match &nets.error {
+            _ if !nets.networks.is_empty() => (
+                "no network matches the filter (esc clears it)".to_string(),
+                Role::Dim,
+            ),
             Some(e) => (format!("cannot list networks: {e}"), Role::Error),
             None => ("loading…".to_string(), Role::Dim),
         };
@@ -89,7 +102,10 @@ fn render_list(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         6,
     ))
     .style(theme.style(Role::Header));
-    let rows = nets.networks.iter().map(|n| {
+    let q = &nets.filter.query;
+    let hit = theme.style(Role::SearchMatch);
+    let lit = |text: &str, base: Style| Cell::from(highlight(text, q, base, hit));
+    let rows = visible.iter().map(|i| &nets.networks[*i]).map(|n| {
         let mark = match &nets.for_container {
             Some(id) if n.endpoints.contains_key(id) => "●",
             _ => "",
@@ -98,10 +114,10 @@ fn render_list(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         Row::new(pick(
             vec![
                 Cell::from(mark).style(theme.style(Role::Info)),
-                Cell::from(n.name.clone()),
-                Cell::from(n.driver.clone()),
-                Cell::from(n.subnet.clone().unwrap_or_else(dash)),
-                Cell::from(n.gateway.clone().unwrap_or_else(dash)),
+                lit(&n.name, Style::default()),
+                lit(&n.driver, Style::default()),
+                lit(&n.subnet.clone().unwrap_or_else(dash), Style::default()),
+                lit(&n.gateway.clone().unwrap_or_else(dash), Style::default()),
                 Cell::from(if n.internal { "yes" } else { "no" }),
                 Cell::from(if n.bridge.is_empty() {
                     dash()
@@ -135,7 +151,8 @@ fn render_list(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         .block(block)
         .row_highlight_style(theme.style(Role::Selection))
         .highlight_symbol("▶ ");
-    let mut state = TableState::default().with_selected(Some(nets.selected));
+    let at = visible.iter().position(|i| *i == nets.selected);
+    let mut state = TableState::default().with_selected(at);
     StatefulWidget::render(table, area, buf, &mut state);
 }
 

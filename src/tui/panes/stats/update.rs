@@ -121,10 +121,15 @@ impl App {
             .containers
             .selected
             .min(self.containers.list.len().saturating_sub(1));
+        // With a filter, the selection stays on a row that shows.
+        let list = &mut self.containers;
+        if let Some(i) = crate::tui::filter::step(&list.visible(), list.selected, 0) {
+            list.selected = i;
+        }
     }
 
     pub(crate) fn stats_sampled(&mut self, samples: Vec<StatsSample>) -> Vec<Effect> {
-        let keep = self.selected_container().map(|c| c.id().to_string());
+        let keep = self.containers.selected_id();
         self.metrics.push(samples, keep.as_deref());
         if matches!(
             self.containers.sort,
@@ -142,7 +147,13 @@ impl App {
     ) -> Vec<Effect> {
         if generation == self.top.generation {
             match result {
-                Ok(procs) => self.top.set(procs),
+                Ok(procs) => {
+                    self.top.set(procs);
+                    let top = &mut self.top;
+                    if let Some(i) = crate::tui::filter::step(&top.visible(), top.selected, 0) {
+                        top.selected = i;
+                    }
+                }
                 Err(e) => self.top.error = Some(e),
             }
         }

@@ -58,6 +58,8 @@ pub struct TopView {
     pub sort: TopSort,
     /// The selected row.
     pub selected: usize,
+    /// The `/` filter over the processes.
+    pub filter: crate::tui::filter::ListFilter,
 }
 
 impl Default for TopView {
@@ -70,19 +72,38 @@ impl Default for TopView {
             error: None,
             sort: TopSort::Cpu,
             selected: 0,
+            filter: Default::default(),
         }
     }
 }
 
 impl TopView {
-    /// The selected process.
+    /// The selected process (none when the filter hides it).
     pub fn current(&self) -> Option<&ProcessInfo> {
-        self.procs.get(self.selected)
+        self.procs.get(self.selected).filter(|p| self.shows(p))
+    }
+
+    /// What the filter looks at in a row: pid, user, command.
+    pub fn texts(p: &ProcessInfo) -> [String; 3] {
+        [p.pid.to_string(), p.user.clone(), p.command.clone()]
+    }
+
+    /// Whether the filter lets `p` through (always, without a filter; the row's
+    /// texts are only built while filtering).
+    pub fn shows(&self, p: &ProcessInfo) -> bool {
+        !self.filter.is_active() || self.filter.keeps(&Self::texts(p))
+    }
+
+    /// The rows the filter lets through.
+    pub fn visible(&self) -> Vec<usize> {
+        (0..self.procs.len())
+            .filter(|i| self.shows(&self.procs[*i]))
+            .collect()
     }
 
     /// Takes a fresh list, keeping the same pid selected when it is still there.
     pub fn set(&mut self, procs: Vec<ProcessInfo>) {
-        let pid = self.current().map(|p| p.pid);
+        let pid = self.procs.get(self.selected).map(|p| p.pid);
         self.procs = procs;
         self.loaded = true;
         self.error = None;
@@ -91,7 +112,7 @@ impl TopView {
 
     /// Orders by `sort`, keeping the selected pid.
     pub fn resort(&mut self) {
-        let pid = self.current().map(|p| p.pid);
+        let pid = self.procs.get(self.selected).map(|p| p.pid);
         self.sort_keeping(pid);
     }
 

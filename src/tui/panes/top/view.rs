@@ -3,11 +3,13 @@
 
 use crate::engine::human;
 use crate::tui::app::{App, Pane};
+use crate::tui::filter::highlight;
 use crate::tui::panes::top::state::TopSort;
 use crate::tui::theme::{Role, Theme};
 use crate::tui::ui::{is_focused, pane_block};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::{Cell, Paragraph, Row, StatefulWidget, Table, TableState, Widget};
 
@@ -17,9 +19,10 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let selected = app.selected_container();
     let title = match (&t.container, selected) {
         (Some(name), _) => Line::from(format!(
-            " Top: {name} ({} processes, sorted by {}) ",
-            t.procs.len(),
-            t.sort.label()
+            " Top: {name} ({} processes, sorted by {}){} ",
+            t.filter.count(t.visible().len(), t.procs.len()),
+            t.sort.label(),
+            t.filter.title_suffix()
         )),
         (None, Some(c)) => Line::from(format!(" Top: {} ", c.name())),
         (None, None) => Line::from(" Top "),
@@ -66,11 +69,14 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         mark("COMMAND", TopSort::Command),
     ])
     .style(theme.style(Role::Header));
-    let rows = t.procs.iter().map(|p| {
+    let visible = t.visible();
+    let hit = theme.style(Role::SearchMatch);
+    let mark = |text: &str| Cell::from(highlight(text, &t.filter.query, Style::default(), hit));
+    let rows = visible.iter().map(|i| &t.procs[*i]).map(|p| {
         let secs = p.cpu_seconds;
         Row::new([
-            Cell::from(p.pid.to_string()),
-            Cell::from(p.user.clone()),
+            mark(&p.pid.to_string()),
+            mark(&p.user),
             Cell::from(format!("{:.1}", p.cpu_percent)),
             Cell::from(human::bytes_size(p.rss_kb * 1024)),
             Cell::from(format!(
@@ -80,7 +86,7 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
                 secs % 60
             )),
             Cell::from(p.state.to_string()),
-            Cell::from(p.command.clone()),
+            mark(&p.command),
         ])
         .style(theme.style(Role::Text))
     });
@@ -98,6 +104,7 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         .block(block)
         .row_highlight_style(theme.style(Role::Selection))
         .highlight_symbol("▶ ");
-    let mut state = TableState::default().with_selected(Some(t.selected));
+    let at = visible.iter().position(|i| *i == t.selected);
+    let mut state = TableState::default().with_selected(at);
     StatefulWidget::render(table, area, buf, &mut state);
 }
