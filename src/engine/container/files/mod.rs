@@ -7,6 +7,7 @@
 pub mod archive;
 pub mod copy;
 pub mod diff;
+pub mod error;
 pub mod export;
 pub mod extract;
 pub mod prune;
@@ -15,4 +16,5 @@ pub mod rootfs;
 pub mod stat;
 
 pub use copy::{CopyIn, CopyOptions, CopyOut};
+pub use error::FilesError;
 pub use stat::PathStat;
