@@ -8,10 +8,10 @@
 
 use super::archive::{self, WalkOptions};
 use super::extract::{Extracted, Owner, extract};
-use super::resolve::resolve_in_root;
 use crate::engine::Engine;
 use crate::engine::container::files::FilesError;
 use crate::engine::error::{EngineError, IoContext, Result};
+use crate::engine::runtime::inroot::resolve_in_root;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 

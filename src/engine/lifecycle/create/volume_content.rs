@@ -10,9 +10,9 @@ use crate::engine::container::Container;
 use crate::engine::container::files::archive::{self, WalkOptions};
 use crate::engine::container::files::copy::pipe_through;
 use crate::engine::container::files::extract::{Owner, extract};
-use crate::engine::container::files::resolve::resolve_in_root;
 use crate::engine::error::{EngineError, IoContext, Result};
 use crate::engine::lifecycle::LifecycleError;
+use crate::engine::runtime::inroot::resolve_in_root;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::Path;
 
