@@ -64,10 +64,24 @@ pub fn exit_code(result: anyhow::Result<i32>) -> i32 {
                 .downcast_ref::<EngineError>()
                 .map(EngineError::exit_code)
                 .unwrap_or(125);
-            eprintln!("berth: {}", crate::engine::printable(&format!("{e:#}")));
+            eprintln!("berth: {}", crate::engine::printable(&one_line(&e)));
             code
         }
     }
+}
+
+/// The error and its causes on one line, each cause once: the engine's errors name their
+/// cause in their own message already (`/x: Not a directory`), a context added with anyhow
+/// does not.
+fn one_line(e: &anyhow::Error) -> String {
+    let mut line = e.to_string();
+    for cause in e.chain().skip(1) {
+        let cause = cause.to_string();
+        if !line.contains(&cause) {
+            line = format!("{line}: {cause}");
+        }
+    }
+    line
 }
 
 #[cfg(test)]
@@ -84,6 +98,16 @@ mod tests {
             err.contains("dashboard.keys.stopp") && err.contains("config.yaml"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn an_error_line_names_each_cause_once() {
+        let gone = std::io::Error::from(std::io::ErrorKind::NotFound);
+        let e = anyhow::Error::from(EngineError::io("/x/y.tar", gone));
+        assert_eq!(one_line(&e), "/x/y.tar: entity not found");
+        let e = anyhow::Error::from(std::io::Error::from(std::io::ErrorKind::NotFound))
+            .context("cannot open 'f'");
+        assert_eq!(one_line(&e), "cannot open 'f': entity not found");
     }
 
     #[test]

@@ -269,14 +269,15 @@ pub async fn resize(api: &Api, id: &str, t: &Target) -> Handled {
     let c = api.blocking(move |e| e.container(&key)).await?;
     let live = api.inputs.lock().ok().and_then(|m| m.get(c.id()).cloned());
     let id = c.id().to_string();
-    api.blocking(move |e| {
-        let resized = match live {
-            Some(input) => input.resize(rows, cols),
-            None => e.attach(&id)?.input().resize(rows, cols),
-        };
-        resized.map_err(|err| crate::engine::EngineError::Other(format!("cannot resize: {err}")))
-    })
-    .await?;
+    let resized = api
+        .blocking(move |e| {
+            Ok(match live {
+                Some(input) => input.resize(rows, cols),
+                None => e.attach(&id)?.input().resize(rows, cols),
+            })
+        })
+        .await?;
+    resized.map_err(|err| ApiError::internal(format!("cannot resize: {err}")))?;
     empty(StatusCode::OK)
 }
 

@@ -43,6 +43,7 @@ impl From<EngineError> for ApiError {
             | EngineError::NoSuchImage(_)
             | EngineError::NoSuchVolume(_)
             | EngineError::NoSuchObject(_) => StatusCode::NOT_FOUND,
+            EngineError::Registry(r) if r.is_not_found() => StatusCode::NOT_FOUND,
             EngineError::NameInUse { .. } | EngineError::Conflict(_) => StatusCode::CONFLICT,
             EngineError::Invalid(_) | EngineError::Ambiguous(_) => StatusCode::BAD_REQUEST,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
@@ -78,6 +79,16 @@ mod tests {
             409
         );
         assert_eq!(s(EngineError::Invalid("bad".into())), 400);
-        assert_eq!(s(EngineError::Other("boom".into())), 500);
+        assert_eq!(
+            s(EngineError::Registry(
+                crate::engine::RegistryError::NotFound {
+                    host: "localhost:5000".into(),
+                    what: "nope:latest".into()
+                }
+            )),
+            404
+        );
+        let gone = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        assert_eq!(s(EngineError::io("/var/lib/berth", gone)), 500);
     }
 }

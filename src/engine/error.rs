@@ -72,9 +72,24 @@ pub enum EngineError {
     /// The runtime failed (mounts, cgroups, capabilities, seccomp, the shim).
     #[error(transparent)]
     Runtime(#[from] crate::engine::runtime::RuntimeError),
-    /// Anything else, with its context.
-    #[error("{0}")]
-    Other(String),
+    /// An image could not be read, unpacked, imported or saved.
+    #[error(transparent)]
+    Image(#[from] crate::engine::image::ImageError),
+    /// A registry refused or failed a pull, push or login.
+    #[error(transparent)]
+    Registry(#[from] crate::engine::registry::RegistryError),
+    /// A build failed while writing its result (not the Dockerfile's fault).
+    #[error(transparent)]
+    Build(#[from] crate::engine::build::BuildFault),
+    /// A container's process or shim did not do what was asked.
+    #[error(transparent)]
+    Lifecycle(#[from] crate::engine::lifecycle::LifecycleError),
+    /// Copying files into, out of or from a container failed.
+    #[error(transparent)]
+    Files(#[from] crate::engine::container::files::FilesError),
+    /// A state file could not be read, written or locked.
+    #[error(transparent)]
+    Store(#[from] crate::engine::store::StoreError),
 }
 
 /// The engine's result type.

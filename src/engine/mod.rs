@@ -81,7 +81,7 @@ pub use registry::login::{login as registry_login, logout as registry_logout};
 pub use registry::pull::PullStatus;
 pub use registry::{
     Credentials, Platform, Progress, PullOptions, PullPolicy, PullResult, PushOptions, PushResult,
-    RegistryOptions,
+    RegistryError, RegistryOptions,
 };
 pub use runtime::exec::ExecRequest;
 pub use session::{Frame, Session, SessionInput};
@@ -107,6 +107,9 @@ pub use lifecycle::BootReport;
 /// Writes a file atomically (a temporary sibling, fsync, rename): for a front end saving a
 /// file of the user's, never half-written.
 pub use store::atomic::write_atomic;
+/// A file a front end writes in a stream and publishes whole on `commit()` (removed when
+/// dropped without one), and the error naming the file that could not be written.
+pub use store::{AtomicFile, StoreError};
 pub use text::printable;
 
 use std::path::Path;
@@ -149,7 +152,7 @@ impl Engine {
     /// Opens (creating if needed) the state root at `root`.
     pub fn open(root: &Path, options: EngineOptions) -> Result<Engine> {
         let paths = Paths::new(root);
-        paths.ensure().map_err(|e| EngineError::io(root, e))?;
+        paths.ensure()?;
         store::sweep::stale_scratch(&paths.tmp());
         Ok(Engine { paths, options })
     }

@@ -88,9 +88,9 @@ pub struct Session {
 
 impl Session {
     fn new(id: String, stream: UnixStream) -> Result<Session> {
-        let writer = stream.try_clone().map_err(|e| {
-            crate::engine::EngineError::Other(format!("cannot open a session: {e}"))
-        })?;
+        let writer = stream
+            .try_clone()
+            .map_err(crate::engine::lifecycle::LifecycleError::Session)?;
         Ok(Session {
             id,
             reader: BufReader::with_capacity(256 * 1024, stream),

@@ -306,6 +306,8 @@ fn save(text: &str, path: &Path) -> Result<PathBuf, String> {
         std::fs::create_dir_all(dir).map_err(fail)?;
     }
     // A temporary file renamed over the target: never a half-written log.
-    crate::engine::write_atomic(path, text.as_bytes()).map_err(fail)?;
+    crate::engine::write_atomic(path, text.as_bytes()).map_err(|e| {
+        format!("cannot save the command log: {e}; check the directory's permissions")
+    })?;
     Ok(path.to_path_buf())
 }

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Notify;
 use tokio::sync::mpsc::UnboundedSender;
+use tokio::task::JoinHandle;
 
 /// The channel every task sends into.
 pub type Tx = UnboundedSender<Action>;
@@ -58,38 +59,59 @@ fn wanted(m: &MouseEvent) -> bool {
     )
 }
 
-/// Lists containers every `every`, and at once when `now` is notified.
-pub fn spawn_poller(engine: Engine, every: Duration, tx: Tx) -> Arc<Notify> {
+/// A task that samples on a blocking thread every period, and at once when woken.
+pub struct Sampler {
+    /// The sampling task: abort it to stop.
+    pub task: JoinHandle<()>,
+    /// Wakes it for an immediate sample.
+    pub now: Arc<Notify>,
+}
+
+/// Runs `sample` on a blocking thread every `every` (a late tick is not made up) and at
+/// once when the returned [`Sampler::now`] is notified, handing each result (or the
+/// blocking task's failure) to `deliver`, until `deliver` says the receiver is gone.
+pub fn spawn_sampler<T: Send + 'static>(
+    every: Duration,
+    sample: impl Fn() -> T + Send + Sync + 'static,
+    mut deliver: impl FnMut(Result<T, tokio::task::JoinError>) -> bool + Send + 'static,
+) -> Sampler {
     let now = Arc::new(Notify::new());
     let wake = now.clone();
-    tokio::spawn(async move {
-        let mut interval = tokio::time::interval(every.max(Duration::from_millis(50)));
+    let sample = Arc::new(sample);
+    let task = tokio::spawn(async move {
+        let mut interval = tokio::time::interval(every);
         interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tokio::select! {
                 _ = interval.tick() => {}
                 _ = wake.notified() => {}
             }
-            let e = engine.clone();
-            let listed =
-                tokio::task::spawn_blocking(move || (e.containers(), e.network_memberships()))
-                    .await
-                    .map_err(|e| format!("the listing task failed: {e}"));
-            let (listed, memberships) = match listed {
-                Ok((l, m)) => (l.map_err(|e| e.to_string()), Some(m)),
-                Err(e) => (Err(e), None),
-            };
-            if let Some(m) = memberships
-                && tx.send(Action::NetworksOfContainers(m)).is_err()
-            {
-                return;
-            }
-            if tx.send(Action::ContainersListed(listed)).is_err() {
+            let s = sample.clone();
+            if !deliver(tokio::task::spawn_blocking(move || s()).await) {
                 return;
             }
         }
     });
-    now
+    Sampler { task, now }
+}
+
+/// Lists containers every `every`, and at once when `now` is notified.
+pub fn spawn_poller(engine: Engine, every: Duration, tx: Tx) -> Arc<Notify> {
+    let every = every.max(Duration::from_millis(50));
+    let listing = move || (engine.containers(), engine.network_memberships());
+    let sampler = spawn_sampler(every, listing, move |listed| {
+        let (listed, memberships) = match listed {
+            Ok((l, m)) => (l.map_err(|e| e.to_string()), Some(m)),
+            Err(e) => (Err(format!("the listing task failed: {e}")), None),
+        };
+        if let Some(m) = memberships
+            && tx.send(Action::NetworksOfContainers(m)).is_err()
+        {
+            return false;
+        }
+        tx.send(Action::ContainersListed(listed)).is_ok()
+    });
+    sampler.now
 }
 
 /// Sends the time once a second (uptimes move on).
@@ -121,5 +143,30 @@ pub fn spawn_signals(tx: Tx) {
                 }
             });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_sampler_samples_at_once_when_woken_and_stops_when_nobody_listens() {
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        // A period no test waits for: every sample after the first is a wake-up.
+        let sampler = spawn_sampler(
+            Duration::from_secs(3600),
+            || 7,
+            move |got: Result<i32, tokio::task::JoinError>| tx.send(got.expect("sample")).is_ok(),
+        );
+        assert_eq!(rx.recv().await, Some(7), "the first sample comes at once");
+        sampler.now.notify_one();
+        assert_eq!(rx.recv().await, Some(7), "a wake-up samples again");
+        drop(rx);
+        sampler.now.notify_one();
+        sampler
+            .task
+            .await
+            .expect("the task ends when the receiver is gone");
     }
 }

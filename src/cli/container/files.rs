@@ -3,7 +3,7 @@
 use crate::cli::Ctx;
 use crate::cli::format::human;
 use crate::cli::prompt::{confirm, print_prune_report};
-use crate::engine::{CopyIn, CopyOptions, CopyOut};
+use crate::engine::{AtomicFile, CopyIn, CopyOptions, CopyOut};
 use clap::Args;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -136,28 +136,10 @@ pub fn cp(ctx: &Ctx, a: CpArgs) -> anyhow::Result<i32> {
 pub fn export(ctx: &Ctx, a: ExportArgs) -> anyhow::Result<i32> {
     match &a.output {
         Some(path) => {
-            // Write next to the target and rename, so a failed export leaves no half file.
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let tmp = path.with_file_name(format!(".{name}.berth-export.{}", std::process::id()));
-            let result = (|| -> anyhow::Result<()> {
-                let file = std::fs::File::create(&tmp)
-                    .map_err(|e| anyhow::anyhow!("cannot write '{}': {e}", path.display()))?;
-                let mut w = std::io::BufWriter::new(&file);
-                ctx.engine.export_container(&a.container, &mut w)?;
-                w.flush()?;
-                drop(w);
-                file.sync_all()?;
-                std::fs::rename(&tmp, path)
-                    .map_err(|e| anyhow::anyhow!("cannot write '{}': {e}", path.display()))?;
-                Ok(())
-            })();
-            if result.is_err() {
-                let _ = std::fs::remove_file(&tmp);
-            }
-            result?;
+            // Nothing shows at `path` until the whole archive is written.
+            let mut w = AtomicFile::create(path)?;
+            ctx.engine.export_container(&a.container, &mut w)?;
+            w.commit()?;
         }
         None => {
             if std::io::IsTerminal::is_terminal(&std::io::stdout()) {

@@ -2,6 +2,7 @@
 
 use super::{LoadArgs, SaveArgs};
 use crate::cli::Ctx;
+use crate::engine::AtomicFile;
 use std::fs::File;
 use std::io::{IsTerminal, Read, Write};
 
@@ -9,29 +10,10 @@ use std::io::{IsTerminal, Read, Write};
 pub fn save(ctx: &Ctx, a: SaveArgs) -> anyhow::Result<i32> {
     match &a.output {
         Some(path) => {
-            let path = std::path::Path::new(path);
-            let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
-            let tmp = dir.unwrap_or(std::path::Path::new(".")).join(format!(
-                ".{}.tmp.{}",
-                path.file_name()
-                    .map(|n| n.to_string_lossy())
-                    .unwrap_or_default(),
-                std::process::id()
-            ));
-            let result = (|| -> anyhow::Result<()> {
-                let mut f = std::io::BufWriter::new(
-                    File::create(&tmp)
-                        .map_err(|e| anyhow::anyhow!("cannot create '{}': {e}", tmp.display()))?,
-                );
-                ctx.engine.save_images(&a.images, &mut f)?;
-                f.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-                std::fs::rename(&tmp, path)?;
-                Ok(())
-            })();
-            if result.is_err() {
-                let _ = std::fs::remove_file(&tmp);
-            }
-            result?;
+            // Nothing shows at `path` until the whole archive is written.
+            let mut f = AtomicFile::create(std::path::Path::new(path))?;
+            ctx.engine.save_images(&a.images, &mut f)?;
+            f.commit()?;
         }
         None => {
             let stdout = std::io::stdout();

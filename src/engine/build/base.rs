@@ -7,6 +7,7 @@ use super::error::BuildError;
 use super::progress::BuildEvent;
 use super::state::ImageState;
 use crate::engine::Engine;
+use crate::engine::build::BuildFault;
 use crate::engine::error::{EngineError, IoContext, Result};
 use crate::engine::registry::RegistryOptions;
 use crate::engine::registry::pull::PullOptions;
@@ -88,12 +89,12 @@ fn pull(engine: &Engine, name: &str, registries: &RegistryOptions) -> Result<()>
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
-            .map_err(|e| EngineError::Other(format!("start the pull: {e}")))?;
+            .map_err(BuildFault::PullRuntime)?;
         rt.block_on(engine.pull_image(&name, &opts, |_| {}))?;
         Ok(())
     })
     .join()
-    .map_err(|_| EngineError::Other("the pull thread panicked".into()))?
+    .map_err(|_| BuildFault::PullPanicked)?
 }
 
 /// A state's files as one directory, for `COPY --from`: its only layer as is, or the layers

@@ -58,7 +58,7 @@ pub fn put(engine: &Engine, key: &str, state: &ImageState) -> Result<()> {
     let d = dir(engine);
     fs::create_dir_all(&d).at(&d)?;
     let p = d.join(format!("{key}.json"));
-    write_record(&p, state).at(&p)
+    write_record(&p, state).map_err(Into::into)
 }
 
 /// What `builder prune` removed.

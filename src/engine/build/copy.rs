@@ -5,6 +5,7 @@
 //! content hash (content, modes and names; never mtimes) and the layer tar.
 
 use super::context::{Source, Tree};
+use crate::engine::build::BuildFault;
 use crate::engine::error::{EngineError, IoContext, Result};
 use crate::engine::image::blobs::{BlobWriter, HashingReader};
 use crate::engine::image::layers::decompress;
@@ -166,8 +167,12 @@ impl CopyPlan<'_> {
             parents(tar, target, &mut dirs, existing)?;
             let name = target.trim_start_matches('/');
             let mut h = tar::Header::new_gnu();
-            let err = |e: std::io::Error| {
-                EngineError::Other(format!("write the layer at '{target}': {e}"))
+            let err = |source: std::io::Error| -> EngineError {
+                BuildFault::LayerEntry {
+                    at: target.to_string(),
+                    source,
+                }
+                .into()
             };
             match item {
                 Item::Archive(p) => return extract(tar, p, target, &mut dirs, existing),
@@ -248,7 +253,10 @@ fn parents(
         }
         h.set_size(0);
         tar.append_data(&mut h, &dir, std::io::empty())
-            .map_err(|e| EngineError::Other(format!("write the layer at '/{dir}': {e}")))?;
+            .map_err(|source| BuildFault::LayerEntry {
+                at: format!("/{dir}"),
+                source,
+            })?;
     }
     Ok(())
 }

@@ -83,3 +83,29 @@ impl From<BuildError> for EngineError {
         EngineError::Invalid(e.to_string())
     }
 }
+
+/// What failed while a build wrote its result: not the Dockerfile's fault, so not a
+/// `BuildError` (which the user fixes in the Dockerfile).
+#[derive(Debug, thiserror::Error)]
+pub enum BuildFault {
+    /// Writing a layer's tar into the content store failed.
+    #[error("write the layer: {0}")]
+    LayerWrite(#[source] std::io::Error),
+    /// Writing one entry of a layer failed.
+    #[error("write the layer at '{at}': {source}")]
+    LayerEntry {
+        /// The entry's path in the image.
+        at: String,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// The runtime pulling a missing base image could not start.
+    #[error("start the pull: {0}")]
+    PullRuntime(#[source] std::io::Error),
+    /// The thread pulling a missing base image panicked.
+    #[error("the pull thread panicked")]
+    PullPanicked,
+    /// The Dockerfile built no stage to store.
+    #[error("no stage was built")]
+    NoStage,
+}

@@ -12,6 +12,7 @@ use super::instruction::{self, Command, Instruction};
 use super::options::{BuildOptions, BuildOutcome, cancelled_error};
 use super::progress::BuildEvent;
 use crate::engine::Engine;
+use crate::engine::build::BuildFault;
 use crate::engine::engine_event::EngineEvent;
 use crate::engine::error::{EngineError, Result};
 use crate::engine::image::commit::LayerSource;
@@ -190,7 +191,7 @@ impl Builder<'_> {
             .stages
             .pop()
             .map(|s| s.state)
-            .ok_or_else(|| EngineError::Other("no stage was built".into()))?;
+            .ok_or(BuildFault::NoStage)?;
         let layers = state
             .layers
             .iter()

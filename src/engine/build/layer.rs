@@ -5,6 +5,7 @@
 
 use super::state::{ImageState, LAYER_TAR, LayerRef};
 use crate::engine::Engine;
+use crate::engine::build::BuildFault;
 use crate::engine::error::{EngineError, IoContext, Result};
 use crate::engine::image::blobs::BlobWriter;
 use crate::engine::image::index::Index;
@@ -30,7 +31,7 @@ pub struct LayerBuilder {
 }
 
 fn tar_err(e: std::io::Error) -> EngineError {
-    EngineError::Other(format!("write the layer: {e}"))
+    BuildFault::LayerWrite(e).into()
 }
 
 impl LayerBuilder {

@@ -39,6 +39,6 @@ mod step_run;
 pub mod tar_context;
 pub mod words;
 
-pub use error::ParseError;
+pub use error::{BuildFault, ParseError};
 pub use options::{BuildOptions, BuildOutcome};
 pub use progress::BuildEvent;

@@ -3,8 +3,9 @@
 //! the next; the cache stores states; the last one becomes the image.
 
 use crate::engine::Engine;
-use crate::engine::error::{EngineError, Result};
+use crate::engine::error::Result;
 use crate::engine::image::Image;
+use crate::engine::image::ImageError;
 use crate::engine::image::blobs::digest_of;
 use crate::engine::image::import::go_arch;
 use crate::engine::image::layers::chain_ids;
@@ -55,11 +56,19 @@ impl ImageState {
     /// The state of a local image: its config blob and its manifest's layers.
     pub fn of_image(engine: &Engine, img: &Image) -> Result<ImageState> {
         let blobs = engine.blobs();
-        let bad = |why: String| EngineError::Other(format!("image '{}': {why}", img.id));
-        let config: Value = serde_json::from_slice(&blobs.read(&img.id)?)
-            .map_err(|e| bad(format!("bad config: {e}")))?;
-        let manifest: Value = serde_json::from_slice(&blobs.read(&img.manifest_digest)?)
-            .map_err(|e| bad(format!("bad manifest: {e}")))?;
+        let config: Value = serde_json::from_slice(&blobs.read(&img.id)?).map_err(|source| {
+            ImageError::BadConfig {
+                id: img.id.clone(),
+                source,
+            }
+        })?;
+        let manifest: Value =
+            serde_json::from_slice(&blobs.read(&img.manifest_digest)?).map_err(|source| {
+                ImageError::BadManifest {
+                    id: img.id.clone(),
+                    source,
+                }
+            })?;
         let diff_ids: Vec<String> = config["rootfs"]["diff_ids"]
             .as_array()
             .into_iter()
@@ -68,7 +77,7 @@ impl ImageState {
             .collect();
         let listed = manifest["layers"].as_array().cloned().unwrap_or_default();
         if listed.len() != diff_ids.len() {
-            return Err(bad("its manifest and config list different layers".into()));
+            return Err(ImageError::LayersMismatch { id: img.id.clone() }.into());
         }
         let layers = diff_ids
             .into_iter()

@@ -41,7 +41,7 @@ pub mod files {
 /// Reads a container's records from disk.
 pub fn load(paths: &Paths, id: &str) -> Result<Container> {
     let dir = paths.container(id);
-    let config: ContainerConfig = read_json(&dir.join(files::CONFIG)).at(dir.join(files::CONFIG))?;
+    let config: ContainerConfig = read_json(&dir.join(files::CONFIG))?;
     let state = read_state(&dir.join(files::STATE));
     Ok(Container { config, state })
 }
@@ -92,7 +92,7 @@ where
     let path = dir.join(files::STATE);
     let mut state = read_state(&path);
     change(&mut state);
-    write_record_exchanged(&path, &state).at(&path)?;
+    write_record_exchanged(&path, &state)?;
     Ok(state)
 }
 
@@ -100,14 +100,14 @@ where
 /// lock file has to be made (an inode per container start).
 pub fn lock_state(paths: &Paths, id: &str) -> Result<FileLock> {
     let dir = paths.container(id);
-    FileLock::directory(&dir).at(&dir)
+    FileLock::directory(&dir).map_err(Into::into)
 }
 
 /// Takes the lock that serialises starts of a container: a flock on its `rw/` directory
 /// (the state lock is taken inside a start, by the shim, so it must be another one).
 pub fn lock_start(paths: &Paths, id: &str) -> Result<FileLock> {
     let rw = paths.container(id).join(files::RW);
-    FileLock::directory(&rw).at(&rw)
+    FileLock::directory(&rw).map_err(Into::into)
 }
 
 /// The log file of a container.

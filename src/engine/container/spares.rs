@@ -97,7 +97,7 @@ fn empty_for_reuse(dir: &Path, id: &str) -> io::Result<()> {
         } else if is_file && name == files::STATE {
             let created =
                 serde_json::to_vec_pretty(&ContainerState::default()).map_err(io::Error::other)?;
-            crate::engine::store::overwrite(&path, &created)?;
+            crate::engine::store::overwrite(&path, &created).map_err(io::Error::other)?;
         } else if is_file && (KEPT_FILES.contains(&name.as_ref()) || name == state_next) {
             fs::File::options().write(true).open(&path)?.set_len(0)?;
         } else {

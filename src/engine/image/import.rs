@@ -1,6 +1,7 @@
 //! `import`: a root filesystem tarball (plain, gzip or zstd) becomes a one-layer image,
 //! with Docker's `--change` and history semantics.
 
+use super::ImageError;
 use super::blobs::TeeReader;
 use super::changes;
 use super::commit::{PendingImage, PendingLayer};
@@ -92,10 +93,15 @@ impl Engine {
             "history": [{"created": now, "comment": comment}],
         });
         // Round-trip through the OCI type so the stored config is one it accepts.
-        let config: ImageConfiguration = serde_json::from_value(config)
-            .map_err(|e| EngineError::Other(format!("cannot build image config: {e}")))?;
-        let config_bytes =
-            serde_json::to_vec(&config).map_err(|e| EngineError::Other(e.to_string()))?;
+        let config: ImageConfiguration =
+            serde_json::from_value(config).map_err(|source| ImageError::Encode {
+                what: "config",
+                source,
+            })?;
+        let config_bytes = serde_json::to_vec(&config).map_err(|source| ImageError::Encode {
+            what: "config",
+            source,
+        })?;
         let manifest_bytes = oci_manifest(
             &config_bytes,
             &[LayerDescriptor {

@@ -1,7 +1,7 @@
 //! The image index, `images/index.json`: references (`name:tag`) to manifest digests, and
 //! every local image (tagged or dangling) by id with what berth needs to find its parts.
 
-use crate::engine::error::{IoContext, Result};
+use crate::engine::error::Result;
 use crate::engine::store::{FileLock, Paths, read_json, write_json};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -39,17 +39,17 @@ impl Index {
         if !p.exists() {
             return Ok(Index::default());
         }
-        read_json(&p).at(&p)
+        read_json(&p).map_err(Into::into)
     }
     /// Writes the index atomically. Hold `lock` while reading, changing and saving.
     pub fn save(&self, paths: &Paths) -> Result<()> {
         let p = paths.images().join("index.json");
-        write_json(&p, self).at(&p)
+        write_json(&p, self).map_err(Into::into)
     }
     /// Takes the lock serialising every change to images, blobs and layers.
     pub fn lock(paths: &Paths) -> Result<FileLock> {
         let p = paths.images().join("index.lock");
-        FileLock::exclusive(&p).at(&p)
+        FileLock::exclusive(&p).map_err(Into::into)
     }
     /// The id of the image a manifest digest belongs to.
     pub fn id_of_manifest(&self, manifest: &str) -> Option<&str> {

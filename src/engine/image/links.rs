@@ -8,6 +8,7 @@
 //! (`root-opaque` beside `diff/`): overlayfs ignores opaque on a layer's root, so the layers
 //! below are left out of the mount instead.
 
+use super::ImageError;
 use crate::engine::error::{EngineError, IoContext, Result};
 use crate::engine::store::Paths;
 use std::fs;
@@ -78,7 +79,10 @@ pub fn ensure_link(paths: &Paths, chain_id: &str) -> Result<String> {
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
             let _ = fs::remove_file(&link);
             read_short(&layer).ok_or_else(|| {
-                EngineError::Other(format!("layer '{chain_id}' has an unreadable link file"))
+                ImageError::UnreadableLink {
+                    chain_id: chain_id.to_string(),
+                }
+                .into()
             })
         }
         Err(e) => {

@@ -8,6 +8,7 @@ pub mod blobs;
 pub mod changes;
 pub mod commit;
 pub mod document;
+pub mod error;
 pub mod history;
 pub mod import;
 pub mod index;
@@ -27,6 +28,7 @@ use crate::engine::Engine;
 use crate::engine::error::{EngineError, Result};
 use blobs::Blobs;
 use chrono::{DateTime, Utc};
+pub use error::ImageError;
 use index::{ImageRecord, Index};
 use reference::Reference;
 use std::path::PathBuf;
@@ -98,8 +100,11 @@ impl Engine {
             .get(id)
             .ok_or_else(|| EngineError::NoSuchImage(id.to_string()))?;
         let raw = self.blobs().read(id)?;
-        let config: oci_spec::image::ImageConfiguration = serde_json::from_slice(&raw)
-            .map_err(|e| EngineError::Other(format!("image '{id}' has a bad config: {e}")))?;
+        let config: oci_spec::image::ImageConfiguration =
+            serde_json::from_slice(&raw).map_err(|source| ImageError::BadConfig {
+                id: id.to_string(),
+                source,
+            })?;
         let layer_sizes: Vec<u64> = rec
             .layers
             .iter()

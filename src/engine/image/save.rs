@@ -2,6 +2,7 @@
 //! OCI image layout (`oci-layout`, `index.json`, `blobs/sha256/...`) plus Docker's own
 //! `manifest.json` and `repositories` pointing into the same blobs.
 
+use super::ImageError;
 use super::index::Index;
 use super::reference::Reference;
 use super::resolve;
@@ -12,7 +13,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 
 fn tar_err(e: std::io::Error) -> EngineError {
-    EngineError::Other(format!("cannot write the archive: {e}"))
+    ImageError::Archive(e).into()
 }
 
 fn header(size: u64, dir: bool) -> tar::Header {
@@ -74,8 +75,12 @@ impl Engine {
                 .get(id)
                 .ok_or_else(|| EngineError::NoSuchImage(id.clone()))?;
             let manifest_raw = blobs.read(&rec.manifest)?;
-            let manifest: Value = serde_json::from_slice(&manifest_raw)
-                .map_err(|e| EngineError::Other(format!("bad manifest of '{id}': {e}")))?;
+            let manifest: Value = serde_json::from_slice(&manifest_raw).map_err(|source| {
+                ImageError::BadManifest {
+                    id: id.clone(),
+                    source,
+                }
+            })?;
             let mut layer_paths = Vec::new();
             let mut digests: Vec<String> = vec![id.clone(), rec.manifest.clone()];
             for l in manifest["layers"].as_array().into_iter().flatten() {
@@ -134,8 +139,12 @@ impl Engine {
                 "Layers": layer_paths,
             }));
         }
-        let to_vec =
-            |v: &Value| serde_json::to_vec(v).map_err(|e| EngineError::Other(e.to_string()));
+        let to_vec = |v: &Value| {
+            serde_json::to_vec(v).map_err(|source| ImageError::Encode {
+                what: "archive index",
+                source,
+            })
+        };
         add_bytes(
             &mut builder,
             "index.json",

@@ -3,6 +3,7 @@
 use crate::engine::Engine;
 use crate::engine::engine_event::EngineEvent;
 use crate::engine::error::{EngineError, Result};
+use crate::engine::lifecycle::LifecycleError;
 use crate::engine::runtime::exec::ExecRequest;
 use crate::engine::runtime::protocol::{FrameKind, write_frame};
 use std::os::unix::net::UnixStream;
@@ -16,11 +17,11 @@ impl Engine {
                 c.name()
             )));
         }
-        let s = UnixStream::connect(self.paths().shim_socket(c.id())).map_err(|e| {
-            EngineError::Other(format!(
-                "cannot reach the shim of container '{}': {e}",
-                c.name()
-            ))
+        let s = UnixStream::connect(self.paths().shim_socket(c.id())).map_err(|source| {
+            LifecycleError::ShimUnreachable {
+                name: c.name().to_string(),
+                source,
+            }
         })?;
         Ok((c.config.id, s))
     }
@@ -42,9 +43,8 @@ impl Engine {
             return Err(EngineError::Invalid("exec needs a command to run".into()));
         }
         let (id, mut s) = self.connect_running(name_or_id)?;
-        let payload = serde_json::to_vec(req).map_err(|e| EngineError::Other(e.to_string()))?;
-        write_frame(&mut s, FrameKind::Exec, &payload)
-            .map_err(|e| EngineError::Other(format!("cannot send the exec request: {e}")))?;
+        let payload = serde_json::to_vec(req).map_err(LifecycleError::EncodeExec)?;
+        write_frame(&mut s, FrameKind::Exec, &payload).map_err(LifecycleError::SendExec)?;
         let name = self
             .container(&id)
             .map(|c| c.config.name)

@@ -3,7 +3,8 @@
 use crate::engine::container::record::files;
 use crate::engine::container::{ContainerConfig, MountKind};
 use crate::engine::engine_event::EngineEvent;
-use crate::engine::error::{EngineError, IoContext, Result};
+use crate::engine::error::{EngineError, Result};
+use crate::engine::lifecycle::LifecycleError;
 use crate::engine::runtime::cgroups::Cgroup;
 use crate::engine::store::{Paths, read_json, write_record};
 use crate::engine::{Engine, ids};
@@ -108,10 +109,10 @@ impl Engine {
                 cg.kill_all();
                 let _ = self.signal_first_process(&c, nix::sys::signal::Signal::SIGKILL);
                 if !self.wait_stopped(c.id(), Duration::from_secs(5)) {
-                    return Err(EngineError::Other(format!(
-                        "cannot remove container '{}': it did not stop after SIGKILL",
-                        c.name()
-                    )));
+                    return Err(LifecycleError::RemoveStuck {
+                        name: c.name().to_string(),
+                    }
+                    .into());
                 }
             }
         }
@@ -148,9 +149,9 @@ impl Engine {
             });
         }
         let path = self.paths().container(c.id()).join(files::CONFIG);
-        let mut config: ContainerConfig = read_json(&path).at(&path)?;
+        let mut config: ContainerConfig = read_json(&path)?;
         let old = std::mem::replace(&mut config.name, new_name.to_string());
-        write_record(&path, &config).at(&path)?;
+        write_record(&path, &config)?;
         crate::engine::network::ops::rename_endpoints(self.paths(), c.id(), new_name)?;
         self.emit(EngineEvent::ContainerRename {
             id: c.id(),

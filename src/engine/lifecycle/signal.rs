@@ -4,6 +4,7 @@ use crate::engine::container::record::{self, files, update_state};
 use crate::engine::container::{Container, Status};
 use crate::engine::engine_event::EngineEvent;
 use crate::engine::error::{EngineError, Result};
+use crate::engine::lifecycle::LifecycleError;
 use crate::engine::runtime::cgroups::Cgroup;
 use crate::engine::runtime::protocol::{FrameKind, read_frame};
 use crate::engine::{Engine, procfs};
@@ -81,10 +82,10 @@ impl Engine {
             let now = self.container(c.id())?;
             self.signal_first_process(&now, Signal::SIGKILL)?;
             if !self.wait_stopped(c.id(), Duration::from_secs(10)) {
-                return Err(EngineError::Other(format!(
-                    "container '{}' did not stop after SIGKILL",
-                    c.name()
-                )));
+                return Err(LifecycleError::DidNotStop {
+                    name: c.name().to_string(),
+                }
+                .into());
             }
         }
         self.emit(EngineEvent::ContainerStop {

@@ -5,6 +5,8 @@ use crate::engine::container::Status;
 use crate::engine::container::record::files;
 use crate::engine::engine_event::EngineEvent;
 use crate::engine::error::{EngineError, Result};
+use crate::engine::image::ImageError;
+use crate::engine::lifecycle::LifecycleError;
 use crate::engine::runtime::spawn::spawn_shim;
 use std::os::unix::net::UnixStream;
 
@@ -19,7 +21,7 @@ impl Engine {
     /// missed; the stream carries the shim's frames (see `runtime::protocol`).
     pub(crate) fn start_container_attached(&self, name_or_id: &str) -> Result<UnixStream> {
         self.start(name_or_id, true)?
-            .ok_or_else(|| EngineError::Other("the shim gave no attach connection".into()))
+            .ok_or_else(|| LifecycleError::NoAttachConnection.into())
     }
 
     fn start(&self, name_or_id: &str, attach: bool) -> Result<Option<UnixStream>> {
@@ -44,10 +46,11 @@ impl Engine {
         for l in &c.config.layers {
             let d = self.layer_dir(l);
             if !d.is_dir() {
-                return Err(EngineError::Other(format!(
-                    "layer '{l}' of image '{}' is missing from the store: pull or load the image again",
-                    c.config.image
-                )));
+                return Err(ImageError::LayerMissing {
+                    layer: l.to_string(),
+                    image: c.config.image.to_string(),
+                }
+                .into());
             }
         }
         let _ = std::fs::remove_file(dir.join(files::STOP_REQUESTED));

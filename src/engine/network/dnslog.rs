@@ -101,7 +101,7 @@ pub fn append(paths: &Paths, id: &str, entry: &DnsLogEntry) -> Result<()> {
 /// Moves a full log aside, under a lock so two shims never rotate the same file twice.
 fn rotate(paths: &Paths, id: &str) -> Result<()> {
     let lock = store::dir(paths).join(format!("{id}.dns.lock"));
-    let _l = FileLock::exclusive(&lock).at(&lock)?;
+    let _l = FileLock::exclusive(&lock)?;
     let p = path(paths, id);
     if std::fs::metadata(&p).is_ok_and(|m| m.len() >= MAX_BYTES) {
         let r = rotated(paths, id);

@@ -26,13 +26,13 @@ pub fn lock(paths: &Paths) -> Result<FileLock> {
     let d = dir(paths);
     std::fs::create_dir_all(&d).at(&d)?;
     let p = d.join(".lock");
-    FileLock::exclusive(&p).at(&p)
+    FileLock::exclusive(&p).map_err(Into::into)
 }
 
 /// Writes one record atomically.
 pub fn save(paths: &Paths, n: &Network) -> Result<()> {
     let p = file(paths, &n.id);
-    write_json(&p, n).at(&p)
+    write_json(&p, n).map_err(Into::into)
 }
 
 /// Writes one record whose endpoints changed (a container created, removed, connected or
@@ -42,7 +42,7 @@ pub fn save(paths: &Paths, n: &Network) -> Result<()> {
 /// no longer exist are not counted anyway (see `live_endpoints`).
 pub fn save_endpoints(paths: &Paths, n: &Network) -> Result<()> {
     let p = file(paths, &n.id);
-    crate::engine::store::write_record(&p, n).at(&p)
+    crate::engine::store::write_record(&p, n).map_err(Into::into)
 }
 
 /// Removes one record.

@@ -1,6 +1,7 @@
 //! Building an `oci-client` client for one registry host: plain HTTP or HTTPS, trusted CAs,
 //! and the credentials saved for the host.
 
+use super::RegistryError;
 use super::RegistryOptions;
 use super::credentials::{self, Credentials};
 use crate::engine::error::{EngineError, IoContext, Result};
@@ -57,7 +58,7 @@ pub async fn scheme(host: &str, opts: &RegistryOptions) -> Result<&'static str> 
         Err(e) => {
             let chain = super::errors::chain(&e).to_ascii_lowercase();
             if chain.contains("certificate") || chain.contains("unknownissuer") {
-                Err(super::errors::request(&e, host))
+                Err(super::errors::request(&e, host).into())
             } else {
                 Ok("http")
             }
@@ -120,9 +121,7 @@ fn setup_failed(e: &dyn std::error::Error) -> EngineError {
         why = format!("{why}: {s}");
         source = s.source();
     }
-    EngineError::Other(format!(
-        "cannot set up the registry client: {why} (is the ca-certificates package installed?)"
-    ))
+    RegistryError::ClientSetup { why }.into()
 }
 
 /// The credentials saved for `host`, as `oci-client` takes them.

@@ -7,10 +7,10 @@
 //! (`$DOCKER_CONFIG/config.json` or `~/.docker/config.json`). Other keys of the file are kept.
 
 use crate::engine::error::{EngineError, IoContext, Result};
+use crate::engine::store::{AtomicFile, StoreError};
 use serde_json::{Map, Value};
 use std::fs;
 use std::io::Write;
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 /// The key Docker uses for Docker Hub.
@@ -183,29 +183,14 @@ fn read(file: &Path) -> Result<Value> {
 fn write(file: &Path, doc: &Value) -> Result<()> {
     let dir = file.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir).at(dir)?;
-    let tmp = dir.join(format!(
-        ".{}.tmp-{}",
-        file.file_name().unwrap_or_default().to_string_lossy(),
-        std::process::id()
-    ));
-    let data = serde_json::to_vec_pretty(doc).map_err(|e| EngineError::Other(e.to_string()))?;
-    let result = (|| -> std::io::Result<()> {
-        let mut f = fs::OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(0o600)
-            .open(&tmp)?;
-        f.set_permissions(fs::Permissions::from_mode(0o600))?;
-        f.write_all(&data)?;
-        f.write_all(b"\n")?;
-        f.sync_all()?;
-        fs::rename(&tmp, file)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result.at(file)
+    let mut data = serde_json::to_vec_pretty(doc).map_err(|source| StoreError::Encode {
+        path: file.to_path_buf(),
+        source,
+    })?;
+    data.push(b'\n');
+    let mut out = AtomicFile::with_mode(file, 0o600)?;
+    out.write_all(&data).at(file)?;
+    Ok(out.commit()?)
 }
 
 const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

@@ -6,6 +6,7 @@
 //! a digest or size mismatch leaves nothing behind (the temp blob and the staged layer
 //! remove themselves when dropped).
 
+use super::RegistryError;
 use super::errors::{self, Op};
 use super::progress::{Progress, short};
 use super::stream::{BoundedReader, ChannelReader};
@@ -73,9 +74,11 @@ pub async fn small(
             // oci-client's own check at the end: ours below says it better.
             Err(_) if data.len() as u64 == want.size => break,
             Err(e) => {
-                return Err(EngineError::Other(format!(
-                    "download from '{host}' failed: {e}"
-                )));
+                return Err(RegistryError::Download {
+                    host: host.to_string(),
+                    why: e.to_string(),
+                }
+                .into());
             }
         }
         if data.len() as u64 > want.size {
@@ -200,7 +203,7 @@ async fn attempt(job: &Job<'_>, resume: bool, resumed: &mut bool) -> Result<(Pen
                     .await
                     .map_err(map)?
             }
-            Err(e) => return Err(map(e)),
+            Err(e) => return Err(map(e).into()),
         }
     };
     *resumed = offset > 0;
@@ -250,12 +253,13 @@ async fn attempt(job: &Job<'_>, resume: bool, resumed: &mut bool) -> Result<(Pen
             // All bytes are in: the unpacker's own digest check reports the mismatch.
             Err(_) if got == want.size => break,
             Err(e) => {
-                let msg = format!(
-                    "download of layer '{id}' from '{host}' failed: {}: run the pull again to finish it",
-                    errors::chain(&e)
-                );
-                let _ = tx.send(Err(io::Error::other(msg.clone()))).await;
-                failure = Some(msg);
+                let failed = RegistryError::LayerDownload {
+                    layer: id.clone(),
+                    host: host.to_string(),
+                    why: errors::chain(&e),
+                };
+                let _ = tx.send(Err(io::Error::other(failed.to_string()))).await;
+                failure = Some(failed);
                 break;
             }
         }
@@ -264,11 +268,9 @@ async fn attempt(job: &Job<'_>, resume: bool, resumed: &mut bool) -> Result<(Pen
     if failure.is_none() {
         progress(Progress::Extracting { id: id.clone() });
     }
-    let pending = unpack
-        .await
-        .map_err(|e| EngineError::Other(format!("layer unpack task failed: {e}")));
-    if let Some(msg) = failure {
-        return Err(EngineError::Other(msg));
+    let pending = unpack.await.map_err(RegistryError::UnpackTask);
+    if let Some(failed) = failure {
+        return Err(failed.into());
     }
     let pending = pending??;
     progress(Progress::Complete { id });
@@ -304,14 +306,14 @@ fn unpack(
     let (result, drained) = unpacked;
     if blob.disk_full() {
         // The download stays in `tmp/` to be resumed once there is room.
-        return Err(EngineError::Other(format!(
-            "no space left on the device of '{}' while downloading layer '{}': free some space and pull again",
-            paths.tmp().display(),
-            want.digest
-        )));
+        return Err(RegistryError::DiskFull {
+            dir: paths.tmp(),
+            digest: want.digest.clone(),
+        }
+        .into());
     }
     // An interrupted download keeps its bytes for the next pull (the blob's drop).
-    drained.map_err(|e| EngineError::Other(format!("download failed: {e}")))?;
+    drained.map_err(RegistryError::Interrupted)?;
     // All of it came: a lying blob is reported as such even when it also failed to unpack,
     // and nothing of it is kept to resume.
     if let Err(e) = check(&want.digest, want.size, &blob.digest(), blob.size()) {

@@ -1,6 +1,7 @@
 //! `login` and `logout`: credentials are checked against the registry (HTTP basic, or a
 //! bearer token from the realm the registry names) before they are saved.
 
+use super::RegistryError;
 use super::RegistryOptions;
 use super::client::{api_host, http_client, scheme};
 use super::credentials::{self, Credentials};
@@ -52,10 +53,8 @@ pub async fn verify(host: &str, creds: &Credentials, opts: &RegistryOptions) -> 
             .iter()
             .find(|(k, _)| k == "realm")
             .map(|(_, v)| v.clone())
-            .ok_or_else(|| {
-                EngineError::Other(format!(
-                    "registry '{host}' asked for a token without saying where to get it: check the registry's auth configuration"
-                ))
+            .ok_or_else(|| RegistryError::NoTokenRealm {
+                host: host.to_string(),
             })?;
         let mut query = vec![("account".to_string(), creds.username.clone())];
         if let Some((_, s)) = params.iter().find(|(k, _)| k == "service") {
@@ -78,22 +77,24 @@ pub async fn verify(host: &str, creds: &Credentials, opts: &RegistryOptions) -> 
     };
     match resp.status() {
         s if s.is_success() => Ok(()),
-        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => Err(EngineError::Other(format!(
-            "login to '{host}' failed: unauthorized: incorrect username or password"
-        ))),
+        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => Err(RegistryError::LoginRefused {
+            host: host.to_string(),
+        }
+        .into()),
         s => Err(unexpected(host, s)),
     }
 }
 
 fn unexpected(host: &str, s: StatusCode) -> EngineError {
+    let host = host.to_string();
     if s == StatusCode::TOO_MANY_REQUESTS {
-        return EngineError::Other(format!(
-            "rate limited by '{host}' (too many requests): wait and try again"
-        ));
+        return RegistryError::LoginRateLimited { host }.into();
     }
-    EngineError::Other(format!(
-        "registry '{host}' answered {s} to the login check: is it a v2 registry?"
-    ))
+    RegistryError::NotARegistry {
+        host,
+        status: s.to_string(),
+    }
+    .into()
 }
 
 /// `Bearer realm="x",service="y"` -> ("Bearer", [(realm, x), (service, y)]).

@@ -21,6 +21,7 @@ pub mod push;
 pub mod stream;
 
 pub use credentials::Credentials;
+pub use errors::RegistryError;
 pub use platform::Platform;
 pub use policy::PullPolicy;
 pub use progress::Progress;

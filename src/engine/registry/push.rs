@@ -2,6 +2,7 @@
 //! digest printed is the one every client gets. Blobs the registry has are skipped (HEAD),
 //! blobs it has in another repository are mounted, the rest are uploaded in chunks.
 
+use super::RegistryError;
 use super::RegistryOptions;
 use super::client::{auth_for, oci_client, oci_reference};
 use super::errors::{self, Op};
@@ -134,12 +135,12 @@ impl Engine {
                     total: w.size,
                 });
                 let path = blobs.path(&w.digest)?;
-                let file = tokio::fs::File::open(&path).await.map_err(|e| {
-                    EngineError::Other(format!(
-                        "blob '{}' of '{}' is missing locally ({e}): pull or load the image again",
-                        w.digest,
-                        target.whole()
-                    ))
+                let file = tokio::fs::File::open(&path).await.map_err(|source| {
+                    RegistryError::BlobMissing {
+                        digest: w.digest.clone(),
+                        image: target.whole(),
+                        source,
+                    }
                 })?;
                 let sent = Arc::new(AtomicU64::new(0));
                 let push = client.push_blob_stream_chunked(target, file_chunks(file, sent.clone()));

@@ -7,6 +7,7 @@
 //! `<log>.N.gz` with `compress`.
 
 use crate::engine::container::Rotation;
+use crate::engine::store::AtomicFile;
 use chrono::{SecondsFormat, Utc};
 use serde::Serialize;
 use std::fs::{self, File, OpenOptions};
@@ -165,18 +166,14 @@ impl LogWriter {
     }
 }
 
-/// Gzips `from` into `to` (written under a temporary name, then renamed) and removes `from`.
+/// Gzips `from` into `to` (an `AtomicFile`: no half-written `.gz`, nor a temporary file
+/// left when this fails) and removes `from`. Not fsync'd: a rotated log is not a record.
 fn compress(from: &Path, to: &Path) -> io::Result<()> {
-    let tmp = PathBuf::from(format!("{}.tmp", to.display()));
     let mut input = File::open(from)?;
-    let out = File::create(&tmp)?;
-    let mut enc = flate2::write::GzEncoder::new(
-        BufWriter::with_capacity(64 * 1024, out),
-        flate2::Compression::fast(),
-    );
+    let out = AtomicFile::create(to).map_err(io::Error::other)?.volatile();
+    let mut enc = flate2::write::GzEncoder::new(out, flate2::Compression::fast());
     io::copy(&mut input, &mut enc)?;
-    enc.finish()?.flush()?;
-    fs::rename(&tmp, to)?;
+    enc.finish()?.commit().map_err(io::Error::other)?;
     fs::remove_file(from)
 }
 

@@ -106,7 +106,7 @@ fn bind(socket_path: &Path) -> std::io::Result<UnixListener> {
     let _ = std::fs::remove_file(socket_path);
     match UnixListener::bind(socket_path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            crate::engine::store::private::ensure_private(dir)?;
+            crate::engine::store::private::ensure_private(dir).map_err(std::io::Error::other)?;
             UnixListener::bind(socket_path)
         }
         other => other,

@@ -1,14 +1,15 @@
 //! Atomic file writes: write a temporary sibling, fsync it, rename it over the target.
 //! A reader sees either the old file or the new one, never half of either.
 
-use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write};
-use std::os::unix::fs::OpenOptionsExt;
+use super::atomic_file::AtomicFile;
+use super::error::{AtPath, StoreError, StoreResult};
+use std::fs::{self, OpenOptions};
+use std::io::Write;
 use std::path::Path;
 
 /// Writes `data` to `path` atomically with the given file mode, durably (fsync of the file
 /// and of its directory).
-pub fn write_atomic_mode(path: &Path, data: &[u8], mode: u32) -> io::Result<()> {
+pub fn write_atomic_mode(path: &Path, data: &[u8], mode: u32) -> StoreResult<()> {
     write_with(path, data, mode, true)
 }
 
@@ -17,46 +18,31 @@ pub fn write_atomic_mode(path: &Path, data: &[u8], mode: u32) -> io::Result<()> 
 /// the latest version. For container records, which change on every start and stop (an
 /// fsync costs about 10 ms here, more than the rest of a container start) and which
 /// reconcile repairs; images, volumes and credentials keep durable writes.
-pub fn write_record<T: serde::Serialize>(path: &Path, value: &T) -> io::Result<()> {
-    let data = serde_json::to_vec_pretty(value).map_err(io::Error::other)?;
-    write_with(path, &data, 0o644, false)
+pub fn write_record<T: serde::Serialize>(path: &Path, value: &T) -> StoreResult<()> {
+    write_with(path, &encode(path, value)?, 0o644, false)
 }
 
 /// Writes `data` to `path` atomically without fsync: for files that can be made again
 /// (caches under the runtime directory).
-pub fn write_atomic_volatile(path: &Path, data: &[u8], mode: u32) -> io::Result<()> {
+pub fn write_atomic_volatile(path: &Path, data: &[u8], mode: u32) -> StoreResult<()> {
     write_with(path, data, mode, false)
 }
 
-fn write_with(path: &Path, data: &[u8], mode: u32, durable: bool) -> io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp.{}", std::process::id()));
-    let result = (|| {
-        let mut f = OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(mode)
-            .open(&tmp)?;
-        f.write_all(data)?;
-        if durable {
-            f.sync_all()?;
-        }
-        fs::rename(&tmp, path)?;
-        // Make the rename itself durable.
-        if durable && let Ok(d) = File::open(dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
+fn write_with(path: &Path, data: &[u8], mode: u32, durable: bool) -> StoreResult<()> {
+    let mut f = AtomicFile::with_mode(path, mode)?;
+    if !durable {
+        f = f.volatile();
     }
-    result
+    f.write_all(data).at_path(path)?;
+    f.commit()
+}
+
+/// `value` as pretty JSON, or the encoder's error naming the file it was for.
+pub fn encode<T: serde::Serialize>(path: &Path, value: &T) -> StoreResult<Vec<u8>> {
+    serde_json::to_vec_pretty(value).map_err(|source| StoreError::Encode {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 /// Writes a JSON record that changes often (a container's state) atomically, without
@@ -67,9 +53,9 @@ fn write_with(path: &Path, data: &[u8], mode: u32, durable: bool) -> io::Result<
 /// journal, which passes over recently freed inodes) each allocation gets slower the more
 /// files were deleted in the last minute. Writers must hold the record's lock: the sibling
 /// is shared by all of them. No fsync, as with `write_record`.
-pub fn write_record_exchanged<T: serde::Serialize>(path: &Path, value: &T) -> io::Result<()> {
+pub fn write_record_exchanged<T: serde::Serialize>(path: &Path, value: &T) -> StoreResult<()> {
     use nix::fcntl::{AT_FDCWD, RenameFlags, renameat2};
-    let data = serde_json::to_vec_pretty(value).map_err(io::Error::other)?;
+    let data = encode(path, value)?;
     let next = exchange_sibling(path);
     overwrite(&next, &data)?;
     match renameat2(
@@ -81,8 +67,10 @@ pub fn write_record_exchanged<T: serde::Serialize>(path: &Path, value: &T) -> io
     ) {
         Ok(()) => Ok(()),
         // The first write (nothing to exchange with), or a filesystem without exchange.
-        Err(nix::errno::Errno::ENOENT | nix::errno::Errno::EINVAL) => fs::rename(&next, path),
-        Err(e) => Err(io::Error::from(e)),
+        Err(nix::errno::Errno::ENOENT | nix::errno::Errno::EINVAL) => {
+            fs::rename(&next, path).at_path(path)
+        }
+        Err(e) => Err(StoreError::io(path, e.into())),
     }
 }
 
@@ -91,14 +79,17 @@ pub fn write_record_exchanged<T: serde::Serialize>(path: &Path, value: &T) -> io
 /// does, `fs::write`) marks the file so that its next close writes its data to disk at
 /// once (the `auto_da_alloc` heuristic): a disk write for every such file of every
 /// container start. Not atomic: for files nobody reads while they are written.
-pub fn overwrite(path: &Path, data: &[u8]) -> io::Result<()> {
-    let mut f = OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(path)?;
-    f.write_all(data)?;
-    f.set_len(data.len() as u64)
+pub fn overwrite(path: &Path, data: &[u8]) -> StoreResult<()> {
+    (|| {
+        let mut f = OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(path)?;
+        f.write_all(data)?;
+        f.set_len(data.len() as u64)
+    })()
+    .at_path(path)
 }
 
 /// The sibling `write_record_exchanged` writes into: `.NAME.next`.
@@ -111,24 +102,21 @@ pub fn exchange_sibling(path: &Path) -> std::path::PathBuf {
 }
 
 /// Writes `data` to `path` atomically (mode 0644).
-pub fn write_atomic(path: &Path, data: &[u8]) -> io::Result<()> {
+pub fn write_atomic(path: &Path, data: &[u8]) -> StoreResult<()> {
     write_atomic_mode(path, data, 0o644)
 }
 
 /// Serialises `value` as pretty JSON and writes it atomically.
-pub fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> io::Result<()> {
-    let data = serde_json::to_vec_pretty(value).map_err(io::Error::other)?;
-    write_atomic(path, &data)
+pub fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> StoreResult<()> {
+    write_atomic(path, &encode(path, value)?)
 }
 
 /// Reads and parses a JSON file.
-pub fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> io::Result<T> {
-    let data = fs::read(path)?;
-    serde_json::from_slice(&data).map_err(|e| {
-        io::Error::new(
-            io::ErrorKind::InvalidData,
-            format!("{}: {e}", path.display()),
-        )
+pub fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> StoreResult<T> {
+    let data = fs::read(path).at_path(path)?;
+    serde_json::from_slice(&data).map_err(|source| StoreError::Corrupt {
+        path: path.to_path_buf(),
+        source,
     })
 }
 

@@ -112,7 +112,7 @@ impl Paths {
     /// those of a root made by an older berth. The runtime directory is made (private) by
     /// the first shim that needs it, so berth used only for images leaves nothing in /run;
     /// an existing one is closed here too.
-    pub fn ensure(&self) -> std::io::Result<()> {
+    pub fn ensure(&self) -> super::StoreResult<()> {
         use super::private::{MODE, ensure_private};
         use std::os::unix::fs::PermissionsExt;
         // `mnt/` is made last: when it is there, so is the rest (one lookup per command),
@@ -140,7 +140,7 @@ impl Paths {
         ] {
             ensure_private(&d)?;
         }
-        std::fs::create_dir_all(self.rootfs_mountpoint())?;
-        Ok(())
+        let mnt = self.rootfs_mountpoint();
+        std::fs::create_dir_all(&mnt).map_err(|e| super::StoreError::io(mnt, e))
     }
 }

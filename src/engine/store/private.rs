@@ -2,6 +2,7 @@
 //! file capabilities that a host user must never reach and run) and the runtime directory
 //! (the shims' sockets).
 
+use super::error::{AtPath, StoreResult};
 use std::io;
 use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 use std::path::Path;
@@ -11,8 +12,8 @@ pub const MODE: u32 = 0o700;
 
 /// Makes `dir` (and missing parents) with mode 0700, or takes the group's and others'
 /// bits away from an existing one (a state root made by an older berth).
-pub fn ensure_private(dir: &Path) -> io::Result<()> {
-    match std::fs::metadata(dir) {
+pub fn ensure_private(dir: &Path) -> StoreResult<()> {
+    let made = match std::fs::metadata(dir) {
         Ok(md) if md.permissions().mode() & 0o777 == MODE => Ok(()),
         Ok(_) => std::fs::set_permissions(dir, std::fs::Permissions::from_mode(MODE)),
         Err(e) if e.kind() == io::ErrorKind::NotFound => std::fs::DirBuilder::new()
@@ -20,7 +21,8 @@ pub fn ensure_private(dir: &Path) -> io::Result<()> {
             .mode(MODE)
             .create(dir),
         Err(e) => Err(e),
-    }
+    };
+    made.at_path(dir)
 }
 
 /// Whether the peer of a unix socket may talk to a shim: root, or the shim's own user.

@@ -58,7 +58,7 @@ impl Engine {
         let path = dir.join(META);
         if let Err(e) = write_json(&path, &meta) {
             let _ = std::fs::remove_dir_all(&dir);
-            return Err(EngineError::io(path, e));
+            return Err(e.into());
         }
         tracing::debug!(volume = %name, "created volume");
         Ok((
@@ -102,10 +102,10 @@ impl Engine {
         let dir = self.paths().volumes().join(name);
         let meta: VolumeMeta = match read_json(&dir.join(META)) {
             Ok(m) => m,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(e) if e.is_not_found() => {
                 return Err(EngineError::NoSuchVolume(name.to_string()));
             }
-            Err(e) => return Err(EngineError::io(dir.join(META), e)),
+            Err(e) => return Err(e.into()),
         };
         Ok(Volume {
             meta,
@@ -191,7 +191,7 @@ impl Engine {
     /// Takes the lock serialising volume creation and removal.
     pub(crate) fn volumes_lock(&self) -> Result<FileLock> {
         let path = self.paths().volumes().join(LOCK);
-        FileLock::exclusive(&path).at(path)
+        FileLock::exclusive(&path).map_err(Into::into)
     }
 }
 

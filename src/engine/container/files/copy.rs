@@ -8,9 +8,10 @@
 
 use super::archive::{self, WalkOptions};
 use super::extract::{Extracted, Owner, extract};
-use super::resolve::resolve_in_root;
 use crate::engine::Engine;
+use crate::engine::container::files::FilesError;
 use crate::engine::error::{EngineError, IoContext, Result};
+use crate::engine::runtime::inroot::resolve_in_root;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -147,8 +148,7 @@ pub(crate) fn pipe_through<T>(
     write: impl FnOnce(&mut dyn Write) -> Result<u64> + Send,
     read: impl FnOnce(&mut dyn Read) -> Result<T>,
 ) -> Result<T> {
-    let (mut r, mut w) =
-        std::io::pipe().map_err(|e| EngineError::Other(format!("create a pipe: {e}")))?;
+    let (mut r, mut w) = std::io::pipe().map_err(FilesError::Pipe)?;
     std::thread::scope(|s| {
         let writer = s.spawn(move || {
             let res = write(&mut w);
@@ -269,7 +269,7 @@ impl Engine {
                     }
                     extract(root, &rel, r, owner).map(|x| x.bytes)
                 }
-                (CopyIn::Path(_), None) => Err(EngineError::Other("copy source missing".into())),
+                (CopyIn::Path(_), None) => Err(FilesError::MissingSource.into()),
             }
         })
     }

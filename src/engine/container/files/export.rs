@@ -3,7 +3,8 @@
 use super::archive::{self, WalkOptions};
 use super::rootfs::running_root;
 use crate::engine::Engine;
-use crate::engine::error::{EngineError, Result};
+use crate::engine::container::files::FilesError;
+use crate::engine::error::Result;
 use std::io::Write;
 use std::path::Path;
 
@@ -21,8 +22,7 @@ impl Engine {
                 skip_virtual: running,
             };
             let n = archive::append_tree(&mut b, &root.join("."), Path::new(""), opts)?;
-            b.finish()
-                .map_err(|e| EngineError::Other(format!("write the archive: {e}")))?;
+            b.finish().map_err(FilesError::Archive)?;
             Ok(n)
         })
     }

@@ -2,11 +2,11 @@
 //!
 //! Used for `cp` in both directions: into a container (root = the container's root) and
 //! out of one (root = the host directory the user chose). Entry names are cleaned (`..`
-//! refused), each entry's parent is resolved with `resolve_in_root`, and the last
+//! refused), each entry's parent is resolved by the kernel inside the root (`Root::resolve`), and the last
 //! component is never followed: an existing symlink there is replaced, not written through.
 
-use super::resolve::resolve_in_root;
 use crate::engine::error::{EngineError, IoContext, Result};
+use crate::engine::runtime::inroot::Root;
 use std::io::Read;
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Component, Path, PathBuf};
@@ -37,6 +37,7 @@ pub struct Extracted {
 /// copied out of a container must not give anyone on the host root's rights or a device.
 pub fn extract<R: Read>(root: &Path, dest: &Path, reader: R, owner: Owner) -> Result<Extracted> {
     let host_side = owner == Owner::Caller;
+    let in_root = Root::open(root)?;
     let mut archive = tar::Archive::new(reader);
     let mut bytes = 0;
     let mut skipped = Vec::new();
@@ -49,7 +50,7 @@ pub fn extract<R: Read>(root: &Path, dest: &Path, reader: R, owner: Owner) -> Re
             continue; // the archive's root (`./`): dest itself, which exists
         };
         let ctr_path = dest.join(&rel);
-        let parent = resolve_in_root(root, ctr_path.parent().unwrap_or(Path::new("")), true)?;
+        let parent = in_root.resolve(ctr_path.parent().unwrap_or(Path::new("")), true)?;
         let host_parent = root.join(&parent);
         std::fs::create_dir_all(&host_parent).at(&host_parent)?;
         let Some(file_name) = rel.file_name() else {
@@ -100,7 +101,7 @@ pub fn extract<R: Read>(root: &Path, dest: &Path, reader: R, owner: Owner) -> Re
             let Some(target_rel) = clean(&target)? else {
                 return Err(bad_link(&raw));
             };
-            let src = resolve_in_root(root, &dest.join(target_rel), false)?;
+            let src = in_root.resolve(&dest.join(target_rel), false)?;
             std::fs::hard_link(root.join(&src), &host).at(&host)?;
         } else if special {
             make_node(&host, &header, kind, mode)?;

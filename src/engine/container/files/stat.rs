@@ -1,9 +1,9 @@
 //! `stat` of a path inside a container (what the Docker API's archive endpoints report
 //! before and with a copy).
 
-use super::resolve::resolve_in_root;
 use crate::engine::Engine;
 use crate::engine::error::{EngineError, Result};
+use crate::engine::runtime::inroot::resolve_in_root;
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 

@@ -21,6 +21,8 @@ mod file;
 mod meta;
 
 use crate::engine::error::{EngineError, Result};
+use crate::engine::image::ImageError;
+use crate::engine::store::StoreError;
 use dirs::walk;
 use entry::unpack_entry;
 use nix::errno::Errno;
@@ -120,10 +122,11 @@ pub fn unpack(reader: impl Read, dest: &Path) -> Result<Unpacked> {
 fn with_entry(e: EngineError, shown: &str, dest: &Path) -> EngineError {
     match e {
         EngineError::Invalid(m) => EngineError::Invalid(m),
-        e if is_disk_full(&e) => EngineError::Other(format!(
-            "no space left on the device of '{}' while extracting '{shown}': free some space and try again",
-            dest.display()
-        )),
+        e if is_disk_full(&e) => ImageError::DiskFull {
+            dest: dest.to_path_buf(),
+            entry: shown.to_string(),
+        }
+        .into(),
         other => invalid(format!("entry '{shown}': {other}")),
     }
 }
@@ -133,6 +136,9 @@ pub fn is_disk_full(e: &EngineError) -> bool {
     let errno = match e {
         EngineError::Io { source, .. } => source.raw_os_error().map(Errno::from_raw),
         EngineError::Sys { source, .. } => Some(*source),
+        EngineError::Store(StoreError::Io { source, .. }) => {
+            source.raw_os_error().map(Errno::from_raw)
+        }
         _ => None,
     };
     matches!(errno, Some(Errno::ENOSPC) | Some(Errno::EDQUOT))

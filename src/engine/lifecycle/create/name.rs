@@ -1,6 +1,6 @@
 //! The name of a new container: the user's, checked and free, or a random free one.
 
-use crate::engine::error::{EngineError, IoContext, Result};
+use crate::engine::error::{EngineError, Result};
 use crate::engine::store::FileLock;
 use crate::engine::{Engine, ids};
 use std::collections::HashMap;
@@ -13,7 +13,7 @@ impl Engine {
     /// that holds it is written (or renamed), so two containers never get one name.
     pub(crate) fn names_lock(&self) -> Result<FileLock> {
         let path = self.paths().containers().join(NAMES_LOCK);
-        FileLock::exclusive(&path).at(&path)
+        FileLock::exclusive(&path).map_err(Into::into)
     }
 
     /// The name for a new container; the caller holds [`Engine::names_lock`].

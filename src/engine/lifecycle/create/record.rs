@@ -4,7 +4,8 @@ use super::CreateOptions;
 use crate::engine::Engine;
 use crate::engine::container::record::files;
 use crate::engine::container::{ContainerConfig, LogConfig};
-use crate::engine::error::{EngineError, IoContext, Result};
+use crate::engine::error::{IoContext, Result};
+use crate::engine::lifecycle::LifecycleError;
 
 impl Engine {
     /// The log settings of a new container: its `--log-opt`s over the configuration's
@@ -52,10 +53,8 @@ impl Engine {
             // atomic writes of their own. No state.json is made: a container without one
             // is `created` (the default state), and a spare's says `created` already.
             let config_path = scratch.join(files::CONFIG);
-            let data = serde_json::to_vec_pretty(config).map_err(|e| {
-                EngineError::Other(format!("cannot encode the container record: {e}"))
-            })?;
-            crate::engine::store::overwrite(&config_path, &data).at(&config_path)?;
+            let data = serde_json::to_vec_pretty(config).map_err(LifecycleError::EncodeRecord)?;
+            crate::engine::store::overwrite(&config_path, &data)?;
             let dest = self.paths().container(id);
             std::fs::rename(&scratch, &dest).at(&dest)
         })();

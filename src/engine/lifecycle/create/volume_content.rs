@@ -10,8 +10,9 @@ use crate::engine::container::Container;
 use crate::engine::container::files::archive::{self, WalkOptions};
 use crate::engine::container::files::copy::pipe_through;
 use crate::engine::container::files::extract::{Owner, extract};
-use crate::engine::container::files::resolve::resolve_in_root;
 use crate::engine::error::{EngineError, IoContext, Result};
+use crate::engine::lifecycle::LifecycleError;
+use crate::engine::runtime::inroot::resolve_in_root;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::Path;
 
@@ -34,9 +35,7 @@ impl Engine {
                     let _ = self.remove_volume(&name.to_string_lossy(), true);
                 }
             }
-            return Err(EngineError::Other(format!(
-                "cannot copy the image's content into a new volume: {e}"
-            )));
+            return Err(LifecycleError::VolumeContent(Box::new(e)).into());
         }
         Ok(())
     }

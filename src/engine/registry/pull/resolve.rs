@@ -65,7 +65,7 @@ pub(super) async fn manifest(
                         "the index of '{what}' lists manifest '{digest}' for {platform}, but '{host}' does not have it"
                     ))
                 } else {
-                    map(e)
+                    map(e).into()
                 }
             })?;
         verify(&raw, &got, &digest, size)?;

@@ -2,16 +2,16 @@
 //! pane's bounded buffer), merged by time when several containers are shown, filtered
 //! and with times as the pane shows them. Runs on a blocking task; the pane does no I/O.
 
+use crate::engine::AtomicFile;
 use crate::engine::Engine;
 use crate::engine::{LogLine, LogOptions};
 use crate::tui::panes::logs::search::Pattern;
 use crate::tui::panes::logs::state::LogEntry;
-use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 fn write_line(
-    out: &mut BufWriter<File>,
+    out: &mut impl Write,
     name: Option<(&str, usize)>,
     timestamps: bool,
     l: &LogLine,
@@ -29,8 +29,8 @@ fn write_line(
     Ok(())
 }
 
-/// Writes the log of `containers` to `file` (created with its directory; written to a
-/// temporary name and renamed, so no half-written file is left); returns the line count.
+/// Writes the log of `containers` to `file` (created with its directory; an `AtomicFile`,
+/// so no half-written file is left); returns the line count.
 /// One container's log streams to the file; several are read whole and sorted by time.
 pub fn save(
     engine: &Engine,
@@ -49,8 +49,7 @@ pub fn save(
     if let Some(dir) = file.parent() {
         std::fs::create_dir_all(dir).map_err(fail)?;
     }
-    let tmp = file.with_extension("log.part");
-    let mut out = BufWriter::new(File::create(&tmp).map_err(fail)?);
+    let mut out = AtomicFile::create(file).map_err(|e| format!("cannot save the log: {e}"))?;
     let mut count = 0usize;
     let mut failed: Option<std::io::Error> = None;
     let result = if let [name] = containers {
@@ -100,18 +99,12 @@ pub fn save(
         count = lines.len();
         read
     };
-    let flushed = match failed {
-        Some(e) => Err(e),
-        None => out.flush().and_then(|_| out.get_ref().sync_all()),
-    };
-    drop(out);
-    if let Err(e) = result.and_then(|_| flushed.map_err(fail)) {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(e);
+    // Dropped without a commit on failure: the temporary file goes, the target stays.
+    result?;
+    if let Some(e) = failed {
+        return Err(fail(e));
     }
-    std::fs::rename(&tmp, file).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        fail(e)
-    })?;
+    out.commit()
+        .map_err(|e| format!("cannot save the log: {e}"))?;
     Ok((file.to_path_buf(), count))
 }

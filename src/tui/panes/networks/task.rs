@@ -7,23 +7,12 @@ use crate::engine::Engine;
 use crate::engine::NetworkCreateOptions;
 use crate::tui::action::{Action, Effect, EngineOp};
 use crate::tui::panes::networks::state as networks;
-use crate::tui::tasks::{PaneTasks, Tx};
-use std::sync::Arc;
+use crate::tui::tasks::{PaneTasks, Sampler, Tx, spawn_sampler};
 use std::time::Duration;
-use tokio::sync::Notify;
-use tokio::task::JoinHandle;
-
-/// A running watcher: abort the task to stop it, notify to sample now.
-pub struct NetWatcher {
-    /// The sampling task.
-    pub task: JoinHandle<()>,
-    /// Wakes it for an immediate sample.
-    pub now: Arc<Notify>,
-}
 
 /// The running watcher, if any: what the runner keeps to perform the pane's effects.
 #[derive(Default)]
-pub struct NetTasks(Option<NetWatcher>);
+pub struct NetTasks(Option<Sampler>);
 
 impl PaneTasks for NetTasks {
     fn perform(&mut self, effect: Effect, engine: &Engine, tx: &Tx) -> Option<Effect> {
@@ -52,28 +41,17 @@ impl PaneTasks for NetTasks {
 }
 
 /// Starts sampling into `tx`.
-pub fn spawn(engine: Engine, tx: Tx) -> NetWatcher {
-    let now = Arc::new(Notify::new());
-    let wake = now.clone();
-    let task = tokio::spawn(async move {
-        let mut interval = tokio::time::interval(Duration::from_secs(1));
-        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tokio::select! {
-                _ = interval.tick() => {}
-                _ = wake.notified() => {}
-            }
-            let e = engine.clone();
-            let sampled = tokio::task::spawn_blocking(move || networks::sample(&e))
-                .await
+pub fn spawn(engine: Engine, tx: Tx) -> Sampler {
+    spawn_sampler(
+        Duration::from_secs(1),
+        move || networks::sample(&engine),
+        move |sampled| {
+            let sampled = sampled
                 .map_err(|e| format!("the network sampling task failed: {e}"))
                 .and_then(|r| r);
-            if tx.send(Action::NetworksSampled(sampled)).is_err() {
-                return;
-            }
-        }
-    });
-    NetWatcher { task, now }
+            tx.send(Action::NetworksSampled(sampled)).is_ok()
+        },
+    )
 }
 
 /// Performs a network operation of the pane (on a blocking thread, from the runner).

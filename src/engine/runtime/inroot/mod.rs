@@ -3,7 +3,13 @@
 //! works, by another container sharing a volume: CVE-2021-30465) can never lead out of the
 //! root, and `/proc/self/fd/N` names are refused (CVE-2024-21626). Mount points are made
 //! and opened this way, and mounts are made on the opened descriptor
-//! (`/proc/self/fd/N`), never on a path resolved again.
+//! (`/proc/self/fd/N`), never on a path resolved again. `cp`, `export`'s callers and the
+//! volume copy at create, which work on paths (the tar reader and writer), get theirs from
+//! [`Root::resolve`]: the kernel's lookup, read back as a path (see `resolve.rs`).
+
+mod resolve;
+
+pub use resolve::resolve_in_root;
 
 use super::error::{Result, RuntimeError};
 use nix::errno::Errno;
@@ -71,15 +77,23 @@ impl Root {
         self.open_how(path, how(flags))
     }
 
-    /// `openat2` of `path` below the root with `how`. With RESOLVE_IN_ROOT the kernel
-    /// answers EAGAIN when a rename or mount anywhere raced the lookup: the call is made
-    /// again (bounded, as libpathrs does).
+    /// `openat2` of `path` below the root with `how`.
     fn open_how(&self, path: &str, how: OpenHow) -> std::result::Result<OwnedFd, Errno> {
-        let rel = components(path).join("/");
-        let rel = if rel.is_empty() { ".".to_string() } else { rel };
+        self.open_rel(Path::new(&components(path).join("/")), how)
+    }
+
+    /// `openat2` of the relative `rel` below the root with `how`. With RESOLVE_IN_ROOT the
+    /// kernel answers EAGAIN when a rename or mount anywhere raced the lookup: the call is
+    /// made again (bounded, as libpathrs does).
+    fn open_rel(&self, rel: &Path, how: OpenHow) -> std::result::Result<OwnedFd, Errno> {
+        let rel = if rel.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            rel
+        };
         let mut tries = 0;
         loop {
-            match openat2(&self.fd, rel.as_str(), how) {
+            match openat2(&self.fd, rel, how) {
                 Err(Errno::EAGAIN) if tries < 128 => tries += 1,
                 other => return other,
             }
