@@ -20,7 +20,6 @@ pub const MIN_DURATION: Duration = Duration::from_millis(1);
 /// How many results `State.Health.Log` keeps (Docker's five).
 pub const MAX_LOG_ENTRIES: usize = 5;
 /// How many bytes of a probe's output are kept (Docker's 4096, then `...`).
-#[allow(dead_code)] // until the shim's probe uses it
 pub const MAX_OUTPUT: usize = 4096;
 
 /// A container's healthcheck, as Docker's `HealthConfig` (its JSON: `Test`, durations in
@@ -282,7 +281,6 @@ pub fn parse_duration(s: &str) -> Option<Duration> {
 }
 
 /// A probe's output as Docker keeps it: the first 4096 bytes, `...` after when cut.
-#[allow(dead_code)] // until the shim's probe uses it
 pub fn truncate_output(bytes: &[u8]) -> String {
     if bytes.len() <= MAX_OUTPUT {
         return String::from_utf8_lossy(bytes).into_owned();
