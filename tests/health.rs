@@ -3,6 +3,8 @@
 //! `State.Health` in inspect, `(healthy)` in `ps`, `ps --filter health=` and
 //! `health_status` events. Containers run on `--network none`.
 
+#[path = "common/api_service.rs"]
+mod api_service;
 #[path = "common/build_fixture.rs"]
 mod build_fixture;
 #[path = "common/container_harness.rs"]
@@ -383,4 +385,68 @@ fn ps_filters_by_health_and_events_tell_changes() {
         vec!["health_status: healthy up", "health_status: unhealthy down"],
         "{out}"
     );
+}
+
+#[test]
+fn docker_cli_through_the_api_runs_and_reads_healthchecks() {
+    let b = Berth::new();
+    let s = api_service::Service::start(&b);
+    let secs = || {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("clock")
+            .as_secs()
+    };
+    let since = secs().to_string();
+    s.ok(&[
+        "run",
+        "-d",
+        "--name",
+        "web",
+        "--network",
+        "none",
+        "--health-cmd",
+        "echo fine",
+        "--health-interval",
+        "1s",
+        "--health-retries",
+        "2",
+        "busybox",
+        "sleep",
+        "300",
+    ]);
+    // docker run sent Config.Healthcheck: berth recorded it as given.
+    assert_eq!(
+        inspect(&b, "web")["Config"]["Healthcheck"],
+        json!({"Test": ["CMD-SHELL", "echo fine"], "Interval": 1_000_000_000i64, "Retries": 2})
+    );
+    b.wait_until("healthy through the API", DEADLINE, || {
+        s.ok(&["inspect", "--format", "{{.State.Health.Status}}", "web"]) == "healthy\n"
+    });
+    let output = s.ok(&[
+        "inspect",
+        "--format",
+        "{{(index .State.Health.Log 0).Output}}",
+        "web",
+    ]);
+    assert_eq!(output, "fine\n\n");
+    let status = s.ok(&["ps", "--format", "{{.Status}}"]);
+    assert!(status.trim().ends_with("(healthy)"), "{status}");
+    assert_eq!(
+        s.ok(&["ps", "--filter", "health=healthy", "--format", "{{.Names}}"]),
+        "web\n"
+    );
+    let until = (secs() + 1).to_string();
+    let events = s.ok(&[
+        "events",
+        "--since",
+        &since,
+        "--until",
+        &until,
+        "--filter",
+        "event=health_status",
+        "--format",
+        "{{.Action}}",
+    ]);
+    assert_eq!(events, "health_status: healthy\n");
 }
