@@ -450,3 +450,44 @@ fn docker_cli_through_the_api_runs_and_reads_healthchecks() {
     ]);
     assert_eq!(events, "health_status: healthy\n");
 }
+
+#[test]
+fn probes_of_a_paused_container_fail_without_stopping_the_shim() {
+    let b = Berth::new();
+    b.run_detached(&[
+        "--name",
+        "nap",
+        "--network",
+        "none",
+        "--health-cmd",
+        "true",
+        "--health-interval",
+        "1s",
+        "--health-retries",
+        "1",
+        "busybox",
+        "sleep",
+        "300",
+    ]);
+    b.wait_until("healthy", DEADLINE, || {
+        health(&b, "nap")["Status"] == "healthy"
+    });
+    b.ok(&["pause", "nap"]);
+    b.wait_until("a probe refused while paused", DEADLINE, || {
+        let h = health(&b, "nap");
+        h["Status"] == "unhealthy"
+            && h["Log"].as_array().and_then(|l| l.last()).is_some_and(|r| {
+                r["ExitCode"] == -1
+                    && r["Output"].as_str().is_some_and(|o| {
+                        o.ends_with("is paused, unpause the container before exec")
+                    })
+            })
+    });
+    b.ok(&["unpause", "nap"]);
+    b.wait_until("healthy again", DEADLINE, || {
+        health(&b, "nap")["Status"] == "healthy"
+    });
+    // The shim still serves the rest: logs and a stop.
+    b.ok(&["stop", "-t", "1", "nap"]);
+    assert_eq!(inspect(&b, "nap")["State"]["Status"], "exited");
+}

@@ -205,9 +205,25 @@ impl Poller for HealthMonitor<'_> {
             }
         }
         if self.probe.is_none() && Instant::now() >= self.next_probe {
-            match Probe::start(self.argv.clone(), self.target, &self.exec) {
-                Ok(p) => self.probe = Some(p),
-                Err(result) => self.record(result, now),
+            if self.exec.cgroup.is_frozen() {
+                // As Docker's: no exec into a paused container, and the probe fails.
+                let at = chrono::Utc::now();
+                let output = format!(
+                    "Container {} is paused, unpause the container before exec",
+                    self.exec.config.id
+                );
+                let result = HealthResult {
+                    start: at,
+                    end: at,
+                    exit_code: -1,
+                    output,
+                };
+                self.record(result, now);
+            } else {
+                match Probe::start(self.argv.clone(), self.target, &self.exec) {
+                    Ok(p) => self.probe = Some(p),
+                    Err(result) => self.record(result, now),
+                }
             }
         }
         let now = Instant::now();
