@@ -179,6 +179,11 @@ mod nanos {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
         let n = Option::<i64>::deserialize(d)?.unwrap_or(0);
+        if n < 0 {
+            return Err(serde::de::Error::custom(
+                "Healthcheck durations cannot be negative",
+            ));
+        }
         Ok((n > 0).then(|| Duration::from_nanos(n as u64)))
     }
 }
@@ -319,6 +324,9 @@ mod tests {
             serde_json::from_value(serde_json::json!({"Test": ["CMD", "x"], "Timeout": 0}))
                 .expect("parse");
         assert_eq!(back.timeout, None);
+        assert!(
+            serde_json::from_value::<HealthConfig>(serde_json::json!({"Interval": -1})).is_err()
+        );
         assert_eq!(back.probe_argv(), Some(vec!["x".to_string()]));
     }
 
