@@ -23,8 +23,9 @@ pub(super) struct Probe {
     pub(super) out: [Option<OwnedFd>; 2],
     /// What it wrote: `MAX_OUTPUT` bytes kept, and one more when there was more.
     output: Vec<u8>,
-    /// When it started (wall clock, for the log; monotonic, for the timeout).
+    /// When it started, for the log.
     pub(super) start: DateTime<Utc>,
+    /// When it started, for the timeout and the start period.
     pub(super) started: Instant,
     /// The exit code once the helper was reaped.
     pub(super) status: Option<i32>,
