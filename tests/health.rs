@@ -488,3 +488,35 @@ fn probes_of_a_paused_container_fail_without_stopping_the_shim() {
     b.ok(&["stop", "-t", "1", "nap"]);
     assert_eq!(inspect(&b, "nap")["State"]["Status"], "exited");
 }
+
+#[test]
+fn a_shell_form_check_runs_in_the_image_shell() {
+    let b = Berth::new();
+    let dir = context(
+        &b,
+        "shell",
+        &[(
+            "Dockerfile",
+            "FROM busybox\nSHELL [\"/bin/env\", \"MARK=from-shell\", \"/bin/sh\", \"-c\"]\n\
+             HEALTHCHECK --interval=1s CMD env | grep MARK=\n",
+        )],
+    );
+    build_ok(&b, &dir, &["-t", "shell:1"]);
+    b.run_detached(&[
+        "--name",
+        "sh1",
+        "--network",
+        "none",
+        "shell:1",
+        "sleep",
+        "300",
+    ]);
+    assert_eq!(
+        inspect(&b, "sh1")["Config"]["Shell"],
+        json!(["/bin/env", "MARK=from-shell", "/bin/sh", "-c"])
+    );
+    b.wait_until("healthy", DEADLINE, || {
+        health(&b, "sh1")["Status"] == "healthy"
+    });
+    assert_eq!(health(&b, "sh1")["Log"][0]["Output"], "MARK=from-shell\n");
+}

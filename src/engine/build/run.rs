@@ -121,6 +121,7 @@ pub fn run(
         log_config: Default::default(),
         // RUN steps are not probed, whatever HEALTHCHECK the stage has.
         healthcheck: None,
+        shell: Vec::new(),
     };
     let attached = engine.attach_record(&spec.network, &id, &name, &[], None)?;
     if let Err(e) = engine.write_new_container(&config) {

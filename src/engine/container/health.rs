@@ -28,7 +28,7 @@ pub const MAX_OUTPUT: usize = 4096;
 #[serde(rename_all = "PascalCase")]
 pub struct HealthConfig {
     /// `[]` (inherit the image's test), `["NONE"]` (disabled), `["CMD", program, args...]`
-    /// or `["CMD-SHELL", "command line"]` (run by `/bin/sh -c`).
+    /// or `["CMD-SHELL", "command line"]` (run by `/bin/sh -c`, or the image's SHELL).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub test: Vec<String>,
     /// Time between probes (`--health-interval`); `None`: the image's, else 30s.

@@ -228,6 +228,9 @@ pub(super) fn config(c: &Container) -> Value {
     if let Some(h) = &cfg.healthcheck {
         out["Healthcheck"] = json!(h);
     }
+    if !cfg.shell.is_empty() {
+        out["Shell"] = json!(cfg.shell);
+    }
     if let (Some(o), Value::Object(rest)) = (out.as_object_mut(), rest) {
         o.extend(rest);
     }

@@ -48,6 +48,7 @@ impl Engine {
         let ports = ports::plan(&img, opts, &network)?;
         let process = command::plan(&img, opts)?;
         let healthcheck = self.plan_healthcheck(&image, opts)?;
+        let shell = self.image_shell(&image);
         let mut mounts = mounts::plan(&img, opts)?;
 
         let _names = self.names_lock()?;
@@ -102,6 +103,7 @@ impl Engine {
             stop_timeout: opts.stop_timeout,
             log_config,
             healthcheck,
+            shell,
         };
         if let Err(e) = self.write_new_container(&config) {
             if attached.is_some() {

@@ -51,7 +51,7 @@ impl<'a> HealthMonitor<'a> {
     /// last run stays, as in Docker.
     pub fn start(engine: &'a Engine, target: Pid, exec: ExecContext<'a>) -> Option<Self> {
         let check = exec.config.active_healthcheck()?.clone();
-        let argv = check.probe_argv()?;
+        let argv = exec.config.probe_argv()?;
         let path = engine
             .paths()
             .container(&exec.config.id)
