@@ -215,6 +215,14 @@ pub struct ContainerConfig {
     /// The log driver and its options (`--log-opt`, over the configuration's `logs`).
     #[serde(default)]
     pub log_config: super::LogConfig,
+    /// The healthcheck: the image's HEALTHCHECK under the `--health-*` flags (Docker's
+    /// `Config.Healthcheck`); `None` when neither gave one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub healthcheck: Option<super::HealthConfig>,
+    /// The image's SHELL (Docker's `Config.Shell`): what runs a `CMD-SHELL` healthcheck;
+    /// empty for `/bin/sh -c`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shell: Vec<String>,
 }
 
 impl ContainerConfig {
@@ -231,6 +239,21 @@ impl ContainerConfig {
             .chain(self.cmd.iter())
             .cloned()
             .collect()
+    }
+    /// The argv of the healthcheck's probe (a `CMD-SHELL` test run by the image's SHELL),
+    /// or `None` when no probe is to run.
+    pub fn probe_argv(&self) -> Option<Vec<String>> {
+        let check = self.active_healthcheck()?;
+        match check.test.split_first() {
+            Some((kind, [line])) if kind == "CMD-SHELL" && !self.shell.is_empty() => {
+                Some(self.shell.iter().chain([line]).cloned().collect())
+            }
+            _ => check.probe_argv(),
+        }
+    }
+    /// The healthcheck the shim runs, if one is set and not disabled.
+    pub fn active_healthcheck(&self) -> Option<&super::HealthConfig> {
+        self.healthcheck.as_ref().filter(|h| h.is_enabled())
     }
     /// The short id.
     pub fn short_id(&self) -> &str {

@@ -54,4 +54,21 @@ impl Cgroup {
         }
         Ok(())
     }
+
+    /// Whether the cgroup is frozen or being frozen (`pause`): a process joining it now
+    /// would stop at once.
+    pub fn is_frozen(&self) -> bool {
+        let (file, thawed) = match self.layout {
+            Layout::V1 => ("freezer.state", "THAWED"),
+            Layout::V2 => ("cgroup.freeze", "0"),
+        };
+        let controller = if self.layout == Layout::V1 {
+            "freezer"
+        } else {
+            "unified"
+        };
+        self.dir(controller)
+            .and_then(|d| fs::read_to_string(d.join(file)).ok())
+            .is_some_and(|s| s.trim() != thawed)
+    }
 }
