@@ -1,5 +1,6 @@
 //! `POST /images/create?fromImage&tag`: a pull, reported as Docker's JSON progress
-//! stream (one object per line; a failure after the headers is an `error` object).
+//! stream (one object per line; a failure after the headers is an `error` object). The
+//! credentials of `X-Registry-Auth` are used for the image's registry.
 
 use super::body::{Handled, channel};
 use super::error::ApiError;
@@ -7,6 +8,7 @@ use super::route::Target;
 use super::state::Api;
 use crate::engine::{Progress, PullOptions, PullStatus};
 use bytes::Bytes;
+use hyper::HeaderMap;
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
@@ -55,18 +57,21 @@ fn progress_line(p: &Progress) -> Value {
     }
 }
 
-fn line(v: &Value) -> Bytes {
+/// One line of Docker's JSON stream.
+pub(super) fn line(v: &Value) -> Bytes {
     Bytes::from(format!("{v}\r\n"))
 }
 
-/// `POST /images/create`.
-pub async fn pull(api: &Api, t: &Target) -> Handled {
+/// `POST /images/create`, with the credentials of `X-Registry-Auth` when it has some.
+pub async fn pull(api: &Api, t: &Target, headers: &HeaderMap) -> Handled {
     let reference = reference(t)?;
+    let credentials = super::auth::registry_auth(headers)?;
     let (tx, reply) = channel("application/json");
     let (ptx, mut prx) = mpsc::unbounded_channel::<Value>();
     let engine = api.engine.clone();
     let opts = PullOptions {
         registries: api.registries.clone(),
+        credentials,
         ..PullOptions::default()
     };
     let handle = tokio::runtime::Handle::current();

@@ -80,6 +80,7 @@ fn pull(engine: &Engine, name: &str, registries: &RegistryOptions) -> Result<()>
     let opts = PullOptions {
         platform: None,
         registries: registries.clone(),
+        credentials: None,
     };
     std::thread::spawn(move || -> Result<()> {
         let rt = tokio::runtime::Builder::new_current_thread()

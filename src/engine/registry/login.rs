@@ -78,7 +78,8 @@ pub async fn verify(host: &str, creds: &Credentials, opts: &RegistryOptions) -> 
     };
     match resp.status() {
         s if s.is_success() => Ok(()),
-        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => Err(EngineError::Other(format!(
+        // Invalid: the credentials are wrong (the API answers 401), not the registry.
+        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => Err(EngineError::Invalid(format!(
             "login to '{host}' failed: unauthorized: incorrect username or password"
         ))),
         s => Err(unexpected(host, s)),
