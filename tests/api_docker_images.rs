@@ -75,7 +75,7 @@ fn docker_build_makes_an_image_both_clis_list_and_a_failing_run_exits_non_zero()
         "Step 3/6 : RUN echo built-by-$WHO",
         " ---> Running in ",
         "built-by-api\n",
-        " ---> Removed intermediate container ",
+        "Removing intermediate container ",
         "Successfully built ",
         "Successfully tagged apibuilt:v1",
     ] {
@@ -98,8 +98,10 @@ fn docker_build_makes_an_image_both_clis_list_and_a_failing_run_exits_non_zero()
 
     // A second build of the same context comes from the cache; -q prints the id alone.
     let id = s.ok(&["image", "inspect", "--format", "{{.Id}}", "apibuilt:v1"]);
+    // Without DOCKER_BUILDKIT: the docker CLI without its buildx plugin (Debian's docker.io
+    // ships none) picks the legacy builder by itself.
     let quiet = s.docker_env(
-        LEGACY,
+        &[],
         &[
             "build",
             "-q",
@@ -132,7 +134,8 @@ fn docker_build_makes_an_image_both_clis_list_and_a_failing_run_exits_non_zero()
             dir,
         ],
     );
-    assert_eq!(out.code, 1, "{out:?}");
+    // As against dockerd, the docker CLI exits with the failing RUN's code.
+    assert_eq!(out.code, 3, "{out:?}");
     assert!(out.stdout.contains("about-to-fail"), "{out:?}");
     assert!(
         out.stderr.contains(
@@ -230,8 +233,24 @@ fn docker_login_push_and_pull_carry_credentials_to_an_htpasswd_registry() {
     s.ok(&["rmi", &reference]);
     let refused = s.docker(&["pull", &reference]);
     assert_ne!(refused.code, 0, "{refused:?}");
-    let refused = s.docker(&["push", &format!("{host}/api/other:v1")]);
+    assert!(
+        refused.stderr.contains("unauthorized") && refused.stderr.contains("docker login"),
+        "{refused:?}"
+    );
+    let other = format!("{host}/api/other:v1");
+    s.ok(&["tag", "busybox:latest", &other]);
+    let refused = s.docker(&["push", &other]);
     assert_ne!(refused.code, 0, "{refused:?}");
+    assert!(refused.stderr.contains("unauthorized"), "{refused:?}");
+    // A name with no local image: dockerd's message.
+    let missing = s.docker(&["push", &format!("{host}/api/nothing:v1")]);
+    assert_eq!(missing.code, 1, "{missing:?}");
+    assert!(
+        missing.stderr.contains(&format!(
+            "An image does not exist locally with the tag: {host}/api/nothing"
+        )),
+        "{missing:?}"
+    );
 }
 
 #[test]

@@ -110,7 +110,7 @@ fn event_line(e: BuildEvent, running: &mut Option<String>) -> Vec<Value> {
         && let Some(id) = running.take()
     {
         out.push(stream(format!(
-            " ---> Removed intermediate container {}\n",
+            "Removing intermediate container {}\n",
             short_id(&id)
         )));
     }
@@ -299,7 +299,7 @@ mod tests {
         assert_eq!(
             l,
             [
-                json!({ "stream": " ---> Removed intermediate container abcdef012345\n" }),
+                json!({ "stream": "Removing intermediate container abcdef012345\n" }),
                 json!({ "stream": " ---> 0123456789ab\n" }),
             ]
         );

@@ -57,6 +57,13 @@ fn progress_line(p: &Progress) -> Value {
     }
 }
 
+/// Docker's error object for a failed pull or push; the engine's hint to log in names
+/// the client's command.
+pub(super) fn error_line(e: &crate::engine::EngineError) -> Value {
+    let m = crate::engine::printable(&e.to_string()).replace("'berth login ", "'docker login ");
+    json!({ "errorDetail": { "message": m }, "error": m })
+}
+
 /// One line of Docker's JSON stream.
 pub(super) fn line(v: &Value) -> Bytes {
     Bytes::from(format!("{v}\r\n"))
@@ -97,10 +104,7 @@ pub async fn pull(api: &Api, t: &Target, headers: &HeaderMap) -> Handled {
                     json!({ "status": format!("Status: {status}") }),
                 ]
             }
-            Ok(Err(e)) => {
-                let m = crate::engine::printable(&e.to_string()).into_owned();
-                vec![json!({ "errorDetail": { "message": m }, "error": m })]
-            }
+            Ok(Err(e)) => vec![error_line(&e)],
             Err(e) => {
                 vec![json!({ "error": e.to_string(), "errorDetail": { "message": e.to_string() } })]
             }

@@ -5,7 +5,7 @@
 
 use super::body::{Handled, channel};
 use super::error::ApiError;
-use super::pull::line;
+use super::pull::{error_line, line};
 use super::route::Target;
 use super::state::Api;
 use crate::engine::{Progress, PushOptions, RemoteReference};
@@ -41,17 +41,22 @@ fn progress_line(p: &Progress) -> Option<Value> {
     })
 }
 
-/// The references to push: `name:tag`, or every local tag of `name` when `tag` is empty.
-async fn targets(api: &Api, name: &str, t: &Target) -> Result<Vec<String>, ApiError> {
-    let bad = |e: crate::engine::EngineError| ApiError::bad_request(e.to_string());
-    let r = RemoteReference::parse(name).map_err(bad)?;
+/// The references to push: `name:tag`, or every local tag of `name` when `tag` is empty;
+/// `Err` is dockerd's message for a name with no such local image (sent in the stream).
+async fn targets(
+    api: &Api,
+    name: &str,
+    t: &Target,
+) -> Result<Result<Vec<String>, String>, ApiError> {
+    let r = RemoteReference::parse(name).map_err(|e| ApiError::bad_request(e.to_string()))?;
+    let missing = |what: &str| format!("An image does not exist locally with the tag: {what}");
     if let Some(tag) = t.get("tag").filter(|s| !s.is_empty()) {
         let want = format!("{}:{tag}", r.reference.name);
         let key = want.clone();
-        api.blocking(move |e| e.image(&key))
-            .await
-            .map_err(|_| ApiError::not_found(format!("No such image: {want}")))?;
-        return Ok(vec![want]);
+        return Ok(match api.blocking(move |e| e.image(&key)).await {
+            Ok(_) => Ok(vec![want]),
+            Err(_) => Err(missing(&r.reference.name)),
+        });
     }
     let prefix = format!("{}:", r.reference.name);
     let mut tags: Vec<String> = api
@@ -63,24 +68,37 @@ async fn targets(api: &Api, name: &str, t: &Target) -> Result<Vec<String>, ApiEr
         .collect();
     tags.sort();
     tags.dedup();
-    if tags.is_empty() {
-        return Err(ApiError::not_found(format!(
-            "An image does not exist locally with the tag: {}",
-            r.reference.name
-        )));
-    }
-    Ok(tags)
+    Ok(if tags.is_empty() {
+        Err(missing(&r.reference.name))
+    } else {
+        Ok(tags)
+    })
 }
 
 /// `POST /images/{name}/push`.
 pub async fn push(api: &Api, name: &str, t: &Target, headers: &HeaderMap) -> Handled {
     let credentials = super::auth::registry_auth(headers)?;
     let targets = targets(api, name, t).await?;
+    let (tx, reply) = channel("application/json");
+    let targets = match targets {
+        Ok(t) => t,
+        Err(m) => {
+            let lines = [
+                json!({ "status": format!("The push refers to repository [{name}]") }),
+                json!({ "errorDetail": { "message": m }, "error": m }),
+            ];
+            tokio::spawn(async move {
+                for v in lines {
+                    let _ = tx.send(line(&v)).await;
+                }
+            });
+            return Ok(reply);
+        }
+    };
     let opts = PushOptions {
         registries: api.registries.clone(),
         credentials,
     };
-    let (tx, reply) = channel("application/json");
     let engine = api.engine.clone();
     tokio::spawn(async move {
         for target in targets {
@@ -128,10 +146,7 @@ pub async fn push(api: &Api, name: &str, t: &Target, headers: &HeaderMap) -> Han
                         "aux": { "Tag": r.tag, "Digest": r.digest, "Size": r.size },
                     }),
                 ],
-                Err(e) => {
-                    let m = crate::engine::printable(&e.to_string()).into_owned();
-                    vec![json!({ "errorDetail": { "message": m }, "error": m })]
-                }
+                Err(e) => vec![error_line(&e)],
             };
             let failed = end[0].get("error").is_some();
             for v in end {
