@@ -228,6 +228,14 @@ fn docker_login_push_and_pull_carry_credentials_to_an_htpasswd_registry() {
     ]);
     assert_eq!(ran, "ran\n");
 
+    // `push -a`: every local tag of the name (no `tag` parameter).
+    s.ok(&["tag", "busybox:latest", &format!("{host}/api/pushed:v2")]);
+    let all = s.ok(&["push", "-a", &format!("{host}/api/pushed")]);
+    assert!(
+        all.contains("v1: digest: sha256:") && all.contains("v2: digest: sha256:"),
+        "{all}"
+    );
+
     // Without the client's credentials the registry refuses: they came from the header.
     s.ok(&["logout", host]);
     s.ok(&["rmi", &reference]);
@@ -278,6 +286,23 @@ fn docker_save_and_load_round_trip_an_image() {
     s.ok(&["rmi", "busybox:latest"]);
     let loaded = s.ok(&["load", "-i", file]);
     assert_eq!(loaded.trim(), "Loaded image: busybox:latest");
+
+    // Two names in one archive (`names` repeated), loaded back under both.
+    s.ok(&["tag", "busybox:latest", "second:v1"]);
+    let both = b.scratch("out").join("both.tar");
+    s.ok(&[
+        "save",
+        "-o",
+        both.to_str().expect("utf-8"),
+        "busybox",
+        "second:v1",
+    ]);
+    s.ok(&["rmi", "busybox:latest", "second:v1"]);
+    let loaded = s.ok(&["load", "-i", both.to_str().expect("utf-8")]);
+    assert_eq!(
+        loaded,
+        "Loaded image: busybox:latest\nLoaded image: second:v1\n"
+    );
     assert_eq!(
         s.ok(&["image", "inspect", "--format", "{{.Id}}", "busybox:latest"]),
         id
@@ -299,7 +324,16 @@ fn docker_save_and_load_round_trip_an_image() {
     std::fs::write(&garbage, vec![7u8; 4096]).expect("garbage");
     let bad = s.docker(&["load", "-i", garbage.to_str().expect("utf-8")]);
     assert_ne!(bad.code, 0, "{bad:?}");
-    assert_eq!(s.ok(&["images", "-q"]).lines().count(), 1);
+    let ids: std::collections::BTreeSet<String> = s
+        .ok(&["images", "-q"])
+        .lines()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(
+        ids.len(),
+        1,
+        "one image (two tags), nothing from the garbage"
+    );
 }
 
 /// Sends the head of an upload of `announced` bytes to `path`, `sent` bytes of `body`,
