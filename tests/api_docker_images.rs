@@ -143,6 +143,9 @@ fn docker_build_makes_an_image_both_clis_list_and_a_failing_run_exits_non_zero()
         ),
         "{out:?}"
     );
+    // berth's own build exits with the same code.
+    let own = b.run(&["build", "-f", failing.to_str().expect("utf-8"), dir]);
+    assert_eq!(own.code, 3, "{own:?}");
     let own = b.ok(&["images", "--format", "{{.Repository}}"]);
     assert!(!own.contains("apifail"), "{own}");
     assert_eq!(
