@@ -231,6 +231,29 @@ fn docker_login_push_and_pull_carry_credentials_to_an_htpasswd_registry() {
     ]);
     assert_eq!(ran, "ran\n");
 
+    // A build whose base image is only in the registry pulls it with the CLI's
+    // credentials (`X-Registry-Config`).
+    s.ok(&["rmi", &reference]);
+    let ctx = b.scratch("ctx");
+    std::fs::write(
+        ctx.join("Dockerfile"),
+        format!("FROM {reference}\nRUN echo on-top\n"),
+    )
+    .expect("Dockerfile");
+    let built = s.docker_env(
+        LEGACY,
+        &[
+            "build",
+            "--network",
+            "none",
+            "-t",
+            "ontop",
+            ctx.to_str().expect("utf-8"),
+        ],
+    );
+    assert_eq!(built.code, 0, "{built:?}");
+    assert!(built.stdout.contains("on-top"), "{built:?}");
+
     // `push -a`: every local tag of the name (no `tag` parameter).
     s.ok(&["tag", "busybox:latest", &format!("{host}/api/pushed:v2")]);
     let all = s.ok(&["push", "-a", &format!("{host}/api/pushed")]);

@@ -1,7 +1,8 @@
 //! Registry credentials over the API: `POST /auth` (`docker login`) checks them against the
 //! registry as `berth login` does but stores nothing (as dockerd: the docker CLI keeps them
 //! in its own config file), and the `X-Registry-Auth` header of pulls and pushes (base64url
-//! JSON of username, password and server address) is decoded here.
+//! JSON of username, password and server address) and the `X-Registry-Config` of builds
+//! (such documents by server) are decoded here.
 
 use super::body::{Handled, ok_json};
 use super::create::read_json;
@@ -12,6 +13,7 @@ use base64::Engine as _;
 use hyper::body::Incoming;
 use hyper::{HeaderMap, StatusCode};
 use serde::Deserialize;
+use std::collections::BTreeMap;
 
 /// Docker's `AuthConfig` (the `/auth` body and the `X-Registry-Auth` document).
 #[derive(Debug, Default, Deserialize)]
@@ -48,7 +50,16 @@ impl AuthConfig {
 /// The credentials of an `X-Registry-Auth` header (Docker sends `{}` when it has none):
 /// `None` without usable credentials, a 400 when the header is not base64 JSON.
 pub fn registry_auth(headers: &HeaderMap) -> Result<Option<Credentials>, ApiError> {
-    let Some(value) = headers.get("X-Registry-Auth") else {
+    let config: Option<AuthConfig> = header_json(headers, "X-Registry-Auth")?;
+    Ok(config.and_then(|c| c.credentials()))
+}
+
+/// The base64url JSON of a header, or `None` when it is absent or empty.
+fn header_json<T: serde::de::DeserializeOwned>(
+    headers: &HeaderMap,
+    name: &str,
+) -> Result<Option<T>, ApiError> {
+    let Some(value) = headers.get(name) else {
         return Ok(None);
     };
     let text = value.to_str().unwrap_or_default().trim();
@@ -59,11 +70,21 @@ pub fn registry_auth(headers: &HeaderMap) -> Result<Option<Credentials>, ApiErro
     let raw = [URL_SAFE, URL_SAFE_NO_PAD, STANDARD]
         .iter()
         .find_map(|e| e.decode(text).ok())
-        .ok_or_else(|| ApiError::bad_request("X-Registry-Auth is not base64url"))?;
-    let config: AuthConfig = serde_json::from_slice(&raw).map_err(|e| {
-        ApiError::bad_request(format!("X-Registry-Auth is not an auth config: {e}"))
-    })?;
-    Ok(config.credentials())
+        .ok_or_else(|| ApiError::bad_request(format!("{name} is not base64url")))?;
+    serde_json::from_slice(&raw)
+        .map(Some)
+        .map_err(|e| ApiError::bad_request(format!("{name} is not an auth config: {e}")))
+}
+
+/// The credentials of a build's `X-Registry-Config` (every registry the docker CLI has
+/// credentials for, by server address), keyed by normalized host.
+pub fn registry_config(headers: &HeaderMap) -> Result<BTreeMap<String, Credentials>, ApiError> {
+    let map: BTreeMap<String, AuthConfig> =
+        header_json(headers, "X-Registry-Config")?.unwrap_or_default();
+    Ok(map
+        .into_iter()
+        .filter_map(|(server, c)| Some((normalize_registry(&server), c.credentials()?)))
+        .collect())
 }
 
 /// `POST /auth`: `{"Status": "Login Succeeded"}`, or a 401 when the registry refuses the
@@ -118,5 +139,16 @@ mod tests {
         let mut bad = HeaderMap::new();
         bad.insert("X-Registry-Auth", "%%%".parse().expect("header"));
         assert_eq!(registry_auth(&bad).expect_err("bad").status, 400);
+        let mut h = HeaderMap::new();
+        let v = base64::engine::general_purpose::URL_SAFE.encode(
+            r#"{"https://index.docker.io/v1/":{"username":"a","password":"b"},"127.0.0.1:5000":{"auth":"dTpwdw=="},"empty":{}}"#,
+        );
+        h.insert("X-Registry-Config", v.parse().expect("header"));
+        let m = registry_config(&h).expect("config");
+        assert_eq!(
+            m.keys().collect::<Vec<_>>(),
+            ["127.0.0.1:5000", "docker.io"]
+        );
+        assert_eq!(m["127.0.0.1:5000"].username, "u");
     }
 }

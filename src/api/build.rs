@@ -6,7 +6,8 @@
 //! `errorDetail` with the failing RUN's code). A client that goes away cancels the build:
 //! the RUN's container is killed, nothing is tagged, the context is removed.
 //!
-//! BuildKit (`/session`, `/grpc`, `version=2`) is refused with a message that says to use
+//! Base images are pulled with the credentials of `X-Registry-Config` (those the docker
+//! CLI has) for their registry. BuildKit (`/session`, `/grpc`, `version=2`) is refused with a message that says to use
 //! the legacy builder.
 
 use super::body::{Handled, channel};
@@ -139,7 +140,7 @@ fn short(id: &str) -> &str {
 
 /// Docker's error object; `code` is what the docker CLI exits with.
 fn error_line(e: &EngineError) -> Value {
-    let m = printable(&e.to_string()).into_owned();
+    let m = printable(&e.to_string()).replace("'berth login ", "'docker login ");
     let code = match e {
         EngineError::Exec { code, .. } => *code,
         _ => 1,
@@ -155,6 +156,7 @@ fn send(tx: &Sender<Bytes>, v: &Value) -> bool {
 /// `POST /build`.
 pub async fn build(api: &Api, t: &Target, req: Request<Incoming>) -> Handled {
     let mut opts = options(api, t)?;
+    opts.registry_credentials = super::auth::registry_config(req.headers())?;
     let dockerfile = dockerfile_param(t)?;
     let quiet = t.flag("q");
     check_length(req.headers(), MAX_CONTEXT)?;
