@@ -39,6 +39,7 @@ fn front_end(args: &[String]) -> i32 {
                 uri: a.uri,
                 idle_secs: a.time,
                 registries: setup.config.registries.clone(),
+                default_network: setup.config.network.default.clone(),
             },
         ),
         Some(command) => {

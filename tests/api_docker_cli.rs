@@ -314,6 +314,7 @@ fn a_socket_activated_service_serves_the_socket_systemd_passes() {
         child,
         sock: sock.clone(),
         docker_config: b.scratch("docker-config"),
+        berth_config: b.scratch("berth-config"),
     };
     let deadline = Instant::now() + Duration::from_secs(30);
     while !sock.exists() {

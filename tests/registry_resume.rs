@@ -43,6 +43,7 @@ fn pull(engine: &Engine, reference: &str, registries: RegistryOptions) -> (Vec<P
     let opts = PullOptions {
         platform: None,
         registries,
+        credentials: None,
     };
     let res = rt
         .block_on(engine.pull_image(reference, &opts, |p| seen.lock().expect("lock").push(p)))

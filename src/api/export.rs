@@ -3,46 +3,9 @@
 
 use super::body::{Handled, channel, ok_json};
 use super::state::Api;
-use bytes::Bytes;
+use super::stream_io::ChunkWriter;
 use serde_json::{Value, json};
 use std::io::Write;
-use tokio::sync::mpsc::Sender;
-
-/// A `Write` that sends what it is given as body chunks (on a blocking thread).
-struct ChunkWriter {
-    tx: Sender<Bytes>,
-    buf: Vec<u8>,
-}
-
-/// Chunks of this size go out at once.
-const CHUNK: usize = 64 << 10;
-
-impl ChunkWriter {
-    /// Sends the buffered bytes; a gone client is a broken pipe.
-    fn send(&mut self) -> std::io::Result<()> {
-        if self.buf.is_empty() {
-            return Ok(());
-        }
-        let chunk = Bytes::from(std::mem::take(&mut self.buf));
-        self.tx
-            .blocking_send(chunk)
-            .map_err(|_| std::io::Error::from(std::io::ErrorKind::BrokenPipe))
-    }
-}
-
-impl Write for ChunkWriter {
-    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
-        self.buf.extend_from_slice(data);
-        if self.buf.len() >= CHUNK {
-            self.send()?;
-        }
-        Ok(data.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.send()
-    }
-}
 
 /// `GET /containers/{id}/export`: the tar streams as it is written; an unknown container
 /// is a 404 before any of it.
@@ -54,10 +17,7 @@ pub async fn export(api: &Api, id: &str) -> Handled {
     let (tx, reply) = channel("application/x-tar");
     let engine = api.engine.clone();
     tokio::task::spawn_blocking(move || {
-        let mut w = ChunkWriter {
-            tx,
-            buf: Vec::new(),
-        };
+        let mut w = ChunkWriter::new(tx);
         match engine.export_container(&id, &mut w) {
             Ok(_) => {
                 let _ = w.flush();

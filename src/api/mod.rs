@@ -13,7 +13,9 @@
 
 mod archive;
 mod attach;
+mod auth;
 mod body;
+mod build;
 mod containers;
 mod create;
 mod df;
@@ -23,16 +25,19 @@ mod exec;
 mod exits;
 mod export;
 mod hijack;
+mod image_archive;
 mod images;
 mod listen;
 mod logs;
 mod networks;
 mod prune;
 mod pull;
+mod push;
 mod route;
 mod server;
 mod state;
 mod stats;
+mod stream_io;
 mod system;
 mod top;
 mod volumes;
@@ -51,10 +56,19 @@ pub struct ServiceOptions {
     pub idle_secs: u64,
     /// Registry settings for pulls (the configuration's `registries:`).
     pub registries: RegistryOptions,
+    /// The network a build's RUN steps use when the client asks for `default` (the
+    /// configuration's `network.default`, as for `berth build`).
+    pub default_network: String,
 }
 
 /// Serves the Docker Engine API until the idle time passes (or forever); the exit code.
 pub fn serve(engine: Engine, opts: ServiceOptions) -> anyhow::Result<i32> {
+    // A client that hangs up mid-response must not end the service: `main` restored
+    // SIGPIPE's default (quiet ends for CLI pipes), here a write to a gone client is EPIPE.
+    // SAFETY: setting a signal's disposition to ignore, before the runtime's threads exist.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_IGN);
+    }
     // Before any thread exists: taking systemd's socket clears its variables.
     let listening = listen::open(opts.uri.as_deref())?;
     let runtime = tokio::runtime::Builder::new_multi_thread()

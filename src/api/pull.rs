@@ -1,5 +1,6 @@
 //! `POST /images/create?fromImage&tag`: a pull, reported as Docker's JSON progress
-//! stream (one object per line; a failure after the headers is an `error` object).
+//! stream (one object per line; a failure after the headers is an `error` object). The
+//! credentials of `X-Registry-Auth` are used for the image's registry.
 
 use super::body::{Handled, channel};
 use super::error::ApiError;
@@ -7,6 +8,7 @@ use super::route::Target;
 use super::state::Api;
 use crate::engine::{Progress, PullOptions, PullStatus};
 use bytes::Bytes;
+use hyper::HeaderMap;
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
@@ -55,18 +57,28 @@ fn progress_line(p: &Progress) -> Value {
     }
 }
 
-fn line(v: &Value) -> Bytes {
+/// Docker's error object for a failed pull or push; the engine's hint to log in names
+/// the client's command.
+pub(super) fn error_line(e: &crate::engine::EngineError) -> Value {
+    let m = crate::engine::printable(&e.to_string()).replace("'berth login ", "'docker login ");
+    json!({ "errorDetail": { "message": m }, "error": m })
+}
+
+/// One line of Docker's JSON stream.
+pub(super) fn line(v: &Value) -> Bytes {
     Bytes::from(format!("{v}\r\n"))
 }
 
-/// `POST /images/create`.
-pub async fn pull(api: &Api, t: &Target) -> Handled {
+/// `POST /images/create`, with the credentials of `X-Registry-Auth` when it has some.
+pub async fn pull(api: &Api, t: &Target, headers: &HeaderMap) -> Handled {
     let reference = reference(t)?;
+    let credentials = super::auth::registry_auth(headers)?;
     let (tx, reply) = channel("application/json");
     let (ptx, mut prx) = mpsc::unbounded_channel::<Value>();
     let engine = api.engine.clone();
     let opts = PullOptions {
         registries: api.registries.clone(),
+        credentials,
         ..PullOptions::default()
     };
     let handle = tokio::runtime::Handle::current();
@@ -92,10 +104,7 @@ pub async fn pull(api: &Api, t: &Target) -> Handled {
                     json!({ "status": format!("Status: {status}") }),
                 ]
             }
-            Ok(Err(e)) => {
-                let m = crate::engine::printable(&e.to_string()).into_owned();
-                vec![json!({ "errorDetail": { "message": m }, "error": m })]
-            }
+            Ok(Err(e)) => vec![error_line(&e)],
             Err(e) => {
                 vec![json!({ "error": e.to_string(), "errorDetail": { "message": e.to_string() } })]
             }

@@ -15,6 +15,8 @@ pub struct Target {
     pub path: String,
     /// Query parameters, percent-decoded (a repeated key keeps the last value).
     pub query: HashMap<String, String>,
+    /// Every query parameter in order, repeated keys included (`t=a&t=b`).
+    pub pairs: Vec<(String, String)>,
     /// The API version of a `/v1.xx/` path (major, minor); `None` without a prefix.
     pub version: Option<(u32, u32)>,
 }
@@ -23,7 +25,7 @@ impl Target {
     /// Parses the request URI.
     pub fn of(uri: &hyper::Uri) -> Target {
         let path = strip_version(uri.path()).to_string();
-        let query = uri
+        let pairs: Vec<(String, String)> = uri
             .query()
             .map(|q| {
                 q.split('&')
@@ -35,6 +37,7 @@ impl Target {
                     .collect()
             })
             .unwrap_or_default();
+        let query = pairs.iter().cloned().collect();
         let version = uri
             .path()
             .strip_prefix("/v")
@@ -44,6 +47,7 @@ impl Target {
         Target {
             path,
             query,
+            pairs,
             version,
         }
     }
@@ -57,6 +61,15 @@ impl Target {
     /// A query parameter.
     pub fn get(&self, key: &str) -> Option<&str> {
         self.query.get(key).map(String::as_str)
+    }
+
+    /// Every value of a repeatable parameter, in order.
+    pub fn all(&self, key: &str) -> Vec<&str> {
+        self.pairs
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+            .collect()
     }
 
     /// A boolean parameter as Docker reads them (`1`, `true`, `True`; absent is false).
@@ -169,7 +182,20 @@ pub async fn handle(api: Api, req: Request<Incoming>) -> Reply {
         (&Method::GET, ["volumes", name]) => volumes::inspect(&api, name).await,
         (&Method::DELETE, ["volumes", name]) => volumes::remove(&api, name, &t).await,
         (&Method::GET, ["images", "json"]) => images::list(&api).await,
-        (&Method::POST, ["images", "create"]) => super::pull::pull(&api, &t).await,
+        (&Method::POST, ["images", "create"]) => super::pull::pull(&api, &t, req.headers()).await,
+        (&Method::POST, ["build"]) => super::build::build(&api, &t, req).await,
+        (&Method::POST, ["session"] | ["grpc"]) => Err(super::build::buildkit_refused()),
+        (&Method::POST, ["auth"]) => super::auth::auth(&api, req.into_body()).await,
+        (&Method::GET, ["images", "get"]) => {
+            super::image_archive::save(&api, &t.all("names")).await
+        }
+        (&Method::POST, ["images", "load"]) => super::image_archive::load(&api, req).await,
+        (&Method::GET, ["images", name @ .., "get"]) if !name.is_empty() => {
+            super::image_archive::save(&api, &[name.join("/").as_str()]).await
+        }
+        (&Method::POST, ["images", name @ .., "push"]) if !name.is_empty() => {
+            super::push::push(&api, &name.join("/"), &t, req.headers()).await
+        }
         (&Method::GET, ["images", name @ .., "history"]) if !name.is_empty() => {
             images::history(&api, &name.join("/")).await
         }
@@ -214,5 +240,8 @@ mod tests {
         assert!(t.older_than(1, 48) && !t.older_than(1, 42));
         assert!(t.flag("all"));
         assert_eq!(t.get("filters"), Some(r#"{"name":["a"]}"#));
+        let t = Target::of(&"/build?t=a%3A1&t=b&q=1".parse().expect("uri"));
+        assert_eq!(t.all("t"), ["a:1", "b"]);
+        assert_eq!(t.get("t"), Some("b"));
     }
 }

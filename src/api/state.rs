@@ -17,6 +17,8 @@ pub struct Api {
     pub engine: Engine,
     /// Registry settings for pulls.
     pub registries: RegistryOptions,
+    /// The network of a build's RUN steps when the client asks for `default`.
+    pub default_network: String,
     /// Exit codes of containers this service started or attached to.
     pub exits: Exits,
     /// Attach clients of containers not running yet: handed the session when the
@@ -87,6 +89,7 @@ impl Api {
         Api {
             engine,
             registries,
+            default_network: crate::engine::DEFAULT_NETWORK.to_string(),
             exits: Exits::default(),
             pending: Arc::default(),
             inputs: Arc::default(),

@@ -41,7 +41,7 @@ pub enum EngineError {
     Exec {
         /// What failed.
         message: String,
-        /// Docker's exit code: 126 not executable, 127 not found.
+        /// Docker's exit code: 126 not executable, 127 not found; a failing build RUN's own.
         code: i32,
     },
     /// An I/O error on a path.

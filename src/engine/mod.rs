@@ -79,7 +79,9 @@ pub use observe::logs::{LogLine, LogOptions, Stream};
 pub use observe::stats::{StatsSample, host_memory, sample as sample_stats};
 pub use observe::top::ProcessInfo;
 pub use registry::credentials::normalize as normalize_registry;
-pub use registry::login::{login as registry_login, logout as registry_logout};
+pub use registry::login::{
+    login as registry_login, logout as registry_logout, verify as registry_verify,
+};
 pub use registry::pull::PullStatus;
 pub use registry::{
     Credentials, Platform, Progress, PullOptions, PullPolicy, PullResult, PushOptions, PushResult,

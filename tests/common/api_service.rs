@@ -16,6 +16,9 @@ pub struct Service {
     pub sock: PathBuf,
     /// The docker CLI's config directory (private to the test).
     pub docker_config: PathBuf,
+    /// The service's own credentials directory (`BERTH_CONFIG_DIR`, private to the test,
+    /// so it reads and writes no credentials of the machine's user).
+    pub berth_config: PathBuf,
 }
 
 impl Service {
@@ -42,7 +45,10 @@ impl Service {
             }
             None => berth,
         };
+        let berth_config = b.scratch("berth-config");
         let child = cmd
+            .env("BERTH_CONFIG_DIR", &berth_config)
+            .env("DOCKER_CONFIG", b.scratch("service-docker-config"))
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
@@ -52,6 +58,7 @@ impl Service {
             child,
             sock,
             docker_config: b.scratch("docker-config"),
+            berth_config,
         };
         let deadline = Instant::now() + Duration::from_secs(30);
         while std::os::unix::net::UnixStream::connect(&s.sock).is_err() {
@@ -63,7 +70,13 @@ impl Service {
 
     /// Runs the docker CLI against the service.
     pub fn docker(&self, args: &[&str]) -> Out {
+        self.docker_env(&[], args)
+    }
+
+    /// Runs the docker CLI against the service with extra environment variables.
+    pub fn docker_env(&self, env: &[(&str, &str)], args: &[&str]) -> Out {
         let o = Command::new("docker")
+            .envs(env.iter().copied())
             .env("DOCKER_HOST", format!("unix://{}", self.sock.display()))
             .env("DOCKER_CONFIG", &self.docker_config)
             .env_remove("DOCKER_CONTEXT")

@@ -14,6 +14,7 @@ pub fn pull(ctx: &Ctx, a: PullArgs) -> anyhow::Result<i32> {
     let opts = PullOptions {
         platform,
         registries: ctx.config.registries.clone(),
+        credentials: None,
     };
     let r = RemoteReference::parse(&a.image)?;
     let rt = runtime()?;
@@ -56,6 +57,7 @@ pub fn for_create(ctx: &Ctx, image: &str, policy: PullPolicy, quiet: bool) -> an
     let opts = PullOptions {
         platform: None,
         registries: ctx.config.registries.clone(),
+        credentials: None,
     };
     // Dropped (its threads ended) before the container is created and its shim started.
     let rt = runtime()?;

@@ -11,6 +11,7 @@ pub fn push(ctx: &Ctx, a: PushArgs) -> anyhow::Result<i32> {
     let r = RemoteReference::parse(&a.image)?;
     let opts = PushOptions {
         registries: ctx.config.registries.clone(),
+        credentials: None,
     };
     let targets: Vec<String> = if a.all_tags {
         anyhow::ensure!(

@@ -4,12 +4,14 @@
 
 use super::context::Tree;
 use super::error::BuildError;
+use super::options::BuildOptions;
 use super::progress::BuildEvent;
 use super::state::ImageState;
 use crate::engine::Engine;
 use crate::engine::build::BuildFault;
 use crate::engine::error::{EngineError, IoContext, Result};
-use crate::engine::registry::RegistryOptions;
+use crate::engine::image::reference::RemoteReference;
+use crate::engine::registry::credentials::normalize;
 use crate::engine::registry::pull::PullOptions;
 use std::collections::BTreeMap;
 use std::fs;
@@ -50,7 +52,7 @@ pub fn resolve_base(
     engine: &Engine,
     name: &str,
     stages: &[Stage],
-    registries: &RegistryOptions,
+    opts: &BuildOptions,
     progress: &mut dyn FnMut(BuildEvent),
 ) -> Result<(ImageState, String)> {
     let lower = name.to_ascii_lowercase();
@@ -68,7 +70,7 @@ pub fn resolve_base(
         Ok(i) => i,
         Err(EngineError::NoSuchImage(_)) => {
             progress(BuildEvent::Note(format!("Pulling {name}")));
-            pull(engine, name, registries)?;
+            pull(engine, name, opts)?;
             engine.image(name)?
         }
         Err(e) => return Err(e),
@@ -78,12 +80,14 @@ pub fn resolve_base(
 
 /// Pulls on a thread of its own with its own runtime, so this works from any caller (the
 /// dashboard calls the engine from inside its runtime's blocking pool).
-fn pull(engine: &Engine, name: &str, registries: &RegistryOptions) -> Result<()> {
+fn pull(engine: &Engine, name: &str, build: &BuildOptions) -> Result<()> {
     let engine = engine.clone();
     let name = name.to_string();
+    let host = RemoteReference::parse(&name)?.domain();
     let opts = PullOptions {
         platform: None,
-        registries: registries.clone(),
+        registries: build.registries.clone(),
+        credentials: build.registry_credentials.get(&normalize(&host)).cloned(),
     };
     std::thread::spawn(move || -> Result<()> {
         let rt = tokio::runtime::Builder::new_current_thread()

@@ -1,7 +1,7 @@
 //! What `build` is asked (`BuildOptions`) and what it made (`BuildOutcome`).
 
 use crate::engine::error::EngineError;
-use crate::engine::registry::RegistryOptions;
+use crate::engine::registry::{Credentials, RegistryOptions};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -30,6 +30,9 @@ pub struct BuildOptions {
     pub network: String,
     /// Registry settings for pulling missing base images.
     pub registries: RegistryOptions,
+    /// Credentials for pulling base images, by registry host (`normalize_registry`'s
+    /// form), used instead of the saved ones (an API client's `X-Registry-Config`).
+    pub registry_credentials: BTreeMap<String, Credentials>,
     /// Set to stop the build (between steps, and a RUN's container is killed).
     pub cancel: Option<Arc<AtomicBool>>,
 }

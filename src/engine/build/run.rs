@@ -147,7 +147,8 @@ pub fn run(
                 "The command '{}' returned a non-zero code: {code}",
                 spec.created_by
             ),
-            code: 1,
+            // As dockerd: `docker build` exits with the failing RUN's code.
+            code,
         });
     }
     let upper = engine.paths().container(&id).join("rw").join("upper");

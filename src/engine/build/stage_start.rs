@@ -39,13 +39,7 @@ impl Builder<'_> {
         }
         let (state, base_id) = {
             let mut note = |e| (self.progress)(e);
-            base::resolve_base(
-                self.engine,
-                &name,
-                &self.stages,
-                &self.opts.registries,
-                &mut note,
-            )?
+            base::resolve_base(self.engine, &name, &self.stages, self.opts, &mut note)?
         };
         let triggers = super::state::strings(&base_triggers(self.engine, &base_id));
         let mut stage = Stage {

@@ -29,14 +29,7 @@ impl Builder<'_> {
                     Ok(i) if i < self.stages.len() => self.stages[i].state.clone(),
                     _ => {
                         let mut note = |e| (self.progress)(e);
-                        base::resolve_base(
-                            self.engine,
-                            &f,
-                            &self.stages,
-                            &self.opts.registries,
-                            &mut note,
-                        )?
-                        .0
+                        base::resolve_base(self.engine, &f, &self.stages, self.opts, &mut note)?.0
                     }
                 };
                 Some(base::rootfs(self.engine, &state)?)

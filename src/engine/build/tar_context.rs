@@ -6,6 +6,7 @@
 use crate::engine::Engine;
 use crate::engine::error::{EngineError, IoContext, Result};
 use crate::engine::image::layers::decompress;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// An unpacked context; dropping it removes it.
@@ -37,15 +38,25 @@ pub fn looks_like_tar(data: &[u8]) -> bool {
 impl Engine {
     /// Unpacks a context archive for a build.
     pub fn unpack_build_context(&self, data: &[u8]) -> Result<TarContext> {
-        let dir = self.paths().tmp().join(format!(
-            "build-context-{}",
-            &crate::engine::ids::random_id()[..16]
-        ));
+        self.unpack_build_context_from(data)
+    }
+
+    /// Unpacks a context archive read from `input` as it streams (an API client's request
+    /// body), so the archive is never held in memory. A read error (a client that went
+    /// away, a body over its limit) is an error and nothing of the context is left.
+    pub fn unpack_build_context_from(&self, input: impl Read) -> Result<TarContext> {
+        let dir = self
+            .paths()
+            .tmp()
+            .join(crate::engine::store::sweep::owned(&format!(
+                "build-context-{}",
+                &crate::engine::ids::random_id()[..16]
+            )));
         std::fs::create_dir_all(&dir).at(&dir)?;
         let ctx = TarContext { dir };
         let bad =
             |e: std::io::Error| EngineError::Invalid(format!("invalid build context archive: {e}"));
-        let mut archive = tar::Archive::new(decompress(data)?);
+        let mut archive = tar::Archive::new(decompress(input)?);
         archive.set_preserve_permissions(true);
         for entry in archive.entries().map_err(bad)? {
             let mut entry = entry.map_err(bad)?;

@@ -124,8 +124,12 @@ fn setup_failed(e: &dyn std::error::Error) -> EngineError {
     RegistryError::ClientSetup { why }.into()
 }
 
-/// The credentials saved for `host`, as `oci-client` takes them.
-pub fn auth_for(host: &str) -> Result<RegistryAuth> {
+/// The credentials for `host`, as `oci-client` takes them: `given` (a caller's own, such
+/// as an API client's `X-Registry-Auth`) when there are some, else those saved for it.
+pub fn auth_for(host: &str, given: Option<&Credentials>) -> Result<RegistryAuth> {
+    if let Some(c) = given {
+        return Ok(RegistryAuth::Basic(c.username.clone(), c.password.clone()));
+    }
     Ok(match credentials::lookup(host)? {
         Some(Credentials { username, password }) => RegistryAuth::Basic(username, password),
         None => RegistryAuth::Anonymous,

@@ -233,6 +233,11 @@ impl RegistryError {
     pub fn is_not_found(&self) -> bool {
         matches!(self, RegistryError::NotFound { .. })
     }
+
+    /// Whether the registry refused the credentials of a login.
+    pub fn is_login_refused(&self) -> bool {
+        matches!(self, RegistryError::LoginRefused { .. })
+    }
 }
 
 /// Turns an `oci-client` error into one naming `what` (a reference) on `host`.

@@ -31,6 +31,8 @@ const READ_CHUNK: usize = 1024 * 1024;
 pub struct PushOptions {
     /// Registry settings.
     pub registries: RegistryOptions,
+    /// Credentials to use instead of the saved ones (an API client's `X-Registry-Auth`).
+    pub credentials: Option<super::Credentials>,
 }
 
 /// What a push sent.
@@ -82,7 +84,7 @@ impl Engine {
         let what = name.clone();
         let map = |e| errors::map(e, &host, &what, Op::Push);
         let client = oci_client(&host, &opts.registries).await?;
-        let auth = auth_for(&host)?;
+        let auth = auth_for(&host, opts.credentials.as_ref())?;
         let target = oci_reference(&host, &r.path(), &r.reference.tag, None);
         client
             .auth(&target, &auth, RegistryOperation::Push)

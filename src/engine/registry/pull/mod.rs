@@ -31,6 +31,9 @@ pub struct PullOptions {
     pub platform: Option<Platform>,
     /// Registry settings.
     pub registries: RegistryOptions,
+    /// Credentials for the image's own registry instead of the saved ones (an API
+    /// client's `X-Registry-Auth`); never sent to a mirror.
+    pub credentials: Option<super::Credentials>,
 }
 
 /// What a pull did.
@@ -88,7 +91,7 @@ impl Engine {
         let r = RemoteReference::parse(repository)?;
         let host = r.domain();
         let client = oci_client(&host, &opts.registries).await?;
-        let auth = auth_for(&host)?;
+        let auth = auth_for(&host, opts.credentials.as_ref())?;
         let image = oci_reference(&host, &r.path(), &r.reference.tag, None);
         let resp = client
             .list_tags(&image, &auth, None, None)
@@ -106,7 +109,8 @@ impl Engine {
     ) -> Result<PullResult> {
         let what = r.to_string();
         let client = oci_client(host, &opts.registries).await?;
-        let auth = auth_for(host)?;
+        let given = opts.credentials.as_ref().filter(|_| host == r.domain());
+        let auth = auth_for(host, given)?;
         let image = oci_reference(host, &r.path(), &r.reference.tag, r.digest.as_deref());
         client
             .auth(&image, &auth, RegistryOperation::Pull)

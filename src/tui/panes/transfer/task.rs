@@ -43,6 +43,7 @@ pub async fn run(
             let opts = PullOptions {
                 platform: None,
                 registries,
+                credentials: None,
             };
             engine
                 .pull_image(reference, &opts, forward)
@@ -50,7 +51,10 @@ pub async fn run(
                 .map(|r| format!("pulled '{}' ({})", r.reference, r.digest))
         }
         TransferKind::Push => {
-            let opts = PushOptions { registries };
+            let opts = PushOptions {
+                registries,
+                credentials: None,
+            };
             engine
                 .push_image(reference, &opts, forward)
                 .await
