@@ -31,6 +31,41 @@ pub fn filters(t: &Target) -> Result<Vec<(String, String)>, ApiError> {
     Ok(out)
 }
 
+/// Whether an object passes Docker's `filters`: every key applies; the values of `label`
+/// must all match (`label=a&label=b` is both), those of other keys are alternatives.
+pub fn matches_filters(
+    filters: &[(String, String)],
+    mut passes: impl FnMut(&str, &str) -> Result<bool, ApiError>,
+) -> Result<bool, ApiError> {
+    let mut keys: Vec<&str> = filters.iter().map(|(k, _)| k.as_str()).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    for key in keys {
+        let values = filters.iter().filter(|(k, _)| k == key).map(|(_, v)| v);
+        let mut hits = Vec::new();
+        for v in values {
+            hits.push(passes(key, v)?);
+        }
+        let ok = if key == "label" {
+            hits.iter().all(|h| *h)
+        } else {
+            hits.iter().any(|h| *h)
+        };
+        if !ok {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// Whether a `label` filter value (`KEY` or `KEY=VALUE`) matches `labels`.
+pub fn label_matches(labels: &serde_json::Map<String, Value>, value: &str) -> bool {
+    match value.split_once('=') {
+        Some((k, v)) => labels.get(k).and_then(Value::as_str) == Some(v),
+        None => labels.contains_key(value),
+    }
+}
+
 /// Whether `c` passes one filter; values of one key are alternatives, keys all apply.
 fn passes(c: &Container, key: &str, value: &str) -> Result<bool, ApiError> {
     Ok(match key {
@@ -135,15 +170,7 @@ pub async fn list(api: &Api, t: &Target) -> Handled {
         {
             continue;
         }
-        let mut keep = true;
-        for key in filters.iter().map(|(k, _)| k.as_str()) {
-            let mut any = false;
-            for (_, v) in filters.iter().filter(|(k, _)| k == key) {
-                any |= passes(c, key, v)?;
-            }
-            keep &= any;
-        }
-        if keep {
+        if matches_filters(&filters, |key, v| passes(c, key, v))? {
             out.push(summary(c, &memberships.names_of(&c.config)));
         }
         if limit.is_some_and(|l| out.len() >= l) {

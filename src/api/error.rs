@@ -41,7 +41,8 @@ impl From<EngineError> for ApiError {
         let status = match &e {
             EngineError::NoSuchContainer(_)
             | EngineError::NoSuchImage(_)
-            | EngineError::NoSuchVolume(_) => StatusCode::NOT_FOUND,
+            | EngineError::NoSuchVolume(_)
+            | EngineError::NoSuchNetwork(_) => StatusCode::NOT_FOUND,
             EngineError::NameInUse { .. } | EngineError::Conflict(_) => StatusCode::CONFLICT,
             EngineError::Invalid(_) | EngineError::Ambiguous(_) => StatusCode::BAD_REQUEST,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
@@ -68,6 +69,7 @@ mod tests {
         let s = |e: EngineError| ApiError::from(e).status;
         assert_eq!(s(EngineError::NoSuchContainer("x".into())), 404);
         assert_eq!(s(EngineError::NoSuchImage("x".into())), 404);
+        assert_eq!(s(EngineError::NoSuchNetwork("x".into())), 404);
         assert_eq!(s(EngineError::Conflict("running".into())), 409);
         assert_eq!(
             s(EngineError::NameInUse {

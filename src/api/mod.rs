@@ -57,9 +57,25 @@ pub struct ServiceOptions {
 pub fn serve(engine: Engine, opts: ServiceOptions) -> anyhow::Result<i32> {
     // Before any thread exists: taking systemd's socket clears its variables.
     let listening = listen::open(opts.uri.as_deref())?;
+    log_to_stderr();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
     runtime.block_on(server::run(engine, opts, listening))?;
     Ok(0)
+}
+
+/// With `RUST_LOG` set to a level (`debug`, `warn`, ...), the service logs each request
+/// and what it refuses on stderr; without it, it is silent.
+fn log_to_stderr() {
+    let Some(level) = std::env::var("RUST_LOG")
+        .ok()
+        .and_then(|l| l.parse::<tracing_subscriber::filter::LevelFilter>().ok())
+    else {
+        return;
+    };
+    let _ = tracing_subscriber::fmt()
+        .with_max_level(level)
+        .with_writer(std::io::stderr)
+        .try_init();
 }

@@ -14,6 +14,9 @@ pub enum EngineError {
     /// No volume has this name.
     #[error("no such volume: '{0}'")]
     NoSuchVolume(String),
+    /// No network matches the name or id.
+    #[error("network '{0}' not found: see 'berth network ls'")]
+    NoSuchNetwork(String),
     /// A prefix matches more than one object.
     #[error("multiple objects match '{0}': use more characters of the id")]
     Ambiguous(String),

@@ -78,6 +78,25 @@ impl Service {
         }
     }
 
+    /// Runs Debian's `docker-compose` (1.29, docker-py) against the service.
+    pub fn compose(&self, args: &[&str]) -> Out {
+        let o = Command::new("docker-compose")
+            .env("DOCKER_HOST", format!("unix://{}", self.sock.display()))
+            .env("DOCKER_CONFIG", &self.docker_config)
+            .env_remove("DOCKER_CONTEXT")
+            .env_remove("COMPOSE_PROJECT_NAME")
+            .env_remove("COMPOSE_FILE")
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .expect("run docker-compose (scripts/test installs it when it is missing)");
+        Out {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+
     /// Runs the docker CLI and asserts it succeeded; its stdout.
     pub fn ok(&self, args: &[&str]) -> String {
         let out = self.docker(args);
