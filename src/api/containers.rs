@@ -198,24 +198,38 @@ pub async fn start(api: &Api, id: &str) -> Handled {
         return empty(StatusCode::NOT_MODIFIED);
     }
     let full = c.id().to_string();
-    let waiter = api.pending.lock().ok().and_then(|mut p| p.remove(&full));
+    let started = start_now(api, &full).await;
+    if started.is_err() && c.config.auto_remove {
+        // As dockerd: a `--rm` container that cannot start is removed (its `wait
+        // condition=removed` client, `docker run --rm`, then ends).
+        let id = full.clone();
+        let _ = api
+            .blocking(move |e| e.remove_container(&id, true, false))
+            .await;
+    }
+    started?;
+    empty(StatusCode::NO_CONTENT)
+}
+
+/// Starts container `full`, handing its session to an attach client waiting for it.
+async fn start_now(api: &Api, full: &str) -> Result<(), ApiError> {
+    let waiter = api.pending.lock().ok().and_then(|mut p| p.remove(full));
+    let id = full.to_string();
     match waiter {
         Some(tx) => {
-            let id = full.clone();
             let session = api.blocking(move |e| e.start_attached(&id)).await?;
             if let Err(session) = tx.send(session) {
                 // The attach client went away meanwhile: follow the exit ourselves.
                 drop(session);
-                watch_exit(api, &full);
+                watch_exit(api, full);
             }
         }
         None => {
-            let id = full.clone();
             api.blocking(move |e| e.start_container(&id)).await?;
-            watch_exit(api, &full);
+            watch_exit(api, full);
         }
     }
-    empty(StatusCode::NO_CONTENT)
+    Ok(())
 }
 
 /// Records the exit code of a container this service started, for `wait`.

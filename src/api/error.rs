@@ -42,7 +42,8 @@ impl From<EngineError> for ApiError {
             EngineError::NoSuchContainer(_)
             | EngineError::NoSuchImage(_)
             | EngineError::NoSuchVolume(_)
-            | EngineError::NoSuchNetwork(_) => StatusCode::NOT_FOUND,
+            | EngineError::NoSuchNetwork(_)
+            | EngineError::NoSuchPath { .. } => StatusCode::NOT_FOUND,
             EngineError::NameInUse { .. } | EngineError::Conflict(_) => StatusCode::CONFLICT,
             EngineError::Invalid(_) | EngineError::Ambiguous(_) => StatusCode::BAD_REQUEST,
             _ => StatusCode::INTERNAL_SERVER_ERROR,

@@ -35,6 +35,7 @@ mod state;
 mod stats;
 mod system;
 mod top;
+mod upload;
 mod volumes;
 mod wait;
 

@@ -17,6 +17,14 @@ pub enum EngineError {
     /// No network matches the name or id.
     #[error("network '{0}' not found: see 'berth network ls'")]
     NoSuchNetwork(String),
+    /// A path does not exist in a container (Docker's words).
+    #[error("Could not find the file {path} in container {container}")]
+    NoSuchPath {
+        /// The path asked for.
+        path: String,
+        /// The container's name.
+        container: String,
+    },
     /// A prefix matches more than one object.
     #[error("multiple objects match '{0}': use more characters of the id")]
     Ambiguous(String),
