@@ -72,6 +72,16 @@ fn docker_run_rm_prints_the_output_and_gives_the_exit_code() {
         out.stderr.contains("oops"),
         "stderr is demultiplexed: {out:?}"
     );
+    // A command that cannot start: dockerd's 127, and the --rm container goes too.
+    let out = s.docker(&[
+        "run",
+        "--rm",
+        "--network",
+        "none",
+        "busybox",
+        "/nonexistent",
+    ]);
+    assert_eq!(out.code, 127, "{out:?}");
     // --rm: nothing is left, as berth's own CLI sees it.
     let ps = b.ok(&["ps", "-aq"]);
     assert_eq!(ps.trim(), "", "the --rm containers are gone");
