@@ -154,6 +154,20 @@ fn docker_compose_up_ps_logs_exec_and_down() {
     assert_ne!(api_caps & (1 << 12), 0, "api lacks NET_ADMIN: {api_caps:x}");
     assert_ne!(api_caps & (1 << 13), 0, "api lost NET_RAW: {api_caps:x}");
 
+    // Up again: the stack is found as it is (its network's options are what the file asks,
+    // so it is not "recreated"), and a one-off `run` joins it and resolves a service.
+    let again = compose(&["up", "-d"]);
+    assert_eq!(again.code, 0, "{again:?}");
+    assert!(
+        again.stderr.contains("stack_web_1 is up-to-date"),
+        "{again:?}"
+    );
+    let run = ok(
+        compose(&["run", "--rm", "-T", "api", "nslookup", "web"]),
+        "run",
+    );
+    assert!(run.contains(&web_ip), "{web_ip}: {run}");
+
     // `down -v`: no container, network or volume of the stack is left.
     ok(compose(&["down", "-v"]), "down -v");
     assert_eq!(b.ok(&["ps", "-a", "-q"]).trim(), "");

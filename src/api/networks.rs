@@ -21,7 +21,7 @@ pub async fn list(api: &Api, t: &Target) -> Handled {
         .blocking(|e| {
             e.networks()?
                 .iter()
-                .map(|n| e.network_document(&n.id))
+                .map(|n| e.network_document(&n.id).map(|d| as_dockerd(e, d)))
                 .collect::<crate::engine::Result<Vec<Value>>>()
         })
         .await?;
@@ -51,10 +51,30 @@ pub async fn list(api: &Api, t: &Target) -> Handled {
     ok_json(&Value::Array(out))
 }
 
+/// Docker's `Options` of a user network: only the driver options its creator gave.
+/// `berth network inspect` also shows the bridge's name and the default MTU; dockerd does
+/// not, and docker-compose recreates a network whose options differ from its file's.
+fn as_dockerd(e: &crate::engine::Engine, mut doc: Value) -> Value {
+    let builtin = matches!(doc["Name"].as_str(), Some("bridge" | "host" | "none"));
+    if let Some(opts) = doc["Options"].as_object_mut().filter(|_| !builtin) {
+        opts.remove("com.docker.network.bridge.name");
+        let default_mtu = e.options().network_mtu.to_string();
+        if opts
+            .get(crate::engine::NETWORK_MTU_OPTION)
+            .is_some_and(|m| m.as_str() == Some(default_mtu.as_str()))
+        {
+            opts.remove(crate::engine::NETWORK_MTU_OPTION);
+        }
+    }
+    doc
+}
+
 /// `GET /networks/{id}`.
 pub async fn inspect(api: &Api, id: &str) -> Handled {
     let id = id.to_string();
-    let doc = api.blocking(move |e| e.network_document(&id)).await?;
+    let doc = api
+        .blocking(move |e| e.network_document(&id).map(|d| as_dockerd(e, d)))
+        .await?;
     ok_json(&doc)
 }
 
