@@ -620,3 +620,46 @@ fn the_service_keeps_starting_containers_when_its_binary_is_removed() {
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(out.stdout, "alive\n");
 }
+
+#[test]
+fn sigterm_ends_the_service_while_a_client_waits_on_a_running_container() {
+    let b = Berth::new();
+    let mut s = Service::start(&b);
+    let id = s.ok(&["run", "-d", "--network", "none", "busybox", "sleep", "300"]);
+    let id = id.trim().to_string();
+    let mut waiting = Command::new("docker")
+        .env("DOCKER_HOST", format!("unix://{}", s.sock.display()))
+        .env("DOCKER_CONFIG", &s.docker_config)
+        .args(["wait", &id])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("docker wait");
+    // Give the request a moment to arrive (no timing is asserted: the test passes as well
+    // when the wait was not served yet).
+    std::thread::sleep(Duration::from_millis(500));
+    let pid = s.child.id().to_string();
+    let sent = Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("kill");
+    assert!(sent.success());
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let status = loop {
+        if let Some(st) = s.child.try_wait().expect("try_wait") {
+            break st;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the service did not exit on SIGTERM while a wait was served"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(status.success(), "{status:?}");
+    // Our own client, by pid.
+    let _ = waiting.kill();
+    let _ = waiting.wait();
+    // The container is its shim's: it still runs after the service is gone.
+    assert_eq!(b.status(&id), "running");
+    b.ok(&["rm", "-f", &id]);
+}

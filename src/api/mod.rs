@@ -62,7 +62,11 @@ pub fn serve(engine: Engine, opts: ServiceOptions) -> anyhow::Result<i32> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(server::run(engine, opts, listening))?;
+    let served = runtime.block_on(server::run(engine, opts, listening));
+    // Engine calls still blocking (a `wait` or `logs -f` whose client is gone) must not
+    // hold the exit: the containers belong to their shims, nothing is lost.
+    runtime.shutdown_background();
+    served?;
     Ok(0)
 }
 
