@@ -61,6 +61,24 @@ fn docker_cp_copies_files_and_directories_both_ways() {
     // A missing source is an error with a non-zero exit.
     let missing = s.docker(&["cp", "box:/nope", host.to_str().expect("utf-8")]);
     assert_ne!(missing.code, 0, "{missing:?}");
+    // dockerd's codes: a missing path is a 404 with its message, no path parameter a 400,
+    // no such container a 404.
+    let (code, answer) = s.raw("GET", "/v1.47/containers/box/archive?path=/nope");
+    assert_eq!(code, 404, "{answer}");
+    assert!(
+        answer.contains("Could not find the file /nope in container box"),
+        "{answer}"
+    );
+    assert_eq!(s.raw("HEAD", "/containers/box/archive?path=/nope").0, 404);
+    assert_eq!(s.raw("GET", "/containers/box/archive").0, 400);
+    assert_eq!(s.raw("HEAD", "/containers/ghost/archive?path=/").0, 404);
+    // A large upload is streamed into the container whole.
+    let big = host.join("big.bin");
+    let data: Vec<u8> = (0..48u32 << 20).map(|i| (i % 251) as u8).collect();
+    std::fs::write(&big, &data).expect("write");
+    s.ok(&["cp", big.to_str().expect("utf-8"), "box:/data/big.bin"]);
+    let size = s.ok(&["exec", "box", "stat", "-c", "%s", "/data/big.bin"]);
+    assert_eq!(size.trim(), (48u32 << 20).to_string());
     s.ok(&["rm", "-f", "box"]);
 }
 

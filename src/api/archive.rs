@@ -8,7 +8,6 @@ use super::route::Target;
 use super::state::Api;
 use crate::engine::{CopyIn, CopyOptions, CopyOut, PathStat};
 use base64::Engine as _;
-use http_body_util::BodyExt;
 use hyper::body::Incoming;
 use hyper::{Response, StatusCode, header};
 
@@ -99,24 +98,29 @@ pub async fn get(api: &Api, id: &str, t: &Target) -> Handled {
     Ok(r)
 }
 
+/// The largest tar `PUT /containers/{id}/archive` takes (it is streamed into the
+/// container, never held in memory; the cap bounds what one request can write).
+pub const MAX_UPLOAD: u64 = 8 << 30;
+
 /// `PUT /containers/{id}/archive?path&copyUIDGID`: extracts the tar body into the
-/// directory `path`.
+/// directory `path`, streaming it from the connection into the container.
 pub async fn put(api: &Api, id: &str, t: &Target, body: Incoming) -> Handled {
     let (id, path) = (id.to_string(), path_of(t)?);
     let opts = CopyOptions {
         archive: t.flag("copyUIDGID"),
         follow_link: false,
     };
-    let tar = body
-        .collect()
-        .await
-        .map_err(|e| ApiError::bad_request(format!("cannot read the request body: {e}")))?
-        .to_bytes();
-    api.blocking(move |e| {
-        let mut r = &tar[..];
-        e.copy_to_container(&id, CopyIn::Tar(&mut r), &path, opts)
-    })
-    .await?;
+    let (feeder, mut reader) = super::upload::channel();
+    let extract = api.blocking(move |e| {
+        let result = e.copy_to_container(&id, CopyIn::Tar(&mut reader), &path, opts);
+        // The rest of the body is not wanted: the feeder stops when the reader goes.
+        drop(reader);
+        result
+    });
+    let (fed, extracted) = tokio::join!(feeder.feed(body, MAX_UPLOAD), extract);
+    // The body's own failure (too large, cut off) explains the extractor's.
+    fed?;
+    extracted?;
     empty(StatusCode::OK)
 }
 

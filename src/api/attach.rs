@@ -51,13 +51,10 @@ pub async fn attach(api: &Api, id: &str, t: &Target, mut req: Request<Incoming>)
                 return;
             }
         };
-        // A client waiting for the start keeps the service from idling out.
-        api.activity.opened();
         let session = match source {
             Source::Now(s) => Some(s),
-            Source::AtStart(rx) => rx.await.ok(),
+            Source::AtStart(rx) => wait_for_start(&api, rx).await,
         };
-        api.activity.closed();
         let Some(session) = session else { return };
         let exits = api.exits.clone();
         let key = full_id.clone();
@@ -65,4 +62,20 @@ pub async fn attach(api: &Api, id: &str, t: &Target, mut req: Request<Incoming>)
         pump(&api, &full_id, session, io, streams, on_exit).await;
     });
     switching(streams.tty)
+}
+
+/// Waits for the container's start to hand over its session. The wait keeps the service
+/// from idling out for one idle period (`docker run` starts the container at once), not
+/// longer: a container that is never started must not keep the service up for ever.
+async fn wait_for_start(api: &Api, mut rx: oneshot::Receiver<Session>) -> Option<Session> {
+    if api.idle.is_zero() {
+        return rx.await.ok();
+    }
+    api.activity.opened();
+    let first = tokio::time::timeout(api.idle, &mut rx).await;
+    api.activity.closed();
+    match first {
+        Ok(session) => session.ok(),
+        Err(_) => rx.await.ok(),
+    }
 }

@@ -31,6 +31,41 @@ pub fn filters(t: &Target) -> Result<Vec<(String, String)>, ApiError> {
     Ok(out)
 }
 
+/// Whether an object passes Docker's `filters`: every key applies; the values of `label`
+/// must all match (`label=a&label=b` is both), those of other keys are alternatives.
+pub fn matches_filters(
+    filters: &[(String, String)],
+    mut passes: impl FnMut(&str, &str) -> Result<bool, ApiError>,
+) -> Result<bool, ApiError> {
+    let mut keys: Vec<&str> = filters.iter().map(|(k, _)| k.as_str()).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    for key in keys {
+        let values = filters.iter().filter(|(k, _)| k == key).map(|(_, v)| v);
+        let mut hits = Vec::new();
+        for v in values {
+            hits.push(passes(key, v)?);
+        }
+        let ok = if key == "label" {
+            hits.iter().all(|h| *h)
+        } else {
+            hits.iter().any(|h| *h)
+        };
+        if !ok {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// Whether a `label` filter value (`KEY` or `KEY=VALUE`) matches `labels`.
+pub fn label_matches(labels: &serde_json::Map<String, Value>, value: &str) -> bool {
+    match value.split_once('=') {
+        Some((k, v)) => labels.get(k).and_then(Value::as_str) == Some(v),
+        None => labels.contains_key(value),
+    }
+}
+
 /// Whether `c` passes one filter; values of one key are alternatives, keys all apply.
 fn passes(c: &Container, key: &str, value: &str) -> Result<bool, ApiError> {
     Ok(match key {
@@ -149,15 +184,7 @@ pub async fn list(api: &Api, t: &Target) -> Handled {
         {
             continue;
         }
-        let mut keep = true;
-        for key in filters.iter().map(|(k, _)| k.as_str()) {
-            let mut any = false;
-            for (_, v) in filters.iter().filter(|(k, _)| k == key) {
-                any |= passes(c, key, v)?;
-            }
-            keep &= any;
-        }
-        if keep {
+        if matches_filters(&filters, |key, v| passes(c, key, v))? {
             out.push(summary(c, &memberships.names_of(&c.config)));
         }
         if limit.is_some_and(|l| out.len() >= l) {
@@ -185,24 +212,38 @@ pub async fn start(api: &Api, id: &str) -> Handled {
         return empty(StatusCode::NOT_MODIFIED);
     }
     let full = c.id().to_string();
-    let waiter = api.pending.lock().ok().and_then(|mut p| p.remove(&full));
+    let started = start_now(api, &full).await;
+    if started.is_err() && c.config.auto_remove {
+        // As dockerd: a `--rm` container that cannot start is removed (its `wait
+        // condition=removed` client, `docker run --rm`, then ends).
+        let id = full.clone();
+        let _ = api
+            .blocking(move |e| e.remove_container(&id, true, false))
+            .await;
+    }
+    started?;
+    empty(StatusCode::NO_CONTENT)
+}
+
+/// Starts container `full`, handing its session to an attach client waiting for it.
+async fn start_now(api: &Api, full: &str) -> Result<(), ApiError> {
+    let waiter = api.pending.lock().ok().and_then(|mut p| p.remove(full));
+    let id = full.to_string();
     match waiter {
         Some(tx) => {
-            let id = full.clone();
             let session = api.blocking(move |e| e.start_attached(&id)).await?;
             if let Err(session) = tx.send(session) {
                 // The attach client went away meanwhile: follow the exit ourselves.
                 drop(session);
-                watch_exit(api, &full);
+                watch_exit(api, full);
             }
         }
         None => {
-            let id = full.clone();
             api.blocking(move |e| e.start_container(&id)).await?;
-            watch_exit(api, &full);
+            watch_exit(api, full);
         }
     }
-    empty(StatusCode::NO_CONTENT)
+    Ok(())
 }
 
 /// Records the exit code of a container this service started, for `wait`.

@@ -6,7 +6,8 @@ use super::error::ApiError;
 use super::route::Target;
 use super::state::Api;
 use crate::engine::{
-    CreateOptions, HealthConfig, RestartPolicy, parse_port_binding, parse_volume_flag,
+    CreateOptions, HealthConfig, RestartPolicy, normalize_capability, parse_port_binding,
+    parse_volume_flag,
 };
 use http_body_util::{BodyExt, Limited};
 use hyper::StatusCode;
@@ -50,7 +51,56 @@ struct Config {
     stop_timeout: Option<i64>,
     healthcheck: Option<HealthConfig>,
     host_config: Option<HostConfig>,
+    networking_config: Option<NetworkingConfig>,
 }
+
+/// `NetworkingConfig`: the networks to join at create, by name, with their aliases.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+struct NetworkingConfig {
+    endpoints_config: Option<BTreeMap<String, Option<Endpoint>>>,
+}
+
+/// One network's `EndpointSettings` (what berth uses of it).
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub(super) struct Endpoint {
+    /// `--network-alias`.
+    pub aliases: Option<Vec<String>>,
+    /// `--ip`.
+    #[serde(rename = "IPAMConfig")]
+    pub ipam_config: Option<EndpointIpam>,
+}
+
+/// An endpoint's `IPAMConfig`.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(default)]
+pub(super) struct EndpointIpam {
+    /// The address asked for.
+    #[serde(rename = "IPv4Address")]
+    pub ipv4_address: Option<String>,
+}
+
+impl Endpoint {
+    /// The aliases, without empty ones.
+    pub fn alias_list(&self) -> Vec<String> {
+        let mut a = self.aliases.clone().unwrap_or_default();
+        a.retain(|s| !s.is_empty());
+        a
+    }
+
+    /// The IPv4 address asked for, if any.
+    pub fn ip(&self) -> Option<String> {
+        self.ipam_config
+            .as_ref()
+            .and_then(|i| i.ipv4_address.clone())
+            .filter(|s| !s.is_empty())
+    }
+}
+
+/// Networks to connect after create (beyond the one the container is created on):
+/// (network, aliases, address).
+pub type ExtraNetworks = Vec<(String, Vec<String>, Option<String>)>;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
@@ -61,6 +111,9 @@ struct HostConfig {
     binds: Option<Vec<String>>,
     memory: Option<i64>,
     restart_policy: Option<Restart>,
+    cap_add: Option<Vec<String>>,
+    cap_drop: Option<Vec<String>>,
+    privileged: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -84,16 +137,72 @@ pub async fn read_json<T: serde::de::DeserializeOwned>(body: Incoming) -> Result
         .await
         .map_err(|e| ApiError::bad_request(format!("cannot read the request body: {e}")))?
         .to_bytes();
+    tracing::debug!("body: {}", String::from_utf8_lossy(&bytes));
     serde_json::from_slice(&bytes)
         .map_err(|e| ApiError::bad_request(format!("invalid JSON in the request body: {e}")))
 }
 
-/// The engine's options for Docker's config.
-fn options(c: Config, name: Option<String>) -> Result<CreateOptions, ApiError> {
+/// The network to create on (`HostConfig.NetworkMode`, else the only entry of
+/// `EndpointsConfig`), its endpoint settings, and the other networks of `EndpointsConfig`.
+fn networks(
+    mode: Option<String>,
+    endpoints: BTreeMap<String, Option<Endpoint>>,
+) -> (Option<String>, Endpoint, ExtraNetworks) {
+    let mode = mode.filter(|m| !m.is_empty() && m != "default");
+    let mut endpoints: BTreeMap<String, Endpoint> = endpoints
+        .into_iter()
+        .map(|(k, v)| (k, v.unwrap_or_default()))
+        .collect();
+    let primary = match mode {
+        Some(m) => Some(m),
+        None if endpoints.len() == 1 => endpoints.keys().next().cloned(),
+        None => None,
+    };
+    let own = primary
+        .as_ref()
+        .and_then(|p| endpoints.remove(p))
+        .unwrap_or_default();
+    // `container:`, `host`, `none` modes join no other network.
+    let joins = !primary
+        .as_deref()
+        .is_some_and(|p| matches!(p, "host" | "none") || p.starts_with("container:"));
+    let extra = if joins {
+        endpoints
+            .into_iter()
+            .map(|(n, e)| {
+                let (aliases, ip) = (e.alias_list(), e.ip());
+                (n, aliases, ip)
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    (primary, own, extra)
+}
+
+/// Capability names as the CLI takes them (`NET_ADMIN`, `CAP_NET_ADMIN`, `ALL`).
+fn capabilities(names: Option<Vec<String>>, field: &str) -> Result<Vec<String>, ApiError> {
+    names
+        .unwrap_or_default()
+        .iter()
+        .map(|n| {
+            normalize_capability(n)
+                .map_err(|e| ApiError::bad_request(format!("invalid {field}: {e}")))
+        })
+        .collect()
+}
+
+/// The engine's options for Docker's config, and the networks to connect after create.
+fn options(c: Config, name: Option<String>) -> Result<(CreateOptions, ExtraNetworks), ApiError> {
     if c.image.is_empty() {
         return Err(ApiError::bad_request("config has no Image"));
     }
     let h = c.host_config.unwrap_or_default();
+    let endpoints = c
+        .networking_config
+        .and_then(|n| n.endpoints_config)
+        .unwrap_or_default();
+    let (network, endpoint, extra) = networks(h.network_mode, endpoints);
     let mut cmd = c.cmd.map(Words::into_vec).unwrap_or_default();
     // Docker's Entrypoint is a list; the engine takes one program and the rest as Cmd.
     let entrypoint = c.entrypoint.map(Words::into_vec).map(|mut ep| {
@@ -151,22 +260,39 @@ fn options(c: Config, name: Option<String>) -> Result<CreateOptions, ApiError> {
         mounts,
         restart,
         auto_remove: h.auto_remove.unwrap_or(false),
-        network: h.network_mode.filter(|m| !m.is_empty() && m != "default"),
+        network,
+        network_aliases: endpoint.alias_list(),
+        ip: endpoint.ip(),
         ports,
         stop_timeout: c.stop_timeout.filter(|t| *t >= 0).map(|t| t as u32),
         healthcheck: c.healthcheck,
         ..CreateOptions::default()
     };
     o.resources.memory = h.memory.filter(|m| *m > 0);
-    Ok(o)
+    o.security.cap_add = capabilities(h.cap_add, "CapAdd")?;
+    o.security.cap_drop = capabilities(h.cap_drop, "CapDrop")?;
+    o.security.privileged = h.privileged.unwrap_or(false);
+    Ok((o, extra))
 }
 
 /// `POST /containers/create?name=`: 201 with the new id.
 pub async fn create(api: &Api, t: &Target, body: Incoming) -> Handled {
     let config: Config = read_json(body).await?;
     let name = t.get("name").filter(|n| !n.is_empty()).map(str::to_string);
-    let opts = options(config, name)?;
-    let c = api.blocking(move |e| e.create_container(&opts)).await?;
+    let (opts, extra) = options(config, name)?;
+    let c = api
+        .blocking(move |e| {
+            let c = e.create_container(&opts)?;
+            for (net, aliases, ip) in &extra {
+                if let Err(err) = e.connect_network(net, c.id(), aliases, ip.as_deref()) {
+                    // Nothing half-made: the container goes when a network cannot be joined.
+                    let _ = e.remove_container(c.id(), true, false);
+                    return Err(err);
+                }
+            }
+            Ok(c)
+        })
+        .await?;
     Ok(json(
         StatusCode::CREATED,
         &serde_json::json!({ "Id": c.id(), "Warnings": [] }),
@@ -178,7 +304,32 @@ mod tests {
     use super::*;
 
     fn parse(s: &str) -> CreateOptions {
-        options(serde_json::from_str(s).expect("json"), None).expect("options")
+        options(serde_json::from_str(s).expect("json"), None)
+            .expect("options")
+            .0
+    }
+
+    #[test]
+    fn endpoints_config_gives_the_network_its_aliases_and_the_others_to_connect() {
+        let json = r#"{"Image":"b","HostConfig":{"NetworkMode":"p_app","CapAdd":["net_admin"],
+            "CapDrop":["CAP_NET_RAW"]},
+            "NetworkingConfig":{"EndpointsConfig":{"p_app":{"Aliases":["shared","web"],
+              "IPAMConfig":{"IPv4Address":"172.30.0.9"}},"p_back":{"Aliases":["db"]}}}}"#;
+        let (o, extra) = options(serde_json::from_str(json).expect("json"), None).expect("ok");
+        assert_eq!(o.network.as_deref(), Some("p_app"));
+        assert_eq!(o.network_aliases, ["shared", "web"]);
+        assert_eq!(o.ip.as_deref(), Some("172.30.0.9"));
+        assert_eq!(
+            extra,
+            [("p_back".to_string(), vec!["db".to_string()], None)]
+        );
+        assert_eq!(o.security.cap_add, ["CAP_NET_ADMIN"]);
+        assert_eq!(o.security.cap_drop, ["CAP_NET_RAW"]);
+        // Without NetworkMode, the only endpoint is the network.
+        let o = parse(r#"{"Image":"b","NetworkingConfig":{"EndpointsConfig":{"n":null}}}"#);
+        assert_eq!(o.network.as_deref(), Some("n"));
+        let bad = r#"{"Image":"b","HostConfig":{"CapAdd":["NOPE"]}}"#;
+        assert!(options(serde_json::from_str(bad).expect("json"), None).is_err());
     }
 
     #[test]

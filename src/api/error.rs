@@ -42,7 +42,9 @@ impl From<EngineError> for ApiError {
             EngineError::NoSuchContainer(_)
             | EngineError::NoSuchImage(_)
             | EngineError::NoSuchVolume(_)
-            | EngineError::NoSuchObject(_) => StatusCode::NOT_FOUND,
+            | EngineError::NoSuchObject(_)
+            | EngineError::NoSuchNetwork(_)
+            | EngineError::NoSuchPath { .. } => StatusCode::NOT_FOUND,
             EngineError::Registry(r) if r.is_not_found() => StatusCode::NOT_FOUND,
             EngineError::NameInUse { .. } | EngineError::Conflict(_) => StatusCode::CONFLICT,
             EngineError::Invalid(_) | EngineError::Ambiguous(_) => StatusCode::BAD_REQUEST,
@@ -70,6 +72,7 @@ mod tests {
         let s = |e: EngineError| ApiError::from(e).status;
         assert_eq!(s(EngineError::NoSuchContainer("x".into())), 404);
         assert_eq!(s(EngineError::NoSuchImage("x".into())), 404);
+        assert_eq!(s(EngineError::NoSuchNetwork("x".into())), 404);
         assert_eq!(s(EngineError::Conflict("running".into())), 409);
         assert_eq!(
             s(EngineError::NameInUse {

@@ -40,6 +40,7 @@ mod stats;
 mod stream_io;
 mod system;
 mod top;
+mod upload;
 mod volumes;
 mod wait;
 
@@ -71,9 +72,29 @@ pub fn serve(engine: Engine, opts: ServiceOptions) -> anyhow::Result<i32> {
     }
     // Before any thread exists: taking systemd's socket clears its variables.
     let listening = listen::open(opts.uri.as_deref())?;
+    log_to_stderr();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(server::run(engine, opts, listening))?;
+    let served = runtime.block_on(server::run(engine, opts, listening));
+    // Engine calls still blocking (a `wait` or `logs -f` whose client is gone) must not
+    // hold the exit: the containers belong to their shims, nothing is lost.
+    runtime.shutdown_background();
+    served?;
     Ok(0)
+}
+
+/// With `RUST_LOG` set to a level (`debug`, `warn`, ...), the service logs each request
+/// and what it refuses on stderr; without it, it is silent.
+fn log_to_stderr() {
+    let Some(level) = std::env::var("RUST_LOG")
+        .ok()
+        .and_then(|l| l.parse::<tracing_subscriber::filter::LevelFilter>().ok())
+    else {
+        return;
+    };
+    let _ = tracing_subscriber::fmt()
+        .with_max_level(level)
+        .with_writer(std::io::stderr)
+        .try_init();
 }

@@ -2,8 +2,9 @@
 //! (`network_document` is what `berth network inspect` prints).
 
 use super::body::{Handled, empty, json, ok_json};
-use super::containers::filters;
-use super::create::read_json;
+use super::containers::{filters, label_matches, matches_filters};
+use super::create::{Endpoint, read_json};
+use super::error::ApiError;
 use super::route::Target;
 use super::state::Api;
 use crate::engine::NetworkCreateOptions;
@@ -13,40 +14,67 @@ use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-/// `GET /networks?filters` (name, id, driver).
+/// `GET /networks?filters` (name, id, driver, label, scope, type).
 pub async fn list(api: &Api, t: &Target) -> Handled {
     let filters = filters(t)?;
     let docs = api
         .blocking(|e| {
             e.networks()?
                 .iter()
-                .map(|n| e.network_document(&n.id))
+                .map(|n| e.network_document(&n.id).map(|d| as_dockerd(e, d)))
                 .collect::<crate::engine::Result<Vec<Value>>>()
         })
         .await?;
-    let keep = |d: &Value| {
+    let mut out = Vec::new();
+    for d in docs {
         let s = |k: &str| d[k].as_str().unwrap_or_default().to_string();
-        let mut keys: Vec<&str> = filters.iter().map(|(k, _)| k.as_str()).collect();
-        keys.dedup();
-        keys.iter().all(|key| {
-            filters
-                .iter()
-                .filter(|(k, _)| k == key)
-                .any(|(_, v)| match *key {
-                    "name" => s("Name").contains(v.as_str()),
-                    "id" => s("Id").starts_with(v.as_str()),
-                    "driver" => s("Driver") == *v,
-                    _ => true,
-                })
-        })
-    };
-    ok_json(&Value::Array(docs.into_iter().filter(keep).collect()))
+        let keep = matches_filters(&filters, |key, v| {
+            Ok(match key {
+                "name" => s("Name").contains(v),
+                "id" => s("Id").starts_with(v),
+                "driver" => s("Driver") == v,
+                "label" => d["Labels"].as_object().is_some_and(|l| label_matches(l, v)),
+                "scope" => v == "local",
+                "type" => {
+                    let builtin = matches!(s("Name").as_str(), "bridge" | "host" | "none");
+                    (v == "builtin") == builtin
+                }
+                other => {
+                    return Err(ApiError::bad_request(format!("invalid filter '{other}'")));
+                }
+            })
+        })?;
+        if keep {
+            out.push(d);
+        }
+    }
+    ok_json(&Value::Array(out))
+}
+
+/// Docker's `Options` of a user network: only the driver options its creator gave.
+/// `berth network inspect` also shows the bridge's name and the default MTU; dockerd does
+/// not, and docker-compose recreates a network whose options differ from its file's.
+fn as_dockerd(e: &crate::engine::Engine, mut doc: Value) -> Value {
+    let builtin = matches!(doc["Name"].as_str(), Some("bridge" | "host" | "none"));
+    if let Some(opts) = doc["Options"].as_object_mut().filter(|_| !builtin) {
+        opts.remove("com.docker.network.bridge.name");
+        let default_mtu = e.options().network_mtu.to_string();
+        if opts
+            .get(crate::engine::NETWORK_MTU_OPTION)
+            .is_some_and(|m| m.as_str() == Some(default_mtu.as_str()))
+        {
+            opts.remove(crate::engine::NETWORK_MTU_OPTION);
+        }
+    }
+    doc
 }
 
 /// `GET /networks/{id}`.
 pub async fn inspect(api: &Api, id: &str) -> Handled {
     let id = id.to_string();
-    let doc = api.blocking(move |e| e.network_document(&id)).await?;
+    let doc = api
+        .blocking(move |e| e.network_document(&id).map(|d| as_dockerd(e, d)))
+        .await?;
     ok_json(&doc)
 }
 
@@ -113,22 +141,7 @@ pub async fn remove(api: &Api, id: &str) -> Handled {
 #[serde(rename_all = "PascalCase", default)]
 struct ConnectBody {
     container: String,
-    endpoint_config: Option<EndpointConfig>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
-struct EndpointConfig {
-    aliases: Option<Vec<String>>,
-    #[serde(rename = "IPAMConfig")]
-    ipam_config: Option<EndpointIpam>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct EndpointIpam {
-    #[serde(rename = "IPv4Address")]
-    ipv4_address: Option<String>,
+    endpoint_config: Option<Endpoint>,
 }
 
 /// `POST /networks/{id}/connect`: `Container` with `EndpointConfig.Aliases` and
@@ -136,11 +149,7 @@ struct EndpointIpam {
 pub async fn connect(api: &Api, id: &str, body: Incoming) -> Handled {
     let b: ConnectBody = read_json(body).await?;
     let endpoint = b.endpoint_config.unwrap_or_default();
-    let aliases = endpoint.aliases.unwrap_or_default();
-    let ip = endpoint
-        .ipam_config
-        .and_then(|i| i.ipv4_address)
-        .filter(|s| !s.is_empty());
+    let (aliases, ip) = (endpoint.alias_list(), endpoint.ip());
     let id = id.to_string();
     api.blocking(move |e| e.connect_network(&id, &b.container, &aliases, ip.as_deref()))
         .await?;

@@ -177,7 +177,7 @@ pub async fn handle(api: Api, req: Request<Incoming>) -> Reply {
             networks::disconnect(&api, id, req.into_body()).await
         }
         (&Method::DELETE, ["networks", id]) => networks::remove(&api, id).await,
-        (&Method::GET, ["volumes"]) => volumes::list(&api).await,
+        (&Method::GET, ["volumes"]) => volumes::list(&api, &t).await,
         (&Method::POST, ["volumes", "create"]) => volumes::create(&api, req.into_body()).await,
         (&Method::GET, ["volumes", name]) => volumes::inspect(&api, name).await,
         (&Method::DELETE, ["volumes", name]) => volumes::remove(&api, name, &t).await,
@@ -208,10 +208,13 @@ pub async fn handle(api: Api, req: Request<Incoming>) -> Reply {
         (&Method::DELETE, ["images", name @ ..]) if !name.is_empty() => {
             images::remove(&api, &name.join("/"), &t).await
         }
-        _ => Err(ApiError::not_found(format!(
-            "page not found: {method} {} is not served by berth",
-            t.path
-        ))),
+        _ => {
+            tracing::warn!("not served: {method} {}", req.uri());
+            Err(ApiError::not_found(format!(
+                "page not found: {method} {} is not served by berth",
+                t.path
+            )))
+        }
     };
     result.unwrap_or_else(error)
 }

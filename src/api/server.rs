@@ -19,10 +19,11 @@ pub async fn run(engine: Engine, opts: ServiceOptions, listening: Listening) -> 
     } = listening;
     std_listener.set_nonblocking(true)?;
     let listener = UnixListener::from_std(std_listener)?;
+    let idle = Duration::from_secs(opts.idle_secs);
     let mut api = Api::new(engine, opts.registries.clone());
     api.default_network = opts.default_network.clone();
+    api.idle = idle;
     let activity = api.activity.clone();
-    let idle = Duration::from_secs(opts.idle_secs);
     let mut tick = tokio::time::interval(Duration::from_millis(250));
     let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
     loop {

@@ -30,6 +30,8 @@ pub struct Api {
     pub execs: Arc<Mutex<HashMap<String, ExecEntry>>>,
     /// Open connections, hijacked ones included: the idle timer of `--time`.
     pub activity: Arc<Activity>,
+    /// `--time`: the idle time after which the service exits (zero: never).
+    pub idle: Duration,
 }
 
 /// Open connections (HTTP ones and hijacked attach/exec streams, which outlive their HTTP
@@ -95,6 +97,7 @@ impl Api {
             inputs: Arc::default(),
             execs: Arc::default(),
             activity: Arc::default(),
+            idle: Duration::ZERO,
         }
     }
 

@@ -1,6 +1,7 @@
 //! Volumes: list, create, inspect, remove, with the document `berth volume inspect` prints.
 
 use super::body::{Handled, empty, json, ok_json};
+use super::containers::{filters, label_matches, matches_filters};
 use super::create::read_json;
 use super::error::ApiError;
 use super::route::Target;
@@ -8,13 +9,47 @@ use super::state::Api;
 use hyper::StatusCode;
 use hyper::body::Incoming;
 use serde::Deserialize;
-use serde_json::Value;
 use std::collections::BTreeMap;
 
-/// `GET /volumes`.
-pub async fn list(api: &Api) -> Handled {
-    let vols = api.blocking(|e| e.volumes()).await?;
-    let docs: Vec<Value> = vols.iter().map(|v| v.inspect_json()).collect();
+/// `GET /volumes?filters` (name, driver, label, dangling).
+pub async fn list(api: &Api, t: &Target) -> Handled {
+    let filters = filters(t)?;
+    let dangling = filters.iter().any(|(k, _)| k == "dangling");
+    let vols = api
+        .blocking(move |e| {
+            e.volumes()?
+                .into_iter()
+                .map(|v| {
+                    let used = if dangling {
+                        !e.volume_users(&v.meta.name)?.is_empty()
+                    } else {
+                        false
+                    };
+                    Ok((v, used))
+                })
+                .collect::<crate::engine::Result<Vec<_>>>()
+        })
+        .await?;
+    let mut docs = Vec::new();
+    for (v, used) in vols {
+        let d = v.inspect_json();
+        let keep = matches_filters(&filters, |key, value| {
+            Ok(match key {
+                "name" => v.meta.name.contains(value),
+                "driver" => v.meta.driver == value,
+                "label" => d["Labels"]
+                    .as_object()
+                    .is_some_and(|l| label_matches(l, value)),
+                "dangling" => matches!(value, "true" | "1") != used,
+                other => {
+                    return Err(ApiError::bad_request(format!("invalid filter '{other}'")));
+                }
+            })
+        })?;
+        if keep {
+            docs.push(d);
+        }
+    }
     ok_json(&serde_json::json!({ "Volumes": docs, "Warnings": [] }))
 }
 

@@ -17,6 +17,17 @@ pub enum EngineError {
     /// No container, image, network or volume matches (`inspect` of any kind).
     #[error("no such object: '{0}'")]
     NoSuchObject(String),
+    /// No network matches the name or id.
+    #[error("network '{0}' not found: see 'berth network ls'")]
+    NoSuchNetwork(String),
+    /// A path does not exist in a container (Docker's words).
+    #[error("Could not find the file {path} in container {container}")]
+    NoSuchPath {
+        /// The path asked for.
+        path: String,
+        /// The container's name.
+        container: String,
+    },
     /// A prefix matches more than one object.
     #[error("multiple objects match '{0}': use more characters of the id")]
     Ambiguous(String),

@@ -71,6 +71,8 @@ pub use lifecycle::CreateOptions;
 pub use network::counters::IfBytes;
 pub use network::dnslog::{DnsLogEntry, Outcome};
 pub use network::membership::Memberships;
+/// The driver option that sets a bridge network's MTU (`com.docker.network.driver.mtu`).
+pub use network::mtu::OPTION as NETWORK_MTU_OPTION;
 pub use network::ops::NetworkCreateOptions;
 pub use network::ports::{describe as describe_port_binding, parse as parse_port_binding};
 pub use network::{Endpoint, Network, attachments};

@@ -30,10 +30,17 @@ impl Service {
     /// [`Service::start`] inside network namespace `netns` (a path under /run/netns), for
     /// tests that make bridges.
     pub fn start_in(b: &Berth, netns: Option<&Path>) -> Service {
+        Service::start_with(b, netns, b.cmd(&[]), "0")
+    }
+
+    /// [`Service::start_in`] with the berth command `berth` (a `Berth::cmd` whose program
+    /// may be another copy of the binary) and idle time `idle` (`--time`, seconds).
+    pub fn start_with(b: &Berth, netns: Option<&Path>, berth: Command, idle: &str) -> Service {
         let dir = b.scratch("api");
         let sock = dir.join("docker.sock");
         let uri = format!("unix://{}", sock.display());
-        let berth = b.cmd(&["system", "service", "--time", "0", &uri]);
+        let mut berth = berth;
+        berth.args(["system", "service", "--time", idle, &uri]);
         let mut cmd = match netns {
             // nsenter execs berth (no fork for a network namespace): the child is berth.
             Some(ns) => {
@@ -68,6 +75,22 @@ impl Service {
         s
     }
 
+    /// Sends one raw HTTP/1.0 request (no body) to the service; the status code and the
+    /// whole answer (head and body).
+    pub fn raw(&self, method: &str, target: &str) -> (u16, String) {
+        use std::io::{Read, Write};
+        let mut c = std::os::unix::net::UnixStream::connect(&self.sock).expect("connect");
+        write!(c, "{method} {target} HTTP/1.0\r\nHost: berth\r\n\r\n").expect("send");
+        let mut answer = String::new();
+        c.read_to_string(&mut answer).expect("read the answer");
+        let status = answer
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| panic!("no status line in {answer:?}"));
+        (status, answer)
+    }
+
     /// Runs the docker CLI against the service.
     pub fn docker(&self, args: &[&str]) -> Out {
         self.docker_env(&[], args)
@@ -84,6 +107,25 @@ impl Service {
             .stdin(Stdio::null())
             .output()
             .expect("run the docker CLI (scripts/test installs docker.io when it is missing)");
+        Out {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+
+    /// Runs Debian's `docker-compose` (1.29, docker-py) against the service.
+    pub fn compose(&self, args: &[&str]) -> Out {
+        let o = Command::new("docker-compose")
+            .env("DOCKER_HOST", format!("unix://{}", self.sock.display()))
+            .env("DOCKER_CONFIG", &self.docker_config)
+            .env_remove("DOCKER_CONTEXT")
+            .env_remove("COMPOSE_PROJECT_NAME")
+            .env_remove("COMPOSE_FILE")
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .expect("run docker-compose (scripts/test installs it when it is missing)");
         Out {
             code: o.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&o.stdout).into_owned(),

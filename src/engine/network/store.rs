@@ -136,9 +136,7 @@ pub fn find(all: &[Network], key: &str) -> Result<Network> {
         .collect();
     match hits.as_slice() {
         [one] => Ok((*one).clone()),
-        [] => Err(EngineError::Invalid(format!(
-            "network '{key}' not found: see 'berth network ls'"
-        ))),
+        [] => Err(EngineError::NoSuchNetwork(key.to_string())),
         _ => Err(EngineError::Ambiguous(key.to_string())),
     }
 }

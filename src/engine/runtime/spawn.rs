@@ -11,12 +11,25 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 /// The berth binary to run as the shim: `BERTH_BIN` if set (tests that drive the engine as a
-/// library point it at the built binary), else the running executable.
+/// library point it at the built binary), else the running executable itself through
+/// `/proc/self/exe`, which stays this program's image when the file on disk is replaced or
+/// removed (a package upgrade under a long-running `berth system service` or dashboard):
+/// the shim is always the same build as the berth that starts it.
 fn shim_binary() -> PathBuf {
     std::env::var_os("BERTH_BIN")
         .map(PathBuf::from)
-        .or_else(|| std::env::current_exe().ok())
         .unwrap_or_else(|| PathBuf::from("/proc/self/exe"))
+}
+
+/// The shim's `argv[0]`: the running executable's path (what `ps` shows), without the
+/// ` (deleted)` the kernel appends once the file is replaced.
+fn shim_arg0() -> std::ffi::OsString {
+    let exe = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("berth"));
+    let text = exe.to_string_lossy();
+    match text.strip_suffix(" (deleted)") {
+        Some(path) => path.into(),
+        None => exe.into_os_string(),
+    }
 }
 
 /// Spawns the shim of container `id` and waits until its first process runs. With
@@ -35,6 +48,7 @@ pub fn spawn_shim(engine: &Engine, id: &str, attach: bool) -> Result<Option<Unix
     // The shim is spawned directly (no daemonizing fork: one process fewer per start), in
     // a process group of its own so the terminal's Ctrl-C and hang-up never reach it.
     let child = Command::new(shim_binary())
+        .arg0(shim_arg0())
         .arg(SHIM_ARG)
         .arg(&engine.paths().root)
         .arg(id)

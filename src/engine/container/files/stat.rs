@@ -30,10 +30,9 @@ impl Engine {
         self.with_rootfs(&c, move |root| {
             let rel = resolve_in_root(root, Path::new(path), false)?;
             let host = root.join(&rel);
-            let meta = std::fs::symlink_metadata(&host).map_err(|_| {
-                EngineError::Invalid(format!(
-                    "Could not find the file {path} in container {name}"
-                ))
+            let meta = std::fs::symlink_metadata(&host).map_err(|_| EngineError::NoSuchPath {
+                path: path.to_string(),
+                container: name.clone(),
             })?;
             let link_target = if meta.file_type().is_symlink() {
                 std::fs::read_link(&host)
