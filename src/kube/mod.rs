@@ -27,5 +27,11 @@ pub const LABEL_POD: &str = "io.berth.kube.pod";
 pub const LABEL_CONTAINER: &str = "io.berth.kube.container";
 /// On a volume made for a PersistentVolumeClaim: the claim's name.
 pub const LABEL_CLAIM: &str = "io.berth.kube.claim";
+/// On a PersistentVolumeClaim written by `generate`: the berth volume's name, when it is
+/// not a valid claim name (`web_data` for claim `web-data`); `play` names the volume so.
+pub const VOLUME_NAME_ANNOTATION: &str = "berth.io/volume-name";
 /// On a volume made for a ConfigMap volume: the ConfigMap's name.
 pub const LABEL_CONFIG_MAP: &str = "io.berth.kube.configmap";
+
+#[cfg(test)]
+mod tests;

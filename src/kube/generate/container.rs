@@ -15,7 +15,7 @@ pub(super) struct Built {
     pub container: Container,
     /// The pod volumes its mounts use.
     pub volumes: Vec<Volume>,
-    /// Named volumes it mounts (each becomes a PersistentVolumeClaim).
+    /// Named volumes it mounts, as berth names them (each becomes a PersistentVolumeClaim).
     pub claims: Vec<String>,
     /// What could not be expressed.
     pub warnings: Vec<String>,
@@ -128,8 +128,8 @@ fn mounts(src: &Source) -> (Vec<VolumeMount>, Vec<Volume>, Vec<String>) {
     let mut claims = Vec::new();
     for (i, m) in src.config.mounts.iter().enumerate() {
         let volume = pod_volume(src, m, i);
-        if let (MountKind::Volume, Some(claim)) = (m.kind, &volume.persistent_volume_claim) {
-            claims.push(claim.claim_name.clone());
+        if m.kind == MountKind::Volume && volume.persistent_volume_claim.is_some() {
+            claims.push(m.source.clone());
         }
         mounts.push(VolumeMount {
             name: volume.name.clone(),

@@ -17,7 +17,7 @@ use crate::kube::model::{
     PodTemplate, PvcResources, PvcSpec, Quantity, Service, ServicePort, ServiceSpec, TargetPort,
     TypeMeta, Volume,
 };
-use crate::kube::{LABEL_PREFIX, names};
+use crate::kube::{LABEL_PREFIX, VOLUME_NAME_ANNOTATION, names};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What the image of a container sets itself (left out of the YAML, as podman does).
@@ -73,10 +73,7 @@ pub struct Generated {
 /// for by name: a claim each).
 pub fn generate(sources: &[Source], volumes: &[String], kind: Kind, service: bool) -> Generated {
     let mut warnings = Vec::new();
-    let mut claims: Vec<String> = volumes
-        .iter()
-        .map(|v| names::dns1123_label(v, "volume"))
-        .collect();
+    let mut claims: Vec<String> = volumes.to_vec();
     let mut docs: Vec<serde_yaml_ng::Value> = Vec::new();
     let mut workload = None;
     if let Some(first) = sources.first() {
@@ -204,11 +201,20 @@ fn pod_spec(
     spec
 }
 
-/// A claim for named volume `name` (1Gi: Kubernetes needs a size; berth's volumes have none).
-fn claim(name: &str) -> PersistentVolumeClaim {
+/// A claim for named volume `volume` (1Gi: Kubernetes needs a size; berth's volumes have
+/// none). A volume name that is no DNS label (`web_data`) gives claim `web-data`, with the
+/// volume's own name in annotation [`VOLUME_NAME_ANNOTATION`] for `play`.
+fn claim(volume: &str) -> PersistentVolumeClaim {
+    let name = names::dns1123_label(volume, "volume");
+    let mut metadata = meta(&name, BTreeMap::new());
+    if name != volume {
+        metadata
+            .annotations
+            .insert(VOLUME_NAME_ANNOTATION.into(), volume.into());
+    }
     PersistentVolumeClaim {
         type_meta: type_meta("v1", "PersistentVolumeClaim"),
-        metadata: meta(name, BTreeMap::new()),
+        metadata,
         spec: PvcSpec {
             access_modes: vec!["ReadWriteOnce".into()],
             resources: PvcResources {

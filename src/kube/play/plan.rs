@@ -4,10 +4,10 @@
 use super::container::{self, PodContext};
 use super::parse::{Manifest, field};
 use super::volumes::{self, PodPlace};
-use crate::engine::{CreateOptions, RestartPolicy};
+use crate::engine::{CreateOptions, MountKind, RestartPolicy};
 use crate::kube::error::KubeError;
 use crate::kube::model::PodSpec;
-use crate::kube::{LABEL_CONTAINER, LABEL_KIND, LABEL_OWNER, LABEL_POD};
+use crate::kube::{LABEL_CONTAINER, LABEL_KIND, LABEL_OWNER, LABEL_POD, VOLUME_NAME_ANNOTATION};
 use base64::Engine as _;
 use std::collections::BTreeMap;
 
@@ -152,7 +152,29 @@ pub fn plan(m: &Manifest, opts: &PlayOptions) -> Result<Plan, KubeError> {
         }
     }
     super::services::apply(m, opts, &mut p)?;
+    volume_names(m, &mut p);
     Ok(p)
+}
+
+/// Claims whose annotation names the berth volume (`generate` of `web_data`) use that name.
+fn volume_names(m: &Manifest, p: &mut Plan) {
+    for d in &m.claims {
+        let claim = &d.object.metadata.name;
+        let Some(volume) = d.object.metadata.annotations.get(VOLUME_NAME_ANNOTATION) else {
+            continue;
+        };
+        for v in p.volumes.iter_mut().filter(|v| &v.name == claim) {
+            v.name = volume.clone();
+        }
+        let mounts = p
+            .pods
+            .iter_mut()
+            .flat_map(|pod| pod.containers.iter_mut())
+            .flat_map(|c| c.options.mounts.iter_mut());
+        for mount in mounts.filter(|x| x.kind == MountKind::Volume && &x.source == claim) {
+            mount.source = volume.clone();
+        }
+    }
 }
 
 /// The ConfigMaps' values, base64 ones decoded.
