@@ -102,6 +102,10 @@ fn generate_describes_the_container_and_play_serves_it_again() {
             &format!("{site}:/www:ro"),
             "--memory",
             "64m",
+            "--health-cmd",
+            "wget -qO- http://127.0.0.1/ || exit 1",
+            "--health-interval",
+            "5s",
             &image,
             "httpd",
             "-f",
@@ -141,6 +145,13 @@ fn generate_describes_the_container_and_play_serves_it_again() {
     assert_eq!(c["ports"][0]["containerPort"], 80);
     assert_eq!(c["ports"][0]["hostPort"], 8088);
     assert_eq!(c["resources"]["limits"]["memory"], "64Mi");
+    let probe = &c["livenessProbe"];
+    assert_eq!(
+        probe["exec"]["command"],
+        serde_yaml_ng::to_value(["/bin/sh", "-c", "wget -qO- http://127.0.0.1/ || exit 1"])
+            .expect("probe")
+    );
+    assert_eq!(probe["periodSeconds"], 5);
     let mounts = c["volumeMounts"].as_sequence().expect("mounts");
     let volumes = pod["spec"]["volumes"].as_sequence().expect("volumes");
     let volume_at = |path: &str| {
@@ -210,6 +221,20 @@ fn generate_describes_the_container_and_play_serves_it_again() {
     );
     let names = ns.ok(&b, &["ps", "--format", "{{.Names}} {{.Ports}}"]);
     assert_eq!(names.trim(), "web-pod-web 0.0.0.0:8088->80/tcp", "{names}");
+    let health = ns.ok(
+        &b,
+        &[
+            "inspect",
+            "web-pod-web",
+            "--format",
+            "{{json .Config.Healthcheck.Test}}",
+        ],
+    );
+    assert_eq!(
+        health.trim(),
+        r#"["CMD-SHELL","wget -qO- http://127.0.0.1/ || exit 1"]"#,
+        "the probe is the healthcheck again"
+    );
 
     let down = ns.ok(&b, &["kube", "down", file]);
     assert!(down.contains("Pods removed:\nweb-pod"), "{down}");

@@ -52,6 +52,11 @@ fn web() -> Source {
         .labels
         .insert("io.berth.kube.pod".into(), "old".into());
     config.restart.name = "always".into();
+    config.healthcheck = Some(crate::engine::HealthConfig {
+        interval: Some(std::time::Duration::from_secs(5)),
+        retries: Some(2),
+        ..crate::engine::HealthConfig::shell("wget -qO- http://127.0.0.1/ || exit 1")
+    });
     Source {
         config,
         image: ImageDefaults {
@@ -97,6 +102,21 @@ fn a_pod_round_trips_to_the_same_create_options() {
     assert_eq!(o.security.cap_add, ["CAP_NET_ADMIN"]);
     assert_eq!(o.security.cap_drop, ["CAP_MKNOD"]);
     assert_eq!(o.restart.name, "always");
+    let h = o
+        .healthcheck
+        .as_ref()
+        .expect("the probe is the healthcheck");
+    assert_eq!(
+        h.test,
+        ["CMD-SHELL", "wget -qO- http://127.0.0.1/ || exit 1"]
+    );
+    assert_eq!(h.interval, Some(std::time::Duration::from_secs(5)));
+    assert_eq!(
+        h.timeout,
+        Some(std::time::Duration::from_secs(30)),
+        "Docker's default"
+    );
+    assert_eq!(h.retries, Some(2));
     // The Pod's hostPort and the Service's port are one binding.
     assert_eq!(o.ports.len(), 1, "{:?}", o.ports);
     assert_eq!(
@@ -160,6 +180,29 @@ fn a_deployment_has_its_replicas_and_the_service_publishes_on_the_first() {
         "{:?}",
         plan.warnings
     );
+}
+
+#[test]
+fn http_probes_are_a_warning_and_exec_probes_take_kubernetes_defaults() {
+    let yaml = "kind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n    image: i\n    livenessProbe:\n      httpGet: {path: /, port: 80}\n  - name: b\n    image: i\n    livenessProbe:\n      exec: {command: [cat, /ok]}\n";
+    let plan = played(yaml);
+    assert!(plan.pods[0].containers[0].options.healthcheck.is_none());
+    assert!(
+        plan.warnings
+            .iter()
+            .any(|w| w.contains("spec.containers[0].livenessProbe: httpGet probes are not run")),
+        "{:?}",
+        plan.warnings
+    );
+    let h = plan.pods[0].containers[1]
+        .options
+        .healthcheck
+        .clone()
+        .expect("exec probe");
+    assert_eq!(h.test, ["CMD", "cat", "/ok"]);
+    assert_eq!(h.interval, Some(std::time::Duration::from_secs(10)));
+    assert_eq!(h.timeout, Some(std::time::Duration::from_secs(1)));
+    assert_eq!(h.retries, Some(3));
 }
 
 #[test]

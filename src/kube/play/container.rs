@@ -104,13 +104,18 @@ pub fn plan(
             err(&format!("securityContext.{f}"), why)
         })?;
     }
+    let mut warnings = Vec::new();
     if let Some(p) = &c.liveness_probe {
-        super::probe::apply(&mut o, p, &|f, why| err(&format!("livenessProbe.{f}"), why))?;
+        let probe_err = |f: &str, why: &str| err(&format!("livenessProbe.{f}"), why);
+        if let Some(w) = super::probe::apply(&mut o, p, &probe_err)? {
+            warnings.push(format!("{label}: {path}.livenessProbe: {w}"));
+        }
     }
     Ok(PlannedContainer {
         spec_name: c.name.clone(),
         ports: named_ports,
         options: o,
+        warnings,
     })
 }
 

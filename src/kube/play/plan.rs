@@ -43,6 +43,8 @@ pub struct PlannedContainer {
     pub ports: Vec<(Option<String>, u16, String)>,
     /// What to create.
     pub options: CreateOptions,
+    /// Settings of it berth does not carry out.
+    pub warnings: Vec<String>,
 }
 
 /// A pod: its containers.
@@ -275,6 +277,7 @@ fn pod(
                 &format!("container name '{}' is used twice", c.name),
             ));
         }
+        p.warnings.append(&mut planned.warnings);
         containers.push(planned);
     }
     Ok(PlannedPod {
