@@ -9,12 +9,13 @@ use clap::Subcommand;
 
 /// `berth kube` subcommands (podman's names and flags).
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum KubeCommand {
     /// Generate Kubernetes YAML (a Pod or Deployment, claims, a Service) from containers.
     Generate(generate::GenerateArgs),
     /// Create containers, volumes and published ports from Kubernetes YAML.
     Play(play::PlayArgs),
-    /// Remove what `kube play` made from a Kubernetes YAML file.
+    /// Remove the containers and volumes kube play made from a Kubernetes YAML file.
     Down(play::DownArgs),
 }
 

@@ -15,6 +15,9 @@ pub struct PodSpec {
     /// The containers.
     #[serde(default)]
     pub containers: Vec<Container>,
+    /// Containers run to completion first (not run by berth: a warning).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub init_containers: Vec<serde_yaml_ng::Value>,
     /// `Always`, `OnFailure` or `Never`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restart_policy: Option<String>,

@@ -224,6 +224,12 @@ fn pod(
             "a pod needs at least one container",
         ));
     }
+    if !spec.init_containers.is_empty() {
+        p.warnings.push(format!(
+            "{}: {}.initContainers are not run by berth: skipped",
+            place.label, place.spec_path
+        ));
+    }
     let vols = volumes::plan(place, spec, config_maps, &mut p.volumes)?;
     let restart = match spec.restart_policy.as_deref().unwrap_or("Always") {
         "Always" => "always",
