@@ -83,13 +83,11 @@ fn make(engine: &Engine, plan: &Plan, made: &mut Made) -> Result<Played> {
     for pod in &plan.pods {
         let mut pod_ids = Vec::new();
         for c in &pod.containers {
-            let mut o = c.options.clone();
-            for m in o.mounts.iter_mut() {
-                if m.kind == MountKind::Bind {
-                    make_host_dir(&m.source)?;
-                }
+            let o = &c.options;
+            for m in o.mounts.iter().filter(|m| m.kind == MountKind::Bind) {
+                make_host_dir(&m.source)?;
             }
-            let created = engine.create_container(&o).with_context(|| {
+            let created = engine.create_container(o).with_context(|| {
                 format!(
                     "cannot create container '{}'",
                     o.name.as_deref().unwrap_or_default()
