@@ -11,6 +11,7 @@ pub mod disk;
 pub mod events;
 pub mod format;
 pub mod image;
+pub mod kube;
 pub mod network;
 pub mod parse;
 pub mod prompt;
@@ -134,6 +135,9 @@ pub enum Command {
     /// Manage builds.
     #[command(subcommand)]
     Builder(build::BuilderCommand),
+    /// Kubernetes YAML out of containers, and containers out of it.
+    #[command(subcommand)]
+    Kube(kube::KubeCommand),
 }
 
 /// What every command gets: the engine and the settings.
@@ -204,5 +208,6 @@ pub fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<i32> {
         Command::Info(a) => system::info(ctx, a),
         Command::Build(a) => build::build(ctx, a),
         Command::Builder(c) => build::builder(ctx, c),
+        Command::Kube(c) => kube::dispatch(ctx, c),
     }
 }

@@ -96,6 +96,8 @@ pub use volume::{PruneReport, Volume, parse_tmpfs_flag, parse_volume_flag};
 
 /// The network containers join when none is named (Docker's `bridge`).
 pub const DEFAULT_NETWORK: &str = lifecycle::create::DEFAULT_NETWORK;
+/// The `PATH=...` entry a container gets when its image sets no PATH (Docker's).
+pub const DEFAULT_PATH_ENV: &str = lifecycle::create::DEFAULT_PATH;
 /// The state root when none is configured.
 pub const DEFAULT_ROOT: &str = store::paths::DEFAULT_ROOT;
 /// The MTU of bridge networks made without one.

@@ -76,4 +76,14 @@ pub enum VolumeError {
         /// The short id of a container using it.
         container: String,
     },
+    /// A file to write into a volume whose path would leave it.
+    #[error(
+        "invalid file path '{path}' for volume '{volume}': use a relative path without '..' components"
+    )]
+    FilePath {
+        /// The volume.
+        volume: String,
+        /// The path as given.
+        path: String,
+    },
 }

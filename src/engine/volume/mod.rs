@@ -7,6 +7,7 @@
 //! is how `volume prune` without `-a` tells them apart.
 
 pub mod error;
+pub mod files;
 pub mod flag;
 pub mod model;
 pub mod overview;
