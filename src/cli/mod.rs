@@ -6,6 +6,7 @@
 //! (126 not executable, 127 not found).
 
 pub mod build;
+pub mod compose;
 pub mod container;
 pub mod disk;
 pub mod events;
@@ -134,6 +135,8 @@ pub enum Command {
     /// Manage builds.
     #[command(subcommand)]
     Builder(build::BuilderCommand),
+    /// Define and run multi-container applications (compose files).
+    Compose(compose::ComposeArgs),
 }
 
 /// What every command gets: the engine and the settings.
@@ -204,5 +207,6 @@ pub fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<i32> {
         Command::Info(a) => system::info(ctx, a),
         Command::Build(a) => build::build(ctx, a),
         Command::Builder(c) => build::builder(ctx, c),
+        Command::Compose(a) => compose::dispatch(ctx, a),
     }
 }
