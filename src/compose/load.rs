@@ -31,7 +31,8 @@ pub struct LoadOptions {
     pub dir: PathBuf,
 }
 
-/// A loaded project and the warnings met on the way (one line each).
+/// A loaded project and the warnings met on the way (one line each, also given to the
+/// loader's `warn` as they were met).
 #[derive(Debug)]
 pub struct Loaded {
     /// The project.
@@ -91,8 +92,9 @@ fn valid_name(n: &str) -> bool {
     !n.is_empty() && normalize_name(n) == n
 }
 
-/// Loads the project.
-pub fn load(o: &LoadOptions) -> Result<Loaded> {
+/// Loads the project; warnings (unknown keys, unset variables) go to `warn` as they are
+/// met, so they are seen even when an error follows.
+pub fn load(o: &LoadOptions, warn: &mut dyn FnMut(&str)) -> Result<Loaded> {
     let files = find_files(o)?;
     let first = &files[0];
     let dir = first
@@ -104,7 +106,8 @@ pub fn load(o: &LoadOptions) -> Result<Loaded> {
     let mut warnings = Vec::new();
     let mut sources = Vec::new();
     for f in &files {
-        sources.push(read(f, o, &env, &mut warnings)?);
+        let source = read(f, o, &env, &mut warnings, warn);
+        sources.push(source?);
     }
     let mut merged = Value::Null;
     for s in &sources {
@@ -170,6 +173,7 @@ fn read(
     o: &LoadOptions,
     env: &Environment,
     warnings: &mut Vec<String>,
+    warn: &mut dyn FnMut(&str),
 ) -> Result<Source> {
     let shown = shown(f, o);
     let text = std::fs::read_to_string(f).map_err(|source| ComposeError::Read {
@@ -189,11 +193,13 @@ fn read(
         });
     }
     for path in known::unknown_keys(&tree) {
-        warnings.push(format!(
+        let w = format!(
             "{shown}: line {}: {}: unknown or unsupported key, ignored",
             line_of(&text, &path),
             path_text(&path)
-        ));
+        );
+        warn(&w);
+        warnings.push(w);
     }
     let mut path = Vec::new();
     let mut unset = Vec::new();
@@ -208,6 +214,7 @@ fn read(
     for v in unset {
         let w = format!("The \"{v}\" variable is not set. Defaulting to a blank string.");
         if !warnings.contains(&w) {
+            warn(&w);
             warnings.push(w);
         }
     }

@@ -160,7 +160,7 @@ pub fn print_line(
 
 /// The prefix width for `sources`.
 pub fn width(sources: &[Source]) -> usize {
-    sources.iter().map(|s| s.label.len()).max().unwrap_or(0)
+    sources.iter().map(|s| s.label.len()).max().unwrap_or(0) + 1
 }
 
 /// Parses `--tail`.

@@ -75,14 +75,14 @@ pub struct ConfigArgs {
 
 /// Loads the project the flags name, printing the loader's warnings on stderr.
 pub fn project(a: &ComposeArgs) -> Result<Project> {
-    let loaded = load(&LoadOptions {
-        files: a.file.clone(),
-        project_name: a.project_name.clone(),
-        dir: std::env::current_dir()?,
-    })?;
-    for w in &loaded.warnings {
-        eprintln!("WARN[0000] {w}");
-    }
+    let loaded = load(
+        &LoadOptions {
+            files: a.file.clone(),
+            project_name: a.project_name.clone(),
+            dir: std::env::current_dir()?,
+        },
+        &mut |w| eprintln!("WARN[0000] {w}"),
+    )?;
     Ok(loaded.project)
 }
 
