@@ -42,6 +42,20 @@ fn passes(c: &Container, key: &str, value: &str) -> Result<bool, ApiError> {
             None => c.config.labels.contains_key(value),
         },
         "ancestor" => c.config.image == value || c.config.image_id.contains(value),
+        "health" => match value {
+            "starting" | "healthy" | "unhealthy" | "none" => {
+                c.state
+                    .health
+                    .as_ref()
+                    .map_or("none", |h| h.status.as_str())
+                    == value
+            }
+            _ => {
+                return Err(ApiError::bad_request(format!(
+                    "Unrecognised filter value for health: {value}"
+                )));
+            }
+        },
         other => {
             return Err(ApiError::bad_request(format!("invalid filter '{other}'")));
         }

@@ -5,7 +5,9 @@ use super::body::{Handled, json};
 use super::error::ApiError;
 use super::route::Target;
 use super::state::Api;
-use crate::engine::{CreateOptions, RestartPolicy, parse_port_binding, parse_volume_flag};
+use crate::engine::{
+    CreateOptions, HealthConfig, RestartPolicy, parse_port_binding, parse_volume_flag,
+};
 use http_body_util::{BodyExt, Limited};
 use hyper::StatusCode;
 use hyper::body::Incoming;
@@ -46,6 +48,7 @@ struct Config {
     open_stdin: Option<bool>,
     labels: Option<BTreeMap<String, String>>,
     stop_timeout: Option<i64>,
+    healthcheck: Option<HealthConfig>,
     host_config: Option<HostConfig>,
 }
 
@@ -151,6 +154,7 @@ fn options(c: Config, name: Option<String>) -> Result<CreateOptions, ApiError> {
         network: h.network_mode.filter(|m| !m.is_empty() && m != "default"),
         ports,
         stop_timeout: c.stop_timeout.filter(|t| *t >= 0).map(|t| t as u32),
+        healthcheck: c.healthcheck,
         ..CreateOptions::default()
     };
     o.resources.memory = h.memory.filter(|m| *m > 0);

@@ -51,6 +51,12 @@ pub(crate) enum EngineEvent<'a> {
         name: &'a str,
         command: &'a str,
     },
+    /// A container's healthcheck changed its health to `status` (healthy or unhealthy).
+    ContainerHealthStatus {
+        id: &'a str,
+        name: &'a str,
+        healthy: bool,
+    },
     /// An image was tagged `name`.
     ImageTag { id: &'a str, name: &'a str },
     /// A network was created.
@@ -111,6 +117,14 @@ impl EngineEvent<'_> {
                 id,
                 vec![("name", name.into()), ("execCommand", command.into())],
             ),
+            E::ContainerHealthStatus { id, name, healthy } => {
+                let action = if healthy {
+                    A::HealthStatusHealthy
+                } else {
+                    A::HealthStatusUnhealthy
+                };
+                (Container, action, id, named(name))
+            }
             E::ImageTag { id, name } => (Image, A::Tag, id, named(name)),
             E::NetworkCreate { id, name } => (Network, A::Create, id, named(name)),
             E::NetworkDestroy { id, name } => (Network, A::Destroy, id, named(name)),

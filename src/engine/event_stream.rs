@@ -54,7 +54,7 @@ impl EventFilter {
                 .filter(|(fk, _)| fk == k)
                 .any(|(_, v)| match *k {
                     "type" => e.kind.as_str() == v,
-                    "event" => e.action.as_str() == v,
+                    "event" => e.action.matches_filter(v),
                     "container" | "image" | "volume" | "network" => {
                         e.kind.as_str() == *k
                             && (e.id.starts_with(v.as_str()) || e.attributes.get("name") == Some(v))

@@ -92,10 +92,14 @@ pub enum EventAction {
     Connect,
     /// A container was disconnected from a network.
     Disconnect,
+    /// A container's healthcheck found it healthy (`health_status: healthy`).
+    HealthStatusHealthy,
+    /// A container's healthcheck found it unhealthy (`health_status: unhealthy`).
+    HealthStatusUnhealthy,
 }
 
 /// The named actions and their words.
-const ACTIONS: [(EventAction, &str); 17] = [
+const ACTIONS: [(EventAction, &str); 19] = [
     (EventAction::Create, "create"),
     (EventAction::Start, "start"),
     (EventAction::Die, "die"),
@@ -113,6 +117,11 @@ const ACTIONS: [(EventAction, &str); 17] = [
     (EventAction::Delete, "delete"),
     (EventAction::Connect, "connect"),
     (EventAction::Disconnect, "disconnect"),
+    (EventAction::HealthStatusHealthy, "health_status: healthy"),
+    (
+        EventAction::HealthStatusUnhealthy,
+        "health_status: unhealthy",
+    ),
 ];
 
 impl EventAction {
@@ -127,6 +136,13 @@ impl EventAction {
     /// The action named `word`, if berth knows it.
     pub fn parse(word: &str) -> Option<EventAction> {
         ACTIONS.iter().find(|(_, w)| *w == word).map(|(a, _)| *a)
+    }
+
+    /// Whether `--filter event=WORD` selects this action: its word, or as in Docker the
+    /// word before the colon of `health_status: healthy` (`event=health_status`).
+    pub fn matches_filter(self, word: &str) -> bool {
+        let own = self.as_str();
+        own == word || own.split_once(':').is_some_and(|(head, _)| head == word)
     }
 }
 

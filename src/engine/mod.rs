@@ -44,11 +44,13 @@ pub use build::tar_context::looks_like_tar;
 pub use build::{BuildEvent, BuildOptions, BuildOutcome, ParseError};
 pub use container::devices::parse as parse_device;
 pub use container::files::{CopyIn, CopyOptions, CopyOut, PathStat};
+pub use container::health::parse_duration as parse_go_duration;
 pub use container::human;
 pub use container::security::{SecurityConfig, apply_security_opt, normalize_capability};
 pub use container::{
-    Container, ContainerConfig, ContainerState, Link, LogConfig, MountKind, MountSpec, NetConfig,
-    PortBinding, Resources, RestartPolicy, Rotation, Status,
+    Container, ContainerConfig, ContainerState, Health, HealthConfig, HealthResult, HealthStatus,
+    Link, LogConfig, MountKind, MountSpec, NetConfig, PortBinding, Resources, RestartPolicy,
+    Rotation, Status,
 };
 pub use disk_usage::{ContainerUsage, DiskUsage, ImageUsage, VolumeUsage};
 pub use error::{EngineError, Result};

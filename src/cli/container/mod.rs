@@ -3,6 +3,7 @@
 pub mod attach;
 pub mod exec;
 pub mod files;
+pub mod health_flags;
 pub mod inspect;
 pub mod lifecycle;
 pub mod logs;

@@ -16,7 +16,8 @@ pub struct PsArgs {
     /// Only display container IDs.
     #[arg(short, long)]
     pub quiet: bool,
-    /// Filter output based on conditions provided (id, name, label, status, exited, ancestor).
+    /// Filter output based on conditions provided (id, name, label, status, exited, ancestor,
+    /// health).
     #[arg(short, long = "filter")]
     pub filter: Vec<String>,
     /// Format output using a custom template ('table', 'table TEMPLATE', 'json', 'TEMPLATE').
@@ -49,11 +50,21 @@ fn parse_filters(raw: &[String]) -> Result<Vec<Filter>> {
                 bail!("invalid filter '{f}': use key=value");
             };
             match k {
-                "id" | "name" | "label" | "status" | "exited" | "ancestor" => Ok(Filter {
-                    key: k.to_string(),
-                    value: v.to_string(),
-                }),
-                _ => bail!("invalid filter '{k}': use id, name, label, status, exited or ancestor"),
+                "health" if !matches!(v, "starting" | "healthy" | "unhealthy" | "none") => {
+                    bail!(
+                        "Unrecognised filter value for health: {v} (use starting, healthy, \
+                         unhealthy or none)"
+                    )
+                }
+                "id" | "name" | "label" | "status" | "exited" | "ancestor" | "health" => {
+                    Ok(Filter {
+                        key: k.to_string(),
+                        value: v.to_string(),
+                    })
+                }
+                _ => bail!(
+                    "invalid filter '{k}': use id, name, label, status, exited, ancestor or health"
+                ),
             }
         })
         .collect()
@@ -69,6 +80,13 @@ fn matches(c: &Container, f: &Filter) -> bool {
         },
         "status" => c.state.status.as_str() == f.value,
         "exited" => c.state.status == Status::Exited && c.state.exit_code.to_string() == f.value,
+        "health" => {
+            c.state
+                .health
+                .as_ref()
+                .map_or("none", |h| h.status.as_str())
+                == f.value
+        }
         "ancestor" => {
             c.config.image == f.value
                 || c.config.image_id == f.value

@@ -105,6 +105,9 @@ pub struct CreateArgs {
     /// Capabilities, privilege and seccomp.
     #[command(flatten)]
     pub security: super::security_flags::SecurityArgs,
+    /// Healthcheck flags.
+    #[command(flatten)]
+    pub health: super::health_flags::HealthArgs,
     /// Pull image before running ("always", "missing", "never").
     #[arg(long, default_value = "missing", value_parser = parse_pull_policy)]
     pub pull: PullPolicy,
@@ -253,6 +256,7 @@ pub fn options(
         extra_hosts: a.add_host.clone(),
         stop_timeout: a.stop_timeout,
         security: a.security.to_config(no_new_privileges)?,
+        healthcheck: a.health.to_config()?,
         expose: a.expose.clone(),
         links: a.link.clone(),
         log_driver: a.log_driver.clone(),

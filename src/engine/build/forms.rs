@@ -54,7 +54,7 @@ pub(super) fn healthcheck(
 }
 
 /// Parses Go-style durations (`1m30s`, `500ms`, `2h`) into nanoseconds.
-pub(super) fn parse_duration(s: &str) -> Option<i64> {
+pub(crate) fn parse_duration(s: &str) -> Option<i64> {
     let mut total: f64 = 0.0;
     let mut rest = s;
     if rest.is_empty() {

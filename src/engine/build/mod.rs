@@ -22,6 +22,7 @@ mod dockerfile;
 pub mod error;
 pub mod executor;
 mod forms;
+pub(crate) use forms::parse_duration;
 pub mod ignore;
 pub mod instruction;
 pub mod layer;

@@ -119,6 +119,8 @@ pub fn run(
         stop_timeout: None,
         // A build step's output goes to the build's progress, never rotated away.
         log_config: Default::default(),
+        // RUN steps are not probed, whatever HEALTHCHECK the stage has.
+        healthcheck: None,
     };
     let attached = engine.attach_record(&spec.network, &id, &name, &[], None)?;
     if let Err(e) = engine.write_new_container(&config) {

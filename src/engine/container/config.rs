@@ -215,6 +215,10 @@ pub struct ContainerConfig {
     /// The log driver and its options (`--log-opt`, over the configuration's `logs`).
     #[serde(default)]
     pub log_config: super::LogConfig,
+    /// The healthcheck: the image's HEALTHCHECK under the `--health-*` flags (Docker's
+    /// `Config.Healthcheck`); `None` when neither gave one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub healthcheck: Option<super::HealthConfig>,
 }
 
 impl ContainerConfig {
@@ -231,6 +235,10 @@ impl ContainerConfig {
             .chain(self.cmd.iter())
             .cloned()
             .collect()
+    }
+    /// The healthcheck the shim runs, if one is set and not disabled.
+    pub fn active_healthcheck(&self) -> Option<&super::HealthConfig> {
+        self.healthcheck.as_ref().filter(|h| h.is_enabled())
     }
     /// The short id.
     pub fn short_id(&self) -> &str {

@@ -99,8 +99,8 @@ fn trim_zeros(s: &str) -> String {
     }
 }
 
-/// Docker's STATUS column: `Up 5 seconds`, `Up 5 seconds (Paused)`, `Exited (0) 3 minutes ago`,
-/// `Created`, `Restarting (1) 2 seconds ago`, `Dead`, `Removal In Progress`.
+/// Docker's STATUS column: `Up 5 seconds`, `Up 5 seconds (healthy)`, `Up 5 seconds (Paused)`,
+/// `Exited (0) 3 minutes ago`, `Created`, `Restarting (1) 2 seconds ago`, `Dead`, `Removal In Progress`.
 pub fn container_status(c: &Container) -> String {
     container_status_at(c, Utc::now())
 }
@@ -112,7 +112,10 @@ pub fn container_status_at(c: &Container, now: DateTime<Utc>) -> String {
     let up = || duration(s.started_at.map(|t| since(t, now)).unwrap_or_default());
     let down = || duration(s.finished_at.map(|t| since(t, now)).unwrap_or_default());
     match s.status {
-        Status::Running => format!("Up {}", up()),
+        Status::Running => match &s.health {
+            Some(h) => format!("Up {} ({})", up(), h.ps_text()),
+            None => format!("Up {}", up()),
+        },
         Status::Paused => format!("Up {} (Paused)", up()),
         Status::Restarting => format!("Restarting ({}) {} ago", s.exit_code, down()),
         Status::Removing => "Removal In Progress".into(),

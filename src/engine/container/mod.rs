@@ -4,6 +4,7 @@ pub mod config;
 pub mod devices;
 pub mod error;
 pub mod files;
+pub mod health;
 pub mod human;
 pub mod inspect;
 pub mod log_config;
@@ -16,6 +17,7 @@ pub mod state;
 pub use config::{
     ContainerConfig, Link, MountKind, MountSpec, NetConfig, PortBinding, Resources, RestartPolicy,
 };
+pub use health::{Health, HealthConfig, HealthResult, HealthStatus};
 pub use log_config::{LogConfig, Rotation};
 pub use record::Container;
 pub use state::{ContainerState, Status};

@@ -32,6 +32,8 @@ pub mod files {
     pub const CONFIG: &str = "config.json";
     /// The state record.
     pub const STATE: &str = "state.json";
+    /// The healthcheck's findings, written by the shim (see [`super::super::Health`]).
+    pub const HEALTH: &str = "health.json";
     /// The read-write layer's directory; `start` locks it (see [`lock_start`]).
     pub const RW: &str = "rw";
     /// Present while a user-requested stop is in progress (the shim does not restart).
@@ -42,7 +44,13 @@ pub mod files {
 pub fn load(paths: &Paths, id: &str) -> Result<Container> {
     let dir = paths.container(id);
     let config: ContainerConfig = read_json(&dir.join(files::CONFIG)).at(dir.join(files::CONFIG))?;
-    let state = read_state(&dir.join(files::STATE));
+    let mut state = read_state(&dir.join(files::STATE));
+    if config.active_healthcheck().is_some() {
+        // A run whose shim has not written its first finding yet is starting.
+        state.health = read_json(&dir.join(files::HEALTH))
+            .ok()
+            .or_else(|| state.status.has_shim().then(super::Health::default));
+    }
     Ok(Container { config, state })
 }
 

@@ -80,4 +80,8 @@ pub struct ContainerState {
     pub error: String,
     /// How many times the restart policy restarted it.
     pub restart_count: u32,
+    /// What its healthcheck found (Docker's `State.Health`): read from the shim's
+    /// `health.json`, never written with the state; `None` without a healthcheck.
+    #[serde(skip)]
+    pub health: Option<super::Health>,
 }

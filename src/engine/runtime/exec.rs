@@ -60,6 +60,29 @@ pub fn spawn(
     cgroup: &Cgroup,
     privileges: &Privileges,
 ) -> Result<ExecProcess, LaunchError> {
+    spawn_with(req, target, config, cgroup, privileges, false)
+}
+
+/// Starts a healthcheck probe: as `spawn`, and the process leads a process group of its
+/// own, so a probe past its timeout is killed with whatever it started.
+pub fn spawn_probe(
+    req: &ExecRequest,
+    target: Pid,
+    config: &ContainerConfig,
+    cgroup: &Cgroup,
+    privileges: &Privileges,
+) -> Result<ExecProcess, LaunchError> {
+    spawn_with(req, target, config, cgroup, privileges, true)
+}
+
+fn spawn_with(
+    req: &ExecRequest,
+    target: Pid,
+    config: &ContainerConfig,
+    cgroup: &Cgroup,
+    privileges: &Privileges,
+    own_group: bool,
+) -> Result<ExecProcess, LaunchError> {
     if req.argv.is_empty() {
         return Err(LaunchError {
             code: 125,
@@ -131,6 +154,7 @@ pub fn spawn(
                 config,
                 cgroup,
                 privileges,
+                own_group,
             };
             let code = helper(&target, child_fds, err_w, console_child.as_ref());
             // SAFETY: leaving the forked helper without running the shim's destructors.
@@ -155,6 +179,8 @@ struct Target<'a> {
     config: &'a ContainerConfig,
     cgroup: &'a Cgroup,
     privileges: &'a Privileges,
+    /// The process leads a process group of its own (a probe).
+    own_group: bool,
 }
 
 /// The forked helper: enter the container, fork the process, wait for it. Returns the
@@ -210,7 +236,7 @@ fn enter_and_fork(
             }
             Ok(child)
         }
-        Ok(ForkResult::Child) => match process(t.req, t.config, t.privileges, stdio, console) {
+        Ok(ForkResult::Child) => match process(t, stdio, console) {
             Ok(never) => match never {},
             Err(Failure { code, message }) => {
                 let _ = unistd::write(err_w, format!("{code}\n{message}").as_bytes());
@@ -224,12 +250,15 @@ fn enter_and_fork(
 
 /// The exec'd process, inside the container: identity, directory, stdio, exec.
 fn process(
-    req: &ExecRequest,
-    config: &ContainerConfig,
-    privileges: &Privileges,
+    t: &Target,
     stdio: [i32; 3],
     console: Option<&std::os::unix::net::UnixStream>,
 ) -> Result<std::convert::Infallible, Failure> {
+    let (req, config, privileges) = (t.req, t.config, t.privileges);
+    if t.own_group {
+        unistd::setpgid(Pid::from_raw(0), Pid::from_raw(0))
+            .map_err(|e| f(format!("setpgid: {e}")))?;
+    }
     let spec = req.user.clone().unwrap_or_else(|| config.user.clone());
     let passwd = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
     let group = std::fs::read_to_string("/etc/group").unwrap_or_default();

@@ -12,6 +12,7 @@ pub mod devicefilter;
 pub mod error;
 pub mod exec;
 pub mod guard;
+pub mod health;
 pub mod idle;
 pub mod init;
 pub mod inroot;

@@ -14,7 +14,7 @@ pub(super) fn state(c: &Container) -> Value {
         s.status,
         Status::Running | Status::Paused | Status::Restarting
     );
-    json!({
+    let mut out = json!({
         "Status": s.status.as_str(),
         "Running": running,
         "Paused": s.status == Status::Paused,
@@ -26,7 +26,28 @@ pub(super) fn state(c: &Container) -> Value {
         "Error": s.error,
         "StartedAt": time_or_zero(s.started_at),
         "FinishedAt": time_or_zero(s.finished_at),
-    })
+    });
+    if let Some(h) = &s.health {
+        out["Health"] = health(h);
+    }
+    out
+}
+
+/// `State.Health`: status, failing streak and the last results, times as Docker writes them.
+fn health(h: &crate::engine::container::Health) -> Value {
+    let log: Vec<Value> = h
+        .log
+        .iter()
+        .map(|r| {
+            json!({
+                "Start": super::rfc3339_nano(r.start),
+                "End": super::rfc3339_nano(r.end),
+                "ExitCode": r.exit_code,
+                "Output": r.output,
+            })
+        })
+        .collect();
+    json!({"Status": h.status.as_str(), "FailingStreak": h.failing_streak, "Log": log})
 }
 
 /// `HostConfig.Links`: `/TARGET:/THIS/ALIAS` per legacy link (not on a user network,
@@ -204,6 +225,9 @@ pub(super) fn config(c: &Container) -> Value {
         "StopSignal": cfg.stop_signal,
         "StopTimeout": cfg.stop_timeout,
     });
+    if let Some(h) = &cfg.healthcheck {
+        out["Healthcheck"] = json!(h);
+    }
     if let (Some(o), Value::Object(rest)) = (out.as_object_mut(), rest) {
         o.extend(rest);
     }

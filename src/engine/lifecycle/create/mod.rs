@@ -2,11 +2,13 @@
 //!
 //! One stage per file: the process to run (`command`), the ports (`ports`), the mounts
 //! and volumes (`mounts`, the image's VOLUME content copied by `volume_content`), the name
-//! (`name`), links (`links`), the environment (`env`), and the record written whole
+//! (`name`), links (`links`), the environment (`env`), the healthcheck (`health`), and
+//! the record written whole
 //! (`record`). Nothing is written before every check passed.
 
 mod command;
 mod env;
+mod health;
 mod kernel_fs;
 mod links;
 mod mounts;
@@ -45,6 +47,7 @@ impl Engine {
         let links = self.resolve_links(&opts.links, &network)?;
         let ports = ports::plan(&img, opts, &network)?;
         let process = command::plan(&img, opts)?;
+        let healthcheck = self.plan_healthcheck(&image, opts)?;
         let mut mounts = mounts::plan(&img, opts)?;
 
         let _names = self.names_lock()?;
@@ -98,6 +101,7 @@ impl Engine {
                 .unwrap_or_else(|| "SIGTERM".into()),
             stop_timeout: opts.stop_timeout,
             log_config,
+            healthcheck,
         };
         if let Err(e) = self.write_new_container(&config) {
             if attached.is_some() {

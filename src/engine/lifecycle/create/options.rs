@@ -1,6 +1,6 @@
 //! `CreateOptions`: what the user asked for in `run`/`create`.
 
-use crate::engine::container::{MountSpec, PortBinding, Resources, RestartPolicy};
+use crate::engine::container::{HealthConfig, MountSpec, PortBinding, Resources, RestartPolicy};
 use std::collections::BTreeMap;
 
 /// What the user asked for in `run`/`create`.
@@ -64,6 +64,10 @@ pub struct CreateOptions {
     pub log_driver: Option<String>,
     /// `--log-opt KEY=VALUE`: the json-file driver's options, over the configuration's.
     pub log_opts: BTreeMap<String, String>,
+    /// `--health-*` and `--no-healthcheck`: `None` keeps the image's HEALTHCHECK;
+    /// `Some(HealthConfig::disabled())` turns it off; otherwise the given test and
+    /// settings win over the image's (an empty test keeps the image's test).
+    pub healthcheck: Option<HealthConfig>,
 }
 
 /// The network of a container created without one: Docker's `bridge`.

@@ -5,6 +5,7 @@
 use super::super::cgroups::Cgroup;
 use super::super::cpu_samples::CpuSampler;
 use super::super::error::RuntimeError;
+use super::super::health::HealthMonitor;
 use super::super::launch::{self, LaunchError, Launched};
 use super::super::logwriter::LogWriter;
 use super::super::privileges::Privileges;
@@ -263,21 +264,30 @@ impl Shim {
     ) -> i32 {
         let exec_privileges = privileges.as_ref().cloned().unwrap_or_default();
         let mut cpu = CpuSampler::start(&self.cgroup, &self.paths.cpu_samples(&self.id));
+        let exec = || ExecContext {
+            config: &self.config,
+            cgroup: &self.cgroup,
+            privileges: &exec_privileges,
+        };
+        let mut health = HealthMonitor::start(&self.engine, launched.pid, exec());
+        let mut extra: Vec<&mut dyn supervise::Poller> = vec![&mut held.net];
+        if let Some(h) = health.as_mut() {
+            extra.push(h);
+        }
         let code = Run {
             pid: launched.pid,
             stdio: launched.stdio,
             log: &mut held.log,
             listener: &held.listener,
             clients,
-            exec: ExecContext {
-                config: &self.config,
-                cgroup: &self.cgroup,
-                privileges: &exec_privileges,
-            },
-            extra: Some(&mut held.net),
+            exec: exec(),
+            extra,
             cpu: cpu.as_mut(),
         }
         .until_exit();
+        if let Some(h) = health {
+            h.stop();
+        }
         if let Some(c) = cpu {
             c.remove();
         }

@@ -117,8 +117,8 @@ pub struct Run<'a> {
     pub clients: &'a mut Vec<Client>,
     /// For `exec`.
     pub exec: ExecContext<'a>,
-    /// More descriptors to serve (the network service).
-    pub extra: Option<&'a mut dyn Poller>,
+    /// More descriptors to serve (the network service, the healthcheck).
+    pub extra: Vec<&'a mut dyn Poller>,
     /// The once-a-second CPU sampler for `stats`.
     pub cpu: Option<&'a mut CpuSampler>,
 }
@@ -129,7 +129,8 @@ enum Slot {
     Exit(usize),
     Listener,
     Client(usize),
-    Extra(usize),
+    /// A descriptor of `extra[.0]`, with its token.
+    Extra(usize, usize),
 }
 
 struct Loop<'a> {
@@ -137,7 +138,7 @@ struct Loop<'a> {
     listener: &'a UnixListener,
     clients: &'a mut Vec<Client>,
     exec: ExecContext<'a>,
-    extra: Option<&'a mut dyn Poller>,
+    extra: Vec<&'a mut dyn Poller>,
     cpu: Option<&'a mut CpuSampler>,
     /// Index 0 is the container's first process; the rest are exec'd processes.
     procs: Vec<Proc>,
@@ -217,8 +218,8 @@ impl Loop<'_> {
             Slot::Out(p, s) => self.read_output(p, s, buf),
             Slot::Exit(p) => self.procs[p].reap(),
             Slot::Listener => self.accept_clients(),
-            Slot::Extra(token) => {
-                if let Some(x) = self.extra.as_mut() {
+            Slot::Extra(which, token) => {
+                if let Some(x) = self.extra.get_mut(which) {
                     x.ready(token, revents);
                 }
             }

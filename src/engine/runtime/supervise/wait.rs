@@ -12,6 +12,7 @@ impl Loop<'_> {
         let mut slots = Vec::new();
         let mut fds: Vec<PollFd> = Vec::new();
         let mut deadline: Option<Instant> = None;
+        let mut timer: Option<Instant> = None;
         for (pi, p) in self.procs.iter().enumerate() {
             for (si, fd) in p.out.iter().enumerate() {
                 if let Some(fd) = fd {
@@ -39,22 +40,29 @@ impl Loop<'_> {
             fds.push(PollFd::new(bfd, ev));
             slots.push(Slot::Client(i));
         }
-        if let Some(x) = self.extra.as_mut() {
+        for (which, x) in self.extra.iter_mut().enumerate() {
             if let Some(w) = x.tick() {
                 let at = Instant::now() + w;
-                deadline = Some(deadline.map_or(at, |d| d.min(at)));
+                // A far timer (the next healthcheck probe) is no work in progress: the
+                // loop still counts as idle until then.
+                let slot = if w > IDLE_TRIM {
+                    &mut timer
+                } else {
+                    &mut deadline
+                };
+                *slot = Some(slot.map_or(at, |d: Instant| d.min(at)));
             }
             for (fd, ev, token) in x.interest() {
-                // SAFETY: the service owns these sockets and keeps them open until its next
-                // `ready`/`interest` call, after this poll returns.
+                // SAFETY: the poller owns these descriptors and keeps them open until its
+                // next `ready`/`interest` call, after this poll returns.
                 fds.push(PollFd::new(unsafe { BorrowedFd::borrow_raw(fd) }, ev));
-                slots.push(Slot::Extra(token));
+                slots.push(Slot::Extra(which, token));
             }
         }
         // Idle (nothing but the sampler's timer to wait for): after IDLE_TRIM without
         // activity, give the clean pages back once.
         let trim_at = (deadline.is_none() && !self.trimmed).then(|| self.active_at + IDLE_TRIM);
-        let wake = [deadline, trim_at, self.cpu.as_ref().map(|c| c.due())]
+        let wake = [deadline, timer, trim_at, self.cpu.as_ref().map(|c| c.due())]
             .into_iter()
             .flatten()
             .min();

@@ -37,6 +37,38 @@ fn containers_pane_shows_names_status_and_exit_code() {
 }
 
 #[test]
+fn containers_pane_shows_health_as_docker_ps() {
+    use crate::engine::{Health, HealthStatus, Status};
+    let theme = Theme::preset("default").expect("theme");
+    let mut list = sample();
+    let mut sick = container(5, "sick", Status::Running);
+    sick.state.started_at = Some(now() - chrono::Duration::minutes(2));
+    sick.state.health = Some(Health {
+        status: HealthStatus::Unhealthy,
+        failing_streak: 3,
+        log: Vec::new(),
+    });
+    list[0].state.health = Some(Health {
+        status: HealthStatus::Healthy,
+        ..Health::default()
+    });
+    let mut young = container(6, "young", Status::Running);
+    young.state.started_at = Some(now() - chrono::Duration::seconds(3));
+    young.state.health = Some(Health::default());
+    list.extend([sick, young]);
+    let mut app = App::new(Keymap::default(), AppSettings::default(), now());
+    app.update(Action::ContainersListed(Ok(list)));
+    let screen = rows(&draw(&app, &theme, 140, 30)).join("\n");
+    for text in [
+        "Up 5 minutes (healthy)",
+        "Up 2 minutes (unhealthy)",
+        "Up 3 seconds (health: starting)",
+    ] {
+        assert!(screen.contains(text), "missing '{text}':\n{screen}");
+    }
+}
+
+#[test]
 fn status_cells_use_the_status_roles() {
     let theme = Theme::preset("default").expect("theme");
     let mut app = app_with(Keymap::default());
