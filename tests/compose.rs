@@ -439,3 +439,64 @@ fn bad_files_are_one_error_naming_file_line_and_key_and_unknown_keys_warn() {
     assert!(text.contains("image: busybox:1.36"), "{text}");
     assert!(text.contains("published: 8081"), "{text}");
 }
+
+#[test]
+fn a_client_starts_once_its_dependency_is_healthy_and_not_when_it_is_unhealthy() {
+    let ns = NetNs::new();
+    let b = Berth::new();
+    b.docker_defaults();
+    let dir = b.scratch("health");
+    let file = write(
+        &dir,
+        r#"services:
+  db:
+    image: busybox
+    command: ["sh", "-c", "sleep 1; touch /tmp/ready; exec sleep 300"]
+    healthcheck:
+      test: ["CMD", "test", "-f", "/tmp/ready"]
+      interval: 300ms
+      retries: 50
+  client:
+    image: busybox
+    command: ["sleep", "300"]
+    depends_on:
+      db:
+        condition: service_healthy
+"#,
+    );
+    let up = compose_ok(&ns, &b, &file, "hc", &["up", "-d"]);
+    let at = |s: &str| {
+        up.stderr
+            .find(s)
+            .unwrap_or_else(|| panic!("no '{s}' in {}", up.stderr))
+    };
+    assert!(at("Container hc-db-1  Healthy") < at("Container hc-client-1  Started"));
+    let health = ns.ok(
+        &b,
+        &["inspect", "hc-db-1", "--format", "{{.State.Health.Status}}"],
+    );
+    assert_eq!(health.trim(), "healthy");
+    let ps = compose_ok(&ns, &b, &file, "hc", &["ps"]).stdout;
+    assert!(
+        ps.lines()
+            .any(|l| l.starts_with("hc-db-1") && l.contains("(healthy)")),
+        "{ps}"
+    );
+    compose_ok(&ns, &b, &file, "hc", &["down"]);
+
+    // A dependency that never gets healthy: the client is not started, up fails.
+    let file = write(
+        &dir,
+        "services:\n  bad:\n    image: busybox\n    command: [\"sleep\", \"300\"]\n    healthcheck:\n      test: [\"CMD\", \"false\"]\n      interval: 200ms\n      retries: 2\n  client:\n    image: busybox\n    command: [\"sleep\", \"300\"]\n    depends_on:\n      bad:\n        condition: service_healthy\n",
+    );
+    let up = compose(&ns, &b, &file, "hu", &["up", "-d"]);
+    assert_ne!(up.code, 0, "{up:?}");
+    assert!(
+        up.stderr
+            .contains("dependency failed to start: container hu-bad-1 is unhealthy"),
+        "{up:?}"
+    );
+    assert_ne!(b.status(&b.id_of("hu-client-1")), "running");
+    compose_ok(&ns, &b, &file, "hu", &["down"]);
+    assert!(b.container_ids().is_empty());
+}

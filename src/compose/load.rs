@@ -281,3 +281,90 @@ mod tests {
         assert!(!valid_name("Web"));
     }
 }
+
+#[cfg(test)]
+mod file_tests {
+    use super::*;
+
+    fn load_text(text: &str) -> (Result<Loaded>, Vec<String>) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("compose.yaml"), text).expect("write");
+        let mut warned = Vec::new();
+        let r = load(
+            &LoadOptions {
+                files: Vec::new(),
+                project_name: Some("t".into()),
+                dir: dir.path().to_path_buf(),
+            },
+            &mut |w| warned.push(w.to_string()),
+        );
+        (r, warned)
+    }
+
+    fn value_error(text: &str) -> (String, usize, String, String) {
+        match load_text(text).0 {
+            Err(ComposeError::Value {
+                file,
+                line,
+                key,
+                message,
+            }) => (file, line, key, message),
+            other => panic!("not a value error: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_bad_value_names_file_line_and_key() {
+        let (file, line, key, msg) =
+            value_error("services:\n  web:\n    image: busybox\n    tty: maybe\n");
+        assert_eq!(
+            (file.as_str(), line, key.as_str()),
+            ("compose.yaml", 4, "services.web.tty")
+        );
+        assert!(msg.contains("expected a boolean"), "{msg}");
+        let (_, line, key, msg) = value_error(
+            "services:\n  web:\n    image: busybox\n    ports:\n      - \"80:80\"\n      - \"99999:80\"\n",
+        );
+        assert_eq!((line, key.as_str()), (6, "services.web.ports[1]"));
+        assert!(msg.contains("'99999' is not a port number"), "{msg}");
+        let (_, line, key, _) = value_error(
+            "services:\n  web:\n    image: busybox\n    depends_on:\n      db:\n        condition: service_ready\n  db:\n    image: busybox\n",
+        );
+        assert_eq!(
+            (line, key.as_str()),
+            (6, "services.web.depends_on.db.condition")
+        );
+        let (_, line, key, msg) =
+            value_error("services:\n  web:\n    image: busybox\n    volumes:\n      - cache:/c\n");
+        assert_eq!((line, key.as_str()), (5, "services.web.volumes[0]"));
+        assert_eq!(msg, "service \"web\" refers to undefined volume cache");
+    }
+
+    #[test]
+    fn syntax_errors_interpolation_errors_and_warnings() {
+        match load_text("services:\n  web: [\n").0 {
+            Err(ComposeError::Syntax { file, line, .. }) => {
+                assert_eq!((file.as_str(), line), ("compose.yaml", 3));
+            }
+            other => panic!("not a syntax error: {other:?}"),
+        }
+        match load_text("services:\n  web:\n    image: \"${BERTH_T_UNSET:?needed}\"\n").0 {
+            Err(ComposeError::Interpolation {
+                line, key, message, ..
+            }) => {
+                assert_eq!((line, key.as_str()), (3, "services.web.image"));
+                assert!(message.contains("BERTH_T_UNSET is missing a value: needed"));
+            }
+            other => panic!("not an interpolation error: {other:?}"),
+        }
+        let (r, warned) = load_text(
+            "services:\n  web:\n    image: busybox\n    secrets: [a]\n    x-note: fine\n",
+        );
+        let p = r.expect("loads").project;
+        assert_eq!(p.networks["default"].name, "t_default");
+        assert_eq!(
+            warned,
+            vec!["compose.yaml: line 4: services.web.secrets: unknown or unsupported key, ignored"]
+        );
+    }
+}

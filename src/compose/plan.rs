@@ -4,8 +4,12 @@
 //! up to date, and the engine's create options for a service.
 
 use super::error::{ComposeError, Result};
+use super::model::Healthcheck;
 use super::model::{Project, Service};
-use crate::engine::{CreateOptions, MountKind, MountSpec, PortBinding, RestartPolicy};
+use super::normalize::parse_duration;
+use crate::engine::{
+    CreateOptions, HealthConfig, MountKind, MountSpec, PortBinding, RestartPolicy,
+};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -273,8 +277,26 @@ pub fn create_options(
             .collect(),
         expose: svc.expose.clone(),
         stop_timeout,
+        healthcheck: svc.healthcheck.as_ref().map(health_config),
         ..CreateOptions::default()
     })
+}
+
+/// The engine's healthcheck for a service's `healthcheck:` (an empty test keeps the
+/// image's command with these settings; `disable` turns the image's off).
+pub fn health_config(h: &Healthcheck) -> HealthConfig {
+    if h.disable || h.test.first().map(String::as_str) == Some("NONE") {
+        return HealthConfig::disabled();
+    }
+    let d = |v: &Option<String>| v.as_deref().and_then(parse_duration);
+    HealthConfig {
+        test: h.test.clone(),
+        interval: d(&h.interval),
+        timeout: d(&h.timeout),
+        start_period: d(&h.start_period),
+        start_interval: d(&h.start_interval),
+        retries: h.retries,
+    }
 }
 
 /// Twelve hex digits, for `compose run` container names.

@@ -1,25 +1,28 @@
 //! Waiting for a service's dependencies before starting it: `service_started` (started
-//! earlier in the order), `service_healthy` (its container's health status, as `inspect`
-//! shows it in `State.Health.Status`) and `service_completed_successfully` (it exited 0).
+//! earlier in the order), `service_healthy` (its container's health status, the engine's
+//! `State.Health`) and `service_completed_successfully` (it exited 0).
 
 use super::progress::Progress;
 use crate::cli::Ctx;
 use crate::compose::{Condition, Project, plan};
-use crate::engine::Status;
+use crate::engine::{HealthStatus, Status};
 use anyhow::{Result, bail};
 use std::time::Duration;
 
 /// How often a dependency's state is looked at.
 const POLL: Duration = Duration::from_millis(200);
 
-/// The health status of container `name` (`starting`, `healthy`, `unhealthy`), `None`
-/// when it has no healthcheck.
-fn health(ctx: &Ctx, name: &str) -> Result<(Option<String>, Status, i32)> {
+/// The health status of container `name` (`None` when it has no healthcheck), its state
+/// and its exit code.
+fn health(ctx: &Ctx, name: &str) -> Result<(Option<HealthStatus>, Status, i32)> {
     let c = ctx.engine.container(name)?;
-    let doc = ctx.engine.inspect_document(&c);
-    let status = doc["State"]["Health"]["Status"]
-        .as_str()
-        .map(str::to_string);
+    let status = c.config.active_healthcheck().map(|_| {
+        c.state
+            .health
+            .as_ref()
+            .map(|h| h.status)
+            .unwrap_or(HealthStatus::Starting)
+    });
     Ok((status, c.state.status, c.state.exit_code))
 }
 
@@ -64,9 +67,11 @@ pub fn dependencies(
 pub fn healthy(ctx: &Ctx, name: &str) -> Result<()> {
     loop {
         let (status, state, code) = health(ctx, name)?;
-        match status.as_deref() {
-            Some("healthy") => return Ok(()),
-            Some("unhealthy") => bail!("dependency failed to start: container {name} is unhealthy"),
+        match status {
+            Some(HealthStatus::Healthy) => return Ok(()),
+            Some(HealthStatus::Unhealthy) => {
+                bail!("dependency failed to start: container {name} is unhealthy")
+            }
             None => {
                 bail!("dependency failed to start: container {name} has no healthcheck configured")
             }
