@@ -56,50 +56,52 @@ const RESOURCE: &[&str] = &["external", "name", "driver", "labels", "internal"];
 /// The paths of every key berth does not know (extension keys `x-*` are allowed).
 pub fn unknown_keys(tree: &Value) -> Vec<Vec<Step>> {
     let mut out = Vec::new();
-    let mut path = Vec::new();
-    check(tree, TOP, &mut path, &mut out);
+    check(tree, TOP, &[], &mut out);
     let Some(top) = tree.as_mapping() else {
         return out;
     };
-    for (section, known) in [("networks", RESOURCE), ("volumes", RESOURCE)] {
-        for_each_entry(top.get(section), section, &mut |name, v| {
-            let mut p = vec![Step::Key(section.into()), Step::Key(name.into())];
-            check(v, known, &mut p, &mut out);
-        });
+    let key = |k: &str| Step::Key(k.to_string());
+    for section in ["networks", "volumes"] {
+        for (name, v) in entries(top.get(section)) {
+            check(v, RESOURCE, &[key(section), key(&name)], &mut out);
+        }
     }
-    for_each_entry(top.get("services"), "services", &mut |name, svc| {
-        let mut p = vec![Step::Key("services".into()), Step::Key(name.into())];
-        check(svc, SERVICE, &mut p, &mut out);
-        let Some(m) = svc.as_mapping() else { return };
-        let mut sub = |key: &str, known: &[&str], out: &mut Vec<Vec<Step>>| {
-            if let Some(v) = m.get(key) {
-                p.push(Step::Key(key.into()));
-                check(v, known, &mut p, out);
-                p.pop();
-            }
-        };
-        sub("build", BUILD, &mut out);
-        sub("healthcheck", HEALTH, &mut out);
-        for (key, known) in [("ports", PORT), ("volumes", MOUNT)] {
-            if let Some(items) = m.get(key).and_then(Value::as_sequence) {
-                for (i, item) in items.iter().enumerate() {
-                    let mut q = p.clone();
-                    q.extend([Step::Key(key.into()), Step::Index(i)]);
-                    check(item, known, &mut q, &mut out);
-                }
+    for (name, svc) in entries(top.get("services")) {
+        let p = [key("services"), key(&name)];
+        check(svc, SERVICE, &p, &mut out);
+        let Some(m) = svc.as_mapping() else { continue };
+        for (k, known) in [("build", BUILD), ("healthcheck", HEALTH)] {
+            if let Some(v) = m.get(k) {
+                check(v, known, &[p.to_vec(), vec![key(k)]].concat(), &mut out);
             }
         }
-        for (key, known) in [("depends_on", DEPENDENCY), ("networks", SERVICE_NETWORK)] {
-            if let Some(entries) = m.get(key).and_then(Value::as_mapping) {
-                for (k, v) in entries {
-                    let mut q = p.clone();
-                    q.extend([Step::Key(key.into()), Step::Key(key_text(k))]);
-                    check(v, known, &mut q, &mut out);
-                }
+        for (k, known) in [("ports", PORT), ("volumes", MOUNT)] {
+            for (i, item) in m
+                .get(k)
+                .and_then(Value::as_sequence)
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
+                let at = [p.to_vec(), vec![key(k), Step::Index(i)]].concat();
+                check(item, known, &at, &mut out);
             }
         }
-    });
+        for (k, known) in [("depends_on", DEPENDENCY), ("networks", SERVICE_NETWORK)] {
+            for (name, v) in entries(m.get(k)) {
+                let at = [p.to_vec(), vec![key(k), key(&name)]].concat();
+                check(v, known, &at, &mut out);
+            }
+        }
+    }
     out
+}
+
+/// The entries of a mapping (none when `v` is not one).
+fn entries(v: Option<&Value>) -> Vec<(String, &Value)> {
+    v.and_then(Value::as_mapping)
+        .map(|m| m.iter().map(|(k, v)| (key_text(k), v)).collect())
+        .unwrap_or_default()
 }
 
 fn key_text(k: &Value) -> String {
@@ -112,21 +114,13 @@ fn key_text(k: &Value) -> String {
     }
 }
 
-fn for_each_entry(section: Option<&Value>, _name: &str, f: &mut dyn FnMut(&str, &Value)) {
-    if let Some(m) = section.and_then(Value::as_mapping) {
-        for (k, v) in m {
-            f(&key_text(k), v);
-        }
-    }
-}
-
 /// Records the keys of mapping `v` that are not in `known` (nor `x-*`).
-fn check(v: &Value, known: &[&str], path: &mut Vec<Step>, out: &mut Vec<Vec<Step>>) {
+fn check(v: &Value, known: &[&str], path: &[Step], out: &mut Vec<Vec<Step>>) {
     let Some(m) = v.as_mapping() else { return };
     for k in m.keys() {
         let k = key_text(k);
         if !known.contains(&k.as_str()) && !k.starts_with("x-") {
-            let mut p = path.clone();
+            let mut p = path.to_vec();
             p.push(Step::Key(k));
             out.push(p);
         }

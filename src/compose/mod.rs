@@ -19,6 +19,7 @@ pub mod model;
 pub mod normalize;
 pub mod plan;
 pub mod raw;
+pub mod values;
 
 pub use error::{ComposeError, Result};
 pub use load::{LoadOptions, Loaded, load};

@@ -6,7 +6,7 @@
 use super::error::{ComposeError, Result};
 use super::model::Healthcheck;
 use super::model::{Project, Service};
-use super::normalize::parse_duration;
+use super::values::parse_duration;
 use crate::engine::{
     CreateOptions, HealthConfig, MountKind, MountSpec, PortBinding, RestartPolicy,
 };
@@ -65,7 +65,7 @@ pub fn order(project: &Project, selected: &[String], with_deps: bool) -> Result<
     let mut out = Vec::new();
     let mut done = BTreeSet::new();
     for r in &roots {
-        visit(project, r, with_deps, &mut Vec::new(), &mut done, &mut out)?;
+        visit(project, r, &mut Vec::new(), &mut done, &mut out)?;
     }
     if !with_deps {
         out.retain(|s| roots.contains(s));
@@ -76,7 +76,6 @@ pub fn order(project: &Project, selected: &[String], with_deps: bool) -> Result<
 fn visit(
     project: &Project,
     key: &str,
-    with_deps: bool,
     stack: &mut Vec<String>,
     done: &mut BTreeSet<String>,
     out: &mut Vec<String>,
@@ -95,7 +94,7 @@ fn visit(
     if let Some(svc) = project.services.get(key) {
         for dep in svc.depends_on.keys() {
             if project.services.contains_key(dep) {
-                visit(project, dep, with_deps, stack, done, out)?;
+                visit(project, dep, stack, done, out)?;
             }
         }
     }
@@ -235,7 +234,7 @@ pub fn create_options(
     let stop_timeout = svc
         .stop_grace_period
         .as_deref()
-        .and_then(super::normalize::parse_duration)
+        .and_then(super::values::parse_duration)
         .map(|d| d.as_secs() as u32);
     Ok(CreateOptions {
         image: svc.image.clone(),
