@@ -500,3 +500,30 @@ fn a_client_starts_once_its_dependency_is_healthy_and_not_when_it_is_unhealthy()
     compose_ok(&ns, &b, &file, "hu", &["down"]);
     assert!(b.container_ids().is_empty());
 }
+
+#[test]
+fn compose_build_builds_the_services_with_a_build_section() {
+    let b = Berth::new();
+    let dir = b.scratch("built");
+    std::fs::create_dir_all(dir.join("app")).expect("app dir");
+    std::fs::write(
+        dir.join("app/Dockerfile.dev"),
+        "FROM busybox\nARG GREETING=none\nRUN echo $GREETING > /greeting\n",
+    )
+    .expect("Dockerfile");
+    let file = write(
+        &dir,
+        "services:\n  app:\n    build:\n      context: ./app\n      dockerfile: Dockerfile.dev\n      args:\n        GREETING: built-by-compose\n  plain:\n    image: busybox\n",
+    );
+    let f = file.to_str().expect("utf-8");
+    let config = b.ok(&["compose", "-f", f, "-p", "bp", "config"]);
+    let context = format!("context: {}", dir.join("app").display());
+    assert!(config.contains(&context), "{config}");
+    assert!(config.contains("image: bp-app"), "{config}");
+    let o = b.run(&["compose", "-f", f, "-p", "bp", "build"]);
+    assert_eq!(o.code, 0, "{o:?}");
+    assert!(o.stderr.contains("Service app  Built"), "{o:?}");
+    assert!(!o.stderr.contains("Service plain"), "{o:?}");
+    let out = b.ok(&["run", "--rm", "bp-app", "cat", "/greeting"]);
+    assert_eq!(out.trim(), "built-by-compose");
+}
