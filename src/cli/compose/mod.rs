@@ -35,6 +35,7 @@ pub struct ComposeArgs {
 
 /// The compose commands.
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum ComposeCommand {
     /// Create and start containers.
     Up(up::UpArgs),
