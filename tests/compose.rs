@@ -302,6 +302,42 @@ fn a_stack_comes_up_answers_shows_in_ps_streams_logs_and_goes_down() {
     );
     assert_ne!(b.id_of("st-client-1"), client_id);
 
+    // run --rm: a one-off container of the service, gone once it exits.
+    let before = b.container_ids().len();
+    let run = compose_ok(
+        &ns,
+        &b,
+        &file,
+        p,
+        &[
+            "run",
+            "--rm",
+            "-T",
+            "client",
+            "sh",
+            "-c",
+            "echo one-off done",
+        ],
+    );
+    assert!(run.stdout.starts_with("one-off "), "{run:?}");
+    assert_eq!(
+        b.container_ids().len(),
+        before,
+        "the one-off container stayed"
+    );
+    // stop and start one service.
+    compose_ok(&ns, &b, &file, p, &["stop", "db"]);
+    assert_eq!(b.status(&b.id_of("st-db-1")), "exited");
+    let ps = compose_ok(&ns, &b, &file, p, &["ps"]).stdout;
+    assert!(!ps.contains("st-db-1"), "{ps}");
+    assert!(
+        compose_ok(&ns, &b, &file, p, &["ps", "-a"])
+            .stdout
+            .contains("st-db-1")
+    );
+    compose_ok(&ns, &b, &file, p, &["start", "db"]);
+    assert_eq!(b.status(&b.id_of("st-db-1")), "running");
+
     // down: no container nor network; the volume stays until down -v.
     let down = compose_ok(&ns, &b, &file, p, &["down"]);
     assert!(
