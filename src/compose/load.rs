@@ -150,11 +150,15 @@ pub fn load(o: &LoadOptions, warn: &mut dyn FnMut(&str)) -> Result<Loaded> {
     Ok(Loaded { project, warnings })
 }
 
-/// The file (the last one that has the whole path) and line of a key.
+/// The file and line of a key: the last file that has the whole path, else the last one
+/// that has the longest part of it (a list merged from several files is numbered across
+/// them, so an item's index may not be its index in its own file).
 fn locate(sources: &[Source], path: &[Step]) -> (String, usize) {
-    for s in sources.iter().rev() {
-        if let Some(line) = exact_line(&s.text, path) {
-            return (s.shown.clone(), line);
+    for len in (1..=path.len()).rev() {
+        for s in sources.iter().rev() {
+            if let Some(line) = exact_line(&s.text, &path[..len]) {
+                return (s.shown.clone(), line);
+            }
         }
     }
     let s = &sources[0];
@@ -366,5 +370,44 @@ mod file_tests {
             warned,
             vec!["compose.yaml: line 4: services.web.secrets: unknown or unsupported key, ignored"]
         );
+    }
+
+    #[test]
+    fn several_files_merge_in_order_and_errors_name_the_file_that_has_the_key() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let base = dir.path().join("compose.yaml");
+        let over = dir.path().join("compose.override.yaml");
+        std::fs::write(
+            &base,
+            "services:\n  web:\n    image: busybox\n    command: [a]\n    ports: [\"80\"]\n    environment: [A=1]\n",
+        )
+        .expect("write");
+        std::fs::write(
+            &over,
+            "services:\n  web:\n    image: busybox:1.36\n    command: [b]\n    ports: [\"8080:81\"]\n    environment: {B: 2}\n",
+        )
+        .expect("write");
+        let o = LoadOptions {
+            files: vec![base.clone(), over.clone()],
+            project_name: None,
+            dir: dir.path().to_path_buf(),
+        };
+        let p = load(&o, &mut |_| {}).expect("loads").project;
+        let web = &p.services["web"];
+        assert_eq!(web.image, "busybox:1.36");
+        assert_eq!(web.command, Some(vec!["b".to_string()]));
+        assert_eq!(web.ports.len(), 2);
+        assert_eq!(web.environment.len(), 2);
+        assert_eq!(p.config_files, vec![base.clone(), over.clone()]);
+        std::fs::write(&over, "services:\n  web:\n    ports: [\"x:81\"]\n").expect("write");
+        match load(&o, &mut |_| {}) {
+            Err(ComposeError::Value {
+                file, line, key, ..
+            }) => {
+                assert_eq!((file.as_str(), line), ("compose.override.yaml", 3));
+                assert_eq!(key, "services.web.ports[1]");
+            }
+            other => panic!("not a value error: {other:?}"),
+        }
     }
 }

@@ -7,7 +7,7 @@ use super::{images, resources, up, wait};
 use crate::cli::Ctx;
 use crate::cli::container::attach::{AttachOptions, DEFAULT_DETACH, attach_stream};
 use crate::compose::{Project, plan};
-use crate::engine::{ExecRequest, Status};
+use crate::engine::{ExecRequest, Frame, Status};
 use anyhow::{Result, bail};
 use clap::Args;
 use std::io::IsTerminal;
@@ -108,9 +108,17 @@ pub fn exec(ctx: &Ctx, p: &Project, a: ExecArgs) -> Result<i32> {
         tty,
         stdin: !a.detach,
     };
-    let session = ctx.engine.exec(&name, &req)?;
+    let mut session = ctx.engine.exec(&name, &req)?;
     if a.detach {
-        return Ok(0);
+        // As `berth exec -d`: back once the process runs (or failed to start).
+        loop {
+            match session.recv()? {
+                Some(Frame::Started(_)) | None => return Ok(0),
+                Some(Frame::Stderr(msg)) => eprint!("{}", String::from_utf8_lossy(&msg)),
+                Some(Frame::Exit(code)) => return Ok(code),
+                Some(Frame::Stdout(_)) => {}
+            }
+        }
     }
     attach_stream(
         ctx,
@@ -127,7 +135,7 @@ pub fn exec(ctx: &Ctx, p: &Project, a: ExecArgs) -> Result<i32> {
 /// `compose run`.
 pub fn run(ctx: &Ctx, p: &Project, a: RunArgs) -> Result<i32> {
     let progress = Progress::new();
-    let svc = p.service(&a.service)?;
+    p.service(&a.service)?;
     let deps = if a.no_deps {
         Vec::new()
     } else {
@@ -182,7 +190,6 @@ pub fn run(ctx: &Ctx, p: &Project, a: RunArgs) -> Result<i32> {
     s.stdin_open = !a.detach;
     // Compose does not publish a one-off's ports (unless --service-ports).
     s.ports.clear();
-    let _ = svc;
     let mut opts = plan::create_options(&one, &a.service, &one.services[&a.service], 1, true)?;
     if let Some(n) = &a.name {
         opts.name = Some(n.clone());

@@ -30,7 +30,7 @@ impl Progress {
         }
     }
 
-    /// A failure of one resource.
+    /// A failure of one resource (` ✘ ...` on a terminal).
     pub fn failed(&self, kind: &str, name: &str, status: &str) {
         eprintln!(
             "{}",

@@ -9,7 +9,7 @@ use super::{images, resources, wait};
 use crate::cli::Ctx;
 use crate::compose::{Project, plan};
 use crate::engine::{Container, Status};
-use anyhow::Result;
+use anyhow::{Result, bail};
 use clap::Args;
 use std::io::IsTerminal;
 use std::sync::Arc;
@@ -107,6 +107,13 @@ fn converge(
     let hash = plan::config_hash(svc);
     let mut recreated = false;
     if let Ok(c) = ctx.engine.container(&name) {
+        if c.config.labels.get(plan::PROJECT) != Some(&p.name) {
+            bail!(
+                "Conflict. The container name \"/{name}\" is already in use by container \"{}\", which is not part of project \"{}\". You have to remove (or rename) that container to be able to reuse that name.",
+                c.id(),
+                p.name
+            );
+        }
         if !force && up_to_date(ctx, &c, &hash, &svc.image) {
             if c.state.status == Status::Running {
                 progress.done("Container", &name, "Running");
