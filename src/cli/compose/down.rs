@@ -25,7 +25,8 @@ pub struct DownArgs {
     pub timeout: Option<u32>,
 }
 
-/// The project (from its files), or only its name when there is no file but `-p` is given.
+/// The project (from its files), or only its name when there is no file but `-p` (or
+/// `COMPOSE_PROJECT_NAME`) names it.
 pub fn project_or_name(a: &ComposeArgs) -> Result<(Option<Project>, String)> {
     match super::project(a) {
         Ok(p) => {

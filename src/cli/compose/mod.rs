@@ -25,8 +25,8 @@ pub struct ComposeArgs {
     /// Compose configuration files (repeatable; later files override earlier ones).
     #[arg(short = 'f', long = "file")]
     pub file: Vec<PathBuf>,
-    /// Project name.
-    #[arg(short = 'p', long = "project-name", env = "COMPOSE_PROJECT_NAME")]
+    /// Project name (else COMPOSE_PROJECT_NAME, the file's `name:` or the directory's).
+    #[arg(short = 'p', long = "project-name")]
     pub project_name: Option<String>,
     /// The command.
     #[command(subcommand)]
