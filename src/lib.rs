@@ -11,6 +11,7 @@
 pub mod api;
 pub mod bootstrap;
 pub mod cli;
+pub mod compose;
 pub mod config;
 pub mod engine;
 #[cfg(any(test, feature = "fuzzing"))]

@@ -6,6 +6,7 @@
 //! (126 not executable, 127 not found).
 
 pub mod build;
+pub mod compose;
 pub mod container;
 pub mod disk;
 pub mod events;
@@ -138,6 +139,8 @@ pub enum Command {
     /// Kubernetes YAML out of containers, and containers out of it.
     #[command(subcommand)]
     Kube(kube::KubeCommand),
+    /// Define and run multi-container applications (compose files).
+    Compose(compose::ComposeArgs),
 }
 
 /// What every command gets: the engine and the settings.
@@ -209,5 +212,6 @@ pub fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<i32> {
         Command::Build(a) => build::build(ctx, a),
         Command::Builder(c) => build::builder(ctx, c),
         Command::Kube(c) => kube::dispatch(ctx, c),
+        Command::Compose(a) => compose::dispatch(ctx, a),
     }
 }

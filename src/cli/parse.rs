@@ -8,7 +8,7 @@
 //! `--help` shows that description. So when help is asked for, the whole tree is built and
 //! every description is put back.
 
-use super::{Cli, Command, build, container, image, kube, network, system, volume};
+use super::{Cli, Command, build, compose, container, image, kube, network, system, volume};
 use clap::builder::StyledStr;
 use clap::{CommandFactory, FromArgMatches, Subcommand};
 use std::collections::HashMap;
@@ -50,6 +50,7 @@ const GROUPS: &[(&str, Augment)] = &[
     ("system", system::SystemCommand::augment_subcommands),
     ("builder", build::BuilderCommand::augment_subcommands),
     ("kube", kube::KubeCommand::augment_subcommands),
+    ("compose", compose::ComposeCommand::augment_subcommands),
 ];
 
 /// The variant descriptions of every command, by path (`["container", "ls"]`), read from
