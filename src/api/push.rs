@@ -138,7 +138,9 @@ pub async fn push(api: &Api, name: &str, t: &Target, headers: &HeaderMap) -> Han
                     // The push task itself failed (panicked): no engine error to name.
                     let m = format!("the push stopped: {e}");
                     let _ = tx
-                        .send(line(&json!({ "errorDetail": { "message": m }, "error": m })))
+                        .send(line(
+                            &json!({ "errorDetail": { "message": m }, "error": m }),
+                        ))
                         .await;
                     return;
                 }

@@ -105,6 +105,13 @@ pub const BINDINGS: &[Binding] = &[
         "follow new log lines on/off"
     ),
     b!(
+        ToggleProject,
+        "toggle_project",
+        ["C"],
+        Main,
+        "fold the container's compose project into one row, or unfold it"
+    ),
+    b!(
         FocusChanges,
         "focus_changes",
         ["D"],

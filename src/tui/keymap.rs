@@ -85,6 +85,8 @@ pub enum UserAction {
     FocusRight,
     /// Open the JSON of the selected container, image or network as a folded tree.
     Inspect,
+    /// Fold the selected container's compose project into one row, or unfold it.
+    ToggleProject,
     /// Show the Volumes pane.
     FocusVolumes,
     /// Show the selected container's changed files under the list.

@@ -252,6 +252,7 @@ impl App {
             PullImage => self.ask_pull(),
             PushImage => self.push_selected(),
             Inspect => self.open_inspect(),
+            ToggleProject => self.toggle_project(),
             CreateVolume => self.ask_create_volume(),
             RemoveVolume => self.ask_remove_volume(),
             PruneVolumes => self.ask_prune_volumes(),

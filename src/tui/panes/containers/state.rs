@@ -21,6 +21,8 @@ pub struct ContainersState {
     pub ps_order: Vec<String>,
     /// The `/` filter over the list.
     pub filter: crate::tui::filter::ListFilter,
+    /// Compose projects folded into one row.
+    pub folded: std::collections::BTreeSet<String>,
 }
 
 impl ContainersState {
@@ -44,7 +46,7 @@ impl ContainersState {
     /// The rows the filter lets through.
     pub fn visible(&self) -> Vec<usize> {
         (0..self.list.len())
-            .filter(|i| self.shows(&self.list[*i]))
+            .filter(|i| self.shows(&self.list[*i]) && !self.folded_away(*i))
             .collect()
     }
 
@@ -64,6 +66,7 @@ impl Default for ContainersState {
             sort: ContainerSort::Age,
             ps_order: Vec::new(),
             filter: Default::default(),
+            folded: Default::default(),
         }
     }
 }

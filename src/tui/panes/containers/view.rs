@@ -67,11 +67,14 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         visible.iter().map(|i| &app.containers.list[*i]).collect();
     let texts: Vec<[String; 6]> = rows_shown
         .iter()
-        .map(|c| {
+        .zip(&visible)
+        .map(|(c, i)| {
+            // Under its compose project's tree, or the folded project's summary.
+            let name = app.containers.name_cell(*i);
             let name = if app.logs.marked.iter().any(|m| m == c.name()) {
-                format!("{} *", c.name())
+                format!("{name} *")
             } else {
-                c.name().to_string()
+                name
             };
             let status = match app.pending.get(c.name()) {
                 Some(op) => format!("{}…", capitalized(op.doing_verb())),

@@ -111,6 +111,7 @@ impl App {
                 .list
                 .sort_by(|a, b| mem(b.id()).cmp(&mem(a.id())).then(a.name().cmp(b.name()))),
         }
+        crate::tui::panes::containers::groups::gather(&mut self.containers.list);
         if let Some(i) = keep
             .as_deref()
             .and_then(|id| self.containers.list.iter().position(|c| c.id() == id))
