@@ -68,7 +68,7 @@ fn fake_container(root: &Path) -> String {
     assert_eq!(rc, 0, "setxattr: {}", std::io::Error::last_os_error());
 
     let config = ContainerConfig {
-        id: id.clone(),
+        id: id.parse().expect("container id"),
         name: "box".into(),
         created: chrono::Utc::now(),
         image: "test".into(),
@@ -476,7 +476,7 @@ fn container_prune_removes_only_stopped_containers() {
     let dst = root.join("containers").join(&running);
     std::fs::create_dir_all(&dst).expect("mkdir");
     let mut config: ContainerConfig = records::read_json(&src.join("config.json")).expect("config");
-    config.id = running.clone();
+    config.id = running.parse().expect("container id");
     config.name = "busy".into();
     records::write_json(&dst.join("config.json"), &config).expect("config");
     let me = std::process::id() as i32;

@@ -551,7 +551,7 @@ fn retagging_leaves_a_dangling_image_that_prune_removes() {
         .images()
         .expect("images")
         .into_iter()
-        .map(|i| i.id)
+        .map(|i| i.id.into_string())
         .collect();
     assert_eq!(left, [new]);
     assert_eq!(root.layer_dirs().len(), 1, "the shared layer stays");

@@ -15,7 +15,8 @@ mod network_fixture;
 mod records;
 
 use berth::engine::{
-    Container, DnsLogEntry, Engine, EngineOptions, IfBytes, Network, Outcome, PortBinding,
+    Container, ContainerId, DnsLogEntry, Engine, EngineOptions, IfBytes, Network, NetworkId,
+    Outcome, PortBinding,
 };
 use berth::tui::action::Action;
 use berth::tui::app::{App, AppSettings, Pane};
@@ -72,7 +73,7 @@ fn find(buf: &Buffer, text: &str) -> (u16, u16) {
 fn topology() -> (
     Vec<Container>,
     Vec<Network>,
-    BTreeMap<String, Vec<DnsLogEntry>>,
+    BTreeMap<NetworkId, Vec<DnsLogEntry>>,
 ) {
     let mut es1 = config(1, "es1", "app");
     es1.net.ports = vec![PortBinding {
@@ -86,20 +87,17 @@ fn topology() -> (
     let old = running(config(4, "old", "bridge"));
     let mut bridge = network(1, "bridge", "bridge", Some(("172.17.0.0/16", "172.17.0.1")));
     bridge.bridge = "berth0".into();
-    bridge.endpoints.insert(
-        old.id().to_string(),
-        endpoint("old", "172.17.0.2", "eth0", &[]),
-    );
+    bridge
+        .endpoints
+        .insert(old.id().clone(), endpoint("old", "172.17.0.2", "eth0", &[]));
     let host = network(2, "host", "host", None);
     let mut app = network(3, "app", "bridge", Some(("10.80.0.0/16", "10.80.0.1")));
     for (c, ip) in [(&es1, "10.80.0.2"), (&es2, "10.80.0.3")] {
-        app.endpoints.insert(
-            c.id().to_string(),
-            endpoint(c.name(), ip, "eth0", &["search"]),
-        );
+        app.endpoints
+            .insert(c.id().clone(), endpoint(c.name(), ip, "eth0", &["search"]));
     }
     app.endpoints.insert(
-        client.id().to_string(),
+        client.id().clone(),
         endpoint("client", "10.80.0.4", "eth0", &[]),
     );
     let dns = BTreeMap::from([(
@@ -113,14 +111,11 @@ fn topology() -> (
     (vec![es1, es2, client, old], vec![bridge, host, app], dns)
 }
 
-fn counters(list: &[Container], rx: u64) -> BTreeMap<String, BTreeMap<String, IfBytes>> {
+fn counters(list: &[Container], rx: u64) -> BTreeMap<ContainerId, BTreeMap<String, IfBytes>> {
     list.iter()
         .map(|c| {
             let eth0 = IfBytes { rx, tx: rx / 4 };
-            (
-                c.id().to_string(),
-                BTreeMap::from([("eth0".to_string(), eth0)]),
-            )
+            (c.id().clone(), BTreeMap::from([("eth0".to_string(), eth0)]))
         })
         .collect()
 }

@@ -54,7 +54,7 @@ pub use disk_usage::{ContainerUsage, DiskUsage, ImageUsage, VolumeUsage};
 pub use error::{EngineError, Result};
 pub use event_stream::{EventFilter, EventStream};
 pub use events::{Event, EventAction, EventType};
-pub use ids::short_id;
+pub use ids::{ContainerId, IdError, ImageId, NetworkId, short_id};
 pub use image::Image;
 pub use image::history::{HistoryRow, rows as history_rows};
 pub use image::import::{ImportOptions, go_arch};

@@ -188,9 +188,7 @@ impl BuildView {
                     s.cached = true;
                 }
             }
-            BuildEvent::Running(id) => {
-                self.line(format!("running in {}", crate::engine::short_id(&id)))
-            }
+            BuildEvent::Running(id) => self.line(format!("running in {}", id.short())),
             BuildEvent::Output(data) => {
                 self.partial.push_str(&String::from_utf8_lossy(&data));
                 while let Some(i) = self.partial.find('\n') {

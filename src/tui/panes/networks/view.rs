@@ -91,7 +91,7 @@ fn render_list(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
     .style(theme.style(Role::Header));
     let rows = nets.networks.iter().map(|n| {
         let mark = match &nets.for_container {
-            Some(id) if n.endpoints.contains_key(id) => "●",
+            Some(id) if n.endpoints.contains_key(id.as_str()) => "●",
             _ => "",
         };
         let dash = || "-".to_string();
