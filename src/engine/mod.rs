@@ -40,12 +40,9 @@ mod volume;
 
 // The facade's surface: `Engine`, its options and errors, and the owned values its
 // methods take and give. Nothing else of the engine is reachable from outside.
-pub use build::tar_context::looks_like_tar;
 pub use build::{BuildEvent, BuildOptions, BuildOutcome, ParseError};
-pub use container::devices::parse as parse_device;
 pub use container::files::{CopyIn, CopyOptions, CopyOut, PathStat};
-pub use container::human;
-pub use container::security::{SecurityConfig, apply_security_opt, normalize_capability};
+pub use container::security::SecurityConfig;
 pub use container::{
     Container, ContainerConfig, ContainerState, Link, LogConfig, MountKind, MountSpec, NetConfig,
     PortBinding, Resources, RestartPolicy, Rotation, Status,
@@ -54,10 +51,10 @@ pub use disk_usage::{ContainerUsage, DiskUsage, ImageUsage, VolumeUsage};
 pub use error::{EngineError, Result};
 pub use event_stream::{EventFilter, EventStream};
 pub use events::{Event, EventAction, EventType};
-pub use ids::{ContainerId, IdError, ImageId, NetworkId, short_id};
+pub use ids::{ContainerId, IdError, ImageId, NetworkId};
 pub use image::Image;
-pub use image::history::{HistoryRow, rows as history_rows};
-pub use image::import::{ImportOptions, go_arch};
+pub use image::history::HistoryRow;
+pub use image::import::ImportOptions;
 pub use image::reference::{Reference, RemoteReference};
 pub use image::remove::Removed;
 pub use info::{HostInfo, SystemInfo};
@@ -67,14 +64,11 @@ pub use network::counters::IfBytes;
 pub use network::dnslog::{DnsLogEntry, Outcome};
 pub use network::membership::Memberships;
 pub use network::ops::NetworkCreateOptions;
-pub use network::ports::{describe as describe_port_binding, parse as parse_port_binding};
-pub use network::{Endpoint, Network, attachments};
+pub use network::{Endpoint, Network};
 pub use network_snapshot::NetworksSnapshot;
 pub use observe::logs::{LogLine, LogOptions, Stream};
-pub use observe::stats::{StatsSample, host_memory, sample as sample_stats};
+pub use observe::stats::StatsSample;
 pub use observe::top::ProcessInfo;
-pub use registry::credentials::normalize as normalize_registry;
-pub use registry::login::{login as registry_login, logout as registry_logout};
 pub use registry::pull::PullStatus;
 pub use registry::{
     Credentials, Platform, Progress, PullOptions, PullPolicy, PullResult, PushOptions, PushResult,
@@ -82,7 +76,30 @@ pub use registry::{
 };
 pub use runtime::exec::ExecRequest;
 pub use session::{Frame, Session, SessionInput};
-pub use volume::{PruneReport, Volume, parse_tmpfs_flag, parse_volume_flag};
+pub use volume::{PruneReport, Volume};
+
+// Free functions, not `Engine` methods: each is a pure function of its arguments (a flag's
+// value, a binding, bytes, text, records already read) and reads no state root, so a front
+// end checks a flag or formats a value before, or without, opening an engine. What reads or
+// changes the state root, the host or a registry is an `Engine` method.
+pub use build::tar_context::looks_like_tar;
+pub use container::devices::parse as parse_device;
+pub use container::human;
+pub use container::security::{apply_security_opt, normalize_capability};
+pub use ids::short_id;
+/// The history rows of an image, newest first (from the `Image` already read).
+pub use image::history::rows as history_rows;
+/// Go's name for this machine's architecture, as image configs spell it.
+pub use image::import::go_arch;
+pub use network::attachments;
+pub use network::ports::{describe as describe_port_binding, parse as parse_port_binding};
+/// A registry's host as credentials are keyed (`docker.io` for Docker Hub).
+pub use registry::credentials::normalize as normalize_registry;
+/// Writes a file atomically (a temporary sibling, fsync, rename): for a front end saving a
+/// file of the user's, never half-written (any path; not the state root's files).
+pub use store::atomic::write_atomic;
+pub use text::printable;
+pub use volume::{parse_tmpfs_flag, parse_volume_flag};
 
 /// The network containers join when none is named (Docker's `bridge`).
 pub const DEFAULT_NETWORK: &str = lifecycle::create::DEFAULT_NETWORK;
@@ -100,10 +117,6 @@ pub fn shim_main(args: &[String]) -> i32 {
     runtime::shim::main(args)
 }
 pub use lifecycle::BootReport;
-/// Writes a file atomically (a temporary sibling, fsync, rename): for a front end saving a
-/// file of the user's, never half-written.
-pub use store::atomic::write_atomic;
-pub use text::printable;
 
 use std::path::Path;
 use store::Paths;

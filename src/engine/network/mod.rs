@@ -142,7 +142,8 @@ pub fn is_user_network(mode: &str) -> bool {
     !matches!(mode, "bridge" | "host" | "none" | "")
 }
 
-/// The networks container `id` is attached to, each with its endpoint, eth0 first.
+/// The networks container `id` is attached to, each with its endpoint, eth0 first. A free
+/// function, not an `Engine` method: a pure function of networks already read.
 pub fn attachments(all: &[Network], id: &str) -> Vec<(Network, Endpoint)> {
     let mut v: Vec<(Network, Endpoint)> = all
         .iter()

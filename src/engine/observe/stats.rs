@@ -221,6 +221,11 @@ impl Engine {
         sample_with_recent_cpu(self.paths(), c)
     }
 
+    /// The host's total memory in bytes (what an unlimited container may use).
+    pub fn host_memory(&self) -> u64 {
+        host_memory()
+    }
+
     /// The processes of a running container as host pids.
     pub fn container_pids(&self, name_or_id: &str) -> Result<Vec<i32>> {
         let c = self.container(name_or_id)?;
