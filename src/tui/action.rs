@@ -114,7 +114,7 @@ pub enum Action {
     /// A progress report of the running build.
     BuildProgress(crate::engine::BuildEvent),
     /// The build ended: the image id, or why it failed.
-    BuildFinished(Result<String, String>),
+    BuildFinished(Result<ImageId, String>),
     /// A run (`EngineOp::RunImage`) found its image missing: the dashboard pulls it, then
     /// runs again.
     RunNeedsPull(EngineOp),

@@ -70,7 +70,13 @@ fn tampered_archive_stores_nothing() {
 
 /// Imports `items` into a fresh root whose parent also holds an `outside/` directory;
 /// returns the root, the result and the outside dir.
-fn import_hostile(items: &[Item<'_>]) -> (Root, Result<String, String>, std::path::PathBuf) {
+fn import_hostile(
+    items: &[Item<'_>],
+) -> (
+    Root,
+    Result<berth::engine::ImageId, String>,
+    std::path::PathBuf,
+) {
     let root = Root::new();
     let outside = root.dir.path().join("outside");
     std::fs::create_dir(&outside).expect("outside");

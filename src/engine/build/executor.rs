@@ -84,7 +84,7 @@ impl Engine {
             .collect();
         unused.sort();
         Ok(BuildOutcome {
-            id,
+            id: crate::engine::ImageId::from_trusted(id),
             tags: refs.iter().map(|r| r.to_string()).collect(),
             unused_args: unused,
         })
