@@ -18,11 +18,13 @@ fn now() -> DateTime<Utc> {
 fn container(id: &str, name: &str, image: &str, cmd: &[&str], created: DateTime<Utc>) -> Container {
     Container {
         config: ContainerConfig {
-            id: id.repeat(64 / id.len()),
+            id: id.repeat(64 / id.len()).parse().expect("container id"),
             name: name.into(),
             created,
             image: image.into(),
-            image_id: format!("sha256:{}", "c".repeat(64)),
+            image_id: format!("sha256:{}", "c".repeat(64))
+                .parse()
+                .expect("image id"),
             cmd: cmd.iter().map(|s| s.to_string()).collect(),
             working_dir: "/".into(),
             hostname: "host".into(),

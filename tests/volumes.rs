@@ -186,7 +186,7 @@ fn fake_container_using(root: &Path, volume: &str) -> String {
     use berth::engine::{ContainerConfig, MountKind, MountSpec, Resources, RestartPolicy};
     let id = records::random_id();
     let config = ContainerConfig {
-        id: id.clone(),
+        id: id.parse().expect("container id"),
         name: "user".into(),
         created: chrono::Utc::now(),
         image: "scratch".into(),

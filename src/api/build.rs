@@ -124,7 +124,7 @@ fn event_line(e: BuildEvent, running: &mut Option<String>) -> Vec<Value> {
         BuildEvent::CacheHit => stream(" ---> Using cache\n".into()),
         BuildEvent::Running(id) => {
             let l = stream(format!(" ---> Running in {}\n", short_id(&id)));
-            *running = Some(id);
+            *running = Some(id.to_string());
             l
         }
         BuildEvent::Output(data) => stream(String::from_utf8_lossy(&data).into_owned()),
@@ -288,7 +288,10 @@ mod tests {
     #[test]
     fn run_steps_read_as_the_legacy_builder_prints_them() {
         let mut running = None;
-        let l = event_line(BuildEvent::Running("abcdef0123456789".into()), &mut running);
+        let l = event_line(
+            BuildEvent::Running(crate::engine::ContainerId::from_trusted("abcdef0123456789")),
+            &mut running,
+        );
         assert_eq!(l, [json!({ "stream": " ---> Running in abcdef012345\n" })]);
         let l = event_line(
             BuildEvent::StepDone {

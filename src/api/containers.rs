@@ -322,7 +322,11 @@ pub async fn resize(api: &Api, id: &str, t: &Target) -> Handled {
     let (rows, cols) = (num("h")?, num("w")?);
     let key = id.to_string();
     let c = api.blocking(move |e| e.container(&key)).await?;
-    let live = api.inputs.lock().ok().and_then(|m| m.get(c.id()).cloned());
+    let live = api
+        .inputs
+        .lock()
+        .ok()
+        .and_then(|m| m.get(c.id().as_str()).cloned());
     let id = c.id().to_string();
     let resized = api
         .blocking(move |e| {

@@ -129,7 +129,7 @@ pub fn build(ctx: &Ctx, a: BuildArgs) -> Result<i32> {
     opts.cancel = Some(cancel_on_signals());
     let quiet = a.quiet;
     let mut out = std::io::stdout();
-    let mut running: Option<String> = None;
+    let mut running: Option<crate::engine::ContainerId> = None;
     let mut print = |e: BuildEvent| {
         if quiet {
             return;
@@ -137,7 +137,7 @@ pub fn build(ctx: &Ctx, a: BuildArgs) -> Result<i32> {
         if let BuildEvent::StepDone { .. } = &e
             && let Some(id) = running.take()
         {
-            let _ = writeln!(out, "Removing intermediate container {}", short_id(&id));
+            let _ = writeln!(out, "Removing intermediate container {}", id.short());
         }
         let _ = match e {
             BuildEvent::Step {
@@ -147,7 +147,7 @@ pub fn build(ctx: &Ctx, a: BuildArgs) -> Result<i32> {
             } => writeln!(out, "Step {number}/{total} : {text}"),
             BuildEvent::CacheHit => writeln!(out, " ---> Using cache"),
             BuildEvent::Running(id) => {
-                let line = writeln!(out, " ---> Running in {}", short_id(&id));
+                let line = writeln!(out, " ---> Running in {}", id.short());
                 running = Some(id);
                 line
             }

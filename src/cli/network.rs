@@ -200,7 +200,7 @@ pub fn print_firewall_warnings(ctx: &Ctx, key: &str) {
 fn list_item(n: &Network, no_trunc: bool) -> serde_json::Value {
     let labels: Vec<String> = n.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
     serde_json::json!({
-        "ID": if no_trunc { n.id.as_str() } else { crate::engine::short_id(&n.id) },
+        "ID": if no_trunc { n.id.as_str() } else { n.id.short() },
         "Name": n.name,
         "Driver": n.driver,
         "Scope": "local",
@@ -220,7 +220,7 @@ fn ls(ctx: &Ctx, a: LsArgs) -> anyhow::Result<i32> {
             let id = if a.no_trunc {
                 n.id.as_str()
             } else {
-                crate::engine::short_id(&n.id)
+                n.id.short()
             };
             writeln!(out, "{id}")?;
         }

@@ -2,6 +2,7 @@
 //! attributes Docker gives it; [`EngineEvent::into_event`] turns one into a journal entry.
 
 use crate::engine::events::{Event, EventAction, EventType};
+use crate::engine::{ContainerId, ImageId, NetworkId};
 use chrono::Utc;
 
 /// Something the engine did, as it is recorded in the journal.
@@ -9,45 +10,45 @@ use chrono::Utc;
 pub(crate) enum EngineEvent<'a> {
     /// A container was created from `image`.
     ContainerCreate {
-        id: &'a str,
+        id: &'a ContainerId,
         name: &'a str,
         image: &'a str,
     },
     /// A container's process started.
-    ContainerStart { id: &'a str, name: &'a str },
+    ContainerStart { id: &'a ContainerId, name: &'a str },
     /// A container's process ended with `exit_code`.
     ContainerDie {
-        id: &'a str,
+        id: &'a ContainerId,
         name: &'a str,
         exit_code: i32,
     },
     /// A container's process was killed for lack of memory.
-    ContainerOom { id: &'a str, name: &'a str },
+    ContainerOom { id: &'a ContainerId, name: &'a str },
     /// A container was restarted.
-    ContainerRestart { id: &'a str, name: &'a str },
+    ContainerRestart { id: &'a ContainerId, name: &'a str },
     /// A container was stopped.
-    ContainerStop { id: &'a str, name: &'a str },
+    ContainerStop { id: &'a ContainerId, name: &'a str },
     /// A container was sent `signal`.
     ContainerKill {
-        id: &'a str,
+        id: &'a ContainerId,
         name: &'a str,
         signal: i32,
     },
     /// A container was paused.
-    ContainerPause { id: &'a str, name: &'a str },
+    ContainerPause { id: &'a ContainerId, name: &'a str },
     /// A container was unpaused.
-    ContainerUnpause { id: &'a str, name: &'a str },
+    ContainerUnpause { id: &'a ContainerId, name: &'a str },
     /// A container was removed.
-    ContainerDestroy { id: &'a str, name: &'a str },
+    ContainerDestroy { id: &'a ContainerId, name: &'a str },
     /// A container was renamed from `old_name` to `name`.
     ContainerRename {
-        id: &'a str,
+        id: &'a ContainerId,
         name: &'a str,
         old_name: &'a str,
     },
     /// `command` was started in a container.
     ContainerExecStart {
-        id: &'a str,
+        id: &'a ContainerId,
         name: &'a str,
         command: &'a str,
     },
@@ -58,15 +59,21 @@ pub(crate) enum EngineEvent<'a> {
         healthy: bool,
     },
     /// An image was tagged `name`.
-    ImageTag { id: &'a str, name: &'a str },
+    ImageTag { id: &'a ImageId, name: &'a str },
     /// A network was created.
-    NetworkCreate { id: &'a str, name: &'a str },
+    NetworkCreate { id: &'a NetworkId, name: &'a str },
     /// A network was removed.
-    NetworkDestroy { id: &'a str, name: &'a str },
+    NetworkDestroy { id: &'a NetworkId, name: &'a str },
     /// A container was connected to a network.
-    NetworkConnect { id: &'a str, container: &'a str },
+    NetworkConnect {
+        id: &'a NetworkId,
+        container: &'a str,
+    },
     /// A container was disconnected from a network.
-    NetworkDisconnect { id: &'a str, container: &'a str },
+    NetworkDisconnect {
+        id: &'a NetworkId,
+        container: &'a str,
+    },
 }
 
 impl EngineEvent<'_> {
@@ -75,7 +82,7 @@ impl EngineEvent<'_> {
         use EngineEvent as E;
         use EventAction as A;
         use EventType::{Container, Image, Network};
-        let (kind, action, id, attributes): (_, _, _, Vec<(&str, String)>) = match self {
+        let (kind, action, id, attributes): (_, _, &str, Vec<(&str, String)>) = match self {
             E::ContainerCreate { id, name, image } => (
                 Container,
                 A::Create,
@@ -166,7 +173,7 @@ mod tests {
     #[test]
     fn typed_events_keep_docker_words_and_attributes() {
         let e = EngineEvent::ContainerDie {
-            id: "abc",
+            id: &ContainerId::from_trusted("abc"),
             name: "web",
             exit_code: 137,
         }
@@ -180,7 +187,7 @@ mod tests {
             .collect();
         assert_eq!(attrs, [("exitCode", "137"), ("name", "web")]);
         let e = EngineEvent::NetworkConnect {
-            id: "net",
+            id: &NetworkId::from_trusted("net"),
             container: "abc",
         }
         .into_event();
@@ -190,7 +197,7 @@ mod tests {
             Some("abc")
         );
         let e = EngineEvent::ContainerExecStart {
-            id: "abc",
+            id: &ContainerId::from_trusted("abc"),
             name: "web",
             command: "sh -c true",
         }

@@ -160,8 +160,8 @@ impl Engine {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::EngineOptions;
     use crate::engine::engine_event::EngineEvent;
+    use crate::engine::{ContainerId, EngineOptions, NetworkId};
 
     #[test]
     fn a_stream_replays_matching_events_since_and_ends_at_until() {
@@ -169,15 +169,15 @@ mod tests {
         let engine = Engine::open(dir.path(), EngineOptions::default()).expect("open");
         let before = Utc::now();
         engine.emit(EngineEvent::ContainerStart {
-            id: "aaa",
+            id: &ContainerId::from_trusted("aaa"),
             name: "web",
         });
         engine.emit(EngineEvent::NetworkCreate {
-            id: "nnn",
+            id: &NetworkId::from_trusted("nnn"),
             name: "front",
         });
         engine.emit(EngineEvent::ContainerDie {
-            id: "bbb",
+            id: &ContainerId::from_trusted("bbb"),
             name: "db",
             exit_code: 0,
         });

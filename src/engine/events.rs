@@ -254,7 +254,7 @@ mod tests {
         )
         .expect("write");
         engine.emit(EngineEvent::ContainerStart {
-            id: "abc",
+            id: &crate::engine::ContainerId::from_trusted("abc"),
             name: "web",
         });
         let got = engine.events_since(None);

@@ -41,14 +41,10 @@ mod volume;
 
 // The facade's surface: `Engine`, its options and errors, and the owned values its
 // methods take and give. Nothing else of the engine is reachable from outside.
-pub use build::tar_context::looks_like_tar;
 pub use build::{BuildEvent, BuildOptions, BuildOutcome, ParseError};
-pub use container::devices::parse as parse_device;
 pub use container::files::diff::{Change as FileChange, ChangeKind as FileChangeKind};
 pub use container::files::{CopyIn, CopyOptions, CopyOut, PathStat};
-pub use container::health::parse_duration as parse_go_duration;
-pub use container::human;
-pub use container::security::{SecurityConfig, apply_security_opt, normalize_capability};
+pub use container::security::SecurityConfig;
 pub use container::{
     Container, ContainerConfig, ContainerState, Health, HealthConfig, HealthResult, HealthStatus,
     Link, LogConfig, MountKind, MountSpec, NetConfig, PortBinding, Resources, RestartPolicy,
@@ -58,10 +54,10 @@ pub use disk_usage::{ContainerUsage, DiskUsage, ImageUsage, VolumeUsage};
 pub use error::{EngineError, Result};
 pub use event_stream::{EventFilter, EventStream};
 pub use events::{Event, EventAction, EventType};
-pub use ids::short_id;
+pub use ids::{ContainerId, IdError, ImageId, NetworkId};
 pub use image::Image;
-pub use image::history::{HistoryRow, rows as history_rows};
-pub use image::import::{ImportOptions, go_arch};
+pub use image::history::HistoryRow;
+pub use image::import::ImportOptions;
 pub use image::reference::{Reference, RemoteReference};
 pub use image::remove::Removed;
 pub use info::{HostInfo, SystemInfo};
@@ -74,16 +70,11 @@ pub use network::membership::Memberships;
 /// The driver option that sets a bridge network's MTU (`com.docker.network.driver.mtu`).
 pub use network::mtu::OPTION as NETWORK_MTU_OPTION;
 pub use network::ops::NetworkCreateOptions;
-pub use network::ports::{describe as describe_port_binding, parse as parse_port_binding};
-pub use network::{Endpoint, Network, attachments};
+pub use network::{Endpoint, Network};
 pub use network_snapshot::NetworksSnapshot;
 pub use observe::logs::{LogLine, LogOptions, Stream};
-pub use observe::stats::{StatsSample, host_memory, sample as sample_stats};
+pub use observe::stats::StatsSample;
 pub use observe::top::ProcessInfo;
-pub use registry::credentials::normalize as normalize_registry;
-pub use registry::login::{
-    login as registry_login, logout as registry_logout, verify as registry_verify,
-};
 pub use registry::pull::PullStatus;
 pub use registry::{
     Credentials, Platform, Progress, PullOptions, PullPolicy, PullResult, PushOptions, PushResult,
@@ -92,7 +83,36 @@ pub use registry::{
 pub use runtime::exec::ExecRequest;
 pub use session::{Frame, Session, SessionInput};
 pub use volume::overview::VolumeOverview;
-pub use volume::{PruneReport, Volume, parse_tmpfs_flag, parse_volume_flag};
+pub use volume::{PruneReport, Volume};
+
+// Free functions, not `Engine` methods: each is a pure function of its arguments (a flag's
+// value, a binding, bytes, text, records already read) and reads no state root, so a front
+// end checks a flag or formats a value before, or without, opening an engine. What reads or
+// changes the state root, the host or a registry is an `Engine` method.
+pub use build::tar_context::looks_like_tar;
+pub use container::devices::parse as parse_device;
+pub use container::health::parse_duration as parse_go_duration;
+pub use container::human;
+pub use container::security::{apply_security_opt, normalize_capability};
+pub use ids::short_id;
+/// The history rows of an image, newest first (from the `Image` already read).
+pub use image::history::rows as history_rows;
+/// Go's name for this machine's architecture, as image configs spell it.
+pub use image::import::go_arch;
+pub use network::attachments;
+pub use network::ports::{describe as describe_port_binding, parse as parse_port_binding};
+/// A registry's host as credentials are keyed (`docker.io` for Docker Hub).
+pub use registry::credentials::normalize as normalize_registry;
+/// Checks credentials against a registry (a `docker login` through the API), storing nothing.
+pub use registry::login::verify as registry_verify;
+/// Writes a file atomically (a temporary sibling, fsync, rename): for a front end saving a
+/// file of the user's, never half-written (any path; not the state root's files).
+pub use store::atomic::write_atomic;
+/// A file a front end writes in a stream and publishes whole on `commit()` (removed when
+/// dropped without one), and the error naming the file that could not be written.
+pub use store::{AtomicFile, StoreError};
+pub use text::printable;
+pub use volume::{parse_tmpfs_flag, parse_volume_flag};
 
 /// The network containers join when none is named (Docker's `bridge`).
 pub const DEFAULT_NETWORK: &str = lifecycle::create::DEFAULT_NETWORK;
@@ -112,13 +132,6 @@ pub fn shim_main(args: &[String]) -> i32 {
     runtime::shim::main(args)
 }
 pub use lifecycle::BootReport;
-/// Writes a file atomically (a temporary sibling, fsync, rename): for a front end saving a
-/// file of the user's, never half-written.
-pub use store::atomic::write_atomic;
-/// A file a front end writes in a stream and publishes whole on `commit()` (removed when
-/// dropped without one), and the error naming the file that could not be written.
-pub use store::{AtomicFile, StoreError};
-pub use text::printable;
 
 use std::path::Path;
 use store::Paths;

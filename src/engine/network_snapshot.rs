@@ -1,11 +1,11 @@
 //! One look at the networks for the dashboard: the networks with their endpoints, the
 //! interface counters of the containers attached to them, and the DNS query logs.
 
-use crate::engine::Engine;
 use crate::engine::error::Result;
 use crate::engine::network::Network;
 use crate::engine::network::counters::{self, IfBytes};
 use crate::engine::network::dnslog::DnsLogEntry;
+use crate::engine::{ContainerId, Engine, NetworkId};
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 
@@ -15,9 +15,9 @@ pub struct NetworksSnapshot {
     /// Every network (the engine's order).
     pub networks: Vec<Network>,
     /// Interface counters of the running containers: container id -> interface -> bytes.
-    pub counters: BTreeMap<String, BTreeMap<String, IfBytes>>,
+    pub counters: BTreeMap<ContainerId, BTreeMap<String, IfBytes>>,
     /// The last DNS queries of each user network, oldest first, by network id.
-    pub dns: BTreeMap<String, Vec<DnsLogEntry>>,
+    pub dns: BTreeMap<NetworkId, Vec<DnsLogEntry>>,
     /// When it was read.
     pub at: DateTime<Utc>,
 }
@@ -31,7 +31,7 @@ impl Engine {
         let mut counters = BTreeMap::new();
         for c in containers.iter().filter(|c| c.state.status.has_shim()) {
             if networks.iter().any(|n| n.endpoints.contains_key(c.id())) {
-                counters.insert(c.id().to_string(), counters::interface_bytes(c.state.pid));
+                counters.insert(c.id().clone(), counters::interface_bytes(c.state.pid));
             }
         }
         let mut dns = BTreeMap::new();

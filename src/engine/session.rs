@@ -2,10 +2,10 @@
 //! coming out and typed inputs (stdin bytes, terminal size, end of input) going in, so
 //! front ends never speak the shim's wire protocol.
 
-use crate::engine::Engine;
 use crate::engine::error::Result;
 use crate::engine::runtime::exec::ExecRequest;
 use crate::engine::runtime::protocol::{FrameKind, read_frame, resize_payload, write_frame};
+use crate::engine::{ContainerId, Engine};
 use std::io::{self, BufReader};
 use std::os::unix::net::UnixStream;
 use std::sync::{Arc, Mutex};
@@ -81,13 +81,13 @@ impl SessionInput {
 /// (exec). Dropping it detaches; the process goes on.
 #[derive(Debug)]
 pub struct Session {
-    id: String,
+    id: ContainerId,
     reader: BufReader<UnixStream>,
     input: SessionInput,
 }
 
 impl Session {
-    fn new(id: String, stream: UnixStream) -> Result<Session> {
+    fn new(id: ContainerId, stream: UnixStream) -> Result<Session> {
         let writer = stream
             .try_clone()
             .map_err(crate::engine::lifecycle::LifecycleError::Session)?;
@@ -101,7 +101,7 @@ impl Session {
     }
 
     /// The full id of the container.
-    pub fn container_id(&self) -> &str {
+    pub fn container_id(&self) -> &ContainerId {
         &self.id
     }
 
@@ -158,7 +158,7 @@ mod tests {
     #[test]
     fn frames_arrive_typed_and_inputs_leave_encoded() {
         let (mut shim, client) = UnixStream::pair().expect("pair");
-        let mut s = Session::new("c1".into(), client).expect("session");
+        let mut s = Session::new(ContainerId::from_trusted("c1"), client).expect("session");
         let mut wire = encode(FrameKind::Stdout, b"out");
         wire.extend(encode(FrameKind::Resize, &[0, 1, 0, 2]));
         wire.extend(encode(FrameKind::Exit, &[1, 2]));

@@ -6,7 +6,8 @@
 use std::borrow::Cow;
 
 /// `s` without control characters (C0 but newline and tab, DEL, C1: ESC and CSI start
-/// escape sequences). Borrowed when there is nothing to remove.
+/// escape sequences). Borrowed when there is nothing to remove. A free function, not an
+/// `Engine` method: a pure function of the text.
 pub fn printable(s: &str) -> Cow<'_, str> {
     let unsafe_char = |c: char| c.is_control() && c != '\n' && c != '\t';
     if s.chars().any(unsafe_char) {

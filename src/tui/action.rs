@@ -8,10 +8,10 @@ pub use super::op::{EngineOp, quote};
 
 use super::keymap::UserAction;
 use crate::engine::Container;
-use crate::engine::LayerTree;
 use crate::engine::LogLine;
 use crate::engine::ProcessInfo;
 use crate::engine::StatsSample;
+use crate::engine::{ImageId, LayerTree};
 use crate::tui::panes::images::state::ImageRow;
 use crate::tui::panes::networks::state::NetworksSample;
 use crate::tui::panes::shell::state::ShellKind;
@@ -57,7 +57,7 @@ pub enum Action {
     /// The layer tree of image `image_id` was computed.
     TreeComputed {
         /// The image.
-        image_id: String,
+        image_id: ImageId,
         /// The tree, or why it could not be read.
         result: Result<Arc<LayerTree>, String>,
     },
@@ -114,7 +114,7 @@ pub enum Action {
     /// A progress report of the running build.
     BuildProgress(crate::engine::BuildEvent),
     /// The build ended: the image id, or why it failed.
-    BuildFinished(Result<String, String>),
+    BuildFinished(Result<ImageId, String>),
     /// A run (`EngineOp::RunImage`) found its image missing: the dashboard pulls it, then
     /// runs again.
     RunNeedsPull(EngineOp),
@@ -179,7 +179,7 @@ pub enum Effect {
     /// Compute the layer tree of an image (chain ids bottom first).
     ComputeTree {
         /// The image id (the cache key).
-        image_id: String,
+        image_id: ImageId,
         /// Its layers' chain ids, bottom first.
         layers: Vec<String>,
     },

@@ -23,7 +23,10 @@ pub(crate) fn now() -> DateTime<Utc> {
 pub(crate) fn container(n: u8, name: &str, status: Status) -> Container {
     Container {
         config: ContainerConfig {
-            id: format!("{n:x}{n:x}").repeat(32),
+            id: format!("{n:x}{n:x}")
+                .repeat(32)
+                .parse()
+                .expect("container id"),
             name: name.into(),
             created: now() - Duration::hours(n.into()),
             image: format!("img{n}:latest"),

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 pub(crate) fn container(n: u8, name: &str, status: Status) -> Container {
     Container {
         config: ContainerConfig {
-            id: format!("{n:02x}").repeat(32),
+            id: format!("{n:02x}").repeat(32).parse().expect("container id"),
             name: name.into(),
             created: Utc
                 .with_ymd_and_hms(2026, 1, 1, 0, 0, n.into())

@@ -5,10 +5,17 @@
 
 #![allow(dead_code)]
 
-use std::path::{Path, PathBuf};
+#[path = "busybox_tar.rs"]
+mod busybox_tar;
+#[path = "host_probes.rs"]
+mod host_probes;
+
+pub use busybox_tar::busybox_tar;
+use host_probes::wait_until_quiet;
+pub use host_probes::*;
+use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
-use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Where Debian's `busybox-static` installs the static binary.
 pub const BUSYBOX: &str = "/bin/busybox";
@@ -32,77 +39,6 @@ impl Out {
             stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
         }
     }
-}
-
-/// The busybox rootfs as an uncompressed tar, built once per test binary.
-pub fn busybox_tar() -> &'static [u8] {
-    static TAR: OnceLock<Vec<u8>> = OnceLock::new();
-    TAR.get_or_init(build_busybox_tar)
-}
-
-fn build_busybox_tar() -> Vec<u8> {
-    let bin = std::fs::read(BUSYBOX).unwrap_or_else(|e| {
-        panic!(
-            "these tests need Debian's static busybox at {BUSYBOX} ({e}): \
-             install it with 'apt-get install busybox-static'"
-        )
-    });
-    let list = Command::new(BUSYBOX)
-        .arg("--list")
-        .output()
-        .expect("run busybox --list");
-    assert!(list.status.success(), "busybox --list failed");
-    let applets = String::from_utf8(list.stdout).expect("utf-8 applet list");
-
-    let mut b = tar::Builder::new(Vec::new());
-    let dir = |b: &mut tar::Builder<Vec<u8>>, name: &str, mode: u32| {
-        let mut h = tar::Header::new_gnu();
-        h.set_entry_type(tar::EntryType::Directory);
-        h.set_mode(mode);
-        h.set_size(0);
-        h.set_mtime(1_700_000_000);
-        h.set_uid(0);
-        h.set_gid(0);
-        b.append_data(&mut h, name, std::io::empty())
-            .expect("append dir");
-    };
-    let file = |b: &mut tar::Builder<Vec<u8>>, name: &str, mode: u32, data: &[u8]| {
-        let mut h = tar::Header::new_gnu();
-        h.set_entry_type(tar::EntryType::Regular);
-        h.set_mode(mode);
-        h.set_size(data.len() as u64);
-        h.set_mtime(1_700_000_000);
-        h.set_uid(0);
-        h.set_gid(0);
-        b.append_data(&mut h, name, data).expect("append file");
-    };
-    dir(&mut b, "bin", 0o755);
-    dir(&mut b, "etc", 0o755);
-    dir(&mut b, "tmp", 0o1777);
-    dir(&mut b, "root", 0o700);
-    file(&mut b, "bin/busybox", 0o755, &bin);
-    for applet in applets.lines().map(str::trim) {
-        if applet.is_empty() || applet == "busybox" {
-            continue;
-        }
-        let mut h = tar::Header::new_gnu();
-        h.set_entry_type(tar::EntryType::Symlink);
-        h.set_mode(0o777);
-        h.set_size(0);
-        h.set_mtime(1_700_000_000);
-        h.set_uid(0);
-        h.set_gid(0);
-        b.append_link(&mut h, format!("bin/{applet}"), "busybox")
-            .expect("append applet link");
-    }
-    file(
-        &mut b,
-        "etc/passwd",
-        0o644,
-        b"root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n",
-    );
-    file(&mut b, "etc/group", 0o644, b"root:x:0:\nnogroup:x:65534:\n");
-    b.into_inner().expect("finish tar")
 }
 
 /// The harness's config: containers run without `--network` get loopback only.
@@ -415,129 +351,5 @@ impl Drop for Berth {
         } else {
             panic!("berth left traces after 'rm -f' of every container: {left:#?}");
         }
-    }
-}
-
-/// What the names of a non-default root's sockets in /run/berth start with (see
-/// `Paths::new`).
-pub fn socket_prefix(root: &Path) -> String {
-    use sha2::{Digest, Sha256};
-    let digest = Sha256::digest(root.as_os_str().as_encoded_bytes());
-    format!("{}-", &hex::encode(digest)[..12])
-}
-
-/// The cgroup directories a container may have: `/sys/fs/cgroup/*/berth/<id>` (v1) and
-/// `/sys/fs/cgroup/berth/<id>` (v2).
-pub fn cgroup_dirs(id: &str) -> Vec<PathBuf> {
-    let base = Path::new("/sys/fs/cgroup");
-    let mut out = vec![base.join("berth").join(id)];
-    if let Ok(rd) = std::fs::read_dir(base) {
-        for e in rd.flatten() {
-            out.push(e.path().join("berth").join(id));
-        }
-    }
-    out
-}
-
-/// The directory of `controller` for container `id` (v1 layout).
-pub fn cgroup_v1(controller: &str, id: &str) -> PathBuf {
-    Path::new("/sys/fs/cgroup")
-        .join(controller)
-        .join("berth")
-        .join(id)
-}
-
-/// Whether container `id`'s cgroup is frozen (v2 layout; false on v1).
-pub fn cgroup_v2_frozen(id: &str) -> bool {
-    std::fs::read_to_string(format!("/sys/fs/cgroup/berth/{id}/cgroup.events"))
-        .is_ok_and(|s| s.lines().any(|l| l.trim() == "frozen 1"))
-}
-
-/// Every pid on the host.
-pub fn all_pids() -> Vec<i32> {
-    std::fs::read_dir("/proc")
-        .map(|rd| {
-            rd.flatten()
-                .filter_map(|e| e.file_name().to_str().and_then(|s| s.parse().ok()))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// Whether process `pid` exists (and is not a zombie).
-pub fn alive(pid: i32) -> bool {
-    proc_state(pid).is_some_and(|s| s != 'Z' && s != 'X')
-}
-
-/// The state letter of `pid` from /proc/PID/stat (R, S, D, T, Z...).
-pub fn proc_state(pid: i32) -> Option<char> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    let after = stat.rsplit_once(')')?.1;
-    after.trim_start().chars().next()
-}
-
-/// Polls `check` every 20 ms until true or `timeout`; panics naming `what` on timeout.
-pub fn wait_until(what: &str, timeout: Duration, check: &mut dyn FnMut() -> bool) {
-    let until = Instant::now() + timeout;
-    loop {
-        if check() {
-            return;
-        }
-        if Instant::now() >= until {
-            panic!("timed out after {timeout:?} waiting for {what}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-/// Polls `check` for up to 10 s (for cleanup, which must not panic).
-fn wait_until_quiet(check: &mut dyn FnMut() -> bool) {
-    let until = Instant::now() + Duration::from_secs(10);
-    while !check() && Instant::now() < until {
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-/// Reads lines from a child's stdout on a thread; `next_line` waits with a deadline.
-pub struct LineReader {
-    rx: std::sync::mpsc::Receiver<String>,
-}
-
-impl LineReader {
-    /// Takes the child's stdout.
-    pub fn new(child: &mut Child) -> LineReader {
-        use std::io::BufRead;
-        let stdout = child.stdout.take().expect("piped stdout");
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in std::io::BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        LineReader { rx }
-    }
-
-    /// The next line, or None when the stream ended or `timeout` passed.
-    pub fn next_line(&self, timeout: Duration) -> Option<String> {
-        self.rx.recv_timeout(timeout).ok()
-    }
-}
-
-/// Waits for a child with a deadline; kills it (by its own pid) and panics on timeout.
-pub fn wait_child(child: &mut Child, timeout: Duration, what: &str) -> std::process::ExitStatus {
-    let until = Instant::now() + timeout;
-    loop {
-        if let Some(status) = child.try_wait().expect("try_wait") {
-            return status;
-        }
-        if Instant::now() >= until {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{what} did not exit within {timeout:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
     }
 }

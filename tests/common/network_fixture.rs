@@ -19,7 +19,7 @@ pub fn now() -> DateTime<Utc> {
 /// A container config named `name` with network mode `mode`.
 pub fn config(n: u8, name: &str, mode: &str) -> ContainerConfig {
     ContainerConfig {
-        id: format!("{n:02x}").repeat(32),
+        id: format!("{n:02x}").repeat(32).parse().expect("container id"),
         name: name.into(),
         created: now() - Duration::minutes(n.into()),
         image: "busybox:latest".into(),
@@ -57,7 +57,7 @@ pub fn endpoint(name: &str, ip: &str, ifname: &str, aliases: &[&str]) -> Endpoin
 /// A network record as `network create` writes it.
 pub fn network(n: u8, name: &str, driver: &str, subnet: Option<(&str, &str)>) -> Network {
     Network {
-        id: format!("{n:02x}").repeat(32),
+        id: format!("{n:02x}").repeat(32).parse().expect("network id"),
         name: name.into(),
         driver: driver.into(),
         created: now() - Duration::hours(n.into()),

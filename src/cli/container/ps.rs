@@ -90,7 +90,7 @@ fn matches(c: &Container, f: &Filter) -> bool {
         "ancestor" => {
             c.config.image == f.value
                 || c.config.image_id == f.value
-                || crate::engine::short_id(&c.config.image_id) == f.value
+                || c.config.image_id.short() == f.value
                 || c.config.image.split(':').next() == Some(f.value.as_str())
         }
         _ => false,

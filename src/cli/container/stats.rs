@@ -2,7 +2,7 @@
 
 use crate::cli::Ctx;
 use crate::cli::format::{Column, human, print_list};
-use crate::engine::StatsSample;
+use crate::engine::{ContainerId, StatsSample};
 use anyhow::Result;
 use clap::Args;
 use serde_json::{Value, json};
@@ -67,9 +67,9 @@ pub const STATS_COLUMNS: &[Column] = &[
 /// One row's template fields, as Docker names them.
 pub fn stats_item(now: &StatsSample, prev: Option<&StatsSample>, no_trunc: bool) -> Value {
     let id = if no_trunc {
-        now.id.clone()
+        now.id.as_str()
     } else {
-        now.id.chars().take(12).collect()
+        now.id.short()
     };
     let dash = !now.running;
     // Between this reading and the last one; on the first, the last second as the
@@ -123,7 +123,7 @@ pub fn stats(ctx: &Ctx, a: StatsArgs) -> Result<i32> {
         Ok(pick()?.iter().map(|c| ctx.engine.stats_of(c)).collect())
     };
     let mut now = read()?;
-    let mut prev: HashMap<String, StatsSample> = now
+    let mut prev: HashMap<ContainerId, StatsSample> = now
         .iter()
         .filter(|s| s.running && s.recent_cpu_percent.is_none())
         .map(|s| (s.id.clone(), s.clone()))

@@ -89,7 +89,7 @@ pub fn table(procs: &[ProcessInfo], style: &str, total_kb: u64) -> Result<String
 pub fn top(ctx: &Ctx, a: TopArgs) -> Result<i32> {
     let procs = ctx.engine.top(&a.container)?;
     let style = a.ps_options.join(" ");
-    let total_kb = crate::engine::host_memory() / 1024;
+    let total_kb = ctx.engine.host_memory() / 1024;
     print!("{}", table(&procs, style.trim(), total_kb)?);
     Ok(0)
 }

@@ -137,7 +137,7 @@ pub fn images(ctx: &Ctx, a: ImagesArgs) -> anyhow::Result<i32> {
             continue;
         }
         let id = if a.no_trunc {
-            img.id.clone()
+            img.id.to_string()
         } else {
             img.short_id().to_string()
         };

@@ -2,7 +2,7 @@
 
 use super::{LoginArgs, LogoutArgs, runtime};
 use crate::cli::Ctx;
-use crate::engine::{Credentials, normalize_registry, registry_login, registry_logout};
+use crate::engine::{Credentials, normalize_registry};
 use std::io::{BufRead, IsTerminal, Write};
 
 /// Runs `login`: checks the credentials with the registry, then saves them (mode 0600).
@@ -40,7 +40,7 @@ pub fn login(ctx: &Ctx, a: LoginArgs) -> anyhow::Result<i32> {
     );
     let creds = Credentials { username, password };
     let rt = runtime()?;
-    let file = rt.block_on(registry_login(
+    let file = rt.block_on(ctx.engine.registry_login(
         server.as_deref(),
         &creds,
         &ctx.config.registries,
@@ -55,9 +55,9 @@ pub fn login(ctx: &Ctx, a: LoginArgs) -> anyhow::Result<i32> {
 }
 
 /// Runs `logout`.
-pub fn logout(_ctx: &Ctx, a: LogoutArgs) -> anyhow::Result<i32> {
+pub fn logout(ctx: &Ctx, a: LogoutArgs) -> anyhow::Result<i32> {
     let host = normalize_registry(a.server.as_deref().unwrap_or("docker.io"));
-    if registry_logout(a.server.as_deref())? {
+    if ctx.engine.registry_logout(a.server.as_deref())? {
         println!("Removing login credentials for {host}");
     } else {
         println!("Not logged in to {host}");

@@ -75,7 +75,7 @@ pub fn resolve_base(
         }
         Err(e) => return Err(e),
     };
-    Ok((ImageState::of_image(engine, &img)?, img.id))
+    Ok((ImageState::of_image(engine, &img)?, img.id.into_string()))
 }
 
 /// Pulls on a thread of its own with its own runtime, so this works from any caller (the

@@ -11,12 +11,12 @@ use super::forms::quote_literal;
 use super::instruction::{self, Command, Instruction};
 use super::options::{BuildOptions, BuildOutcome, cancelled_error};
 use super::progress::BuildEvent;
-use crate::engine::Engine;
 use crate::engine::build::BuildFault;
 use crate::engine::engine_event::EngineEvent;
 use crate::engine::error::{EngineError, Result};
 use crate::engine::image::commit::LayerSource;
 use crate::engine::image::reference::Reference;
+use crate::engine::{Engine, ImageId};
 use std::collections::{BTreeMap, HashSet};
 
 /// The running build, shared by the steps.
@@ -186,7 +186,7 @@ impl Builder<'_> {
     }
 
     /// Stores the last stage's image with `refs`; returns its id.
-    fn store(&mut self, refs: &[Reference]) -> Result<String> {
+    fn store(&mut self, refs: &[Reference]) -> Result<ImageId> {
         let state = self
             .stages
             .pop()
@@ -198,13 +198,13 @@ impl Builder<'_> {
             .map(|l| LayerSource::Present(l.diff_id.clone()))
             .collect();
         let engine = self.engine;
-        let id = engine.commit_layers(
+        let id = ImageId::from_trusted(engine.commit_layers(
             state.config_bytes(),
             state.manifest(),
             layers,
             Vec::new(),
             refs,
-        )?;
+        )?);
         for r in refs {
             engine.emit(EngineEvent::ImageTag {
                 id: &id,

@@ -55,7 +55,7 @@ pub fn cancelled_error() -> EngineError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BuildOutcome {
     /// The image id (`sha256:...`).
-    pub id: String,
+    pub id: crate::engine::ImageId,
     /// The references tagged, as stored (`name:tag`).
     pub tags: Vec<String>,
     /// Build arguments given but declared by no ARG.

@@ -18,7 +18,7 @@ pub enum BuildEvent {
     /// The step's result came from the cache.
     CacheHit,
     /// A RUN step's container started (its full id).
-    Running(String),
+    Running(crate::engine::ContainerId),
     /// Output of a RUN step's command.
     Output(Vec<u8>),
     /// The step finished.

@@ -11,7 +11,7 @@ use crate::engine::error::{EngineError, Result};
 use crate::engine::lifecycle::create::DEFAULT_PATH;
 use crate::engine::runtime::protocol::{Decoder, FrameKind};
 use crate::engine::runtime::storage::{Driver, driver};
-use crate::engine::{Engine, ids};
+use crate::engine::{ContainerId, Engine, ImageId};
 use std::collections::BTreeMap;
 
 /// What to run.
@@ -29,7 +29,7 @@ pub struct RunSpec {
 /// Removes the build container when dropped.
 struct Guard<'a> {
     engine: &'a Engine,
-    id: String,
+    id: ContainerId,
 }
 
 impl Drop for Guard<'_> {
@@ -76,8 +76,8 @@ pub fn run(
             "RUN needs the overlay storage driver: the copy driver keeps no diff of a container's changes".into(),
         ));
     }
-    let id = ids::random_id();
-    let name = format!("build-{}", ids::short_id(&id));
+    let id = ContainerId::random();
+    let name = format!("build-{}", id.short());
     let mut env = spec.env.clone();
     if !env.iter().any(|e| e.starts_with("PATH=")) {
         env.insert(0, DEFAULT_PATH.to_string());
@@ -89,7 +89,7 @@ pub fn run(
         name: name.clone(),
         created: chrono::Utc::now(),
         image: image_id.to_string(),
-        image_id: image_id.to_string(),
+        image_id: ImageId::from_trusted(image_id),
         layers: state.chains(),
         entrypoint: Vec::new(),
         cmd: spec.argv.clone(),
@@ -100,7 +100,7 @@ pub fn run(
             workdir
         },
         user: str_of("User"),
-        hostname: ids::short_id(&id).to_string(),
+        hostname: id.short().to_string(),
         labels: BTreeMap::from([(BUILD_LABEL.to_string(), "true".to_string())]),
         tty: false,
         open_stdin: false,

@@ -58,14 +58,14 @@ impl ImageState {
         let blobs = engine.blobs();
         let config: Value = serde_json::from_slice(&blobs.read(&img.id)?).map_err(|source| {
             ImageError::BadConfig {
-                id: img.id.clone(),
+                id: img.id.to_string(),
                 source,
             }
         })?;
         let manifest: Value =
             serde_json::from_slice(&blobs.read(&img.manifest_digest)?).map_err(|source| {
                 ImageError::BadManifest {
-                    id: img.id.clone(),
+                    id: img.id.to_string(),
                     source,
                 }
             })?;
@@ -77,7 +77,7 @@ impl ImageState {
             .collect();
         let listed = manifest["layers"].as_array().cloned().unwrap_or_default();
         if listed.len() != diff_ids.len() {
-            return Err(ImageError::LayersMismatch { id: img.id.clone() }.into());
+            return Err(ImageError::LayersMismatch { id: img.id.to_string() }.into());
         }
         let layers = diff_ids
             .into_iter()

@@ -29,6 +29,7 @@ impl Drop for TarContext {
 }
 
 /// Whether `data` starts like a tar archive (or a gzip or zstd stream, as Docker accepts).
+/// A free function, not an `Engine` method: a pure function of the bytes a front end read.
 pub fn looks_like_tar(data: &[u8]) -> bool {
     data.starts_with(&[0x1f, 0x8b])
         || data.starts_with(&[0x28, 0xb5, 0x2f, 0xfd])

@@ -1,6 +1,7 @@
 //! What a container was asked to be: stored once at create time as `config.json`.
 
 use super::error::ContainerError;
+use crate::engine::{ContainerId, ImageId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -160,7 +161,7 @@ impl Link {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ContainerConfig {
     /// 64-hex id.
-    pub id: String,
+    pub id: ContainerId,
     /// Name without the leading slash.
     pub name: String,
     /// When it was created.
@@ -168,7 +169,7 @@ pub struct ContainerConfig {
     /// The image as the user named it.
     pub image: String,
     /// The image id (`sha256:<config digest>`).
-    pub image_id: String,
+    pub image_id: ImageId,
     /// Chain ids of the image's layers, bottom first (overlay lower dirs).
     pub layers: Vec<String>,
     /// Entrypoint after applying `--entrypoint` over the image's.
@@ -257,7 +258,7 @@ impl ContainerConfig {
     }
     /// The short id.
     pub fn short_id(&self) -> &str {
-        crate::engine::ids::short_id(&self.id)
+        self.id.short()
     }
 }
 

@@ -30,6 +30,8 @@ impl Device {
 }
 
 /// Parses a `--device` value and looks the node up on the host.
+/// A free function, not an `Engine` method: it needs no state root, so a front end
+/// checks the flag before it opens an engine.
 pub fn parse(spec: &str) -> Result<Device, ContainerError> {
     let bad = |why: &str| ContainerError::Device {
         spec: spec.to_string(),

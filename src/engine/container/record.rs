@@ -3,7 +3,7 @@
 use super::{ContainerConfig, ContainerState, Status};
 use crate::engine::error::{EngineError, IoContext, Result};
 use crate::engine::store::{FileLock, Paths, read_json, write_record_exchanged};
-use crate::engine::{Engine, procfs};
+use crate::engine::{ContainerId, Engine, procfs};
 use std::path::{Path, PathBuf};
 
 /// A container: what was asked and what it is doing.
@@ -17,7 +17,7 @@ pub struct Container {
 
 impl Container {
     /// The 64-hex id.
-    pub fn id(&self) -> &str {
+    pub fn id(&self) -> &ContainerId {
         &self.config.id
     }
     /// The name.

@@ -59,7 +59,7 @@ impl SecurityConfig {
 }
 
 /// `net_admin`, `CAP_NET_ADMIN`, `all` -> `CAP_NET_ADMIN` / `ALL`; an unknown name is an
-/// error naming it.
+/// error naming it. A free function, not an `Engine` method: a pure function of the name.
 pub fn normalize_capability(name: &str) -> Result<String, ContainerError> {
     let upper = name.trim().to_ascii_uppercase();
     if upper == "ALL" {
@@ -79,6 +79,8 @@ pub fn normalize_capability(name: &str) -> Result<String, ContainerError> {
 /// file. Docker's values: `seccomp=unconfined`, `seccomp=FILE`,
 /// `no-new-privileges[=true|false]` (also with `:`); `apparmor=` and `label=` are accepted
 /// and have no effect here (berth loads no LSM profile).
+/// A free function, not an `Engine` method: it needs no state root, so a front end
+/// checks the flag before it opens an engine.
 pub fn apply_security_opt(
     sec: &mut SecurityConfig,
     opt: &str,

@@ -78,7 +78,7 @@ pub fn rows(image: &Image) -> Vec<HistoryRow> {
     }
     out.reverse();
     if let Some(top) = out.first_mut() {
-        top.id = Some(image.id.clone());
+        top.id = Some(image.id.to_string());
     }
     out
 }

@@ -8,8 +8,8 @@ use super::commit::{PendingImage, PendingLayer};
 use super::layers::{StagedLayer, decompress};
 use super::manifest::{LayerDescriptor, oci_manifest};
 use super::reference::Reference;
-use crate::engine::Engine;
 use crate::engine::error::{EngineError, Result};
+use crate::engine::{Engine, ImageId};
 use oci_spec::image::{Config, ImageConfiguration};
 use std::io::{self, Read};
 
@@ -45,7 +45,7 @@ impl Engine {
         source: &mut dyn Read,
         reference: Option<&str>,
         changes: &[String],
-    ) -> Result<String> {
+    ) -> Result<ImageId> {
         self.import_image_with(
             source,
             &ImportOptions {
@@ -57,7 +57,11 @@ impl Engine {
     }
 
     /// `import_image` with every option.
-    pub fn import_image_with(&self, source: &mut dyn Read, opts: &ImportOptions) -> Result<String> {
+    pub fn import_image_with(
+        &self,
+        source: &mut dyn Read,
+        opts: &ImportOptions,
+    ) -> Result<ImageId> {
         let refs = match &opts.reference {
             Some(r) => vec![Reference::parse(r)?],
             None => Vec::new(),
@@ -123,5 +127,6 @@ impl Engine {
             },
             &refs,
         )
+        .map(ImageId::from_trusted)
     }
 }

@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone)]
 pub struct Loaded {
     /// Its id.
-    pub id: String,
+    pub id: crate::engine::ImageId,
     /// The references now pointing at it.
     pub refs: Vec<String>,
 }
@@ -305,7 +305,7 @@ impl Engine {
             &refs,
         )?;
         Ok(Loaded {
-            id,
+            id: crate::engine::ImageId::from_trusted(id),
             refs: refs.iter().map(|r| r.to_string()).collect(),
         })
     }

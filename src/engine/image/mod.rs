@@ -24,8 +24,8 @@ pub mod unpack;
 #[cfg(test)]
 mod unpack_props;
 
-use crate::engine::Engine;
 use crate::engine::error::{EngineError, Result};
+use crate::engine::{Engine, ImageId};
 use blobs::Blobs;
 use chrono::{DateTime, Utc};
 pub use error::ImageError;
@@ -37,7 +37,7 @@ use std::path::PathBuf;
 #[derive(Debug, Clone)]
 pub struct Image {
     /// `sha256:<hex>` of the config blob.
-    pub id: String,
+    pub id: ImageId,
     /// `sha256:<hex>` of the manifest blob.
     pub manifest_digest: String,
     /// The `name:tag` references pointing at it.
@@ -59,8 +59,7 @@ pub struct Image {
 impl Image {
     /// The 12-hex short id Docker shows.
     pub fn short_id(&self) -> &str {
-        let hex = self.id.trim_start_matches("sha256:");
-        &hex[..hex.len().min(12)]
+        self.id.short()
     }
 }
 
@@ -117,7 +116,7 @@ impl Engine {
             .map(|t| t.with_timezone(&Utc))
             .unwrap_or(rec.added);
         Ok(Image {
-            id: id.to_string(),
+            id: ImageId::from_trusted(id),
             manifest_digest: rec.manifest.clone(),
             repo_tags: index.tags_of(id),
             repo_digests: rec.repo_digests.clone(),

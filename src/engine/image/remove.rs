@@ -5,10 +5,10 @@ use super::index::Index;
 use super::layers::layer_size;
 use super::reference::Reference;
 use super::resolve;
-use crate::engine::Engine;
 use crate::engine::container::Container;
 use crate::engine::error::{EngineError, Result};
 use crate::engine::ids::short_id;
+use crate::engine::{Engine, ImageId};
 use std::collections::HashSet;
 
 /// One thing `rmi` or `prune` did, printed as Docker does (`Untagged: x`, `Deleted: sha256:...`).
@@ -57,16 +57,16 @@ fn short(id: &str) -> &str {
 
 impl Engine {
     /// Containers (any state) created from image `id`.
-    pub fn image_users(&self, id: &str) -> Result<Vec<Container>> {
+    pub fn image_users(&self, id: &ImageId) -> Result<Vec<Container>> {
         Ok(self
             .containers()?
             .into_iter()
-            .filter(|c| c.config.image_id == id)
+            .filter(|c| c.config.image_id == *id)
             .collect())
     }
 
     /// Whether any container uses image `id`.
-    pub fn image_in_use(&self, id: &str) -> Result<bool> {
+    pub fn image_in_use(&self, id: &ImageId) -> Result<bool> {
         Ok(!self.image_users(id)?.is_empty())
     }
 
@@ -117,7 +117,7 @@ impl Engine {
             return Err(EngineError::Conflict(format!(
                 "conflict: unable to delete '{}' (cannot be forced) - image is being used by running container '{}'",
                 short(&id),
-                short_id(c.id())
+                c.id().short()
             )));
         }
         if let Some(c) = using.first()
@@ -126,7 +126,7 @@ impl Engine {
             return Err(EngineError::Conflict(format!(
                 "conflict: unable to delete '{}' (must be forced) - image is being used by stopped container '{}': remove the container first or use -f",
                 short(&id),
-                short_id(c.id())
+                c.id().short()
             )));
         }
         for t in &tags {

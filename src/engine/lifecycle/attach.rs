@@ -1,15 +1,15 @@
 //! `attach` and `exec`: connections to a running container's shim.
 
-use crate::engine::Engine;
 use crate::engine::engine_event::EngineEvent;
 use crate::engine::error::{EngineError, Result};
 use crate::engine::lifecycle::LifecycleError;
 use crate::engine::runtime::exec::ExecRequest;
 use crate::engine::runtime::protocol::{FrameKind, write_frame};
+use crate::engine::{ContainerId, Engine};
 use std::os::unix::net::UnixStream;
 
 impl Engine {
-    fn connect_running(&self, name_or_id: &str) -> Result<(String, UnixStream)> {
+    fn connect_running(&self, name_or_id: &str) -> Result<(ContainerId, UnixStream)> {
         let c = self.container(name_or_id)?;
         if !c.state.status.has_shim() || c.state.pid <= 0 {
             return Err(EngineError::Conflict(format!(
@@ -28,7 +28,7 @@ impl Engine {
 
     /// Attaches to a running container: the stream carries its output frames and takes
     /// stdin and resize frames (see `runtime::protocol`).
-    pub(crate) fn attach_container(&self, name_or_id: &str) -> Result<(String, UnixStream)> {
+    pub(crate) fn attach_container(&self, name_or_id: &str) -> Result<(ContainerId, UnixStream)> {
         self.connect_running(name_or_id)
     }
 
@@ -38,7 +38,7 @@ impl Engine {
         &self,
         name_or_id: &str,
         req: &ExecRequest,
-    ) -> Result<(String, UnixStream)> {
+    ) -> Result<(ContainerId, UnixStream)> {
         if req.argv.is_empty() {
             return Err(EngineError::Invalid("exec needs a command to run".into()));
         }

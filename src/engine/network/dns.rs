@@ -45,7 +45,7 @@ pub fn lookup(
         for (id, e) in &n.endpoints {
             let hit = e.container_name.to_ascii_lowercase() == name
                 || *id == name
-                || crate::engine::ids::short_id(id) == name
+                || id.short() == name
                 || e.aliases.iter().any(|a| a.to_ascii_lowercase() == name);
             if hit
                 && (id == me || running(id))
@@ -141,6 +141,7 @@ fn answer_within(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::{ContainerId, NetworkId};
     use hickory_proto::op::Query;
     use hickory_proto::rr::Name;
 
@@ -213,7 +214,7 @@ mod tests {
 
     fn net(endpoints: &[(&str, &str, &str)]) -> Network {
         Network {
-            id: "n".repeat(64),
+            id: NetworkId::from_trusted("e".repeat(64)),
             name: "app".into(),
             driver: "bridge".into(),
             created: chrono::Utc::now(),
@@ -234,7 +235,7 @@ mod tests {
                         aliases: Vec::new(),
                         ifname: "eth0".into(),
                     };
-                    (id.to_string(), e)
+                    (ContainerId::from_trusted(*id), e)
                 })
                 .collect(),
             mtu: None,

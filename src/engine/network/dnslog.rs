@@ -11,9 +11,9 @@
 //! resolv.conf names the host's resolvers, and names do not resolve there, as in Docker).
 
 use super::{Network, store};
-use crate::engine::Engine;
 use crate::engine::error::{IoContext, Result};
 use crate::engine::store::{FileLock, Paths};
+use crate::engine::{Engine, NetworkId};
 use chrono::{DateTime, Utc};
 use hickory_proto::rr::RecordType;
 use serde::{Deserialize, Serialize};
@@ -152,7 +152,7 @@ pub fn entries_for(
     addrs: &[Ipv4Addr],
     upstream: Option<&SocketAddr>,
     time: DateTime<Utc>,
-) -> Vec<(String, DnsLogEntry)> {
+) -> Vec<(NetworkId, DnsLogEntry)> {
     let texts: Vec<String> = addrs.iter().map(Ipv4Addr::to_string).collect();
     let outcome = match (addrs.is_empty(), qtype, upstream) {
         (false, RecordType::A, _) => Outcome::Answered,
@@ -212,6 +212,7 @@ impl Engine {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::ContainerId;
     use crate::engine::network::Endpoint;
     use std::collections::BTreeMap;
 
@@ -219,7 +220,7 @@ mod tests {
         let mut endpoints = BTreeMap::new();
         for (id, cname, ip) in members {
             endpoints.insert(
-                id.to_string(),
+                ContainerId::from_trusted(*id),
                 Endpoint {
                     container_name: cname.to_string(),
                     endpoint_id: "e".repeat(64),
@@ -231,7 +232,7 @@ mod tests {
             );
         }
         Network {
-            id: format!("{name:0>64}"),
+            id: NetworkId::from_trusted(format!("{name:0>64}")),
             name: name.into(),
             driver: "bridge".into(),
             created: Utc::now(),

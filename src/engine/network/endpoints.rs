@@ -8,7 +8,7 @@ use super::netlink::{self, Attach};
 use super::{Endpoint, Network, store};
 use crate::engine::error::{EngineError, Result};
 use crate::engine::store::Paths;
-use crate::engine::{Engine, ids};
+use crate::engine::{ContainerId, Engine, ids};
 use std::collections::BTreeSet;
 use std::net::Ipv4Addr;
 
@@ -79,7 +79,7 @@ impl Engine {
     pub fn attach_record(
         &self,
         key: &str,
-        id: &str,
+        id: &ContainerId,
         name: &str,
         aliases: &[String],
         ip: Option<&str>,
@@ -168,7 +168,7 @@ impl Engine {
             aliases: aliases.to_vec(),
             ifname,
         };
-        n.endpoints.insert(id.to_string(), e.clone());
+        n.endpoints.insert(id.clone(), e.clone());
         store::save_endpoints(self.paths(), &n)?;
         Ok(Some((n, e)))
     }

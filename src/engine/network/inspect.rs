@@ -8,7 +8,7 @@ pub fn document(n: &Network) -> Value {
     let mut containers = Map::new();
     for (id, e) in &n.endpoints {
         containers.insert(
-            id.clone(),
+            id.to_string(),
             json!({
                 "Name": e.container_name,
                 "EndpointID": e.endpoint_id,

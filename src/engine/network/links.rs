@@ -25,7 +25,7 @@ fn targets<'a>(
         .links
         .iter()
         .filter_map(|l| {
-            let e = bridge.endpoints.get(&l.target)?;
+            let e = bridge.endpoints.get(l.target.as_str())?;
             let target = record::load(paths, &l.target).ok()?;
             Some((l, target.config, e))
         })

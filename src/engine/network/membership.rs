@@ -2,20 +2,20 @@
 //! dashboard's container list: read from the network records in one pass.
 
 use super::{attachments, store};
-use crate::engine::Engine;
 use crate::engine::container::ContainerConfig;
+use crate::engine::{ContainerId, Engine};
 use std::collections::BTreeMap;
 
 /// The names of the networks of each container, by container id, eth0's first.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Memberships {
-    by_id: BTreeMap<String, Vec<String>>,
+    by_id: BTreeMap<ContainerId, Vec<String>>,
 }
 
 impl Memberships {
     /// Records that container `id` is on `names` (eth0's network first).
-    pub fn insert(&mut self, id: &str, names: Vec<String>) {
-        self.by_id.insert(id.to_string(), names);
+    pub fn insert(&mut self, id: &ContainerId, names: Vec<String>) {
+        self.by_id.insert(id.clone(), names);
     }
     /// The networks of the container `config` describes, as `ps` shows them
     /// (`bridge,front`): its endpoints' networks, or its mode (`host`, `none`) when it has
@@ -32,7 +32,7 @@ impl Engine {
     /// The networks every container is attached to (read from the records; makes nothing).
     pub fn network_memberships(&self) -> Memberships {
         let all = store::list_raw(self.paths());
-        let mut ids: Vec<&String> = all.iter().flat_map(|n| n.endpoints.keys()).collect();
+        let mut ids: Vec<&ContainerId> = all.iter().flat_map(|n| n.endpoints.keys()).collect();
         ids.sort();
         ids.dedup();
         let by_id = ids
@@ -57,7 +57,7 @@ mod tests {
     fn a_container_without_endpoints_shows_its_mode() {
         let mut m = Memberships::default();
         let mut c = ContainerConfig {
-            id: "a".repeat(64),
+            id: ContainerId::from_trusted("a".repeat(64)),
             network_mode: "host".into(),
             ..Default::default()
         };

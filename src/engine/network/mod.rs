@@ -51,6 +51,7 @@ pub mod store;
 
 pub use error::NetworkError;
 
+use crate::engine::{ContainerId, NetworkId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -62,7 +63,7 @@ pub const DEFAULT_BRIDGE: &str = "berth0";
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Network {
     /// 64-hex id.
-    pub id: String,
+    pub id: NetworkId,
     /// Unique name.
     pub name: String,
     /// `bridge`, `host` or `null`.
@@ -87,7 +88,7 @@ pub struct Network {
     pub bridge: String,
     /// Attached containers by container id.
     #[serde(default)]
-    pub endpoints: BTreeMap<String, Endpoint>,
+    pub endpoints: BTreeMap<ContainerId, Endpoint>,
     /// The MTU of the bridge and of every veth on it (bridge networks); None in records
     /// made before berth set MTUs: their links keep the kernel's default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -141,7 +142,8 @@ pub fn is_user_network(mode: &str) -> bool {
     !matches!(mode, "bridge" | "host" | "none" | "")
 }
 
-/// The networks container `id` is attached to, each with its endpoint, eth0 first.
+/// The networks container `id` is attached to, each with its endpoint, eth0 first. A free
+/// function, not an `Engine` method: a pure function of networks already read.
 pub fn attachments(all: &[Network], id: &str) -> Vec<(Network, Endpoint)> {
     let mut v: Vec<(Network, Endpoint)> = all
         .iter()

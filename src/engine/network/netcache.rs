@@ -49,7 +49,7 @@ mod tests {
         let mut c = NetCache::default();
         assert!(c.networks(&paths).is_empty());
         let n = Network {
-            id: "a".repeat(64),
+            id: crate::engine::NetworkId::from_trusted("a".repeat(64)),
             name: "app".into(),
             driver: "bridge".into(),
             created: chrono::Utc::now(),

@@ -9,7 +9,7 @@ use super::netlink;
 use super::{Network, store};
 use crate::engine::engine_event::EngineEvent;
 use crate::engine::error::{EngineError, Result};
-use crate::engine::{Engine, ids};
+use crate::engine::{Engine, NetworkId, ids};
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 
@@ -41,8 +41,8 @@ fn invalid(s: String) -> EngineError {
 }
 
 /// The Linux bridge name of a user network.
-fn bridge_name(id: &str) -> String {
-    format!("br-{}", ids::short_id(id))
+fn bridge_name(id: &NetworkId) -> String {
+    format!("br-{}", id.short())
 }
 
 impl Engine {
@@ -119,7 +119,7 @@ impl Engine {
             return Err(EngineError::Conflict(format!(
                 "network with name '{}' already exists ({})",
                 o.name,
-                ids::short_id(&other.id)
+                other.id.short()
             )));
         }
         let subnet = match subnet {
@@ -163,7 +163,7 @@ impl Engine {
                 "invalid ip-range '{r}': it is not inside subnet '{subnet}'"
             )));
         }
-        let id = ids::random_id();
+        let id = NetworkId::random();
         let n = Network {
             bridge: bridge_name(&id),
             id,

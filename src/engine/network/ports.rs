@@ -6,6 +6,8 @@ use std::net::{Ipv4Addr, SocketAddr, TcpListener, UdpSocket};
 
 /// Parses Docker's `-p [ip:][host:]container[/proto]` (a missing host port is 0: any free
 /// port); a range is not supported.
+/// A free function, not an `Engine` method: it needs no state root, so a front end
+/// checks the flag before it opens an engine.
 pub fn parse(s: &str) -> Result<PortBinding, NetworkError> {
     let bad = |why: &str| NetworkError::InvalidPortMapping {
         value: s.to_string(),
@@ -76,7 +78,8 @@ pub fn assign(mut ports: Vec<PortBinding>) -> Result<Vec<PortBinding>, NetworkEr
     Ok(ports)
 }
 
-/// Docker's `port` lines: `80/tcp -> 0.0.0.0:8080`.
+/// Docker's `port` lines: `80/tcp -> 0.0.0.0:8080`. A free function, not an `Engine`
+/// method: a pure function of the binding.
 pub fn describe(b: &PortBinding) -> String {
     let ip = if b.host_ip.is_empty() {
         "0.0.0.0"

@@ -143,7 +143,7 @@ impl Service {
         };
         Ok(Service {
             paths: paths.clone(),
-            me: config.id.clone(),
+            me: config.id.to_string(),
             links: config.net.links.clone(),
             dns: None,
             tcp: TcpDns::default(),

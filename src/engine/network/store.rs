@@ -4,8 +4,8 @@
 
 use super::ipam::Cidr;
 use super::{DEFAULT_BRIDGE, Network};
+use crate::engine::NetworkId;
 use crate::engine::error::{EngineError, IoContext, Result};
-use crate::engine::ids;
 use crate::engine::store::{FileLock, Paths, read_json, write_json};
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
@@ -90,7 +90,7 @@ fn builtin(name: &str, driver: &str) -> Network {
         (None, None, String::new())
     };
     Network {
-        id: ids::random_id(),
+        id: NetworkId::random(),
         name: name.into(),
         driver: driver.into(),
         created: chrono::Utc::now(),

@@ -1,12 +1,12 @@
 //! Resource usage of a container: CPU, memory, network, block I/O and pids, read from its
 //! cgroups (v1 and v2) and from its network namespace.
 
-use crate::engine::Engine;
 use crate::engine::container::Container;
 use crate::engine::error::Result;
 use crate::engine::runtime::cgroups::{Cgroup, Layout};
 use crate::engine::runtime::cpu_samples;
 use crate::engine::store::Paths;
+use crate::engine::{ContainerId, Engine};
 use std::fs;
 use std::path::Path;
 use std::time::Instant;
@@ -16,7 +16,7 @@ use std::time::Instant;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct StatsSample {
     /// Container id.
-    pub id: String,
+    pub id: ContainerId,
     /// Container name.
     pub name: String,
     /// Total CPU time used by the container, in nanoseconds.
@@ -222,6 +222,11 @@ impl Engine {
     /// second (for listings of many containers).
     pub fn stats_of(&self, c: &Container) -> StatsSample {
         sample_with_recent_cpu(self.paths(), c)
+    }
+
+    /// The host's total memory in bytes (what an unlimited container may use).
+    pub fn host_memory(&self) -> u64 {
+        host_memory()
     }
 
     /// The processes of a running container as host pids.

@@ -6,6 +6,7 @@ use super::RegistryOptions;
 use super::client::{api_host, http_client, scheme};
 use super::credentials::{self, Credentials};
 use super::errors;
+use crate::engine::Engine;
 use crate::engine::error::{EngineError, Result};
 use reqwest::StatusCode;
 use std::path::PathBuf;
@@ -124,6 +125,25 @@ fn parse_challenge(h: &str) -> (String, Vec<(String, String)>) {
         rest = next.trim_start_matches([',', ' ']);
     }
     (kind.to_string(), params)
+}
+
+impl Engine {
+    /// `login`: checks `creds` against `server` (default Docker Hub), then saves them in the
+    /// user's credentials file, which it returns.
+    pub async fn registry_login(
+        &self,
+        server: Option<&str>,
+        creds: &Credentials,
+        opts: &RegistryOptions,
+    ) -> Result<PathBuf> {
+        login(server, creds, opts).await
+    }
+
+    /// `logout`: removes the saved credentials of `server` (default Docker Hub); false when
+    /// there were none.
+    pub fn registry_logout(&self, server: Option<&str>) -> Result<bool> {
+        logout(server)
+    }
 }
 
 #[cfg(test)]

@@ -60,7 +60,7 @@ mod tests {
 
     fn config(id: &str) -> ContainerConfig {
         ContainerConfig {
-            id: id.to_string(),
+            id: crate::engine::ContainerId::from_trusted(id),
             name: "guarded".into(),
             created: chrono::Utc::now(),
             image: "busybox:latest".into(),

@@ -9,6 +9,8 @@ use std::path::{Component, Path};
 /// exist), `NAME:CTR[:OPTS]` (a named volume), or `CTR` alone (an anonymous volume: kind
 /// `Volume` with an empty source, which create fills with a random name). OPTS are
 /// comma-separated: `ro`, `rw`, and the accepted-but-ignored `z`, `Z`, `nocopy`.
+/// A free function, not an `Engine` method: it needs no state root, so a front end
+/// checks the flag before it opens an engine.
 pub fn parse_volume_flag(s: &str) -> Result<MountSpec, VolumeError> {
     let parts: Vec<&str> = s.split(':').collect();
     let (source, destination, opts) = match parts.as_slice() {
@@ -50,6 +52,8 @@ pub fn parse_volume_flag(s: &str) -> Result<MountSpec, VolumeError> {
 
 /// Parses `--tmpfs CTR[:OPTS]`; OPTS are mount options such as `rw,noexec,size=64m,mode=1777`.
 /// `ro` makes it read-only; the other options are kept in `options`.
+/// A free function, not an `Engine` method: it needs no state root, so a front end
+/// checks the flag before it opens an engine.
 pub fn parse_tmpfs_flag(s: &str) -> Result<MountSpec, VolumeError> {
     let (destination, opts) = s.split_once(':').unwrap_or((s, ""));
     check_destination(s, destination)?;

@@ -2,10 +2,10 @@
 
 use super::error::VolumeError;
 use super::model::{ANONYMOUS_LABEL, Volume, VolumeMeta, valid_volume_name};
-use crate::engine::Engine;
 use crate::engine::container::MountKind;
 use crate::engine::error::{EngineError, IoContext, Result};
 use crate::engine::store::{FileLock, read_json, write_json};
+use crate::engine::{ContainerId, Engine};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -114,7 +114,7 @@ impl Engine {
     }
 
     /// Ids of the containers (any state) whose mounts use the volume `name`.
-    pub fn volume_users(&self, name: &str) -> Result<Vec<String>> {
+    pub fn volume_users(&self, name: &str) -> Result<Vec<ContainerId>> {
         Ok(self
             .containers()?
             .into_iter()
@@ -147,7 +147,7 @@ impl Engine {
         if let Some(first) = users.first() {
             return Err(VolumeError::InUse {
                 name: name.to_string(),
-                container: crate::engine::ids::short_id(first).to_string(),
+                container: first.short().to_string(),
             }
             .into());
         }

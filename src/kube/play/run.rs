@@ -93,8 +93,8 @@ fn make(engine: &Engine, plan: &Plan, made: &mut Made) -> Result<Played> {
                     o.name.as_deref().unwrap_or_default()
                 )
             })?;
-            made.containers.push(created.config.id.clone());
-            pod_ids.push(created.config.id.clone());
+            made.containers.push(created.config.id.to_string());
+            pod_ids.push(created.config.id.to_string());
             ids.push(created.config.id);
         }
         played.pods.push((pod.name.clone(), pod_ids));

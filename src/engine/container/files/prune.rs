@@ -18,10 +18,10 @@ impl Engine {
             let size = dir_size(&self.paths().container(c.id()).join("rw").join("upper"));
             match self.remove_container(c.id(), false, false) {
                 Ok(()) => {
-                    report.deleted.push(c.config.id.clone());
+                    report.deleted.push(c.config.id.to_string());
                     report.reclaimed += size;
                 }
-                Err(e) => report.failed.push((c.config.id.clone(), e.to_string())),
+                Err(e) => report.failed.push((c.config.id.to_string(), e.to_string())),
             }
         }
         Ok(report)

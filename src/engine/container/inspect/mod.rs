@@ -7,6 +7,7 @@ mod tests;
 
 use super::Container;
 use crate::engine::store::Paths;
+use crate::engine::{ContainerId, ImageId};
 use chrono::{DateTime, SecondsFormat, Utc};
 use sections::{config, graph_driver, host_config, mounts, state};
 use serde::Serialize;
@@ -20,7 +21,7 @@ pub const ZERO_TIME: &str = "0001-01-01T00:00:00Z";
 #[serde(rename_all = "PascalCase")]
 pub struct Document {
     /// Full id.
-    pub id: String,
+    pub id: ContainerId,
     /// Creation time, RFC 3339 with nanoseconds.
     pub created: String,
     /// The program (first word of entrypoint + cmd).
@@ -30,7 +31,7 @@ pub struct Document {
     /// The runtime state.
     pub state: Value,
     /// Image id.
-    pub image: String,
+    pub image: ImageId,
     /// `containers/<id>/resolv.conf`.
     pub resolv_conf_path: String,
     /// `containers/<id>/hostname`.

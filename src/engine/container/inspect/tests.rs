@@ -4,6 +4,7 @@ use super::*;
 use crate::engine::container::{
     ContainerConfig, ContainerState, MountKind, MountSpec, Resources, RestartPolicy, Status,
 };
+use crate::engine::{ContainerId, ImageId};
 use chrono::TimeZone;
 use serde_json::json;
 
@@ -16,11 +17,11 @@ fn sample() -> Container {
         + chrono::Duration::nanoseconds(120_000_000);
     Container {
         config: ContainerConfig {
-            id: "a".repeat(64),
+            id: ContainerId::from_trusted("a".repeat(64)),
             name: "web".into(),
             created,
             image: "alpine".into(),
-            image_id: format!("sha256:{}", "b".repeat(64)),
+            image_id: ImageId::from_trusted(format!("sha256:{}", "b".repeat(64))),
             layers: vec!["l1".into(), "l2".into()],
             cmd: vec!["sh".into(), "-c".into(), "sleep 100".into()],
             env: vec!["PATH=/bin".into()],

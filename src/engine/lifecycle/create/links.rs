@@ -26,7 +26,7 @@ impl Engine {
                 )));
             }
             let target = match self.container(name) {
-                Ok(c) => c.config.id,
+                Ok(c) => c.config.id.into_string(),
                 Err(EngineError::NoSuchContainer(_)) if user_network => String::new(),
                 Err(EngineError::NoSuchContainer(_)) => {
                     return Err(EngineError::Invalid(format!(

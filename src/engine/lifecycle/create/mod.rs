@@ -27,7 +27,7 @@ use crate::engine::container::{
 };
 use crate::engine::engine_event::EngineEvent;
 use crate::engine::error::{EngineError, Result};
-use crate::engine::{Engine, ids};
+use crate::engine::{ContainerId, Engine};
 use std::collections::BTreeMap;
 
 impl Engine {
@@ -55,7 +55,7 @@ impl Engine {
         let name = self.choose_name(opts.name.as_deref())?;
         // Volumes are made (or found) before anything of the container exists on disk.
         let (volumes_lock, new_volumes) = self.make_volumes(&mut mounts)?;
-        let id = ids::random_id();
+        let id = ContainerId::random();
         let attached = self.attach_record(
             &network,
             &id,
@@ -78,7 +78,7 @@ impl Engine {
             hostname: opts
                 .hostname
                 .clone()
-                .unwrap_or_else(|| ids::short_id(&id).to_string()),
+                .unwrap_or_else(|| id.short().to_string()),
             labels: labels(&img, opts),
             tty: opts.tty,
             open_stdin: opts.open_stdin,

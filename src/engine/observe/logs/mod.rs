@@ -268,7 +268,7 @@ mod tests {
         let dir = engine.paths().container(&id);
         std::fs::create_dir_all(&dir).expect("container dir");
         let config = ContainerConfig {
-            id: id.clone(),
+            id: crate::engine::ContainerId::from_trusted(id.clone()),
             name: "quiet".into(),
             created: Utc::now(),
             image: "busybox:latest".into(),

@@ -53,7 +53,7 @@ pub struct PullResult {
     /// The digest the reference resolved to (an index's when it was one).
     pub digest: String,
     /// The image id.
-    pub id: String,
+    pub id: crate::engine::ImageId,
     /// Whether anything changed.
     pub status: PullStatus,
     /// Layer bytes that came over the network (less than the layers' size when an
@@ -155,7 +155,7 @@ impl Engine {
         Ok(PullResult {
             reference: what,
             digest: resolved.top_digest,
-            id,
+            id: crate::engine::ImageId::from_trusted(id),
             status: if up_to_date {
                 PullStatus::UpToDate
             } else {

@@ -16,7 +16,7 @@ use crate::engine::container::{Container, ContainerConfig, Status};
 use crate::engine::engine_event::EngineEvent;
 use crate::engine::network::service::Service;
 use crate::engine::store::Paths;
-use crate::engine::{Engine, procfs};
+use crate::engine::{ContainerId, Engine, procfs};
 use chrono::{DateTime, Utc};
 use std::fs::File;
 use std::io::Write;
@@ -36,7 +36,7 @@ pub(super) struct Shim {
     /// The container's configuration.
     pub(super) config: ContainerConfig,
     paths: Paths,
-    id: String,
+    id: ContainerId,
     cgroup: Cgroup,
     socket_path: PathBuf,
     /// This process's pid and start time (recorded so others can tell it is alive).

@@ -2,7 +2,7 @@
 //! Dockerfile, tags, build args), and the steps as they stream in (cache hit, layer size,
 //! time), the command's last output lines, and the outcome.
 
-use crate::engine::BuildEvent;
+use crate::engine::{BuildEvent, ImageId};
 use std::collections::{BTreeMap, VecDeque};
 
 /// Lines of RUN output kept for the view.
@@ -151,9 +151,9 @@ pub struct BuildView {
     /// Still running.
     pub running: bool,
     /// The image id, or why the build failed.
-    pub outcome: Option<Result<String, String>>,
+    pub outcome: Option<Result<ImageId, String>>,
     /// The image to select once the image list arrives.
-    pub select_after: Option<String>,
+    pub select_after: Option<ImageId>,
 }
 
 impl BuildView {
@@ -188,9 +188,7 @@ impl BuildView {
                     s.cached = true;
                 }
             }
-            BuildEvent::Running(id) => {
-                self.line(format!("running in {}", crate::engine::short_id(&id)))
-            }
+            BuildEvent::Running(id) => self.line(format!("running in {}", id.short())),
             BuildEvent::Output(data) => {
                 self.partial.push_str(&String::from_utf8_lossy(&data));
                 while let Some(i) = self.partial.find('\n') {
@@ -221,7 +219,7 @@ impl BuildView {
     }
 
     /// The build ended.
-    pub fn finish(&mut self, result: Result<String, String>) {
+    pub fn finish(&mut self, result: Result<ImageId, String>) {
         if !self.partial.is_empty() {
             let rest = std::mem::take(&mut self.partial);
             self.line(rest);
@@ -277,7 +275,7 @@ mod tests {
         v.event(BuildEvent::Output(b"h".to_vec()));
         v.event(BuildEvent::Output(b"i\nthere".to_vec()));
         v.event(BuildEvent::CacheHit);
-        v.finish(Ok("sha256:bb".into()));
+        v.finish(Ok(ImageId::from_trusted("sha256:bb")));
         assert!(v.steps[1].cached);
         assert_eq!(v.output, ["hi", "there"]);
         assert_eq!(v.select_after.as_deref(), Some("sha256:bb"));

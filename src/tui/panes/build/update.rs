@@ -2,7 +2,7 @@
 //! the steps streaming in, and on success jumping to the new image's layers in the Images
 //! pane.
 
-use crate::engine::BuildEvent;
+use crate::engine::{BuildEvent, ImageId};
 use crate::tui::action::Effect;
 use crate::tui::app::{App, Pane, Popup};
 use crate::tui::keys::Key;
@@ -73,14 +73,11 @@ impl App {
     }
 
     /// The build ended: on success, show its image's layers.
-    pub(crate) fn build_finished(&mut self, result: Result<String, String>) -> Vec<Effect> {
+    pub(crate) fn build_finished(&mut self, result: Result<ImageId, String>) -> Vec<Effect> {
         self.build.view.finish(result.clone());
         match result {
             Ok(id) => {
-                self.info(format!(
-                    "built {}",
-                    crate::engine::short_id(id.trim_start_matches("sha256:"))
-                ));
+                self.info(format!("built {}", id.short()));
                 if self.popup == Some(Popup::Building) {
                     self.popup = None;
                 }
@@ -169,7 +166,9 @@ mod tests {
             text: "FROM busybox".into(),
         }));
         assert_eq!(app.build.view.steps.len(), 1);
-        let effects = app.update(Action::BuildFinished(Ok("sha256:abc".into())));
+        let effects = app.update(Action::BuildFinished(Ok(ImageId::from_trusted(
+            "sha256:abc",
+        ))));
         assert!(effects.contains(&Effect::ListImages));
         assert_eq!(app.focus, Pane::Images);
         assert_eq!(app.popup, None);

@@ -44,7 +44,12 @@ impl App {
         self.containers.ps_order = list.iter().map(|c| c.id().to_string()).collect();
         self.containers.list = list;
         self.containers.listed = true;
-        let ids: Vec<&str> = self.containers.list.iter().map(|c| c.id()).collect();
+        let ids: Vec<&str> = self
+            .containers
+            .list
+            .iter()
+            .map(|c| c.id().as_str())
+            .collect();
         self.metrics.retain(&ids);
         self.sort_containers(before);
         let mut effects = self.follow_selected();

@@ -2,9 +2,9 @@
 //! selected image's history, the layer trees computed so far (cached per image id), and
 //! the file rows the tree panel shows for the selected layer.
 
-use crate::engine::Image;
 use crate::engine::Reference;
 use crate::engine::{HistoryRow, history_rows};
+use crate::engine::{Image, ImageId};
 use crate::engine::{LayerChangeKind as ChangeKind, LayerTree};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -158,7 +158,7 @@ pub struct ImagesState {
     /// Layer changes or the merged tree.
     pub view: TreeView,
     /// Layer trees by image id.
-    pub trees: HashMap<String, TreeSlot>,
+    pub trees: HashMap<ImageId, TreeSlot>,
     /// What the file panel shows (rebuilt when the selection or view changes).
     pub files: Vec<FileRow>,
     /// A run from the dashboard waiting for the pull of its missing image.

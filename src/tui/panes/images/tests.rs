@@ -93,7 +93,9 @@ fn image(layers: usize) -> Image {
         ]
     });
     Image {
-        id: format!("sha256:{}", "ab".repeat(32)),
+        id: format!("sha256:{}", "ab".repeat(32))
+            .parse()
+            .expect("image id"),
         manifest_digest: String::new(),
         repo_tags: vec!["box:1".into(), "me/box:latest".into()],
         repo_digests: vec![],
@@ -107,9 +109,11 @@ fn image(layers: usize) -> Image {
 
 fn user_of(id: &str, name: &str) -> Container {
     let mut config = blank();
-    config.id = format!("{:0>64}", name.len());
+    config.id = format!("{:0>64}", name.len())
+        .parse()
+        .expect("container id");
     config.name = name.into();
-    config.image_id = id.into();
+    config.image_id = id.parse().expect("image id");
     Container {
         config,
         state: ContainerState {

@@ -1,7 +1,7 @@
 //! `App::update` for the Images pane: lists and layer trees arriving, moving through the
 //! list, history and files, and opening the tag, remove and run popups.
 
-use crate::engine::LayerTree;
+use crate::engine::{ImageId, LayerTree};
 use crate::tui::action::Effect;
 use crate::tui::app::{App, Popup, Prompt, PromptKind};
 use crate::tui::panes::images::state::{ImageRow, ImagesFocus, TreeSlot, TreeView};
@@ -32,7 +32,7 @@ impl App {
                 if let Some(i) = crate::tui::filter::step(&im.visible(), im.selected, 0) {
                     im.selected = i;
                 }
-                let ids: Vec<String> = im.rows.iter().map(|r| r.image.id.clone()).collect();
+                let ids: Vec<ImageId> = im.rows.iter().map(|r| r.image.id.clone()).collect();
                 im.trees.retain(|id, _| ids.contains(id));
                 if im.current().map(|r| r.image.id.clone()) != changed_image {
                     im.history_selected = 0;
@@ -52,7 +52,7 @@ impl App {
 
     pub(crate) fn tree_computed(
         &mut self,
-        image_id: String,
+        image_id: ImageId,
         result: Result<Arc<LayerTree>, String>,
     ) -> Vec<Effect> {
         let slot = match result {

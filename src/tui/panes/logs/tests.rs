@@ -20,7 +20,7 @@ use ratatui::buffer::Buffer;
 fn container(n: u8, name: &str) -> Container {
     Container {
         config: ContainerConfig {
-            id: format!("{n:02x}").repeat(32),
+            id: format!("{n:02x}").repeat(32).parse().expect("container id"),
             name: name.into(),
             created: Utc::now(),
             image: "busybox".into(),

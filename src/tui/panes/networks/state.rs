@@ -2,10 +2,10 @@
 //! (rates from two successive samples of the containers' interface counters), and the DNS
 //! query log of each user network. A background watcher (`netwatch`) takes the samples.
 
-use crate::engine::Container;
 use crate::engine::DnsLogEntry;
 use crate::engine::Engine;
 use crate::engine::IfBytes;
+use crate::engine::{Container, ContainerId, NetworkId};
 use crate::engine::{Endpoint, Network, attachments};
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
@@ -29,7 +29,7 @@ pub fn sample(engine: &Engine) -> Result<NetworksSample, String> {
 }
 
 /// Counters by (container id, interface).
-type Counters = BTreeMap<(String, String), IfBytes>;
+type Counters = BTreeMap<(ContainerId, String), IfBytes>;
 
 /// Traffic of one endpoint: totals and, after two samples, rates.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -48,7 +48,7 @@ pub struct EndpointIo {
 #[derive(Debug, Clone, PartialEq)]
 pub struct EndpointRow {
     /// The container's id.
-    pub container_id: String,
+    pub container_id: ContainerId,
     /// Its name.
     pub name: String,
     /// `172.18.0.2/16`.
@@ -79,9 +79,9 @@ pub struct NetworksState {
     /// The container whose networks the pane was opened for (its networks are marked).
     pub for_container: Option<String>,
     /// Traffic by (container id, interface).
-    pub io: BTreeMap<(String, String), EndpointIo>,
+    pub io: BTreeMap<(ContainerId, String), EndpointIo>,
     /// DNS logs by network id.
-    pub dns: BTreeMap<String, Vec<DnsLogEntry>>,
+    pub dns: BTreeMap<NetworkId, Vec<DnsLogEntry>>,
     /// When the last sample was read.
     pub at: Option<DateTime<Utc>>,
     /// The counters rates are measured from, and when they were read.

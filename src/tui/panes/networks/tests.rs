@@ -38,7 +38,7 @@ fn endpoint(name: &str, ip: &str, ifname: &str) -> Endpoint {
 
 fn net(n: u8, name: &str, subnet: &str, members: Vec<(&Container, Endpoint)>) -> Network {
     Network {
-        id: format!("{n:02x}").repeat(32),
+        id: format!("{n:02x}").repeat(32).parse().expect("network id"),
         name: name.into(),
         driver: "bridge".into(),
         created: t0() + Duration::seconds(n.into()),
@@ -50,7 +50,7 @@ fn net(n: u8, name: &str, subnet: &str, members: Vec<(&Container, Endpoint)>) ->
         bridge: format!("br-{n}"),
         endpoints: members
             .into_iter()
-            .map(|(c, e)| (c.id().to_string(), e))
+            .map(|(c, e)| (c.id().clone(), e))
             .collect(),
         mtu: None,
     }
@@ -143,7 +143,10 @@ fn opening_from_a_container_marks_its_networks_and_runs_the_watcher() {
         a.command_log.last().map(String::as_str),
         Some("berth inspect --format '{{json .NetworkSettings.Networks}}' web")
     );
-    assert_eq!(a.networks.for_container.as_deref(), Some(list[0].id()));
+    assert_eq!(
+        a.networks.for_container.as_deref(),
+        Some(list[0].id().as_str())
+    );
     // The first sample selects web's first network (eth0): app.
     a.update(sample(&nets, t0(), 1000));
     assert_eq!(a.networks.current().map(|n| n.name.as_str()), Some("app"));
@@ -178,7 +181,7 @@ fn two_samples_give_rates_per_endpoint() {
     a.update(sample(&nets, t0() + Duration::seconds(2), 5000));
     let rows = a.networks.endpoint_rows(&app_net, &a.containers.list);
     let io = rows[1].io.expect("io");
-    assert_eq!(rows[1].container_id, list[0].id());
+    assert_eq!(&rows[1].container_id, list[0].id());
     assert_eq!(io.rx_rate, Some(2000.0));
     assert_eq!(io.tx_rate, Some(1000.0));
     assert_eq!(rows[1].address, "10.80.0.2/16");

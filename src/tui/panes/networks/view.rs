@@ -107,7 +107,7 @@ fn render_list(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let lit = |text: &str, base: Style| Cell::from(highlight(text, q, base, hit));
     let rows = visible.iter().map(|i| &nets.networks[*i]).map(|n| {
         let mark = match &nets.for_container {
-            Some(id) if n.endpoints.contains_key(id) => "●",
+            Some(id) if n.endpoints.contains_key(id.as_str()) => "●",
             _ => "",
         };
         let dash = || "-".to_string();

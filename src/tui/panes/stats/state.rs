@@ -2,7 +2,7 @@
 //! per-second rates of network and block I/O) made from successive engine samples, and
 //! how far back the charts are scrolled.
 
-use crate::engine::StatsSample;
+use crate::engine::{ContainerId, StatsSample};
 use std::collections::{HashMap, VecDeque};
 
 /// Points kept per container: 10 minutes at one sample a second.
@@ -54,7 +54,7 @@ pub struct Series {
 #[derive(Debug, Clone)]
 pub struct Metrics {
     /// Histories by container id.
-    pub series: HashMap<String, Series>,
+    pub series: HashMap<ContainerId, Series>,
     /// Points kept per container.
     pub capacity: usize,
     /// How many points before the newest the charts end (0: live).

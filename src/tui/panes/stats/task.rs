@@ -44,7 +44,7 @@ fn spawn_stats_sampler(engine: Engine, tx: Tx) -> JoinHandle<()> {
                     .map(|list| {
                         list.iter()
                             .filter(|c| c.state.status.has_shim())
-                            .map(crate::engine::sample_stats)
+                            .map(|c| e.stats_of(c))
                             .collect::<Vec<_>>()
                     })
                     .unwrap_or_default()

@@ -19,7 +19,7 @@ fn container(n: u8, name: &str) -> Container {
 
 fn sample(id: &str, at: Instant, cpu_ns: u64, mem: u64) -> StatsSample {
     StatsSample {
-        id: id.into(),
+        id: crate::engine::ContainerId::from_trusted(id),
         cpu_total_ns: cpu_ns,
         memory_usage: mem,
         memory_limit: 1000,

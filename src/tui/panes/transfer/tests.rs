@@ -76,7 +76,9 @@ fn image(tag: Option<&str>) -> Image {
         "history": [{"created": "2026-03-01T10:00:00Z", "created_by": "ADD rootfs.tar /"}]
     });
     Image {
-        id: format!("sha256:{}", "cd".repeat(32)),
+        id: format!("sha256:{}", "cd".repeat(32))
+            .parse()
+            .expect("image id"),
         manifest_digest: String::new(),
         repo_tags: tag.into_iter().map(str::to_string).collect(),
         repo_digests: vec![],

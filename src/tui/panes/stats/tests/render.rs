@@ -13,7 +13,7 @@ use ratatui::style::Color;
 /// Five samples of `web`, a second apart: 25% CPU, memory rising to 50 of 100 MiB,
 /// 2 kB/s received.
 fn sampled(app: &mut App) {
-    let id = app.containers.list[0].id().to_string();
+    let id = app.containers.list[0].id().clone();
     let t0 = std::time::Instant::now();
     for i in 0..5u64 {
         app.update(Action::StatsSampled(vec![StatsSample {
@@ -98,7 +98,7 @@ fn stats_pane_charts_scroll_back_and_list_sparklines() {
 fn memory_chart_is_scaled_to_the_data_not_the_host() {
     let theme = Theme::preset("default").expect("theme");
     let mut app = app_with(Keymap::default());
-    let id = app.containers.list[0].id().to_string();
+    let id = app.containers.list[0].id().clone();
     let t0 = std::time::Instant::now();
     for i in 0..5u64 {
         app.update(Action::StatsSampled(vec![StatsSample {

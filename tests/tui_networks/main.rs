@@ -4,18 +4,20 @@
 //! the engine; and, in a network namespace of the test's own, real containers asking the
 //! embedded DNS server for a round-robin alias, seen in the engine's log and in the pane.
 
-#[path = "common/container_harness.rs"]
+#[path = "../common/container_harness.rs"]
 mod harness;
-#[path = "common/netns.rs"]
+#[path = "../common/netns.rs"]
 mod netns;
-#[path = "common/network_fixture.rs"]
+#[path = "../common/network_fixture.rs"]
 mod network_fixture;
 
-#[path = "common/records.rs"]
+#[path = "../common/records.rs"]
 mod records;
+mod round_robin;
 
 use berth::engine::{
-    Container, DnsLogEntry, Engine, EngineOptions, IfBytes, Network, Outcome, PortBinding,
+    Container, ContainerId, DnsLogEntry, Engine, EngineOptions, IfBytes, Network, NetworkId,
+    Outcome, PortBinding,
 };
 use berth::tui::action::Action;
 use berth::tui::app::{App, AppSettings, Pane};
@@ -72,7 +74,7 @@ fn find(buf: &Buffer, text: &str) -> (u16, u16) {
 fn topology() -> (
     Vec<Container>,
     Vec<Network>,
-    BTreeMap<String, Vec<DnsLogEntry>>,
+    BTreeMap<NetworkId, Vec<DnsLogEntry>>,
 ) {
     let mut es1 = config(1, "es1", "app");
     es1.net.ports = vec![PortBinding {
@@ -86,20 +88,17 @@ fn topology() -> (
     let old = running(config(4, "old", "bridge"));
     let mut bridge = network(1, "bridge", "bridge", Some(("172.17.0.0/16", "172.17.0.1")));
     bridge.bridge = "berth0".into();
-    bridge.endpoints.insert(
-        old.id().to_string(),
-        endpoint("old", "172.17.0.2", "eth0", &[]),
-    );
+    bridge
+        .endpoints
+        .insert(old.id().clone(), endpoint("old", "172.17.0.2", "eth0", &[]));
     let host = network(2, "host", "host", None);
     let mut app = network(3, "app", "bridge", Some(("10.80.0.0/16", "10.80.0.1")));
     for (c, ip) in [(&es1, "10.80.0.2"), (&es2, "10.80.0.3")] {
-        app.endpoints.insert(
-            c.id().to_string(),
-            endpoint(c.name(), ip, "eth0", &["search"]),
-        );
+        app.endpoints
+            .insert(c.id().clone(), endpoint(c.name(), ip, "eth0", &["search"]));
     }
     app.endpoints.insert(
-        client.id().to_string(),
+        client.id().clone(),
         endpoint("client", "10.80.0.4", "eth0", &[]),
     );
     let dns = BTreeMap::from([(
@@ -113,14 +112,11 @@ fn topology() -> (
     (vec![es1, es2, client, old], vec![bridge, host, app], dns)
 }
 
-fn counters(list: &[Container], rx: u64) -> BTreeMap<String, BTreeMap<String, IfBytes>> {
+fn counters(list: &[Container], rx: u64) -> BTreeMap<ContainerId, BTreeMap<String, IfBytes>> {
     list.iter()
         .map(|c| {
             let eth0 = IfBytes { rx, tx: rx / 4 };
-            (
-                c.id().to_string(),
-                BTreeMap::from([("eth0".to_string(), eth0)]),
-            )
+            (c.id().clone(), BTreeMap::from([("eth0".to_string(), eth0)]))
         })
         .collect()
 }
@@ -300,119 +296,4 @@ fn address(ns: &NetNs, b: &Berth, name: &str) -> String {
     ns.ok(b, &["inspect", name, "--format", f])
         .trim()
         .to_string()
-}
-
-#[test]
-fn round_robin_queries_show_in_the_engine_log_and_the_pane() {
-    let ns = NetNs::new();
-    let b = Berth::new();
-    ns.ok(&b, &["network", "create", "search-net"]);
-    for name in ["es1", "es2"] {
-        ns.ok(
-            &b,
-            &[
-                "run",
-                "-d",
-                "--name",
-                name,
-                "--network",
-                "search-net",
-                "--network-alias",
-                "search",
-                "busybox",
-                "sleep",
-                "300",
-            ],
-        );
-    }
-    let script = "for i in 1 2 3 4; do nslookup search; done; exec sleep 300";
-    ns.ok(
-        &b,
-        &[
-            "run",
-            "-d",
-            "--name",
-            "client",
-            "--network",
-            "search-net",
-            "busybox",
-            "sh",
-            "-c",
-            script,
-        ],
-    );
-    let ips = [address(&ns, &b, "es1"), address(&ns, &b, "es2")];
-    let engine = Engine::open(&b.root(), EngineOptions::default()).expect("open");
-    let answered = || -> Vec<DnsLogEntry> {
-        engine
-            .network_dns_log("search-net", 100)
-            .expect("log")
-            .into_iter()
-            .filter(|e| e.name == "search" && e.qtype == "A")
-            .collect()
-    };
-    wait_until(
-        "four A queries in the DNS log",
-        std::time::Duration::from_secs(20),
-        &mut || answered().len() >= 4,
-    );
-    let log = answered();
-    for e in &log {
-        assert_eq!(e.container_name, "client", "{e:?}");
-        assert_eq!(e.outcome, Outcome::Answered, "{e:?}");
-        let mut got = e.addresses.clone();
-        got.sort();
-        let mut want = ips.to_vec();
-        want.sort();
-        assert_eq!(got, want, "every address of the alias: {e:?}");
-    }
-    // Round robin: each answer starts where the previous one did not.
-    for pair in log.windows(2) {
-        assert_ne!(pair[0].addresses[0], pair[1].addresses[0], "{log:#?}");
-    }
-
-    // The pane, from the same state: both servers and the rotating answers.
-    let mut app = App::new(Keymap::default(), AppSettings::default(), now());
-    app.update(Action::ContainersListed(Ok(engine
-        .containers()
-        .expect("ps"))));
-    app.containers.selected = app
-        .containers
-        .list
-        .iter()
-        .position(|c| c.name() == "es1")
-        .expect("es1");
-    app.update(key('n'));
-    for i in 0..2 {
-        if i > 0 {
-            std::thread::sleep(std::time::Duration::from_millis(1100));
-        }
-        let s = networks::sample(&engine).expect("sample");
-        app.update(Action::NetworksSampled(Ok(s)));
-    }
-    assert_eq!(
-        app.networks.current().map(|n| n.name.as_str()),
-        Some("search-net")
-    );
-    let buf = draw(&app, &Theme::preset("default").expect("theme"));
-    let text = screen(&buf).join("\n");
-    for ip in &ips {
-        let (_, y) = find(&buf, &format!("{ip}/16"));
-        let row = &screen(&buf)[y as usize];
-        assert!(row.contains("search") && row.contains("eth0"), "{row}");
-        assert!(
-            row.contains("B/s ("),
-            "live rx/tx of a running endpoint: {row}"
-        );
-    }
-    for order in [
-        format!("{}, {}", ips[0], ips[1]),
-        format!("{}, {}", ips[1], ips[0]),
-    ] {
-        assert!(text.contains(&order), "'{order}' missing:\n{text}");
-    }
-    assert!(text.contains("client"), "{text}");
-
-    ns.ok(&b, &["rm", "-f", "es1", "es2", "client"]);
-    ns.ok(&b, &["network", "rm", "search-net"]);
 }

@@ -1,24 +1,4 @@
-//! Identifiers: random 64-hex container ids, short ids, and Docker-style generated names.
-
-use std::io::Read;
-
-/// A new random 64-hex-digit id (256 bits from the kernel's random source).
-pub fn random_id() -> String {
-    let mut buf = [0u8; 32];
-    if getrandom::fill(&mut buf).is_err() {
-        // getrandom only fails when the kernel has no entropy source at all.
-        if let Ok(mut f) = std::fs::File::open("/dev/urandom") {
-            let _ = f.read_exact(&mut buf);
-        }
-    }
-    hex::encode(buf)
-}
-
-/// The 12-character short form of an id (with any `sha256:` prefix removed).
-pub fn short_id(id: &str) -> &str {
-    let id = id.strip_prefix("sha256:").unwrap_or(id);
-    &id[..id.len().min(12)]
-}
+//! Docker-style generated container names and the rule user-given names follow.
 
 const ADJECTIVES: &[&str] = &[
     "admiring",
@@ -237,17 +217,6 @@ pub fn valid_name(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn ids_are_64_hex_and_distinct() {
-        let a = random_id();
-        let b = random_id();
-        assert_eq!(a.len(), 64);
-        assert!(a.chars().all(|c| c.is_ascii_hexdigit()));
-        assert_ne!(a, b);
-        assert_eq!(short_id(&a).len(), 12);
-        assert_eq!(short_id("sha256:0123456789abcdef"), "0123456789ab");
-    }
 
     #[test]
     fn names_follow_docker_rules() {
