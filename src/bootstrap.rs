@@ -19,9 +19,18 @@ pub struct Setup {
     pub config_path: PathBuf,
 }
 
+/// berth's command line as the dashboard's palette needs it (checked by the CLI's parser).
+pub fn command_line() -> crate::tui::panes::palette::commands::CommandLine {
+    crate::tui::panes::palette::commands::CommandLine {
+        check: crate::cli::palette::check,
+        words: crate::cli::palette::command_words,
+    }
+}
+
 /// Loads the configuration (`config`, or the default file) and opens the engine on `root`
 /// (or the configured root).
 pub fn open(root: Option<PathBuf>, config: Option<PathBuf>) -> anyhow::Result<Setup> {
+    crate::tui::panes::palette::commands::install(command_line());
     let config_path = config.unwrap_or_else(crate::config::default_path);
     let mut config = load_config(&config_path).map_err(anyhow::Error::msg)?;
     let root = root.unwrap_or_else(|| config.root.clone());

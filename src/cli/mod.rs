@@ -14,6 +14,7 @@ pub mod format;
 pub mod image;
 pub mod kube;
 pub mod network;
+pub mod palette;
 pub mod parse;
 pub mod prompt;
 pub mod registry;

@@ -57,6 +57,8 @@ pub(crate) fn sample() -> Vec<Container> {
 }
 
 pub(crate) fn app_with(keymap: Keymap) -> App {
+    // The real command line, as the program's bootstrap installs it.
+    crate::tui::panes::palette::commands::install(crate::bootstrap::command_line());
     let mut app = App::new(keymap, AppSettings::default(), now());
     app.update(Action::ContainersListed(Ok(sample())));
     app

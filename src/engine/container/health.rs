@@ -22,6 +22,21 @@ pub const MAX_LOG_ENTRIES: usize = 5;
 /// How many bytes of a probe's output are kept (Docker's 4096, then `...`).
 pub const MAX_OUTPUT: usize = 4096;
 
+
+/// A healthcheck Docker would refuse.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum HealthConfigError {
+    /// The test's first word is not `NONE`, `CMD` or `CMD-SHELL`.
+    #[error("invalid healthcheck test '{0}': expected NONE, CMD or CMD-SHELL")]
+    Test(String),
+    /// `CMD` or `CMD-SHELL` with nothing after it.
+    #[error("healthcheck test has no command")]
+    NoCommand,
+    /// A duration under 1ms (the field's name, as the API spells it).
+    #[error("{0} in Healthcheck cannot be less than 1ms")]
+    TooShort(&'static str),
+}
+
 /// A container's healthcheck, as Docker's `HealthConfig` (its JSON: `Test`, durations in
 /// nanoseconds, zero or absent meaning "inherit from the image, else the default").
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -118,17 +133,13 @@ impl HealthConfig {
 
     /// Checks Docker's limits: a test that is `NONE`, `CMD ...` or `CMD-SHELL line`, and
     /// durations of at least 1ms when given. The message names the field.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), HealthConfigError> {
         match self.test.first().map(String::as_str) {
             None | Some("NONE") | Some("CMD") | Some("CMD-SHELL") => {}
-            Some(other) => {
-                return Err(format!(
-                    "invalid healthcheck test '{other}': expected NONE, CMD or CMD-SHELL"
-                ));
-            }
+            Some(other) => return Err(HealthConfigError::Test(other.to_string())),
         }
         if !self.test.is_empty() && !self.is_disabled() && self.probe_argv().is_none() {
-            return Err("healthcheck test has no command".into());
+            return Err(HealthConfigError::NoCommand);
         }
         for (name, d) in [
             ("Interval", self.interval),
@@ -137,7 +148,7 @@ impl HealthConfig {
             ("StartInterval", self.start_interval),
         ] {
             if d.is_some_and(|d| d < MIN_DURATION) {
-                return Err(format!("{name} in Healthcheck cannot be less than 1ms"));
+                return Err(HealthConfigError::TooShort(name));
             }
         }
         Ok(())

@@ -2,7 +2,7 @@
 //! commands, a group's subcommands (`network cr` -> `network create`), and names of
 //! containers, images or networks where a command takes one.
 
-use super::cli::command_words;
+use super::commands::command_words;
 use super::state::WORDS;
 use std::sync::OnceLock;
 

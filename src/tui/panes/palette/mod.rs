@@ -2,7 +2,7 @@
 //! view by name (`logs web`, `images`) or runs a `berth` command line (`run -d --name x
 //! busybox`), with completion (tab) and history (up, down).
 
-pub(crate) mod cli;
+pub mod commands;
 pub(crate) mod complete;
 pub(crate) mod state;
 pub(crate) mod task;

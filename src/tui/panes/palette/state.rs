@@ -257,7 +257,7 @@ pub fn meaning(line: &str) -> Meaning {
     if let Some((w, why)) = NOT_YET.iter().find(|(w, _)| *w == first) {
         return Meaning::NotAvailable(format!("':{w}' is not available: {why}"));
     }
-    match super::cli::check(&words) {
+    match super::commands::check(&words) {
         Ok(()) => Meaning::Command(words),
         Err(e) => Meaning::Invalid(e),
     }

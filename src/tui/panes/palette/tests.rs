@@ -22,12 +22,18 @@ fn type_line(app: &mut crate::tui::app::App, text: &str) -> Vec<Effect> {
     fx
 }
 
+/// berth's real command line, as the program's bootstrap installs it.
+fn installed() {
+    super::commands::install(crate::bootstrap::command_line());
+}
+
 fn words(s: &str) -> Vec<String> {
     s.split(' ').map(str::to_string).collect()
 }
 
 #[test]
 fn lines_are_views_commands_or_one_line_answers() {
+    installed();
     assert_eq!(meaning("images"), Meaning::View(View::Images));
     assert_eq!(
         meaning("logs web"),
@@ -95,6 +101,7 @@ fn lines_are_views_commands_or_one_line_answers() {
 
 #[test]
 fn tab_completes_views_commands_subcommands_and_names() {
+    installed();
     let names = Names {
         containers: vec!["web".into(), "worker".into(), "db".into()],
         images: vec!["busybox:latest".into()],

@@ -1,18 +1,20 @@
-//! berth command lines typed in the palette: checked with berth's own parser (clap), so
-//! a typo is answered at once with clap's message, and commands that need a terminal
-//! (an interactive run or exec, attach, a followed log, live stats, the event stream, the
-//! API service) are answered with what to use in the dashboard instead.
+//! berth command lines typed in the dashboard's palette: checked with berth's own parser
+//! (clap), so a typo is answered at once with clap's message, and commands that need a
+//! terminal (an interactive run or exec, attach, a followed log, live stats, the event
+//! stream, the API service) are answered with what to use in the dashboard instead. The
+//! CLI owns what its commands are; the program's bootstrap hands these two functions to
+//! the dashboard, which does not import the CLI.
 
-use crate::cli::container::ContainerCommand;
-use crate::cli::system::SystemCommand;
-use crate::cli::{Cli, Command};
+use super::container::ContainerCommand;
+use super::system::SystemCommand;
+use super::{Cli, Command};
 use clap::error::ErrorKind;
 
 /// Checks `words` (what follows `berth`) with berth's parser; `Err` is one line to show.
 pub fn check(words: &[String]) -> Result<(), String> {
     let mut argv = vec!["berth".to_string()];
     argv.extend(words.iter().cloned());
-    let cli = match crate::cli::parse::parse(&argv) {
+    let cli = match super::parse::parse(&argv) {
         Ok(cli) => cli,
         // Help and version print like any other command's output.
         Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
@@ -87,17 +89,17 @@ pub fn command_words(group: Option<&str>) -> Vec<String> {
         None => Cli::command(),
         Some("container") => ContainerCommand::augment_subcommands(clap::Command::new("x")),
         Some("image") => {
-            crate::cli::image::ImageCommand::augment_subcommands(clap::Command::new("x"))
+            super::image::ImageCommand::augment_subcommands(clap::Command::new("x"))
         }
         Some("network") => {
-            crate::cli::network::NetworkCommand::augment_subcommands(clap::Command::new("x"))
+            super::network::NetworkCommand::augment_subcommands(clap::Command::new("x"))
         }
         Some("volume") => {
-            crate::cli::volume::VolumeCommand::augment_subcommands(clap::Command::new("x"))
+            super::volume::VolumeCommand::augment_subcommands(clap::Command::new("x"))
         }
         Some("system") => SystemCommand::augment_subcommands(clap::Command::new("x")),
         Some("builder") => {
-            crate::cli::build::BuilderCommand::augment_subcommands(clap::Command::new("x"))
+            super::build::BuilderCommand::augment_subcommands(clap::Command::new("x"))
         }
         Some(_) => return vec![],
     };
