@@ -88,9 +88,7 @@ pub fn command_words(group: Option<&str>) -> Vec<String> {
     let cmd = match group {
         None => Cli::command(),
         Some("container") => ContainerCommand::augment_subcommands(clap::Command::new("x")),
-        Some("image") => {
-            super::image::ImageCommand::augment_subcommands(clap::Command::new("x"))
-        }
+        Some("image") => super::image::ImageCommand::augment_subcommands(clap::Command::new("x")),
         Some("network") => {
             super::network::NetworkCommand::augment_subcommands(clap::Command::new("x"))
         }

@@ -6,11 +6,11 @@
 #[path = "../common/api_service.rs"]
 mod api_service;
 mod follow_errors_events;
-mod service_lifetime;
 #[path = "../common/container_harness.rs"]
 mod harness;
 #[path = "../common/registry_harness.rs"]
 mod registry_harness;
+mod service_lifetime;
 
 use api_service::Service;
 use harness::Berth;

@@ -195,3 +195,28 @@ fn whiteout_of_dotdot_is_rejected_and_devices_are_skipped() {
     assert!(!dir.join("dev/mem").exists());
     assert!(dir.join("ok").exists());
 }
+
+#[test]
+fn a_failed_save_leaves_the_target_as_it_was_and_says_why_once() {
+    let a = Root::new();
+    let out_dir = tempfile::tempdir().expect("tempdir");
+    let keep = out_dir.path().join("keep.tar");
+    std::fs::write(&keep, b"old").expect("old");
+    let out = a.berth(&["save", "-o", &keep.display().to_string(), "nope:latest"]);
+    assert_eq!(out.status.code(), Some(125), "{}", stderr(&out));
+    assert!(stderr(&out).contains("no such image"), "{}", stderr(&out));
+    assert_eq!(std::fs::read(&keep).expect("keep"), b"old");
+    let names: Vec<_> = std::fs::read_dir(out_dir.path())
+        .expect("ls")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
+    assert_eq!(names, ["keep.tar"], "a temporary file was left");
+    // A directory that does not exist: one line naming the file, its cause said once.
+    let missing = out_dir.path().join("no/such/x.tar");
+    let out = a.berth(&["save", "-o", &missing.display().to_string(), "nope:latest"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(125), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert_eq!(err.matches("No such file or directory").count(), 1, "{err}");
+    assert!(err.contains("no/such/x.tar"), "{err}");
+}

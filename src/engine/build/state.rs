@@ -77,7 +77,10 @@ impl ImageState {
             .collect();
         let listed = manifest["layers"].as_array().cloned().unwrap_or_default();
         if listed.len() != diff_ids.len() {
-            return Err(ImageError::LayersMismatch { id: img.id.to_string() }.into());
+            return Err(ImageError::LayersMismatch {
+                id: img.id.to_string(),
+            }
+            .into());
         }
         let layers = diff_ids
             .into_iter()

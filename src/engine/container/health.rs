@@ -3,6 +3,7 @@
 //! what the probes found (`Health`, Docker's `State.Health`, written by the shim to the
 //! container's `health.json`).
 
+pub use super::health_error::HealthConfigError;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -21,21 +22,6 @@ pub const MIN_DURATION: Duration = Duration::from_millis(1);
 pub const MAX_LOG_ENTRIES: usize = 5;
 /// How many bytes of a probe's output are kept (Docker's 4096, then `...`).
 pub const MAX_OUTPUT: usize = 4096;
-
-
-/// A healthcheck Docker would refuse.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum HealthConfigError {
-    /// The test's first word is not `NONE`, `CMD` or `CMD-SHELL`.
-    #[error("invalid healthcheck test '{0}': expected NONE, CMD or CMD-SHELL")]
-    Test(String),
-    /// `CMD` or `CMD-SHELL` with nothing after it.
-    #[error("healthcheck test has no command")]
-    NoCommand,
-    /// A duration under 1ms (the field's name, as the API spells it).
-    #[error("{0} in Healthcheck cannot be less than 1ms")]
-    TooShort(&'static str),
-}
 
 /// A container's healthcheck, as Docker's `HealthConfig` (its JSON: `Test`, durations in
 /// nanoseconds, zero or absent meaning "inherit from the image, else the default").

@@ -5,6 +5,7 @@ pub mod devices;
 pub mod error;
 pub mod files;
 pub mod health;
+pub mod health_error;
 pub mod human;
 pub mod inspect;
 pub mod log_config;

@@ -15,7 +15,8 @@ impl Engine {
         opts: &CreateOptions,
     ) -> Result<Option<HealthConfig>> {
         if let Some(user) = &opts.healthcheck {
-            user.validate().map_err(|e| EngineError::Invalid(e.to_string()))?;
+            user.validate()
+                .map_err(|e| EngineError::Invalid(e.to_string()))?;
         }
         let from_image = self.image_healthcheck(image);
         Ok(HealthConfig::merge(

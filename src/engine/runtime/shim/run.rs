@@ -2,14 +2,10 @@
 //! process (again on each restart), supervise one run, decide on a restart (backing off as
 //! Docker does), and finish (`--rm`, the exit told to clients).
 
-use super::super::cgroups::Cgroup;
-use super::super::cpu_samples::CpuSampler;
-use super::super::error::RuntimeError;
-use super::super::health::HealthMonitor;
 use super::super::launch::{self, LaunchError, Launched};
-use super::super::logwriter::LogWriter;
-use super::super::privileges::Privileges;
 use super::super::supervise::{self, Client, ExecContext, Run};
+use super::super::{cgroups::Cgroup, cpu_samples::CpuSampler, error::RuntimeError};
+use super::super::{health::HealthMonitor, logwriter::LogWriter, privileges::Privileges};
 use super::{Held, bind, release};
 use crate::engine::container::record::{self, files, log_path, update_state};
 use crate::engine::container::{Container, ContainerConfig, Status};

@@ -32,5 +32,8 @@ pub fn check(words: &[String]) -> Result<(), String> {
 
 /// The command words of `group` (or the top level) of the installed command line.
 pub fn command_words(group: Option<&str>) -> Vec<String> {
-    INSTALLED.get().map(|c| (c.words)(group)).unwrap_or_default()
+    INSTALLED
+        .get()
+        .map(|c| (c.words)(group))
+        .unwrap_or_default()
 }
