@@ -85,9 +85,13 @@ fn keyed(path: &Path, key: &str) -> Option<u64> {
 
 /// Total memory of the host in bytes.
 pub fn host_memory() -> u64 {
-    keyed_colon("/proc/meminfo", "MemTotal")
-        .map(|kb| kb * 1024)
-        .unwrap_or(0)
+    // Read once per process: every sample of every container needs it.
+    static TOTAL: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    *TOTAL.get_or_init(|| {
+        keyed_colon("/proc/meminfo", "MemTotal")
+            .map(|kb| kb * 1024)
+            .unwrap_or(0)
+    })
 }
 
 fn keyed_colon(path: &str, key: &str) -> Option<u64> {

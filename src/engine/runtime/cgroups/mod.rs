@@ -32,13 +32,29 @@ pub enum Layout {
     V1,
 }
 
-/// Detects the host's layout.
+/// Detects the host's layout (once per process: it does not change while berth runs, and
+/// the dashboard's samplers ask for every container every second).
 pub fn layout() -> Layout {
-    if Path::new(CGROUP_ROOT).join("cgroup.controllers").exists() {
-        Layout::V2
-    } else {
-        Layout::V1
-    }
+    static LAYOUT: std::sync::OnceLock<Layout> = std::sync::OnceLock::new();
+    *LAYOUT.get_or_init(|| {
+        if Path::new(CGROUP_ROOT).join("cgroup.controllers").exists() {
+            Layout::V2
+        } else {
+            Layout::V1
+        }
+    })
+}
+
+/// The v1 controllers mounted on this host (read once per process, as [`layout`]).
+fn mounted_v1_controllers() -> &'static [&'static str] {
+    static MOUNTED: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    MOUNTED.get_or_init(|| {
+        V1_CONTROLLERS
+            .iter()
+            .copied()
+            .filter(|c| Path::new(CGROUP_ROOT).join(c).join("cgroup.procs").exists())
+            .collect()
+    })
 }
 
 /// A container's cgroup(s).
@@ -61,9 +77,8 @@ impl Cgroup {
                 "unified".to_string(),
                 Path::new(CGROUP_ROOT).join("berth").join(id),
             )],
-            Layout::V1 => V1_CONTROLLERS
+            Layout::V1 => mounted_v1_controllers()
                 .iter()
-                .filter(|c| Path::new(CGROUP_ROOT).join(c).join("cgroup.procs").exists())
                 .map(|c| {
                     (
                         c.to_string(),
