@@ -10,6 +10,8 @@ mod lifecycle;
 #[path = "../common/netns.rs"]
 mod netns;
 mod stack;
+#[path = "../common/tmux.rs"]
+mod tmux;
 
 use harness::{Berth, LineReader, wait_until};
 use netns::NetNs;

@@ -113,6 +113,27 @@ fn a_stack_comes_up_answers_shows_in_ps_streams_logs_and_goes_down() {
             .unwrap_or_else(|| panic!("{name} not in {ps}"));
         assert!(row.contains(svc) && row.contains("Up "), "{row}");
     }
+    // The dashboard lists the stack as one project, as a tree, and `C` folds it into one
+    // row that sums it up.
+    {
+        let d = b.scratch("term");
+        let dashboard = format!(
+            "env XDG_CONFIG_HOME={d} XDG_STATE_HOME={d} HOME={d} {bin} --root {root} --config {config}",
+            d = d.display(),
+            bin = env!("CARGO_BIN_EXE_berth"),
+            root = b.root().display(),
+            config = b.config_path().display(),
+        );
+        let t = super::tmux::Tmux::start(&d, 120, 30, &dashboard);
+        t.wait_for("the stack as a tree", Duration::from_secs(10), |s| {
+            s.contains("▾ st-") && s.contains("│ st-") && s.contains("└ st-")
+        });
+        t.type_text("C");
+        t.wait_for("the folded project", Duration::from_secs(10), |s| {
+            s.contains("▸ st: 4 containers") && !s.contains("└ st-")
+        });
+        t.keys(&["q"]);
+    }
     assert!(ps.contains("127.0.0.1:18080->80/tcp"), "{ps}");
     let labels = ns.ok(
         &b,
