@@ -3,13 +3,12 @@
 
 use crate::engine::Engine;
 use crate::tui::action::{Action, Effect};
-use crate::tui::tasks::{PaneTasks, Tx};
+use crate::tui::tasks::{PaneTasks, Sampler, Tx, spawn_sampler};
 use std::time::Duration;
-use tokio::task::JoinHandle;
 
 /// The running watcher, if any: what the runner keeps to perform `WatchChanges`.
 #[derive(Default)]
-pub struct ChangesTask(Option<JoinHandle<()>>);
+pub struct ChangesTask(Option<Sampler>);
 
 impl PaneTasks for ChangesTask {
     fn perform(&mut self, effect: Effect, engine: &Engine, tx: &Tx) -> Option<Effect> {
@@ -23,31 +22,24 @@ impl PaneTasks for ChangesTask {
         self.stop();
         if let Some(name) = container {
             let (engine, tx) = (engine.clone(), tx.clone());
-            self.0 = Some(tokio::spawn(async move {
-                let mut interval = tokio::time::interval(Duration::from_secs(1));
-                interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-                loop {
-                    interval.tick().await;
-                    let (e, n) = (engine.clone(), name.clone());
-                    let result = tokio::task::spawn_blocking(move || e.container_diff(&n))
-                        .await
+            self.0 = Some(spawn_sampler(
+                Duration::from_secs(1),
+                move || engine.container_diff(&name).map_err(|e| e.to_string()),
+                move |listed| {
+                    let result = listed
                         .map_err(|e| format!("reading the changes failed: {e}"))
-                        .and_then(|r| r.map_err(|e| e.to_string()));
-                    if tx
-                        .send(Action::ChangesListed { generation, result })
-                        .is_err()
-                    {
-                        return;
-                    }
-                }
-            }));
+                        .and_then(|r| r);
+                    tx.send(Action::ChangesListed { generation, result })
+                        .is_ok()
+                },
+            ));
         }
         None
     }
 
     fn stop(&mut self) {
-        if let Some(t) = self.0.take() {
-            t.abort();
+        if let Some(s) = self.0.take() {
+            s.task.abort();
         }
     }
 }

@@ -3,19 +3,16 @@
 
 use crate::engine::Engine;
 use crate::tui::action::{Action, Effect, EngineOp};
-use crate::tui::tasks::{PaneTasks, Tx};
+use crate::tui::tasks::{PaneTasks, Sampler, Tx, spawn_sampler};
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::Notify;
-use tokio::task::JoinHandle;
 
 /// Sizes are a walk of each volume's files: every two seconds is fresh enough.
 const PERIOD: Duration = Duration::from_secs(2);
 
-/// The running watcher, if any, and how to wake it.
+/// The running watcher, if any.
 #[derive(Default)]
-pub struct VolumeTasks(Option<(JoinHandle<()>, Arc<Notify>)>);
+pub struct VolumeTasks(Option<Sampler>);
 
 impl PaneTasks for VolumeTasks {
     fn perform(&mut self, effect: Effect, engine: &Engine, tx: &Tx) -> Option<Effect> {
@@ -23,12 +20,22 @@ impl PaneTasks for VolumeTasks {
             Effect::WatchVolumes(on) => {
                 self.stop();
                 if on {
-                    self.0 = Some(spawn(engine.clone(), tx.clone()));
+                    let (engine, tx) = (engine.clone(), tx.clone());
+                    self.0 = Some(spawn_sampler(
+                        PERIOD,
+                        move || engine.volumes_overview().map_err(|e| e.to_string()),
+                        move |listed| {
+                            let listed = listed
+                                .map_err(|e| format!("the volume listing task failed: {e}"))
+                                .and_then(|r| r);
+                            tx.send(Action::VolumesListed(listed)).is_ok()
+                        },
+                    ));
                 }
             }
             Effect::RefreshVolumes => {
-                if let Some((_, now)) = &self.0 {
-                    now.notify_one();
+                if let Some(s) = &self.0 {
+                    s.now.notify_one();
                 }
             }
             other => return Some(other),
@@ -37,36 +44,10 @@ impl PaneTasks for VolumeTasks {
     }
 
     fn stop(&mut self) {
-        if let Some((task, _)) = self.0.take() {
-            task.abort();
+        if let Some(s) = self.0.take() {
+            s.task.abort();
         }
     }
-}
-
-fn spawn(engine: Engine, tx: Tx) -> (JoinHandle<()>, Arc<Notify>) {
-    let now = Arc::new(Notify::new());
-    let wake = now.clone();
-    let task = tokio::spawn(async move {
-        let mut interval = tokio::time::interval(PERIOD);
-        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tokio::select! {
-                _ = interval.tick() => {}
-                _ = wake.notified() => {}
-            }
-            let e = engine.clone();
-            let listed = tokio::task::spawn_blocking(move || {
-                e.volumes_overview().map_err(|e| e.to_string())
-            })
-            .await
-            .map_err(|e| format!("the volume listing task failed: {e}"))
-            .and_then(|r| r);
-            if tx.send(Action::VolumesListed(listed)).is_err() {
-                return;
-            }
-        }
-    });
-    (task, now)
 }
 
 /// Performs a volume operation of the pane (on a blocking thread, from the runner).
