@@ -15,6 +15,7 @@
 
 mod build;
 mod container;
+mod container_events;
 mod disk_usage;
 mod engine_event;
 mod error;
@@ -50,6 +51,7 @@ pub use container::{
     Link, LogConfig, MountKind, MountSpec, NetConfig, PortBinding, Resources, RestartPolicy,
     Rotation, Status,
 };
+pub use container_events::JournalCursor;
 pub use disk_usage::{ContainerUsage, DiskUsage, ImageUsage, VolumeUsage};
 pub use error::{EngineError, Result};
 pub use event_stream::{EventFilter, EventStream};

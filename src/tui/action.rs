@@ -145,6 +145,20 @@ pub enum Action {
         /// The changes, or why reading them failed.
         result: Result<Vec<crate::engine::FileChange>, String>,
     },
+    /// New events of the container watched by the Timeline watcher of `generation`.
+    TimelineEvents {
+        /// Which watcher sent them (stale ones are ignored).
+        generation: u64,
+        /// The events, or why reading them failed.
+        result: Result<Vec<crate::engine::Event>, String>,
+    },
+    /// Log lines of the container watched by the Timeline watcher of `generation`.
+    TimelineLines {
+        /// Which watcher sent them.
+        generation: u64,
+        /// The lines, oldest first.
+        lines: Vec<crate::engine::LogLine>,
+    },
     /// A fresh volume list with sizes and users, or why reading failed.
     VolumesListed(Result<Vec<crate::engine::VolumeOverview>, String>),
     /// The document of `name` for the Inspect view, or why it could not be read.
@@ -305,6 +319,16 @@ pub enum Effect {
     },
     /// List the volumes every two seconds (true), or stop (false).
     WatchVolumes(bool),
+    /// Stop the current Timeline watcher; follow container `container`'s events and log
+    /// (its last `tail` lines first), if any.
+    WatchTimeline {
+        /// Container id, or none to just stop.
+        container: Option<String>,
+        /// Tag for what it sends.
+        generation: u64,
+        /// Past log lines read first.
+        tail: usize,
+    },
     /// List the volumes now (after a change).
     RefreshVolumes,
 }

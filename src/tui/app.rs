@@ -37,6 +37,8 @@ pub enum Pane {
     Volumes,
     /// The selected container's changed files (`berth diff`, live).
     Changes,
+    /// The selected container's events, log lines and samples on one time axis.
+    Timeline,
 }
 
 impl Pane {
@@ -53,7 +55,10 @@ impl Pane {
 
     /// Whether the pane shows under the container list (one of them at a time).
     pub fn is_detail(self) -> bool {
-        matches!(self, Pane::Logs | Pane::Stats | Pane::Top | Pane::Changes)
+        matches!(
+            self,
+            Pane::Logs | Pane::Stats | Pane::Top | Pane::Changes | Pane::Timeline
+        )
     }
 }
 
@@ -316,6 +321,8 @@ pub struct App {
     pub palette: crate::tui::panes::palette::state::PaletteState,
     /// Terminal columns (for mouse hits).
     pub width: u16,
+    /// The Timeline pane.
+    pub timeline: crate::tui::panes::timeline::state::TimelineView,
 }
 
 impl App {
@@ -351,6 +358,7 @@ impl App {
             inspect: None,
             palette: Default::default(),
             width: 80,
+            timeline: Default::default(),
         }
     }
 

@@ -41,6 +41,20 @@ pub const BINDINGS: &[Binding] = &[
     b!(ToggleFollow, "toggle_follow", ["f"], Main, "follow new log lines on/off"),
     b!(ToggleProject, "toggle_project", ["C"], Main, "fold/unfold the compose project"),
     b!(FocusChanges, "focus_changes", ["D"], Main, "the container's changed files, live"),
+    b!(
+        FocusTimeline,
+        "focus_timeline",
+        ["L"],
+        Main,
+        "the container's events, log lines, CPU and memory on one time axis"
+    ),
+    b!(
+        ExpandTimeline,
+        "expand_timeline",
+        ["enter"],
+        Timeline,
+        "show (or fold) the log lines around the selected event"
+    ),
     b!(FocusVolumes, "focus_volumes", ["V"], Main, "the Volumes pane"),
     b!(CreateVolume, "create_volume", ["a"], Volumes, "create a volume (asks its name)"),
     b!(RemoveVolume, "remove_volume", ["d"], Volumes, "remove the volume (asks first)"),

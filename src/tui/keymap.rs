@@ -24,6 +24,8 @@ pub enum Scope {
     Logs,
     /// The Volumes pane has the focus (its bindings come before the panes' ones).
     Volumes,
+    /// The Timeline pane has the focus (its bindings come before the panes' ones).
+    Timeline,
 }
 
 /// What a user can ask for with a key. The config name is the snake_case of the variant.
@@ -91,6 +93,10 @@ pub enum UserAction {
     FocusVolumes,
     /// Show the selected container's changed files under the list.
     FocusChanges,
+    /// Show the selected container's timeline under the list.
+    FocusTimeline,
+    /// Show (or fold again) the log lines around the selected timeline event.
+    ExpandTimeline,
     /// Create a volume (asks for its name).
     CreateVolume,
     /// Remove the selected volume (asks first).

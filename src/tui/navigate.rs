@@ -35,6 +35,7 @@ impl App {
             FocusNetworks => self.open_networks(),
             FocusVolumes => self.open_volumes(),
             FocusChanges => self.show_pane(Pane::Changes),
+            FocusTimeline => self.open_timeline(),
             FocusLogs => {
                 self.focus = Pane::Logs;
                 self.detail = Pane::Logs;
@@ -61,6 +62,10 @@ impl App {
             Pane::Changes => {
                 let last = self.changes.list.len().saturating_sub(1);
                 self.changes.scroll = self.changes.scroll.saturating_add_signed(delta).min(last);
+                return vec![];
+            }
+            Pane::Timeline => {
+                self.timeline.move_by(delta);
                 return vec![];
             }
             Pane::Stats => {

@@ -12,6 +12,7 @@ use super::panes::networks::task::NetTasks;
 use super::panes::palette::task::PaletteTasks;
 use super::panes::shell::task::ShellSessions;
 use super::panes::stats::task::StatsTask;
+use super::panes::timeline::task::TimelineTask;
 use super::panes::top::task::TopTask;
 use super::panes::transfer::task::TransferTasks;
 use super::panes::volumes::task::VolumeTasks;
@@ -37,7 +38,10 @@ const LOG_BATCHES: usize = 4;
 
 /// Whether `a` is a log batch (its permit goes back once handled).
 fn log_batch(a: &Action) -> bool {
-    matches!(a, Action::LogLines { .. } | Action::MergedLogLines { .. })
+    matches!(
+        a,
+        Action::LogLines { .. } | Action::MergedLogLines { .. } | Action::TimelineLines { .. }
+    )
 }
 
 /// Least time between two draws, unless a key was pressed.
@@ -143,6 +147,7 @@ impl Runner {
             Box::new(InspectTasks),
             Box::new(VolumeTasks::default()),
             Box::new(ChangesTask::default()),
+            Box::new(TimelineTask::new(log_credit.clone())),
             Box::new(PaletteTasks),
         ];
         Runner {

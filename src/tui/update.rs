@@ -13,6 +13,7 @@ impl App {
     pub fn init(&mut self) -> Vec<Effect> {
         let mut effects = vec![Effect::RefreshContainers];
         effects.extend(self.sync_watchers());
+        effects.extend(self.sync_timeline_watcher());
         effects
     }
 
@@ -20,6 +21,7 @@ impl App {
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
         let mut effects = self.apply(action);
         effects.extend(self.sync_watchers());
+        effects.extend(self.sync_timeline_watcher());
         effects.extend(self.sync_shell_size());
         effects
     }
@@ -46,7 +48,14 @@ impl App {
                 effects
             }
             Action::TreeComputed { image_id, result } => self.tree_computed(image_id, result),
-            Action::StatsSampled(samples) => self.stats_sampled(samples),
+            Action::StatsSampled(samples) => {
+                let timeline = self.timeline_in(&samples);
+                let effects = self.stats_sampled(samples);
+                if timeline {
+                    self.timeline_sampled();
+                }
+                effects
+            }
             Action::TopListed { generation, result } => self.top_listed(generation, result),
             Action::CommandLogSaved(result) => {
                 self.command_log_saved(result);
@@ -86,6 +95,10 @@ impl App {
             Action::Inspected { kind, name, result } => self.inspected(kind, name, result),
             Action::VolumesListed(result) => self.volumes_listed(result),
             Action::ChangesListed { generation, result } => self.changes_listed(generation, result),
+            Action::TimelineEvents { generation, result } => {
+                self.timeline_events(generation, result)
+            }
+            Action::TimelineLines { generation, lines } => self.timeline_lines(generation, lines),
         }
     }
 
@@ -155,6 +168,10 @@ impl App {
             None if self.focus == Pane::Logs => self
                 .keymap
                 .lookup(key, Scope::Logs)
+                .or_else(|| self.keymap.lookup(key, Scope::Main)),
+            None if self.focus == Pane::Timeline => self
+                .keymap
+                .lookup(key, Scope::Timeline)
                 .or_else(|| self.keymap.lookup(key, Scope::Main)),
             None => self.keymap.lookup(key, Scope::Main),
             Some(p) => match self.keymap.lookup(key, Scope::Popup) {
@@ -256,6 +273,7 @@ impl App {
             CreateVolume => self.ask_create_volume(),
             RemoveVolume => self.ask_remove_volume(),
             PruneVolumes => self.ask_prune_volumes(),
+            ExpandTimeline => self.timeline_enter(),
             ToggleFollow => self.toggle_follow(),
             StopContainer => self.op(EngineOp::Stop),
             StartContainer => self.op(EngineOp::Start),

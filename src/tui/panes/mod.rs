@@ -11,6 +11,7 @@ pub mod networks;
 pub(crate) mod palette;
 pub mod shell;
 pub(crate) mod stats;
+pub(crate) mod timeline;
 pub(crate) mod top;
 pub mod transfer;
 pub(crate) mod volumes;

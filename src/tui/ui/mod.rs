@@ -26,6 +26,7 @@ use crate::tui::panes::networks::popups as network_popups;
 use crate::tui::panes::networks::view as networks;
 use crate::tui::panes::shell::view as shell;
 use crate::tui::panes::stats::view as stats;
+use crate::tui::panes::timeline::view as timeline;
 use crate::tui::panes::top::popups as top_popups;
 use crate::tui::panes::top::view as top;
 use crate::tui::panes::volumes::view as volumes;
@@ -56,6 +57,7 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
             Pane::Stats => stats::render(app, theme, detail, buf),
             Pane::Top => top::render(app, theme, detail, buf),
             Pane::Changes => changes::render(app, theme, detail, buf),
+            Pane::Timeline => timeline::render(app, theme, detail, buf),
             _ => logs::render(app, theme, detail, buf),
         }
     }

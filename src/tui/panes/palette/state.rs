@@ -100,6 +100,8 @@ pub enum View {
     Top(Option<String>),
     /// A container's changed files.
     Diff(Option<String>),
+    /// A container's events, log lines and samples on one time axis.
+    Timeline(Option<String>),
     /// The Volumes pane.
     Volumes,
     /// The Inspect view of a container, image, network or volume (the selection's
@@ -123,6 +125,11 @@ pub const WORDS: &[(&str, &str, &str)] = &[
     ("top", "NAME", "the container's processes"),
     ("shell", "NAME", "a shell in the container"),
     ("diff", "NAME", "the container's changed files, live"),
+    (
+        "timeline",
+        "NAME",
+        "the container's events, log lines, CPU and memory on one time axis",
+    ),
     ("volumes", "", "volumes, their sizes and users"),
     (
         "inspect",
@@ -139,7 +146,6 @@ pub const NOT_YET: &[(&str, &str)] = &[
         "events",
         "no events view yet: run 'berth events' in a terminal",
     ),
-    ("timeline", "no timeline view yet"),
     (
         "topology",
         "no drawn topology yet: ':networks' shows the networks",
@@ -244,6 +250,7 @@ pub fn meaning(line: &str) -> Meaning {
             "top" => Some(View::Top(name.clone())),
             "shell" => Some(View::Shell(name.clone())),
             "diff" => Some(View::Diff(name.clone())),
+            "timeline" => Some(View::Timeline(name.clone())),
             "volumes" if rest.is_empty() => Some(View::Volumes),
             "inspect" => Some(View::Inspect(name.clone())),
             "help" if rest.is_empty() => Some(View::Help),

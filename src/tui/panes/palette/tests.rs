@@ -63,6 +63,10 @@ fn lines_are_views_commands_or_one_line_answers() {
         meaning("diff web"),
         Meaning::View(View::Diff(Some("web".into())))
     );
+    assert_eq!(
+        meaning("timeline web"),
+        Meaning::View(View::Timeline(Some("web".into())))
+    );
     match meaning("events") {
         Meaning::NotAvailable(m) => assert!(m.contains("no events view"), "{m}"),
         other => panic!("{other:?}"),
@@ -202,19 +206,20 @@ fn the_palette_opens_views_by_name() {
     press(&mut app, KeyCode::Enter);
     assert_eq!(app.popup, Some(Popup::Help));
     press(&mut app, KeyCode::Esc);
-    type_line(&mut app, "timeline web");
-    press(&mut app, KeyCode::Enter);
+    type_line(&mut app, "timeline job");
+    let fx = press(&mut app, KeyCode::Enter);
+    assert_eq!((app.focus, app.detail), (Pane::Timeline, Pane::Timeline));
+    assert_eq!(app.selected_container().map(|c| c.name()), Some("job"));
+    let job = app.selected_container().map(|c| c.id().to_string());
     assert!(
-        app.status
-            .as_ref()
-            .is_some_and(|s| s.text.contains("not available")),
-        "{:?}",
-        app.status
+        fx.iter()
+            .any(|e| matches!(e, Effect::WatchTimeline { container, .. } if *container == job)),
+        "{fx:?}"
     );
     // Up brings the last line back.
     press(&mut app, KeyCode::Char(':'));
     press(&mut app, KeyCode::Up);
-    assert_eq!(app.palette.input, "timeline web");
+    assert_eq!(app.palette.input, "timeline job");
     press(&mut app, KeyCode::Esc);
     assert!(!app.palette.open);
     type_line(&mut app, "quit");

@@ -160,6 +160,7 @@ impl App {
                 return vec![Effect::Inspect { kind: None, name }];
             }
             View::Diff(n) => (n, UserAction::FocusChanges),
+            View::Timeline(n) => (n, UserAction::FocusTimeline),
             View::Logs(n) => (n, UserAction::FocusLogs),
             View::Stats(n) => (n, UserAction::FocusStats),
             View::Top(n) => (n, UserAction::FocusTop),
