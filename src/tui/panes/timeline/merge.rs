@@ -56,7 +56,7 @@ pub fn merge(events: &[Event], logs: &VecDeque<LogEntry>, unfolded: &HashSet<u64
         .map(|(i, e)| (e.time, rank(e.action), i as u64, RowKind::Event(i)))
         .chain(logs.iter().map(|l| (l.time, 1, l.seq, RowKind::Log(l.seq))))
         .collect();
-    items.sort_by(|a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)));
+    items.sort_by_key(|a| (a.0, a.1, a.2));
     let mut rows = Vec::with_capacity(items.len());
     let mut run: Vec<(DateTime<Utc>, u64)> = Vec::new();
     for (time, _, _, kind) in items {
