@@ -64,10 +64,7 @@ impl App {
                 self.changes.scroll = self.changes.scroll.saturating_add_signed(delta).min(last);
                 return vec![];
             }
-            Pane::Timeline => {
-                self.timeline.move_by(delta);
-                return vec![];
-            }
+            Pane::Timeline => return self.timeline_move(delta),
             Pane::Stats => {
                 // Up is back in time.
                 let id = self.selected_container().map(|c| c.id().to_string());

@@ -59,6 +59,9 @@ pub struct TimelineView {
     pub rows: Vec<Row>,
     /// The selected row.
     pub selected: usize,
+    /// The first row on screen when not following (the view keeps the selection on
+    /// screen whatever it says).
+    pub top: usize,
     /// Whether the selection stays on the newest row as rows arrive.
     pub follow: bool,
     /// Whether the first read of the events came.
@@ -165,9 +168,11 @@ impl TimelineView {
         };
     }
 
-    /// Moves the selection `delta` rows (`isize::MIN`/`MAX`: the first/last row); the
-    /// last row follows new ones.
-    pub fn move_by(&mut self, delta: isize) {
+    /// Moves the selection `delta` rows (`isize::MIN`/`MAX`: the first/last row) in a
+    /// view `height` rows high, scrolling only when it would leave the screen; the last
+    /// row follows new ones.
+    pub fn move_by(&mut self, delta: isize, height: usize) {
+        self.top = self.first_shown(height);
         let last = self.rows.len().saturating_sub(1);
         self.selected = match delta {
             isize::MIN => 0,
@@ -175,6 +180,20 @@ impl TimelineView {
             d => self.selected.saturating_add_signed(d).min(last),
         };
         self.follow = self.selected == last;
+        self.top = self.first_shown(height);
+    }
+
+    /// The first row a view `height` rows high shows: the selection stays on screen (at
+    /// the bottom while following), and the rows fill the screen when there are enough.
+    pub fn first_shown(&self, height: usize) -> usize {
+        let height = height.max(1);
+        let lowest = self.selected.saturating_sub(height - 1);
+        let top = if self.follow {
+            lowest
+        } else {
+            self.top.clamp(lowest, self.selected)
+        };
+        top.min(self.rows.len().saturating_sub(height))
     }
 
     /// `enter`: on an event, unfolds the log lines around it (or folds them again); on a

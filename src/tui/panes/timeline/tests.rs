@@ -134,7 +134,7 @@ fn long_runs_are_folded_next_to_the_events_and_enter_shows_them() {
     assert_eq!(rows[1 + CONTEXT], format!("…{}", 20 - 2 * CONTEXT));
     assert_eq!(rows[rows.len() - 2], "l19");
     // enter on the die event: every line before it shows; again: folded.
-    v.move_by(isize::MAX);
+    v.move_by(isize::MAX, 10);
     assert_eq!(words(&v)[v.selected], "die");
     assert_eq!(v.toggle(), Some((true, 20)));
     assert_eq!(words(&v).len(), 22);
@@ -146,8 +146,8 @@ fn long_runs_are_folded_next_to_the_events_and_enter_shows_them() {
     assert_eq!(v.toggle(), Some((false, 2 * CONTEXT)));
     assert_eq!(words(&v).len(), 2 + 2 * CONTEXT + 1);
     // enter on the fold itself shows its lines.
-    v.move_by(isize::MIN);
-    v.move_by(1 + CONTEXT as isize);
+    v.move_by(isize::MIN, 10);
+    v.move_by(1 + CONTEXT as isize, 10);
     assert!(words(&v)[v.selected].starts_with('…'));
     assert_eq!(v.toggle().map(|t| t.0), Some(true));
     assert_eq!(words(&v).len(), 22);
@@ -363,4 +363,36 @@ fn renders_events_exit_codes_lines_and_times_in_order_at_80x24_and_200x60() {
     // Wide: the date too.
     let buf = draw(&app, &theme, 200, 60);
     find(&buf, "03-01 12:00:01.500 ■ die  exit code 3");
+}
+
+#[test]
+fn moving_scrolls_only_when_the_selection_would_leave_the_screen() {
+    let mut v = TimelineView::default();
+    v.reset(Some(("id".into(), "web".into())), 100);
+    v.add_events((0..30).map(|i| die(i * 10, "1")).collect());
+    assert_eq!(
+        (v.selected, v.first_shown(10)),
+        (29, 20),
+        "newest at the bottom"
+    );
+    v.move_by(-1, 10);
+    assert_eq!(
+        (v.selected, v.first_shown(10)),
+        (28, 20),
+        "the screen stays"
+    );
+    v.move_by(-9, 10);
+    assert_eq!(
+        (v.selected, v.first_shown(10)),
+        (19, 19),
+        "one row scrolled"
+    );
+    // New rows while scrolled back: the screen stays on them.
+    v.add_events(vec![die(500, "2")]);
+    assert_eq!((v.selected, v.first_shown(10)), (19, 19));
+    v.move_by(isize::MIN, 10);
+    assert_eq!((v.selected, v.first_shown(10)), (0, 0));
+    v.move_by(isize::MAX, 10);
+    assert!(v.follow);
+    assert_eq!((v.selected, v.first_shown(10)), (30, 21));
 }

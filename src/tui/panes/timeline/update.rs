@@ -97,6 +97,16 @@ impl App {
         }
     }
 
+    /// The movement keys in the Timeline pane.
+    pub(crate) fn timeline_move(&mut self, delta: isize) -> Vec<Effect> {
+        let area = ratatui::layout::Rect::new(0, 0, self.width, self.height);
+        let rows = crate::tui::ui::layout::detail_area(self, area)
+            .height
+            .saturating_sub(2);
+        self.timeline.move_by(delta, usize::from(rows));
+        vec![]
+    }
+
     /// `expand_timeline` (enter): the log lines around the selected event, shown or
     /// folded again.
     pub(crate) fn timeline_enter(&mut self) -> Vec<Effect> {

@@ -57,11 +57,7 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
     if height == 0 {
         return;
     }
-    // The selected row stays on screen; with room to spare the rows start at the top.
-    let top = v
-        .selected
-        .saturating_sub(height - 1)
-        .min(v.rows.len().saturating_sub(height));
+    let top = v.first_shown(height);
     let wide = inner.width >= 100;
     let bars = if inner.width >= 120 { 4 * BARS } else { BARS };
     let stats_w = if inner.width >= 60 { 9 + bars + 10 } else { 0 };
