@@ -125,7 +125,7 @@ impl Fitted {
         self.headers
             .iter()
             .zip(&self.widths)
-            .filter(|(_, w)| w.is_none())
+            .filter(|(h, w)| w.is_none() && !h.is_empty())
             .map(|(h, _)| h.trim_end_matches('▼'))
             .collect()
     }
@@ -174,7 +174,7 @@ impl Fitted {
                 .iter()
                 .enumerate()
                 .filter(|(i, _)| self.shown(*i))
-                .map(|(_, h)| Cell::from(h.clone())),
+                .map(|(i, h)| Cell::from(self.cut(i, h))),
         )
         .style(theme.style(Role::Header));
         let constraints: Vec<Constraint> = self

@@ -191,6 +191,8 @@ fn columns_are_as_wide_as_their_content_on_a_wide_screen() {
         header_gap(&buf, "PUBLISHED", "RX"),
         PORT.chars().count() as u16 + 1
     );
-    // The DNS log: the time and one space.
+    // The DNS log: the time, the 20-character names of who asked and what was asked.
     assert_eq!(header_gap(&buf, "TIME", "CONTAINER"), 9);
+    assert_eq!(header_gap(&buf, "CONTAINER", "NAME"), 21);
+    assert_eq!(header_gap(&buf, "NAME", "TYPE"), 21);
 }
