@@ -96,3 +96,67 @@ pub(crate) fn fg_at(buf: &Buffer, text: &str) -> Color {
     let (x, y) = find(buf, text);
     buf[(x, y)].fg
 }
+
+/// The screens people use: a terminal's default, a larger window, a wide monitor.
+pub(crate) const SIZES: [(u16, u16); 3] = [(80, 24), (120, 40), (250, 70)];
+
+/// The names of `realistic()`: short, long, and 20 characters.
+pub(crate) const NAMES: [&str; 3] = ["worker", "web-frontend-1", "a-twenty-char-name-x"];
+
+/// The image of `a-twenty-char-name-x` in `realistic()`.
+pub(crate) const LONG_IMAGE: &str = "registry.example.com:5000/team/app:1.2.3";
+
+/// Containers as people name them: `web-frontend-1` up 3 seconds publishing
+/// 0.0.0.0:18088 -> 80/tcp, `worker` exited (137) 2 minutes ago, `a-twenty-char-name-x`
+/// of `LONG_IMAGE` up 3 seconds.
+pub(crate) fn realistic() -> Vec<Container> {
+    let up = |n: u8, name: &str| {
+        let mut c = container(n, name, Status::Running);
+        c.state.pid = 4242;
+        c.state.started_at = Some(now() - Duration::seconds(3));
+        c
+    };
+    let mut web = up(1, NAMES[1]);
+    web.config.image = "127.0.0.1:5000/peer:latest".into();
+    web.config.net.ports = vec![crate::engine::PortBinding {
+        host_ip: String::new(),
+        host_port: 18088,
+        container_port: 80,
+        protocol: "tcp".into(),
+    }];
+    let mut worker = container(2, NAMES[0], Status::Exited);
+    worker.config.image = "busybox:latest".into();
+    worker.state.exit_code = 137;
+    worker.state.started_at = Some(now() - Duration::hours(1));
+    worker.state.finished_at = Some(now() - Duration::minutes(2));
+    let mut long = up(3, NAMES[2]);
+    long.config.image = LONG_IMAGE.into();
+    vec![web, worker, long]
+}
+
+/// Panics unless each of `texts` is on the screen whole (`at` names the screen).
+pub(crate) fn assert_whole(buf: &Buffer, texts: &[&str], at: &str) {
+    let screen = rows(buf).join("\n");
+    if std::env::var_os("BERTH_SHOW_SCREEN").is_some() {
+        eprintln!("{at}:\n{screen}");
+    }
+    for text in texts {
+        assert!(screen.contains(text), "{at}: '{text}' missing:\n{screen}");
+    }
+}
+
+/// How many cells right of the header `a` the header `b` starts, on the first row that
+/// has both (the header row of a table).
+pub(crate) fn header_gap(buf: &Buffer, a: &str, b: &str) -> u16 {
+    for row in rows(buf) {
+        let Some(i) = row.find(&format!("{a} ")) else {
+            continue;
+        };
+        if let Some(j) = row[i + a.len()..].find(&format!(" {b}")) {
+            let from = row[..i].chars().count();
+            let to = row[..i + a.len() + j + 1].chars().count();
+            return (to - from) as u16;
+        }
+    }
+    panic!("no row with '{a}' then '{b}':\n{}", rows(buf).join("\n"));
+}

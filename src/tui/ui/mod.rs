@@ -11,6 +11,7 @@ pub(crate) mod hints;
 pub(crate) mod layout;
 pub(crate) mod prompt;
 pub(crate) mod status;
+pub(crate) mod table;
 
 use super::app::{App, Pane, Popup};
 use super::theme::{Role, Theme};

@@ -128,3 +128,21 @@ fn renders_kinds_paths_sizes_and_counts_at_80x24_and_200x50() {
         );
     }
 }
+
+#[test]
+fn a_long_path_is_cut_with_an_ellipsis_before_its_size_is() {
+    let theme = Theme::preset("default").expect("theme");
+    let (mut app, generation) = opened();
+    let long = "/usr/local/lib/python3.12/site-packages/gunicorn/workers/__pycache__/gthread.cpython-312.pyc";
+    app.update(Action::ChangesListed {
+        generation,
+        result: Ok(vec![change(FileChangeKind::Added, long, 12_345)]),
+    });
+    let buf = draw(&app, &theme, 80, 24);
+    let (_, y) = find(&buf, "A /usr/local/lib/python3.12/");
+    let row = &rows(&buf)[y as usize];
+    assert!(row.contains("…") && row.contains("12.3kB"), "{row}");
+    // Wide enough: the whole path and its size.
+    let buf = draw(&app, &theme, 250, 70);
+    assert_whole(&buf, &[long, "12.3kB"], "250x70");
+}

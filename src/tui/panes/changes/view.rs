@@ -5,7 +5,12 @@
 use crate::engine::{FileChangeKind, human};
 use crate::tui::app::{App, Pane};
 use crate::tui::theme::{Role, Theme};
+use crate::tui::ui::columns;
 use crate::tui::ui::{is_focused, pane_block};
+use unicode_width::UnicodeWidthStr;
+
+/// Below this many cells for the path, the size goes off the line instead.
+const MIN_PATH: usize = 12;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -59,7 +64,10 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         };
         let new = if v.is_new(c) { " new" } else { "" };
         let path = crate::engine::printable(&c.path.to_string_lossy()).into_owned();
-        let used = 2 + path.chars().count() + new.len();
+        // A long path is cut (with an ellipsis) before the size is pushed off the line.
+        let room = usize::from(inner.width).saturating_sub(2 + new.len() + size_w);
+        let path = columns::cut(&path, room.max(MIN_PATH) as u16);
+        let used = 2 + path.width() + new.len();
         let pad = usize::from(inner.width).saturating_sub(used + size_w);
         let line = Line::from(vec![
             Span::styled(format!("{letter} "), theme.style(role)),

@@ -3,6 +3,7 @@
 
 mod filter;
 mod mouse;
+mod sizes;
 mod update;
 
 use crate::tui::action::{Action, EngineOp};

@@ -1,7 +1,7 @@
 //! The Containers pane: `docker ps -a` as a table (with each container's published ports
 //! and networks), coloured by status, with sparklines of each running container's recent
 //! CPU and memory. Columns are sized to their content; on a narrow screen the least
-//! important go first (the id, then memory, then networks).
+//! important go first (the id, then memory, then networks), named on the bottom border.
 
 use crate::engine::Status;
 use crate::engine::human;
@@ -9,13 +9,13 @@ use crate::tui::app::{App, Pane};
 use crate::tui::filter::highlight;
 use crate::tui::panes::stats::state::spark;
 use crate::tui::theme::{Role, Theme};
-use crate::tui::ui::columns::{self, Want};
+use crate::tui::ui::table::{Column, Fitted, Size};
 use crate::tui::ui::{is_focused, pane_block};
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, StatefulWidget, Table, TableState, Widget};
+use ratatui::widgets::{Cell, Paragraph, Widget};
 
 /// The role that colours a status.
 pub fn status_role(s: Status) -> Role {
@@ -49,7 +49,7 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         app.containers.sort.label(),
         filter.title_suffix()
     ));
-    let block = pane_block(title, is_focused(app, Pane::Containers), theme);
+    let focused = is_focused(app, Pane::Containers);
     if visible.is_empty() {
         let text = if !app.containers.list.is_empty() {
             "no container matches the filter (esc clears it)"
@@ -59,13 +59,13 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
             "loading…"
         };
         Paragraph::new(Line::from(text).style(theme.style(Role::Dim)))
-            .block(block)
+            .block(pane_block(title, focused, theme))
             .render(area, buf);
         return;
     }
     let rows_shown: Vec<&crate::engine::Container> =
         visible.iter().map(|i| &app.containers.list[*i]).collect();
-    let texts: Vec<[String; 6]> = rows_shown
+    let texts: Vec<[String; 8]> = rows_shown
         .iter()
         .zip(&visible)
         .map(|(c, i)| {
@@ -87,42 +87,13 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
                 status,
                 c.config.ports_text(),
                 app.containers.memberships.names_of(&c.config),
+                String::new(),
+                String::new(),
             ]
         })
         .collect();
-    let col = |i: usize| texts.iter().map(move |t| t[i].as_str());
-    let wants = [
-        Want::content("CONTAINER ID", col(0), 12, 12, 7),
-        Want::content("NAME", col(1), 32, 10, 0),
-        Want::content("IMAGE", col(2), 40, 10, 2),
-        Want::content("STATUS", col(3), 32, 12, 1),
-        Want::content("PORTS", col(4), 44, 44, 3),
-        Want::content("NETWORKS", col(5), 24, 24, 5),
-        fixed(SPARK as u16 + 7, 4),
-        fixed(SPARK as u16 + 8, 6),
-    ];
-    // Borders, the selection mark and one space between columns.
-    let inner = area.width.saturating_sub(2 + 2);
-    let widths = columns::fit(inner, 1, &wants);
-    let headers = [
-        "CONTAINER ID",
-        "NAME",
-        "IMAGE",
-        "STATUS",
-        "PORTS",
-        "NETWORKS",
-        "CPU",
-        "MEM",
-    ];
-    let shown = |i: usize| widths[i].is_some();
-    let header = Row::new(
-        headers
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| shown(*i))
-            .map(|(_, h)| Cell::from(*h)),
-    )
-    .style(theme.style(Role::Header));
+    let fitted = Fitted::new(&columns(), &texts, area, true);
+    let block = pane_block(title, focused, theme);
     let hit = theme.style(Role::SearchMatch);
     let rows = rows_shown.iter().zip(&texts).map(|(c, t)| {
         let role = status_role(c.state.status);
@@ -133,52 +104,39 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         };
         // Each cell cut to its column, the filter's match highlighted in it.
         let text = |i: usize, base: Style| {
-            let cut = columns::cut(&t[i], widths[i].unwrap_or(0));
-            Cell::from(highlight(&cut, &filter.query, base, hit))
+            Cell::from(highlight(&fitted.cut(i, &t[i]), &filter.query, base, hit))
         };
         let plain = Style::default();
-        let cells: [(usize, Cell); 8] = [
-            (0, text(0, theme.style(Role::Dim))),
-            (1, text(1, plain)),
-            (2, text(2, plain)),
-            (3, text(3, theme.style(status_role))),
-            (4, text(4, plain)),
-            (5, text(5, theme.style(Role::Dim))),
-            (6, spark_cell(app, c.id(), Metric::Cpu, theme)),
-            (7, spark_cell(app, c.id(), Metric::Mem, theme)),
-        ];
-        Row::new(
-            cells
-                .into_iter()
-                .filter(|(i, _)| shown(*i))
-                .map(|(_, cell)| cell),
-        )
-        .style(theme.style(Role::Text))
+        fitted
+            .row([
+                text(0, theme.style(Role::Dim)),
+                text(1, plain),
+                text(2, plain),
+                text(3, theme.style(status_role)),
+                text(4, plain),
+                text(5, theme.style(Role::Dim)),
+                spark_cell(app, c.id(), Metric::Cpu, theme),
+                spark_cell(app, c.id(), Metric::Mem, theme),
+            ])
+            .style(theme.style(Role::Text))
     });
-    let constraints: Vec<Constraint> = widths
-        .iter()
-        .flatten()
-        .map(|w| Constraint::Length(*w))
-        .collect();
-    let table = Table::new(rows, constraints)
-        .header(header)
-        .block(block)
-        .column_spacing(1)
-        .row_highlight_style(theme.style(Role::Selection))
-        .highlight_symbol("▶ ");
-    // A local table state: ratatui scrolls it to show the selection; nothing is kept.
     let at = visible.iter().position(|i| *i == app.containers.selected);
-    let mut state = TableState::default().with_selected(at);
-    StatefulWidget::render(table, area, buf, &mut state);
+    fitted.render(rows, block, theme, at, (area, buf));
 }
 
-/// A column of a fixed width (shown whole or not at all).
-fn fixed(width: u16, priority: u8) -> Want {
-    Want {
-        width,
-        min: width,
-        priority,
-    }
+/// The table's columns, most important first: the name, the status, the image, the
+/// ports, the CPU sparkline, the networks, the memory sparkline, and the id last.
+fn columns() -> [Column; 8] {
+    [
+        Column::new("CONTAINER ID", Size::Whole { cap: 12 }, 7),
+        Column::new("NAME", Size::Content { cap: 32, min: 10 }, 0),
+        Column::new("IMAGE", Size::Content { cap: 40, min: 10 }, 2),
+        Column::new("STATUS", Size::Content { cap: 32, min: 12 }, 1),
+        Column::new("PORTS", Size::Whole { cap: 44 }, 3),
+        Column::new("NETWORKS", Size::Whole { cap: 24 }, 5),
+        Column::new("CPU", Size::Fixed(SPARK as u16 + 7), 4),
+        Column::new("MEM", Size::Fixed(SPARK as u16 + 8), 6),
+    ]
 }
 
 /// Bars per sparkline (seconds).

@@ -4,6 +4,7 @@
 
 mod filter;
 mod run;
+mod sizes;
 mod tree;
 
 use crate::engine::Image;

@@ -8,12 +8,14 @@ use crate::tui::filter::highlight;
 use crate::tui::panes::images::state::ImagesFocus;
 use crate::tui::panes::images::tree;
 use crate::tui::theme::{Role, Theme};
+use crate::tui::ui::columns;
+use crate::tui::ui::table::{Column, Fitted, Size};
 use crate::tui::ui::{is_focused, pane_block};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::Line;
-use ratatui::widgets::{Cell, Paragraph, Row, StatefulWidget, Table, TableState, Widget};
+use ratatui::widgets::{Cell, Paragraph, Widget};
 
 /// Draws the whole Images pane into `area`.
 pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
@@ -54,13 +56,17 @@ pub fn sub_focused(app: &App, f: ImagesFocus) -> bool {
 fn render_list(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let im = &app.images;
     let visible = im.visible();
-    let title = Line::from(format!(
+    let title = format!(
         " Images ({}){} ",
         im.filter.count(visible.len(), im.rows.len()),
         im.filter.title_suffix()
-    ));
-    let block = pane_block(title, sub_focused(app, ImagesFocus::List), theme);
+    );
     if visible.is_empty() {
+        let block = pane_block(
+            Line::from(title),
+            sub_focused(app, ImagesFocus::List),
+            theme,
+        );
         let (text, role) = match (&im.error, im.listed) {
             _ if !im.rows.is_empty() => (
                 "no image matches the filter (esc clears it)".to_string(),
@@ -78,56 +84,73 @@ fn render_list(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
             .render(area, buf);
         return;
     }
-    let header = Row::new([
-        "REPOSITORY",
-        "TAG",
-        "IMAGE ID",
-        "CREATED",
-        "SIZE",
-        "CONTAINERS",
-    ])
-    .style(theme.style(Role::Header));
+    let rows_shown: Vec<_> = visible.iter().map(|i| &im.rows[*i]).collect();
+    let texts: Vec<[String; 6]> = rows_shown
+        .iter()
+        .map(|r| {
+            let users = app
+                .containers
+                .list
+                .iter()
+                .filter(|c| c.config.image_id == r.image.id)
+                .count();
+            [
+                r.repository.clone(),
+                r.tag.clone(),
+                r.image.short_id().to_string(),
+                human::ago_at(r.image.created, app.now),
+                human::size(r.image.size),
+                match users {
+                    0 => "unused".to_string(),
+                    1 => "in use by 1".to_string(),
+                    n => format!("in use by {n}"),
+                },
+            ]
+        })
+        .collect();
+    let fitted = Fitted::new(&list_columns(), &texts, area, true);
+    let block = pane_block(
+        Line::from(title),
+        sub_focused(app, ImagesFocus::List),
+        theme,
+    );
     let q = &im.filter.query;
     let hit = theme.style(Role::SearchMatch);
-    let mark = |text: &str, base: Style| Cell::from(highlight(text, q, base, hit));
-    let rows = visible.iter().map(|i| &im.rows[*i]).map(|r| {
-        let users = app
-            .containers
-            .list
-            .iter()
-            .filter(|c| c.config.image_id == r.image.id)
-            .count();
-        let in_use = match users {
-            0 => Cell::from("unused").style(theme.style(Role::Dim)),
-            1 => Cell::from("in use by 1"),
-            n => Cell::from(format!("in use by {n}")),
+    let rows = texts.iter().map(|t| {
+        let mark =
+            |i: usize, base: Style| Cell::from(highlight(&fitted.cut(i, &t[i]), q, base, hit));
+        let plain = |i: usize| Cell::from(fitted.cut(i, &t[i]));
+        let in_use = if t[5] == "unused" {
+            plain(5).style(theme.style(Role::Dim))
+        } else {
+            plain(5)
         };
-        Row::new([
-            mark(&r.repository, Style::default()),
-            mark(&r.tag, Style::default()),
-            mark(r.image.short_id(), theme.style(Role::Dim)),
-            Cell::from(human::ago_at(r.image.created, app.now)),
-            Cell::from(human::size(r.image.size)),
-            in_use,
-        ])
-        .style(theme.style(Role::Text))
+        fitted
+            .row([
+                mark(0, Style::default()),
+                mark(1, Style::default()),
+                mark(2, theme.style(Role::Dim)),
+                plain(3),
+                plain(4),
+                in_use,
+            ])
+            .style(theme.style(Role::Text))
     });
-    let widths = [
-        Constraint::Fill(3),
-        Constraint::Fill(1),
-        Constraint::Length(12),
-        Constraint::Length(16),
-        Constraint::Length(9),
-        Constraint::Length(12),
-    ];
-    let table = Table::new(rows, widths)
-        .header(header)
-        .block(block)
-        .row_highlight_style(theme.style(Role::Selection))
-        .highlight_symbol("▶ ");
     let at = visible.iter().position(|i| *i == im.selected);
-    let mut state = TableState::default().with_selected(at);
-    StatefulWidget::render(table, area, buf, &mut state);
+    fitted.render(rows, block, theme, at, (area, buf));
+}
+
+/// The list's columns: the repository and the tag never cut while another shows; the
+/// creation time goes first, then the users, the size and the id.
+fn list_columns() -> [Column; 6] {
+    [
+        Column::new("REPOSITORY", Size::Content { cap: 64, min: 16 }, 0),
+        Column::new("TAG", Size::Content { cap: 40, min: 8 }, 1),
+        Column::new("IMAGE ID", Size::Whole { cap: 12 }, 2),
+        Column::new("CREATED", Size::Whole { cap: 20 }, 5),
+        Column::new("SIZE", Size::Whole { cap: 10 }, 3),
+        Column::new("CONTAINERS", Size::Whole { cap: 14 }, 4),
+    ]
 }
 
 fn render_history(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
@@ -137,39 +160,51 @@ fn render_history(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         block.render(area, buf);
         return;
     };
-    let title = Line::from(format!(" History: {} ", row.target()));
-    let block = pane_block(title, sub_focused(app, ImagesFocus::History), theme);
     let layers = row.row_layers();
-    let header =
-        Row::new(["LAYER", "CREATED", "CREATED BY", "SIZE"]).style(theme.style(Role::Header));
-    let rows = row.history.iter().zip(&layers).map(|(h, layer)| {
-        let created = h
-            .created
-            .map(|t| human::ago_at(t, app.now))
-            .unwrap_or_default();
-        let (layer, role) = match layer {
-            Some(l) => (format!("{}", l + 1), Role::Text),
-            None => ("-".to_string(), Role::Dim),
+    let texts: Vec<[String; 4]> = row
+        .history
+        .iter()
+        .zip(&layers)
+        .map(|(h, layer)| {
+            [
+                layer.map_or_else(|| "-".to_string(), |l| format!("{}", l + 1)),
+                h.created
+                    .map(|t| human::ago_at(t, app.now))
+                    .unwrap_or_default(),
+                crate::engine::printable(&h.created_by).into_owned(),
+                human::size(h.size),
+            ]
+        })
+        .collect();
+    let fitted = Fitted::new(&history_columns(), &texts, area, true);
+    // A long reference is cut with an ellipsis rather than at the border.
+    let title = format!(" History: {} ", row.target());
+    let title = columns::cut(&title, area.width.saturating_sub(2));
+    let block = pane_block(
+        Line::from(title),
+        sub_focused(app, ImagesFocus::History),
+        theme,
+    );
+    let rows = texts.iter().zip(&layers).map(|(t, layer)| {
+        let role = if layer.is_some() {
+            Role::Text
+        } else {
+            Role::Dim
         };
-        Row::new([
-            Cell::from(layer),
-            Cell::from(created),
-            Cell::from(crate::engine::printable(&h.created_by).into_owned()),
-            Cell::from(human::size(h.size)),
-        ])
-        .style(theme.style(role))
+        fitted
+            .row((0..4).map(|i| Cell::from(fitted.cut(i, &t[i]))))
+            .style(theme.style(role))
     });
-    let widths = [
-        Constraint::Length(5),
-        Constraint::Length(14),
-        Constraint::Fill(1),
-        Constraint::Length(8),
-    ];
-    let table = Table::new(rows, widths)
-        .header(header)
-        .block(block)
-        .row_highlight_style(theme.style(Role::Selection))
-        .highlight_symbol("▶ ");
-    let mut state = TableState::default().with_selected(Some(im.history_selected));
-    StatefulWidget::render(table, area, buf, &mut state);
+    fitted.render(rows, block, theme, Some(im.history_selected), (area, buf));
+}
+
+/// The history's columns: the step (CREATED BY) takes the width the others leave; the
+/// creation time goes first, then the size.
+fn history_columns() -> [Column; 4] {
+    [
+        Column::new("LAYER", Size::Whole { cap: 5 }, 1),
+        Column::new("CREATED", Size::Whole { cap: 20 }, 3),
+        Column::new("CREATED BY", Size::Rest { min: 16 }, 0),
+        Column::new("SIZE", Size::Whole { cap: 10 }, 2),
+    ]
 }

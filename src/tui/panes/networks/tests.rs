@@ -2,6 +2,8 @@
 //! pane from a container, rates from two samples, and the create, remove, connect and
 //! disconnect popups with the commands they log.
 
+mod sizes;
+
 use crate::engine::IfBytes;
 use crate::engine::{Container, Status};
 use crate::engine::{Endpoint, Network};

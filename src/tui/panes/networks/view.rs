@@ -9,12 +9,13 @@ use crate::tui::app::{App, Pane};
 use crate::tui::filter::highlight;
 use crate::tui::panes::networks::state::{EndpointIo, no_dns_reason};
 use crate::tui::theme::{Role, Theme};
+use crate::tui::ui::table::{Column, Fitted, Size};
 use crate::tui::ui::{is_focused, pane_block};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, StatefulWidget, Table, TableState, Widget, Wrap};
+use ratatui::widgets::{Cell, Paragraph, Widget, Wrap};
 
 /// Draws the whole Networks pane into `area`.
 pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
@@ -69,8 +70,8 @@ fn render_list(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         ),
         None => format!(" Networks ({count}){suffix} "),
     };
-    let block = pane_block(Line::from(title), is_focused(app, Pane::Networks), theme);
     if visible.is_empty() {
+        let block = pane_block(Line::from(title), is_focused(app, Pane::Networks), theme);
         let (text, role) = match &nets.error {
             _ if !nets.networks.is_empty() => (
                 "no network matches the filter (esc clears it)".to_string(),
@@ -84,87 +85,68 @@ fn render_list(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
             .render(area, buf);
         return;
     }
-    // Below this width the list leaves out the bridge, the topology the interface and
-    // the totals, so names and addresses keep room.
-    let narrow = area.width < WIDE;
-    let header = Row::new(pick(
-        vec![
-            "",
-            "NAME",
-            "DRIVER",
-            "SUBNET",
-            "GATEWAY",
-            "INTERNAL",
-            "BRIDGE",
-            "CONTAINERS",
-        ],
-        narrow,
-        6,
-    ))
-    .style(theme.style(Role::Header));
-    let q = &nets.filter.query;
-    let hit = theme.style(Role::SearchMatch);
-    let lit = |text: &str, base: Style| Cell::from(highlight(text, q, base, hit));
-    let rows = visible.iter().map(|i| &nets.networks[*i]).map(|n| {
-        let mark = match &nets.for_container {
-            Some(id) if n.endpoints.contains_key(id.as_str()) => "●",
-            _ => "",
-        };
-        let dash = || "-".to_string();
-        Row::new(pick(
-            vec![
-                Cell::from(mark).style(theme.style(Role::Info)),
-                lit(&n.name, Style::default()),
-                lit(&n.driver, Style::default()),
-                lit(&n.subnet.clone().unwrap_or_else(dash), Style::default()),
-                lit(&n.gateway.clone().unwrap_or_else(dash), Style::default()),
-                Cell::from(if n.internal { "yes" } else { "no" }),
-                Cell::from(if n.bridge.is_empty() {
+    let texts: Vec<[String; 8]> = visible
+        .iter()
+        .map(|i| &nets.networks[*i])
+        .map(|n| {
+            let mark = match &nets.for_container {
+                Some(id) if n.endpoints.contains_key(id.as_str()) => "●",
+                _ => "",
+            };
+            let dash = || "-".to_string();
+            [
+                mark.to_string(),
+                n.name.clone(),
+                n.driver.clone(),
+                n.subnet.clone().unwrap_or_else(dash),
+                n.gateway.clone().unwrap_or_else(dash),
+                if n.internal { "yes" } else { "no" }.to_string(),
+                if n.bridge.is_empty() {
                     dash()
                 } else {
                     n.bridge.clone()
-                })
-                .style(theme.style(Role::Dim)),
-                Cell::from(n.endpoints.len().to_string()),
-            ],
-            narrow,
-            6,
-        ))
-        .style(theme.style(Role::Text))
+                },
+                n.endpoints.len().to_string(),
+            ]
+        })
+        .collect();
+    let fitted = Fitted::new(&list_columns(), &texts, area, true);
+    let block = pane_block(Line::from(title), is_focused(app, Pane::Networks), theme);
+    let q = &nets.filter.query;
+    let hit = theme.style(Role::SearchMatch);
+    let rows = texts.iter().map(|t| {
+        let text = |i: usize| fitted.cut(i, &t[i]);
+        let lit = |i: usize| Cell::from(highlight(&text(i), q, Style::default(), hit));
+        fitted
+            .row([
+                Cell::from(text(0)).style(theme.style(Role::Info)),
+                lit(1),
+                lit(2),
+                lit(3),
+                lit(4),
+                Cell::from(text(5)),
+                Cell::from(text(6)).style(theme.style(Role::Dim)),
+                Cell::from(text(7)),
+            ])
+            .style(theme.style(Role::Text))
     });
-    let widths = pick(
-        vec![
-            Constraint::Length(1),
-            Constraint::Fill(2),
-            Constraint::Length(7),
-            Constraint::Length(18),
-            Constraint::Length(15),
-            Constraint::Length(8),
-            Constraint::Length(15),
-            Constraint::Length(10),
-        ],
-        narrow,
-        6,
-    );
-    let table = Table::new(rows, widths)
-        .header(header)
-        .block(block)
-        .row_highlight_style(theme.style(Role::Selection))
-        .highlight_symbol("▶ ");
     let at = visible.iter().position(|i| *i == nets.selected);
-    let mut state = TableState::default().with_selected(at);
-    StatefulWidget::render(table, area, buf, &mut state);
+    fitted.render(rows, block, theme, at, (area, buf));
 }
 
-/// Terminals narrower than this get the compact tables.
-const WIDE: u16 = 110;
-
-/// `items` without the one at `drop` when `narrow`.
-fn pick<T>(mut items: Vec<T>, narrow: bool, drop: usize) -> Vec<T> {
-    if narrow && drop < items.len() {
-        items.remove(drop);
-    }
-    items
+/// The list's columns: the mark, the name and the subnet first; the bridge, whether it
+/// is internal and the container count go first.
+fn list_columns() -> [Column; 8] {
+    [
+        Column::new("", Size::Fixed(1), 0),
+        Column::new("NAME", Size::Content { cap: 32, min: 10 }, 0),
+        Column::new("DRIVER", Size::Whole { cap: 8 }, 2),
+        Column::new("SUBNET", Size::Whole { cap: 43 }, 1),
+        Column::new("GATEWAY", Size::Whole { cap: 39 }, 3),
+        Column::new("INTERNAL", Size::Whole { cap: 8 }, 5),
+        Column::new("BRIDGE", Size::Whole { cap: 15 }, 6),
+        Column::new("CONTAINERS", Size::Whole { cap: 10 }, 4),
+    ]
 }
 
 /// `1.2kB/s (34kB)`, or the total alone before a rate is known; narrow: the rate alone.
@@ -188,9 +170,9 @@ fn render_topology(app: &App, n: &Network, theme: &Theme, area: Rect, buf: &mut 
         title.push_str(" · internal");
     }
     title.push(' ');
-    let block = pane_block(Line::from(title), false, theme);
     let rows = app.networks.endpoint_rows(n, &app.containers.list);
     if rows.is_empty() {
+        let block = pane_block(Line::from(title), false, theme);
         Paragraph::new(
             Line::from(format!(
                 "no containers: run one with --network {} or connect one (c)",
@@ -202,70 +184,73 @@ fn render_topology(app: &App, n: &Network, theme: &Theme, area: Rect, buf: &mut 
         .render(area, buf);
         return;
     }
-    let narrow = area.width < WIDE;
-    let header = Row::new(pick(
-        vec![
-            "CONTAINER",
-            "IP",
-            "ALIASES",
-            "IFACE",
-            "PUBLISHED",
-            "RX",
-            "TX",
-        ],
-        narrow,
-        3,
-    ))
-    .style(theme.style(Role::Header));
-    let table_rows = rows.iter().map(|r| {
-        let (rx, tx) = match r.io {
-            Some(EndpointIo {
-                rx,
-                tx,
-                rx_rate,
-                tx_rate,
-            }) if r.running => (io_text(rx, rx_rate, narrow), io_text(tx, tx_rate, narrow)),
-            _ => ("-".to_string(), "-".to_string()),
-        };
-        let ports = if r.ports.is_empty() {
-            "-".to_string()
-        } else {
-            r.ports.join("\n")
-        };
-        let height = r.ports.len().max(1) as u16;
+    // Rates with totals when they fit whole, the rates alone otherwise.
+    let texts = |narrow: bool| -> Vec<[String; 7]> {
+        rows.iter()
+            .map(|r| {
+                let (rx, tx) = match r.io {
+                    Some(EndpointIo {
+                        rx,
+                        tx,
+                        rx_rate,
+                        tx_rate,
+                    }) if r.running => (io_text(rx, rx_rate, narrow), io_text(tx, tx_rate, narrow)),
+                    _ => ("-".to_string(), "-".to_string()),
+                };
+                [
+                    r.name.clone(),
+                    r.address.clone(),
+                    r.aliases.join(", "),
+                    r.ifname.clone(),
+                    if r.ports.is_empty() {
+                        "-".to_string()
+                    } else {
+                        r.ports.join("\n")
+                    },
+                    rx,
+                    tx,
+                ]
+            })
+            .collect()
+    };
+    let mut cells = texts(false);
+    let mut fitted = Fitted::new(&endpoint_columns(), &cells, area, false);
+    if !(fitted.whole(5) && fitted.whole(6)) {
+        cells = texts(true);
+        fitted = Fitted::new(&endpoint_columns(), &cells, area, false);
+    }
+    let block = pane_block(Line::from(title), false, theme);
+    let table_rows = rows.iter().zip(&cells).map(|(r, t)| {
+        let text = |i: usize| fitted.cut(i, &t[i]);
         let role = if r.running { Role::Text } else { Role::Dim };
-        Row::new(pick(
-            vec![
-                Cell::from(r.name.clone()),
-                Cell::from(r.address.clone()),
-                Cell::from(r.aliases.join(", ")),
-                Cell::from(r.ifname.clone()),
-                Cell::from(ports),
-                Cell::from(rx).style(theme.style(Role::ChartRx)),
-                Cell::from(tx).style(theme.style(Role::ChartTx)),
-            ],
-            narrow,
-            3,
-        ))
-        .height(height)
-        .style(theme.style(role))
+        fitted
+            .row([
+                Cell::from(text(0)),
+                Cell::from(text(1)),
+                Cell::from(text(2)),
+                Cell::from(text(3)),
+                Cell::from(text(4)),
+                Cell::from(text(5)).style(theme.style(Role::ChartRx)),
+                Cell::from(text(6)).style(theme.style(Role::ChartTx)),
+            ])
+            .height(r.ports.len().max(1) as u16)
+            .style(theme.style(role))
     });
-    let io_w = if narrow { 9 } else { 16 };
-    let widths = pick(
-        vec![
-            Constraint::Fill(2),
-            Constraint::Length(17),
-            Constraint::Fill(2),
-            Constraint::Length(5),
-            Constraint::Fill(4),
-            Constraint::Length(io_w),
-            Constraint::Length(io_w),
-        ],
-        narrow,
-        3,
-    );
-    let table = Table::new(table_rows, widths).header(header).block(block);
-    Widget::render(table, area, buf);
+    fitted.render(table_rows, block, theme, None, (area, buf));
+}
+
+/// The topology's columns: the container, its address and its published ports (whole:
+/// a cut port is no port) first; the interface goes first, then the rates and aliases.
+fn endpoint_columns() -> [Column; 7] {
+    [
+        Column::new("CONTAINER", Size::Content { cap: 32, min: 10 }, 0),
+        Column::new("IP", Size::Whole { cap: 43 }, 1),
+        Column::new("ALIASES", Size::Content { cap: 32, min: 8 }, 3),
+        Column::new("IFACE", Size::Whole { cap: 15 }, 6),
+        Column::new("PUBLISHED", Size::Whole { cap: 96 }, 2),
+        Column::new("RX", Size::Whole { cap: 20 }, 4),
+        Column::new("TX", Size::Whole { cap: 20 }, 5),
+    ]
 }
 
 fn answer_role(e: &DnsLogEntry) -> Role {
@@ -277,8 +262,11 @@ fn answer_role(e: &DnsLogEntry) -> Role {
 }
 
 fn render_dns(app: &App, n: &Network, theme: &Theme, area: Rect, buf: &mut Buffer) {
-    let title = Line::from(format!(" DNS queries on {} ", n.name));
-    let block = pane_block(title, false, theme);
+    let block = pane_block(
+        Line::from(format!(" DNS queries on {} ", n.name)),
+        false,
+        theme,
+    );
     if let Some(reason) = no_dns_reason(n) {
         Paragraph::new(Line::from(reason).style(theme.style(Role::Dim)))
             .wrap(Wrap { trim: true })
@@ -306,33 +294,49 @@ fn render_dns(app: &App, n: &Network, theme: &Theme, area: Rect, buf: &mut Buffe
         .render(area, buf);
         return;
     }
-    let header =
-        Row::new(["TIME", "CONTAINER", "NAME", "TYPE", "ANSWER"]).style(theme.style(Role::Header));
     // Newest last: show the rows that fit, ending with the newest.
     let fit = usize::from(area.height.saturating_sub(3));
     let shown = &log[log.len().saturating_sub(fit)..];
-    let rows = shown.iter().map(|e| {
-        let time = e
-            .time
-            .with_timezone(&chrono::Local)
-            .format("%H:%M:%S")
-            .to_string();
-        Row::new([
-            Cell::from(time).style(theme.style(Role::Dim)),
-            Cell::from(e.container_name.clone()),
-            Cell::from(e.name.clone()),
-            Cell::from(e.qtype.clone()),
-            Cell::from(e.answer_text()).style(theme.style(answer_role(e))),
-        ])
-        .style(theme.style(Role::Text))
+    let texts: Vec<[String; 5]> = shown
+        .iter()
+        .map(|e| {
+            [
+                e.time
+                    .with_timezone(&chrono::Local)
+                    .format("%H:%M:%S")
+                    .to_string(),
+                e.container_name.clone(),
+                e.name.clone(),
+                e.qtype.clone(),
+                e.answer_text(),
+            ]
+        })
+        .collect();
+    let columns = DNS_COLUMNS.map(|(h, s, p)| Column::new(h, s, p));
+    let fitted = Fitted::new(&columns, &texts, area, false);
+    let title = format!(" DNS queries on {} ", n.name);
+    let block = pane_block(Line::from(title), false, theme);
+    let rows = shown.iter().zip(&texts).map(|(e, t)| {
+        let text = |i: usize| fitted.cut(i, &t[i]);
+        fitted
+            .row([
+                Cell::from(text(0)).style(theme.style(Role::Dim)),
+                Cell::from(text(1)),
+                Cell::from(text(2)),
+                Cell::from(text(3)),
+                Cell::from(text(4)).style(theme.style(answer_role(e))),
+            ])
+            .style(theme.style(Role::Text))
     });
-    let widths = [
-        Constraint::Length(8),
-        Constraint::Fill(1),
-        Constraint::Fill(2),
-        Constraint::Length(5),
-        Constraint::Fill(3),
-    ];
-    let table = Table::new(rows, widths).header(header).block(block);
-    Widget::render(table, area, buf);
+    fitted.render(rows, block, theme, None, (area, buf));
 }
+
+/// The DNS log's columns: the name asked for, who asked, and the answer (taking the
+/// width left) first; the time goes first, then the query type.
+const DNS_COLUMNS: [(&str, Size, u8); 5] = [
+    ("TIME", Size::Whole { cap: 8 }, 4),
+    ("CONTAINER", Size::Content { cap: 32, min: 8 }, 1),
+    ("NAME", Size::Content { cap: 48, min: 12 }, 0),
+    ("TYPE", Size::Whole { cap: 6 }, 3),
+    ("ANSWER", Size::Rest { min: 12 }, 2),
+];

@@ -48,7 +48,7 @@ fn top_pane_sorts_by_cpu_and_signals_after_a_confirmation() {
         screen.contains("Top: web (3 processes, sorted by cpu)") && screen.contains("CPU%▼"),
         "{screen}"
     );
-    let order: Vec<u16> = ["S  busy-loop", "S  database", "S  sh"]
+    let order: Vec<u16> = ["S busy-loop", "S database", "S sh"]
         .iter()
         .map(|c| find(&buf, c).1)
         .collect();
@@ -100,4 +100,65 @@ fn top_pane_sorts_by_cpu_and_signals_after_a_confirmation() {
         app.command_log.last().map(String::as_str),
         Some("kill -s KILL 12  # host pid, in web")
     );
+}
+
+const GUNICORN: &str =
+    "/usr/local/bin/python3 -m gunicorn app:server --workers 4 --bind 0.0.0.0:80";
+
+/// The Top pane of `a-twenty-char-name-x` with a short and a long command line.
+fn realistic_top() -> crate::tui::app::App {
+    let mut app = app_with(Keymap::default());
+    app.update(Action::ContainersListed(Ok(realistic())));
+    app.containers.selected = app
+        .containers
+        .list
+        .iter()
+        .position(|c| c.name() == NAMES[2])
+        .expect("the long name");
+    app.update(Action::User(UserAction::FocusTop));
+    let generation = app.top.generation;
+    let mut long = process(4242, 12.5, 81_920, GUNICORN);
+    long.user = "www-data".into();
+    app.update(Action::TopListed {
+        generation,
+        result: Ok(vec![
+            long,
+            process(4300, 0.5, 2048, "nginx: worker process"),
+        ]),
+    });
+    app
+}
+
+#[test]
+fn pids_and_commands_show_at_every_size_and_the_command_takes_the_rest() {
+    let theme = Theme::preset("default").expect("theme");
+    let app = realistic_top();
+    for (w, h) in SIZES {
+        let buf = draw(&app, &theme, w, h);
+        assert_whole(
+            &buf,
+            &[
+                "Top: a-twenty-char-name-x",
+                "4242",
+                "4300",
+                "nginx: worker process",
+            ],
+            &format!("{w}x{h}"),
+        );
+        // The long command starts on its row, cut with an ellipsis where it must be.
+        let (_, y) = find(&buf, "/usr/local/bin/python3 -m");
+        let row = &rows(&buf)[y as usize];
+        assert!(row.contains("4242"), "{w}x{h}: {row}");
+        assert!(
+            row.contains(GUNICORN) || row.contains('…'),
+            "{w}x{h}: {row}"
+        );
+    }
+    // 80x24: the command gets what the other columns leave, not a stub.
+    let buf = draw(&app, &theme, 80, 24);
+    assert_whole(&buf, &["/usr/local/bin/python3 -m gunicorn app…"], "80x24");
+    // 250x70: everything whole, each column its content's width.
+    let buf = draw(&app, &theme, 250, 70);
+    assert_whole(&buf, &[GUNICORN, "www-data", "00:01:15", "80MiB"], "250x70");
+    assert_eq!(header_gap(&buf, "USER", "CPU%▼"), 9);
 }

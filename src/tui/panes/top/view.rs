@@ -1,33 +1,34 @@
 //! The Top pane: the selected container's processes (host pids), refreshed every second,
-//! in the chosen order (its column header is marked).
+//! in the chosen order (its column header is marked); the command takes the width the
+//! other columns leave, and on a narrow pane the state, time and user go first.
 
 use crate::engine::human;
 use crate::tui::app::{App, Pane};
 use crate::tui::filter::highlight;
 use crate::tui::panes::top::state::TopSort;
 use crate::tui::theme::{Role, Theme};
+use crate::tui::ui::table::{Column, Fitted, Size};
 use crate::tui::ui::{is_focused, pane_block};
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::Line;
-use ratatui::widgets::{Cell, Paragraph, Row, StatefulWidget, Table, TableState, Widget};
+use ratatui::widgets::{Cell, Paragraph, Widget};
 
 /// Draws the process table.
 pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let t = &app.top;
     let selected = app.selected_container();
     let title = match (&t.container, selected) {
-        (Some(name), _) => Line::from(format!(
+        (Some(name), _) => format!(
             " Top: {name} ({} processes, sorted by {}){} ",
             t.filter.count(t.visible().len(), t.procs.len()),
             t.sort.label(),
             t.filter.title_suffix()
-        )),
-        (None, Some(c)) => Line::from(format!(" Top: {} ", c.name())),
-        (None, None) => Line::from(" Top "),
+        ),
+        (None, Some(c)) => format!(" Top: {} ", c.name()),
+        (None, None) => " Top ".to_string(),
     };
-    let block = pane_block(title, is_focused(app, Pane::Top), theme);
     let message = match (&t.container, selected) {
         (_, None) => Some("no container selected".to_string()),
         (None, Some(c)) => Some(format!(
@@ -47,6 +48,7 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         } else {
             Role::Dim
         };
+        let block = pane_block(Line::from(title), is_focused(app, Pane::Top), theme);
         Paragraph::new(Line::from(text).style(theme.style(role)))
             .block(block)
             .render(area, buf);
@@ -59,52 +61,51 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
             label.to_string()
         }
     };
-    let header = Row::new([
-        mark("PID", TopSort::Pid),
-        "USER".to_string(),
-        mark("CPU%", TopSort::Cpu),
-        mark("RSS", TopSort::Memory),
-        "TIME".to_string(),
-        "S".to_string(),
-        mark("COMMAND", TopSort::Command),
-    ])
-    .style(theme.style(Role::Header));
-    let visible = t.visible();
-    let hit = theme.style(Role::SearchMatch);
-    let mark = |text: &str| Cell::from(highlight(text, &t.filter.query, Style::default(), hit));
-    let rows = visible.iter().map(|i| &t.procs[*i]).map(|p| {
-        let secs = p.cpu_seconds;
-        Row::new([
-            mark(&p.pid.to_string()),
-            mark(&p.user),
-            Cell::from(format!("{:.1}", p.cpu_percent)),
-            Cell::from(human::bytes_size(p.rss_kb * 1024)),
-            Cell::from(format!(
-                "{:02}:{:02}:{:02}",
-                secs / 3600,
-                secs / 60 % 60,
-                secs % 60
-            )),
-            Cell::from(p.state.to_string()),
-            mark(&p.command),
-        ])
-        .style(theme.style(Role::Text))
-    });
-    let widths = [
-        Constraint::Length(8),
-        Constraint::Length(8),
-        Constraint::Length(6),
-        Constraint::Length(9),
-        Constraint::Length(8),
-        Constraint::Length(2),
-        Constraint::Fill(1),
+    let columns = [
+        Column::new(mark("PID", TopSort::Pid), Size::Whole { cap: 10 }, 0),
+        Column::new("USER", Size::Content { cap: 16, min: 4 }, 4),
+        Column::new(mark("CPU%", TopSort::Cpu), Size::Whole { cap: 7 }, 2),
+        Column::new(mark("RSS", TopSort::Memory), Size::Whole { cap: 10 }, 3),
+        Column::new("TIME", Size::Whole { cap: 10 }, 5),
+        Column::new("S", Size::Whole { cap: 1 }, 6),
+        Column::new(mark("COMMAND", TopSort::Command), Size::Rest { min: 16 }, 1),
     ];
-    let table = Table::new(rows, widths)
-        .header(header)
-        .block(block)
-        .row_highlight_style(theme.style(Role::Selection))
-        .highlight_symbol("▶ ");
+    let visible = t.visible();
+    let texts: Vec<[String; 7]> = visible
+        .iter()
+        .map(|i| &t.procs[*i])
+        .map(|p| {
+            let secs = p.cpu_seconds;
+            [
+                p.pid.to_string(),
+                p.user.clone(),
+                format!("{:.1}", p.cpu_percent),
+                human::bytes_size(p.rss_kb * 1024),
+                format!("{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60),
+                p.state.to_string(),
+                p.command.clone(),
+            ]
+        })
+        .collect();
+    let fitted = Fitted::new(&columns, &texts, area, true);
+    let block = pane_block(Line::from(title), is_focused(app, Pane::Top), theme);
+    let hit = theme.style(Role::SearchMatch);
+    let rows = texts.iter().map(|p| {
+        let text = |i: usize| fitted.cut(i, &p[i]);
+        let lit =
+            |i: usize| Cell::from(highlight(&text(i), &t.filter.query, Style::default(), hit));
+        fitted
+            .row([
+                lit(0),
+                lit(1),
+                Cell::from(text(2)),
+                Cell::from(text(3)),
+                Cell::from(text(4)),
+                Cell::from(text(5)),
+                lit(6),
+            ])
+            .style(theme.style(Role::Text))
+    });
     let at = visible.iter().position(|i| *i == t.selected);
-    let mut state = TableState::default().with_selected(at);
-    StatefulWidget::render(table, area, buf, &mut state);
+    fitted.render(rows, block, theme, at, (area, buf));
 }

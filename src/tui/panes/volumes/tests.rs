@@ -180,3 +180,25 @@ fn renders_names_sizes_and_users_whole_at_80x24_and_200x50() {
         "{screen}"
     );
 }
+
+#[test]
+fn names_are_whole_at_the_usual_sizes_and_columns_hug_their_content() {
+    let theme = Theme::preset("default").expect("theme");
+    let app = opened();
+    for (w, h) in SIZES {
+        let buf = draw(&app, &theme, w, h);
+        assert_whole(
+            &buf,
+            &["postgres-data-primary", "web-frontend-1, worker", "scratch"],
+            &format!("{w}x{h}"),
+        );
+    }
+    // 80x24: the mountpoint (in the details below) goes first; the border says so.
+    let small = rows(&draw(&app, &theme, 80, 24)).join("\n");
+    assert!(small.contains("+1 col: MOUNTPOINT"), "{small}");
+    let buf = draw(&app, &theme, 250, 70);
+    // NAME is capped at 40 (the anonymous volume's 64 hex are cut); SIZE is `48MiB`.
+    assert_eq!(header_gap(&buf, "NAME", "DRIVER"), 41);
+    assert_eq!(header_gap(&buf, "DRIVER", "SIZE"), 7);
+    assert!(!rows(&buf).join("\n").contains(" col"));
+}

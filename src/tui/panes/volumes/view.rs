@@ -6,16 +6,25 @@ use crate::engine::human;
 use crate::tui::action::quote;
 use crate::tui::app::{App, Pane, Popup};
 use crate::tui::theme::{Role, Theme};
-use crate::tui::ui::columns::{self, Want};
 use crate::tui::ui::confirm::{answer_line, dialog};
 use crate::tui::ui::hints::hint_line;
+use crate::tui::ui::table::{Column, Fitted, Size};
 use crate::tui::ui::{is_focused, pane_block};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, StatefulWidget, Table, TableState, Widget};
+use ratatui::widgets::{Cell, Paragraph, Widget};
 
-const HEADERS: [&str; 5] = ["NAME", "DRIVER", "SIZE", "CONTAINERS", "MOUNTPOINT"];
+/// The table's columns: the name first, then the size, the users, the driver, and the
+/// mountpoint (also in the details below) last.
+const COLUMNS: [(&str, Size, u8); 5] = [
+    // Anonymous volumes' 64-hex names are cut (with an ellipsis) past 40.
+    ("NAME", Size::Content { cap: 40, min: 12 }, 0),
+    ("DRIVER", Size::Content { cap: 8, min: 6 }, 3),
+    ("SIZE", Size::Content { cap: 10, min: 8 }, 1),
+    ("CONTAINERS", Size::Content { cap: 40, min: 10 }, 2),
+    ("MOUNTPOINT", Size::Content { cap: 90, min: 20 }, 4),
+];
 
 /// Draws the whole Volumes pane into `area`.
 pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
@@ -27,7 +36,7 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
 fn render_list(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let vols = &app.volumes;
     let title = format!(" Volumes ({}) ", vols.list.len());
-    let block = pane_block(Line::from(title), is_focused(app, Pane::Volumes), theme);
+    let focused = is_focused(app, Pane::Volumes);
     if vols.list.is_empty() {
         let (text, role) = match (&vols.error, vols.listed) {
             (Some(e), _) => (format!("cannot list volumes: {e}"), Role::Error),
@@ -38,7 +47,7 @@ fn render_list(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
             ),
         };
         Paragraph::new(Line::from(text).style(theme.style(role)))
-            .block(block)
+            .block(pane_block(Line::from(title), focused, theme))
             .render(area, buf);
         return;
     }
@@ -58,62 +67,32 @@ fn render_list(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
             ]
         })
         .collect();
-    let col = |i: usize| texts.iter().map(move |t| t[i].as_str());
-    let wants = [
-        // Anonymous volumes' 64-hex names are cut (with an ellipsis) past 40.
-        Want::content(HEADERS[0], col(0), 40, 12, 0),
-        Want::content(HEADERS[1], col(1), 8, 6, 3),
-        Want::content(HEADERS[2], col(2), 10, 8, 1),
-        Want::content(HEADERS[3], col(3), 40, 10, 2),
-        Want::content(HEADERS[4], col(4), 90, 20, 4),
-    ];
-    // Borders, the selection mark and one space between columns.
-    let widths = columns::fit(area.width.saturating_sub(4), 1, &wants);
-    let shown = |i: usize| widths[i].is_some();
-    let header = Row::new(
-        HEADERS
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| shown(*i))
-            .map(|(_, h)| Cell::from(*h)),
-    )
-    .style(theme.style(Role::Header));
+    let fitted = Fitted::new(
+        &COLUMNS.map(|(h, s, p)| Column::new(h, s, p)),
+        &texts,
+        area,
+        true,
+    );
+    let title = Line::from(title);
+    let block = pane_block(title, focused, theme);
     let rows = vols.list.iter().zip(&texts).map(|(v, t)| {
-        let text = |i: usize| columns::cut(&t[i], widths[i].unwrap_or(0));
+        let text = |i: usize| fitted.cut(i, &t[i]);
         let users_role = if v.users.is_empty() {
             Role::Dim
         } else {
             Role::StatusRunning
         };
-        let cells = [
-            Cell::from(text(0)),
-            Cell::from(text(1)).style(theme.style(Role::Dim)),
-            Cell::from(text(2)),
-            Cell::from(text(3)).style(theme.style(users_role)),
-            Cell::from(text(4)).style(theme.style(Role::Dim)),
-        ];
-        Row::new(
-            cells
-                .into_iter()
-                .enumerate()
-                .filter(|(i, _)| shown(*i))
-                .map(|(_, c)| c),
-        )
-        .style(theme.style(Role::Text))
+        fitted
+            .row([
+                Cell::from(text(0)),
+                Cell::from(text(1)).style(theme.style(Role::Dim)),
+                Cell::from(text(2)),
+                Cell::from(text(3)).style(theme.style(users_role)),
+                Cell::from(text(4)).style(theme.style(Role::Dim)),
+            ])
+            .style(theme.style(Role::Text))
     });
-    let constraints: Vec<Constraint> = widths
-        .iter()
-        .flatten()
-        .map(|w| Constraint::Length(*w))
-        .collect();
-    let table = Table::new(rows, constraints)
-        .header(header)
-        .block(block)
-        .column_spacing(1)
-        .highlight_symbol("▶ ")
-        .row_highlight_style(theme.style(Role::Selection));
-    let mut state = TableState::default().with_selected(Some(vols.selected));
-    StatefulWidget::render(table, area, buf, &mut state);
+    fitted.render(rows, block, theme, Some(vols.selected), (area, buf));
 }
 
 fn render_details(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
