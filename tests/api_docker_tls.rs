@@ -228,12 +228,8 @@ fn the_docker_cli_over_tls_runs_execs_attaches_and_reads_logs() {
     let _s = TlsService::start(&ns, &b, &pki);
     let client = pki.set("client");
 
-    let out = docker(
-        &ns,
-        &b,
-        &client,
-        &["run", "--rm", "--network", "none", "busybox", "echo", "hi"],
-    );
+    // Without --network: the configured default network (the harness's `none`).
+    let out = docker(&ns, &b, &client, &["run", "--rm", "busybox", "echo", "hi"]);
     assert_eq!((out.code, out.stdout.as_str()), (0, "hi\n"), "{out:?}");
     let out = docker(
         &ns,
