@@ -1,8 +1,9 @@
 //! The Docker Engine API over TCP: `berth system service --tlsverify --tlscacert
-//! --tlscert --tlskey tcp://...` driven by the real docker CLI with its client certificate,
-//! and refused without TLS, with bad files, or to clients without a certificate the CA
-//! signed. The service and every client run inside a network namespace of the test's own
-//! (loopback only); certificates are made by rcgen in the test's scratch directory.
+//! --tlscert --tlskey tcp://...` driven by the real docker CLI with its client certificate
+//! (run, exec -it, attach, logs, build), and refused without TLS, with bad files, or to
+//! clients without a certificate the CA signed. The service and every client run inside a
+//! network namespace of the test's own (loopback only); certificates are made by rcgen in
+//! the test's scratch directory.
 
 #[path = "common/container_harness.rs"]
 mod harness;
@@ -60,7 +61,7 @@ fn leaf(dir: &Path, ca: &Ca, trust: &str, sans: &[&str], usage: ExtendedKeyUsage
 
 /// The test's certificates, each set in a directory laid out as `DOCKER_CERT_PATH` wants:
 /// `server/` (the service's, trusting the CA for clients), `client/` (signed by the CA),
-/// `stranger/` (a client signed by another CA) and `nocert/` (only the CA to trust).
+/// `stranger/` (a client signed by another CA of the same name) and `nocert/` (only the CA to trust).
 struct Pki {
     dir: PathBuf,
 }
@@ -68,7 +69,9 @@ struct Pki {
 impl Pki {
     fn new(dir: PathBuf) -> Pki {
         let ours = ca("berth test CA");
-        let other = ca("another CA");
+        // Another CA of the same name: the docker CLI (Go) presents its certificate only
+        // to a server whose CA names match the certificate's issuer.
+        let other = ca("berth test CA");
         let server = ExtendedKeyUsagePurpose::ServerAuth;
         let client = ExtendedKeyUsagePurpose::ClientAuth;
         leaf(
@@ -289,6 +292,22 @@ fn the_docker_cli_over_tls_runs_execs_attaches_and_reads_logs() {
     );
     assert_eq!((out.code, out.stdout.as_str()), (4, "in-exec\n"), "{out:?}");
 
+    // `exec -i` with piped stdin: the client's end of input (a TCP half-close under TLS)
+    // ends cat's stdin, and its output still comes back.
+    let mut child = docker_cmd(&ns, &b, &client, &["exec", "-i", "tls-web", "cat"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("docker exec -i");
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().expect("stdin");
+        stdin.write_all(b"piped\n").expect("write stdin");
+    }
+    let out = child.wait_with_output().expect("wait");
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "piped\n");
+
     // `exec -it` through a real terminal: what is typed runs in the container, its
     // terminal is a pty, and the exit code comes back.
     let line = docker_line(&ns, &b, &client, "exec -it tls-web sh", "exec");
@@ -335,6 +354,31 @@ fn the_docker_cli_over_tls_runs_execs_attaches_and_reads_logs() {
     );
     docker_ok(&ns, &b, &client, &["rm", "-f", id]);
     assert_eq!(docker_ok(&ns, &b, &client, &["ps", "-aq"]).trim(), "");
+
+    // A build: the context uploaded and the legacy builder's stream read over TLS.
+    let ctx = b.scratch("ctx");
+    std::fs::write(
+        ctx.join("Dockerfile"),
+        "FROM busybox\nRUN echo built-over-tls > /made\nCMD [\"cat\", \"/made\"]\n",
+    )
+    .expect("Dockerfile");
+    let dir = ctx.to_str().expect("utf-8");
+    let out = output(
+        docker_cmd(
+            &ns,
+            &b,
+            &client,
+            &["build", "--network", "none", "-t", "tlsbuilt", dir],
+        )
+        .env("DOCKER_BUILDKIT", "0"),
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        out.stdout.contains("Successfully tagged tlsbuilt:latest"),
+        "{out:?}"
+    );
+    let ran = docker_ok(&ns, &b, &client, &["run", "--rm", "tlsbuilt"]);
+    assert_eq!(ran, "built-over-tls\n");
 }
 
 #[test]
