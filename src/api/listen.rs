@@ -293,6 +293,16 @@ mod tests {
             .err()
             .expect("refused");
         assert!(e.to_string().contains("--tlscert, --tlskey missing"), "{e}");
+        let unverified = TlsFlags {
+            verify: Some(false),
+            ca: Some(PathBuf::from("/x/ca.pem")),
+            cert: Some(PathBuf::from("/x/cert.pem")),
+            key: Some(PathBuf::from("/x/key.pem")),
+        };
+        let e = open(Some("tcp://127.0.0.1:0"), &unverified)
+            .err()
+            .expect("refused");
+        assert!(matches!(e, ListenError::NoVerify), "{e}");
         let e = open(Some("unix:///tmp/x.sock"), &some)
             .err()
             .expect("refused");
