@@ -37,6 +37,12 @@ fn front_end(args: &[String]) -> i32 {
             setup.engine,
             api::ServiceOptions {
                 uri: a.uri,
+                tls: api::TlsFlags {
+                    verify: a.tlsverify,
+                    ca: a.tlscacert,
+                    cert: a.tlscert,
+                    key: a.tlskey,
+                },
                 idle_secs: a.time,
                 registries: setup.config.registries.clone(),
                 default_network: setup.config.network.default.clone(),

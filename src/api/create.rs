@@ -153,15 +153,21 @@ fn networks(
         .into_iter()
         .map(|(k, v)| (k, v.unwrap_or_default()))
         .collect();
+    // The docker CLI 28 names the default network `default` in EndpointsConfig too (beside
+    // NetworkMode `default`): the engine's default network, not one called so.
+    let default_endpoint = endpoints.remove("default");
     let primary = match mode {
         Some(m) => Some(m),
-        None if endpoints.len() == 1 => endpoints.keys().next().cloned(),
+        None if endpoints.len() == 1 && default_endpoint.is_none() => {
+            endpoints.keys().next().cloned()
+        }
         None => None,
     };
-    let own = primary
-        .as_ref()
-        .and_then(|p| endpoints.remove(p))
-        .unwrap_or_default();
+    let own = match &primary {
+        Some(p) => endpoints.remove(p),
+        None => default_endpoint,
+    }
+    .unwrap_or_default();
     // `container:`, `host`, `none` modes join no other network.
     let joins = !primary
         .as_deref()
@@ -328,6 +334,17 @@ mod tests {
         // Without NetworkMode, the only endpoint is the network.
         let o = parse(r#"{"Image":"b","NetworkingConfig":{"EndpointsConfig":{"n":null}}}"#);
         assert_eq!(o.network.as_deref(), Some("n"));
+        // The docker CLI's `run` without --network: the engine's default network.
+        let (o, extra) = options(
+            serde_json::from_str(
+                r#"{"Image":"b","HostConfig":{"NetworkMode":"default"},
+                   "NetworkingConfig":{"EndpointsConfig":{"default":{"Aliases":null}}}}"#,
+            )
+            .expect("json"),
+            None,
+        )
+        .expect("ok");
+        assert_eq!((o.network, extra.len()), (None, 0));
         let bad = r#"{"Image":"b","HostConfig":{"CapAdd":["NOPE"]}}"#;
         assert!(options(serde_json::from_str(bad).expect("json"), None).is_err());
     }

@@ -7,8 +7,9 @@ use super::state::Api;
 use serde_json::{Value, json};
 
 /// `GET /system/df`: `LayersSize`, `Images` (with `Size`, `SharedSize`, `Containers`),
-/// `Containers` (with `SizeRw`, `SizeRootFs`), `Volumes` (with `UsageData`) and an empty
-/// `BuildCache`.
+/// `Containers` (with `SizeRw`, `SizeRootFs`), `Volumes` (with `UsageData`), and an empty
+/// `BuildCache` with `BuilderSize` 0 (berth's build cache is its images' layers, counted
+/// there).
 pub async fn df(api: &Api) -> Handled {
     let (du, vols) = api
         .blocking(|e| Ok((e.disk_usage()?, e.volumes()?)))
@@ -57,5 +58,6 @@ pub async fn df(api: &Api) -> Handled {
         "Containers": containers,
         "Volumes": volumes,
         "BuildCache": [],
+        "BuilderSize": 0,
     }))
 }

@@ -1,4 +1,5 @@
-//! `berth system service`: the Docker Engine API on a unix socket, a third front end over
+//! `berth system service`: the Docker Engine API on a unix socket (or a TCP port with TLS
+//! and client certificates), a third front end over
 //! the engine facade beside the CLI and the dashboard.
 //!
 //! It is a thin translator: each request becomes `Engine` calls (run on blocking threads,
@@ -7,7 +8,8 @@
 //! connections it serves: containers are owned by their shims and keep running when the
 //! service exits, and `berth ps` sees what API clients made.
 //!
-//! The server is hyper 1 (with hyper-util's tokio glue) on tokio's `UnixListener`, routed by
+//! The server is hyper 1 (with hyper-util's tokio glue) on tokio's `UnixListener` (or a
+//! `TcpListener` behind tokio-rustls), routed by
 //! hand in `route.rs`: the routes are a match on path segments, and the hijacked `attach`
 //! connection is hyper's own upgrade (what axum would hand us too), so no router crate.
 
@@ -39,20 +41,25 @@ mod state;
 mod stats;
 mod stream_io;
 mod system;
+mod tls;
 mod top;
 mod upload;
 mod volumes;
 mod wait;
 
-pub use listen::{DEFAULT_URI, ListenError};
+pub use listen::{DEFAULT_TLS_PORT, DEFAULT_URI, ListenError};
+pub use tls::{TlsError, TlsFlags};
 
 use crate::engine::{Engine, RegistryOptions};
 
 /// What `berth system service` was asked for.
 #[derive(Debug, Clone)]
 pub struct ServiceOptions {
-    /// Where to listen: `unix:///path` (default [`DEFAULT_URI`]).
+    /// Where to listen: `unix:///path` (default [`DEFAULT_URI`]), or `tcp://HOST:PORT`
+    /// with all three TLS files.
     pub uri: Option<String>,
+    /// dockerd's TLS flags (`--tlscacert`, `--tlscert`, `--tlskey`): required for `tcp://`.
+    pub tls: TlsFlags,
     /// Idle seconds (no open connection) before the service exits; 0: never.
     pub idle_secs: u64,
     /// Registry settings for pulls (the configuration's `registries:`).
@@ -71,7 +78,7 @@ pub fn serve(engine: Engine, opts: ServiceOptions) -> anyhow::Result<i32> {
         libc::signal(libc::SIGPIPE, libc::SIG_IGN);
     }
     // Before any thread exists: taking systemd's socket clears its variables.
-    let listening = listen::open(opts.uri.as_deref())?;
+    let listening = listen::open(opts.uri.as_deref(), &opts.tls)?;
     log_to_stderr();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -29,14 +29,29 @@ pub enum SystemCommand {
     Service(ServiceArgs),
 }
 
-/// `berth system service [--time SECONDS] [URI]` (podman's shape). The binary's `main`
-/// runs it (the API is a front end of its own, not a CLI command).
+/// `berth system service [--time SECONDS] [TLS FLAGS] [URI]` (podman's shape, dockerd's TLS
+/// flags). The binary's `main` runs it (the API is a front end of its own, not a CLI
+/// command).
 #[derive(Debug, Args)]
 pub struct ServiceArgs {
     /// Seconds without a client before the service exits (0: never).
     #[arg(short, long, default_value_t = 5)]
     pub time: u64,
-    /// Where to listen (default unix:///run/berth/docker.sock).
+    /// Require client certificates signed by --tlscacert (always so; accepted for
+    /// dockerd's command lines, `--tlsverify=false` is refused).
+    #[arg(long, num_args = 0..=1, default_missing_value = "true", require_equals = true)]
+    pub tlsverify: Option<bool>,
+    /// Trust client certificates signed by this CA (PEM); required for tcp://.
+    #[arg(long, value_name = "CA.pem")]
+    pub tlscacert: Option<std::path::PathBuf>,
+    /// The server's TLS certificate (PEM); required for tcp://.
+    #[arg(long, value_name = "CERT.pem")]
+    pub tlscert: Option<std::path::PathBuf>,
+    /// The server's TLS key (PEM); required for tcp://.
+    #[arg(long, value_name = "KEY.pem")]
+    pub tlskey: Option<std::path::PathBuf>,
+    /// Where to listen: unix:///PATH (default unix:///run/berth/docker.sock), or
+    /// tcp://HOST[:PORT] (port 2376 by default) with the three TLS files.
     pub uri: Option<String>,
 }
 

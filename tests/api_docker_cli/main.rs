@@ -8,6 +8,9 @@ mod api_service;
 mod follow_errors_events;
 #[path = "../common/container_harness.rs"]
 mod harness;
+mod inspect_df;
+#[path = "../common/netns.rs"]
+mod netns;
 #[path = "../common/registry_harness.rs"]
 mod registry_harness;
 mod service_lifetime;

@@ -2,7 +2,7 @@
 //! and `Config`, each from the container's records.
 
 use super::{path_string, time_or_zero};
-use crate::engine::container::{Container, MountKind, Status};
+use crate::engine::container::{Container, ContainerConfig, MountKind, Status};
 use crate::engine::store::Paths;
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
@@ -93,7 +93,7 @@ pub(super) fn host_config(c: &Container, paths: &Paths) -> Value {
         "Binds": if binds.is_empty() { Value::Null } else { json!(binds) },
         "LogConfig": {"Type": cfg.log_config.driver, "Config": cfg.log_config.options},
         "NetworkMode": cfg.network_mode,
-        "PortBindings": {},
+        "PortBindings": port_bindings(cfg),
         "Links": links(c, paths),
         "RestartPolicy": {"Name": cfg.restart.name, "MaximumRetryCount": cfg.restart.max_retry},
         "AutoRemove": cfg.auto_remove,
@@ -113,6 +113,27 @@ pub(super) fn host_config(c: &Container, paths: &Paths) -> Value {
         "PidsLimit": cfg.resources.pids_limit,
         "CgroupnsMode": "private",
     })
+}
+
+/// `HostConfig.PortBindings` as Docker's: `{"80/tcp": [{"HostIp": "", "HostPort": "8080"}]}`,
+/// a port chosen at start (`-p 80`) as `""`, `{}` when nothing is published.
+fn port_bindings(cfg: &ContainerConfig) -> Value {
+    let mut map = serde_json::Map::new();
+    for p in &cfg.net.ports {
+        let host_port = match p.host_port {
+            0 => String::new(),
+            n => n.to_string(),
+        };
+        let entry = json!({"HostIp": p.host_ip, "HostPort": host_port});
+        let key = format!("{}/{}", p.container_port, p.protocol);
+        match map.get_mut(&key) {
+            Some(Value::Array(list)) => list.push(entry),
+            _ => {
+                map.insert(key, json!([entry]));
+            }
+        }
+    }
+    Value::Object(map)
 }
 
 /// A list as Docker shows it: `null` when empty.

@@ -2,7 +2,8 @@
 
 use super::*;
 use crate::engine::container::{
-    ContainerConfig, ContainerState, MountKind, MountSpec, Resources, RestartPolicy, Status,
+    ContainerConfig, ContainerState, MountKind, MountSpec, PortBinding, Resources, RestartPolicy,
+    Status,
 };
 use crate::engine::{ContainerId, ImageId};
 use chrono::TimeZone;
@@ -126,4 +127,35 @@ fn stopped_container_has_no_pid_and_keeps_order() {
     let text = serde_json::to_string(&document(&c, &paths)).expect("serialize");
     assert!(text.starts_with("{\"Id\":"), "{text}");
     assert!(text.find("\"Created\"") < text.find("\"Path\""));
+}
+
+#[test]
+fn port_bindings_are_dockers_map_of_lists() {
+    let paths = Paths::new(std::path::Path::new("/var/lib/berth"));
+    let mut c = sample();
+    assert_eq!(
+        inspect_document(&c, &paths)["HostConfig"]["PortBindings"],
+        json!({})
+    );
+    let port = |host_ip: &str, host_port, container_port, protocol: &str| PortBinding {
+        host_ip: host_ip.into(),
+        host_port,
+        container_port,
+        protocol: protocol.into(),
+    };
+    c.config.net.ports = vec![
+        port("", 8080, 80, "tcp"),
+        port("127.0.0.1", 8081, 80, "tcp"),
+        port("", 0, 53, "udp"),
+    ];
+    assert_eq!(
+        inspect_document(&c, &paths)["HostConfig"]["PortBindings"],
+        json!({
+            "80/tcp": [
+                {"HostIp": "", "HostPort": "8080"},
+                {"HostIp": "127.0.0.1", "HostPort": "8081"}
+            ],
+            "53/udp": [{"HostIp": "", "HostPort": ""}]
+        })
+    );
 }
