@@ -37,6 +37,8 @@ pub enum Pane {
     Volumes,
     /// The selected container's changed files (`berth diff`, live).
     Changes,
+    /// The networks and containers drawn as a graph (takes the whole screen).
+    Topology,
 }
 
 impl Pane {
@@ -50,6 +52,14 @@ impl Pane {
         Pane::Networks,
         Pane::Volumes,
     ];
+
+    /// Whether the pane takes the whole screen (no container list).
+    pub fn is_full_screen(self) -> bool {
+        matches!(
+            self,
+            Pane::Images | Pane::Networks | Pane::Volumes | Pane::Topology
+        )
+    }
 
     /// Whether the pane shows under the container list (one of them at a time).
     pub fn is_detail(self) -> bool {
@@ -316,6 +326,8 @@ pub struct App {
     pub palette: crate::tui::panes::palette::state::PaletteState,
     /// Terminal columns (for mouse hits).
     pub width: u16,
+    /// The Topology pane.
+    pub topology: crate::tui::panes::topology::state::TopologyState,
 }
 
 impl App {
@@ -351,6 +363,7 @@ impl App {
             inspect: None,
             palette: Default::default(),
             width: 80,
+            topology: Default::default(),
         }
     }
 

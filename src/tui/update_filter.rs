@@ -16,7 +16,12 @@ impl App {
             Pane::Images => Some(&mut self.images.filter),
             Pane::Networks => Some(&mut self.networks.filter),
             Pane::Top => Some(&mut self.top.filter),
-            Pane::Logs | Pane::Stats | Pane::Shell | Pane::Volumes | Pane::Changes => None,
+            Pane::Logs
+            | Pane::Stats
+            | Pane::Shell
+            | Pane::Volumes
+            | Pane::Changes
+            | Pane::Topology => None,
         }
     }
 
@@ -107,7 +112,12 @@ impl App {
                 }
                 vec![]
             }
-            Pane::Logs | Pane::Stats | Pane::Shell | Pane::Volumes | Pane::Changes => vec![],
+            Pane::Logs
+            | Pane::Stats
+            | Pane::Shell
+            | Pane::Volumes
+            | Pane::Changes
+            | Pane::Topology => vec![],
         }
     }
 }

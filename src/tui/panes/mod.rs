@@ -12,5 +12,6 @@ pub(crate) mod palette;
 pub mod shell;
 pub(crate) mod stats;
 pub(crate) mod top;
+pub(crate) mod topology;
 pub mod transfer;
 pub(crate) mod volumes;

@@ -25,6 +25,7 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         crate::tui::app::Pane::Networks => Some(Scope::Networks),
         crate::tui::app::Pane::Logs => Some(Scope::Logs),
         crate::tui::app::Pane::Volumes => Some(Scope::Volumes),
+        crate::tui::app::Pane::Topology => Some(Scope::Topology),
         _ => None,
     };
     let mut order = vec![
@@ -33,6 +34,7 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         Scope::Images,
         Scope::Networks,
         Scope::Volumes,
+        Scope::Topology,
     ];
     if let Some(first) = own {
         order.retain(|s| *s != first);
@@ -47,6 +49,7 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
             Scope::Networks => "networks pane",
             Scope::Logs => "logs pane",
             Scope::Volumes => "volumes pane",
+            Scope::Topology => "topology pane",
             Scope::Shell => "shell pane (other keys go to the shell)",
         };
         lines.push(Line::from(Span::styled(heading, theme.style(Role::Header))));

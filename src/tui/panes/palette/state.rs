@@ -102,6 +102,8 @@ pub enum View {
     Diff(Option<String>),
     /// The Volumes pane.
     Volumes,
+    /// The Topology pane.
+    Topology,
     /// The Inspect view of a container, image, network or volume (the selection's
     /// without a name).
     Inspect(Option<String>),
@@ -125,6 +127,11 @@ pub const WORDS: &[(&str, &str, &str)] = &[
     ("diff", "NAME", "the container's changed files, live"),
     ("volumes", "", "volumes, their sizes and users"),
     (
+        "topology",
+        "",
+        "networks and containers drawn, addresses and rx/tx on the links",
+    ),
+    (
         "inspect",
         "NAME",
         "the JSON of a container, image, network or volume",
@@ -140,10 +147,6 @@ pub const NOT_YET: &[(&str, &str)] = &[
         "no events view yet: run 'berth events' in a terminal",
     ),
     ("timeline", "no timeline view yet"),
-    (
-        "topology",
-        "no drawn topology yet: ':networks' shows the networks",
-    ),
 ];
 
 /// What a palette line means.
@@ -245,6 +248,7 @@ pub fn meaning(line: &str) -> Meaning {
             "shell" => Some(View::Shell(name.clone())),
             "diff" => Some(View::Diff(name.clone())),
             "volumes" if rest.is_empty() => Some(View::Volumes),
+            "topology" if rest.is_empty() => Some(View::Topology),
             "inspect" => Some(View::Inspect(name.clone())),
             "help" if rest.is_empty() => Some(View::Help),
             "quit" | "q" if rest.is_empty() => Some(View::Quit),
