@@ -31,10 +31,10 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let mut order = vec![
         Scope::Main,
         Scope::Logs,
+        Scope::Topology,
         Scope::Images,
         Scope::Networks,
         Scope::Volumes,
-        Scope::Topology,
     ];
     if let Some(first) = own {
         order.retain(|s| *s != first);

@@ -91,11 +91,10 @@ pub fn place(graph: &Graph, selected: Option<Node>, area: Rect) -> Placement {
         // Room for a "+N" note at the right.
         (((avail.saturating_sub(4)) / MIN_COL).max(1).min(n), 4)
     };
-    let col_w = if shown == 0 {
-        0
-    } else {
-        ((avail - reserve.min(avail)) / shown).min(MAX_COL)
-    };
+    let col_w = (avail - reserve.min(avail))
+        .checked_div(shown)
+        .unwrap_or(0)
+        .min(MAX_COL);
     let first_net = match selected {
         Some(Node::Network(i)) if i as u16 >= shown => i as u16 + 1 - shown,
         _ => 0,

@@ -411,14 +411,9 @@ fn the_palette_word_opens_it_and_a_click_selects_a_node() {
 }
 
 #[test]
-#[ignore]
-fn show() {
+fn four_networks_and_eight_containers_fit_80x24_every_label_whole_or_cut() {
     let theme = Theme::preset("default").expect("theme");
-    let app = opened();
-    for (w, h) in [(80, 24), (120, 40)] {
-        println!("{}", rows(&draw(&app, &theme, w, h)).join("\n"));
-    }
-    let mut app = app;
+    let mut app = opened();
     let (mut list, _) = world();
     for (i, n) in [
         "alpha-service-1",
@@ -433,5 +428,28 @@ fn show() {
         list.push(container(5 + i as u8, n, "none"));
     }
     app.update(Action::ContainersListed(Ok(list)));
-    println!("{}", rows(&draw(&app, &theme, 80, 24)).join("\n"));
+    let screen = rows(&draw(&app, &theme, 80, 24));
+    let text = screen.join("\n");
+    for want in [
+        "Topology: 4 networks, 8 containers",
+        // Four boxes in 60 columns: their texts cut, whole up to the cut.
+        "│loopback on…│",
+        "│172.18.0.0/…│",
+        "│gw 172.19.0…│",
+        "[alpha-servic…]",
+        "[gamma-long-n…]",
+        "[beta]",
+        "[eps]",
+        "●172.18.0.3 ",
+    ] {
+        assert!(text.contains(want), "'{want}' missing:\n{text}");
+    }
+    // Every network shown (no "+N"), each container on its own row.
+    assert!(!text.contains(" +1 "), "{text}");
+    for name in ["[cache]", "[db]", "[delta]", "[web]"] {
+        assert_eq!(text.matches(name).count(), 1, "{name}:\n{text}");
+    }
+    let web = row_with(&screen, &["[web]", "172.19.0.2", "172.18.0.2"]);
+    assert!(web.is_some(), "{text}");
+    assert!(row_with(&screen, &["[eps]", "no link"]).is_some(), "{text}");
 }
