@@ -11,4 +11,6 @@ mod update;
 pub(crate) mod view;
 
 #[cfg(test)]
+mod layout_tests;
+#[cfg(test)]
 mod tests;

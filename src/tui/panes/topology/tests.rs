@@ -1,6 +1,5 @@
 //! The Topology pane: the graph from a sample (host and none only when used), the
-//! layout (3 networks and 8 containers fit 80x24; more room on a big screen; the
-//! selection always shown), the drawing at 80x24 and 200x60 (boxes, subnets, both links
+//! drawing at 80x24 and 200x60 (boxes, subnets, both links
 //! of a container with their addresses, the published port, every label whole), and the
 //! keys, the palette word and the mouse.
 
@@ -10,12 +9,10 @@ use crate::tui::app::{App, AppSettings, Pane};
 use crate::tui::keymap::Keymap;
 use crate::tui::panes::networks::state::NetworksSample;
 use crate::tui::panes::topology::graph::{Graph, Node};
-use crate::tui::panes::topology::layout::{MIN_COL, place};
 use crate::tui::testkit::{draw, now, rows};
 use crate::tui::theme::Theme;
 use chrono::Duration;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
-use ratatui::layout::Rect;
 use std::collections::BTreeMap;
 
 fn container(n: u8, name: &str, mode: &str) -> Container {
@@ -167,92 +164,6 @@ fn the_graph_sorts_by_name_and_leaves_out_unused_host_and_none() {
         .find(|c| c.name == "edge")
         .expect("edge");
     assert_eq!(edge.links[0].network, 3);
-}
-
-/// A graph of `nets` networks and `ctrs` containers, each container on every network.
-fn big(nets: usize, ctrs: usize) -> Graph {
-    let mut g = Graph::default();
-    for i in 0..nets {
-        g.networks
-            .push(crate::tui::panes::topology::graph::NetNode {
-                id: format!("{:02x}", i + 1).repeat(32).parse().expect("id"),
-                name: format!("net{i}"),
-                subnet: Some(format!("10.{i}.0.0/16")),
-                gateway: Some(format!("10.{i}.0.1")),
-                driver: "bridge".into(),
-            });
-    }
-    for k in 0..ctrs {
-        g.containers
-            .push(crate::tui::panes::topology::graph::CtrNode {
-                id: format!("{:02x}", k + 100).repeat(32).parse().expect("id"),
-                name: format!("service-{k}"),
-                running: true,
-                published: k == 0,
-                links: (0..nets)
-                    .map(|i| crate::tui::panes::topology::graph::Link {
-                        network: i,
-                        address: format!("10.{i}.0.{}", k + 2),
-                        rates: Some((1500.0, 20.0)),
-                    })
-                    .collect(),
-            });
-    }
-    g
-}
-
-#[test]
-fn three_networks_and_eight_containers_fit_80x24() {
-    let g = big(3, 8);
-    // The pane's inside at 80x24: 78 columns, 16 rows.
-    let area = Rect::new(1, 1, 78, 16);
-    let p = place(&g, None, area);
-    assert_eq!(p.columns.len(), 3);
-    assert_eq!(p.hidden_networks, 0);
-    assert_eq!(p.rows.len(), 8);
-    assert_eq!(p.hidden, (0, 0));
-    assert_eq!(p.per_row, 1);
-    // Boxes inside the area, apart, left to right; nodes left of them.
-    for (a, b) in p.columns.iter().zip(p.columns.iter().skip(1)) {
-        assert!(a.rect.x + a.rect.width < b.rect.x, "{a:?} {b:?}");
-    }
-    let last = p.columns.last().expect("column");
-    assert!(last.rect.x + last.rect.width <= area.x + area.width);
-    assert!(p.node_x + p.node_w < p.columns[0].rect.x);
-    // Rows below the boxes, inside the area, one each.
-    assert!(p.rows[0].y >= p.columns[0].rect.y + p.columns[0].rect.height);
-    assert!(p.rows[7].y < area.y + area.height);
-    // The address fits beside each junction.
-    assert!(p.label_w as usize >= "10.2.0.9".len());
-}
-
-#[test]
-fn a_big_screen_gives_room_and_the_selection_stays_shown() {
-    let g = big(3, 8);
-    let small = place(&g, None, Rect::new(1, 1, 78, 16));
-    let large = place(&g, None, Rect::new(1, 1, 198, 52));
-    assert_eq!(large.per_row, 2);
-    assert!(large.label_w > small.label_w);
-    assert!(large.columns[0].rect.width > small.columns[0].rect.width);
-
-    // Twenty containers on 16 rows: the last one selected is shown, the rest counted.
-    let g = big(2, 20);
-    let p = place(&g, Some(Node::Container(19)), Rect::new(1, 1, 78, 16));
-    assert_eq!(p.rows.last().map(|r| r.container), Some(19));
-    assert_eq!(p.hidden.1, 0);
-    assert!(p.hidden.0 > 0);
-    assert_eq!(p.hidden.0 + p.rows.len(), 20);
-    // Eight networks on 78 columns: as many as fit, the selected one among them.
-    let g = big(8, 2);
-    let p = place(&g, Some(Node::Network(7)), Rect::new(1, 1, 78, 16));
-    assert!(p.hidden_networks > 0);
-    assert!(p.column(7).is_some());
-    assert!(p.columns.iter().all(|c| c.rect.width + 1 >= MIN_COL));
-    // A click finds the node drawn there.
-    let r = p.rect_of(Node::Container(1)).expect("shown");
-    assert_eq!(p.node_at(r.x, r.y), Some(Node::Container(1)));
-    let b = p.column(7).expect("column").rect;
-    assert_eq!(p.node_at(b.x + 1, b.y + 1), Some(Node::Network(7)));
 }
 
 #[test]
