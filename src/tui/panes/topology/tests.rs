@@ -364,3 +364,13 @@ fn four_networks_and_eight_containers_fit_80x24_every_label_whole_or_cut() {
     assert!(web.is_some(), "{text}");
     assert!(row_with(&screen, &["[eps]", "no link"]).is_some(), "{text}");
 }
+
+#[test]
+fn tiny_terminals_draw_without_panicking_and_keep_the_title() {
+    let theme = Theme::preset("default").expect("theme");
+    let app = opened();
+    for (w, h) in [(20, 8), (30, 9), (40, 12), (80, 10), (120, 14), (12, 7)] {
+        let screen = rows(&draw(&app, &theme, w, h)).join("\n");
+        assert!(screen.contains("Topology"), "{w}x{h}:\n{screen}");
+    }
+}
