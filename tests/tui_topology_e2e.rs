@@ -2,7 +2,8 @@
 //! of the test's own: two user networks, a container on both (`network connect`) that
 //! publishes a port, another on one of them. `:topology` and the `m` key both draw the
 //! two networks with their subnets, the container joined to both with both addresses and
-//! the port on the host line; enter on the container opens its log.
+//! the port on the host line, live rx/tx on each link; enter on the container opens its
+//! log.
 
 #[path = "common/container_harness.rs"]
 mod harness;
@@ -120,6 +121,10 @@ fn topology_draws_two_networks_and_a_container_on_both() {
         s.contains("gw 10.91.0.1") && s.contains("gw 10.92.0.1"),
         "{s}"
     );
+    // After two samples, each link's live rates (under its address: there is room).
+    let s = t.wait_for("live rx/tx on the links", WAIT, |s| {
+        s.matches("B/s ↑").count() >= 3
+    });
 
     // Esc leaves; the key opens it again.
     t.keys(&["Escape"]);
