@@ -125,6 +125,9 @@ fn topology_draws_two_networks_and_a_container_on_both() {
     let s = t.wait_for("live rx/tx on the links", WAIT, |s| {
         s.matches("B/s ↑").count() >= 3
     });
+    // web's two links: both rates on the line under its row.
+    let under = s.lines().skip_while(|l| !l.contains("[web]")).nth(1);
+    assert_eq!(under.map(|l| l.matches("B/s ↑").count()), Some(2), "{s}");
 
     // Esc leaves; the key opens it again.
     t.keys(&["Escape"]);
