@@ -159,6 +159,8 @@ pub enum Action {
         /// The lines, oldest first.
         lines: Vec<crate::engine::LogLine>,
     },
+    /// A sample of the networks and counters for the Topology pane, or why reading failed.
+    TopologySampled(Result<NetworksSample, String>),
     /// A fresh volume list with sizes and users, or why reading failed.
     VolumesListed(Result<Vec<crate::engine::VolumeOverview>, String>),
     /// The document of `name` for the Inspect view, or why it could not be read.
@@ -331,4 +333,6 @@ pub enum Effect {
     },
     /// List the volumes now (after a change).
     RefreshVolumes,
+    /// Sample the networks for the Topology pane each second (true), or stop (false).
+    WatchTopology(bool),
 }

@@ -39,6 +39,8 @@ pub enum Pane {
     Changes,
     /// The selected container's events, log lines and samples on one time axis.
     Timeline,
+    /// The networks and containers drawn as a graph (takes the whole screen).
+    Topology,
 }
 
 impl Pane {
@@ -52,6 +54,14 @@ impl Pane {
         Pane::Networks,
         Pane::Volumes,
     ];
+
+    /// Whether the pane takes the whole screen (no container list).
+    pub fn is_full_screen(self) -> bool {
+        matches!(
+            self,
+            Pane::Images | Pane::Networks | Pane::Volumes | Pane::Topology
+        )
+    }
 
     /// Whether the pane shows under the container list (one of them at a time).
     pub fn is_detail(self) -> bool {
@@ -323,6 +333,8 @@ pub struct App {
     pub width: u16,
     /// The Timeline pane.
     pub timeline: crate::tui::panes::timeline::state::TimelineView,
+    /// The Topology pane.
+    pub topology: crate::tui::panes::topology::state::TopologyState,
 }
 
 impl App {
@@ -359,6 +371,7 @@ impl App {
             palette: Default::default(),
             width: 80,
             timeline: Default::default(),
+            topology: Default::default(),
         }
     }
 

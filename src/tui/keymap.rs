@@ -26,6 +26,8 @@ pub enum Scope {
     Volumes,
     /// The Timeline pane has the focus (its bindings come before the panes' ones).
     Timeline,
+    /// The Topology pane has the focus (its bindings come before the panes' ones).
+    Topology,
 }
 
 /// What a user can ask for with a key. The config name is the snake_case of the variant.
@@ -97,6 +99,16 @@ pub enum UserAction {
     FocusTimeline,
     /// Show (or fold again) the log lines around the selected timeline event.
     ExpandTimeline,
+    /// Show the Topology pane (networks and containers drawn as a graph).
+    FocusTopology,
+    /// In the Topology pane: the network on the left.
+    NodeLeft,
+    /// In the Topology pane: the network on the right.
+    NodeRight,
+    /// In the Topology pane: open the selected node (a container's log, a network).
+    OpenNode,
+    /// Leave the Topology pane for the container list.
+    LeaveTopology,
     /// Create a volume (asks for its name).
     CreateVolume,
     /// Remove the selected volume (asks first).

@@ -31,6 +31,8 @@ enum Spot {
     Images(ImagesFocus),
     /// The network list.
     NetworkList,
+    /// The Topology pane's drawing.
+    Topology,
 }
 
 /// Where a click landed in a pane: its title row, a row of its table (counted from the
@@ -71,6 +73,13 @@ impl App {
             return vec![];
         };
         self.stop_filter_editing();
+        if spot == Spot::Topology {
+            // The drawing is no table: a click selects the node under it, the wheel moves.
+            return match wheel {
+                0 => self.topology_click(rect, m.column, m.row),
+                w => self.move_by(w),
+            };
+        }
         let part = part_of(rect, m.row);
         let mut effects = self.focus_spot(spot);
         if wheel != 0 {
@@ -107,6 +116,7 @@ impl App {
                 let [list, _, _] = networks_view::areas(self, main);
                 vec![(Spot::NetworkList, list)]
             }
+            Pane::Topology => vec![(Spot::Topology, main)],
             _ => {
                 let [list, detail] = layout::list_and_detail(self, area, main);
                 let mut out = vec![(Spot::Containers, list)];
@@ -130,7 +140,7 @@ impl App {
             Spot::Detail(p) => self.focus = p,
             Spot::Shell => self.focus = Pane::Shell,
             Spot::Images(f) => self.images.focus = f,
-            Spot::NetworkList => {}
+            Spot::NetworkList | Spot::Topology => {}
         }
         vec![]
     }

@@ -21,6 +21,12 @@ impl App {
             PageUp => self.move_by(-(self.page() as isize)),
             GoTop => self.move_by(isize::MIN),
             GoBottom => self.move_by(isize::MAX),
+            // Out of the cycle, the Topology pane sits after its last pane.
+            NextPane | PrevPane if self.focus == Pane::Topology => {
+                let order = Pane::ORDER;
+                let to = if a == NextPane { 0 } else { order.len() - 1 };
+                self.focus_pane(order[to])
+            }
             NextPane | PrevPane => {
                 let order = Pane::ORDER;
                 let i = order.iter().position(|p| *p == self.focus).unwrap_or(0);
@@ -34,6 +40,7 @@ impl App {
             FocusRight => self.images_focus_by(1),
             FocusNetworks => self.open_networks(),
             FocusVolumes => self.open_volumes(),
+            FocusTopology => self.open_topology(),
             FocusChanges => self.show_pane(Pane::Changes),
             FocusTimeline => self.open_timeline(),
             FocusLogs => {
@@ -59,6 +66,7 @@ impl App {
             Pane::Images => return self.images_move(delta),
             Pane::Networks => return self.networks_move(delta),
             Pane::Volumes => return self.volumes_move(delta),
+            Pane::Topology => return self.topology_move(0, delta),
             Pane::Changes => {
                 let last = self.changes.list.len().saturating_sub(1);
                 self.changes.scroll = self.changes.scroll.saturating_add_signed(delta).min(last);

@@ -14,6 +14,7 @@ use super::panes::shell::task::ShellSessions;
 use super::panes::stats::task::StatsTask;
 use super::panes::timeline::task::TimelineTask;
 use super::panes::top::task::TopTask;
+use super::panes::topology::task::TopologyTasks;
 use super::panes::transfer::task::TransferTasks;
 use super::panes::volumes::task::VolumeTasks;
 use super::tasks::{self, PaneTasks, Tx};
@@ -141,6 +142,7 @@ impl Runner {
             Box::new(ImageTasks),
             Box::new(StatsTask::default()),
             Box::new(TopTask::default()),
+            Box::new(TopologyTasks::default()),
             Box::new(NetTasks::default()),
             Box::new(BuildTasks),
             Box::new(TransferTasks),

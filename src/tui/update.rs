@@ -94,6 +94,7 @@ impl App {
             } => self.transfer_finished(kind, reference, result),
             Action::Inspected { kind, name, result } => self.inspected(kind, name, result),
             Action::VolumesListed(result) => self.volumes_listed(result),
+            Action::TopologySampled(result) => self.topology_sampled(result),
             Action::ChangesListed { generation, result } => self.changes_listed(generation, result),
             Action::TimelineEvents { generation, result } => {
                 self.timeline_events(generation, result)
@@ -164,6 +165,10 @@ impl App {
             None if self.focus == Pane::Volumes => self
                 .keymap
                 .lookup(key, Scope::Volumes)
+                .or_else(|| self.keymap.lookup(key, Scope::Main)),
+            None if self.focus == Pane::Topology => self
+                .keymap
+                .lookup(key, Scope::Topology)
                 .or_else(|| self.keymap.lookup(key, Scope::Main)),
             None if self.focus == Pane::Logs => self
                 .keymap
@@ -274,6 +279,10 @@ impl App {
             RemoveVolume => self.ask_remove_volume(),
             PruneVolumes => self.ask_prune_volumes(),
             ExpandTimeline => self.timeline_enter(),
+            NodeLeft => self.topology_move(-1, 0),
+            NodeRight => self.topology_move(1, 0),
+            OpenNode => self.open_node(),
+            LeaveTopology => self.leave_topology(),
             ToggleFollow => self.toggle_follow(),
             StopContainer => self.op(EngineOp::Stop),
             StartContainer => self.op(EngineOp::Start),

@@ -21,7 +21,8 @@ impl App {
             | Pane::Shell
             | Pane::Volumes
             | Pane::Changes
-            | Pane::Timeline => None,
+            | Pane::Timeline
+            | Pane::Topology => None,
         }
     }
 
@@ -117,7 +118,8 @@ impl App {
             | Pane::Shell
             | Pane::Volumes
             | Pane::Changes
-            | Pane::Timeline => vec![],
+            | Pane::Timeline
+            | Pane::Topology => vec![],
         }
     }
 }

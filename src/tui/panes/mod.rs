@@ -13,5 +13,6 @@ pub mod shell;
 pub(crate) mod stats;
 pub(crate) mod timeline;
 pub(crate) mod top;
+pub(crate) mod topology;
 pub mod transfer;
 pub(crate) mod volumes;

@@ -26,11 +26,13 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         crate::tui::app::Pane::Logs => Some(Scope::Logs),
         crate::tui::app::Pane::Volumes => Some(Scope::Volumes),
         crate::tui::app::Pane::Timeline => Some(Scope::Timeline),
+        crate::tui::app::Pane::Topology => Some(Scope::Topology),
         _ => None,
     };
     let mut order = vec![
         Scope::Main,
         Scope::Logs,
+        Scope::Topology,
         Scope::Images,
         Scope::Networks,
         Scope::Volumes,
@@ -50,6 +52,7 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
             Scope::Logs => "logs pane",
             Scope::Volumes => "volumes pane",
             Scope::Timeline => "timeline pane",
+            Scope::Topology => "topology pane",
             Scope::Shell => "shell pane (other keys go to the shell)",
         };
         lines.push(Line::from(Span::styled(heading, theme.style(Role::Header))));

@@ -46,6 +46,8 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         networks::render(app, theme, main, buf);
     } else if app.focus == Pane::Volumes {
         volumes::render(app, theme, main, buf);
+    } else if app.focus == Pane::Topology {
+        crate::tui::panes::topology::view::render(app, theme, main, buf);
     } else {
         let [list, mut detail] = layout::list_and_detail(app, area, main);
         containers::render(app, theme, list, buf);

@@ -23,8 +23,7 @@ impl App {
 
     /// The watcher follows the selected container while the pane shows.
     pub(crate) fn sync_changes_watcher(&mut self) -> Vec<Effect> {
-        let visible = !matches!(self.focus, Pane::Images | Pane::Networks | Pane::Volumes)
-            && self.detail == Pane::Changes;
+        let visible = !self.focus.is_full_screen() && self.detail == Pane::Changes;
         let want = if visible {
             self.selected_container().map(|c| c.name().to_string())
         } else {

@@ -27,6 +27,7 @@ impl App {
                 .networks
                 .current()
                 .map(|n| (ObjectKind::Network, n.name.clone())),
+            Pane::Topology => self.topology_target(),
             _ => self
                 .selected_container()
                 .map(|c| (ObjectKind::Container, c.name().to_string())),

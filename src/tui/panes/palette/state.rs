@@ -104,6 +104,8 @@ pub enum View {
     Timeline(Option<String>),
     /// The Volumes pane.
     Volumes,
+    /// The Topology pane.
+    Topology,
     /// The Inspect view of a container, image, network or volume (the selection's
     /// without a name).
     Inspect(Option<String>),
@@ -132,6 +134,11 @@ pub const WORDS: &[(&str, &str, &str)] = &[
     ),
     ("volumes", "", "volumes, their sizes and users"),
     (
+        "topology",
+        "",
+        "networks and containers drawn, addresses and rx/tx on the links",
+    ),
+    (
         "inspect",
         "NAME",
         "the JSON of a container, image, network or volume",
@@ -145,10 +152,6 @@ pub const NOT_YET: &[(&str, &str)] = &[
     (
         "events",
         "no events view yet: run 'berth events' in a terminal",
-    ),
-    (
-        "topology",
-        "no drawn topology yet: ':networks' shows the networks",
     ),
 ];
 
@@ -252,6 +255,7 @@ pub fn meaning(line: &str) -> Meaning {
             "diff" => Some(View::Diff(name.clone())),
             "timeline" => Some(View::Timeline(name.clone())),
             "volumes" if rest.is_empty() => Some(View::Volumes),
+            "topology" if rest.is_empty() => Some(View::Topology),
             "inspect" => Some(View::Inspect(name.clone())),
             "help" if rest.is_empty() => Some(View::Help),
             "quit" | "q" if rest.is_empty() => Some(View::Quit),

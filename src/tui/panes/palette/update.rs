@@ -155,6 +155,9 @@ impl App {
             }
             View::Quit => return self.user(UserAction::Quit),
             View::Volumes => return self.open_volumes(),
+            View::Topology => {
+                return self.navigate(UserAction::FocusTopology).unwrap_or_default();
+            }
             View::Inspect(None) => return self.open_inspect(),
             View::Inspect(Some(name)) => {
                 return vec![Effect::Inspect { kind: None, name }];
@@ -180,7 +183,7 @@ impl App {
             }
             None => vec![],
         };
-        if matches!(self.focus, Pane::Images | Pane::Networks | Pane::Volumes) {
+        if self.focus.is_full_screen() {
             self.focus = Pane::Containers;
         }
         effects.extend(match action {

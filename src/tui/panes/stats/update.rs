@@ -13,7 +13,7 @@ impl App {
     /// the Top watcher while the Top pane shows a running container.
     pub(crate) fn sync_watchers(&mut self) -> Vec<Effect> {
         let mut effects = Vec::new();
-        let list_visible = !matches!(self.focus, Pane::Images | Pane::Networks | Pane::Volumes);
+        let list_visible = !self.focus.is_full_screen();
         if list_visible != self.metrics.watching {
             self.metrics.watching = list_visible;
             effects.push(Effect::WatchStats(list_visible));
@@ -34,6 +34,7 @@ impl App {
         }
         effects.extend(self.sync_networks_watcher());
         effects.extend(self.sync_volumes_watcher());
+        effects.extend(self.sync_topology_watcher());
         effects.extend(self.sync_changes_watcher());
         effects
     }
