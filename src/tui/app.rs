@@ -316,6 +316,8 @@ pub struct App {
     pub palette: crate::tui::panes::palette::state::PaletteState,
     /// Terminal columns (for mouse hits).
     pub width: u16,
+    /// The focused pane takes the whole screen but the status bar (`toggle_zoom`).
+    pub zoomed: bool,
 }
 
 impl App {
@@ -351,6 +353,7 @@ impl App {
             inspect: None,
             palette: Default::default(),
             width: 80,
+            zoomed: false,
         }
     }
 

@@ -24,6 +24,8 @@ pub enum Scope {
     Logs,
     /// The Volumes pane has the focus (its bindings come before the panes' ones).
     Volumes,
+    /// The Stats pane has the focus (its bindings come before the panes' ones).
+    Stats,
 }
 
 /// What a user can ask for with a key. The config name is the snake_case of the variant.
@@ -155,6 +157,12 @@ pub enum UserAction {
     PullImage,
     /// Push the selected image to its registry.
     PushImage,
+    /// Zoom the focused pane to the whole screen, or back.
+    ToggleZoom,
+    /// The next of the Stats pane's charts (when only one fits).
+    NextChart,
+    /// The previous of the Stats pane's charts.
+    PrevChart,
 }
 
 /// One row of the keymap table.

@@ -152,6 +152,10 @@ impl App {
                 .keymap
                 .lookup(key, Scope::Volumes)
                 .or_else(|| self.keymap.lookup(key, Scope::Main)),
+            None if self.focus == Pane::Stats => self
+                .keymap
+                .lookup(key, Scope::Stats)
+                .or_else(|| self.keymap.lookup(key, Scope::Main)),
             None if self.focus == Pane::Logs => self
                 .keymap
                 .lookup(key, Scope::Logs)
@@ -257,6 +261,8 @@ impl App {
             RemoveVolume => self.ask_remove_volume(),
             PruneVolumes => self.ask_prune_volumes(),
             ToggleFollow => self.toggle_follow(),
+            NextChart => self.cycle_chart(1),
+            PrevChart => self.cycle_chart(-1),
             StopContainer => self.op(EngineOp::Stop),
             StartContainer => self.op(EngineOp::Start),
             RestartContainer => self.op(EngineOp::Restart),
@@ -283,6 +289,10 @@ impl App {
                     text,
                     file: self.settings.command_log_file.clone(),
                 }]
+            }
+            ToggleZoom => {
+                self.zoomed = !self.zoomed;
+                vec![]
             }
             Help => {
                 self.popup = match self.popup {

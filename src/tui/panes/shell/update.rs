@@ -147,8 +147,10 @@ impl App {
     /// The pty size (rows, columns) the Shell pane has now.
     pub(crate) fn shell_pty_size(&self) -> (u16, u16) {
         let area = Rect::new(0, 0, self.shell.width.max(20), self.height.max(10));
-        let (shell, _) =
-            crate::tui::panes::shell::view::split(crate::tui::ui::layout::detail_area(self, area));
+        let layout = crate::tui::ui::layout::shell_area;
+        let shell = layout(self, area).unwrap_or_else(|| {
+            crate::tui::panes::shell::view::split(crate::tui::ui::layout::detail_area(self, area)).0
+        });
         (
             shell.height.saturating_sub(2).max(1),
             shell.width.saturating_sub(2).max(1),
