@@ -36,10 +36,15 @@ pub(crate) fn dialog(lines: Vec<Line>, theme: &Theme, area: Rect, buf: &mut Buff
         .title(Line::from(" Confirm ").style(theme.style(Role::TitleFocused)))
         .border_style(theme.style(Role::Error))
         .style(theme.style(Role::Dialog));
-    Paragraph::new(lines)
-        .wrap(Wrap { trim: false })
-        .block(block)
-        .render(rect, buf);
+    wrapped(lines, inner_w).block(block).render(rect, buf);
+}
+
+/// `lines` as a paragraph, wrapped at word boundaries only when one is wider than
+/// `width` (lines that fit keep their leading blanks).
+pub(crate) fn wrapped(lines: Vec<Line>, width: u16) -> Paragraph {
+    let wide = lines.iter().any(|l| l.width() > usize::from(width));
+    let p = Paragraph::new(lines);
+    if wide { p.wrap(Wrap { trim: true }) } else { p }
 }
 
 /// Rows `line` takes word-wrapped at `width` columns (a word longer than the width is

@@ -154,4 +154,6 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
 }
 
 #[cfg(test)]
+mod sizes_tests;
+#[cfg(test)]
 mod tests;

@@ -2,7 +2,7 @@
 //! network's name and subnet for `network create`.
 
 use super::centered;
-use super::confirm::wrapped_rows;
+use super::confirm::{wrapped, wrapped_rows};
 use super::hints::hint_line;
 use crate::tui::app::{App, Prompt, PromptKind};
 use crate::tui::keymap::UserAction;
@@ -11,7 +11,7 @@ use crossterm::event::{KeyCode, KeyModifiers};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
+use ratatui::widgets::{Block, Clear, Widget};
 
 /// Draws the prompt with what was typed and a cursor.
 pub fn render(app: &App, p: &Prompt, theme: &Theme, area: Rect, buf: &mut Buffer) {
@@ -86,10 +86,7 @@ pub fn render(app: &App, p: &Prompt, theme: &Theme, area: Rect, buf: &mut Buffer
         .title(Line::from(title).style(theme.style(Role::TitleFocused)))
         .border_style(theme.style(Role::BorderFocused))
         .style(theme.style(Role::Dialog));
-    Paragraph::new(lines)
-        .wrap(Wrap { trim: false })
-        .block(block)
-        .render(rect, buf);
+    wrapped(lines, inner_w).block(block).render(rect, buf);
 }
 
 /// The keys of `action` that still act in a prompt (plain characters are typed).
