@@ -41,6 +41,13 @@ fn whole_up_status(row: &str) -> bool {
         .any(|unit| status.ends_with(unit))
 }
 
+/// Prints the screen when `BERTH_SHOW_SCREEN` is set (to look at it while working).
+fn show(screen: &str) {
+    if std::env::var_os("BERTH_SHOW_SCREEN").is_some() {
+        eprintln!("{screen}");
+    }
+}
+
 /// The screen's rows as character vectors (box-drawing characters are one column each).
 fn cells(screen: &str) -> Vec<Vec<char>> {
     screen.lines().map(|l| l.chars().collect()).collect()
@@ -72,6 +79,7 @@ fn main_screen_images_and_zoom_at_80x24() {
                     .any(|l| l.contains("web-frontend-1") && whole_up_status(l))
         },
     );
+    show(&s);
     assert!(s.contains("Command log"), "the folded command log:\n{s}");
     assert!(s.contains("Logs: "), "the detail pane under the list:\n{s}");
 
@@ -81,6 +89,7 @@ fn main_screen_images_and_zoom_at_80x24() {
     let s = t.wait_for("the zoomed list", Duration::from_secs(5), |s| {
         !s.contains("Logs: ") && !s.contains("Command log")
     });
+    show(&s);
     let rows = cells(&s);
     assert_eq!(rows[0].len(), 80, "{s}");
     assert_eq!((rows[0][0], rows[0][79]), ('┏', '┓'), "{s}");
@@ -98,7 +107,7 @@ fn main_screen_images_and_zoom_at_80x24() {
         s.contains("Logs: ") && s.contains("Command log")
     });
 
-    t.keys(&["i"]);
+    t.type_text("i");
     let s = t.wait_for("the Images pane", Duration::from_secs(10), |s| {
         s.lines()
             .any(|l| l.contains("busybox") && l.contains("latest"))

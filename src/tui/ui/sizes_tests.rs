@@ -144,6 +144,9 @@ fn stats_pane_shows_readable_charts_under_a_tab_row_when_four_do_not_fit() {
     let buf = draw(&app, &theme, 80, 24);
     let screen = rows(&buf);
     let text = screen.join("\n");
+    if std::env::var_os("BERTH_SHOW_SCREEN").is_some() {
+        eprintln!("{text}");
+    }
     let (_, tabs_y) = find(&buf, " CPU │ Memory │ Network │ Block I/O ");
     assert!(text.contains("h/l: other charts"), "{text}");
     // CPU is the one shown, marked in the tab row; its chart is readable.

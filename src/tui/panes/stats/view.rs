@@ -160,10 +160,13 @@ fn tab_row(app: &App, theme: &Theme, area: Rect, shown: &[usize], buf: &mut Buff
     buf.set_line(area.x, area.y, &Line::from(spans), area.width);
 }
 
+/// A chart line's points: seconds before the end, value.
+type Points = Vec<(f64, f64)>;
+
 /// A chart's title, its named lines and its y scale.
 struct ChartSpec {
     title: String,
-    sets: Vec<(&'static str, Vec<(f64, f64)>, Role)>,
+    sets: Vec<(&'static str, Points, Role)>,
     scale: Scale,
 }
 
