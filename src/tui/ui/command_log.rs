@@ -43,14 +43,21 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
 fn render_folded(app: &App, theme: &Theme, keys: &str, area: Rect, buf: &mut Buffer) {
     let (text, role) = match app.command_log.last() {
         Some(cmd) => (cmd.as_str(), Role::CommandLog),
-        None => ("actions you take show here as berth commands", Role::Dim),
+        None => ("your actions, as berth commands", Role::Dim),
+    };
+    let label = format!(" Command log ({keys}: copy): ");
+    // An entry longer than the line ends in `…`.
+    let room = usize::from(area.width).saturating_sub(label.chars().count());
+    let shown: String = if text.chars().count() > room {
+        let mut cut: String = text.chars().take(room.saturating_sub(1)).collect();
+        cut.push('…');
+        cut
+    } else {
+        text.to_string()
     };
     let line = Line::from(vec![
-        Span::styled(
-            format!(" Command log ({keys}: copy): "),
-            theme.style(Role::Title),
-        ),
-        Span::styled(text, theme.style(role)),
+        Span::styled(label, theme.style(Role::Title)),
+        Span::styled(shown, theme.style(role)),
     ]);
     buf.set_line(area.x, area.y, &line, area.width);
 }

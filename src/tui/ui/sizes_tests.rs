@@ -87,6 +87,15 @@ fn z_zooms_the_focused_pane_and_z_again_restores() {
     assert!(text.starts_with("┏ Stats: web"), "{text}");
     assert!(!text.contains("Containers"), "{text}");
 
+    // In the Images pane, the focused part of it: here the history.
+    app.update(Action::User(UserAction::FocusImages));
+    app.update(Action::User(UserAction::FocusRight));
+    let text = rows(&draw(&app, &theme, 80, 24)).join("\n");
+    // (No image listed: the history's frame is drawn unfocused.)
+    assert!(text.starts_with("┌ History "), "{text}");
+    assert!(!text.contains("Images ("), "{text}");
+    app.update(Action::User(UserAction::FocusStats));
+
     press(&mut app, 'z');
     assert!(!app.zoomed);
     let after = rows(&draw(&app, &theme, 80, 24)).join("\n");
@@ -340,6 +349,9 @@ fn popups_and_forms_fit_80x24_and_60x20() {
             let mut app = app_with(Keymap::default());
             app.popup = Some(popup.clone());
             let buf = draw(&app, &theme, w, h);
+            if std::env::var_os("BERTH_SHOW_SCREEN").is_some() {
+                eprintln!("{}", rows(&buf).join("\n"));
+            }
             let text = popup_text(&buf, title);
             for want in wanted {
                 assert!(
@@ -353,6 +365,9 @@ fn popups_and_forms_fit_80x24_and_60x20() {
         let mut app = app_with(Keymap::default());
         app.update(Action::User(UserAction::Help));
         let buf = draw(&app, &theme, w, h);
+        if std::env::var_os("BERTH_SHOW_SCREEN").is_some() {
+            eprintln!("{}", rows(&buf).join("\n"));
+        }
         let text = popup_text(&buf, " Keys");
         for want in [
             "next row / scroll the log down / newer stats (move_down)",
