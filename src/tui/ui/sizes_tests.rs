@@ -437,3 +437,28 @@ fn every_pane_draws_at_every_size_with_the_status_bar_last() {
         }
     }
 }
+
+#[test]
+fn a_shell_opened_while_zoomed_gets_the_whole_screen() {
+    let mut app = app_with(Keymap::default());
+    app.update(Action::Resize {
+        width: 100,
+        height: 40,
+    });
+    press(&mut app, 'z');
+    let effects = app.update(Action::User(UserAction::ExecShell));
+    let size = effects.iter().find_map(|e| match e {
+        crate::tui::action::Effect::OpenShell { size, .. } => Some(*size),
+        _ => None,
+    });
+    // 40 rows less the status bar and the border; 100 columns less the border.
+    assert_eq!(size, Some((37, 98)), "{effects:?}");
+    assert_eq!(app.focus, Pane::Shell);
+    let screen = rows(&draw(&app, &theme(), 100, 40));
+    assert!(
+        screen[0].starts_with('┏') && screen[0].ends_with('┓'),
+        "{}",
+        screen.join("\n")
+    );
+    assert!(!screen.join("\n").contains("Containers ("));
+}
