@@ -335,6 +335,8 @@ pub struct App {
     pub timeline: crate::tui::panes::timeline::state::TimelineView,
     /// The Topology pane.
     pub topology: crate::tui::panes::topology::state::TopologyState,
+    /// The focused pane takes the whole screen but the status bar (`toggle_zoom`).
+    pub zoomed: bool,
 }
 
 impl App {
@@ -372,6 +374,7 @@ impl App {
             width: 80,
             timeline: Default::default(),
             topology: Default::default(),
+            zoomed: false,
         }
     }
 

@@ -28,6 +28,8 @@ pub enum Scope {
     Timeline,
     /// The Topology pane has the focus (its bindings come before the panes' ones).
     Topology,
+    /// The Stats pane has the focus (its bindings come before the panes' ones).
+    Stats,
 }
 
 /// What a user can ask for with a key. The config name is the snake_case of the variant.
@@ -173,6 +175,12 @@ pub enum UserAction {
     PullImage,
     /// Push the selected image to its registry.
     PushImage,
+    /// Zoom the focused pane to the whole screen, or back.
+    ToggleZoom,
+    /// The next of the Stats pane's charts (when only one fits).
+    NextChart,
+    /// The previous of the Stats pane's charts.
+    PrevChart,
 }
 
 /// One row of the keymap table.

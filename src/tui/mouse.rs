@@ -10,7 +10,6 @@ use super::keymap::UserAction;
 use super::panes::images::state::ImagesFocus;
 use super::panes::images::view as images_view;
 use super::panes::networks::view as networks_view;
-use super::panes::shell::view as shell_view;
 use super::ui::layout;
 use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Position, Rect};
@@ -101,7 +100,7 @@ impl App {
     /// The pane under column `x`, row `y`, and its rectangle.
     fn spot_at(&self, x: u16, y: u16) -> Option<(Spot, Rect)> {
         let area = Rect::new(0, 0, self.width, self.height);
-        let [main, _, _] = layout::rows(area);
+        let [main, _, _] = layout::rows(self, area);
         let at = Position::new(x, y);
         let candidates: Vec<(Spot, Rect)> = match self.focus {
             Pane::Images => {
@@ -118,15 +117,12 @@ impl App {
             }
             Pane::Topology => vec![(Spot::Topology, main)],
             _ => {
-                let [list, detail] = layout::list_and_detail(self, area, main);
-                let mut out = vec![(Spot::Containers, list)];
-                if self.visible_shell().is_some() {
-                    let (sh, side) = shell_view::split(detail);
+                let panes = layout::container_panes(self, area, main);
+                let mut out = vec![(Spot::Containers, panes.list)];
+                if let Some(sh) = panes.shell {
                     out.push((Spot::Shell, sh));
-                    out.push((Spot::Detail(self.detail), side));
-                } else {
-                    out.push((Spot::Detail(self.detail), detail));
                 }
+                out.push((Spot::Detail(self.detail), panes.detail));
                 out
             }
         };

@@ -170,6 +170,10 @@ impl App {
                 .keymap
                 .lookup(key, Scope::Topology)
                 .or_else(|| self.keymap.lookup(key, Scope::Main)),
+            None if self.focus == Pane::Stats => self
+                .keymap
+                .lookup(key, Scope::Stats)
+                .or_else(|| self.keymap.lookup(key, Scope::Main)),
             None if self.focus == Pane::Logs => self
                 .keymap
                 .lookup(key, Scope::Logs)
@@ -284,6 +288,8 @@ impl App {
             OpenNode => self.open_node(),
             LeaveTopology => self.leave_topology(),
             ToggleFollow => self.toggle_follow(),
+            NextChart => self.cycle_chart(1),
+            PrevChart => self.cycle_chart(-1),
             StopContainer => self.op(EngineOp::Stop),
             StartContainer => self.op(EngineOp::Start),
             RestartContainer => self.op(EngineOp::Restart),
@@ -310,6 +316,10 @@ impl App {
                     text,
                     file: self.settings.command_log_file.clone(),
                 }]
+            }
+            ToggleZoom => {
+                self.zoomed = !self.zoomed;
+                vec![]
             }
             Help => {
                 self.popup = match self.popup {

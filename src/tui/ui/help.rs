@@ -18,7 +18,6 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         .max()
         .unwrap_or(0)
         .max(4);
-    let mut lines = Vec::new();
     // The focused pane's own bindings first: on a short screen the list is cut at the bottom.
     let own = match app.focus {
         crate::tui::app::Pane::Images => Some(Scope::Images),
@@ -27,12 +26,14 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         crate::tui::app::Pane::Volumes => Some(Scope::Volumes),
         crate::tui::app::Pane::Timeline => Some(Scope::Timeline),
         crate::tui::app::Pane::Topology => Some(Scope::Topology),
+        crate::tui::app::Pane::Stats => Some(Scope::Stats),
         _ => None,
     };
     let mut order = vec![
         Scope::Main,
         Scope::Logs,
         Scope::Topology,
+        Scope::Stats,
         Scope::Images,
         Scope::Networks,
         Scope::Volumes,
@@ -43,45 +44,46 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         order.insert(0, first);
     }
     order.extend([Scope::Popup, Scope::Shell]);
-    for scope in order {
-        let heading = match scope {
-            Scope::Main => "panes",
-            Scope::Images => "images pane",
-            Scope::Popup => "popups",
-            Scope::Networks => "networks pane",
-            Scope::Logs => "logs pane",
-            Scope::Volumes => "volumes pane",
-            Scope::Timeline => "timeline pane",
-            Scope::Topology => "topology pane",
-            Scope::Shell => "shell pane (other keys go to the shell)",
-        };
-        lines.push(Line::from(Span::styled(heading, theme.style(Role::Header))));
-        for b in BINDINGS.iter().filter(|b| b.scope == scope) {
-            let keys = app.keymap.keys_text(b.action);
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {keys:<key_w$}  "), theme.style(Role::HelpKey)),
-                Span::styled(b.desc, theme.style(Role::HelpText)),
-                Span::styled(format!("  ({})", b.name), theme.style(Role::Dim)),
-            ]));
+    let lines_at = |max_w: Option<usize>| {
+        let mut lines = Vec::new();
+        for &scope in &order {
+            let heading = match scope {
+                Scope::Main => "panes",
+                Scope::Images => "images pane",
+                Scope::Popup => "popups",
+                Scope::Networks => "networks pane",
+                Scope::Logs => "logs pane",
+                Scope::Volumes => "volumes pane",
+                Scope::Stats => "stats pane",
+                Scope::Timeline => "timeline pane",
+                Scope::Topology => "topology pane",
+                Scope::Shell => "shell pane (other keys go to the shell)",
+            };
+            lines.push(Line::from(Span::styled(heading, theme.style(Role::Header))));
+            for b in BINDINGS.iter().filter(|b| b.scope == scope) {
+                let keys = app.keymap.keys_text(b.action);
+                lines.extend(binding_lines(&keys, key_w, b.desc, b.name, max_w, theme));
+            }
         }
-    }
-    // Too many lines for the screen: columns side by side, each as tall as fits.
-    // When they do not fit across either, one column cut at the bottom of the screen.
-    let rows_fit = usize::from(area.height.saturating_sub(2)).max(1);
-    let layout = |n: usize| -> (Vec<&[Line]>, Vec<u16>) {
-        let per = lines.len().div_ceil(n).max(1);
-        let columns: Vec<&[Line]> = lines.chunks(per).collect();
-        let widths = columns
-            .iter()
-            .map(|c| c.iter().map(|l| l.width()).max().unwrap_or(20) as u16 + 2)
-            .collect();
-        (columns, widths)
+        lines
     };
-    let wanted = lines.len().div_ceil(rows_fit).max(1);
-    let (mut columns, mut widths) = layout(wanted);
+    // Too many lines for the screen: columns side by side, each as tall as fits.
+    // When they do not fit across either, one column cut at the bottom of the screen
+    // (its descriptions wrapped under themselves when the screen is narrower than it).
+    let rows_fit = usize::from(area.height.saturating_sub(2)).max(1);
+    let fits =
+        |lines: &[Line], n: usize| columns_of(lines, n).1.iter().sum::<u16>() + 2 <= area.width;
+    let plain = lines_at(None);
+    let wanted = plain.len().div_ceil(rows_fit).max(1);
+    let lines = if fits(&plain, wanted) || fits(&plain, 1) {
+        plain
+    } else {
+        lines_at(Some(usize::from(area.width.saturating_sub(4))))
+    };
+    let (mut columns, mut widths) = columns_of(&lines, wanted);
     let mut title = " Keys (remap under dashboard.keys) ".to_string();
     if widths.iter().sum::<u16>() + 2 > area.width {
-        (columns, widths) = layout(1);
+        (columns, widths) = columns_of(&lines, 1);
         // One column taller than the screen: j/k and the page keys scroll it.
         if let Some(col) = columns.first_mut()
             && col.len() > rows_fit
@@ -97,7 +99,12 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
                     .unwrap_or_default()
             };
             title = format!(
-                " Keys (remap under dashboard.keys) · {}-{} of {}, {}/{} scroll ",
+                " Keys{} · {}-{} of {}, {}/{} scroll ",
+                if area.width >= 80 {
+                    " (remap under dashboard.keys)"
+                } else {
+                    ""
+                },
                 skip + 1,
                 shown_to,
                 lines.len(),
@@ -123,4 +130,60 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         Paragraph::new(column.to_vec()).render(col, buf);
         x += w;
     }
+}
+
+/// `lines` in `n` columns of equal height, and each column's width.
+fn columns_of<'b, 'a>(lines: &'b [Line<'a>], n: usize) -> (Vec<&'b [Line<'a>]>, Vec<u16>) {
+    let per = lines.len().div_ceil(n.max(1)).max(1);
+    let columns: Vec<&[Line]> = lines.chunks(per).collect();
+    let widths = columns
+        .iter()
+        .map(|c| c.iter().map(|l| l.width()).max().unwrap_or(20) as u16 + 2)
+        .collect();
+    (columns, widths)
+}
+
+/// A binding's line: its keys, what it does and its config name; with `max_w`, the
+/// description wrapped at word boundaries under itself so no line is wider.
+fn binding_lines<'a>(
+    keys: &str,
+    key_w: usize,
+    desc: &'a str,
+    name: &str,
+    max_w: Option<usize>,
+    theme: &Theme,
+) -> Vec<Line<'a>> {
+    let key_span = Span::styled(format!("  {keys:<key_w$}  "), theme.style(Role::HelpKey));
+    let name_text = format!("  ({name})");
+    let Some(max_w) = max_w else {
+        return vec![Line::from(vec![
+            key_span,
+            Span::styled(desc, theme.style(Role::HelpText)),
+            Span::styled(name_text, theme.style(Role::Dim)),
+        ])];
+    };
+    let indent = key_w + 4;
+    let room = max_w.saturating_sub(indent).max(8);
+    // The description's words, then the config name (dimmed), filled into rows.
+    let mut rows: Vec<Vec<Span<'a>>> = vec![vec![key_span]];
+    let mut col = 0usize;
+    let words = desc
+        .split(' ')
+        .map(|w| (w.to_string(), Role::HelpText))
+        .chain(std::iter::once((format!("({name})"), Role::Dim)));
+    for (word, role) in words {
+        let w = word.chars().count();
+        if col > 0 && col + 1 + w > room {
+            rows.push(vec![Span::raw(" ".repeat(indent))]);
+            col = 0;
+        }
+        let row = rows.last_mut().expect("a row");
+        if col > 0 {
+            row.push(Span::styled(" ", theme.style(role)));
+            col += 1;
+        }
+        row.push(Span::styled(word, theme.style(role)));
+        col += w;
+    }
+    rows.into_iter().map(Line::from).collect()
 }

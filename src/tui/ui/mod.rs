@@ -39,7 +39,7 @@ use ratatui::widgets::{Block, BorderType};
 /// Draws the whole dashboard into `buf`: the Images pane, or the container list over
 /// the detail pane (Logs, Stats or Top); then the command log, the status bar, a popup.
 pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
-    let [main, cmds, status_bar] = layout::rows(area);
+    let [main, cmds, status_bar] = layout::rows(app, area);
     if app.focus == Pane::Images {
         images::render(app, theme, main, buf);
     } else if app.focus == Pane::Networks {
@@ -49,22 +49,30 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
     } else if app.focus == Pane::Topology {
         crate::tui::panes::topology::view::render(app, theme, main, buf);
     } else {
-        let [list, mut detail] = layout::list_and_detail(app, area, main);
-        containers::render(app, theme, list, buf);
-        if app.visible_shell().is_some() {
-            let (sh, side) = shell::split(detail);
-            shell::render(app, theme, sh, buf);
-            detail = side;
+        let panes = layout::container_panes(app, area, main);
+        if !panes.list.is_empty() {
+            containers::render(app, theme, panes.list, buf);
         }
-        match app.detail {
-            Pane::Stats => stats::render(app, theme, detail, buf),
-            Pane::Top => top::render(app, theme, detail, buf),
-            Pane::Changes => changes::render(app, theme, detail, buf),
-            Pane::Timeline => timeline::render(app, theme, detail, buf),
-            _ => logs::render(app, theme, detail, buf),
+        if let Some(sh) = panes.shell.filter(|r| !r.is_empty()) {
+            shell::render(app, theme, sh, buf);
+        }
+        let detail = panes.detail;
+        if !detail.is_empty() {
+            match app.detail {
+                Pane::Stats => stats::render(app, theme, detail, buf),
+                Pane::Top => top::render(app, theme, detail, buf),
+                Pane::Changes => changes::render(app, theme, detail, buf),
+                Pane::Timeline => timeline::render(app, theme, detail, buf),
+                _ => logs::render(app, theme, detail, buf),
+            }
         }
     }
-    command_log::render(app, theme, cmds, buf);
+    if app.zoomed {
+        layout::mark_zoom(app, theme, main, buf);
+    }
+    if !cmds.is_empty() {
+        command_log::render(app, theme, cmds, buf);
+    }
     if app.palette.open {
         crate::tui::panes::palette::view::render_line(app, theme, status_bar, buf);
     } else {
@@ -150,5 +158,7 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     }
 }
 
+#[cfg(test)]
+mod sizes_tests;
 #[cfg(test)]
 mod tests;

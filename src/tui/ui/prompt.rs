@@ -2,6 +2,7 @@
 //! network's name and subnet for `network create`.
 
 use super::centered;
+use super::confirm::{wrapped, wrapped_rows};
 use super::hints::hint_line;
 use crate::tui::app::{App, Prompt, PromptKind};
 use crate::tui::keymap::UserAction;
@@ -10,7 +11,7 @@ use crossterm::event::{KeyCode, KeyModifiers};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Widget};
+use ratatui::widgets::{Block, Clear, Widget};
 
 /// Draws the prompt with what was typed and a cursor.
 pub fn render(app: &App, p: &Prompt, theme: &Theme, area: Rect, buf: &mut Buffer) {
@@ -51,8 +52,11 @@ pub fn render(app: &App, p: &Prompt, theme: &Theme, area: Rect, buf: &mut Buffer
             "NAME[:TAG|@DIGEST], e.g. busybox or localhost:5000/app:1".to_string(),
         ),
     };
-    let width = 56u16.max(question.chars().count() as u16 + 4);
-    let field_w = usize::from(width.saturating_sub(4));
+    // As wide as the question, within the screen; on a narrow one the texts wrap.
+    let width = 56u16
+        .max(question.chars().count() as u16 + 4)
+        .min(area.width);
+    let field_w = usize::from(width.saturating_sub(4)).max(2);
     let shown: String = {
         let chars: Vec<char> = p.input.chars().collect();
         let start = chars.len().saturating_sub(field_w.saturating_sub(1));
@@ -74,13 +78,15 @@ pub fn render(app: &App, p: &Prompt, theme: &Theme, area: Rect, buf: &mut Buffer
             theme,
         ),
     ];
-    let rect = centered(area, width, lines.len() as u16 + 2);
+    let inner_w = width.saturating_sub(2);
+    let height = lines.iter().map(|l| wrapped_rows(l, inner_w)).sum::<u16>() + 2;
+    let rect = centered(area, width, height);
     Clear.render(rect, buf);
     let block = Block::bordered()
         .title(Line::from(title).style(theme.style(Role::TitleFocused)))
         .border_style(theme.style(Role::BorderFocused))
         .style(theme.style(Role::Dialog));
-    Paragraph::new(lines).block(block).render(rect, buf);
+    wrapped(lines, inner_w).block(block).render(rect, buf);
 }
 
 /// The keys of `action` that still act in a prompt (plain characters are typed).

@@ -24,8 +24,8 @@ fn dialog<'a>(title: &'a str, theme: &Theme) -> Block<'a> {
 
 /// Draws the build form with the field being edited marked.
 pub fn render_form(app: &App, form: &BuildForm, theme: &Theme, area: Rect, buf: &mut Buffer) {
-    let width = 64u16;
-    let field_w = usize::from(width.saturating_sub(18));
+    let width = 64u16.min(area.width);
+    let field_w = usize::from(width.saturating_sub(18)).max(2);
     let hints = [
         "directory sent as the build context",
         "empty: CONTEXT/Dockerfile",

@@ -20,17 +20,32 @@ use ratatui::widgets::{Cell, Paragraph, Widget};
 /// Draws the whole Images pane into `area`.
 pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let [list, gauges, history, files] = areas(app, area);
-    if let Some(t) = &app.transfer {
+    if let Some(t) = app.transfer.as_ref().filter(|_| !gauges.is_empty()) {
         crate::tui::panes::transfer::view::render(t, theme, gauges, buf);
     }
-    render_list(app, theme, list, buf);
-    render_history(app, theme, history, buf);
-    tree::render(app, theme, files, buf);
+    if !list.is_empty() {
+        render_list(app, theme, list, buf);
+    }
+    if !history.is_empty() {
+        render_history(app, theme, history, buf);
+    }
+    if !files.is_empty() {
+        tree::render(app, theme, files, buf);
+    }
 }
 
 /// Where the parts of the pane go in `area`: the list, a running pull's or push's gauges
-/// (empty when none runs), the history and the file tree.
+/// (empty when none runs), the history and the file tree. Zoomed (`z`), the focused part
+/// takes all of `area` and the others are empty.
 pub fn areas(app: &App, area: Rect) -> [Rect; 4] {
+    if app.zoomed {
+        let none = Rect { height: 0, ..area };
+        return match app.images.focus {
+            ImagesFocus::List => [area, none, none, none],
+            ImagesFocus::History => [none, none, area, none],
+            ImagesFocus::Files => [none, none, none, area],
+        };
+    }
     let wanted = app.images.visible().len().max(1) as u16 + 3;
     let list_h = wanted.clamp(5, (area.height * 2 / 5).max(5));
     let [list, mut below] =

@@ -147,8 +147,12 @@ impl App {
     /// The pty size (rows, columns) the Shell pane has now.
     pub(crate) fn shell_pty_size(&self) -> (u16, u16) {
         let area = Rect::new(0, 0, self.shell.width.max(20), self.height.max(10));
-        let (shell, _) =
-            crate::tui::panes::shell::view::split(crate::tui::ui::layout::detail_area(self, area));
+        use crate::tui::ui::layout;
+        // Not shown yet (being opened, and focused next): where it will go.
+        let shell = layout::shell_area(self, area).unwrap_or_else(|| match self.zoomed {
+            true => layout::rows(self, area)[0],
+            false => crate::tui::panes::shell::view::split(layout::detail_area(self, area)).0,
+        });
         (
             shell.height.saturating_sub(2).max(1),
             shell.width.saturating_sub(2).max(1),

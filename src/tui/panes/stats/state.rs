@@ -8,6 +8,9 @@ use std::collections::{HashMap, VecDeque};
 /// Points kept per container: 10 minutes at one sample a second.
 pub const HISTORY: usize = 600;
 
+/// The Stats pane's charts, in the order of its tab row.
+pub const CHARTS: [&str; 4] = ["CPU", "Memory", "Network", "Block I/O"];
+
 /// One second of a container's life.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Point {
@@ -61,6 +64,8 @@ pub struct Metrics {
     pub offset: usize,
     /// Whether the sampler runs.
     pub watching: bool,
+    /// The chart shown first when not all four fit (index into [`CHARTS`]).
+    pub chart: usize,
 }
 
 impl Metrics {
@@ -71,6 +76,7 @@ impl Metrics {
             capacity: capacity.max(1),
             offset: 0,
             watching: false,
+            chart: 0,
         }
     }
 

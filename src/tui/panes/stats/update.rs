@@ -71,6 +71,14 @@ impl App {
         self.focus_pane(pane)
     }
 
+    /// Shows the chart `step` places on in the Stats pane's tab row (when not all fit).
+    pub(crate) fn cycle_chart(&mut self, step: isize) -> Vec<Effect> {
+        use crate::tui::panes::stats::state::CHARTS;
+        let n = CHARTS.len() as isize;
+        self.metrics.chart = (self.metrics.chart as isize + step).rem_euclid(n) as usize;
+        vec![]
+    }
+
     /// Cycles the order of the processes (Top focused) or of the container list.
     pub(crate) fn cycle_sort(&mut self) -> Vec<Effect> {
         if self.focus == Pane::Top {

@@ -1,18 +1,20 @@
 //! The Stats pane: live charts of the selected container's CPU, memory (against its
 //! limit), network and block I/O rates, each scaled to its data (a memory limit close to
 //! the data drawn as a line), over a window of the history that the movement
-//! keys scroll back.
+//! keys scroll back. Where four charts would be too small to read, one or two show under
+//! a tab row, and `next_chart`/`prev_chart` go through them.
 
 use crate::engine::human;
 use crate::tui::app::{App, Pane};
+use crate::tui::keymap::UserAction;
 use crate::tui::panes::stats::scale;
-use crate::tui::panes::stats::state::Point;
+use crate::tui::panes::stats::state::{CHARTS, Point};
 use crate::tui::theme::{Role, Theme};
 use crate::tui::ui::{is_focused, pane_block};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::symbols::Marker;
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Block, Chart, Dataset, GraphType, Widget};
 
 /// Seconds shown at once.
@@ -49,9 +51,6 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         hint(buf, inner, &text, theme);
         return;
     }
-    let [top, bottom] = Layout::vertical([Constraint::Fill(1); 2]).areas(inner);
-    let [cpu_a, mem_a] = Layout::horizontal([Constraint::Fill(1); 2]).areas(top);
-    let [net_a, blk_a] = Layout::horizontal([Constraint::Fill(1); 2]).areas(bottom);
     let Some(last) = points.last().copied() else {
         return;
     };
@@ -63,23 +62,137 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
             .map(|(i, p)| (i as f64 - (n - 1) as f64, f(p)))
             .collect()
     };
-    let peak = |sets: &[&Vec<(f64, f64)>]| {
-        sets.iter()
-            .flat_map(|d| d.iter().map(|p| p.1))
-            .fold(0.0, f64::max)
+    let charts = [
+        cpu_chart(&series, &last),
+        memory_chart(&series, &last),
+        network_chart(&series, &last),
+        block_chart(&series, &last),
+    ];
+    let (tabs, places) = arrange(inner, app.metrics.chart);
+    if let Some(tabs) = tabs {
+        let shown: Vec<usize> = places.iter().map(|(i, _)| *i).collect();
+        tab_row(app, theme, tabs, &shown, buf);
+    }
+    for (i, place) in places {
+        let c = &charts[i];
+        let sets: Vec<Series> = c
+            .sets
+            .iter()
+            .map(|(name, data, role)| (*name, data, *role))
+            .collect();
+        chart(c.title.clone(), &sets, c.scale.clone(), theme, place, buf);
+    }
+}
+
+/// Rows under which a chart is not drawn (border, axis labels, and four rows of plot).
+pub const MIN_CHART_ROWS: u16 = 8;
+
+/// Columns under which two charts do not go side by side.
+pub const MIN_CHART_COLS: u16 = 40;
+
+/// Where the charts go in `inner`: all four (a 2x2 grid, a row or a column, whichever
+/// fits them at a readable size), or a tab row over one or two of them starting at
+/// `chosen` (index into [`CHARTS`]).
+pub fn arrange(inner: Rect, chosen: usize) -> (Option<Rect>, Vec<(usize, Rect)>) {
+    let cols = (inner.width / MIN_CHART_COLS).max(1);
+    let rows = inner.height / MIN_CHART_ROWS;
+    let fill = |n: usize| vec![Constraint::Fill(1); n];
+    if cols >= 2 && rows >= 2 {
+        let [top, bottom] = Layout::vertical([Constraint::Fill(1); 2]).areas(inner);
+        let [a, b] = Layout::horizontal([Constraint::Fill(1); 2]).areas(top);
+        let [c, d] = Layout::horizontal([Constraint::Fill(1); 2]).areas(bottom);
+        return (None, vec![(0, a), (1, b), (2, c), (3, d)]);
+    }
+    if cols >= 4 && rows >= 1 {
+        let r = Layout::horizontal(fill(4)).split(inner);
+        return (None, (0..4).map(|i| (i, r[i])).collect());
+    }
+    if rows >= 4 {
+        let r = Layout::vertical(fill(4)).split(inner);
+        return (None, (0..4).map(|i| (i, r[i])).collect());
+    }
+    // Fewer charts, readable, and a tab row saying which.
+    let [tabs, rest] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(inner);
+    let rows = rest.height / MIN_CHART_ROWS;
+    let chosen = chosen % CHARTS.len();
+    let next = (chosen + 1) % CHARTS.len();
+    let places = if cols >= 2 && rows >= 1 {
+        let [a, b] = Layout::horizontal([Constraint::Fill(1); 2]).areas(rest);
+        vec![(chosen, a), (next, b)]
+    } else if rows >= 2 {
+        let [a, b] = Layout::vertical([Constraint::Fill(1); 2]).areas(rest);
+        vec![(chosen, a), (next, b)]
+    } else {
+        vec![(chosen, rest)]
     };
+    (Some(tabs), places)
+}
+
+/// The tab row: every chart's name, the `shown` ones marked, and the keys that go on.
+fn tab_row(app: &App, theme: &Theme, area: Rect, shown: &[usize], buf: &mut Buffer) {
+    let mut spans = Vec::new();
+    for (i, name) in CHARTS.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::styled("│", theme.style(Role::Dim)));
+        }
+        let role = if shown.contains(&i) {
+            Role::Selection
+        } else {
+            Role::Text
+        };
+        spans.push(Span::styled(format!(" {name} "), theme.style(role)));
+    }
+    let first = |a| {
+        app.keymap
+            .keys(a)
+            .first()
+            .map(ToString::to_string)
+            .unwrap_or_default()
+    };
+    spans.push(Span::styled(
+        format!(
+            "  {}/{}: other charts",
+            first(UserAction::PrevChart),
+            first(UserAction::NextChart)
+        ),
+        theme.style(Role::Dim),
+    ));
+    buf.set_line(area.x, area.y, &Line::from(spans), area.width);
+}
+
+/// A chart line's points: seconds before the end, value.
+type Points = Vec<(f64, f64)>;
+
+/// A chart's title, its named lines and its y scale.
+struct ChartSpec {
+    title: String,
+    sets: Vec<(&'static str, Points, Role)>,
+    scale: Scale,
+}
+
+/// The points of one measure over the window, oldest at the left.
+type SeriesOf<'a> = dyn Fn(fn(&Point) -> f64) -> Vec<(f64, f64)> + 'a;
+
+/// The largest value of `sets`.
+fn peak(sets: &[&Vec<(f64, f64)>]) -> f64 {
+    sets.iter()
+        .flat_map(|d| d.iter().map(|p| p.1))
+        .fold(0.0, f64::max)
+}
+
+fn cpu_chart(series: &SeriesOf, last: &Point) -> ChartSpec {
     let cpu = series(|p| p.cpu);
-    chart(
-        format!(" CPU {:.1}% ", last.cpu),
-        &[("cpu", &cpu, Role::ChartCpu)],
-        Scale::new(peak(&[&cpu]), 1.0, None, scale::round_ceiling, percent),
-        theme,
-        cpu_a,
-        buf,
-    );
+    ChartSpec {
+        title: format!(" CPU {:.1}% ", last.cpu),
+        scale: Scale::new(peak(&[&cpu]), 1.0, None, scale::round_ceiling, percent),
+        sets: vec![("cpu", cpu, Role::ChartCpu)],
+    }
+}
+
+fn memory_chart(series: &SeriesOf, last: &Point) -> ChartSpec {
     let mem = series(|p| p.mem as f64);
     let limit = last.mem_limited.then_some(last.mem_limit as f64);
-    let mem_title = match limit {
+    let title = match limit {
         Some(_) => format!(
             " Memory {} / {} limit ({:.1}%) ",
             human::bytes_size(last.mem),
@@ -88,61 +201,58 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         ),
         None => format!(" Memory {} (no limit) ", human::bytes_size(last.mem)),
     };
-    chart(
-        mem_title,
-        &[("used", &mem, Role::ChartMemory)],
-        Scale::new(
+    ChartSpec {
+        title,
+        scale: Scale::new(
             peak(&[&mem]),
             1024.0,
             limit,
             scale::power_of_two_ceiling,
             |v| human::bytes_size(v as u64),
         ),
-        theme,
-        mem_a,
-        buf,
-    );
+        sets: vec![("used", mem, Role::ChartMemory)],
+    }
+}
+
+fn network_chart(series: &SeriesOf, last: &Point) -> ChartSpec {
     let (rx, tx) = (series(|p| p.rx), series(|p| p.tx));
-    chart(
-        format!(
+    ChartSpec {
+        title: format!(
             " Net rx {} tx {} ",
             human::rate(last.rx),
             human::rate(last.tx)
         ),
-        &[("rx", &rx, Role::ChartRx), ("tx", &tx, Role::ChartTx)],
-        Scale::new(
+        scale: Scale::new(
             peak(&[&rx, &tx]),
             1.0,
             None,
             scale::round_ceiling,
             human::rate,
         ),
-        theme,
-        net_a,
-        buf,
-    );
+        sets: vec![("rx", rx, Role::ChartRx), ("tx", tx, Role::ChartTx)],
+    }
+}
+
+fn block_chart(series: &SeriesOf, last: &Point) -> ChartSpec {
     let (rd, wr) = (series(|p| p.read), series(|p| p.write));
-    chart(
-        format!(
+    ChartSpec {
+        title: format!(
             " Block I/O read {} write {} ",
             human::rate(last.read),
             human::rate(last.write)
         ),
-        &[
-            ("read", &rd, Role::ChartRead),
-            ("write", &wr, Role::ChartWrite),
-        ],
-        Scale::new(
+        scale: Scale::new(
             peak(&[&rd, &wr]),
             1.0,
             None,
             scale::round_ceiling,
             human::rate,
         ),
-        theme,
-        blk_a,
-        buf,
-    );
+        sets: vec![
+            ("read", rd, Role::ChartRead),
+            ("write", wr, Role::ChartWrite),
+        ],
+    }
 }
 
 /// A percentage for an axis label: one decimal below 10%.
@@ -155,6 +265,7 @@ fn percent(v: f64) -> String {
 }
 
 /// A chart's y axis: its top, its labels, and the limit line when the limit is drawn.
+#[derive(Clone)]
 struct Scale {
     top: f64,
     labels: [String; 3],
