@@ -17,6 +17,7 @@ pub(crate) mod keys;
 mod mouse;
 mod navigate;
 mod op;
+mod pane;
 pub mod panes;
 pub mod runner;
 pub(crate) mod tasks;

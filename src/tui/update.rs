@@ -2,7 +2,7 @@
 //! the outside world are returned as `Effect`s.
 
 use super::action::{Action, Effect, EngineOp};
-use super::app::{App, Pane, Popup};
+use super::app::{App, Popup};
 use super::keymap::{Scope, UserAction};
 use super::keys::Key;
 use super::panes::shell::state::ShellKind;
@@ -154,35 +154,11 @@ impl App {
     /// also closes with the keys of `help` and `quit`.
     fn resolve(&self, key: Key) -> Option<UserAction> {
         match &self.popup {
-            None if self.focus == Pane::Images => self
-                .keymap
-                .lookup(key, Scope::Images)
+            None => self
+                .focus
+                .scope()
+                .and_then(|own| self.keymap.lookup(key, own))
                 .or_else(|| self.keymap.lookup(key, Scope::Main)),
-            None if self.focus == Pane::Networks => self
-                .keymap
-                .lookup(key, Scope::Networks)
-                .or_else(|| self.keymap.lookup(key, Scope::Main)),
-            None if self.focus == Pane::Volumes => self
-                .keymap
-                .lookup(key, Scope::Volumes)
-                .or_else(|| self.keymap.lookup(key, Scope::Main)),
-            None if self.focus == Pane::Topology => self
-                .keymap
-                .lookup(key, Scope::Topology)
-                .or_else(|| self.keymap.lookup(key, Scope::Main)),
-            None if self.focus == Pane::Stats => self
-                .keymap
-                .lookup(key, Scope::Stats)
-                .or_else(|| self.keymap.lookup(key, Scope::Main)),
-            None if self.focus == Pane::Logs => self
-                .keymap
-                .lookup(key, Scope::Logs)
-                .or_else(|| self.keymap.lookup(key, Scope::Main)),
-            None if self.focus == Pane::Timeline => self
-                .keymap
-                .lookup(key, Scope::Timeline)
-                .or_else(|| self.keymap.lookup(key, Scope::Main)),
-            None => self.keymap.lookup(key, Scope::Main),
             Some(p) => match self.keymap.lookup(key, Scope::Popup) {
                 Some(a) => Some(a),
                 None if p.scrolls() => match self.keymap.lookup(key, Scope::Main) {

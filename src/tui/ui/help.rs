@@ -19,16 +19,7 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         .unwrap_or(0)
         .max(4);
     // The focused pane's own bindings first: on a short screen the list is cut at the bottom.
-    let own = match app.focus {
-        crate::tui::app::Pane::Images => Some(Scope::Images),
-        crate::tui::app::Pane::Networks => Some(Scope::Networks),
-        crate::tui::app::Pane::Logs => Some(Scope::Logs),
-        crate::tui::app::Pane::Volumes => Some(Scope::Volumes),
-        crate::tui::app::Pane::Timeline => Some(Scope::Timeline),
-        crate::tui::app::Pane::Topology => Some(Scope::Topology),
-        crate::tui::app::Pane::Stats => Some(Scope::Stats),
-        _ => None,
-    };
+    let own = app.focus.scope();
     let mut order = vec![
         Scope::Main,
         Scope::Logs,

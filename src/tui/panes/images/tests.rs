@@ -1,6 +1,5 @@
-//! The Images pane: layer trees computed from real layer directories (overlay whiteouts
-//! made with mknod, an opaque directory with its xattr — we are root), history rows
-//! mapped to layers, and what the pane shows on a TestBackend, text and colours.
+//! The Images pane: layer trees from real layer directories (whiteouts made with mknod, an
+//! opaque directory's xattr), history rows mapped to layers, what a TestBackend shows.
 
 mod filter;
 mod run;

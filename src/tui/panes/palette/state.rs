@@ -148,12 +148,10 @@ pub const WORDS: &[(&str, &str, &str)] = &[
 ];
 
 /// Words of views this dashboard does not have yet, with what to do instead.
-pub const NOT_YET: &[(&str, &str)] = &[
-    (
-        "events",
-        "no events view yet: run 'berth events' in a terminal",
-    ),
-];
+pub const NOT_YET: &[(&str, &str)] = &[(
+    "events",
+    "no events view yet: run 'berth events' in a terminal",
+)];
 
 /// What a palette line means.
 #[derive(Debug, Clone, PartialEq, Eq)]
