@@ -1,6 +1,6 @@
 //! The dashboard in a real terminal (tmux) against real containers: mouse clicks and the
 //! wheel (SGR mouse reports, as a terminal sends them), the `/` list filter, and the `:`
-//! command palette reaching each view and running berth command lines (`run -d`, `rm -f`)
+//! command palette reaching each view (all its words) and running berth command lines (`run -d`, `rm -f`)
 //! whose effect shows in the list and in the command log.
 
 #[path = "common/container_harness.rs"]
@@ -206,6 +206,21 @@ fn the_palette_reaches_each_view_and_runs_berth_commands() {
     t.wait_for("the Stats pane", SECS, |s| s.contains("Stats: web"));
     palette(&t, "logs web");
     t.wait_for("the Logs pane", SECS, |s| s.contains("Logs: web"));
+    palette(&t, "diff web");
+    t.wait_for("the Changes pane", SECS, |s| s.contains("Changes: web"));
+    palette(&t, "timeline web");
+    t.wait_for("the Timeline pane", SECS, |s| s.contains("Timeline: web"));
+    palette(&t, "volumes");
+    t.wait_for("the Volumes pane", SECS, |s| s.contains("Volumes ("));
+    palette(&t, "topology");
+    t.wait_for("the Topology pane", SECS, |s| s.contains("Topology: "));
+    palette(&t, "inspect web");
+    t.wait_for("the Inspect view", SECS, |s| {
+        s.contains("Inspect container 'web'")
+    });
+    close(&t);
+    palette(&t, "containers");
+    t.wait_for("the container list", SECS, |s| s.contains("Containers (1)"));
     palette(&t, "help");
     t.wait_for("the help", SECS, |s| s.contains("Keys (remap"));
     close(&t);
