@@ -56,6 +56,20 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
                 lines.extend(binding_lines(&keys, key_w, b.desc, b.name, max_w, theme));
             }
         }
+        lines.push(Line::from(Span::styled(
+            "tables",
+            theme.style(Role::Header),
+        )));
+        // Wrapped at 60 columns of text, so the note never makes the help wider.
+        let note_w = max_w.unwrap_or(usize::MAX).min(key_w + 4 + 60);
+        lines.extend(binding_lines(
+            "",
+            key_w,
+            HIDDEN_COLUMNS,
+            "",
+            Some(note_w),
+            theme,
+        ));
         lines
     };
     // Too many lines for the screen: columns side by side, each as tall as fits.
@@ -134,6 +148,11 @@ fn columns_of<'b, 'a>(lines: &'b [Line<'a>], n: usize) -> (Vec<&'b [Line<'a>]>, 
     (columns, widths)
 }
 
+/// Where a table's columns go when the pane is too narrow for them all.
+const HIDDEN_COLUMNS: &str = "a table too narrow for all its columns leaves out the least \
+    important first and names them on its bottom border (+N cols: ...); z (zoom) or a wider \
+    terminal brings them back";
+
 /// A binding's line: its keys, what it does and its config name; with `max_w`, the
 /// description wrapped at word boundaries under itself so no line is wider.
 fn binding_lines<'a>(
@@ -145,7 +164,12 @@ fn binding_lines<'a>(
     theme: &Theme,
 ) -> Vec<Line<'a>> {
     let key_span = Span::styled(format!("  {keys:<key_w$}  "), theme.style(Role::HelpKey));
-    let name_text = format!("  ({name})");
+    // A note (no config name) ends with its text.
+    let name_text = if name.is_empty() {
+        String::new()
+    } else {
+        format!("  ({name})")
+    };
     let Some(max_w) = max_w else {
         return vec![Line::from(vec![
             key_span,
@@ -161,7 +185,7 @@ fn binding_lines<'a>(
     let words = desc
         .split(' ')
         .map(|w| (w.to_string(), Role::HelpText))
-        .chain(std::iter::once((format!("({name})"), Role::Dim)));
+        .chain((!name.is_empty()).then(|| (format!("({name})"), Role::Dim)));
     for (word, role) in words {
         let w = word.chars().count();
         if col > 0 && col + 1 + w > room {
