@@ -251,3 +251,30 @@ check_target() {
     fi
     printf '  %-22s %6sx   (target %s %sx: %s)\n' "$label" "$r" "$([ "$op" = le ] && echo '<=' || echo '>=')" "$limit" "$verdict"
 }
+
+# OXKER: the oxker binary (a terminal dashboard for Docker, a crates.io crate), installed
+# into /opt/oxker by `cargo install` unless it is there already; empty when it cannot be
+# (no cargo, no network, the build failed or took over BENCH_OXKER_BUILD_S seconds).
+OXKER=""
+ensure_oxker() {
+    local bin=/opt/oxker/bin/oxker
+    if [ ! -x "$bin" ] && command -v cargo >/dev/null; then
+        say "installing oxker (cargo install oxker --root /opt/oxker; a few minutes)"
+        timeout "${BENCH_OXKER_BUILD_S:-1800}" cargo install --locked oxker --root /opt/oxker \
+            >"$WORK/oxker-install.log" 2>&1 ||
+            say "oxker could not be installed: $(tail -n1 "$WORK/oxker-install.log")"
+    fi
+    [ -x "$bin" ] && OXKER="$bin"
+    return 0
+}
+
+# The pids of the private dockerd's helpers: its containerd and the containerd shims of
+# its containers (found by the exec root in their command line).
+docker_helper_pids() {
+    local p
+    for p in /proc/[0-9]*; do
+        grep -qF "$DOCKER_EXEC" "$p/cmdline" 2>/dev/null || continue
+        [ "${p#/proc/}" = "$DOCKERD_PID" ] && continue
+        echo "${p#/proc/}"
+    done
+}

@@ -14,6 +14,7 @@
 //! [`NetworksSnapshot`], ...).
 
 mod build;
+mod changes;
 mod container;
 mod container_events;
 mod disk_usage;
@@ -43,6 +44,7 @@ mod volume;
 // The facade's surface: `Engine`, its options and errors, and the owned values its
 // methods take and give. Nothing else of the engine is reachable from outside.
 pub use build::{BuildEvent, BuildOptions, BuildOutcome, ParseError};
+pub use changes::{ChangeWatch, WatchError};
 pub use container::files::diff::{Change as FileChange, ChangeKind as FileChangeKind};
 pub use container::files::{CopyIn, CopyOptions, CopyOut, PathStat};
 pub use container::security::SecurityConfig;

@@ -17,7 +17,7 @@ use super::panes::top::task::TopTask;
 use super::panes::topology::task::TopologyTasks;
 use super::panes::transfer::task::TransferTasks;
 use super::panes::volumes::task::VolumeTasks;
-use super::tasks::{self, PaneTasks, Tx};
+use super::tasks::{self, PaneTasks, Poller, Tx};
 use super::theme::Theme;
 use super::ui;
 use crate::engine::CreateOptions;
@@ -69,8 +69,8 @@ pub async fn run(
     tasks::spawn_input(tx.clone());
     tasks::spawn_ticker(tx.clone());
     tasks::spawn_signals(tx.clone());
-    let refresh_now = tasks::spawn_poller(engine.clone(), refresh, tx.clone());
-    let mut runner = Runner::new(engine, tx, refresh_now);
+    let poller = tasks::spawn_poller(engine.clone(), refresh, tx.clone());
+    let mut runner = Runner::new(engine, tx, poller);
     let size = terminal.size()?;
     // The first update already starts watchers (the stats sampler): keep its effects.
     let mut pending = app.update(Action::Resize {
@@ -134,13 +134,13 @@ struct Runner {
 
 impl Runner {
     /// A runner whose panes have no task running yet.
-    fn new(engine: Engine, tx: Tx, refresh_now: Arc<Notify>) -> Runner {
+    fn new(engine: Engine, tx: Tx, poller: Poller) -> Runner {
         let log_credit = Arc::new(Semaphore::new(LOG_BATCHES));
         let panes: Vec<Box<dyn PaneTasks>> = vec![
             Box::new(ShellSessions::default()),
             Box::new(LogTasks::new(log_credit.clone())),
             Box::new(ImageTasks),
-            Box::new(StatsTask::default()),
+            Box::new(StatsTask::new(poller.listed)),
             Box::new(TopTask::default()),
             Box::new(TopologyTasks::default()),
             Box::new(NetTasks::default()),
@@ -155,7 +155,7 @@ impl Runner {
         Runner {
             engine,
             tx,
-            refresh_now,
+            refresh_now: poller.now,
             panes,
             log_credit,
         }

@@ -1,16 +1,16 @@
-//! Background work that feeds the app: terminal input, the periodic container list, the
-//! clock and signals (each sends `Action`s; none touches the state), and what every pane's
+//! Background work that feeds the app: terminal input, the container list (read when the
+//! engine reports a change), the clock and signals (each sends `Action`s; none touches the state), and what every pane's
 //! background side offers the runner ([`PaneTasks`]).
 
 use super::action::{Action, Effect};
-use crate::engine::Engine;
+use crate::engine::{ChangeWatch, Container, Engine};
 use crossterm::event::{Event, EventStream, MouseButton, MouseEvent, MouseEventKind};
 use futures_core::Stream;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::time::Duration;
-use tokio::sync::Notify;
+use std::time::{Duration, Instant};
 use tokio::sync::mpsc::UnboundedSender;
+use tokio::sync::{Notify, watch};
 use tokio::task::JoinHandle;
 
 /// The channel every task sends into.
@@ -95,23 +95,86 @@ pub fn spawn_sampler<T: Send + 'static>(
     Sampler { task, now }
 }
 
-/// Lists containers every `every`, and at once when `now` is notified.
-pub fn spawn_poller(engine: Engine, every: Duration, tx: Tx) -> Arc<Notify> {
-    let every = every.max(Duration::from_millis(50));
+/// How often the container list is read again while the engine reports changes: for what
+/// inotify cannot see (a shim killed outright still reads `running` until a listing
+/// reconciles it).
+const SAFETY_TICK: Duration = Duration::from_secs(5);
+
+/// How long a burst of changes (a start writes the state record and the journal several
+/// times) is gathered into one listing.
+const BURST: Duration = Duration::from_millis(30);
+
+/// The latest container list the poller read, for the tasks that need the containers
+/// without reading their records again (the stats sampler).
+pub type Listed = watch::Receiver<Arc<Vec<Container>>>;
+
+/// The container poller: wake it for an immediate listing, or read what it listed last.
+pub struct Poller {
+    /// Wakes it for an immediate listing.
+    pub now: Arc<Notify>,
+    /// The last list it read.
+    pub listed: Listed,
+}
+
+/// Lists containers when the engine reports a change under the state root
+/// ([`Engine::watch_changes`]) and every [`SAFETY_TICK`], and at once when [`Poller::now`]
+/// is notified. Where the state root cannot be watched, every `every` instead.
+pub fn spawn_poller(engine: Engine, every: Duration, tx: Tx) -> Poller {
+    let changes = engine.watch_changes().ok();
+    let period = match changes {
+        Some(_) => SAFETY_TICK,
+        None => every.max(Duration::from_millis(50)),
+    };
+    let (publish, listed) = watch::channel(Arc::new(Vec::new()));
     let listing = move || (engine.containers(), engine.network_memberships());
-    let sampler = spawn_sampler(every, listing, move |listed| {
+    let sent = tx.clone();
+    let sampler = spawn_sampler(period, listing, move |listed| {
         let (listed, memberships) = match listed {
             Ok((l, m)) => (l.map_err(|e| e.to_string()), Some(m)),
             Err(e) => (Err(format!("the listing task failed: {e}")), None),
         };
+        if let Ok(list) = &listed {
+            publish.send_replace(Arc::new(list.clone()));
+        }
         if let Some(m) = memberships
-            && tx.send(Action::NetworksOfContainers(m)).is_err()
+            && sent.send(Action::NetworksOfContainers(m)).is_err()
         {
             return false;
         }
-        tx.send(Action::ContainersListed(listed)).is_ok()
+        sent.send(Action::ContainersListed(listed)).is_ok()
     });
-    sampler.now
+    if let Some(changes) = changes {
+        spawn_change_watcher(changes, sampler.now.clone(), tx);
+    }
+    Poller {
+        now: sampler.now,
+        listed,
+    }
+}
+
+/// Wakes `now` once per burst of changes `changes` reports, on a thread of its own (the
+/// watch blocks), until the dashboard's channel `tx` closes or the watch fails (then the
+/// poller's safety tick is all that is left).
+fn spawn_change_watcher(mut changes: ChangeWatch, now: Arc<Notify>, tx: Tx) {
+    let watcher = move || {
+        while !tx.is_closed() {
+            match changes.wait(Duration::from_secs(1)) {
+                Ok(false) => continue,
+                Ok(true) => {}
+                Err(_) => return,
+            }
+            let burst = Instant::now() + BURST;
+            while let Some(left) = burst.checked_duration_since(Instant::now()) {
+                if left.is_zero() || changes.wait(left).is_err() {
+                    break;
+                }
+            }
+            now.notify_one();
+        }
+    };
+    let _ = std::thread::Builder::new()
+        .name("berth-changes".into())
+        .spawn(watcher);
 }
 
 /// Sends the time once a second (uptimes move on).
