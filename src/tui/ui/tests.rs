@@ -36,7 +36,10 @@ fn help_popup_lists_every_binding() {
     // The remapped keys are the ones shown.
     assert!(screen.contains("x, f9"), "{screen}");
     // It says where a table's hidden columns went.
-    assert!(screen.contains("names them on its bottom border"), "{screen}");
+    assert!(
+        screen.contains("names them on its bottom border"),
+        "{screen}"
+    );
     assert_eq!(
         fg_at(&buf, "x, f9"),
         theme.style(Role::HelpKey).fg.expect("fg")
