@@ -2,9 +2,10 @@
 //! second while the pane shows. The containers are the poller's last list (their records
 //! are not read again for a sample: only their cgroup and network counters).
 
-use crate::engine::Engine;
+use crate::engine::{Container, ContainerId, Engine, StatsProbe, StatsSample};
 use crate::tui::action::{Action, Effect};
 use crate::tui::tasks::{Listed, PaneTasks, Tx};
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 use tokio::task::JoinHandle;
 
@@ -46,26 +47,55 @@ impl PaneTasks for StatsTask {
 }
 
 /// Samples the stats of every running container of `listed` once a second until aborted
-/// (the runner aborts it when the container list leaves the screen).
+/// (the runner aborts it when the container list leaves the screen). Each container's
+/// counter files stay open between ticks in a [`StatsProbe`], rebuilt when the container
+/// restarts or changes, and dropped when it is no longer listed as running.
 fn spawn_stats_sampler(engine: Engine, listed: Listed, tx: Tx) -> JoinHandle<()> {
     tokio::spawn(async move {
         let mut interval = tokio::time::interval(Duration::from_secs(1));
         interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut probes = Probes::new();
         loop {
             interval.tick().await;
             let e = engine.clone();
             let list = listed.borrow().clone();
-            let sampled = tokio::task::spawn_blocking(move || {
-                list.iter()
-                    .filter(|c| c.state.status.has_shim())
-                    .map(|c| e.stats_of(c))
-                    .collect::<Vec<_>>()
+            let (sampled, kept) = tokio::task::spawn_blocking(move || {
+                let sampled = sample_all(&e, &list, &mut probes);
+                (sampled, probes)
             })
             .await
             .unwrap_or_default();
+            probes = kept;
             if tx.send(Action::StatsSampled(sampled)).is_err() {
                 return;
             }
         }
     })
+}
+
+/// The probes kept across ticks, by container id.
+type Probes = HashMap<ContainerId, StatsProbe>;
+
+/// One sample of each running container of `list`, through `probes`: a probe is built for
+/// a container new to the list or whose record no longer fits its probe (restarted,
+/// renamed), and the probes of containers gone from the running list are dropped (closing
+/// their files).
+fn sample_all(engine: &Engine, list: &[Container], probes: &mut Probes) -> Vec<StatsSample> {
+    let running: Vec<&Container> = list.iter().filter(|c| c.state.status.has_shim()).collect();
+    let ids: HashSet<&ContainerId> = running.iter().map(|c| c.id()).collect();
+    probes.retain(|id, _| ids.contains(id));
+    running
+        .into_iter()
+        .map(|c| {
+            let probe = probes
+                .entry(c.config.id.clone())
+                .and_modify(|p| {
+                    if !p.fits(c) {
+                        *p = engine.stats_probe(c);
+                    }
+                })
+                .or_insert_with(|| engine.stats_probe(c));
+            probe.sample()
+        })
+        .collect()
 }
