@@ -99,3 +99,46 @@ fn sample_all(engine: &Engine, list: &[Container], probes: &mut Probes) -> Vec<S
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Status;
+
+    fn running(n: u8, pid: i32) -> Container {
+        let mut c = crate::tui::update_tests::container(n, &format!("c{n}"), Status::Running);
+        c.state.pid = pid;
+        c
+    }
+
+    #[test]
+    fn probes_are_kept_rebuilt_on_a_new_process_and_dropped_with_the_container() {
+        let root = tempfile::tempdir().expect("tempdir");
+        let engine = Engine::open(root.path(), Default::default()).expect("engine");
+        // Live processes to tie the probes to: this test process and init.
+        let me = std::process::id() as i32;
+        let (a, b) = (running(1, me), running(2, me));
+        let mut probes = Probes::new();
+        let sampled = sample_all(&engine, &[a.clone(), b.clone()], &mut probes);
+        assert_eq!(sampled.len(), 2);
+        assert!(sampled.iter().all(|s| s.running));
+        assert_eq!(probes.len(), 2);
+
+        // `a` restarted (a new first process), `b` no longer listed.
+        let a2 = running(1, 1);
+        assert!(!probes[a.id()].fits(&a2));
+        let sampled = sample_all(&engine, std::slice::from_ref(&a2), &mut probes);
+        assert_eq!(sampled.len(), 1);
+        assert_eq!(probes.len(), 1, "b's probe is dropped");
+        assert!(
+            probes[a2.id()].fits(&a2),
+            "a's probe follows its new process"
+        );
+
+        // Stopped: not sampled, its probe dropped.
+        let mut stopped = a2.clone();
+        stopped.state.status = Status::Exited;
+        assert!(sample_all(&engine, &[stopped], &mut probes).is_empty());
+        assert!(probes.is_empty());
+    }
+}
