@@ -34,6 +34,14 @@ pub struct StatsProbe {
     /// The shim's CPU samples: opened when it exists, again when the shim replaced it.
     cpu_samples_path: PathBuf,
     cpu_samples: Option<File>,
+    /// The process ran out of file descriptors while opening: read by path instead (what
+    /// a one-off sample does), so that many containers never cost wrong figures.
+    by_path: bool,
+}
+
+/// Whether an open failed for want of file descriptors (the process's or the system's).
+fn is_out_of_fds(e: &std::io::Error) -> bool {
+    matches!(e.raw_os_error(), Some(libc::EMFILE | libc::ENFILE))
 }
 
 /// The counter files kept open, and the buffer they are read into.
@@ -79,13 +87,17 @@ impl StatsProbe {
         let pidfd = (running && pid > 0)
             .then(|| pidfd_open(nix::unistd::Pid::from_raw(pid)).ok())
             .flatten();
+        let mut out_of_fds = false;
         let files = Counter::ALL
             .iter()
             .map(|counter| {
                 let path = counter.path(&cgroup, pid)?;
-                (running && pidfd.is_some())
-                    .then(|| File::open(path).ok())
-                    .flatten()
+                if !running || pidfd.is_none() {
+                    return None;
+                }
+                File::open(path)
+                    .map_err(|e| out_of_fds |= is_out_of_fds(&e))
+                    .ok()
             })
             .collect();
         let mut probe = StatsProbe {
@@ -98,6 +110,7 @@ impl StatsProbe {
             },
             cpu_samples_path,
             cpu_samples: None,
+            by_path: out_of_fds,
         };
         probe.cpu_samples = probe.open_cpu_samples();
         probe
@@ -137,8 +150,9 @@ impl StatsProbe {
         if !s.running {
             return s;
         }
-        if self.process_exited() {
-            // Its files may show a namespace and cgroup on their way out: read by path.
+        if self.by_path || self.process_exited() {
+            // Its files may show a namespace and cgroup on their way out (or could not all
+            // be opened): read by path.
             let mut src = ByPath {
                 cgroup: Cgroup::for_container(&self.container.config.id),
                 pid: self.container.state.pid,
