@@ -78,6 +78,7 @@ pub use network::{Endpoint, Network};
 pub use network_snapshot::NetworksSnapshot;
 pub use observe::logs::{LogLine, LogOptions, Stream};
 pub use observe::stats::StatsSample;
+pub use observe::stats_probe::StatsProbe;
 pub use observe::top::ProcessInfo;
 pub use registry::pull::PullStatus;
 pub use registry::{

@@ -4,6 +4,8 @@ pub mod error;
 pub mod jsonfile;
 pub mod logs;
 pub mod stats;
+mod stats_counters;
+pub mod stats_probe;
 pub mod top;
 
 pub use error::ObserveError;

@@ -1,14 +1,13 @@
 //! Resource usage of a container: CPU, memory, network, block I/O and pids, read from its
 //! cgroups (v1 and v2) and from its network namespace.
 
+use super::stats_counters::{ByPath, host_memory, read_counters};
 use crate::engine::container::Container;
 use crate::engine::error::Result;
-use crate::engine::runtime::cgroups::{Cgroup, Layout};
+use crate::engine::runtime::cgroups::Cgroup;
 use crate::engine::runtime::cpu_samples;
 use crate::engine::store::Paths;
 use crate::engine::{ContainerId, Engine};
-use std::fs;
-use std::path::Path;
 use std::time::Instant;
 
 /// One reading of a container's counters. Rates (CPU %) need two readings: see
@@ -71,79 +70,33 @@ impl StatsSample {
     }
 }
 
-fn read_u64(path: &Path) -> Option<u64> {
-    fs::read_to_string(path).ok()?.trim().parse().ok()
-}
-
-/// `key value` lines (memory.stat, cpu.stat, memory.events).
-fn keyed(path: &Path, key: &str) -> Option<u64> {
-    fs::read_to_string(path).ok()?.lines().find_map(|l| {
-        let (k, v) = l.split_once(' ')?;
-        (k == key).then(|| v.trim().parse().ok()).flatten()
-    })
-}
-
-/// Total memory of the host in bytes.
-pub fn host_memory() -> u64 {
-    // Read once per process: every sample of every container needs it.
-    static TOTAL: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
-    *TOTAL.get_or_init(|| {
-        keyed_colon("/proc/meminfo", "MemTotal")
-            .map(|kb| kb * 1024)
-            .unwrap_or(0)
-    })
-}
-
-fn keyed_colon(path: &str, key: &str) -> Option<u64> {
-    fs::read_to_string(path).ok()?.lines().find_map(|l| {
-        let (k, v) = l.split_once(':')?;
-        (k == key)
-            .then(|| v.split_whitespace().next()?.parse().ok())
-            .flatten()
-    })
-}
-
-/// Sums rx/tx bytes of every interface but `lo` in `/proc/<pid>/net/dev` (the container's
-/// network namespace as its first process sees it).
-pub fn net_bytes(pid: i32) -> (u64, u64) {
-    crate::engine::network::counters::interface_bytes(pid)
-        .iter()
-        .filter(|(name, _)| name.as_str() != "lo")
-        .fold((0, 0), |(rx, tx), (_, b)| (rx + b.rx, tx + b.tx))
-}
-
-fn block_v1(dir: &Path) -> (u64, u64) {
-    let text = fs::read_to_string(dir.join("blkio.throttle.io_service_bytes")).unwrap_or_default();
-    let mut r = 0;
-    let mut w = 0;
-    for l in text.lines() {
-        let f: Vec<&str> = l.split_whitespace().collect();
-        if f.len() == 3 {
-            let n: u64 = f[2].parse().unwrap_or(0);
-            match f[1] {
-                "Read" => r += n,
-                "Write" => w += n,
-                _ => {}
-            }
-        }
+/// A sample of a container not read yet: its id, name, whether it runs, and the host's
+/// memory as the limit (what a stopped container shows).
+pub(super) fn blank_sample(c: &Container) -> StatsSample {
+    StatsSample {
+        id: c.config.id.clone(),
+        name: c.config.name.clone(),
+        running: c.state.status.has_shim(),
+        at: Some(Instant::now()),
+        memory_limit: host_memory(),
+        ..StatsSample::default()
     }
-    (r, w)
 }
 
-fn block_v2(dir: &Path) -> (u64, u64) {
-    let text = fs::read_to_string(dir.join("io.stat")).unwrap_or_default();
-    let mut r = 0;
-    let mut w = 0;
-    for l in text.lines() {
-        for kv in l.split_whitespace().skip(1) {
-            if let Some(v) = kv.strip_prefix("rbytes=") {
-                r += v.parse().unwrap_or(0);
-            } else if let Some(v) = kv.strip_prefix("wbytes=") {
-                w += v.parse().unwrap_or(0);
-            }
-        }
+/// Sets the CPU % of about the last second of a running container's sample `s`, taken at
+/// `at_ns` (monotonic), from its shim's `samples`.
+pub(super) fn add_recent_cpu(
+    s: &mut StatsSample,
+    at_ns: u64,
+    samples: Option<(Option<cpu_samples::CpuSample>, cpu_samples::CpuSample)>,
+) {
+    if let Some(samples) = samples {
+        let now = cpu_samples::CpuSample {
+            at_ns,
+            usage_ns: s.cpu_total_ns,
+        };
+        s.recent_cpu_percent = cpu_samples::recent_percent(samples, now);
     }
-    (r, w)
 }
 
 /// Reads a container's counters now, with the CPU % of the last second from its shim's
@@ -151,67 +104,26 @@ fn block_v2(dir: &Path) -> (u64, u64) {
 pub fn sample_with_recent_cpu(paths: &Paths, c: &Container) -> StatsSample {
     let at_ns = cpu_samples::monotonic_ns();
     let mut s = sample(c);
-    if s.running
-        && let Some(samples) = cpu_samples::read(&paths.cpu_samples(c.id()))
-    {
-        let now = cpu_samples::CpuSample {
-            at_ns,
-            usage_ns: s.cpu_total_ns,
-        };
-        s.recent_cpu_percent = cpu_samples::recent_percent(samples, now);
+    if s.running {
+        add_recent_cpu(&mut s, at_ns, cpu_samples::read(&paths.cpu_samples(c.id())));
     }
     s
 }
 
 /// Reads a container's counters now.
 pub fn sample(c: &Container) -> StatsSample {
-    let mut s = StatsSample {
-        id: c.config.id.clone(),
-        name: c.config.name.clone(),
-        running: c.state.status.has_shim(),
-        at: Some(Instant::now()),
-        ..StatsSample::default()
-    };
-    let host = host_memory();
-    s.memory_limit = host;
+    let mut s = blank_sample(c);
     if !s.running {
         return s;
     }
-    let cg = Cgroup::for_container(&c.config.id);
-    s.cpu_total_ns = cg.cpu_usage_ns().unwrap_or(0);
-    match cg.layout() {
-        Layout::V1 => {
-            if let Some(d) = cg.controller_dir("memory") {
-                let usage = read_u64(&d.join("memory.usage_in_bytes")).unwrap_or(0);
-                let inactive = keyed(&d.join("memory.stat"), "total_inactive_file").unwrap_or(0);
-                s.memory_usage = usage.saturating_sub(inactive);
-                let limit = read_u64(&d.join("memory.limit_in_bytes")).unwrap_or(u64::MAX);
-                s.memory_limit = limit.min(host);
-            }
-            if let Some(d) = cg.controller_dir("blkio") {
-                (s.block_read, s.block_write) = block_v1(&d);
-            }
-            if let Some(d) = cg.controller_dir("pids") {
-                s.pids = read_u64(&d.join("pids.current")).unwrap_or(0);
-            }
-        }
-        Layout::V2 => {
-            if let Some(d) = cg.controller_dir("unified") {
-                let usage = read_u64(&d.join("memory.current")).unwrap_or(0);
-                let inactive = keyed(&d.join("memory.stat"), "inactive_file").unwrap_or(0);
-                s.memory_usage = usage.saturating_sub(inactive);
-                s.memory_limit = read_u64(&d.join("memory.max"))
-                    .unwrap_or(u64::MAX)
-                    .min(host);
-                (s.block_read, s.block_write) = block_v2(&d);
-                s.pids = read_u64(&d.join("pids.current")).unwrap_or(0);
-            }
-        }
-    }
-    s.memory_limited = s.memory_limit < host;
-    if c.state.pid > 0 {
-        (s.net_rx, s.net_tx) = net_bytes(c.state.pid);
-    }
+    let cgroup = Cgroup::for_container(&c.config.id);
+    let layout = cgroup.layout();
+    let mut src = ByPath {
+        cgroup,
+        pid: c.state.pid,
+        text: String::new(),
+    };
+    read_counters(&mut s, layout, &mut src);
     s
 }
 
@@ -265,13 +177,5 @@ mod tests {
         };
         assert!((b.cpu_percent(&a) - 50.0).abs() < 0.01);
         assert_eq!(a.cpu_percent(&b), 0.0);
-    }
-
-    #[test]
-    fn own_network_counters_parse() {
-        // Our own namespace: the reader must not fail on the real file format.
-        let (rx, tx) = net_bytes(std::process::id() as i32);
-        let _ = (rx, tx);
-        assert!(host_memory() > 0);
     }
 }

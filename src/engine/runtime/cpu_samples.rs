@@ -81,7 +81,12 @@ fn decode(bytes: &[u8]) -> Option<(Option<CpuSample>, CpuSample)> {
 
 /// Reads the samples a shim wrote: the older (absent until the second sample) and the newer.
 pub fn read(path: &Path) -> Option<(Option<CpuSample>, CpuSample)> {
-    let file = File::open(path).ok()?;
+    read_file(&File::open(path).ok()?)
+}
+
+/// Reads the samples from the shim's file already open (it is rewritten in place, so an
+/// open file keeps showing the newest samples).
+pub fn read_file(file: &File) -> Option<(Option<CpuSample>, CpuSample)> {
     let mut buf = [0u8; LEN];
     for _ in 0..3 {
         if let Ok(LEN) = file.read_at(&mut buf, 0)

@@ -287,12 +287,6 @@ impl Cgroup {
             Layout::V2 => self.dir("unified").map(|d| d.join("cpu.stat")),
         }
     }
-
-    /// The CPU time the container used so far, in nanoseconds.
-    pub fn cpu_usage_ns(&self) -> Option<u64> {
-        let text = fs::read_to_string(self.cpu_usage_file()?).ok()?;
-        parse_cpu_usage(self.layout, &text)
-    }
 }
 
 /// The CPU time in nanoseconds from the text of [`Cgroup::cpu_usage_file`].

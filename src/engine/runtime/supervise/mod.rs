@@ -36,7 +36,7 @@ pub trait Poller {
 }
 
 /// Opens a pidfd for `pid`: readable when the process exits.
-fn pidfd_open(pid: Pid) -> std::io::Result<OwnedFd> {
+pub fn pidfd_open(pid: Pid) -> std::io::Result<OwnedFd> {
     // SAFETY: pidfd_open takes a pid and flags and returns a new fd or -1.
     let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid.as_raw(), 0) };
     if fd < 0 {

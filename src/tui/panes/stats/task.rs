@@ -2,9 +2,10 @@
 //! second while the pane shows. The containers are the poller's last list (their records
 //! are not read again for a sample: only their cgroup and network counters).
 
-use crate::engine::Engine;
+use crate::engine::{Container, ContainerId, Engine, StatsProbe, StatsSample};
 use crate::tui::action::{Action, Effect};
 use crate::tui::tasks::{Listed, PaneTasks, Tx};
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 use tokio::task::JoinHandle;
 
@@ -46,26 +47,98 @@ impl PaneTasks for StatsTask {
 }
 
 /// Samples the stats of every running container of `listed` once a second until aborted
-/// (the runner aborts it when the container list leaves the screen).
+/// (the runner aborts it when the container list leaves the screen). Each container's
+/// counter files stay open between ticks in a [`StatsProbe`], rebuilt when the container
+/// restarts or changes, and dropped when it is no longer listed as running.
 fn spawn_stats_sampler(engine: Engine, listed: Listed, tx: Tx) -> JoinHandle<()> {
     tokio::spawn(async move {
         let mut interval = tokio::time::interval(Duration::from_secs(1));
         interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut probes = Probes::new();
         loop {
             interval.tick().await;
             let e = engine.clone();
             let list = listed.borrow().clone();
-            let sampled = tokio::task::spawn_blocking(move || {
-                list.iter()
-                    .filter(|c| c.state.status.has_shim())
-                    .map(|c| e.stats_of(c))
-                    .collect::<Vec<_>>()
+            let (sampled, kept) = tokio::task::spawn_blocking(move || {
+                let sampled = sample_all(&e, &list, &mut probes);
+                (sampled, probes)
             })
             .await
             .unwrap_or_default();
+            probes = kept;
             if tx.send(Action::StatsSampled(sampled)).is_err() {
                 return;
             }
         }
     })
+}
+
+/// The probes kept across ticks, by container id.
+type Probes = HashMap<ContainerId, StatsProbe>;
+
+/// One sample of each running container of `list`, through `probes`: a probe is built for
+/// a container new to the list or whose record no longer fits its probe (restarted,
+/// renamed), and the probes of containers gone from the running list are dropped (closing
+/// their files).
+fn sample_all(engine: &Engine, list: &[Container], probes: &mut Probes) -> Vec<StatsSample> {
+    let running: Vec<&Container> = list.iter().filter(|c| c.state.status.has_shim()).collect();
+    let ids: HashSet<&ContainerId> = running.iter().map(|c| c.id()).collect();
+    probes.retain(|id, _| ids.contains(id));
+    running
+        .into_iter()
+        .map(|c| {
+            let probe = probes
+                .entry(c.config.id.clone())
+                .and_modify(|p| {
+                    if !p.fits(c) {
+                        *p = engine.stats_probe(c);
+                    }
+                })
+                .or_insert_with(|| engine.stats_probe(c));
+            probe.sample()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Status;
+
+    fn running(n: u8, pid: i32) -> Container {
+        let mut c = crate::tui::update_tests::container(n, &format!("c{n}"), Status::Running);
+        c.state.pid = pid;
+        c
+    }
+
+    #[test]
+    fn probes_are_kept_rebuilt_on_a_new_process_and_dropped_with_the_container() {
+        let root = tempfile::tempdir().expect("tempdir");
+        let engine = Engine::open(root.path(), Default::default()).expect("engine");
+        // Live processes to tie the probes to: this test process and init.
+        let me = std::process::id() as i32;
+        let (a, b) = (running(1, me), running(2, me));
+        let mut probes = Probes::new();
+        let sampled = sample_all(&engine, &[a.clone(), b.clone()], &mut probes);
+        assert_eq!(sampled.len(), 2);
+        assert!(sampled.iter().all(|s| s.running));
+        assert_eq!(probes.len(), 2);
+
+        // `a` restarted (a new first process), `b` no longer listed.
+        let a2 = running(1, 1);
+        assert!(!probes[a.id()].fits(&a2));
+        let sampled = sample_all(&engine, std::slice::from_ref(&a2), &mut probes);
+        assert_eq!(sampled.len(), 1);
+        assert_eq!(probes.len(), 1, "b's probe is dropped");
+        assert!(
+            probes[a2.id()].fits(&a2),
+            "a's probe follows its new process"
+        );
+
+        // Stopped: not sampled, its probe dropped.
+        let mut stopped = a2.clone();
+        stopped.state.status = Status::Exited;
+        assert!(sample_all(&engine, &[stopped], &mut probes).is_empty());
+        assert!(probes.is_empty());
+    }
 }
