@@ -32,13 +32,7 @@ fn running_a_missing_image_from_the_dashboard_pulls_it_with_the_gauge_then_start
     let b = Berth::empty();
     let d = b.scratch("term");
     // The harness's config (network.default: none): nothing made in the host's namespace.
-    let dashboard = format!(
-        "env XDG_CONFIG_HOME={d} XDG_STATE_HOME={d} HOME={d} {bin} --root {root} --config {config}",
-        d = d.display(),
-        bin = env!("CARGO_BIN_EXE_berth"),
-        root = b.root().display(),
-        config = b.config_path().display(),
-    );
+    let dashboard = b.dashboard_command(&d);
     let t = Tmux::start(&d, 140, 40, &dashboard);
     t.wait_for("the dashboard", Duration::from_secs(10), |s| {
         s.contains("no containers")

@@ -61,13 +61,7 @@ fn main_screen_images_and_zoom_at_80x24() {
         b.run_detached(&["--name", name, "busybox", "sleep", "600"]);
     }
     let d = b.scratch("term");
-    let dashboard = format!(
-        "env XDG_CONFIG_HOME={d} XDG_STATE_HOME={d} HOME={d} {bin} --root {root} --config {config}",
-        d = d.display(),
-        bin = env!("CARGO_BIN_EXE_berth"),
-        root = b.root().display(),
-        config = b.config_path().display(),
-    );
+    let dashboard = b.dashboard_command(&d);
     let t = Tmux::start(&d, 80, 24, &dashboard);
     let s = t.wait_for(
         "both containers with whole statuses",

@@ -56,13 +56,7 @@ fn timeline_shows_start_lines_and_exit_code_of_a_restarted_container_in_time_ord
     // Declared first, dropped last: the dashboard is gone before its containers are removed.
     let b = Berth::new();
     let d = b.scratch("term");
-    let dashboard = format!(
-        "env XDG_CONFIG_HOME={d} XDG_STATE_HOME={d} HOME={d} {bin} --root {root} --config {config}",
-        d = d.display(),
-        bin = env!("CARGO_BIN_EXE_berth"),
-        root = b.root().display(),
-        config = b.config_path().display(),
-    );
+    let dashboard = b.dashboard_command(&d);
     b.ok(&[
         "create",
         "--name",

@@ -88,14 +88,7 @@ fn topology_draws_two_networks_and_a_container_on_both() {
     let db_back = address(&ns, &b, "back", "db");
 
     let d = b.scratch("term");
-    let dashboard = format!(
-        "exec env XDG_CONFIG_HOME={d} XDG_STATE_HOME={d} HOME={d} nsenter --net={net} {bin} --root {root} --config {config}",
-        d = d.display(),
-        net = ns.path().display(),
-        bin = env!("CARGO_BIN_EXE_berth"),
-        root = b.root().display(),
-        config = b.config_path().display(),
-    );
+    let dashboard = b.dashboard_command_via(&d, &format!("nsenter --net={}", ns.path().display()));
     let t = Tmux::start(&d, 80, 24, &dashboard);
     t.wait_for("the container list", WAIT, |s| {
         s.contains("web") && s.contains("db")

@@ -28,13 +28,7 @@ fn changes_volumes_and_inspect_views_at_80x24() {
     ]);
     b.ok(&["exec", "writer", "sh", "-c", "echo early > /early.txt"]);
     let d = b.scratch("term");
-    let dashboard = format!(
-        "env XDG_CONFIG_HOME={d} XDG_STATE_HOME={d} HOME={d} {bin} --root {root} --config {config}",
-        d = d.display(),
-        bin = env!("CARGO_BIN_EXE_berth"),
-        root = b.root().display(),
-        config = b.config_path().display(),
-    );
+    let dashboard = b.dashboard_command(&d);
     let t = Tmux::start(&d, 80, 24, &dashboard);
     t.wait_for("the container list", Duration::from_secs(10), |s| {
         s.contains("writer")

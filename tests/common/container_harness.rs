@@ -108,6 +108,24 @@ impl Berth {
         p
     }
 
+    /// The shell command line that opens the dashboard on this root and config, for a
+    /// terminal (tmux) to run: its config and state directories and `HOME` are `dir`, so the
+    /// user's own settings never reach the test.
+    pub fn dashboard_command(&self, dir: &std::path::Path) -> String {
+        self.dashboard_command_via(dir, "")
+    }
+
+    /// [`Berth::dashboard_command`] with `via` (such as `nsenter --net=PATH`) running berth.
+    pub fn dashboard_command_via(&self, dir: &std::path::Path, via: &str) -> String {
+        format!(
+            "exec env XDG_CONFIG_HOME={d} XDG_STATE_HOME={d} HOME={d} {via} {bin} --root {root} --config {config}",
+            d = dir.display(),
+            bin = env!("CARGO_BIN_EXE_berth"),
+            root = self.root().display(),
+            config = self.config_path().display(),
+        )
+    }
+
     /// A `berth --root ROOT --config CONFIG` command (see [`Berth::config_path`]).
     pub fn cmd(&self, args: &[&str]) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_berth"));

@@ -117,13 +117,7 @@ fn a_stack_comes_up_answers_shows_in_ps_streams_logs_and_goes_down() {
     // row that sums it up.
     {
         let d = b.scratch("term");
-        let dashboard = format!(
-            "env XDG_CONFIG_HOME={d} XDG_STATE_HOME={d} HOME={d} {bin} --root {root} --config {config}",
-            d = d.display(),
-            bin = env!("CARGO_BIN_EXE_berth"),
-            root = b.root().display(),
-            config = b.config_path().display(),
-        );
+        let dashboard = b.dashboard_command(&d);
         let t = super::tmux::Tmux::start(&d, 120, 30, &dashboard);
         t.wait_for("the stack as a tree", Duration::from_secs(10), |s| {
             s.contains("▾ st-") && s.contains("│ st-") && s.contains("└ st-")
