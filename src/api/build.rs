@@ -16,7 +16,7 @@ use super::pull::line;
 use super::route::Target;
 use super::state::Api;
 use super::stream_io::BodyReader;
-use crate::engine::{BuildEvent, BuildOptions, EngineError, printable, short_id};
+use crate::engine::{BuildEvent, BuildOptions, EngineError, Platform, printable, short_id};
 use bytes::Bytes;
 use hyper::Request;
 use hyper::body::Incoming;
@@ -79,7 +79,7 @@ fn options(api: &Api, t: &Target) -> Result<BuildOptions, ApiError> {
             "remote build contexts (a URL or a git repository) are not supported: send the context as a tar",
         ));
     }
-    Ok(BuildOptions {
+    let opts = BuildOptions {
         tags: t
             .all("t")
             .into_iter()
@@ -98,8 +98,18 @@ fn options(api: &Api, t: &Target) -> Result<BuildOptions, ApiError> {
             Some(n) => n.to_string(),
         },
         registries: api.registries.clone(),
+        pull: t.flag("pull"),
+        platform: t
+            .get("platform")
+            .filter(|s| !s.is_empty())
+            .map(Platform::parse)
+            .transpose()
+            .map_err(|e| ApiError::bad_request(e.to_string()))?,
         ..BuildOptions::default()
-    })
+    };
+    opts.check_platform()
+        .map_err(|e| ApiError::bad_request(e.to_string()))?;
+    Ok(opts)
 }
 
 /// What Docker streams for a build event; `running` remembers a RUN's container so its

@@ -7,7 +7,7 @@ use super::Ctx;
 use super::format::human;
 use crate::engine::looks_like_tar;
 use crate::engine::short_id;
-use crate::engine::{BuildEvent, BuildOptions};
+use crate::engine::{BuildEvent, BuildOptions, Platform};
 use anyhow::{Result, bail};
 use clap::{Args, Subcommand};
 use std::collections::BTreeMap;
@@ -44,6 +44,12 @@ pub struct BuildArgs {
     /// configured default network).
     #[arg(long)]
     pub network: Option<String>,
+    /// Always attempt to pull a newer version of the base images.
+    #[arg(long)]
+    pub pull: bool,
+    /// Set platform if server is multi-platform capable (only this machine's can be built).
+    #[arg(long)]
+    pub platform: Option<String>,
     /// The build context: a directory, or '-' for a Dockerfile or a context tar on stdin.
     pub context: String,
 }
@@ -99,6 +105,8 @@ pub fn build(ctx: &Ctx, a: BuildArgs) -> Result<i32> {
         },
         registries: ctx.config.registries.clone(),
         dockerfile: a.file.clone(),
+        pull: a.pull,
+        platform: a.platform.as_deref().map(Platform::parse).transpose()?,
         ..BuildOptions::default()
     };
     let mut _unpacked = None;

@@ -1,6 +1,6 @@
 //! Images and registries over the Docker Engine API served by `berth system service`,
 //! driven by the real docker CLI: `docker build` (the legacy builder's stream, a failing
-//! RUN's exit and message), `docker login`/`push`/`pull` against a loopback registry with
+//! RUN's exit and message; `--pull`, a foreign `--platform` refused), `docker login`/`push`/`pull` against a loopback registry with
 //! htpasswd auth (credentials travel in `X-Registry-Auth`; the service stores none),
 //! `docker save | docker load`, and clients that go away mid-upload. Each test has its own
 //! state root and socket; containers run with `--network none`.
@@ -8,6 +8,7 @@
 #[path = "../common/api_service.rs"]
 mod api_service;
 mod archives;
+mod build_pull;
 #[path = "../common/container_harness.rs"]
 mod harness;
 #[path = "../common/registry_harness.rs"]

@@ -66,6 +66,10 @@ pub fn resolve_base(
     if lower == "scratch" {
         return Ok((ImageState::scratch(), String::new()));
     }
+    if opts.pull {
+        progress(BuildEvent::Note(format!("Pulling {name}")));
+        pull(engine, name, opts)?;
+    }
     let img = match engine.image(name) {
         Ok(i) => i,
         Err(EngineError::NoSuchImage(_)) => {
@@ -85,7 +89,7 @@ fn pull(engine: &Engine, name: &str, build: &BuildOptions) -> Result<()> {
     let name = name.to_string();
     let host = RemoteReference::parse(&name)?.domain();
     let opts = PullOptions {
-        platform: None,
+        platform: build.platform.clone(),
         registries: build.registries.clone(),
         credentials: build.registry_credentials.get(&normalize(&host)).cloned(),
     };

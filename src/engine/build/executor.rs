@@ -47,6 +47,7 @@ impl Engine {
         opts: &BuildOptions,
         progress: &mut dyn FnMut(BuildEvent),
     ) -> Result<BuildOutcome> {
+        opts.check_platform()?;
         let refs = opts
             .tags
             .iter()

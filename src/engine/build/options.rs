@@ -1,7 +1,7 @@
 //! What `build` is asked (`BuildOptions`) and what it made (`BuildOutcome`).
 
 use crate::engine::error::EngineError;
-use crate::engine::registry::{Credentials, RegistryOptions};
+use crate::engine::registry::{Credentials, Platform, RegistryOptions};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -35,9 +35,28 @@ pub struct BuildOptions {
     pub registry_credentials: BTreeMap<String, Credentials>,
     /// Set to stop the build (between steps, and a RUN's container is killed).
     pub cancel: Option<Arc<AtomicBool>>,
+    /// `--pull`: pull every base image again, even when it is here.
+    pub pull: bool,
+    /// `--platform`: the platform to build for; only this machine's can be built (RUN
+    /// steps run here, without emulation).
+    pub platform: Option<Platform>,
 }
 
 impl BuildOptions {
+    /// Refuses a platform other than this machine's, naming both.
+    pub fn check_platform(&self) -> Result<(), EngineError> {
+        let Some(p) = &self.platform else {
+            return Ok(());
+        };
+        let host = Platform::host();
+        if p.os != host.os || p.architecture != host.architecture {
+            return Err(EngineError::Invalid(format!(
+                "unsupported platform '{p}': berth builds for '{host}' only (RUN steps run on this machine)"
+            )));
+        }
+        Ok(())
+    }
+
     /// Whether the build was asked to stop.
     pub fn cancelled(&self) -> bool {
         self.cancel
