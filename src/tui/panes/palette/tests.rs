@@ -324,6 +324,30 @@ fn palette_line_and_output_render_small_and_large() {
         );
         assert!(!screen.contains("line 99"), "{screen}");
     }
+    // A line wider than the screen wraps: its end is on screen too.
+    press(&mut app, KeyCode::Esc);
+    app.update(Action::CommandFinished {
+        line: "berth inspect x".into(),
+        result: Ok(CommandOutput {
+            code: Some(0),
+            stdout: format!("first\n{}END\nlast", "x".repeat(150)),
+            stderr: String::new(),
+        }),
+    });
+    let screen = rows(&draw(&app, &theme, 80, 24)).join("\n");
+    assert!(
+        screen.contains("END") && screen.contains("first") && screen.contains("last"),
+        "{screen}"
+    );
+    press(&mut app, KeyCode::Esc);
+    app.update(Action::CommandFinished {
+        line: "berth ps -a".into(),
+        result: Ok(CommandOutput {
+            code: Some(0),
+            stdout: lines.join("\n"),
+            stderr: String::new(),
+        }),
+    });
     // The movement keys scroll it.
     press(&mut app, KeyCode::Char('G'));
     let screen = rows(&draw(&app, &theme, 80, 24)).join("\n");

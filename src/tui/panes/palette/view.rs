@@ -3,6 +3,7 @@
 //! output.
 
 use crate::tui::app::App;
+use crate::tui::panes::logs::line::wrap;
 use crate::tui::theme::{Role, Theme};
 use crate::tui::ui::centered;
 use ratatui::buffer::Buffer;
@@ -51,12 +52,25 @@ pub fn render_output(
     area: Rect,
     buf: &mut Buffer,
 ) {
-    let widest = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0) as u16;
-    let width = (widest + 4).max(title.chars().count() as u16 + 8).max(40);
-    let height = lines.len() as u16 + 2;
+    let cols = |n: usize| u16::try_from(n).unwrap_or(u16::MAX);
+    let widest = cols(lines.iter().map(|l| l.chars().count()).max().unwrap_or(0));
+    let width = widest
+        .saturating_add(4)
+        .max(cols(title.chars().count()).saturating_add(8))
+        .max(40)
+        .min(area.width);
+    // Lines wider than the popup wrap onto the next rows (nothing of the output is cut);
+    // the height and the scroll count rows.
+    let inner = usize::from(width.saturating_sub(2));
+    let lines: Vec<Line> = lines
+        .iter()
+        .flat_map(|l| wrap(vec![Span::raw(l.as_str())], inner))
+        .map(Line::from)
+        .collect();
+    let height = cols(lines.len()).saturating_add(2);
     let rect = centered(
         area,
-        width.min(area.width),
+        width,
         height.min(area.height.saturating_sub(2)).max(3),
     );
     let rows = usize::from(rect.height.saturating_sub(2)).max(1);
@@ -84,10 +98,6 @@ pub fn render_output(
         .title(Line::from(heading).style(theme.style(title_role)))
         .border_style(theme.style(Role::BorderFocused))
         .style(theme.style(Role::Dialog));
-    let text: Vec<Line> = lines[skip..]
-        .iter()
-        .take(rows)
-        .map(|l| Line::from(l.as_str()))
-        .collect();
+    let text: Vec<Line> = lines.into_iter().skip(skip).take(rows).collect();
     Paragraph::new(text).block(block).render(rect, buf);
 }
