@@ -1,5 +1,6 @@
 //! `App::update` for the mouse (when `dashboard.mouse` is on): a click on a row selects it
 //! and focuses its pane, a click on a pane's title (or anywhere in it) focuses the pane,
+//! a click on a chart's name in the Stats pane's tab row shows that chart,
 //! the wheel scrolls what is under the pointer (a list, the log, the help, a command's
 //! output). Where things are comes from the same layout functions the drawing uses.
 
@@ -10,6 +11,7 @@ use super::keymap::UserAction;
 use super::panes::images::state::ImagesFocus;
 use super::panes::images::view as images_view;
 use super::panes::networks::view as networks_view;
+use super::panes::stats::view as stats_view;
 use super::ui::layout;
 use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Position, Rect};
@@ -88,6 +90,13 @@ impl App {
             };
             if spot != Spot::Shell {
                 effects.extend(self.move_by(lines));
+            }
+            return effects;
+        }
+        if spot == Spot::Detail(Pane::Stats) {
+            // A click on a chart's name in the tab row shows that chart.
+            if let Some(i) = stats_view::tab_at(self, rect, m.column, m.row) {
+                self.metrics.chart = i;
             }
             return effects;
         }

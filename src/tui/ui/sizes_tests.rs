@@ -11,7 +11,7 @@ use crate::tui::keymap::{Keymap, UserAction};
 use crate::tui::panes::stats::view::MIN_CHART_ROWS;
 use crate::tui::testkit::*;
 use crate::tui::theme::{Role, Theme};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::buffer::Buffer;
 
 mod popups;
@@ -191,6 +191,23 @@ fn stats_pane_shows_readable_charts_under_a_tab_row_when_four_do_not_fit() {
     press(&mut app, 'h');
     let text = rows(&draw(&app, &theme, 80, 24)).join("\n");
     assert!(text.contains("Block I/O read 0B/s write 0B/s"), "{text}");
+
+    // A click on a chart's name in the tab row shows that chart.
+    app.update(Action::Resize {
+        width: 80,
+        height: 24,
+    });
+    let buf = draw(&app, &theme, 80, 24);
+    let (x, y) = find(&buf, " Network │");
+    app.update(Action::Mouse(MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column: x + 2,
+        row: y,
+        modifiers: KeyModifiers::NONE,
+    }));
+    let text = rows(&draw(&app, &theme, 80, 24)).join("\n");
+    assert!(text.contains("Net rx 2kB/s tx 0B/s"), "{text}");
+    assert!(!text.contains("Block I/O read"), "{text}");
 
     // 250x70: all four, no tab row.
     let text = rows(&draw(&app, &theme, 250, 70)).join("\n");

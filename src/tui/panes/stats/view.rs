@@ -128,6 +128,28 @@ pub fn arrange(inner: Rect, chosen: usize) -> (Option<Rect>, Vec<(usize, Rect)>)
     (Some(tabs), places)
 }
 
+/// A chart's label in the tab row (a one-column `│` goes between labels).
+fn tab_label(name: &str) -> String {
+    format!(" {name} ")
+}
+
+/// The chart whose label in the tab row is at column `x`, row `y` of the Stats pane drawn
+/// in `area` (none when all charts show, so there is no tab row).
+pub fn tab_at(app: &App, area: Rect, x: u16, y: u16) -> Option<usize> {
+    let inner = Block::bordered().inner(area);
+    let (tabs, _) = arrange(inner, app.metrics.chart);
+    let tabs = tabs.filter(|t| t.y == y && x >= t.x)?;
+    let mut start = tabs.x;
+    for (i, name) in CHARTS.iter().enumerate() {
+        let end = start + tab_label(name).chars().count() as u16;
+        if x < end {
+            return Some(i);
+        }
+        start = end + 1;
+    }
+    None
+}
+
 /// The tab row: every chart's name, the `shown` ones marked, and the keys that go on.
 fn tab_row(app: &App, theme: &Theme, area: Rect, shown: &[usize], buf: &mut Buffer) {
     let mut spans = Vec::new();
@@ -140,7 +162,7 @@ fn tab_row(app: &App, theme: &Theme, area: Rect, shown: &[usize], buf: &mut Buff
         } else {
             Role::Text
         };
-        spans.push(Span::styled(format!(" {name} "), theme.style(role)));
+        spans.push(Span::styled(tab_label(name), theme.style(role)));
     }
     let first = |a| {
         app.keymap
