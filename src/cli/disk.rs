@@ -37,26 +37,11 @@ fn percent(part: u64, whole: u64) -> String {
 }
 
 const SUMMARY: &[Column] = &[
-    Column {
-        header: "TYPE",
-        field: "Type",
-    },
-    Column {
-        header: "TOTAL",
-        field: "TotalCount",
-    },
-    Column {
-        header: "ACTIVE",
-        field: "Active",
-    },
-    Column {
-        header: "SIZE",
-        field: "Size",
-    },
-    Column {
-        header: "RECLAIMABLE",
-        field: "Reclaimable",
-    },
+    Column::new("TYPE", "Type"),
+    Column::new("TOTAL", "TotalCount"),
+    Column::new("ACTIVE", "Active"),
+    Column::new("SIZE", "Size"),
+    Column::new("RECLAIMABLE", "Reclaimable"),
 ];
 
 /// `berth system df`
@@ -129,38 +114,14 @@ pub fn df(ctx: &Ctx, a: DfArgs) -> Result<i32> {
 fn df_verbose(du: &crate::engine::DiskUsage) -> Result<i32> {
     println!("Images space usage:\n");
     let cols = [
-        Column {
-            header: "REPOSITORY",
-            field: "Repository",
-        },
-        Column {
-            header: "TAG",
-            field: "Tag",
-        },
-        Column {
-            header: "IMAGE ID",
-            field: "ID",
-        },
-        Column {
-            header: "CREATED",
-            field: "CreatedSince",
-        },
-        Column {
-            header: "SIZE",
-            field: "Size",
-        },
-        Column {
-            header: "SHARED SIZE",
-            field: "SharedSize",
-        },
-        Column {
-            header: "UNIQUE SIZE",
-            field: "UniqueSize",
-        },
-        Column {
-            header: "CONTAINERS",
-            field: "Containers",
-        },
+        Column::new("REPOSITORY", "Repository"),
+        Column::new("TAG", "Tag"),
+        Column::new("IMAGE ID", "ID"),
+        Column::new("CREATED", "CreatedSince"),
+        Column::new("SIZE", "Size"),
+        Column::new("SHARED SIZE", "SharedSize"),
+        Column::new("UNIQUE SIZE", "UniqueSize"),
+        Column::new("CONTAINERS", "Containers"),
     ];
     let mut rows = Vec::new();
     for i in &du.images {
@@ -176,38 +137,14 @@ fn df_verbose(du: &crate::engine::DiskUsage) -> Result<i32> {
     print_list(None, &cols, &rows)?;
     println!("\nContainers space usage:\n");
     let cols = [
-        Column {
-            header: "CONTAINER ID",
-            field: "ID",
-        },
-        Column {
-            header: "IMAGE",
-            field: "Image",
-        },
-        Column {
-            header: "COMMAND",
-            field: "Command",
-        },
-        Column {
-            header: "LOCAL VOLUMES",
-            field: "LocalVolumes",
-        },
-        Column {
-            header: "SIZE",
-            field: "Size",
-        },
-        Column {
-            header: "CREATED",
-            field: "RunningFor",
-        },
-        Column {
-            header: "STATUS",
-            field: "Status",
-        },
-        Column {
-            header: "NAMES",
-            field: "Names",
-        },
+        Column::new("CONTAINER ID", "ID"),
+        Column::new("IMAGE", "Image"),
+        Column::new("COMMAND", "Command"),
+        Column::new("LOCAL VOLUMES", "LocalVolumes"),
+        Column::new("SIZE", "Size"),
+        Column::new("CREATED", "RunningFor"),
+        Column::new("STATUS", "Status"),
+        Column::new("NAMES", "Names"),
     ];
     let rows: Vec<Value> = du
         .containers
@@ -222,18 +159,9 @@ fn df_verbose(du: &crate::engine::DiskUsage) -> Result<i32> {
     print_list(None, &cols, &rows)?;
     println!("\nLocal Volumes space usage:\n");
     let cols = [
-        Column {
-            header: "VOLUME NAME",
-            field: "Name",
-        },
-        Column {
-            header: "LINKS",
-            field: "Links",
-        },
-        Column {
-            header: "SIZE",
-            field: "Size",
-        },
+        Column::new("VOLUME NAME", "Name"),
+        Column::new("LINKS", "Links"),
+        Column::new("SIZE", "Size"),
     ];
     let rows: Vec<Value> = du
         .volumes

@@ -228,38 +228,14 @@ fn ls(ctx: &Ctx, a: LsArgs) -> anyhow::Result<i32> {
     }
     let items: Vec<serde_json::Value> = nets.iter().map(|n| list_item(n, a.no_trunc)).collect();
     const COLUMNS: &[Column] = &[
-        Column {
-            header: "NETWORK ID",
-            field: "ID",
-        },
-        Column {
-            header: "NAME",
-            field: "Name",
-        },
-        Column {
-            header: "DRIVER",
-            field: "Driver",
-        },
-        Column {
-            header: "SCOPE",
-            field: "Scope",
-        },
-        Column {
-            header: "IPV6",
-            field: "IPv6",
-        },
-        Column {
-            header: "INTERNAL",
-            field: "Internal",
-        },
-        Column {
-            header: "LABELS",
-            field: "Labels",
-        },
-        Column {
-            header: "CREATED AT",
-            field: "CreatedAt",
-        },
+        Column::new("NETWORK ID", "ID"),
+        Column::new("NAME", "Name"),
+        Column::new("DRIVER", "Driver"),
+        Column::new("SCOPE", "Scope"),
+        Column::new("IPV6", "IPv6"),
+        Column::new("INTERNAL", "Internal"),
+        Column::new("LABELS", "Labels"),
+        Column::new("CREATED AT", "CreatedAt"),
     ];
     let columns = if a.format.is_none() {
         &COLUMNS[..4]

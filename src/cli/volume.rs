@@ -187,26 +187,11 @@ fn ls(ctx: &Ctx, a: LsArgs) -> anyhow::Result<i32> {
     }
     let items: Vec<serde_json::Value> = volumes.iter().map(list_item).collect();
     const COLUMNS: &[Column] = &[
-        Column {
-            header: "DRIVER",
-            field: "Driver",
-        },
-        Column {
-            header: "VOLUME NAME",
-            field: "Name",
-        },
-        Column {
-            header: "LABELS",
-            field: "Labels",
-        },
-        Column {
-            header: "MOUNTPOINT",
-            field: "Mountpoint",
-        },
-        Column {
-            header: "SCOPE",
-            field: "Scope",
-        },
+        Column::new("DRIVER", "Driver"),
+        Column::new("VOLUME NAME", "Name"),
+        Column::new("LABELS", "Labels"),
+        Column::new("MOUNTPOINT", "Mountpoint"),
+        Column::new("SCOPE", "Scope"),
     ];
     // The default table shows only DRIVER and VOLUME NAME; the rest name headers for templates.
     let columns = if a.format.is_none() {

@@ -28,34 +28,13 @@ pub struct PsArgs {
 }
 
 const COLUMNS: &[Column] = &[
-    Column {
-        header: "NAME",
-        field: "Name",
-    },
-    Column {
-        header: "IMAGE",
-        field: "Image",
-    },
-    Column {
-        header: "COMMAND",
-        field: "Command",
-    },
-    Column {
-        header: "SERVICE",
-        field: "Service",
-    },
-    Column {
-        header: "CREATED",
-        field: "RunningFor",
-    },
-    Column {
-        header: "STATUS",
-        field: "Status",
-    },
-    Column {
-        header: "PORTS",
-        field: "Ports",
-    },
+    Column::new("NAME", "Name"),
+    Column::new("IMAGE", "Image"),
+    Column::new("COMMAND", "Command"),
+    Column::new("SERVICE", "Service"),
+    Column::new("CREATED", "RunningFor"),
+    Column::new("STATUS", "Status"),
+    Column::new("PORTS", "Ports"),
 ];
 
 /// `compose ps`.

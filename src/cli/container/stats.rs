@@ -30,38 +30,14 @@ pub struct StatsArgs {
 
 /// The default columns.
 pub const STATS_COLUMNS: &[Column] = &[
-    Column {
-        header: "CONTAINER ID",
-        field: "ID",
-    },
-    Column {
-        header: "NAME",
-        field: "Name",
-    },
-    Column {
-        header: "CPU %",
-        field: "CPUPerc",
-    },
-    Column {
-        header: "MEM USAGE / LIMIT",
-        field: "MemUsage",
-    },
-    Column {
-        header: "MEM %",
-        field: "MemPerc",
-    },
-    Column {
-        header: "NET I/O",
-        field: "NetIO",
-    },
-    Column {
-        header: "BLOCK I/O",
-        field: "BlockIO",
-    },
-    Column {
-        header: "PIDS",
-        field: "PIDs",
-    },
+    Column::new("CONTAINER ID", "ID"),
+    Column::new("NAME", "Name"),
+    Column::new("CPU %", "CPUPerc"),
+    Column::new("MEM USAGE / LIMIT", "MemUsage"),
+    Column::new("MEM %", "MemPerc"),
+    Column::new("NET I/O", "NetIO"),
+    Column::new("BLOCK I/O", "BlockIO"),
+    Column::new("PIDS", "PIDs"),
 ];
 
 /// One row's template fields, as Docker names them.

@@ -8,95 +8,32 @@ use serde_json::{Value, json};
 
 /// `ps` default table: CONTAINER ID, IMAGE, COMMAND, CREATED, STATUS, PORTS, NAMES.
 pub const PS_COLUMNS: &[Column] = &[
-    Column {
-        header: "CONTAINER ID",
-        field: "ID",
-    },
-    Column {
-        header: "IMAGE",
-        field: "Image",
-    },
-    Column {
-        header: "COMMAND",
-        field: "Command",
-    },
-    Column {
-        header: "CREATED",
-        field: "RunningFor",
-    },
-    Column {
-        header: "STATUS",
-        field: "Status",
-    },
-    Column {
-        header: "PORTS",
-        field: "Ports",
-    },
-    Column {
-        header: "NAMES",
-        field: "Names",
-    },
+    Column::new("CONTAINER ID", "ID"),
+    Column::new("IMAGE", "Image"),
+    Column::new("COMMAND", "Command"),
+    Column::new("CREATED", "RunningFor"),
+    Column::new("STATUS", "Status"),
+    Column::new("PORTS", "Ports"),
+    Column::new("NAMES", "Names"),
 ];
 
 /// Headers of the other `ps` fields, for `--format 'table ...'` (pass `PS_HEADERS` to
 /// `print_list` when a custom table format is given).
 pub const PS_HEADERS: &[Column] = &[
-    Column {
-        header: "CONTAINER ID",
-        field: "ID",
-    },
-    Column {
-        header: "IMAGE",
-        field: "Image",
-    },
-    Column {
-        header: "COMMAND",
-        field: "Command",
-    },
-    Column {
-        header: "CREATED AT",
-        field: "CreatedAt",
-    },
-    Column {
-        header: "CREATED",
-        field: "RunningFor",
-    },
-    Column {
-        header: "STATUS",
-        field: "Status",
-    },
-    Column {
-        header: "STATE",
-        field: "State",
-    },
-    Column {
-        header: "PORTS",
-        field: "Ports",
-    },
-    Column {
-        header: "NAMES",
-        field: "Names",
-    },
-    Column {
-        header: "SIZE",
-        field: "Size",
-    },
-    Column {
-        header: "LABELS",
-        field: "Labels",
-    },
-    Column {
-        header: "MOUNTS",
-        field: "Mounts",
-    },
-    Column {
-        header: "NETWORKS",
-        field: "Networks",
-    },
-    Column {
-        header: "LOCAL VOLUMES",
-        field: "LocalVolumes",
-    },
+    Column::new("CONTAINER ID", "ID"),
+    Column::new("IMAGE", "Image"),
+    Column::new("COMMAND", "Command"),
+    Column::new("CREATED AT", "CreatedAt"),
+    Column::new("CREATED", "RunningFor"),
+    Column::new("STATUS", "Status"),
+    Column::new("STATE", "State"),
+    Column::new("PORTS", "Ports"),
+    Column::new("NAMES", "Names"),
+    Column::new("SIZE", "Size"),
+    Column::new("LABELS", "Labels"),
+    Column::new("MOUNTS", "Mounts"),
+    Column::new("NETWORKS", "Networks"),
+    Column::new("LOCAL VOLUMES", "LocalVolumes"),
 ];
 
 /// One `ps` row with Docker's template fields (`{{.ID}}`, `{{.Command}}`, `{{.Status}}`...).

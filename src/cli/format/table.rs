@@ -15,6 +15,13 @@ pub struct Column {
     pub field: &'static str,
 }
 
+impl Column {
+    /// The column headed `header` showing the template field `field`.
+    pub const fn new(header: &'static str, field: &'static str) -> Column {
+        Column { header, field }
+    }
+}
+
 /// Prints `items` as Docker would: `None` = the default table of `columns`; `table TEMPLATE` =
 /// a table with headers named after the fields; `json` = one JSON object per line; any other
 /// string = the template once per item. `columns` also maps field names to headers.
@@ -185,14 +192,8 @@ mod tests {
     #[test]
     fn plain_table_renders_as_the_template_does() {
         let columns = [
-            Column {
-                header: "CONTAINER ID",
-                field: "ID",
-            },
-            Column {
-                header: "NAMES",
-                field: "Names",
-            },
+            Column::new("CONTAINER ID", "ID"),
+            Column::new("NAMES", "Names"),
         ];
         let items = vec![
             serde_json::json!({"ID": "abc", "Names": "web", "Other": 1}),

@@ -7,26 +7,11 @@ use crate::engine::short_id;
 use serde_json::json;
 
 const COLUMNS: &[Column] = &[
-    Column {
-        header: "IMAGE",
-        field: "ID",
-    },
-    Column {
-        header: "CREATED",
-        field: "CreatedSince",
-    },
-    Column {
-        header: "CREATED BY",
-        field: "CreatedBy",
-    },
-    Column {
-        header: "SIZE",
-        field: "Size",
-    },
-    Column {
-        header: "COMMENT",
-        field: "Comment",
-    },
+    Column::new("IMAGE", "ID"),
+    Column::new("CREATED", "CreatedSince"),
+    Column::new("CREATED BY", "CreatedBy"),
+    Column::new("SIZE", "Size"),
+    Column::new("COMMENT", "Comment"),
 ];
 
 /// Docker truncates CREATED BY to 45 characters, ending in `…`.

@@ -8,53 +8,20 @@ use crate::engine::Reference;
 use serde_json::{Value, json};
 
 const COLUMNS: &[Column] = &[
-    Column {
-        header: "REPOSITORY",
-        field: "Repository",
-    },
-    Column {
-        header: "TAG",
-        field: "Tag",
-    },
-    Column {
-        header: "IMAGE ID",
-        field: "ID",
-    },
-    Column {
-        header: "CREATED",
-        field: "CreatedSince",
-    },
-    Column {
-        header: "SIZE",
-        field: "Size",
-    },
+    Column::new("REPOSITORY", "Repository"),
+    Column::new("TAG", "Tag"),
+    Column::new("IMAGE ID", "ID"),
+    Column::new("CREATED", "CreatedSince"),
+    Column::new("SIZE", "Size"),
 ];
 
 const COLUMNS_DIGESTS: &[Column] = &[
-    Column {
-        header: "REPOSITORY",
-        field: "Repository",
-    },
-    Column {
-        header: "TAG",
-        field: "Tag",
-    },
-    Column {
-        header: "DIGEST",
-        field: "Digest",
-    },
-    Column {
-        header: "IMAGE ID",
-        field: "ID",
-    },
-    Column {
-        header: "CREATED",
-        field: "CreatedSince",
-    },
-    Column {
-        header: "SIZE",
-        field: "Size",
-    },
+    Column::new("REPOSITORY", "Repository"),
+    Column::new("TAG", "Tag"),
+    Column::new("DIGEST", "Digest"),
+    Column::new("IMAGE ID", "ID"),
+    Column::new("CREATED", "CreatedSince"),
+    Column::new("SIZE", "Size"),
 ];
 
 /// Docker's `CreatedAt`: `2024-05-01 10:00:00 +0000 UTC`.
