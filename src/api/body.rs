@@ -67,6 +67,26 @@ pub fn channel(content_type: &'static str) -> (mpsc::Sender<Bytes>, Reply) {
     (tx, r)
 }
 
+/// Reads and discards what is left of a request's body (at most `limit` bytes, for at most
+/// `DRAIN_TIME`) before a refusal is sent: a client still sending its body when the
+/// connection closes sees a broken pipe instead of the refusal's message.
+pub async fn drain(body: hyper::body::Incoming, limit: u64) {
+    let mut body = body;
+    let mut read: u64 = 0;
+    let reading = async {
+        while read <= limit {
+            match body.frame().await {
+                Some(Ok(f)) => read += f.data_ref().map_or(0, |d| d.len() as u64),
+                _ => return,
+            }
+        }
+    };
+    let _ = tokio::time::timeout(DRAIN_TIME, reading).await;
+}
+
+/// How long [`drain`] reads at most.
+const DRAIN_TIME: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// One frame of Docker's multiplexed stream: `[kind, 0, 0, 0, len (u32 BE)]` then the
 /// bytes; kind 1 is stdout, 2 stderr.
 pub fn multiplexed(kind: u8, payload: &[u8]) -> Bytes {
