@@ -144,3 +144,112 @@ fn the_python_sdk_publishes_ports_and_connects_networks() {
     s.ok(&["rm", "-f", "pyweb"]);
     s.ok(&["network", "rm", "pynet"]);
 }
+
+/// Serves `files` (path, body) over HTTP/1.0 on a loopback port of the host's namespace,
+/// from a thread of the test, until the test process ends; answers 404 for other paths.
+/// Returns the port.
+fn serve(files: Vec<(&'static str, Vec<u8>)>) -> u16 {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    let port = listener.local_addr().expect("addr").port();
+    std::thread::spawn(move || {
+        for mut conn in listener.incoming().flatten() {
+            let mut reader = BufReader::new(conn.try_clone().expect("clone"));
+            let mut request = String::new();
+            let _ = reader.read_line(&mut request);
+            let mut header = String::new();
+            while reader.read_line(&mut header).is_ok_and(|n| n > 2) {
+                header.clear();
+            }
+            let path = request.split_whitespace().nth(1).unwrap_or_default();
+            let _ = match files.iter().find(|(p, _)| *p == path) {
+                Some((_, body)) => conn
+                    .write_all(
+                        format!("HTTP/1.0 200 OK\r\nContent-Length: {}\r\n\r\n", body.len())
+                            .as_bytes(),
+                    )
+                    .and_then(|()| conn.write_all(body)),
+                None => conn.write_all(b"HTTP/1.0 404 Not Found\r\nContent-Length: 0\r\n\r\n"),
+            };
+        }
+    });
+    port
+}
+
+/// Builds from URLs through the SDK (it sends `remote=`).
+const REMOTE_SCRIPT: &str = r#"
+import docker, sys
+c = docker.DockerClient(base_url=sys.argv[1], version="auto")
+base = sys.argv[2]
+c.images.build(path=base + "/ctx.tar.gz", tag="from-archive", network_mode="none")
+print("archive", c.containers.run("from-archive", remove=True, network_mode="none"))
+c.images.build(path=base + "/Dockerfile", tag="from-dockerfile", network_mode="none")
+print("dockerfile", c.containers.run("from-dockerfile", remove=True, network_mode="none"))
+for bad, says in [(base + "/missing.tar", "404"), ("https://example.invalid/r.git", "git build contexts")]:
+    try:
+        c.images.build(path=bad, tag="bad")
+        print("built", bad)
+    except (docker.errors.BuildError, docker.errors.APIError) as e:
+        print("refused", says in str(e))
+"#;
+
+#[test]
+fn the_python_sdk_and_berth_build_from_a_url() {
+    let b = Berth::new();
+    let s = Service::start(&b);
+    let ctx = b.scratch("ctx");
+    std::fs::write(
+        ctx.join("Dockerfile"),
+        "FROM busybox\nCOPY greeting /greeting\nCMD [\"cat\", \"/greeting\"]\n",
+    )
+    .expect("Dockerfile");
+    std::fs::write(ctx.join("greeting"), "from an archive\n").expect("greeting");
+    let archive = Command::new("tar")
+        .args(["-C", ctx.to_str().expect("utf-8"), "-czf", "-", "."])
+        .output()
+        .expect("tar");
+    assert!(archive.status.success(), "{archive:?}");
+    let dockerfile =
+        b"FROM busybox\nRUN echo from a dockerfile > /said\nCMD [\"cat\", \"/said\"]\n";
+    let port = serve(vec![
+        ("/ctx.tar.gz", archive.stdout),
+        ("/Dockerfile", dockerfile.to_vec()),
+    ]);
+    let base = format!("http://127.0.0.1:{port}");
+    let want = [
+        "archive b'from an archive\\n'",
+        "dockerfile b'from a dockerfile\\n'",
+        "refused True",
+        "refused True",
+    ];
+    assert_eq!(python(&s, REMOTE_SCRIPT, &[&base]), want);
+
+    // berth's own CLI takes the same URLs.
+    b.ok(&[
+        "build",
+        "--network",
+        "none",
+        "-t",
+        "cli-archive",
+        &format!("{base}/ctx.tar.gz"),
+    ]);
+    let ran = b.ok(&["run", "--rm", "--network", "none", "cli-archive"]);
+    assert_eq!(ran, "from an archive\n");
+    let missing = b.run(&["build", &format!("{base}/missing.tar")]);
+    assert_ne!(missing.code, 0, "{missing:?}");
+    assert!(
+        missing.stderr.contains("cannot download the build context")
+            && missing.stderr.contains("404"),
+        "{missing:?}"
+    );
+    // Nothing of the downloads or unpacked contexts is left in the scratch space.
+    let left: Vec<String> = std::fs::read_dir(b.root().join("tmp"))
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.contains("build-remote") || n.contains("build-context"))
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(left.is_empty(), "left behind: {left:?}");
+}

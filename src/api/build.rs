@@ -6,17 +6,23 @@
 //! `errorDetail` with the failing RUN's code). A client that goes away cancels the build:
 //! the RUN's container is killed, nothing is tagged, the context is removed.
 //!
+//! With `remote=URL` (docker-py and docker-compose send it for a build path that is a URL)
+//! the context is downloaded instead: a tar archive is the context, any other file the
+//! Dockerfile; git repositories are refused.
+//!
 //! Base images are pulled with the credentials of `X-Registry-Config` (those the docker
 //! CLI has) for their registry. BuildKit (`/session`, `/grpc`, `version=2`) is refused with a message that says to use
 //! the legacy builder.
 
-use super::body::{Handled, channel};
+use super::body::{Handled, channel, drain};
 use super::error::ApiError;
 use super::pull::line;
 use super::route::Target;
 use super::state::Api;
 use super::stream_io::BodyReader;
-use crate::engine::{BuildEvent, BuildOptions, EngineError, Platform, printable, short_id};
+use crate::engine::{
+    BuildEvent, BuildOptions, EngineError, Platform, RemoteContext, printable, short_id,
+};
 use bytes::Bytes;
 use hyper::Request;
 use hyper::body::Incoming;
@@ -29,6 +35,10 @@ use tokio::sync::mpsc::Sender;
 
 /// The largest build context accepted (bytes of the request body).
 pub const MAX_CONTEXT: u64 = 8 << 30;
+
+/// Bytes of a refused build's context read before the refusal is sent (a larger one is
+/// cut off: its client sees the connection close).
+const DRAIN_LIMIT: u64 = 64 << 20;
 
 /// The error of BuildKit's endpoints and of `version=2` builds.
 pub fn buildkit_refused() -> ApiError {
@@ -73,11 +83,6 @@ fn dockerfile_param(t: &Target) -> Result<PathBuf, ApiError> {
 fn options(api: &Api, t: &Target) -> Result<BuildOptions, ApiError> {
     if t.get("version") == Some("2") || t.get("session").is_some_and(|s| !s.is_empty()) {
         return Err(buildkit_refused());
-    }
-    if t.get("remote").is_some_and(|s| !s.is_empty()) {
-        return Err(ApiError::bad_request(
-            "remote build contexts (a URL or a git repository) are not supported: send the context as a tar",
-        ));
     }
     let opts = BuildOptions {
         tags: t
@@ -165,17 +170,38 @@ fn send(tx: &Sender<Bytes>, v: &Value) -> bool {
 
 /// `POST /build`.
 pub async fn build(api: &Api, t: &Target, req: Request<Incoming>) -> Handled {
-    let mut opts = options(api, t)?;
-    opts.registry_credentials = super::auth::registry_config(req.headers())?;
-    let dockerfile = dockerfile_param(t)?;
+    let asked = options(api, t).and_then(|mut opts| {
+        opts.registry_credentials = super::auth::registry_config(req.headers())?;
+        Ok((opts, dockerfile_param(t)?))
+    });
+    let (mut opts, dockerfile) = match asked {
+        Ok(asked) => asked,
+        Err(e) => {
+            // The client may still be sending its context: read it so that it hears why.
+            drain(req.into_body(), DRAIN_LIMIT).await;
+            return Err(e);
+        }
+    };
     let quiet = t.flag("q");
-    check_length(req.headers(), MAX_CONTEXT)?;
-    let reader = BodyReader::start(req.into_body(), MAX_CONTEXT, "build context");
-    let context = api
-        .blocking(move |e| e.unpack_build_context_from(reader))
-        .await?;
-    opts.dockerfile = Some(context.path().join(dockerfile));
-    opts.context = Some(context.path().to_path_buf());
+    let context = match t.get("remote").filter(|s| !s.is_empty()) {
+        // A context named by URL: the request's body is not read.
+        Some(remote) => api.engine.fetch_build_context(remote).await?,
+        None => {
+            check_length(req.headers(), MAX_CONTEXT)?;
+            let reader = BodyReader::start(req.into_body(), MAX_CONTEXT, "build context");
+            RemoteContext::Archive(
+                api.blocking(move |e| e.unpack_build_context_from(reader))
+                    .await?,
+            )
+        }
+    };
+    match &context {
+        RemoteContext::Archive(dir) => {
+            opts.dockerfile = Some(dir.path().join(dockerfile));
+            opts.context = Some(dir.path().to_path_buf());
+        }
+        RemoteContext::Dockerfile(text) => opts.dockerfile_text = Some(text.clone()),
+    }
     let cancel = Arc::new(AtomicBool::new(false));
     opts.cancel = Some(cancel.clone());
 

@@ -7,7 +7,7 @@ use super::Ctx;
 use super::format::human;
 use crate::engine::looks_like_tar;
 use crate::engine::short_id;
-use crate::engine::{BuildEvent, BuildOptions, Platform};
+use crate::engine::{BuildEvent, BuildOptions, Platform, RemoteContext};
 use anyhow::{Result, bail};
 use clap::{Args, Subcommand};
 use std::collections::BTreeMap;
@@ -50,7 +50,8 @@ pub struct BuildArgs {
     /// Set platform if server is multi-platform capable (only this machine's can be built).
     #[arg(long)]
     pub platform: Option<String>,
-    /// The build context: a directory, or '-' for a Dockerfile or a context tar on stdin.
+    /// The build context: a directory, '-' for a Dockerfile or a context tar on stdin, or
+    /// an http(s) URL of a context tar or a Dockerfile.
     pub context: String,
 }
 
@@ -123,6 +124,17 @@ pub fn build(ctx: &Ctx, a: BuildArgs) -> Result<i32> {
             opts.dockerfile_text = Some(String::from_utf8(data).map_err(|_| {
                 anyhow::anyhow!("the Dockerfile on stdin is not UTF-8 text (nor a tar archive)")
             })?);
+        }
+    } else if a.context.contains("://") || a.context.starts_with("git@") {
+        // A URL: a tar archive is the context, any other file the Dockerfile.
+        let rt = super::registry::runtime()?;
+        match rt.block_on(ctx.engine.fetch_build_context(&a.context))? {
+            RemoteContext::Archive(c) => {
+                opts.dockerfile = a.file.as_ref().map(|f| c.path().join(f));
+                opts.context = Some(c.path().to_path_buf());
+                _unpacked = Some(c);
+            }
+            RemoteContext::Dockerfile(text) => opts.dockerfile_text = Some(text),
         }
     } else {
         let dir = PathBuf::from(&a.context);

@@ -94,6 +94,7 @@ pub use volume::{PruneReport, Volume};
 // value, a binding, bytes, text, records already read) and reads no state root, so a front
 // end checks a flag or formats a value before, or without, opening an engine. What reads or
 // changes the state root, the host or a registry is an `Engine` method.
+pub use build::remote_context::RemoteContext;
 pub use build::tar_context::looks_like_tar;
 pub use container::devices::parse as parse_device;
 pub use container::health::parse_duration as parse_go_duration;

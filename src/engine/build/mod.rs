@@ -4,7 +4,8 @@
 //! `instruction` and `forms` (typed instructions, flags, exec/shell forms), `words`
 //! (ARG/ENV expansion, bounded). Input: `dockerfile` (finding and reading the Dockerfile
 //! without leaving the context), `context` (safe source paths, bounded symlink chains) and
-//! `ignore` (`.dockerignore`). Executor: `options` (what is asked), `executor` (the plan of
+//! `ignore` (`.dockerignore`), `tar_context` (a context sent as an archive) and
+//! `remote_context` (one named by URL). Executor: `options` (what is asked), `executor` (the plan of
 //! stages, target, storing the image), `precheck` (global ARGs, every source and expansion
 //! checked before anything runs), `stage_start` (FROM and ONBUILD), `base` (FROM's image,
 //! `--from` trees, `--chown`), `step` (dispatch) with `step_config`, `step_run` and
@@ -30,6 +31,7 @@ pub mod lexer;
 pub mod options;
 mod precheck;
 pub mod progress;
+pub mod remote_context;
 pub mod run;
 mod stage_start;
 pub mod state;
