@@ -91,13 +91,7 @@ impl Engine {
                 MAX_REMOTE_CONTEXT >> 20
             )));
         }
-        let path = self
-            .paths()
-            .tmp()
-            .join(crate::engine::store::sweep::owned(&format!(
-                "build-remote-{}",
-                &crate::engine::ids::random_id()[..16]
-            )));
+        let path = self.paths().scratch("build-remote");
         std::fs::create_dir_all(self.paths().tmp()).at(self.paths().tmp())?;
         let file = std::fs::File::options()
             .read(true)

@@ -46,13 +46,7 @@ impl Engine {
     /// body), so the archive is never held in memory. A read error (a client that went
     /// away, a body over its limit) is an error and nothing of the context is left.
     pub fn unpack_build_context_from(&self, input: impl Read) -> Result<TarContext> {
-        let dir = self
-            .paths()
-            .tmp()
-            .join(crate::engine::store::sweep::owned(&format!(
-                "build-context-{}",
-                &crate::engine::ids::random_id()[..16]
-            )));
+        let dir = self.paths().scratch("build-context");
         std::fs::create_dir_all(&dir).at(&dir)?;
         let ctx = TarContext { dir };
         let bad =

@@ -64,12 +64,7 @@ impl StagedLayer {
     /// Unpacks the uncompressed tar stream `reader` into a staging dir; `diff_id` is the
     /// digest the caller computed over the same stream (see `finish`).
     pub fn unpack(paths: &Paths, reader: impl Read) -> Result<StagedLayer> {
-        let dir = paths
-            .tmp()
-            .join(crate::engine::store::sweep::owned(&format!(
-                "layer-{}",
-                &crate::engine::ids::random_id()[..16]
-            )));
+        let dir = paths.scratch("layer");
         let diff = dir.join("diff");
         fs::create_dir_all(&diff).at(&diff)?;
         let mut staged = StagedLayer {

@@ -229,13 +229,7 @@ fn media_type(path: &Path) -> Result<&'static str> {
 impl Engine {
     /// Loads every image in the archive read from `input`.
     pub fn load_images(&self, input: &mut dyn Read) -> Result<Vec<Loaded>> {
-        let dir = self
-            .paths()
-            .tmp()
-            .join(crate::engine::store::sweep::owned(&format!(
-                "load-{}",
-                &crate::engine::ids::random_id()[..16]
-            )));
+        let dir = self.paths().scratch("load");
         let spool = Spool::read_from(input, dir)?;
         let mut out = Vec::new();
         for e in entries(&spool)? {

@@ -85,6 +85,14 @@ impl Paths {
     pub fn tmp(&self) -> PathBuf {
         self.root.join("tmp")
     }
+    /// A fresh path under `tmp/` named `{kind}-{random}` and marked as this process's (the
+    /// sweep removes what a process that died left there).
+    pub fn scratch(&self, kind: &str) -> PathBuf {
+        self.tmp().join(super::sweep::owned(&format!(
+            "{kind}-{}",
+            &crate::engine::ids::random_id()[..16]
+        )))
+    }
     /// The attach/control socket of a container's shim.
     pub fn shim_socket(&self, id: &str) -> PathBuf {
         self.runtime.join(format!(
