@@ -11,6 +11,8 @@ mod harness;
 mod inspect_df;
 #[path = "../common/netns.rs"]
 mod netns;
+#[path = "../common/piped.rs"]
+mod piped;
 #[path = "../common/registry_harness.rs"]
 mod registry_harness;
 mod service_lifetime;
@@ -250,20 +252,13 @@ fn docker_exec_gives_output_stdin_and_exit_code() {
         (out.stdout.as_str(), out.stderr.as_str()),
         ("in-exec\n", "e\n")
     );
-    let mut child = Command::new("docker")
-        .env("DOCKER_HOST", format!("unix://{}", s.sock.display()))
-        .env("DOCKER_CONFIG", &s.docker_config)
-        .args(["exec", "-i", id, "cat"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("docker exec -i");
-    {
-        use std::io::Write;
-        let mut stdin = child.stdin.take().expect("stdin");
-        stdin.write_all(b"piped\n").expect("write stdin");
-    }
-    let out = child.wait_with_output().expect("wait");
+    let out = piped::output_with_stdin(
+        Command::new("docker")
+            .env("DOCKER_HOST", format!("unix://{}", s.sock.display()))
+            .env("DOCKER_CONFIG", &s.docker_config)
+            .args(["exec", "-i", id, "cat"]),
+        b"piped\n",
+    );
     assert!(out.status.success(), "{out:?}");
     assert_eq!(String::from_utf8_lossy(&out.stdout), "piped\n");
     s.ok(&["rm", "-f", id]);

@@ -9,6 +9,8 @@
 mod harness;
 #[path = "../common/netns.rs"]
 mod netns;
+#[path = "../common/piped.rs"]
+mod piped;
 #[path = "../common/tmux.rs"]
 mod tmux;
 
@@ -296,17 +298,10 @@ fn the_docker_cli_over_tls_runs_execs_attaches_and_reads_logs() {
 
     // `exec -i` with piped stdin: the client's end of input (a TCP half-close under TLS)
     // ends cat's stdin, and its output still comes back.
-    let mut child = docker_cmd(&ns, &b, &client, &["exec", "-i", "tls-web", "cat"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("docker exec -i");
-    {
-        use std::io::Write;
-        let mut stdin = child.stdin.take().expect("stdin");
-        stdin.write_all(b"piped\n").expect("write stdin");
-    }
-    let out = child.wait_with_output().expect("wait");
+    let out = piped::output_with_stdin(
+        &mut docker_cmd(&ns, &b, &client, &["exec", "-i", "tls-web", "cat"]),
+        b"piped\n",
+    );
     assert!(out.status.success(), "{out:?}");
     assert_eq!(String::from_utf8_lossy(&out.stdout), "piped\n");
 

@@ -3,11 +3,12 @@
 //! The overlay mounts these need work as root, which the test suite runs as.
 
 mod copy_in_export_prune;
+#[path = "../common/piped.rs"]
+mod piped;
 #[path = "../common/records.rs"]
 mod records;
 
 use berth::engine::{ContainerConfig, Resources, RestartPolicy};
-use std::io::Write;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -88,22 +89,15 @@ fn fake_container(root: &Path) -> String {
 }
 
 fn berth(root: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_berth"))
-        .arg("--root")
-        .arg(root)
-        .args(args)
-        .env("BERTH_CONFIG", root.join("no-config.yaml"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run berth");
-    let mut pipe = child.stdin.take().expect("stdin");
-    if let Some(data) = stdin {
-        pipe.write_all(data).expect("write stdin");
-    }
-    drop(pipe);
-    child.wait_with_output().expect("wait")
+    piped::output_with_stdin(
+        Command::new(env!("CARGO_BIN_EXE_berth"))
+            .arg("--root")
+            .arg(root)
+            .args(args)
+            .env("BERTH_CONFIG", root.join("no-config.yaml"))
+            .stderr(Stdio::piped()),
+        stdin.unwrap_or_default(),
+    )
 }
 
 fn ok(o: &Output) -> String {

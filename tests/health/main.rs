@@ -127,6 +127,15 @@ fn health(b: &Berth, name: &str) -> Value {
     inspect(b, name)["State"]["Health"].clone()
 }
 
+/// The newest probe result of a `State.Health`.
+fn last_result(h: &Value) -> Value {
+    h["Log"]
+        .as_array()
+        .and_then(|l| l.last())
+        .cloned()
+        .expect("a result")
+}
+
 /// The STATUS column `ps` prints for `name`.
 fn ps_status(b: &Berth, name: &str) -> String {
     b.ok(&[
@@ -176,11 +185,7 @@ fn a_passing_check_makes_the_container_healthy() {
     });
     let h = health(&b, "good");
     assert_eq!(h["FailingStreak"], 0, "{h}");
-    let last = h["Log"]
-        .as_array()
-        .and_then(|l| l.last())
-        .cloned()
-        .expect("a result");
+    let last = last_result(&h);
     assert_eq!(last["ExitCode"], 0, "{h}");
     assert_eq!(last["Output"], "probe-ran\n", "{h}");
     let status = ps_status(&b, "good");
@@ -223,11 +228,7 @@ fn a_failing_check_makes_the_container_unhealthy() {
     });
     let h = health(&b, "bad");
     assert!(h["FailingStreak"].as_u64().unwrap_or(0) >= 2, "{h}");
-    let last = h["Log"]
-        .as_array()
-        .and_then(|l| l.last())
-        .cloned()
-        .expect("a result");
+    let last = last_result(&h);
     assert_eq!(last["ExitCode"], 1, "{h}");
     assert_eq!(last["Output"], "broken\n", "{h}");
     assert!(ps_status(&b, "bad").ends_with(" (unhealthy)"));
@@ -301,11 +302,7 @@ fn a_probe_past_its_timeout_fails_and_is_killed() {
     });
     let h = health(&b, "slow");
     assert_eq!(h["Status"], "unhealthy", "{h}");
-    let last = h["Log"]
-        .as_array()
-        .and_then(|l| l.last())
-        .cloned()
-        .expect("a result");
+    let last = last_result(&h);
     assert_eq!(last["ExitCode"], -1, "{h}");
     assert_eq!(last["Output"], "Health check exceeded timeout (1s)", "{h}");
     // Each probe lives 30 seconds unless killed: three timed out, so at most the one

@@ -4,6 +4,8 @@
 mod auth_and_safety;
 #[path = "../common/image_fixture.rs"]
 mod image_fixture;
+#[path = "../common/piped.rs"]
+mod piped;
 #[path = "../common/registry_harness.rs"]
 mod registry_harness;
 
@@ -42,27 +44,19 @@ impl Env {
         Engine::open(&self.state(), Default::default()).expect("engine")
     }
     fn berth(&self, args: &[&str], stdin: Option<&str>) -> Output {
-        use std::io::Write;
-        let mut child = Command::new(env!("CARGO_BIN_EXE_berth"))
-            .arg("--root")
-            .arg(self.state())
-            .arg("--config")
-            .arg(self.dir.path().join("config.yaml"))
-            .args(args)
-            .env("BERTH_CONFIG_DIR", self.dir.path().join("auth"))
-            .env("HOME", self.dir.path().join("home"))
-            .env_remove("DOCKER_CONFIG")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn berth");
-        let mut pipe = child.stdin.take().expect("stdin");
-        if let Some(s) = stdin {
-            pipe.write_all(s.as_bytes()).expect("stdin");
-        }
-        drop(pipe);
-        child.wait_with_output().expect("wait")
+        piped::output_with_stdin(
+            Command::new(env!("CARGO_BIN_EXE_berth"))
+                .arg("--root")
+                .arg(self.state())
+                .arg("--config")
+                .arg(self.dir.path().join("config.yaml"))
+                .args(args)
+                .env("BERTH_CONFIG_DIR", self.dir.path().join("auth"))
+                .env("HOME", self.dir.path().join("home"))
+                .env_remove("DOCKER_CONFIG")
+                .stderr(Stdio::piped()),
+            stdin.unwrap_or_default().as_bytes(),
+        )
     }
     fn ok(&self, args: &[&str]) -> String {
         let o = self.berth(args, None);
