@@ -110,16 +110,14 @@ pub fn build(ctx: &Ctx, a: BuildArgs) -> Result<i32> {
         platform: a.platform.as_deref().map(Platform::parse).transpose()?,
         ..BuildOptions::default()
     };
-    let mut _unpacked = None;
+    // A context that arrives as an archive (stdin, a URL) is unpacked into scratch space,
+    // kept until the build ends.
+    let mut archive = None;
     if a.context == "-" {
         let mut data = Vec::new();
         std::io::stdin().read_to_end(&mut data)?;
         if looks_like_tar(&data) {
-            let c = ctx.engine.unpack_build_context(&data)?;
-            opts.context = Some(c.path().to_path_buf());
-            // As in Docker, -f names a file inside a context sent as an archive.
-            opts.dockerfile = a.file.as_ref().map(|f| c.path().join(f));
-            _unpacked = Some(c);
+            archive = Some(ctx.engine.unpack_build_context(&data)?);
         } else {
             opts.dockerfile_text = Some(String::from_utf8(data).map_err(|_| {
                 anyhow::anyhow!("the Dockerfile on stdin is not UTF-8 text (nor a tar archive)")
@@ -129,11 +127,7 @@ pub fn build(ctx: &Ctx, a: BuildArgs) -> Result<i32> {
         // A URL: a tar archive is the context, any other file the Dockerfile.
         let rt = super::registry::runtime()?;
         match rt.block_on(ctx.engine.fetch_build_context(&a.context))? {
-            RemoteContext::Archive(c) => {
-                opts.dockerfile = a.file.as_ref().map(|f| c.path().join(f));
-                opts.context = Some(c.path().to_path_buf());
-                _unpacked = Some(c);
-            }
+            RemoteContext::Archive(c) => archive = Some(c),
             RemoteContext::Dockerfile(text) => opts.dockerfile_text = Some(text),
         }
     } else {
@@ -145,6 +139,11 @@ pub fn build(ctx: &Ctx, a: BuildArgs) -> Result<i32> {
             );
         }
         opts.context = Some(dir);
+    }
+    if let Some(c) = &archive {
+        opts.context = Some(c.path().to_path_buf());
+        // As in Docker, -f names a file inside a context sent as an archive.
+        opts.dockerfile = a.file.as_ref().map(|f| c.path().join(f));
     }
     opts.cancel = Some(cancel_on_signals());
     let quiet = a.quiet;

@@ -6,8 +6,8 @@ use crate::engine::container::Container;
 use crate::engine::error::Result;
 use crate::engine::runtime::cgroups::Cgroup;
 use crate::engine::runtime::cpu_samples;
-use crate::engine::store::Paths;
 use crate::engine::{ContainerId, Engine};
+use std::path::Path;
 use std::time::Instant;
 
 /// One reading of a container's counters. Rates (CPU %) need two readings: see
@@ -100,12 +100,12 @@ pub(super) fn add_recent_cpu(
 }
 
 /// Reads a container's counters now, with the CPU % of the last second from its shim's
-/// samples (`paths` locates them).
-pub fn sample_with_recent_cpu(paths: &Paths, c: &Container) -> StatsSample {
+/// samples in the file `cpu_samples_path`.
+pub(super) fn sample_with_recent_cpu(c: &Container, cpu_samples_path: &Path) -> StatsSample {
     let at_ns = cpu_samples::monotonic_ns();
     let mut s = sample(c);
     if s.running {
-        add_recent_cpu(&mut s, at_ns, cpu_samples::read(&paths.cpu_samples(c.id())));
+        add_recent_cpu(&mut s, at_ns, cpu_samples::read(cpu_samples_path));
     }
     s
 }
@@ -131,13 +131,13 @@ impl Engine {
     /// Reads the counters of one container, with the CPU % of the last second.
     pub fn stats(&self, name_or_id: &str) -> Result<StatsSample> {
         let c = self.container(name_or_id)?;
-        Ok(sample_with_recent_cpu(self.paths(), &c))
+        Ok(self.stats_of(&c))
     }
 
     /// Reads the counters of a container already looked up, with the CPU % of the last
     /// second (for listings of many containers).
     pub fn stats_of(&self, c: &Container) -> StatsSample {
-        sample_with_recent_cpu(self.paths(), c)
+        sample_with_recent_cpu(c, &self.paths().cpu_samples(c.id()))
     }
 
     /// The host's total memory in bytes (what an unlimited container may use).

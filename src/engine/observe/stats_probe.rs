@@ -2,14 +2,14 @@
 //! them with `pread` at offset 0 (cgroup and `/proc` seq files render afresh on such a
 //! read): a sampler that reads many containers every second then costs no path lookups
 //! and opens, only one read per file. Its samples are what [`super::stats::sample_with_recent_cpu`]
-//! gives, from the same parsers.
+//! gives (which it falls back to), from the same parsers.
 //!
 //! A probe is tied to the container's first process: when that process exits (stop,
 //! restart) the probe reads by path like a one-off sample, and [`StatsProbe::fits`] tells
 //! the caller to build a new one for the container's new record.
 
-use super::stats::{StatsSample, add_recent_cpu, blank_sample};
-use super::stats_counters::{ByPath, Counter, CounterSource, read_counters};
+use super::stats::{StatsSample, add_recent_cpu, blank_sample, sample_with_recent_cpu};
+use super::stats_counters::{Counter, CounterSource, read_counters};
 use crate::engine::Engine;
 use crate::engine::container::Container;
 use crate::engine::runtime::cgroups::{Cgroup, Layout};
@@ -145,21 +145,14 @@ impl StatsProbe {
     /// Reads the container's counters now, with the CPU % of the last second from its
     /// shim's samples: the same figures as [`Engine::stats_of`] on the probe's record.
     pub fn sample(&mut self) -> StatsSample {
-        let at_ns = cpu_samples::monotonic_ns();
-        let mut s = blank_sample(&self.container);
-        if !s.running {
-            return s;
-        }
         if self.by_path || self.process_exited() {
             // Its files may show a namespace and cgroup on their way out (or could not all
             // be opened): read by path.
-            let mut src = ByPath {
-                cgroup: Cgroup::for_container(&self.container.config.id),
-                pid: self.container.state.pid,
-                text: String::new(),
-            };
-            read_counters(&mut s, self.layout, &mut src);
-            add_recent_cpu(&mut s, at_ns, cpu_samples::read(&self.cpu_samples_path));
+            return sample_with_recent_cpu(&self.container, &self.cpu_samples_path);
+        }
+        let at_ns = cpu_samples::monotonic_ns();
+        let mut s = blank_sample(&self.container);
+        if !s.running {
             return s;
         }
         read_counters(&mut s, self.layout, &mut self.files);
