@@ -3,7 +3,9 @@
 //! Built on gtmpl. Where gtmpl differs from Go's text/template the source is rewritten first
 //! (see `rewrite`): `range` visits maps in key order and printed values look like Go's `%v`.
 //! Known gaps: objects print as `map[k:v]` even where Docker would print a struct as `{v ...}`;
-//! `{{json .}}` sorts object keys; gtmpl has no `slice`, `html`, `js` or `and`/`or` short-circuit.
+//! `{{json .}}` sorts object keys; gtmpl has no `slice`, `html`, `js` or `and`/`or` short-circuit;
+//! what gtmpl cannot lex or unquote is refused before it is given to it (see
+//! `rewrite::lexer_trap`), among it a raw string ending in a backslash, which Go takes.
 
 use super::{funcs, rewrite};
 use anyhow::Result;
