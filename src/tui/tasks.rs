@@ -10,7 +10,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc::UnboundedSender;
-use tokio::sync::{Notify, watch};
+use tokio::sync::{Notify, mpsc, watch};
 use tokio::task::JoinHandle;
 
 /// The channel every task sends into.
@@ -93,6 +93,31 @@ pub fn spawn_sampler<T: Send + 'static>(
         }
     });
     Sampler { task, now }
+}
+
+/// The next batch of what `rx` carries: its next item (waited for), then what already
+/// queued behind it, up to `most` items, ending after an item that `ends` says ends the
+/// stream; `None` once `rx` is closed and empty. What queued up while the app was busy so
+/// costs one update, and an item that comes alone goes at once.
+pub async fn next_batch<T>(
+    rx: &mut mpsc::Receiver<T>,
+    most: usize,
+    ends: impl Fn(&T) -> bool,
+) -> Option<Vec<T>> {
+    let first = rx.recv().await?;
+    let mut batch = Vec::new();
+    let mut next = first;
+    loop {
+        let last = ends(&next);
+        batch.push(next);
+        if last || batch.len() >= most {
+            return Some(batch);
+        }
+        match rx.try_recv() {
+            Ok(item) => next = item,
+            Err(_) => return Some(batch),
+        }
+    }
 }
 
 /// How often the container list is read again while the engine reports changes: for what
@@ -212,6 +237,20 @@ pub fn spawn_signals(tx: Tx) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn batches_take_what_queued_up_to_an_end_or_the_most() {
+        let (tx, mut rx) = mpsc::channel(16);
+        for i in 1..=6 {
+            tx.send(i).await.expect("send");
+        }
+        drop(tx);
+        let is_three = |i: &i32| *i == 3;
+        assert_eq!(next_batch(&mut rx, 10, is_three).await, Some(vec![1, 2, 3]));
+        assert_eq!(next_batch(&mut rx, 2, is_three).await, Some(vec![4, 5]));
+        assert_eq!(next_batch(&mut rx, 2, is_three).await, Some(vec![6]));
+        assert_eq!(next_batch(&mut rx, 2, is_three).await, None);
+    }
 
     #[tokio::test]
     async fn a_sampler_samples_at_once_when_woken_and_stops_when_nobody_listens() {

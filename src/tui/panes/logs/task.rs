@@ -6,7 +6,7 @@ use crate::engine::Engine;
 use crate::engine::{LogLine, LogOptions};
 use crate::tui::action::{Action, Effect};
 use crate::tui::panes::logs::save;
-use crate::tui::tasks::{PaneTasks, Tx};
+use crate::tui::tasks::{PaneTasks, Tx, next_batch};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use tokio::sync::Semaphore;
@@ -171,9 +171,8 @@ const QUEUED_LINES: usize = 4096;
 /// What a follower thread passes on: a line, or its end (with the error, if any).
 type FollowerMsg = Result<LogLine, Option<String>>;
 
-/// Sends a follower's lines to the app in batches: all that queued up while the app was
-/// busy go as one action (a flood costs one update per batch, not per line), and a
-/// line that comes alone goes at once. Its end follows its last lines.
+/// Sends a follower's lines to the app in batches ([`next_batch`]: a flood costs one
+/// update per batch, not per line). Its end follows its last lines.
 async fn batch_lines(
     mut rx: tokio::sync::mpsc::Receiver<FollowerMsg>,
     generation: u64,
@@ -182,21 +181,13 @@ async fn batch_lines(
     credit: Arc<Semaphore>,
 ) {
     const MOST: usize = 2000;
-    while let Some(first) = rx.recv().await {
+    while let Some(batch) = next_batch(&mut rx, MOST, Result::is_err).await {
         let mut lines = Vec::new();
         let mut end = None;
-        let mut next = first;
-        loop {
-            match next {
+        for m in batch {
+            match m {
                 Ok(line) => lines.push(line),
                 Err(error) => end = Some(error),
-            }
-            if end.is_some() || lines.len() >= MOST {
-                break;
-            }
-            match rx.try_recv() {
-                Ok(m) => next = m,
-                Err(_) => break,
             }
         }
         if !lines.is_empty() {

@@ -5,7 +5,7 @@
 
 use crate::engine::{Engine, JournalCursor, LogLine, LogOptions};
 use crate::tui::action::{Action, Effect};
-use crate::tui::tasks::{PaneTasks, Sampler, Tx, spawn_sampler};
+use crate::tui::tasks::{PaneTasks, Sampler, Tx, next_batch, spawn_sampler};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -168,8 +168,7 @@ fn follow_log(
     }
 }
 
-/// Sends the follower's lines to the app in batches: what queued up while the app was
-/// busy goes as one action, a line that comes alone goes at once.
+/// Sends the follower's lines to the app in batches ([`next_batch`]).
 async fn batch_lines(
     mut rx: tokio::sync::mpsc::Receiver<LogLine>,
     generation: u64,
@@ -177,14 +176,7 @@ async fn batch_lines(
     credit: Arc<Semaphore>,
 ) {
     const MOST: usize = 2000;
-    while let Some(first) = rx.recv().await {
-        let mut lines = vec![first];
-        while lines.len() < MOST {
-            match rx.try_recv() {
-                Ok(l) => lines.push(l),
-                Err(_) => break,
-            }
-        }
+    while let Some(lines) = next_batch(&mut rx, MOST, |_| false).await {
         match credit.acquire().await {
             Ok(permit) => permit.forget(),
             Err(_) => return,
