@@ -4,16 +4,16 @@
 
 use crate::engine::{Container, ContainerId, Engine, StatsProbe, StatsSample};
 use crate::tui::action::{Action, Effect};
-use crate::tui::tasks::{Listed, PaneTasks, Tx};
+use crate::tui::tasks::{Listed, PaneTasks, Sampler, Tx, spawn_sampler};
 use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
 use std::time::Duration;
-use tokio::task::JoinHandle;
 
 /// The running sampler, if any: what the runner keeps to perform `WatchStats`.
 pub struct StatsTask {
     /// The container poller's last list: the containers to sample.
     listed: Listed,
-    sampler: Option<JoinHandle<()>>,
+    sampler: Option<Sampler>,
 }
 
 impl StatsTask {
@@ -40,8 +40,8 @@ impl PaneTasks for StatsTask {
     }
 
     fn stop(&mut self) {
-        if let Some(t) = self.sampler.take() {
-            t.abort();
+        if let Some(s) = self.sampler.take() {
+            s.task.abort();
         }
     }
 }
@@ -49,28 +49,22 @@ impl PaneTasks for StatsTask {
 /// Samples the stats of every running container of `listed` once a second until aborted
 /// (the runner aborts it when the container list leaves the screen). Each container's
 /// counter files stay open between ticks in a [`StatsProbe`], rebuilt when the container
-/// restarts or changes, and dropped when it is no longer listed as running.
-fn spawn_stats_sampler(engine: Engine, listed: Listed, tx: Tx) -> JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut interval = tokio::time::interval(Duration::from_secs(1));
-        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        let mut probes = Probes::new();
-        loop {
-            interval.tick().await;
-            let e = engine.clone();
+/// restarts or changes, and dropped when it is no longer listed as running (all of them
+/// with the sampler).
+fn spawn_stats_sampler(engine: Engine, listed: Listed, tx: Tx) -> Sampler {
+    let probes = Mutex::new(Probes::new());
+    spawn_sampler(
+        Duration::from_secs(1),
+        move || {
             let list = listed.borrow().clone();
-            let (sampled, kept) = tokio::task::spawn_blocking(move || {
-                let sampled = sample_all(&e, &list, &mut probes);
-                (sampled, probes)
-            })
-            .await
-            .unwrap_or_default();
-            probes = kept;
-            if tx.send(Action::StatsSampled(sampled)).is_err() {
-                return;
-            }
-        }
-    })
+            let mut probes = probes.lock().unwrap_or_else(|p| p.into_inner());
+            sample_all(&engine, &list, &mut probes)
+        },
+        move |sampled| {
+            tx.send(Action::StatsSampled(sampled.unwrap_or_default()))
+                .is_ok()
+        },
+    )
 }
 
 /// The probes kept across ticks, by container id.
