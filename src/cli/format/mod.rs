@@ -11,6 +11,7 @@ pub mod container;
 mod funcs;
 pub use crate::engine::human;
 pub mod inspect;
+pub(crate) mod lexer_trap;
 pub(crate) mod rewrite;
 pub mod table;
 pub mod tabwriter;

@@ -5,9 +5,9 @@
 //! Known gaps: objects print as `map[k:v]` even where Docker would print a struct as `{v ...}`;
 //! `{{json .}}` sorts object keys; gtmpl has no `slice`, `html`, `js` or `and`/`or` short-circuit;
 //! what gtmpl cannot lex or unquote is refused before it is given to it (see
-//! `rewrite::lexer_trap`), among it a raw string ending in a backslash, which Go takes.
+//! `lexer_trap`), among it a raw string ending in a backslash, which Go takes.
 
-use super::{funcs, rewrite};
+use super::{funcs, lexer_trap, rewrite};
 use anyhow::Result;
 use serde_json::Value;
 
@@ -23,7 +23,7 @@ impl Template {
         let mut inner = gtmpl::Template::default();
         inner.add_funcs(funcs::FUNCS);
         let rewritten = rewrite::rewrite(source);
-        if let Some(why) = rewrite::lexer_trap(&rewritten) {
+        if let Some(why) = lexer_trap::lexer_trap(&rewritten) {
             return Err(invalid(source, why));
         }
         inner
