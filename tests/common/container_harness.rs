@@ -325,6 +325,20 @@ impl Berth {
         assert!(left.is_empty(), "container {id} left: {left:#?}");
     }
 
+    /// Removes the test's directory, again while a shim still moves the emptied directory
+    /// of a removed container into `spare/` under it (that runs after `run --rm` returned):
+    /// a removal that raced with it leaves the directory behind.
+    fn remove_dir(&self) {
+        let dir = self.dir.path();
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        while std::fs::remove_dir_all(dir).is_err()
+            && dir.exists()
+            && std::time::Instant::now() < deadline
+        {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     fn cleanup(&self) -> Vec<String> {
         let ids = self.container_ids();
         if !ids.is_empty() {
@@ -361,6 +375,7 @@ impl Berth {
 impl Drop for Berth {
     fn drop(&mut self) {
         let left = self.cleanup();
+        self.remove_dir();
         if left.is_empty() {
             return;
         }
